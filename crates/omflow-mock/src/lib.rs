@@ -1,0 +1,1 @@
+//! omflow-mock

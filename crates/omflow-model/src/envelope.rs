@@ -1,0 +1,220 @@
+//! The response envelope `{status, message, result}` and its typed reading.
+
+use crate::error::ApiError;
+use serde::de::{self, DeserializeOwned, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+use std::fmt;
+
+/// The envelope's `status`: `200` success, `403` refused, `404` failed, `500` exception.
+///
+/// The real server sends an integer; the docs and the server's own API-format examples
+/// show a string (`"200"`). Both decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StatusCode(pub u16);
+
+impl StatusCode {
+    /// `200`.
+    pub const OK: StatusCode = StatusCode(200);
+    /// `403`: refused (authentication or permission).
+    pub const FORBIDDEN: StatusCode = StatusCode(403);
+    /// `404`: validation or business failure.
+    pub const NOT_FOUND: StatusCode = StatusCode(404);
+    /// `500`: an exception caught by the server's wrapper.
+    pub const SERVER_ERROR: StatusCode = StatusCode(500);
+
+    /// Whether this is `200`.
+    pub fn is_success(self) -> bool {
+        self.0 == 200
+    }
+}
+
+impl fmt::Display for StatusCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl Serialize for StatusCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u16(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StatusVisitor;
+        impl Visitor<'_> for StatusVisitor {
+            type Value = StatusCode;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a status code as an integer or a numeric string")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<StatusCode, E> {
+                u16::try_from(v)
+                    .map(StatusCode)
+                    .map_err(|_| E::custom(format!("status {v} is out of range")))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<StatusCode, E> {
+                u16::try_from(v)
+                    .map(StatusCode)
+                    .map_err(|_| E::custom(format!("status {v} is out of range")))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<StatusCode, E> {
+                v.trim()
+                    .parse::<u16>()
+                    .map(StatusCode)
+                    .map_err(|_| E::custom(format!("status {v:?} is not a number")))
+            }
+        }
+        deserializer.deserialize_any(StatusVisitor)
+    }
+}
+
+/// Every answer the server builds: HTTP 200 with this body, whatever happened.
+///
+/// ```
+/// use omflow_model::{Envelope, ApiErrorKind};
+/// let ok: Envelope = serde_json::from_str(r#"{"status":"200","message":"推單成功","result":""}"#).unwrap();
+/// assert!(ok.status.is_success());
+/// let err: Envelope = serde_json::from_str(
+///     r#"{"status":403,"message":"The security code has expired. Please obtain a new security code.","result":null}"#,
+/// ).unwrap();
+/// let api_error = err.into_result::<serde_json::Value>().unwrap_err().into_api().unwrap();
+/// assert_eq!(api_error.kind(), ApiErrorKind::SecurityExpired);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope<T = Value> {
+    /// Success or failure class.
+    pub status: StatusCode,
+    /// A localized message, possibly followed by an untranslated exception text.
+    pub message: String,
+    /// The payload on success; `null` on most failures.
+    #[serde(default = "Option::default")]
+    pub result: Option<T>,
+}
+
+impl Envelope<Value> {
+    /// Reads `result` as `T` when `status` is 200, or classifies the failure.
+    pub fn into_result<T: DeserializeOwned>(self) -> Result<T, EnvelopeError> {
+        if !self.status.is_success() {
+            return Err(EnvelopeError::Api(ApiError::from_envelope(
+                self.status,
+                self.message,
+                self.result.unwrap_or(Value::Null),
+            )));
+        }
+        let result = self.result.unwrap_or(Value::Null);
+        serde_path_to_error::deserialize(result).map_err(|err| EnvelopeError::Decode {
+            path: err.path().to_string(),
+            message: err.inner().to_string(),
+        })
+    }
+}
+
+/// Decodes a whole response body into `T`, or says what went wrong.
+pub fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, EnvelopeError> {
+    let envelope: Envelope<Value> = serde_json::from_slice(body).map_err(|err| {
+        EnvelopeError::NotAnEnvelope {
+            message: err.to_string(),
+        }
+    })?;
+    envelope.into_result()
+}
+
+/// Why an envelope did not give the expected result.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnvelopeError {
+    /// The server answered with a failure status.
+    #[error(transparent)]
+    Api(ApiError),
+    /// The status was 200 but `result` did not have the expected shape.
+    #[error("unexpected result at {path}: {message}")]
+    Decode {
+        /// JSON path inside `result` where decoding failed.
+        path: String,
+        /// What was wrong there.
+        message: String,
+    },
+    /// The body was not a `{status, message, result}` JSON object.
+    #[error("the response is not an OMFLOW envelope: {message}")]
+    NotAnEnvelope {
+        /// The JSON error.
+        message: String,
+    },
+}
+
+impl EnvelopeError {
+    /// The API error, when the server answered with a failure status.
+    pub fn into_api(self) -> Option<ApiError> {
+        match self {
+            EnvelopeError::Api(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+/// What create, push and quick action return: the ticket's `data_no`.
+///
+/// This build sends an integer; the docs show `""`; an engine that logged an internal error
+/// sends `null`. All decode; only the integer carries a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DataNoResult(pub Option<crate::DataNo>);
+
+impl Serialize for DataNoResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Some(no) => no.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DataNoResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::Null => Ok(DataNoResult(None)),
+            Value::String(s) if s.is_empty() => Ok(DataNoResult(None)),
+            other => crate::DataNo::deserialize(other)
+                .map(|no| DataNoResult(Some(no)))
+                .map_err(de::Error::custom),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DataNo;
+
+    #[test]
+    fn status_int_or_string() {
+        let a: Envelope = serde_json::from_str(r#"{"status":200,"message":"x","result":null}"#).unwrap();
+        let b: Envelope = serde_json::from_str(r#"{"status":"200","message":"x"}"#).unwrap();
+        assert_eq!(a.status, b.status);
+        assert!(serde_json::from_str::<Envelope>(r#"{"status":"ok","message":"x"}"#).is_err());
+        assert!(serde_json::from_str::<Envelope>(r#"{"status":200}"#).is_err());
+    }
+
+    #[test]
+    fn data_no_result_shapes() {
+        for (text, want) in [("2", Some(2)), ("\"2\"", Some(2)), ("\"\"", None), ("null", None)] {
+            let got: DataNoResult = serde_json::from_str(text).unwrap();
+            assert_eq!(got, DataNoResult(want.map(DataNo)), "{text}");
+        }
+        assert!(serde_json::from_str::<DataNoResult>("\"x\"").is_err());
+    }
+
+    #[test]
+    fn decode_errors_name_the_path() {
+        let err = decode_body::<Vec<crate::DataIdEntry>>(
+            br#"{"status":200,"message":"ok","result":[{"data_id":"x","stop_chart_text":"a"}]}"#,
+        )
+        .unwrap_err();
+        match err {
+            EnvelopeError::Decode { path, .. } => assert_eq!(path, "[0].data_id"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(decode_body::<Value>(b"<html>"), Err(EnvelopeError::NotAnEnvelope { .. })));
+    }
+}

@@ -1,0 +1,90 @@
+//! # omflow-model
+//!
+//! The OMFLOW wire format as Rust types, with no I/O: the response [`Envelope`] and its
+//! language-independent [`ApiError`] classification, the [`SecurityCode`], mission and
+//! ticket records, form data items, request bodies, and a typed [`query`] DSL that
+//! serializes to the exact `search_conditions` wire format.
+//!
+//! It is the bottom layer of the SDK: `omflow-transport` moves bytes, `omflow-client`
+//! runs operations with these types, `omflow-mock` serves them.
+//!
+//! The types follow what the real server sends (recorded in `fixtures/omflow/session/`),
+//! not what its docs show: the envelope status is an integer (a string also decodes),
+//! timestamps are naive local times kept byte for byte, `data_no` is deleted as strings.
+//!
+//! ## Example: build a query and read a page of missions
+//!
+//! ```
+//! use omflow_model::query::{col, Query};
+//! use omflow_model::{decode_body, Mission, QuickAction};
+//!
+//! // Open missions at the review stop, newest first, 50 a page.
+//! let query = Query::builder()
+//!     .filter(col("stop_chart_text").eq("任務審核"))
+//!     .filter(col("level").is_in(["red", "yellow"]))
+//!     .order_by_desc("id")
+//!     .page_size(50)
+//!     .build()?;
+//! assert_eq!(serde_json::to_value(&query)?["limit"], 50);
+//!
+//! // What the server answered (HTTP 200; the outcome is in the body).
+//! let body = r#"{"status": 200, "message": "\u67e5\u8a62\u6210\u529f\u3002", "result": [
+//!   {"id": 15, "flow_uuid": "dc33fb34-0034-418c-8fbb-3baf15525e86", "flow_name": "任務單",
+//!    "status": "審核中", "level": "red", "title": "Beta network down", "data_no": 2,
+//!    "data_id": 15, "history": false, "stop_uuid": "FITEM_6", "stop_chart_text": "任務審核",
+//!    "create_user_id": "admin", "update_user_id": null,
+//!    "ticket_createtime": "2026-11-22T16:59:17.402", "createtime": "2026-11-22T16:59:23.170",
+//!    "updatetime": "2026-11-22T16:59:23.170", "assignee_id": null, "assign_group_id": 2,
+//!    "action": "成功,失敗", "attachment": false, "closed": false, "is_active": true,
+//!    "deploy_flag": true}]}"#;
+//! let missions: Vec<Mission> = decode_body(body.as_bytes())?;
+//! let labels = missions[0].quick_actions();
+//! assert_eq!(labels.action1.as_deref(), Some("成功"));
+//! assert!(labels.offers(QuickAction::Action2));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod catalog;
+mod envelope;
+mod error;
+mod form;
+mod generated;
+mod ids;
+mod mission;
+pub mod query;
+mod requests;
+mod security;
+mod ticket;
+mod time;
+
+pub use catalog::{Lang, MessageId};
+pub use envelope::{decode_body, DataNoResult, Envelope, EnvelopeError, StatusCode};
+pub use error::{ApiError, ApiErrorKind};
+pub use form::{FieldType, FormError, FormItem, GroupAssignment};
+pub use ids::{ApiPath, DataId, DataNo, FieldId, FlowUuid, GroupId, IdError, MissionId, UserId};
+pub use mission::{Mission, ProjectedRow, QuickActionLabels};
+pub use query::{Query, QueryError};
+pub use requests::{
+    ApiFormat, ApiFormatAction, ApiFormatField, ApiFormatInput, ApiFormatRequest, CreateTicket,
+    DataIdLookup, DeleteTickets, PushTicket, QuickAction, QuickActionTicket, RestBody,
+    UnknownQuickAction,
+};
+pub use security::{SecurityCode, SecurityGrant};
+pub use ticket::{DataIdEntry, GroupHeader, TicketRow};
+pub use time::{Timestamp, TimestampError};
+
+/// Paths of the OMFLOW endpoints this SDK speaks, relative to the server's base URL.
+pub mod paths {
+    /// E1: obtain a security code (HTTP Basic). The trailing slash is required.
+    pub const SECURITY: &str = "/accounts/api/security/get/";
+    /// E2: list my missions.
+    pub const MY_MISSIONS: &str = "/rest/my-mission/api/my-mission/list/";
+    /// E3 prefix: query-form list; append the api_path and `/`.
+    pub const TICKET_LIST: &str = "/rest/flowmanage/api/omdata/list/";
+    /// E4–E7 prefix: create, push, quick action, delete; append the api_path and `/`.
+    pub const TICKET_EDIT: &str = "/rest/flowmanage/api/omdata/edit/";
+    /// E8 prefix: current data_id lookup; append the api_path and `/`.
+    pub const DATA_ID_LOOKUP: &str = "/rest/flowmanage/api/omdata-data-id/get/";
+    /// The API-format helper.
+    pub const API_FORMAT: &str = "/rest/flowmanage/api/flow-active-api-format/get/";
+}

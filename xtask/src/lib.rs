@@ -1,0 +1,3 @@
+//! Project tasks: `cargo xtask codegen [--check]` and `cargo xtask fixtures`.
+
+pub mod codegen;
