@@ -111,7 +111,11 @@ fn render_messages(root: &Path) -> Result<Output> {
     let mut seen = std::collections::BTreeSet::new();
     for entry in &entries {
         if !seen.insert(entry.id.clone()) {
-            bail!("duplicate message id {:?} in {}", entry.id, source.display());
+            bail!(
+                "duplicate message id {:?} in {}",
+                entry.id,
+                source.display()
+            );
         }
     }
     let mut out = String::new();
@@ -124,11 +128,19 @@ fn render_messages(root: &Path) -> Result<Output> {
         out,
         "/// Every message the OMFLOW server is known to send, keyed by a stable id.\n///\n/// Entries whose id ends in `Prefix` are followed on the wire by an untranslated detail text."
     )?;
-    writeln!(out, "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]")?;
+    writeln!(
+        out,
+        "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]"
+    )?;
     writeln!(out, "#[non_exhaustive]")?;
     writeln!(out, "pub enum MessageId {{")?;
     for entry in &entries {
-        writeln!(out, "    /// {}: {}", escape_doc(&entry.en), escape_doc(&entry.r#where))?;
+        writeln!(
+            out,
+            "    /// {}: {}",
+            escape_doc(&entry.en),
+            escape_doc(&entry.r#where)
+        )?;
         writeln!(out, "    {},", camel(&entry.id))?;
     }
     writeln!(out, "}}")?;
@@ -141,16 +153,27 @@ fn render_messages(root: &Path) -> Result<Output> {
     }
     writeln!(out, "    ];")?;
     writeln!(out)?;
-    writeln!(out, "    /// The catalog key (`fixtures/omflow/messages.json` `id`).")?;
+    writeln!(
+        out,
+        "    /// The catalog key (`fixtures/omflow/messages.json` `id`)."
+    )?;
     writeln!(out, "    pub const fn key(self) -> &'static str {{")?;
     writeln!(out, "        match self {{")?;
     for entry in &entries {
-        writeln!(out, "            MessageId::{} => {:?},", camel(&entry.id), entry.id)?;
+        writeln!(
+            out,
+            "            MessageId::{} => {:?},",
+            camel(&entry.id),
+            entry.id
+        )?;
     }
     writeln!(out, "        }}")?;
     writeln!(out, "    }}")?;
     writeln!(out)?;
-    writeln!(out, "    /// Whether the server appends a detail text after this message.")?;
+    writeln!(
+        out,
+        "    /// Whether the server appends a detail text after this message."
+    )?;
     writeln!(out, "    pub const fn is_prefix(self) -> bool {{")?;
     writeln!(out, "        match self {{")?;
     for entry in &entries {
@@ -165,7 +188,10 @@ fn render_messages(root: &Path) -> Result<Output> {
     writeln!(out, "    }}")?;
     writeln!(out)?;
     writeln!(out, "    /// The text the server sends in `lang`.")?;
-    writeln!(out, "    pub const fn text(self, lang: Lang) -> &'static str {{")?;
+    writeln!(
+        out,
+        "    pub const fn text(self, lang: Lang) -> &'static str {{"
+    )?;
     writeln!(out, "        match (self, lang) {{")?;
     for entry in &entries {
         let name = camel(&entry.id);
@@ -175,7 +201,10 @@ fn render_messages(root: &Path) -> Result<Output> {
             ("En", &entry.en),
             ("Ja", &entry.ja),
         ] {
-            writeln!(out, "            (MessageId::{name}, Lang::{lang}) => {text:?},")?;
+            writeln!(
+                out,
+                "            (MessageId::{name}, Lang::{lang}) => {text:?},"
+            )?;
         }
     }
     writeln!(out, "        }}")?;
@@ -188,7 +217,10 @@ fn render_messages(root: &Path) -> Result<Output> {
 }
 
 fn escape_doc(text: &str) -> String {
-    text.replace('\n', " ").replace('`', "'").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('\n', " ")
+        .replace('`', "'")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Garoon status labels (`fixtures/garoon/labels.json`), when that data file exists.

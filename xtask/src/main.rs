@@ -1,3 +1,4 @@
+//! Project tasks.
 use anyhow::{bail, Result};
 use xtask::codegen;
 

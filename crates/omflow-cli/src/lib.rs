@@ -1,1 +1,3 @@
-//! omflow-cli
+//! # omflow-cli (skeleton)
+//!
+//! The `omflow` command; filled by the CLI issue.

@@ -1,1 +1,2 @@
-fn main(){}
+//! The `omflow` command (skeleton).
+fn main() {}

@@ -1,1 +1,3 @@
-//! omflow-client
+//! # omflow-client (skeleton)
+//!
+//! The operations of the OMFLOW SDK; filled by the client issue.

@@ -1,1 +1,3 @@
-//! omflow-mock
+//! # omflow-mock (skeleton)
+//!
+//! The fake OMFLOW server; filled by the mock issue.

@@ -1,1 +1,2 @@
-fn main(){}
+//! The standalone fake OMFLOW server (skeleton).
+fn main() {}

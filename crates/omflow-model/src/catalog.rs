@@ -121,7 +121,11 @@ pub fn recognize(text: &str) -> Option<Recognized<'_>> {
     for &id in MessageId::ALL.iter().filter(|id| !id.is_prefix()) {
         for lang in Lang::ALL {
             if id.text(lang) == text {
-                return Some(Recognized { id, lang, detail: "" });
+                return Some(Recognized {
+                    id,
+                    lang,
+                    detail: "",
+                });
             }
         }
     }
@@ -144,7 +148,10 @@ mod tests {
         assert_eq!(Lang::from_accept_language("en"), Lang::En);
         assert_eq!(Lang::from_accept_language("zh-TW"), Lang::ZhHant);
         assert_eq!(Lang::from_accept_language("fr"), Lang::ZhHant);
-        assert_eq!(Lang::from_accept_language("fr, ja;q=0.5, en;q=0.7"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("fr, ja;q=0.5, en;q=0.7"),
+            Lang::En
+        );
         assert_eq!(Lang::from_accept_language("zh-CN"), Lang::ZhHans);
         assert_eq!(Lang::from_accept_language(""), Lang::ZhHant);
     }

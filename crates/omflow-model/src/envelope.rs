@@ -97,11 +97,11 @@ impl Envelope<Value> {
     /// Reads `result` as `T` when `status` is 200, or classifies the failure.
     pub fn into_result<T: DeserializeOwned>(self) -> Result<T, EnvelopeError> {
         if !self.status.is_success() {
-            return Err(EnvelopeError::Api(ApiError::from_envelope(
+            return Err(EnvelopeError::Api(Box::new(ApiError::from_envelope(
                 self.status,
                 self.message,
                 self.result.unwrap_or(Value::Null),
-            )));
+            ))));
         }
         let result = self.result.unwrap_or(Value::Null);
         serde_path_to_error::deserialize(result).map_err(|err| EnvelopeError::Decode {
@@ -113,11 +113,10 @@ impl Envelope<Value> {
 
 /// Decodes a whole response body into `T`, or says what went wrong.
 pub fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, EnvelopeError> {
-    let envelope: Envelope<Value> = serde_json::from_slice(body).map_err(|err| {
-        EnvelopeError::NotAnEnvelope {
+    let envelope: Envelope<Value> =
+        serde_json::from_slice(body).map_err(|err| EnvelopeError::NotAnEnvelope {
             message: err.to_string(),
-        }
-    })?;
+        })?;
     envelope.into_result()
 }
 
@@ -127,7 +126,7 @@ pub fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, EnvelopeError>
 pub enum EnvelopeError {
     /// The server answered with a failure status.
     #[error(transparent)]
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// The status was 200 but `result` did not have the expected shape.
     #[error("unexpected result at {path}: {message}")]
     Decode {
@@ -148,7 +147,7 @@ impl EnvelopeError {
     /// The API error, when the server answered with a failure status.
     pub fn into_api(self) -> Option<ApiError> {
         match self {
-            EnvelopeError::Api(err) => Some(err),
+            EnvelopeError::Api(err) => Some(*err),
             _ => None,
         }
     }
@@ -189,7 +188,8 @@ mod tests {
 
     #[test]
     fn status_int_or_string() {
-        let a: Envelope = serde_json::from_str(r#"{"status":200,"message":"x","result":null}"#).unwrap();
+        let a: Envelope =
+            serde_json::from_str(r#"{"status":200,"message":"x","result":null}"#).unwrap();
         let b: Envelope = serde_json::from_str(r#"{"status":"200","message":"x"}"#).unwrap();
         assert_eq!(a.status, b.status);
         assert!(serde_json::from_str::<Envelope>(r#"{"status":"ok","message":"x"}"#).is_err());
@@ -198,7 +198,12 @@ mod tests {
 
     #[test]
     fn data_no_result_shapes() {
-        for (text, want) in [("2", Some(2)), ("\"2\"", Some(2)), ("\"\"", None), ("null", None)] {
+        for (text, want) in [
+            ("2", Some(2)),
+            ("\"2\"", Some(2)),
+            ("\"\"", None),
+            ("null", None),
+        ] {
             let got: DataNoResult = serde_json::from_str(text).unwrap();
             assert_eq!(got, DataNoResult(want.map(DataNo)), "{text}");
         }
@@ -215,6 +220,9 @@ mod tests {
             EnvelopeError::Decode { path, .. } => assert_eq!(path, "[0].data_id"),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(decode_body::<Value>(b"<html>"), Err(EnvelopeError::NotAnEnvelope { .. })));
+        assert!(matches!(
+            decode_body::<Value>(b"<html>"),
+            Err(EnvelopeError::NotAnEnvelope { .. })
+        ));
     }
 }

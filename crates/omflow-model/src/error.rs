@@ -41,6 +41,9 @@ pub enum ApiErrorKind {
     InvalidParameterFormat,
     /// `action` was not `create`, `update` or `delete`.
     InvalidAction,
+    /// A `formdata` item was malformed: no `type`/`id`/`value`, an `h_group` value that is
+    /// not an object, or a field the ticket table does not have.
+    InvalidFormData,
     /// The `data_id` is not the ticket's current open row (already pushed, or ticket closed).
     TicketNotFound,
     /// The ticket is still being processed after a push; retry later.
@@ -80,14 +83,21 @@ impl ApiErrorKind {
             LoginFailed => "check the password and that the user is active",
             UnknownUser => "check the username (login is by exact, case-sensitive username)",
             EmailLoginUnsupported => "log in with the username, not the email address",
-            PasswordContainsColon => "this server cannot accept passwords containing ':'; change the password",
+            PasswordContainsColon => {
+                "this server cannot accept passwords containing ':'; change the password"
+            }
             AmbiguousUsername => {
                 "another username contains this one; an administrator must rename one of them"
             }
-            PermissionDenied => "check the user's group and the flow's permissions, and that the data_id is current",
+            PermissionDenied => {
+                "check the user's group and the flow's permissions, and that the data_id is current"
+            }
             MissingRequiredFields => "set every required field of the ticket's current stop",
             MissingParameter | EmptyParameter | InvalidParameterFormat | InvalidAction => {
                 "fix the request parameters"
+            }
+            InvalidFormData => {
+                "give every formdata item an id, a type and a value that fits the type"
             }
             TicketNotFound => "look up the ticket's current data_id; it moved on or closed",
             TicketRunning => "wait for the engine to finish the previous push, then retry",
@@ -107,7 +117,9 @@ impl ApiErrorKind {
     pub fn is_security_rejection(self) -> bool {
         matches!(
             self,
-            ApiErrorKind::SecurityExpired | ApiErrorKind::SecurityWrong | ApiErrorKind::SecurityMissing
+            ApiErrorKind::SecurityExpired
+                | ApiErrorKind::SecurityWrong
+                | ApiErrorKind::SecurityMissing
         )
     }
 }
@@ -132,6 +144,7 @@ impl fmt::Display for ApiErrorKind {
             EmptyParameter => "empty parameter",
             InvalidParameterFormat => "invalid parameter format",
             InvalidAction => "invalid action",
+            InvalidFormData => "invalid form data",
             TicketNotFound => "ticket not found",
             TicketRunning => "ticket is running",
             NotAtManualStop => "ticket is not at a manual stop",
@@ -282,23 +295,32 @@ fn classify(status: StatusCode, message: &str) -> (ApiErrorKind, Option<String>,
         return (kind, detail, Some(found.lang));
     }
     // Untranslated Python / Django exception texts (the same in every language).
-    let kind = if message.starts_with("Omdata_") && message.ends_with(" matching query does not exist.") {
-        K::TicketNotFound
-    } else if message == "OmUser matching query does not exist." {
-        K::UnknownUser
-    } else if message.contains("'username_db'") {
-        K::EmailLoginUnsupported
-    } else if message.starts_with("too many values to unpack") {
-        K::PasswordContainsColon
-    } else if message.starts_with("get() returned more than one OmUser") {
-        K::AmbiguousUsername
-    } else if message == "'NoneType' object has no attribute 'api'" {
-        K::FlowNotFound
-    } else if status == StatusCode::SERVER_ERROR {
-        K::ServerError
-    } else {
-        K::Unknown
-    };
+    let kind =
+        if message.starts_with("Omdata_") && message.ends_with(" matching query does not exist.") {
+            K::TicketNotFound
+        } else if message == "OmUser matching query does not exist." {
+            K::UnknownUser
+        } else if message.contains("'username_db'") {
+            K::EmailLoginUnsupported
+        } else if message.starts_with("too many values to unpack") {
+            K::PasswordContainsColon
+        } else if message.starts_with("get() returned more than one OmUser") {
+            K::AmbiguousUsername
+        } else if message == "'NoneType' object has no attribute 'api'" {
+            K::FlowNotFound
+        } else if matches!(
+            message,
+            "'type'" | "'id'" | "'value'" | "'group'" | "'user'"
+        ) || message.starts_with("string indices must be integers")
+            || message == "expected string or bytes-like object"
+            || (message.starts_with("Omdata_") && message.contains(" has no field named "))
+        {
+            K::InvalidFormData
+        } else if status == StatusCode::SERVER_ERROR {
+            K::ServerError
+        } else {
+            K::Unknown
+        };
     let detail = (kind == K::ServerError || kind == K::Unknown).then(|| message.to_string());
     (kind, detail, None)
 }
@@ -314,15 +336,27 @@ mod tests {
     #[test]
     fn classification_is_language_independent() {
         for lang in Lang::ALL {
-            assert_eq!(kind(403, MessageId::RestSecurityExpired.text(lang)), ApiErrorKind::SecurityExpired);
-            assert_eq!(kind(403, MessageId::RestSecurityWrong.text(lang)), ApiErrorKind::SecurityWrong);
-            assert_eq!(kind(404, MessageId::TicketRunning.text(lang)), ApiErrorKind::TicketRunning);
+            assert_eq!(
+                kind(403, MessageId::RestSecurityExpired.text(lang)),
+                ApiErrorKind::SecurityExpired
+            );
+            assert_eq!(
+                kind(403, MessageId::RestSecurityWrong.text(lang)),
+                ApiErrorKind::SecurityWrong
+            );
+            assert_eq!(
+                kind(404, MessageId::TicketRunning.text(lang)),
+                ApiErrorKind::TicketRunning
+            );
             let quirk = format!(
                 "{}'NoneType' object has no attribute 'objects'",
                 MessageId::QueryFailedPrefix.text(lang)
             );
             assert_eq!(kind(404, &quirk), ApiErrorKind::NoVisibleMissions);
-            let failed = format!("{}Negative indexing is not supported.", MessageId::QueryFailedPrefix.text(lang));
+            let failed = format!(
+                "{}Negative indexing is not supported.",
+                MessageId::QueryFailedPrefix.text(lang)
+            );
             let err = ApiError::from_envelope(StatusCode(404), failed, Value::Null);
             assert_eq!(err.kind(), ApiErrorKind::QueryFailed);
             assert_eq!(err.detail(), Some("Negative indexing is not supported."));
@@ -333,24 +367,49 @@ mod tests {
     #[test]
     fn raw_exception_texts() {
         assert_eq!(
-            kind(404, "Omdata_dc33fb340034418c8fbb3baf15525e86 matching query does not exist."),
+            kind(
+                404,
+                "Omdata_dc33fb340034418c8fbb3baf15525e86 matching query does not exist."
+            ),
             ApiErrorKind::TicketNotFound
         );
-        assert_eq!(kind(500, "OmUser matching query does not exist."), ApiErrorKind::UnknownUser);
+        assert_eq!(
+            kind(500, "OmUser matching query does not exist."),
+            ApiErrorKind::UnknownUser
+        );
         assert_eq!(
             kind(500, "cannot access local variable 'username_db' where it is not associated with a value"),
             ApiErrorKind::EmailLoginUnsupported
         );
-        assert_eq!(kind(500, "get() returned more than one OmUser -- it returned 2!"), ApiErrorKind::AmbiguousUsername);
-        assert_eq!(kind(500, "'NoneType' object has no attribute 'api'"), ApiErrorKind::FlowNotFound);
-        assert_eq!(kind(500, "'type'"), ApiErrorKind::ServerError);
+        assert_eq!(
+            kind(500, "get() returned more than one OmUser -- it returned 2!"),
+            ApiErrorKind::AmbiguousUsername
+        );
+        assert_eq!(
+            kind(500, "'NoneType' object has no attribute 'api'"),
+            ApiErrorKind::FlowNotFound
+        );
+        assert_eq!(kind(500, "'type'"), ApiErrorKind::InvalidFormData);
+        assert_eq!(
+            kind(404, "string indices must be integers, not 'str'"),
+            ApiErrorKind::InvalidFormData
+        );
+        assert_eq!(
+            kind(500, "This QueryDict instance is immutable"),
+            ApiErrorKind::ServerError
+        );
         assert_eq!(kind(404, "something new"), ApiErrorKind::Unknown);
     }
 
     #[test]
     fn checker_parameters_are_exposed() {
-        let result = serde_json::json!({"status": "require missing", "result": ["action"], "message": "x"});
-        let err = ApiError::from_envelope(StatusCode(404), MessageId::CheckerMissingRequiredParam.text(Lang::ZhHant), result);
+        let result =
+            serde_json::json!({"status": "require missing", "result": ["action"], "message": "x"});
+        let err = ApiError::from_envelope(
+            StatusCode(404),
+            MessageId::CheckerMissingRequiredParam.text(Lang::ZhHant),
+            result,
+        );
         assert_eq!(err.kind(), ApiErrorKind::MissingParameter);
         assert_eq!(err.parameters(), vec!["action".to_string()]);
     }

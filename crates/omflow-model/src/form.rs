@@ -121,9 +121,11 @@ impl GroupAssignment {
                 Some(Value::String(s)) => s.parse().map(Some).map_err(|_| FormError::GroupValue {
                     found: value.to_string(),
                 }),
-                Some(Value::Number(n)) => n.as_u64().map(Some).ok_or_else(|| FormError::GroupValue {
-                    found: value.to_string(),
-                }),
+                Some(Value::Number(n)) => {
+                    n.as_u64().map(Some).ok_or_else(|| FormError::GroupValue {
+                        found: value.to_string(),
+                    })
+                }
                 _ => Err(FormError::GroupValue {
                     found: value.to_string(),
                 }),
@@ -201,7 +203,11 @@ pub struct FormItem {
 
 impl FormItem {
     /// Checks that `value` fits `field_type` and builds the item.
-    pub fn new(id: FieldId, field_type: FieldType, value: impl Into<Value>) -> Result<Self, FormError> {
+    pub fn new(
+        id: FieldId,
+        field_type: FieldType,
+        value: impl Into<Value>,
+    ) -> Result<Self, FormError> {
         let value = value.into();
         match &field_type {
             FieldType::HGroup => {
@@ -308,23 +314,36 @@ mod tests {
 
     #[test]
     fn item_without_type_is_a_typed_error() {
-        let err = serde_json::from_str::<FormItem>(r#"{"id":"FORMITM_1","value":"x"}"#).unwrap_err();
+        let err =
+            serde_json::from_str::<FormItem>(r#"{"id":"FORMITM_1","value":"x"}"#).unwrap_err();
         assert!(err.to_string().contains("without \"type\""), "{err}");
     }
 
     #[test]
     fn group_value_must_be_an_object() {
-        let err = serde_json::from_str::<FormItem>(r#"{"id":"FORMITM_5","type":"h_group","value":"2"}"#).unwrap_err();
+        let err =
+            serde_json::from_str::<FormItem>(r#"{"id":"FORMITM_5","type":"h_group","value":"2"}"#)
+                .unwrap_err();
         assert!(err.to_string().contains("h_group"), "{err}");
-        let ok: FormItem =
-            serde_json::from_str(r#"{"id":"FORMITM_5","type":"h_group","value":{"group":"2","user":""}}"#).unwrap();
-        assert_eq!(GroupAssignment::from_value(ok.value()).unwrap(), GroupAssignment::group(2u64));
+        let ok: FormItem = serde_json::from_str(
+            r#"{"id":"FORMITM_5","type":"h_group","value":{"group":"2","user":""}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            GroupAssignment::from_value(ok.value()).unwrap(),
+            GroupAssignment::group(2u64)
+        );
     }
 
     #[test]
     fn checkbox_and_other_types() {
         let id = FieldId::new("FORMITM_6").unwrap();
-        assert!(FormItem::new(id.clone(), FieldType::Checkbox, serde_json::json!(["a", "b"])).is_ok());
+        assert!(FormItem::new(
+            id.clone(),
+            FieldType::Checkbox,
+            serde_json::json!(["a", "b"])
+        )
+        .is_ok());
         assert!(FormItem::new(id.clone(), FieldType::Checkbox, "a").is_err());
         let other = FormItem::new(id, FieldType::parse("date"), "2026-01-01").unwrap();
         assert_eq!(other.field_type(), &FieldType::Other("date".into()));

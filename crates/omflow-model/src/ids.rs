@@ -98,7 +98,11 @@ impl Visitor<'_> for IntOrNumericString {
     type Value = u64;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a non-negative integer {} (number or numeric string)", self.0)
+        write!(
+            f,
+            "a non-negative integer {} (number or numeric string)",
+            self.0
+        )
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
@@ -150,7 +154,14 @@ impl FlowUuid {
     /// The hyphenated form list results carry.
     pub fn hyphenated(&self) -> String {
         let s = self.simple();
-        format!("{}-{}-{}-{}-{}", &s[0..8], &s[8..12], &s[12..16], &s[16..20], &s[20..32])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &s[0..8],
+            &s[8..12],
+            &s[12..16],
+            &s[16..20],
+            &s[20..32]
+        )
     }
 }
 

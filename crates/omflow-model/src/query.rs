@@ -333,7 +333,13 @@ impl Serialize for Condition {
 
 impl fmt::Display for Condition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", self.column, self.predicate.op(), self.predicate.value())
+        write!(
+            f,
+            "{} {} {}",
+            self.column,
+            self.predicate.op(),
+            self.predicate.value()
+        )
     }
 }
 
@@ -467,9 +473,11 @@ impl Query {
                     .iter()
                     .enumerate()
                     .map(|(index, item)| {
-                        item.as_str().map(str::to_string).ok_or(QueryError::NotAString {
-                            place: format!("{key}[{index}]"),
-                        })
+                        item.as_str()
+                            .map(str::to_string)
+                            .ok_or(QueryError::NotAString {
+                                place: format!("{key}[{index}]"),
+                            })
                     })
                     .collect(),
                 Some(_) => Err(QueryError::NotAList { key }),
@@ -523,7 +531,10 @@ impl Query {
     }
 }
 
-fn conditions_from_wire(object: &Map<String, Value>, key: &'static str) -> Result<Vec<Condition>, QueryError> {
+fn conditions_from_wire(
+    object: &Map<String, Value>,
+    key: &'static str,
+) -> Result<Vec<Condition>, QueryError> {
     let items = match object.get(key) {
         None => return Ok(Vec::new()),
         Some(Value::Array(items)) => items,
@@ -534,8 +545,13 @@ fn conditions_from_wire(object: &Map<String, Value>, key: &'static str) -> Resul
         .enumerate()
         .map(|(index, item)| {
             let place = format!("{key}[{index}]");
-            let object = item.as_object().ok_or_else(|| QueryError::NotAnObject { place: place.clone() })?;
-            if let Some(extra) = object.keys().find(|k| !["column", "condition", "value"].contains(&k.as_str())) {
+            let object = item.as_object().ok_or_else(|| QueryError::NotAnObject {
+                place: place.clone(),
+            })?;
+            if let Some(extra) = object
+                .keys()
+                .find(|k| !["column", "condition", "value"].contains(&k.as_str()))
+            {
                 return Err(QueryError::UnknownKey {
                     key: format!("{place}.{extra}"),
                 });
@@ -552,9 +568,11 @@ fn conditions_from_wire(object: &Map<String, Value>, key: &'static str) -> Resul
                     place: format!("{place}.column"),
                 })?
                 .to_string();
-            let word = get("condition")?.as_str().ok_or_else(|| QueryError::NotAString {
-                place: format!("{place}.condition"),
-            })?;
+            let word = get("condition")?
+                .as_str()
+                .ok_or_else(|| QueryError::NotAString {
+                    place: format!("{place}.condition"),
+                })?;
             let op = Op::from_word(word).ok_or_else(|| QueryError::UnknownOperator {
                 place: place.clone(),
                 found: word.to_string(),
@@ -578,7 +596,9 @@ fn conditions_from_wire(object: &Map<String, Value>, key: &'static str) -> Resul
                     }
                 },
                 Op::In => match value {
-                    Value::Array(items) => Predicate::In(items.into_iter().map(scalar).collect::<Result<_, _>>()?),
+                    Value::Array(items) => {
+                        Predicate::In(items.into_iter().map(scalar).collect::<Result<_, _>>()?)
+                    }
                     other => {
                         return Err(QueryError::InNeedsList {
                             place: format!("{place}.value"),
@@ -616,7 +636,11 @@ impl<'de> Deserialize<'de> for Query {
 impl fmt::Display for Query {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let join = |conditions: &[Condition]| {
-            conditions.iter().map(ToString::to_string).collect::<Vec<_>>().join(" AND ")
+            conditions
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" AND ")
         };
         if self.filters.is_empty() {
             f.write_str("all rows")?;
@@ -711,13 +735,30 @@ impl QueryBuilder {
             });
         }
         Ok(Query {
-            columns: self.columns.into_iter().map(Column::new).collect::<Result<_, _>>()?,
-            filters: self.filters.into_iter().map(ConditionSpec::check).collect::<Result<_, _>>()?,
-            excludes: self.excludes.into_iter().map(ConditionSpec::check).collect::<Result<_, _>>()?,
+            columns: self
+                .columns
+                .into_iter()
+                .map(Column::new)
+                .collect::<Result<_, _>>()?,
+            filters: self
+                .filters
+                .into_iter()
+                .map(ConditionSpec::check)
+                .collect::<Result<_, _>>()?,
+            excludes: self
+                .excludes
+                .into_iter()
+                .map(ConditionSpec::check)
+                .collect::<Result<_, _>>()?,
             order: self
                 .order
                 .into_iter()
-                .map(|(column, descending)| Ok(Order { column: Column::new(column)?, descending }))
+                .map(|(column, descending)| {
+                    Ok(Order {
+                        column: Column::new(column)?,
+                        descending,
+                    })
+                })
                 .collect::<Result<_, QueryError>>()?,
             offset: self.offset,
             page_size,
@@ -841,7 +882,16 @@ mod tests {
             .iter()
             .map(|c| c["condition"].clone())
             .collect();
-        assert_eq!(words, vec![json!("="), json!(">"), json!("<"), json!("in"), json!("contains")]);
+        assert_eq!(
+            words,
+            vec![
+                json!("="),
+                json!(">"),
+                json!("<"),
+                json!("in"),
+                json!("contains")
+            ]
+        );
     }
 
     #[test]
@@ -857,7 +907,10 @@ mod tests {
     fn paging_is_offset_and_page_size() {
         let q = Query::builder().offset(2).page_size(1).build().unwrap();
         let wire = serde_json::to_value(&q).unwrap();
-        assert_eq!((wire["start"].clone(), wire["limit"].clone()), (json!(2), json!(3)));
+        assert_eq!(
+            (wire["start"].clone(), wire["limit"].clone()),
+            (json!(2), json!(3))
+        );
         assert_eq!(q.next_page().unwrap().offset(), 3);
         assert!(Query::builder().page_size(0).build().is_err());
         assert!(Query::builder().offset(u64::MAX).build().is_err());
@@ -866,7 +919,9 @@ mod tests {
     #[test]
     fn build_rejects_what_the_server_misreads() {
         assert!(matches!(
-            Query::builder().filter(col("data_no").is_in(Vec::<u64>::new())).build(),
+            Query::builder()
+                .filter(col("data_no").is_in(Vec::<u64>::new()))
+                .build(),
             Err(QueryError::EmptyIn { .. })
         ));
         assert!(matches!(
@@ -874,21 +929,36 @@ mod tests {
             Err(QueryError::NullComparison { .. })
         ));
         assert!(matches!(
-            Query::builder().filter(col("create_user__nick_name").eq("x")).build(),
+            Query::builder()
+                .filter(col("create_user__nick_name").eq("x"))
+                .build(),
             Err(QueryError::InvalidColumn { .. })
         ));
-        assert!(matches!(Query::builder().order_by("").build(), Err(QueryError::InvalidColumn { .. })));
+        assert!(matches!(
+            Query::builder().order_by("").build(),
+            Err(QueryError::InvalidColumn { .. })
+        ));
     }
 
     #[test]
     fn strict_wire_reading_names_each_silent_case() {
         let read = |v: Value| Query::from_wire(&v).unwrap_err();
-        let err = read(json!({"search_conditions":[{"column":"level","condition":"like","value":"red"}]}));
+        let err = read(
+            json!({"search_conditions":[{"column":"level","condition":"like","value":"red"}]}),
+        );
         assert!(matches!(err, QueryError::UnknownOperator { .. }));
         assert!(err.to_string().contains("search_conditions[0]"), "{err}");
         assert!(err.to_string().contains("\"contains\""), "{err}");
-        let err = read(json!({"search_conditions":[{"column":"a","condition":"=","value":1},{"column":"level","value":"red"}]}));
-        assert_eq!(err, QueryError::MissingKey { place: "search_conditions[1]".into(), key: "condition" });
+        let err = read(
+            json!({"search_conditions":[{"column":"a","condition":"=","value":1},{"column":"level","value":"red"}]}),
+        );
+        assert_eq!(
+            err,
+            QueryError::MissingKey {
+                place: "search_conditions[1]".into(),
+                key: "condition"
+            }
+        );
         assert!(matches!(
             read(json!({"search_conditions":[{"column":"level","condition":"in","value":"red"}]})),
             QueryError::InNeedsList { .. }
@@ -901,13 +971,36 @@ mod tests {
             read(json!({"search_conditions":{"column":"level","condition":"=","value":"red"}})),
             QueryError::NotAList { .. }
         ));
-        assert!(matches!(read(json!({"exclude_conditions":["x"]})), QueryError::NotAnObject { .. }));
-        assert!(matches!(read(json!({"start":-1})), QueryError::InvalidPaging { .. }));
-        assert!(matches!(read(json!({"limit":"abc"})), QueryError::InvalidPaging { .. }));
-        assert!(matches!(read(json!({"start":100,"limit":100})), QueryError::InvalidPaging { .. }));
-        assert!(matches!(read(json!({"order_columns":"-id"})), QueryError::NotAList { .. }));
-        assert!(matches!(read(json!({"security":"x"})), QueryError::UnknownKey { .. }));
-        assert!(matches!(read(json!({"search_conditions":[{"column":"CONTAINS","condition":"CONTAINS","value":"x"}]})), QueryError::UnknownOperator { .. }));
+        assert!(matches!(
+            read(json!({"exclude_conditions":["x"]})),
+            QueryError::NotAnObject { .. }
+        ));
+        assert!(matches!(
+            read(json!({"start":-1})),
+            QueryError::InvalidPaging { .. }
+        ));
+        assert!(matches!(
+            read(json!({"limit":"abc"})),
+            QueryError::InvalidPaging { .. }
+        ));
+        assert!(matches!(
+            read(json!({"start":100,"limit":100})),
+            QueryError::InvalidPaging { .. }
+        ));
+        assert!(matches!(
+            read(json!({"order_columns":"-id"})),
+            QueryError::NotAList { .. }
+        ));
+        assert!(matches!(
+            read(json!({"security":"x"})),
+            QueryError::UnknownKey { .. }
+        ));
+        assert!(matches!(
+            read(
+                json!({"search_conditions":[{"column":"CONTAINS","condition":"CONTAINS","value":"x"}]})
+            ),
+            QueryError::UnknownOperator { .. }
+        ));
     }
 
     #[test]

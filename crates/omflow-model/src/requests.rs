@@ -179,7 +179,10 @@ impl QuickActionTicket {
 pub struct DeleteTickets {
     action: DeleteTag,
     /// The tickets to delete.
-    #[serde(serialize_with = "data_nos_as_strings", deserialize_with = "data_nos_from_list")]
+    #[serde(
+        serialize_with = "data_nos_as_strings",
+        deserialize_with = "data_nos_from_list"
+    )]
     pub data_no: Vec<DataNo>,
 }
 
@@ -193,7 +196,10 @@ impl DeleteTickets {
     }
 }
 
-fn data_nos_as_strings<S: Serializer>(numbers: &[DataNo], serializer: S) -> Result<S::Ok, S::Error> {
+fn data_nos_as_strings<S: Serializer>(
+    numbers: &[DataNo],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     let mut seq = serializer.serialize_seq(Some(numbers.len()))?;
     for number in numbers {
         seq.serialize_element(&number.to_string())?;
@@ -303,17 +309,33 @@ mod tests {
     #[test]
     fn delete_sends_strings_and_refuses_a_bare_number() {
         let body = DeleteTickets::new(vec![DataNo(5), DataNo(6)]);
-        assert_eq!(serde_json::to_value(&body).unwrap(), json!({"action":"delete","data_no":["5","6"]}));
-        assert!(serde_json::from_value::<DeleteTickets>(json!({"action":"delete","data_no":6})).is_err());
-        let back: DeleteTickets = serde_json::from_value(json!({"action":"delete","data_no":[5,"6"]})).unwrap();
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            json!({"action":"delete","data_no":["5","6"]})
+        );
+        assert!(
+            serde_json::from_value::<DeleteTickets>(json!({"action":"delete","data_no":6}))
+                .is_err()
+        );
+        let back: DeleteTickets =
+            serde_json::from_value(json!({"action":"delete","data_no":[5,"6"]})).unwrap();
         assert_eq!(back.data_no, vec![DataNo(5), DataNo(6)]);
     }
 
     #[test]
     fn action_tags_are_checked() {
-        assert!(serde_json::from_value::<CreateTicket>(json!({"action":"update","formdata":[]})).is_err());
-        assert!(serde_json::from_value::<QuickActionTicket>(json!({"action":"update","data_id":1,"quick_action":"action3"})).is_err());
-        let qa: QuickActionTicket = serde_json::from_value(json!({"action":"update","data_id":"14","quick_action":"action2"})).unwrap();
+        assert!(
+            serde_json::from_value::<CreateTicket>(json!({"action":"update","formdata":[]}))
+                .is_err()
+        );
+        assert!(serde_json::from_value::<QuickActionTicket>(
+            json!({"action":"update","data_id":1,"quick_action":"action3"})
+        )
+        .is_err());
+        let qa: QuickActionTicket = serde_json::from_value(
+            json!({"action":"update","data_id":"14","quick_action":"action2"}),
+        )
+        .unwrap();
         assert_eq!(qa, QuickActionTicket::new(DataId(14), QuickAction::Action2));
     }
 
@@ -322,7 +344,10 @@ mod tests {
         let code = SecurityCode::new("abc");
         let push = PushTicket::new(DataId(4), vec![]);
         let body = serde_json::to_value(RestBody::new(&code, &push)).unwrap();
-        assert_eq!(body, json!({"security":"abc","omflow_restapi":1,"action":"update","data_id":4,"formdata":[]}));
+        assert_eq!(
+            body,
+            json!({"security":"abc","omflow_restapi":1,"action":"update","data_id":4,"formdata":[]})
+        );
         assert!(!format!("{:?}", RestBody::new(&code, &push)).contains("abc"));
     }
 

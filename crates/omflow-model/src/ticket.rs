@@ -99,7 +99,10 @@ impl TicketRow {
 
     /// The `data_param` column decoded.
     pub fn data_param(&self) -> Result<Option<Value>, serde_json::Error> {
-        self.data_param.as_deref().map(serde_json::from_str).transpose()
+        self.data_param
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
     }
 }
 

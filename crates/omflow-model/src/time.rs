@@ -87,7 +87,9 @@ impl PartialOrd for Timestamp {
 
 impl Ord for Timestamp {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.value.cmp(&other.value).then_with(|| self.raw.cmp(&other.raw))
+        self.value
+            .cmp(&other.value)
+            .then_with(|| self.raw.cmp(&other.raw))
     }
 }
 
@@ -122,7 +124,11 @@ mod tests {
 
     #[test]
     fn both_wire_forms_round_trip() {
-        for text in ["2026-11-22T16:59:16.358", "2026-11-22T16:59:16", "2026-11-22T16:59:16.000"] {
+        for text in [
+            "2026-11-22T16:59:16.358",
+            "2026-11-22T16:59:16",
+            "2026-11-22T16:59:16.000",
+        ] {
             let t: Timestamp = text.parse().unwrap();
             assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{text}\""));
         }
@@ -130,7 +136,14 @@ mod tests {
 
     #[test]
     fn rejects_other_shapes() {
-        for text in ["2026-11-22 16:59:16", "2026-11-22T16:59", "2026-11-22T16:59:16Z", "x", "", "2026-13-01T00:00:00"] {
+        for text in [
+            "2026-11-22 16:59:16",
+            "2026-11-22T16:59",
+            "2026-11-22T16:59:16Z",
+            "x",
+            "",
+            "2026-13-01T00:00:00",
+        ] {
             assert!(text.parse::<Timestamp>().is_err(), "{text}");
         }
     }
@@ -140,6 +153,9 @@ mod tests {
         let t: Timestamp = "2026-11-22T16:59:16.358".parse().unwrap();
         assert_eq!(Timestamp::from_naive(t.naive()), t);
         let whole: Timestamp = "2026-11-22T16:59:16".parse().unwrap();
-        assert_eq!(Timestamp::from_naive(whole.naive()).as_str(), "2026-11-22T16:59:16");
+        assert_eq!(
+            Timestamp::from_naive(whole.naive()).as_str(),
+            "2026-11-22T16:59:16"
+        );
     }
 }

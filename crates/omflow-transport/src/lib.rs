@@ -1,1 +1,3 @@
-//! omflow-transport
+//! # omflow-transport (skeleton)
+//!
+//! The HTTP layer of the OMFLOW SDK; filled by the transport issue.
