@@ -1,3 +1,4 @@
 //! Project tasks: `cargo xtask codegen [--check]` and `cargo xtask fixtures`.
 
 pub mod codegen;
+pub mod fixtures;

@@ -18,6 +18,7 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
+        Some("fixtures") => xtask::fixtures::run(&root),
         _ => bail!("usage: cargo xtask codegen [--check] | cargo xtask fixtures"),
     }
 }

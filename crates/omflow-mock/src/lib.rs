@@ -1,3 +1,252 @@
-//! # omflow-mock (skeleton)
+//! # omflow-mock
 //!
-//! The fake OMFLOW server; filled by the mock issue.
+//! A stateful fake OMFLOW server for integration tests, built on wiremock. It answers like
+//! the real server, quirks included (every envelope is HTTP 200, `limit` is an end index,
+//! security codes slide 5 minutes, the empty-my-missions 404, unknown condition words as
+//! `=`, …); the recorded real-server session in `fixtures/omflow/session/` replays against
+//! it (`cargo xtask fixtures`).
+//!
+//! In a test:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! use omflow_mock::{FakeOmflow, Seed};
+//! let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+//! let state = fake.state();
+//! assert!(state.tickets("mission").iter().any(|row| !row.history));
+//! assert!(fake.uri().starts_with("http://127.0.0.1:"));
+//! # }
+//! ```
+//!
+//! Fault injection: mount your own wiremock mocks on [`FakeOmflow::server`] (any priority
+//! below [`FAKE_PRIORITY`], such as wiremock's default 5) and the fake keeps answering
+//! every request they do not match.
+//!
+//! As a process: `omflow-mock --addr 127.0.0.1:8000 --seed demo`, with control endpoints
+//! `POST /__mock/reset`, `POST /__mock/clock/advance {"seconds": N}`, `POST /__mock/tokens/expire`,
+//! `POST /__mock/engine/delay {"ms": N}`, `GET /__mock/state`, `DELETE /__mock/users/{username}`.
+
+mod clock;
+mod http;
+mod listing;
+mod pyjson;
+pub mod seed;
+mod world;
+
+pub use clock::Clock;
+pub use http::MAX_BODY_BYTES;
+pub use seed::{Seed, SeedBuilder, SeedError, SeedStep, SeedTicket};
+pub use world::{World, TOKEN_TTL_SECONDS};
+
+use http::{FakeResponder, Shared};
+use omflow_model::{Mission, TicketRow};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use wiremock::{matchers::any, Mock, MockServer};
+
+/// The priority of the fake's own route: mocks with a smaller number (wiremock's default is
+/// 5) are matched first.
+pub const FAKE_PRIORITY: u8 = 200;
+
+/// A running fake OMFLOW server.
+pub struct FakeOmflow {
+    server: MockServer,
+    shared: Arc<Shared>,
+}
+
+/// Options for starting a fake.
+#[derive(Debug, Clone)]
+pub struct FakeBuilder {
+    seed: Seed,
+    clock: Option<Clock>,
+    engine_delay_ms: u64,
+    listener_addr: Option<String>,
+}
+
+impl FakeBuilder {
+    /// The seed (default `pristine`).
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The clock (default: running from the current Asia/Taipei time).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Delays the engine after each create and push, as the real server's asynchronous
+    /// worker does: the ticket shows `running` and a re-push gets "running" until then.
+    pub fn engine_delay_ms(mut self, ms: u64) -> Self {
+        self.engine_delay_ms = ms;
+        self
+    }
+
+    /// Listens on this address instead of a random loopback port.
+    pub fn addr(mut self, addr: impl Into<String>) -> Self {
+        self.listener_addr = Some(addr.into());
+        self
+    }
+
+    /// Starts the fake.
+    pub async fn start(self) -> Result<FakeOmflow, StartError> {
+        let mut world = World::from_seed(&self.seed, self.clock.unwrap_or_else(Clock::running))?;
+        world.engine_delay_ms = self.engine_delay_ms;
+        let shared = Arc::new(Shared {
+            world: Mutex::new(world),
+            seed: Mutex::new(self.seed),
+        });
+        let listener = TcpListener::bind(self.listener_addr.as_deref().unwrap_or("127.0.0.1:0"))
+            .map_err(StartError::Bind)?;
+        let server = MockServer::builder()
+            .listener(listener)
+            .disable_request_recording()
+            .start()
+            .await;
+        Mock::given(any())
+            .respond_with(FakeResponder(shared.clone()))
+            .with_priority(FAKE_PRIORITY)
+            .named("omflow fake")
+            .mount(&server)
+            .await;
+        Ok(FakeOmflow { server, shared })
+    }
+}
+
+/// Why a fake could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The seed is unusable.
+    #[error(transparent)]
+    Seed(#[from] SeedError),
+    /// The address could not be bound.
+    #[error("cannot listen: {0}")]
+    Bind(#[source] std::io::Error),
+}
+
+impl FakeOmflow {
+    /// Options: seed, clock, engine delay, address.
+    pub fn builder() -> FakeBuilder {
+        FakeBuilder {
+            seed: Seed::pristine(),
+            clock: None,
+            engine_delay_ms: 0,
+            listener_addr: None,
+        }
+    }
+
+    /// Starts a fake with the `pristine` seed on a random loopback port.
+    pub async fn start() -> FakeOmflow {
+        FakeOmflow::builder()
+            .start()
+            .await
+            .expect("the built-in seed starts")
+    }
+
+    /// Starts a fake with `seed` on a random loopback port.
+    pub async fn start_with(seed: Seed) -> Result<FakeOmflow, StartError> {
+        FakeOmflow::builder().seed(seed).start().await
+    }
+
+    /// The base URL (`http://127.0.0.1:PORT`).
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    /// The underlying wiremock server, to mount fault-injecting mocks on.
+    pub fn server(&self) -> &MockServer {
+        &self.server
+    }
+
+    /// Moves the fake's clock forward.
+    pub fn advance_clock(&self, seconds: f64) {
+        self.shared.lock().clock.advance(seconds);
+    }
+
+    /// Makes every security code answer "expired" on its next use.
+    pub fn expire_tokens(&self) {
+        self.shared.lock().expire_tokens();
+    }
+
+    /// Sets the engine delay (0 = synchronous).
+    pub fn set_engine_delay_ms(&self, ms: u64) {
+        self.shared.lock().engine_delay_ms = ms;
+    }
+
+    /// Back to the seed.
+    pub fn reset(&self) -> Result<(), SeedError> {
+        let seed = self
+            .shared
+            .seed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let mut world = self.shared.lock();
+        let mut fresh = World::from_seed(&seed, world.clock.clone())?;
+        fresh.engine_delay_ms = world.engine_delay_ms;
+        *world = fresh;
+        Ok(())
+    }
+
+    /// Runs `f` on the state, under the lock (keep it short).
+    pub fn with_world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
+        f(&mut self.shared.lock())
+    }
+
+    /// A snapshot of the state to assert on.
+    pub fn state(&self) -> StateView {
+        StateView(self.shared.lock().dump())
+    }
+}
+
+/// A snapshot of the fake's state, read through the model's types.
+#[derive(Debug, Clone)]
+pub struct StateView(serde_json::Value);
+
+impl StateView {
+    /// The whole state as JSON (what `GET /__mock/state` returns).
+    pub fn json(&self) -> &serde_json::Value {
+        &self.0
+    }
+
+    /// Every row (history included) of the flow at `api_path`.
+    pub fn tickets(&self, api_path: &str) -> Vec<TicketRow> {
+        self.0["flows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["api_path"] == api_path)
+            .flat_map(|f| f["rows"].as_array().cloned().unwrap_or_default())
+            .filter_map(|row| serde_json::from_value(row).ok())
+            .collect()
+    }
+
+    /// The current row of ticket `data_no`, if it exists.
+    pub fn current_row(&self, api_path: &str, data_no: u64) -> Option<TicketRow> {
+        self.tickets(api_path)
+            .into_iter()
+            .find(|r| r.data_no.get() == data_no && !r.history)
+    }
+
+    /// Every mission, creation records and handled ones included.
+    pub fn missions(&self) -> Vec<Mission> {
+        self.0["missions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| serde_json::from_value(m.clone()).ok())
+            .collect()
+    }
+
+    /// How many security codes exist.
+    pub fn token_count(&self) -> usize {
+        self.0["tokens"].as_array().map_or(0, Vec::len)
+    }
+
+    /// How many successful logins happened.
+    pub fn login_count(&self) -> u64 {
+        self.0["logins"].as_u64().unwrap_or(0)
+    }
+}

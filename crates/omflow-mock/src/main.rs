@@ -1,2 +1,34 @@
-//! The standalone fake OMFLOW server (skeleton).
-fn main() {}
+//! `omflow-mock`: the fake OMFLOW server as a standalone process.
+
+use clap::Parser;
+use omflow_mock::{FakeOmflow, Seed};
+
+/// A fake OMFLOW server that behaves like the real one.
+#[derive(Parser)]
+#[command(name = "omflow-mock", version)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8000")]
+    addr: String,
+    /// `pristine`, `demo`, or a seed JSON file.
+    #[arg(long, default_value = "pristine")]
+    seed: String,
+    /// Delay the engine after each create/push by this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    engine_delay_ms: u64,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let seed = Seed::load(&args.seed)?;
+    let fake = FakeOmflow::builder()
+        .seed(seed)
+        .addr(&args.addr)
+        .engine_delay_ms(args.engine_delay_ms)
+        .start()
+        .await?;
+    println!("listening on {}", fake.uri());
+    tokio::signal::ctrl_c().await?;
+    Ok(())
+}

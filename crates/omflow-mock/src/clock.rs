@@ -1,0 +1,53 @@
+//! The fake's clock: server-local time (Asia/Taipei, naive) that tests can move forward.
+
+use chrono::{Duration, NaiveDateTime, Utc};
+use std::time::Instant;
+
+/// Server-local time that runs with the wall clock, or stands still, and can be advanced.
+#[derive(Debug, Clone)]
+pub struct Clock {
+    started: Instant,
+    start_local: NaiveDateTime,
+    advanced: Duration,
+    frozen: bool,
+}
+
+impl Clock {
+    /// Runs with the wall clock, starting at the current Asia/Taipei time.
+    pub fn running() -> Self {
+        Clock {
+            started: Instant::now(),
+            start_local: (Utc::now() + Duration::hours(8)).naive_utc(),
+            advanced: Duration::zero(),
+            frozen: false,
+        }
+    }
+
+    /// Stands still at `at` until advanced.
+    pub fn frozen(at: NaiveDateTime) -> Self {
+        Clock {
+            started: Instant::now(),
+            start_local: at,
+            advanced: Duration::zero(),
+            frozen: true,
+        }
+    }
+
+    /// The current server-local time.
+    pub fn now(&self) -> NaiveDateTime {
+        let elapsed = if self.frozen {
+            Duration::zero()
+        } else {
+            Duration::from_std(self.started.elapsed()).unwrap_or_else(|_| Duration::zero())
+        };
+        self.start_local + elapsed + self.advanced
+    }
+
+    /// Moves time forward by `seconds` (fractions allowed; negative values are ignored).
+    pub fn advance(&mut self, seconds: f64) {
+        if seconds.is_finite() && seconds > 0.0 {
+            let millis = (seconds * 1000.0).min(1e15) as i64;
+            self.advanced += Duration::milliseconds(millis);
+        }
+    }
+}

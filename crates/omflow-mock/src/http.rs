@@ -1,0 +1,400 @@
+//! From wiremock requests to the fake's state machine and back: the `/rest/` wrapper's check
+//! order, Django's answers for other paths, and the `/__mock/` control API.
+
+use crate::listing::{self, Table};
+use crate::pyjson::dumps;
+use crate::seed::Seed;
+use crate::world::{py_type, text, truthy, Reply, World};
+use omflow_model::{Lang, MessageId};
+use serde_json::{json, Map, Value};
+use std::sync::{Arc, Mutex, MutexGuard};
+use wiremock::{Request, Respond, ResponseTemplate};
+
+/// Request bodies above this size are refused with HTTP 400, as Django's
+/// `DATA_UPLOAD_MAX_MEMORY_SIZE` (2.5 MiB) does.
+pub const MAX_BODY_BYTES: usize = 2_621_440;
+
+/// The state shared by the responder and the test-facing API.
+pub(crate) struct Shared {
+    pub world: Mutex<World>,
+    pub seed: Mutex<Seed>,
+}
+
+impl Shared {
+    pub fn lock(&self) -> MutexGuard<'_, World> {
+        // A panic while holding the lock must not take the fake down with it.
+        self.world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+pub(crate) struct FakeResponder(pub Arc<Shared>);
+
+impl Respond for FakeResponder {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let lang = request
+            .headers
+            .get("accept-language")
+            .and_then(|v| v.to_str().ok())
+            .map(Lang::from_accept_language)
+            .unwrap_or_default();
+        let path = request.url.path().to_string();
+        if let Some(control) = path.strip_prefix("/__mock/") {
+            return control_api(&self.0, request, control);
+        }
+        let reply = if request.body.len() > MAX_BODY_BYTES {
+            page(400, "text/html", None, "<h1>Bad Request (400)</h1>")
+        } else {
+            handle(&self.0, request, &path, lang)
+        };
+        render(reply, lang)
+    }
+}
+
+fn render(reply: Reply, lang: Lang) -> ResponseTemplate {
+    match reply {
+        Reply::Envelope {
+            status,
+            message,
+            result,
+        } => {
+            let body = dumps(&json!({"status": status, "message": message, "result": result}));
+            ResponseTemplate::new(200)
+                .insert_header("content-language", lang.tag())
+                .insert_header("vary", "Cookie, Accept-Language")
+                .set_body_raw(body, "application/json")
+        }
+        Reply::Page {
+            http,
+            content_type,
+            location,
+            body,
+        } => {
+            let mut template =
+                ResponseTemplate::new(http).insert_header("content-language", lang.tag());
+            if let Some(location) = location {
+                template = template.insert_header("location", location.as_str());
+            }
+            template.set_body_raw(body, content_type)
+        }
+    }
+}
+
+fn page(http: u16, content_type: &'static str, location: Option<String>, body: &str) -> Reply {
+    Reply::Page {
+        http,
+        content_type,
+        location,
+        body: body.to_string(),
+    }
+}
+
+/// The site's named routes under `/rest/` (and, without the prefix, as Django pages).
+const ROUTES: [&str; 8] = [
+    "my-mission/api/my-mission/list/",
+    "flowmanage/api/omdata/list/{}/",
+    "flowmanage/api/omdata/edit/{}/",
+    "flowmanage/api/omdata-data-id/get/{}/",
+    "flowmanage/api/flow-active-api-format/get/",
+    "flowmanage/api/flow-active/update/",
+    "accounts/api/users/group/",
+    "accounts/api/user/add/",
+];
+
+/// Resolves a slashed path (no leading `/`) to a route and its parameter.
+fn resolve(url: &str) -> Option<(&'static str, Option<String>)> {
+    for route in ROUTES {
+        match route.split_once("{}") {
+            None if url == route => return Some((route, None)),
+            Some((prefix, suffix)) => {
+                if let Some(rest) = url
+                    .strip_prefix(prefix)
+                    .and_then(|r| r.strip_suffix(suffix))
+                {
+                    if !rest.is_empty() && !rest.contains('/') {
+                        return Some((route, Some(rest.to_string())));
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    None
+}
+
+/// `getPostdata`: JSON whatever the Content-Type, else form fields (last value wins).
+fn parse_body(request: &Request) -> (Option<Value>, bool) {
+    if let Ok(text) = std::str::from_utf8(&request.body) {
+        if let Ok(value) = serde_json::from_str::<Value>(text) {
+            return (Some(value), false);
+        }
+    }
+    let form = request
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.starts_with("application/x-www-form-urlencoded")
+                || ct.starts_with("multipart/form-data")
+        });
+    if !form {
+        return (Some(Value::Object(Map::new())), false);
+    }
+    let mut map = Map::new();
+    for (key, value) in url::form_urlencoded::parse(&request.body) {
+        map.insert(key.into_owned(), Value::String(value.into_owned()));
+    }
+    (Some(Value::Object(map)), true)
+}
+
+fn handle(shared: &Shared, request: &Request, path: &str, lang: Lang) -> Reply {
+    let method = request.method.as_str();
+    if path == omflow_model::paths::SECURITY {
+        let authorization = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok());
+        let mut world = shared.lock();
+        world.process_due();
+        return world.login(authorization, lang);
+    }
+    if path == "/accounts/api/security/get" {
+        return if method == "GET" {
+            page(
+                301,
+                "text/html; charset=utf-8",
+                Some(format!("{path}/")),
+                "",
+            )
+        } else {
+            page(500, "text/html", None, "<!DOCTYPE html><html><body><h1>RuntimeError at /accounts/api/security/get</h1><p>You called this URL via POST, but the URL doesn't end in a slash and you have APPEND_SLASH set.</p></body></html>")
+        };
+    }
+    let Some(url) = path.strip_prefix("/rest/").filter(|u| !u.is_empty()) else {
+        let known = path == "/" || resolve(path.trim_start_matches('/')).is_some();
+        return match (known, method) {
+            (true, "GET") => page(302, "text/html; charset=utf-8", Some(format!("/accounts/login/?next={path}")), ""),
+            (true, _) => page(403, "text/html", None, "<!DOCTYPE html><html><body><h1>Forbidden (403)</h1><p>CSRF verification failed. Request aborted.</p></body></html>"),
+            (false, _) => page(404, "text/html", None, "<!DOCTYPE html><html><body><h1>Page not found (404)</h1></body></html>"),
+        };
+    };
+    let slashed = if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    };
+    let Some((route, param)) = resolve(&slashed) else {
+        return Reply::fail(403, text(MessageId::RestUrlError, lang));
+    };
+    let (body, is_form) = parse_body(request);
+    let body = body.unwrap_or(Value::Null);
+    let Some(body) = body.as_object() else {
+        return Reply::fail(
+            500,
+            format!("'{}' object has no attribute 'get'", py_type(&body)),
+        );
+    };
+    if !body.get("omflow_restapi").is_some_and(truthy) {
+        return Reply::fail(
+            403,
+            format!(
+                "{}omflow_restapi",
+                text(MessageId::RestMissingParamPrefix, lang)
+            ),
+        );
+    }
+    let mut world = shared.lock();
+    world.process_due();
+    let caller = match world.authenticate(body.get("security"), lang) {
+        Ok(caller) => caller,
+        Err(reply) => return reply,
+    };
+    let param = param.unwrap_or_default();
+    match route {
+        "my-mission/api/my-mission/list/" => {
+            let Some(user) = world.user(&caller.username).cloned() else {
+                return Reply::fail(500, "OmUser matching query does not exist.");
+            };
+            let visible: Vec<&Map<String, Value>> = world
+                .missions
+                .values()
+                .filter(|m| {
+                    m["history"] == false && m["is_active"] == true && m["deploy_flag"] == true
+                })
+                .filter(|m| {
+                    m["assignee_id"] == user.id
+                        || (m["assignee_id"].is_null()
+                            && m["assign_group_id"]
+                                .as_u64()
+                                .is_some_and(|g| user.groups.contains(&g)))
+                })
+                .collect();
+            if visible.is_empty() {
+                return Reply::fail(
+                    404,
+                    format!(
+                        "{}'NoneType' object has no attribute 'objects'",
+                        text(MessageId::QueryFailedPrefix, lang)
+                    ),
+                );
+            }
+            list_reply(
+                listing::run(&Table::missions(), visible.into_iter(), body),
+                lang,
+            )
+        }
+        "flowmanage/api/omdata/list/{}/" => {
+            let Some(flow) = world.flow_index(&param) else {
+                return Reply::fail(404, text(MessageId::FlowNotFound, lang));
+            };
+            if !world_has_view(&world, &caller.username, flow) {
+                return Reply::fail(403, text(MessageId::NoPermission, lang));
+            }
+            let f = &world.flows[flow];
+            list_reply(
+                listing::run(&Table::tickets(f.def.column_count), f.rows.values(), body),
+                lang,
+            )
+        }
+        "flowmanage/api/omdata/edit/{}/" => {
+            if is_form && param != "None" {
+                return Reply::fail(500, "This QueryDict instance is immutable");
+            }
+            let Some(flow) = world.flow_index(&param) else {
+                return Reply::fail(500, "'NoneType' object has no attribute 'api'");
+            };
+            if !world.flows[flow].def.api {
+                return Reply::fail(404, text(MessageId::FlowApiDisabled, lang));
+            }
+            let action = match body.get("action") {
+                None => {
+                    let missing = text(MessageId::CheckerMissingRequiredParam, lang);
+                    return Reply::Envelope {
+                        status: 404,
+                        message: missing.clone(),
+                        result: json!({"status": "require missing", "result": ["action"], "message": missing}),
+                    };
+                }
+                Some(a) if !truthy(a) || a == "null" => {
+                    let empty = text(MessageId::CheckerRequiredParamEmpty, lang);
+                    return Reply::Envelope {
+                        status: 404,
+                        message: empty.clone(),
+                        result: json!({"status": "require null", "result": ["action"], "message": empty}),
+                    };
+                }
+                Some(a) => a.as_str().unwrap_or("").to_string(),
+            };
+            match action.as_str() {
+                "create" => world.create(
+                    flow,
+                    body.get("formdata").unwrap_or(&Value::Null),
+                    &caller,
+                    lang,
+                ),
+                "update" => world.update(flow, body, &caller, lang),
+                "delete" => world.delete(flow, body.get("data_no"), &caller, lang),
+                _ => Reply::fail(404, text(MessageId::InvalidAction, lang)),
+            }
+        }
+        "flowmanage/api/omdata-data-id/get/{}/" => world.lookup_data_id(&param, body, lang),
+        "flowmanage/api/flow-active-api-format/get/" => world.api_format(body, lang),
+        "flowmanage/api/flow-active/update/" => world.toggle_flow_flag(body, lang),
+        "accounts/api/users/group/" => world.set_group_members(body, lang),
+        "accounts/api/user/add/" => world.add_user(body, lang),
+        _ => Reply::fail(403, text(MessageId::RestUrlError, lang)),
+    }
+}
+
+fn world_has_view(world: &World, username: &str, flow: usize) -> bool {
+    let Some(user) = world.user(username) else {
+        return false;
+    };
+    if user.is_superuser {
+        return true;
+    }
+    let codename = format!("Omdata_{}_View", world.flows[flow].def.flow_uuid);
+    world
+        .groups
+        .iter()
+        .any(|g| user.groups.contains(&g.id) && g.permissions.contains(&codename))
+}
+
+fn list_reply(result: Result<Vec<Value>, String>, lang: Lang) -> Reply {
+    match result {
+        Ok(rows) => Reply::ok(text(MessageId::QuerySuccess, lang), Value::Array(rows)),
+        Err(detail) => Reply::fail(
+            404,
+            format!("{}{detail}", text(MessageId::QueryFailedPrefix, lang)),
+        ),
+    }
+}
+
+fn control_json(status: u16, body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/json")
+}
+
+fn control_api(shared: &Shared, request: &Request, path: &str) -> ResponseTemplate {
+    let method = request.method.as_str();
+    let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+    match (method, path) {
+        ("POST", "reset") => {
+            let seed = shared
+                .seed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            let mut world = shared.lock();
+            let clock = world.clock.clone();
+            let delay = world.engine_delay_ms;
+            match World::from_seed(&seed, clock) {
+                Ok(mut fresh) => {
+                    fresh.engine_delay_ms = delay;
+                    *world = fresh;
+                    control_json(200, json!({"reset": true}))
+                }
+                Err(err) => control_json(500, json!({"error": err.to_string()})),
+            }
+        }
+        ("POST", "clock/advance") => match body.get("seconds").and_then(Value::as_f64) {
+            Some(seconds) if seconds.is_finite() && seconds >= 0.0 => {
+                let mut world = shared.lock();
+                world.clock.advance(seconds);
+                let now = omflow_model::Timestamp::from_naive(world.now());
+                control_json(200, json!({"now": now.as_str()}))
+            }
+            _ => control_json(
+                400,
+                json!({"error": "expected {\"seconds\": <non-negative number>}"}),
+            ),
+        },
+        ("POST", "tokens/expire") => {
+            shared.lock().expire_tokens();
+            control_json(200, json!({"expired": true}))
+        }
+        ("POST", "engine/delay") => match body.get("ms").and_then(Value::as_u64) {
+            Some(ms) => {
+                shared.lock().engine_delay_ms = ms;
+                control_json(200, json!({"ms": ms}))
+            }
+            None => control_json(
+                400,
+                json!({"error": "expected {\"ms\": <non-negative integer>}"}),
+            ),
+        },
+        ("GET", "state") => control_json(200, shared.lock().dump()),
+        ("DELETE", user) if user.starts_with("users/") => {
+            let username = user.trim_start_matches("users/");
+            if shared.lock().delete_user(username) {
+                control_json(200, json!({"deleted": username}))
+            } else {
+                control_json(404, json!({"error": format!("no user {username:?}")}))
+            }
+        }
+        _ => control_json(
+            404,
+            json!({"error": format!("unknown control endpoint {method} /__mock/{path}"), "endpoints": ["POST /__mock/reset", "POST /__mock/clock/advance {\"seconds\": N}", "POST /__mock/tokens/expire", "POST /__mock/engine/delay {\"ms\": N}", "GET /__mock/state", "DELETE /__mock/users/{username}"]}),
+        ),
+    }
+}

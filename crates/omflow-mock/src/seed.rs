@@ -1,0 +1,378 @@
+//! Seeds: what the fake's database holds at start. A seed is a JSON file; `pristine` and
+//! `demo` are built in (`fixtures/omflow/seeds/`), and [`SeedBuilder`] writes one in Rust.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A whole seed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Seed {
+    /// What the seed is for.
+    #[serde(default)]
+    pub description: String,
+    /// Users.
+    pub users: Vec<SeedUser>,
+    /// Groups.
+    pub groups: Vec<SeedGroup>,
+    /// Deployed flows.
+    pub flows: Vec<SeedFlow>,
+    /// Tickets created (and moved on) when the fake starts or resets.
+    #[serde(default)]
+    pub tickets: Vec<SeedTicket>,
+}
+
+/// A user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedUser {
+    /// Id.
+    pub id: u64,
+    /// Login name (exact, case-sensitive).
+    pub username: String,
+    /// Password; `null` means nobody can log in as this user.
+    pub password: Option<String>,
+    /// Email.
+    #[serde(default)]
+    pub email: String,
+    /// Nick name (what push permission matches).
+    #[serde(default)]
+    pub nick_name: String,
+    /// Superuser.
+    #[serde(default)]
+    pub is_superuser: bool,
+    /// Active.
+    #[serde(default = "yes")]
+    pub is_active: bool,
+    /// Group ids.
+    #[serde(default)]
+    pub groups: Vec<u64>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedGroup {
+    /// Id.
+    pub id: u64,
+    /// Display name.
+    pub display_name: String,
+    /// Permission codenames (`Omdata_<hex>_Add|Modify|View|Delete`).
+    #[serde(default)]
+    pub permissions: Vec<String>,
+}
+
+/// A flow and its definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedFlow {
+    /// Application name.
+    pub app_name: String,
+    /// Flow name.
+    pub flow_name: String,
+    /// 32-hex uuid.
+    pub flow_uuid: String,
+    /// URL alias.
+    pub api_path: String,
+    /// API calls allowed.
+    #[serde(default = "yes")]
+    pub api: bool,
+    /// Enabled.
+    #[serde(default = "yes")]
+    pub is_active: bool,
+    /// Writes missions.
+    #[serde(default = "yes")]
+    pub mission: bool,
+    /// Deployed.
+    #[serde(default = "yes")]
+    pub deployed: bool,
+    /// Number of `formitm_N` columns in the ticket table.
+    pub column_count: u32,
+    /// The merged form: every field with its type, title, options, default and whether the
+    /// main form requires it.
+    pub fields: Vec<SeedField>,
+    /// The flow's items: start, form stops, switches, end.
+    pub items: Vec<SeedItem>,
+}
+
+/// A form field of the merged form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedField {
+    /// `FORMITM_n`.
+    pub id: String,
+    /// Designer type.
+    #[serde(rename = "type")]
+    pub field_type: String,
+    /// Title.
+    #[serde(default)]
+    pub title: String,
+    /// Second title (the user part of `h_group`).
+    #[serde(default)]
+    pub user_title: Option<String>,
+    /// Options `{value, text}`.
+    #[serde(default)]
+    pub options: Vec<SeedOption>,
+    /// Default value text.
+    #[serde(default)]
+    pub default: Option<String>,
+    /// Required on create.
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// An option of a list-like field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedOption {
+    /// Stored value.
+    pub value: String,
+    /// Display text.
+    pub text: String,
+}
+
+/// A field as a form stop shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedStopField {
+    /// `FORMITM_n`.
+    pub id: String,
+    /// Designer type.
+    #[serde(rename = "type")]
+    pub field_type: String,
+    /// Required to push at this stop.
+    #[serde(default)]
+    pub required: bool,
+    /// Options at this stop.
+    #[serde(default)]
+    pub options: Vec<SeedOption>,
+}
+
+/// An input assignment `{name, value}` (`#(FORMITM_4)`, `#G1(FORMITM_5)`, or a variable).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedInput {
+    /// Target.
+    pub name: String,
+    /// Value (`null` means empty).
+    pub value: Option<String>,
+}
+
+/// A quick action of a form stop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedQuickAction {
+    /// Label shown in `Mission.action`.
+    pub text: String,
+    /// What it sets.
+    #[serde(default)]
+    pub inputs: Vec<SeedInput>,
+}
+
+/// A switch rule: the last matching rule wins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedRule {
+    /// Left side (a field reference, a variable or a literal).
+    pub value1: String,
+    /// Right side.
+    pub value2: String,
+    /// Where to go.
+    pub target: String,
+}
+
+/// A flow item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedItem {
+    /// `FITEM_n`.
+    pub id: String,
+    /// `start`, `form`, `switch` or `end`.
+    #[serde(rename = "type")]
+    pub item_type: String,
+    /// Display name.
+    #[serde(default)]
+    pub text: String,
+    /// Next item (start and form).
+    #[serde(default)]
+    pub next: Option<String>,
+    /// Assignments applied on arrival (form) or at creation (start).
+    #[serde(default)]
+    pub inputs: Vec<SeedInput>,
+    /// The stop's own form (form stops).
+    #[serde(default)]
+    pub fields: Vec<SeedStopField>,
+    /// Quick action 1.
+    #[serde(default)]
+    pub action1: Option<SeedQuickAction>,
+    /// Quick action 2.
+    #[serde(default)]
+    pub action2: Option<SeedQuickAction>,
+    /// Switch rules.
+    #[serde(default)]
+    pub rules: Vec<SeedRule>,
+}
+
+/// A ticket to create at start, then push or quick-action along.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedTicket {
+    /// The flow.
+    pub api_path: String,
+    /// Who creates (and pushes) it.
+    pub user: String,
+    /// Create formdata `[{id, type, value}]`.
+    pub formdata: Vec<Value>,
+    /// Steps after the create.
+    #[serde(default)]
+    pub then: Vec<SeedStep>,
+}
+
+/// One step of a seeded ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeedStep {
+    /// Push with this formdata.
+    Push(Vec<Value>),
+    /// Run `action1` or `action2`.
+    QuickAction(String),
+}
+
+/// A seed that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    /// Not valid JSON for a seed.
+    #[error("invalid seed: {0}")]
+    Parse(#[from] serde_json::Error),
+    /// The file could not be read.
+    #[error("cannot read seed file {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The seed's content is inconsistent.
+    #[error("invalid seed: {0}")]
+    Invalid(String),
+}
+
+const PRISTINE: &str = include_str!("../../../fixtures/omflow/seeds/pristine.json");
+const DEMO: &str = include_str!("../../../fixtures/omflow/seeds/demo.json");
+
+impl Seed {
+    /// What the real server's shipped database holds: admin/admin (in no group), system,
+    /// two groups, flow 任務單 at api_path `mission`, no tickets.
+    pub fn pristine() -> Seed {
+        serde_json::from_str(PRISTINE).expect("built-in seed is valid")
+    }
+
+    /// `pristine` plus admin and alice in group 2 and a dozen tickets over the stops.
+    pub fn demo() -> Seed {
+        serde_json::from_str(DEMO).expect("built-in seed is valid")
+    }
+
+    /// `pristine`, `demo`, or a path to a seed JSON file.
+    pub fn load(name_or_path: &str) -> Result<Seed, SeedError> {
+        match name_or_path {
+            "pristine" => Ok(Seed::pristine()),
+            "demo" => Ok(Seed::demo()),
+            path => {
+                let text = std::fs::read_to_string(path).map_err(|source| SeedError::Io {
+                    path: path.to_string(),
+                    source,
+                })?;
+                Ok(serde_json::from_str(&text)?)
+            }
+        }
+    }
+
+    /// Starts from this seed to add users, groups and tickets.
+    pub fn builder(self) -> SeedBuilder {
+        SeedBuilder { seed: self }
+    }
+}
+
+/// Adds users, memberships and tickets to a seed, for tests.
+///
+/// ```
+/// use omflow_mock::Seed;
+/// let seed = Seed::pristine()
+///     .builder()
+///     .user("bob", "bob-pass", &[2])
+///     .join_group("admin", 2)
+///     .ticket("mission", "admin", "Printer jam", "red")
+///     .build();
+/// assert_eq!(seed.tickets.len(), 1);
+/// ```
+#[derive(Debug, Clone)]
+pub struct SeedBuilder {
+    seed: Seed,
+}
+
+impl SeedBuilder {
+    /// Adds an active, non-superuser user in these groups.
+    pub fn user(mut self, username: &str, password: &str, groups: &[u64]) -> Self {
+        let id = self.seed.users.iter().map(|u| u.id).max().unwrap_or(0) + 1;
+        self.seed.users.push(SeedUser {
+            id,
+            username: username.to_string(),
+            password: Some(password.to_string()),
+            email: format!("{username}@example.com"),
+            nick_name: username.to_string(),
+            is_superuser: false,
+            is_active: true,
+            groups: groups.to_vec(),
+        });
+        self
+    }
+
+    /// Puts an existing user in a group.
+    pub fn join_group(mut self, username: &str, group: u64) -> Self {
+        if let Some(user) = self.seed.users.iter_mut().find(|u| u.username == username) {
+            if !user.groups.contains(&group) {
+                user.groups.push(group);
+            }
+        }
+        self
+    }
+
+    /// Adds a ticket on the sample flow's shape (title, level; status `dispatch`; group 2).
+    pub fn ticket(self, api_path: &str, user: &str, title: &str, level: &str) -> Self {
+        self.ticket_with_steps(api_path, user, title, level, Vec::new())
+    }
+
+    /// Adds a sample-flow ticket and moves it on with these steps.
+    pub fn ticket_with_steps(
+        mut self,
+        api_path: &str,
+        user: &str,
+        title: &str,
+        level: &str,
+        then: Vec<SeedStep>,
+    ) -> Self {
+        self.seed.tickets.push(SeedTicket {
+            api_path: api_path.to_string(),
+            user: user.to_string(),
+            formdata: sample_formdata(title, level, "dispatch"),
+            then,
+        });
+        self
+    }
+
+    /// Adds a ticket with explicit formdata.
+    pub fn raw_ticket(mut self, ticket: SeedTicket) -> Self {
+        self.seed.tickets.push(ticket);
+        self
+    }
+
+    /// The seed.
+    pub fn build(self) -> Seed {
+        self.seed
+    }
+}
+
+/// Formdata for the sample flow 任務單: title, description, level, status, group 2.
+pub fn sample_formdata(title: &str, level: &str, status: &str) -> Vec<Value> {
+    serde_json::from_value(serde_json::json!([
+        {"id": "FORMITM_1", "type": "h_title", "value": title},
+        {"id": "FORMITM_2", "type": "areabox", "value": format!("details: {title}")},
+        {"id": "FORMITM_3", "type": "h_level", "value": level},
+        {"id": "FORMITM_4", "type": "h_status", "value": status},
+        {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}},
+    ]))
+    .unwrap_or_default()
+}

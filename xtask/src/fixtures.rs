@@ -1,0 +1,310 @@
+//! `cargo xtask fixtures`: every file under `fixtures/` decodes and round-trips, and the
+//! recorded real-server session replays against the fake with the same answers.
+//!
+//! Replay normalization (the only differences allowed):
+//! - security codes: each recorded code is bound to the code the fake issues at the same
+//!   step; requests carry the live code, answers are compared after mapping it back;
+//! - timestamps: any string that is a server timestamp (`YYYY-MM-DDTHH:MM:SS[.mmm]`) compares
+//!   as `<timestamp>`;
+//! - HTML pages (non-`/rest/` Django answers) compare on HTTP status, content type and
+//!   `Location` only.
+//!
+//! Ids are not normalized: the fake allocates data ids, mission ids and ticket numbers as
+//! the real server does, so they compare literally.
+
+use anyhow::{bail, Context, Result};
+use omflow_mock::{Clock, FakeOmflow, Seed};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Checks every fixture file; prints a summary; fails on the first broken file or any
+/// replay difference.
+pub fn run(root: &Path) -> Result<()> {
+    let checked = check_files(root)?;
+    println!("fixtures: {checked} files decode and round-trip");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let report = runtime.block_on(replay(root))?;
+    println!(
+        "replay: {} exchanges replayed, {} agree",
+        report.total,
+        report.total - report.diffs.len()
+    );
+    if !report.diffs.is_empty() {
+        for diff in &report.diffs {
+            println!("  DIFF {diff}");
+        }
+        bail!(
+            "{} recorded exchanges differ from the fake's answers",
+            report.diffs.len()
+        );
+    }
+    Ok(())
+}
+
+fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            json_files(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn check_files(root: &Path) -> Result<usize> {
+    let mut files = Vec::new();
+    json_files(&root.join("fixtures"), &mut files)?;
+    files.sort();
+    for path in &files {
+        let text = std::fs::read_to_string(path)?;
+        let value: Value = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not JSON", path.display()))?;
+        let relative = path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if relative.starts_with("fixtures/omflow/seeds/") {
+            let seed: Seed = serde_json::from_value(value)
+                .with_context(|| format!("{relative} is not a seed"))?;
+            let again: Seed = serde_json::from_value(serde_json::to_value(&seed)?)?;
+            if again != seed {
+                bail!("{relative}: seed does not round-trip");
+            }
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime
+                .block_on(async { FakeOmflow::start_with(seed).await.map(|_| ()) })
+                .with_context(|| format!("{relative}: the fake refuses it"))?;
+        } else if relative.starts_with("fixtures/omflow/session/") {
+            let body = &value["response"]["body"];
+            if body.is_object() {
+                let envelope: omflow_model::Envelope = serde_json::from_value(body.clone())
+                    .with_context(|| format!("{relative}: response is not an envelope"))?;
+                let again: omflow_model::Envelope =
+                    serde_json::from_value(serde_json::to_value(&envelope)?)?;
+                if again != envelope {
+                    bail!("{relative}: envelope does not round-trip");
+                }
+            }
+        } else if relative == "fixtures/omflow/messages.json" {
+            let entries = value.as_array().context("messages.json is a list")?;
+            if entries.len() != omflow_model::MessageId::ALL.len() {
+                bail!("messages.json has {} entries, the generated catalog {}: run cargo xtask codegen", entries.len(), omflow_model::MessageId::ALL.len());
+            }
+        }
+    }
+    Ok(files.len())
+}
+
+struct Report {
+    total: usize,
+    diffs: Vec<String>,
+}
+
+fn is_timestamp(text: &str) -> bool {
+    text.len() >= 19
+        && text.as_bytes().get(10) == Some(&b'T')
+        && text.parse::<omflow_model::Timestamp>().is_ok()
+}
+
+fn normalize(value: &Value, live_to_recorded: &HashMap<String, String>) -> Value {
+    match value {
+        Value::String(s) if is_timestamp(s) => Value::String("<timestamp>".into()),
+        Value::String(s) => Value::String(
+            live_to_recorded
+                .get(s)
+                .cloned()
+                .unwrap_or_else(|| s.clone()),
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| normalize(v, live_to_recorded))
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), normalize(v, live_to_recorded)))
+                .collect::<Map<_, _>>(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn substitute(text: &str, recorded_to_live: &HashMap<String, String>) -> String {
+    recorded_to_live
+        .iter()
+        .fold(text.to_string(), |acc, (recorded, live)| {
+            acc.replace(recorded, live)
+        })
+}
+
+async fn replay(root: &Path) -> Result<Report> {
+    let dir = root.join("fixtures/omflow/session");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    files.sort();
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+        .and_then(|d| d.and_hms_opt(16, 59, 0))
+        .context("date")?;
+    let fake = FakeOmflow::builder()
+        .seed(Seed::pristine())
+        .clock(Clock::frozen(start))
+        .start()
+        .await?;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let mut recorded_to_live: HashMap<String, String> = HashMap::new();
+    let mut live_to_recorded: HashMap<String, String> = HashMap::new();
+    let mut report = Report {
+        total: 0,
+        diffs: Vec::new(),
+    };
+    for path in files {
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let exchange: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+        let elapsed = exchange["elapsed_ms_since_previous"]
+            .as_f64()
+            .unwrap_or(0.0);
+        fake.advance_clock(elapsed / 1000.0);
+        if exchange["kind"] == "out_of_band" {
+            let username = exchange["action"]["username"].as_str().unwrap_or("");
+            if exchange["action"]["type"] != "delete_user"
+                || !fake.with_world(|w| w.delete_user(username))
+            {
+                report
+                    .diffs
+                    .push(format!("{name}: out-of-band step could not be applied"));
+            }
+            continue;
+        }
+        report.total += 1;
+        let request = &exchange["request"];
+        let method =
+            reqwest::Method::from_bytes(request["method"].as_str().unwrap_or("GET").as_bytes())?;
+        let url = format!("{}{}", fake.uri(), request["path"].as_str().unwrap_or("/"));
+        let mut builder = http.request(method, url);
+        if let Some(headers) = request["headers"].as_object() {
+            for (key, value) in headers {
+                builder = builder.header(key.as_str(), value.as_str().unwrap_or(""));
+            }
+        }
+        let body = match request["body_kind"].as_str() {
+            Some("json") => Some(substitute(&request["body"].to_string(), &recorded_to_live)),
+            Some("raw") | Some("form") => Some(substitute(
+                request["body"].as_str().unwrap_or(""),
+                &recorded_to_live,
+            )),
+            _ => None,
+        };
+        if let Some(body) = body {
+            builder = builder.body(body);
+        }
+        let response = builder
+            .send()
+            .await
+            .with_context(|| format!("{name}: request failed"))?;
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let bytes = response.bytes().await?;
+        let want = &exchange["response"];
+        let mut problems = Vec::new();
+        if want["http_status"].as_u64() != Some(u64::from(status)) {
+            problems.push(format!("HTTP {status}, recorded {}", want["http_status"]));
+        }
+        let want_type = want["headers"]["content-type"].as_str().unwrap_or("");
+        if want_type.split(';').next() != content_type.split(';').next() {
+            problems.push(format!(
+                "content-type {content_type:?}, recorded {want_type:?}"
+            ));
+        }
+        if want["headers"]["location"].as_str() != location.as_deref() {
+            problems.push(format!(
+                "location {location:?}, recorded {}",
+                want["headers"]["location"]
+            ));
+        }
+        if want["body"].is_object() {
+            match serde_json::from_slice::<Value>(&bytes) {
+                Ok(live) => {
+                    // Bind a newly issued security code.
+                    if let (Some(recorded), Some(issued)) = (
+                        want["body"]["result"]["security"].as_str(),
+                        live["result"]["security"].as_str(),
+                    ) {
+                        match recorded_to_live.get(recorded) {
+                            Some(bound) if bound != issued => problems.push(format!(
+                                "security code {recorded} was bound to another live code"
+                            )),
+                            Some(_) => {}
+                            None => {
+                                if live_to_recorded.contains_key(issued) {
+                                    problems.push(
+                                        "the fake reissued a code the server had replaced".into(),
+                                    );
+                                }
+                                recorded_to_live.insert(recorded.to_string(), issued.to_string());
+                                live_to_recorded.insert(issued.to_string(), recorded.to_string());
+                            }
+                        }
+                    }
+                    let got = normalize(&live, &live_to_recorded);
+                    let expected = normalize(&want["body"], &HashMap::new());
+                    if got != expected {
+                        problems.push(format!(
+                            "body differs:\n      fake:     {}\n      recorded: {}",
+                            cut(&got),
+                            cut(&expected)
+                        ));
+                    }
+                }
+                Err(_) => problems.push(format!(
+                    "body is not JSON: {}",
+                    String::from_utf8_lossy(&bytes)
+                        .chars()
+                        .take(120)
+                        .collect::<String>()
+                )),
+            }
+        }
+        if !problems.is_empty() {
+            report
+                .diffs
+                .push(format!("{name}: {}", problems.join("; ")));
+        }
+    }
+    Ok(report)
+}
+
+fn cut(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 1500 {
+        format!("{}…", text.chars().take(1500).collect::<String>())
+    } else {
+        text
+    }
+}
