@@ -1470,7 +1470,7 @@ impl World {
             "groups": self.groups.iter().map(|g| json!({"id": g.id, "display_name": g.display_name, "permissions": g.permissions})).collect::<Vec<_>>(),
             "flows": flows,
             "missions": self.missions.values().cloned().collect::<Vec<_>>(),
-            "tokens": self.tokens.iter().map(|(_, t)| json!({"username": t.username, "last_use": Timestamp::from_naive(t.updated).as_str()})).collect::<Vec<_>>(),
+            "tokens": self.tokens.values().map(|t| json!({"username": t.username, "last_use": Timestamp::from_naive(t.updated).as_str()})).collect::<Vec<_>>(),
             "logins": self.logins,
         })
     }

@@ -1,0 +1,110 @@
+//! Helpers shared by the fake's integration tests.
+#![allow(dead_code)]
+
+use omflow_mock::{Clock, FakeOmflow, Seed};
+use serde_json::{json, Value};
+
+pub struct Session {
+    pub fake: FakeOmflow,
+    pub http: reqwest::Client,
+    pub token: String,
+}
+
+pub async fn frozen(seed: Seed) -> FakeOmflow {
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    FakeOmflow::builder()
+        .seed(seed)
+        .clock(Clock::frozen(at))
+        .start()
+        .await
+        .unwrap()
+}
+
+pub async fn login(http: &reqwest::Client, uri: &str, user: &str, password: &str) -> Value {
+    http.get(format!("{uri}/accounts/api/security/get/"))
+        .basic_auth(user, Some(password))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+impl Session {
+    pub async fn new(seed: Seed) -> Session {
+        let fake = frozen(seed).await;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let answer = login(&http, &fake.uri(), "admin", "admin").await;
+        let token = answer["result"]["security"]
+            .as_str()
+            .expect("admin logs in")
+            .to_string();
+        Session { fake, http, token }
+    }
+
+    /// POSTs `body` (with security and omflow_restapi added) to a `/rest/` path.
+    pub async fn call(&self, path: &str, mut body: Value) -> Value {
+        body["security"] = json!(self.token);
+        body["omflow_restapi"] = json!(1);
+        self.raw(path, &body.to_string()).await
+    }
+
+    pub async fn raw(&self, path: &str, body: &str) -> Value {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.fake.uri()))
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        response.json().await.unwrap()
+    }
+
+    pub async fn missions(&self, query: Value) -> Value {
+        self.call("/rest/my-mission/api/my-mission/list/", query)
+            .await
+    }
+
+    pub async fn edit(&self, body: Value) -> Value {
+        self.call("/rest/flowmanage/api/omdata/edit/mission/", body)
+            .await
+    }
+
+    pub async fn current_data_id(&self, data_no: u64) -> u64 {
+        let answer = self
+            .call(
+                "/rest/flowmanage/api/omdata-data-id/get/mission/",
+                json!({"data_no": data_no}),
+            )
+            .await;
+        answer["result"][0]["data_id"]
+            .as_u64()
+            .expect("open ticket")
+    }
+}
+
+pub fn ids(answer: &Value) -> Vec<u64> {
+    answer["result"]
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .map(|m| m["data_no"].as_u64().unwrap())
+        .collect()
+}
+
+pub fn push_body(data_id: u64, title: &str, status: &str) -> Value {
+    json!({"action": "update", "data_id": data_id, "formdata": [
+        {"id": "FORMITM_1", "type": "h_title", "value": title},
+        {"id": "FORMITM_2", "type": "areabox", "value": "d"},
+        {"id": "FORMITM_3", "type": "h_level", "value": "red"},
+        {"id": "FORMITM_4", "type": "h_status", "value": status},
+        {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}]})
+}
