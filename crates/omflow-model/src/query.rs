@@ -440,6 +440,40 @@ impl Query {
         })
     }
 
+    /// The same query with one more filter condition.
+    pub fn and_filter(&self, condition: ConditionSpec) -> Result<Query, QueryError> {
+        let mut query = self.clone();
+        query.filters.push(condition.check()?);
+        Ok(query)
+    }
+
+    /// The same query with a projection (`search_columns`); empty means every column.
+    pub fn with_columns<I, S>(&self, columns: I) -> Result<Query, QueryError>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut query = self.clone();
+        query.columns = columns
+            .into_iter()
+            .map(|c| Column::new(c.into()))
+            .collect::<Result<_, _>>()?;
+        Ok(query)
+    }
+
+    /// The same query with another page size (at least 1).
+    pub fn with_page_size(&self, page_size: u64) -> Result<Query, QueryError> {
+        if page_size == 0 || self.offset.checked_add(page_size).is_none() {
+            return Err(QueryError::InvalidPaging {
+                reason: format!("invalid page size {page_size}"),
+            });
+        }
+        Ok(Query {
+            page_size,
+            ..self.clone()
+        })
+    }
+
     /// The same query for the following page; `None` past the last representable row.
     pub fn next_page(&self) -> Option<Query> {
         self.at_offset(self.offset.checked_add(self.page_size)?)

@@ -1,0 +1,176 @@
+//! Bulk approval: every mission matching a query gets one form change or quick action,
+//! with bounded concurrency, one outcome per ticket, and never two pushes of one data_id.
+
+use crate::client::Client;
+use crate::error::Error;
+use futures::{StreamExt, TryStreamExt};
+use omflow_model::query::{col, Query};
+use omflow_model::{DataId, DataNo, FlowUuid, Mission, QuickAction};
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// What to do to each mission.
+#[derive(Debug, Clone)]
+pub enum Approval {
+    /// Push with these field values (types and the other fields filled by the client).
+    Set(Vec<(String, Value)>),
+    /// Run this quick action (only where the mission's stop offers it).
+    QuickAction(QuickAction),
+}
+
+/// What happened to one mission.
+#[derive(Debug)]
+pub struct ApprovalOutcome {
+    /// The mission.
+    pub mission: Mission,
+    /// Pushed (with the ticket number), skipped (why), or failed.
+    pub result: ApprovalResult,
+}
+
+/// One mission's result.
+#[derive(Debug)]
+pub enum ApprovalResult {
+    /// Pushed.
+    Approved(Option<DataNo>),
+    /// Not sent (for example, the stop has no such quick action).
+    Skipped(String),
+    /// Sent or tried, and failed.
+    Failed(Error),
+}
+
+/// A bulk approval; see [`Client::approve`].
+#[derive(Debug)]
+pub struct ApproveBuilder {
+    client: Client,
+    flow_name: String,
+    flow_uuid: Option<FlowUuid>,
+    query: Query,
+    approval: Approval,
+    concurrency: usize,
+    dry_run: bool,
+}
+
+impl Client {
+    /// Approves every mission of the registered flow `flow_name` that matches the query
+    /// (collected first, then pushed), as the official sample scripts do.
+    pub fn approve(&self, flow_name: &str, approval: Approval) -> ApproveBuilder {
+        ApproveBuilder {
+            client: self.clone(),
+            flow_name: flow_name.to_string(),
+            flow_uuid: None,
+            query: Query::default(),
+            approval,
+            concurrency: 8,
+            dry_run: false,
+        }
+    }
+}
+
+impl ApproveBuilder {
+    /// Extra filters on my missions.
+    pub fn query(mut self, query: Query) -> Self {
+        self.query = query;
+        self
+    }
+
+    /// Only missions of this flow uuid (as well as the flow name).
+    pub fn flow_uuid(mut self, uuid: FlowUuid) -> Self {
+        self.flow_uuid = Some(uuid);
+        self
+    }
+
+    /// Pushes at most this many tickets at once (default 8, at least 1).
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// Lists what would be approved without sending anything.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+
+    /// The missions that would be approved, each once.
+    pub async fn candidates(&self) -> Result<Vec<Mission>, Error> {
+        let mut query = self
+            .query
+            .and_filter(col("flow_name").eq(self.flow_name.as_str()))
+            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        if let Some(uuid) = self.flow_uuid {
+            query = query
+                .and_filter(col("flow_uuid").eq(uuid.simple()))
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        }
+        let missions: Vec<Mission> = self
+            .client
+            .missions()
+            .query(query)
+            .stream()
+            .try_collect()
+            .await?;
+        let mut seen: HashSet<DataId> = HashSet::new();
+        Ok(missions
+            .into_iter()
+            .filter(|m| m.data_id.is_some_and(|id| seen.insert(id)))
+            .collect())
+    }
+
+    /// Runs the approval; one outcome per mission, in completion order.
+    pub async fn send(self) -> Result<Vec<ApprovalOutcome>, Error> {
+        let candidates = self.candidates().await?;
+        if self.dry_run {
+            return Ok(candidates
+                .into_iter()
+                .map(|mission| ApprovalOutcome {
+                    mission,
+                    result: ApprovalResult::Skipped("dry run".into()),
+                })
+                .collect());
+        }
+        let client = self.client.clone();
+        let approval = self.approval.clone();
+        Ok(futures::stream::iter(candidates)
+            .map(|mission| {
+                let client = client.clone();
+                let approval = approval.clone();
+                async move {
+                    let result = approve_one(&client, &mission, &approval).await;
+                    ApprovalOutcome { mission, result }
+                }
+            })
+            .buffer_unordered(self.concurrency)
+            .collect()
+            .await)
+    }
+}
+
+async fn approve_one(client: &Client, mission: &Mission, approval: &Approval) -> ApprovalResult {
+    let outcome = match approval {
+        Approval::Set(values) => match client.push_mission(mission).await {
+            Ok(builder) => values
+                .iter()
+                .fold(builder, |b, (id, v)| b.set(id, v.clone()))
+                .send()
+                .await
+                .map(|o| o.data_no),
+            Err(err) => Err(err),
+        },
+        Approval::QuickAction(action) => {
+            if !mission.quick_actions().offers(*action) {
+                return ApprovalResult::Skipped(format!(
+                    "the stop {:?} offers no {action}",
+                    mission.stop_chart_text.as_deref().unwrap_or("")
+                ));
+            }
+            match client.quick_action_mission(mission, *action).await {
+                Ok(builder) => builder.send().await,
+                Err(err) => Err(err),
+            }
+        }
+    };
+    match outcome {
+        Ok(data_no) => ApprovalResult::Approved(data_no),
+        Err(err) => ApprovalResult::Failed(err),
+    }
+}

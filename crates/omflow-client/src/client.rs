@@ -1,0 +1,645 @@
+//! The client: configuration, the security code cache, retries, and the one call path every
+//! operation goes through.
+
+use crate::error::{snippet, AuthError, Error};
+use bytes::Bytes;
+use http::HeaderValue;
+use omflow_model::{
+    paths, ApiErrorKind, ApiFormat, ApiFormatAction, ApiFormatField, ApiFormatRequest, ApiPath,
+    Envelope, EnvelopeError, Lang, RestBody, SecurityCode, SecurityGrant,
+};
+use omflow_transport::{HttpRequest, HttpResponse, ReqwestTransport, Sent, Transport};
+use rand::Rng;
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tracing::Instrument;
+use url::Url;
+
+/// The server forgets a security code 5 minutes after its last accepted use; the client
+/// renews it after this much idle time.
+pub const RENEW_AFTER_IDLE: Duration = Duration::from_secs(270);
+
+/// How reads are retried. Writes are never resent once they may have reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// First backoff.
+    pub base: Duration,
+    /// Longest backoff.
+    pub cap: Duration,
+}
+
+impl RetryPolicy {
+    /// No retries.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            base: Duration::ZERO,
+            cap: Duration::ZERO,
+        }
+    }
+
+    fn backoff(&self, retry: u32) -> Duration {
+        let exp = self.base.saturating_mul(1u32 << retry.min(16));
+        let capped = exp.min(self.cap);
+        let jitter = rand::thread_rng().gen_range(0.5..=1.0);
+        capped.mul_f64(jitter)
+    }
+}
+
+impl Default for RetryPolicy {
+    /// 3 retries, 200 ms doubling to at most 5 s, with jitter.
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            base: Duration::from_millis(200),
+            cap: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A username and a password that never shows in `Debug`.
+#[derive(Clone)]
+pub struct Credentials {
+    username: String,
+    password: SecretString,
+}
+
+impl Credentials {
+    /// Wraps a username and password.
+    pub fn new(username: impl Into<String>, password: impl Into<SecretString>) -> Self {
+        Credentials {
+            username: username.into(),
+            password: password.into(),
+        }
+    }
+
+    /// The username.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Settings of a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Option<Credentials>,
+    lang: Option<Lang>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    flows: Vec<(String, String)>,
+    transport: Option<Arc<dyn Transport>>,
+}
+
+/// A client is invalid.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The base URL does not parse or is not http(s).
+    #[error("invalid server URL {url:?}: {reason}")]
+    Url {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The HTTP client could not be built.
+    #[error(transparent)]
+    Transport(#[from] omflow_transport::TransportError),
+}
+
+impl ClientBuilder {
+    /// Logs in with these credentials (on first use, and again when the code expires).
+    pub fn credentials(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
+        self.credentials = Some(Credentials::new(username, password));
+        self
+    }
+
+    /// Asks the server to answer in this language (`Accept-Language`). Error kinds do not
+    /// depend on it.
+    pub fn language(mut self, lang: Lang) -> Self {
+        self.lang = Some(lang);
+        self
+    }
+
+    /// Per-attempt timeout (default 30 s; `None` disables it).
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Connect timeout (default 10 s; `None` disables it).
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Retry policy for reads (default: 3 retries with backoff).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Registers a flow by its application and flow names, so that pushes and creates on it
+    /// get each field's `type` from the server's API format (fetched once and cached) and
+    /// missions of this flow can be pushed by name.
+    pub fn flow(mut self, app_name: impl Into<String>, flow_name: impl Into<String>) -> Self {
+        self.flows.push((app_name.into(), flow_name.into()));
+        self
+    }
+
+    /// Uses another transport (tests, middleware).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let mut base = Url::parse(&self.base_url).map_err(|e| BuildError::Url {
+            url: self.base_url.clone(),
+            reason: e.to_string(),
+        })?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(BuildError::Url {
+                url: self.base_url,
+                reason: "the scheme must be http or https".into(),
+            });
+        }
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(t) => t,
+            None => Arc::new(
+                ReqwestTransport::builder()
+                    .timeout(self.timeout)
+                    .connect_timeout(self.connect_timeout)
+                    .build()?,
+            ),
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                base,
+                transport,
+                credentials: self.credentials,
+                lang: self.lang,
+                retry: self.retry,
+                token: tokio::sync::Mutex::new(None),
+                flows: self.flows,
+                formats: tokio::sync::Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+}
+
+struct TokenState {
+    code: SecurityCode,
+    last_use: Instant,
+}
+
+/// What the client knows of a registered flow.
+#[derive(Debug, Clone)]
+pub struct FlowInfo {
+    /// Application name.
+    pub app_name: String,
+    /// Flow name.
+    pub flow_name: String,
+    /// The flow's api_path.
+    pub api_path: ApiPath,
+    /// Every field with its type, from the API format.
+    pub fields: Vec<ApiFormatField>,
+}
+
+pub(crate) struct Inner {
+    base: Url,
+    transport: Arc<dyn Transport>,
+    credentials: Option<Credentials>,
+    lang: Option<Lang>,
+    pub(crate) retry: RetryPolicy,
+    token: tokio::sync::Mutex<Option<TokenState>>,
+    flows: Vec<(String, String)>,
+    formats: tokio::sync::Mutex<HashMap<(String, String), Arc<FlowInfo>>>,
+}
+
+/// An OMFLOW client. Cheap to clone; share it across tasks.
+///
+/// See the crate docs for an example.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base.as_str())
+            .field(
+                "username",
+                &self.inner.credentials.as_ref().map(Credentials::username),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether an operation changes state (never resent once it may have been sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Effect {
+    Read,
+    Write,
+}
+
+impl Client {
+    /// Starts configuring a client for the server at `base_url`.
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.into(),
+            credentials: None,
+            lang: None,
+            timeout: Some(Duration::from_secs(30)),
+            connect_timeout: Some(Duration::from_secs(10)),
+            retry: RetryPolicy::default(),
+            flows: Vec::new(),
+            transport: None,
+        }
+    }
+
+    /// A client over any transport (for tests).
+    pub fn with_transport(
+        base_url: impl Into<String>,
+        transport: Arc<dyn Transport>,
+    ) -> ClientBuilder {
+        Client::builder(base_url).transport(transport)
+    }
+
+    /// The server's base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    pub(crate) fn url(&self, path: &str) -> Result<Url, Error> {
+        self.inner
+            .base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| Error::InvalidRequest(format!("bad path {path:?}: {e}")))
+    }
+
+    /// Obtains a security code now (normal operations do this by themselves). A code still
+    /// valid on the server is shared: the server keeps one per user.
+    pub async fn login(&self) -> Result<SecurityCode, Error> {
+        let mut guard = self.inner.token.lock().await;
+        let code = self.login_now().await?;
+        *guard = Some(TokenState {
+            code: code.clone(),
+            last_use: Instant::now(),
+        });
+        Ok(code)
+    }
+
+    async fn login_now(&self) -> Result<SecurityCode, Error> {
+        use base64::Engine as _;
+        let credentials = self
+            .inner
+            .credentials
+            .as_ref()
+            .ok_or(AuthError::NoCredentials)?;
+        let username = credentials.username();
+        let (local, domain) = username.split_once('@').unwrap_or(("", ""));
+        if !local.is_empty() && !domain.is_empty() {
+            return Err(AuthError::EmailLogin {
+                username: username.to_string(),
+            }
+            .into());
+        }
+        let password = credentials.password.expose_secret();
+        if password.contains(':') {
+            return Err(AuthError::PasswordContainsColon.into());
+        }
+        let encoded =
+            base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+        let mut header = HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| {
+            Error::InvalidRequest("the username contains characters HTTP cannot carry".into())
+        })?;
+        header.set_sensitive(true);
+        let mut request = HttpRequest::get(self.url(paths::SECURITY)?);
+        request.headers.insert(http::header::AUTHORIZATION, header);
+        let response = self
+            .send_with_retry("security.get", request, Effect::Read)
+            .instrument(tracing::info_span!("omflow.login"))
+            .await?;
+        let envelope = parse_envelope("security.get", &response)?;
+        match envelope.into_result::<SecurityGrant>() {
+            Ok(grant) => Ok(grant.security),
+            Err(EnvelopeError::Api(err)) => Err(match err.kind() {
+                ApiErrorKind::LoginFailed => AuthError::WrongPassword {
+                    username: username.to_string(),
+                }
+                .into(),
+                ApiErrorKind::UnknownUser => AuthError::UnknownUser {
+                    username: username.to_string(),
+                }
+                .into(),
+                ApiErrorKind::EmailLoginUnsupported => AuthError::EmailLogin {
+                    username: username.to_string(),
+                }
+                .into(),
+                ApiErrorKind::PasswordContainsColon => AuthError::PasswordContainsColon.into(),
+                _ => Error::Api {
+                    operation: "security.get",
+                    error: err,
+                },
+            }),
+            Err(other) => Err(decode_error("security.get", other)),
+        }
+    }
+
+    /// The cached code, renewed first when idle for [`RENEW_AFTER_IDLE`]. One login at a time.
+    async fn security(&self) -> Result<SecurityCode, Error> {
+        let mut guard = self.inner.token.lock().await;
+        if let Some(state) = guard.as_ref() {
+            if state.last_use.elapsed() < RENEW_AFTER_IDLE {
+                return Ok(state.code.clone());
+            }
+        }
+        let code = self.login_now().await?;
+        *guard = Some(TokenState {
+            code: code.clone(),
+            last_use: Instant::now(),
+        });
+        Ok(code)
+    }
+
+    async fn touch(&self, code: &SecurityCode) {
+        if let Some(state) = self.inner.token.lock().await.as_mut() {
+            if &state.code == code {
+                state.last_use = Instant::now();
+            }
+        }
+    }
+
+    async fn invalidate(&self, code: &SecurityCode) {
+        let mut guard = self.inner.token.lock().await;
+        if guard.as_ref().is_some_and(|s| &s.code == code) {
+            *guard = None;
+        }
+    }
+
+    /// Sends `request`, retrying reads (and writes that certainly were not sent).
+    async fn send_with_retry(
+        &self,
+        operation: &'static str,
+        request: HttpRequest,
+        effect: Effect,
+    ) -> Result<HttpResponse, Error> {
+        let policy = self.inner.retry;
+        let write = effect == Effect::Write;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let mut request = request.clone();
+            if let Some(lang) = self.inner.lang {
+                request.headers.insert(
+                    http::header::ACCEPT_LANGUAGE,
+                    HeaderValue::from_static(lang.tag()),
+                );
+            }
+            let span = tracing::debug_span!("omflow.attempt", attempt, http.request.method = %request.method, url.path = request.url.path(), http.response.status_code = tracing::field::Empty);
+            let result = self
+                .inner
+                .transport
+                .send(request)
+                .instrument(span.clone())
+                .await;
+            let retries_left = attempt <= policy.max_retries;
+            match result {
+                Ok(response) => {
+                    span.record("http.response.status_code", response.status);
+                    let retryable_status = matches!(response.status, 429 | 502 | 503 | 504)
+                        || (response.status >= 500 && !write);
+                    if response.status == 200 || !retryable_status || write || !retries_left {
+                        return Ok(response);
+                    }
+                    let delay =
+                        retry_after(&response).unwrap_or_else(|| policy.backoff(attempt - 1));
+                    tracing::warn!(
+                        operation,
+                        attempt,
+                        status = response.status,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+                Err(error) => {
+                    let sent = error.sent();
+                    if !retries_left || (write && sent == Sent::Maybe) {
+                        return Err(Error::Transport {
+                            operation,
+                            sent,
+                            write,
+                            source: error,
+                        });
+                    }
+                    let delay = policy.backoff(attempt - 1);
+                    tracing::warn!(operation, attempt, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    /// One `/rest/` call: adds the security code, retries reads, renews the code and replays
+    /// once when the server refuses it, and reads the envelope.
+    pub(crate) async fn rest<B: Serialize, T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        body: &B,
+        effect: Effect,
+    ) -> Result<T, Error> {
+        let url = self.url(path)?;
+        let mut replayed = false;
+        loop {
+            let code = self.security().await?;
+            let bytes = serde_json::to_vec(&RestBody::new(&code, body))
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+            let request = HttpRequest::post_json(url.clone(), Bytes::from(bytes));
+            let response = self.send_with_retry(operation, request, effect).await?;
+            if response.status != 200 {
+                return Err(Error::Http {
+                    operation,
+                    status: response.status,
+                    snippet: snippet(&response.body),
+                    sent: Sent::Maybe,
+                    write: effect == Effect::Write,
+                });
+            }
+            let envelope = parse_envelope(operation, &response)?;
+            match envelope.into_result::<T>() {
+                Ok(value) => {
+                    self.touch(&code).await;
+                    return Ok(value);
+                }
+                Err(EnvelopeError::Api(err)) if err.kind().is_security_rejection() => {
+                    self.invalidate(&code).await;
+                    if replayed {
+                        return Err(AuthError::Rejected(err.to_string()).into());
+                    }
+                    tracing::debug!(operation, kind = %err.kind(), "security code refused; renewing and replaying once");
+                    replayed = true;
+                }
+                Err(EnvelopeError::Api(err)) => {
+                    if err.kind() == ApiErrorKind::AmbiguousUsername {
+                        let username = self
+                            .inner
+                            .credentials
+                            .as_ref()
+                            .map(|c| c.username().to_string())
+                            .unwrap_or_default();
+                        return Err(AuthError::AmbiguousUsername { username }.into());
+                    }
+                    self.touch(&code).await;
+                    return Err(Error::Api {
+                        operation,
+                        error: err,
+                    });
+                }
+                Err(other) => return Err(decode_error(operation, other)),
+            }
+        }
+    }
+
+    /// The registered flows, resolved (each fetched once from the server's API format).
+    pub async fn flows(&self) -> Result<Vec<Arc<FlowInfo>>, Error> {
+        let mut out = Vec::new();
+        for (app, flow) in &self.inner.flows {
+            out.push(self.flow_info(app, flow).await?);
+        }
+        Ok(out)
+    }
+
+    /// What the server's API format says of a flow (fetched once, then cached).
+    pub async fn flow_info(&self, app_name: &str, flow_name: &str) -> Result<Arc<FlowInfo>, Error> {
+        let key = (app_name.to_string(), flow_name.to_string());
+        if let Some(info) = self.inner.formats.lock().await.get(&key) {
+            return Ok(info.clone());
+        }
+        let request = ApiFormatRequest {
+            app_name: key.0.clone(),
+            flow_name: key.1.clone(),
+            action: ApiFormatAction::Update,
+        };
+        let format: Option<ApiFormat> = self
+            .rest("flow.api_format", paths::API_FORMAT, &request, Effect::Read)
+            .await?;
+        let format = format.ok_or_else(|| {
+            Error::InvalidRequest(format!(
+                "the server does not know flow {flow_name:?} of app {app_name:?}"
+            ))
+        })?;
+        let api_path = format
+            .input
+            .api_path
+            .as_deref()
+            .map(ApiPath::new)
+            .transpose()
+            .map_err(|e| Error::Decode {
+                operation: "flow.api_format",
+                path: "input.api_path".into(),
+                message: e.to_string(),
+            })?;
+        let api_path = api_path
+            .ok_or_else(|| Error::InvalidRequest(format!("flow {flow_name:?} has no api_path")))?;
+        let info = Arc::new(FlowInfo {
+            app_name: key.0.clone(),
+            flow_name: key.1.clone(),
+            api_path,
+            fields: format.input.formdata,
+        });
+        self.inner.formats.lock().await.insert(key, info.clone());
+        Ok(info)
+    }
+
+    /// The registered flow with this api_path, if any.
+    pub async fn flow_by_path(&self, api_path: &ApiPath) -> Result<Option<Arc<FlowInfo>>, Error> {
+        Ok(self
+            .flows()
+            .await?
+            .into_iter()
+            .find(|f| &f.api_path == api_path))
+    }
+
+    /// The registered flow with this flow name, if any.
+    pub async fn flow_by_name(&self, flow_name: &str) -> Result<Option<Arc<FlowInfo>>, Error> {
+        Ok(self
+            .flows()
+            .await?
+            .into_iter()
+            .find(|f| f.flow_name == flow_name))
+    }
+}
+
+fn retry_after(response: &HttpResponse) -> Option<Duration> {
+    let seconds: u64 = response
+        .headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds.min(30)))
+}
+
+fn parse_envelope(operation: &'static str, response: &HttpResponse) -> Result<Envelope, Error> {
+    serde_json::from_slice(&response.body).map_err(|_| Error::Http {
+        operation,
+        status: response.status,
+        snippet: snippet(&response.body),
+        sent: Sent::Maybe,
+        write: false,
+    })
+}
+
+fn decode_error(operation: &'static str, error: EnvelopeError) -> Error {
+    match error {
+        EnvelopeError::Decode { path, message } => Error::Decode {
+            operation,
+            path,
+            message,
+        },
+        EnvelopeError::NotAnEnvelope { message } => Error::Decode {
+            operation,
+            path: String::new(),
+            message,
+        },
+        EnvelopeError::Api(error) => Error::Api { operation, error },
+        other => Error::Decode {
+            operation,
+            path: String::new(),
+            message: other.to_string(),
+        },
+    }
+}

@@ -1,0 +1,206 @@
+//! The client's errors: where it failed, and whether the request may have been applied.
+
+use omflow_model::{ApiError, ApiErrorKind, QuickAction, QuickActionLabels};
+pub use omflow_transport::Sent;
+use omflow_transport::TransportError;
+use std::fmt;
+
+/// Why a login failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// No credentials were configured.
+    #[error("no credentials: set them with ClientBuilder::credentials")]
+    NoCredentials,
+    /// Wrong password, or the user is inactive.
+    #[error("login failed for {username:?}: wrong password or inactive user")]
+    WrongPassword {
+        /// The username.
+        username: String,
+    },
+    /// The user does not exist (the server answers with a Python error text).
+    #[error("login failed: unknown user {username:?} (usernames are exact and case-sensitive)")]
+    UnknownUser {
+        /// The username.
+        username: String,
+    },
+    /// The username contains `@`: the server looks it up as an email and cannot log in that way.
+    #[error("login failed: {username:?} looks like an email address; this server cannot log in by email, use the username")]
+    EmailLogin {
+        /// The username.
+        username: String,
+    },
+    /// The password contains `:`, which this server cannot split; refused before sending.
+    #[error("the password contains ':', which the OMFLOW server cannot accept; change the password (not sent)")]
+    PasswordContainsColon,
+    /// Another username contains this one, so the server fails every call of this user.
+    #[error("the server cannot tell user {username:?} from another username that contains it; an administrator must rename one")]
+    AmbiguousUsername {
+        /// The username.
+        username: String,
+    },
+    /// A fresh security code was refused again.
+    #[error("the server refused a freshly issued security code: {0}")]
+    Rejected(String),
+}
+
+/// An operation's failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request was invalid and was not sent.
+    #[error("invalid request (not sent): {0}")]
+    InvalidRequest(String),
+    /// No response. For a write, `sent == Sent::Maybe` means it may have been applied.
+    #[error("{operation}: {}{source}", if *sent == Sent::Maybe && *write { "the request may have been applied, check before retrying: " } else { "" })]
+    Transport {
+        /// The operation.
+        operation: &'static str,
+        /// Whether the request may have reached the server.
+        sent: Sent,
+        /// Whether the operation changes state.
+        write: bool,
+        /// What failed.
+        #[source]
+        source: TransportError,
+    },
+    /// An HTTP answer that is not an OMFLOW envelope (a proxy error, a Django HTML page).
+    #[error("{operation}: HTTP {status} instead of an OMFLOW answer{}: {snippet}", if *sent == Sent::Maybe && *write { " (the request may have been applied)" } else { "" })]
+    Http {
+        /// The operation.
+        operation: &'static str,
+        /// HTTP status.
+        status: u16,
+        /// Start of the body.
+        snippet: String,
+        /// Whether the request may have reached the server.
+        sent: Sent,
+        /// Whether the operation changes state.
+        write: bool,
+    },
+    /// The server answered with a failure.
+    #[error("{operation}: {error}")]
+    Api {
+        /// The operation.
+        operation: &'static str,
+        /// The classified failure.
+        error: Box<ApiError>,
+    },
+    /// The answer had an unexpected shape.
+    #[error("{operation}: unexpected answer at {path}: {message}")]
+    Decode {
+        /// The operation.
+        operation: &'static str,
+        /// JSON path.
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// Logging in failed.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// A form field's type is unknown, so the item cannot be sent.
+    #[error("field {field}: its type is unknown; register the flow with ClientBuilder::flow(app_name, flow_name) or use set_typed")]
+    FieldTypeUnknown {
+        /// The field.
+        field: String,
+    },
+    /// The mission's stop does not offer this quick action (the server would push the ticket
+    /// unchanged instead); use `force()` to send it anyway.
+    #[error("quick action {action} is not offered at this stop (offered: {}); not sent, use force() to send it anyway", describe_labels(labels))]
+    QuickActionUnavailable {
+        /// The action.
+        action: QuickAction,
+        /// What the stop offers.
+        labels: QuickActionLabels,
+    },
+}
+
+fn describe_labels(labels: &QuickActionLabels) -> String {
+    let mut parts = Vec::new();
+    if let Some(a) = &labels.action1 {
+        parts.push(format!("action1 {a:?}"));
+    }
+    if let Some(a) = &labels.action2 {
+        parts.push(format!("action2 {a:?}"));
+    }
+    if parts.is_empty() {
+        "none".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+impl Error {
+    /// The classified API failure, if the server answered with one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The API failure kind, if any.
+    pub fn api_kind(&self) -> Option<ApiErrorKind> {
+        self.api().map(ApiError::kind)
+    }
+
+    /// Whether the request may have reached the server (and a write may have been applied).
+    pub fn sent(&self) -> Sent {
+        match self {
+            Error::Transport { sent, .. } | Error::Http { sent, .. } => *sent,
+            Error::Api { .. } | Error::Decode { .. } => Sent::Maybe,
+            Error::InvalidRequest(_)
+            | Error::FieldTypeUnknown { .. }
+            | Error::QuickActionUnavailable { .. } => Sent::No,
+            Error::Auth(_) => Sent::No,
+        }
+    }
+
+    /// Whether a write may have been applied although no answer said so.
+    pub fn may_have_been_applied(&self) -> bool {
+        matches!(
+            self,
+            Error::Transport {
+                write: true,
+                sent: Sent::Maybe,
+                ..
+            } | Error::Http {
+                write: true,
+                sent: Sent::Maybe,
+                ..
+            }
+        )
+    }
+
+    /// Whether this is a login or security-code failure.
+    pub fn is_auth(&self) -> bool {
+        matches!(self, Error::Auth(_))
+    }
+}
+
+/// A short, single-line view of a body for error messages.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > 160 {
+        format!("{}…", line.chars().take(160).collect::<String>())
+    } else {
+        line
+    }
+}
+
+/// Displays an error with its chain of causes.
+pub struct Chain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, "\n  caused by: {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
