@@ -52,7 +52,7 @@ pub struct PushBuilder {
     client: Client,
     api_path: Result<ApiPath, Error>,
     data_id: DataId,
-    values: Vec<(String, Value)>,
+    values: Vec<(Result<FieldId, Error>, Value)>,
     typed: Vec<Result<FormItem, Error>>,
     fill_current: bool,
     wait: Option<Duration>,
@@ -115,7 +115,7 @@ impl Client {
 impl PushBuilder {
     /// Sets a field (its type comes from the flow's API format).
     pub fn set(mut self, field_id: &str, value: impl Into<Value>) -> Self {
-        self.values.push((field_id.to_string(), value.into()));
+        self.values.push((field(field_id), value.into()));
         self
     }
 
@@ -149,8 +149,10 @@ impl PushBuilder {
     /// Sends the push.
     pub async fn send(self) -> Result<PushOutcome, Error> {
         let api_path = self.api_path?;
+        let values = checked(self.values)?;
+        let typed: Vec<FormItem> = self.typed.into_iter().collect::<Result<_, _>>()?;
         let flow = self.client.flow_by_path(&api_path).await?;
-        let mut items = build_items(flow.as_deref(), self.values, self.typed)?;
+        let mut items = build_items(flow.as_deref(), values, typed)?;
         if self.fill_current {
             if let Some(flow) = &flow {
                 fill_from_current(&self.client, flow, self.data_id, &mut items).await?;
@@ -174,14 +176,20 @@ impl PushBuilder {
     }
 }
 
+fn checked(values: Vec<(Result<FieldId, Error>, Value)>) -> Result<Vec<(FieldId, Value)>, Error> {
+    values
+        .into_iter()
+        .map(|(id, value)| id.map(|id| (id, value)))
+        .collect()
+}
+
 fn build_items(
     flow: Option<&FlowInfo>,
-    values: Vec<(String, Value)>,
-    typed: Vec<Result<FormItem, Error>>,
+    values: Vec<(FieldId, Value)>,
+    typed: Vec<FormItem>,
 ) -> Result<Vec<FormItem>, Error> {
-    let mut items: Vec<FormItem> = typed.into_iter().collect::<Result<_, _>>()?;
+    let mut items = typed;
     for (id, value) in values {
-        let id = field(&id)?;
         let field_type = flow
             .and_then(|f| f.fields.iter().find(|x| x.id == id))
             .map(|x| x.field_type.clone())
@@ -379,7 +387,7 @@ impl QuickActionBuilder {
 pub struct CreateBuilder {
     client: Client,
     api_path: Result<ApiPath, Error>,
-    values: Vec<(String, Value)>,
+    values: Vec<(Result<FieldId, Error>, Value)>,
     typed: Vec<Result<FormItem, Error>>,
 }
 
@@ -398,7 +406,7 @@ impl Client {
 impl CreateBuilder {
     /// Sets a field (type from the flow's API format).
     pub fn set(mut self, field_id: &str, value: impl Into<Value>) -> Self {
-        self.values.push((field_id.to_string(), value.into()));
+        self.values.push((field(field_id), value.into()));
         self
     }
 
@@ -419,12 +427,18 @@ impl CreateBuilder {
     /// Sends the create.
     pub async fn send(self) -> Result<Option<DataNo>, Error> {
         let api_path = self.api_path?;
+        let values = checked(self.values)?;
+        let typed: Vec<FormItem> = self.typed.into_iter().collect::<Result<_, _>>()?;
+        if values.is_empty() && typed.is_empty() {
+            return Err(Error::InvalidRequest(
+                "a create needs at least the flow's required fields".into(),
+            ));
+        }
         let flow = self.client.flow_by_path(&api_path).await?;
         if let Some(flow) = &flow {
-            if let Some((unknown, _)) = self
-                .values
+            if let Some((unknown, _)) = values
                 .iter()
-                .find(|(id, _)| !flow.fields.iter().any(|f| f.id.as_str() == id))
+                .find(|(id, _)| !flow.fields.iter().any(|f| &f.id == id))
             {
                 return Err(Error::InvalidRequest(format!(
                     "flow {:?} has no field {unknown}",
@@ -432,12 +446,7 @@ impl CreateBuilder {
                 )));
             }
         }
-        let items = build_items(flow.as_deref(), self.values, self.typed)?;
-        if items.is_empty() {
-            return Err(Error::InvalidRequest(
-                "a create needs at least the flow's required fields".into(),
-            ));
-        }
+        let items = build_items(flow.as_deref(), values, typed)?;
         let result: DataNoResult = self
             .client
             .rest(

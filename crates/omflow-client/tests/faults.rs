@@ -1,0 +1,118 @@
+//! Faults: 503 bursts and resets on reads recover; a write whose answer is lost is not resent.
+
+use omflow_client::{Client, Error, RetryPolicy};
+use omflow_mock::{FakeOmflow, Seed};
+use std::time::Duration;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+fn client(fake: &FakeOmflow) -> Client {
+    Client::builder(fake.uri())
+        .credentials("admin", "admin")
+        .flow("任務處理", "任務單")
+        .timeout(Some(Duration::from_millis(500)))
+        .retry(RetryPolicy {
+            max_retries: 3,
+            base: Duration::from_millis(10),
+            cap: Duration::from_millis(50),
+        })
+        .build()
+        .unwrap()
+}
+
+fn seed() -> Seed {
+    Seed::pristine()
+        .builder()
+        .join_group("admin", 2)
+        .ticket("mission", "admin", "T", "red")
+        .build()
+}
+
+#[tokio::test]
+async fn read_recovers_from_a_503_burst() {
+    let fake = FakeOmflow::start_with(seed()).await.unwrap();
+    Mock::given(method("POST"))
+        .and(path("/rest/my-mission/api/my-mission/list/"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(3)
+        .expect(3)
+        .mount(fake.server())
+        .await;
+    let missions = client(&fake).missions().send().await.unwrap();
+    assert_eq!(missions.len(), 1);
+}
+
+#[tokio::test]
+async fn read_recovers_from_connection_resets() {
+    let fake = FakeOmflow::start_with(seed()).await.unwrap();
+    Mock::given(method("POST"))
+        .and(path("/rest/my-mission/api/my-mission/list/"))
+        .respond_with_err(|_: &wiremock::Request| {
+            std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset")
+        })
+        .up_to_n_times(2)
+        .mount(fake.server())
+        .await;
+    assert_eq!(client(&fake).missions().send().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn read_gives_up_after_the_retry_budget() {
+    let fake = FakeOmflow::start_with(seed()).await.unwrap();
+    Mock::given(method("POST"))
+        .and(path("/rest/my-mission/api/my-mission/list/"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(4)
+        .mount(fake.server())
+        .await;
+    let err = client(&fake).missions().send().await.unwrap_err();
+    assert!(matches!(err, Error::Http { status: 503, .. }), "{err}");
+}
+
+#[tokio::test]
+async fn a_push_whose_answer_is_lost_is_not_resent() {
+    let fake = FakeOmflow::start_with(seed()).await.unwrap();
+    let client = client(&fake);
+    let data_id = fake.state().current_row("mission", 1).unwrap().id;
+    client.flows().await.unwrap();
+    Mock::given(method("POST"))
+        .and(path("/rest/flowmanage/api/omdata/edit/mission/"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
+        .expect(1)
+        .mount(fake.server())
+        .await;
+    let err = client
+        .push("mission", data_id)
+        .set("FORMITM_4", "dispatch_done")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.may_have_been_applied(), "{err}");
+    assert!(err.to_string().contains("may have been applied"), "{err}");
+    let row = fake.state().current_row("mission", 1).unwrap();
+    assert_eq!(
+        row.id, data_id,
+        "the mocked answer stood in front of the fake: nothing was applied, and nothing resent"
+    );
+}
+
+#[tokio::test]
+async fn a_write_answered_503_is_not_resent() {
+    let fake = FakeOmflow::start_with(seed()).await.unwrap();
+    let client = client(&fake);
+    client.flows().await.unwrap();
+    let data_id = fake.state().current_row("mission", 1).unwrap().id;
+    Mock::given(method("POST"))
+        .and(path("/rest/flowmanage/api/omdata/edit/mission/"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(fake.server())
+        .await;
+    let err = client
+        .push("mission", data_id)
+        .set("FORMITM_4", "dispatch_done")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.may_have_been_applied(), "{err}");
+}
