@@ -1,3 +1,625 @@
-//! # omflow-cli (skeleton)
+//! # omflow-cli
 //!
-//! The `omflow` command; filled by the CLI issue.
+//! The `omflow` command: what the official sample scripts do (list my missions, approve the
+//! ones of a flow) and more. With no server configured it starts the embedded fake server
+//! with demo data, so a newcomer can try it at once.
+
+pub mod expr;
+pub mod output;
+
+use clap::{Args, Parser, Subcommand};
+use futures::TryStreamExt;
+use omflow_client::{Approval, ApprovalResult, Chain, Client, Error};
+use omflow_mock::{FakeOmflow, Seed};
+use omflow_model::query::{ConditionSpec, Query};
+use omflow_model::{DataId, DataNo, FlowUuid, Lang, QuickAction};
+use output::Format;
+use serde_json::Value;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// The OMFLOW command line.
+#[derive(Debug, Parser)]
+#[command(name = "omflow", version, about = "Work with an OMFLOW workflow server: missions, approvals, tickets.", after_help = expr::GRAMMAR)]
+pub struct Cli {
+    #[command(flatten)]
+    connection: Connection,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct Connection {
+    /// Server URL; without one, an embedded fake server with demo data is used.
+    #[arg(long, env = "OMFLOW_URL", global = true)]
+    url: Option<String>,
+    /// Username.
+    #[arg(long, env = "OMFLOW_USER", global = true)]
+    user: Option<String>,
+    /// Password (prefer OMFLOW_PASSWORD, --password-file or the prompt).
+    #[arg(long, env = "OMFLOW_PASSWORD", global = true, hide_env_values = true)]
+    password: Option<String>,
+    /// Read the password from this file (first line).
+    #[arg(long, global = true)]
+    password_file: Option<std::path::PathBuf>,
+    /// Language of server messages: zh-Hant, zh-Hans, en, ja.
+    #[arg(long, global = true)]
+    lang: Option<Lang>,
+    /// Flows to work with by name, as APP/FLOW (repeatable; also OMFLOW_FLOWS, comma-separated).
+    #[arg(
+        long = "app-flow",
+        env = "OMFLOW_FLOWS",
+        value_delimiter = ',',
+        global = true
+    )]
+    flows: Vec<String>,
+    /// Show the chain of causes of an error.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List my missions.
+    Missions(MissionsArgs),
+    /// Push a ticket with field values (types and unchanged fields filled by the client).
+    Push {
+        /// The flow's api_path.
+        api_path: String,
+        /// The ticket's current data_id.
+        data_id: u64,
+        /// FORMITM_N=VALUE (JSON for objects such as h_group); repeatable.
+        #[arg(long = "set", required = true)]
+        set: Vec<String>,
+    },
+    /// Run a stop's quick action.
+    QuickAction {
+        /// The flow's api_path.
+        api_path: String,
+        /// The ticket's current data_id.
+        data_id: u64,
+        /// action1 or action2.
+        action: QuickAction,
+        /// Send even if the stop does not offer it (the server then pushes the ticket unchanged).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Approve every mission of a flow (the sample scripts' job).
+    Approve(ApproveArgs),
+    /// Tickets of a flow.
+    #[command(subcommand)]
+    Tickets(TicketsCommand),
+    /// The fake OMFLOW server.
+    #[command(subcommand)]
+    Mock(MockCommand),
+}
+
+#[derive(Debug, Args)]
+struct Filters {
+    /// Keep rows matching EXPR (repeatable, all must hold).
+    #[arg(long = "where", value_name = "EXPR")]
+    filters: Vec<String>,
+    /// Drop rows matching all --exclude EXPRs together (repeatable).
+    #[arg(long = "exclude", value_name = "EXPR")]
+    excludes: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct MissionsArgs {
+    #[command(flatten)]
+    filters: Filters,
+    /// Sort by COL, or -COL for descending (repeatable).
+    #[arg(long = "order", value_name = "COL", allow_hyphen_values = true)]
+    order: Vec<String>,
+    /// Only these columns (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    columns: Vec<String>,
+    /// At most N rows (one request).
+    #[arg(long, conflicts_with = "all")]
+    limit: Option<u64>,
+    /// Every row, page after page.
+    #[arg(long)]
+    all: bool,
+    /// Rows per page with --all.
+    #[arg(long, default_value_t = 100)]
+    page_size: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    output: Format,
+}
+
+#[derive(Debug, Args)]
+struct ApproveArgs {
+    /// The flow: its uuid (with or without dashes) or its name.
+    #[arg(long)]
+    flow: String,
+    #[command(flatten)]
+    filters: Filters,
+    /// FORMITM_N=VALUE to push with (repeatable).
+    #[arg(
+        long = "set",
+        conflicts_with = "quick_action",
+        required_unless_present = "quick_action"
+    )]
+    set: Vec<String>,
+    /// Quick action to run instead of a push.
+    #[arg(long)]
+    quick_action: Option<QuickAction>,
+    /// Tickets pushed at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Show what would be approved; send nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum TicketsCommand {
+    /// List a flow's tickets (current rows unless --history).
+    List {
+        /// The flow's api_path.
+        api_path: String,
+        #[command(flatten)]
+        filters: Filters,
+        /// Include history rows.
+        #[arg(long)]
+        history: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        output: Format,
+    },
+    /// Create a ticket; prints its number.
+    Create {
+        /// The flow's api_path.
+        api_path: String,
+        /// FORMITM_N=VALUE (repeatable).
+        #[arg(long = "set", required = true)]
+        set: Vec<String>,
+    },
+    /// Delete tickets by number.
+    Delete {
+        /// The flow's api_path.
+        api_path: String,
+        /// Ticket numbers.
+        #[arg(required = true)]
+        data_nos: Vec<u64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MockCommand {
+    /// Run the fake server until interrupted.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8000")]
+        addr: String,
+        /// pristine, demo, or a seed JSON file.
+        #[arg(long, default_value = "demo")]
+        seed: String,
+    },
+}
+
+/// A failure: a usage problem (exit 2) or a failed operation (exit 1).
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad arguments.
+    Usage(String),
+    /// The operation failed.
+    Operation(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<Error> for Failure {
+    fn from(err: Error) -> Self {
+        Failure::Operation(Box::new(err))
+    }
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure::Usage(message.into())
+}
+
+/// Runs the command line; returns the process exit code.
+pub async fn run(cli: Cli) -> ExitCode {
+    let verbose = cli.connection.verbose;
+    match execute(cli).await {
+        Ok(code) => code,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Operation(err)) => {
+            if verbose {
+                eprintln!("error: {}", Chain(err.as_ref()));
+            } else {
+                eprintln!("error: {err}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+struct Session {
+    client: Client,
+    _fake: Option<FakeOmflow>,
+}
+
+async fn connect(connection: &Connection) -> Result<Session, Failure> {
+    let mut flows: Vec<(String, String)> = Vec::new();
+    for spec in &connection.flows {
+        let (app, flow) = spec
+            .split_once('/')
+            .ok_or_else(|| usage(format!("--app-flow {spec:?}: expected APP/FLOW")))?;
+        flows.push((app.to_string(), flow.to_string()));
+    }
+    let (url, user, password, fake) = match &connection.url {
+        Some(url) => {
+            let user = connection
+                .user
+                .clone()
+                .ok_or_else(|| usage("--user (or OMFLOW_USER) is required with --url"))?;
+            let password = match (&connection.password, &connection.password_file) {
+                (Some(p), _) => p.clone(),
+                (None, Some(path)) => std::fs::read_to_string(path)
+                    .map_err(|e| usage(format!("cannot read --password-file {}: {e}", path.display())))?
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+                (None, None) if std::io::stdin().is_terminal() => {
+                    rpassword::prompt_password(format!("OMFLOW password for {user}: ")).map_err(|e| usage(format!("cannot read the password: {e}")))?
+                }
+                (None, None) => return Err(usage("no password: set OMFLOW_PASSWORD, --password-file, or run on a terminal to be asked")),
+            };
+            (url.clone(), user, password, None)
+        }
+        None => {
+            let fake = FakeOmflow::start_with(Seed::demo())
+                .await
+                .map_err(|e| Failure::Operation(Box::new(e)))?;
+            eprintln!("omflow: no OMFLOW_URL set; using the embedded fake server with demo data at {} as user admin", fake.uri());
+            if !flows.iter().any(|(_, f)| f == "任務單") {
+                flows.push(("任務處理".into(), "任務單".into()));
+            }
+            (
+                fake.uri(),
+                "admin".to_string(),
+                "admin".to_string(),
+                Some(fake),
+            )
+        }
+    };
+    let mut builder = Client::builder(url).credentials(user, password);
+    if let Some(lang) = connection.lang {
+        builder = builder.language(lang);
+    }
+    for (app, flow) in flows {
+        builder = builder.flow(app, flow);
+    }
+    let client = builder.build().map_err(|e| usage(e.to_string()))?;
+    Ok(Session {
+        client,
+        _fake: fake,
+    })
+}
+
+fn query_from(filters: &Filters) -> Result<omflow_model::query::QueryBuilder, Failure> {
+    let parse = |exprs: &[String]| -> Result<Vec<ConditionSpec>, Failure> {
+        exprs
+            .iter()
+            .map(|e| expr::parse(e).map_err(|err| usage(err.to_string())))
+            .collect()
+    };
+    let mut builder = Query::builder();
+    for condition in parse(&filters.filters)? {
+        builder = builder.filter(condition);
+    }
+    for condition in parse(&filters.excludes)? {
+        builder = builder.exclude_when_all(condition);
+    }
+    Ok(builder)
+}
+
+fn sets(args: &[String]) -> Result<Vec<(String, Value)>, Failure> {
+    args.iter()
+        .map(|a| expr::parse_set(a).map_err(usage))
+        .collect()
+}
+
+const MISSION_COLUMNS: [(&str, &str); 8] = [
+    ("DATA_ID", "data_id"),
+    ("NO", "data_no"),
+    ("FLOW", "flow_name"),
+    ("STOP", "stop_chart_text"),
+    ("LEVEL", "level"),
+    ("STATUS", "status"),
+    ("TITLE", "title"),
+    ("ACTIONS", "action"),
+];
+
+const TICKET_COLUMNS: [(&str, &str); 8] = [
+    ("DATA_ID", "id"),
+    ("NO", "data_no"),
+    ("STOP", "stop_chart_text"),
+    ("LEVEL", "level"),
+    ("STATUS", "status"),
+    ("TITLE", "title"),
+    ("CLOSED", "closed"),
+    ("HISTORY", "history"),
+];
+
+/// Shows `"完成,退回"` as `完成 / 退回` and `","` as nothing.
+fn readable_actions(mut row: Value) -> Value {
+    if let Some(action) = row.get("action").and_then(Value::as_str) {
+        let labels = omflow_model::QuickActionLabels::parse(Some(action));
+        let shown: Vec<String> = [labels.action1, labels.action2]
+            .into_iter()
+            .flatten()
+            .collect();
+        row["action"] = Value::String(shown.join(" / "));
+    }
+    row
+}
+
+fn columns_of(defaults: &[(&str, &str)], chosen: &[String]) -> Vec<(String, String)> {
+    if chosen.is_empty() {
+        defaults
+            .iter()
+            .map(|(h, k)| (h.to_string(), k.to_string()))
+            .collect()
+    } else {
+        chosen
+            .iter()
+            .map(|c| (c.to_uppercase(), c.clone()))
+            .collect()
+    }
+}
+
+fn emit(format: Format, rows: &[Value], columns: &[(String, String)]) -> Result<(), Failure> {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    output::print(&mut lock, format, rows, columns).map_err(|e| Failure::Operation(Box::new(e)))
+}
+
+async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
+    if let Command::Mock(MockCommand::Serve { addr, seed }) = &cli.command {
+        let seed = Seed::load(seed).map_err(|e| usage(e.to_string()))?;
+        let fake = FakeOmflow::builder()
+            .seed(seed)
+            .addr(addr)
+            .start()
+            .await
+            .map_err(|e| Failure::Operation(Box::new(e)))?;
+        println!("listening on {}", fake.uri());
+        std::io::stdout().flush().ok();
+        tokio::signal::ctrl_c()
+            .await
+            .map_err(|e| Failure::Operation(Box::new(e)))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let session = connect(&cli.connection).await?;
+    let client = &session.client;
+    match cli.command {
+        Command::Missions(args) => {
+            let mut builder = query_from(&args.filters)?;
+            for order in &args.order {
+                builder = match order.strip_prefix('-') {
+                    Some(column) => builder.order_by_desc(column),
+                    None => builder.order_by(order.as_str()),
+                };
+            }
+            builder = builder.columns(args.columns.clone());
+            let page_size = if args.all {
+                args.page_size
+            } else {
+                args.limit.unwrap_or(100)
+            };
+            let query = builder
+                .page_size(page_size)
+                .build()
+                .map_err(|e| usage(e.to_string()))?;
+            let request = client.missions().query(query);
+            let rows: Vec<Value> = if args.all {
+                request
+                    .stream_projected()
+                    .map_ok(|row| Value::Object(row.0))
+                    .try_collect()
+                    .await?
+            } else {
+                request
+                    .send_projected()
+                    .await?
+                    .into_iter()
+                    .map(|row| Value::Object(row.0))
+                    .collect()
+            };
+            let rows = if args.output == Format::Table {
+                rows.into_iter().map(readable_actions).collect()
+            } else {
+                rows
+            };
+            emit(
+                args.output,
+                &rows,
+                &columns_of(&MISSION_COLUMNS, &args.columns),
+            )?;
+        }
+        Command::Push {
+            api_path,
+            data_id,
+            set,
+        } => {
+            let values = sets(&set)?;
+            let builder = values
+                .into_iter()
+                .fold(client.push(&api_path, DataId(data_id)), |b, (id, v)| {
+                    b.set(&id, v)
+                });
+            let outcome = builder.send().await?;
+            println!(
+                "pushed data_id {data_id} (ticket {})",
+                outcome
+                    .data_no
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "?".into())
+            );
+        }
+        Command::QuickAction {
+            api_path,
+            data_id,
+            action,
+            force,
+        } => {
+            let mut builder = client.quick_action(&api_path, DataId(data_id), action);
+            if force {
+                builder = builder.force();
+            }
+            let data_no = builder.send().await?;
+            println!(
+                "{action} sent for data_id {data_id} (ticket {})",
+                data_no.map(|n| n.to_string()).unwrap_or_else(|| "?".into())
+            );
+        }
+        Command::Approve(args) => return approve(client, args).await,
+        Command::Tickets(TicketsCommand::List {
+            api_path,
+            filters,
+            history,
+            output: format,
+        }) => {
+            let query = query_from(&filters)?
+                .build()
+                .map_err(|e| usage(e.to_string()))?;
+            let mut request = client.tickets(&api_path).query(query);
+            if history {
+                request = request.include_history();
+            }
+            let rows: Vec<Value> = request
+                .stream_projected()
+                .map_ok(|row| Value::Object(row.0))
+                .try_collect()
+                .await?;
+            emit(format, &rows, &columns_of(&TICKET_COLUMNS, &[]))?;
+        }
+        Command::Tickets(TicketsCommand::Create { api_path, set }) => {
+            let values = sets(&set)?;
+            let data_no = values
+                .into_iter()
+                .fold(client.create(&api_path), |b, (id, v)| b.set(&id, v))
+                .send()
+                .await?;
+            println!(
+                "created ticket {}",
+                data_no.map(|n| n.to_string()).unwrap_or_else(|| "?".into())
+            );
+        }
+        Command::Tickets(TicketsCommand::Delete { api_path, data_nos }) => {
+            let numbers: Vec<DataNo> = data_nos.iter().copied().map(DataNo).collect();
+            client.delete(&api_path, &numbers).await?;
+            println!(
+                "deleted ticket(s) {}",
+                data_nos
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        Command::Mock(_) => unreachable!("handled above"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCode, Failure> {
+    let query = query_from(&args.filters)?
+        .build()
+        .map_err(|e| usage(e.to_string()))?;
+    let (flow_name, uuid) = match FlowUuid::parse(&args.flow) {
+        Ok(uuid) => {
+            let probe = Query::builder()
+                .filter(omflow_model::query::col("flow_uuid").eq(uuid.simple()))
+                .page_size(1)
+                .build()
+                .map_err(|e| usage(e.to_string()))?;
+            match client
+                .missions()
+                .query(probe)
+                .send()
+                .await?
+                .into_iter()
+                .next()
+                .and_then(|m| m.flow_name)
+            {
+                Some(name) => (name, Some(uuid)),
+                None => {
+                    println!("approved 0, skipped 0, failed 0 (no mission of flow {uuid})");
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
+        }
+        Err(_) => (args.flow.clone(), None),
+    };
+    let approval = match args.quick_action {
+        Some(action) => Approval::QuickAction(action),
+        None => Approval::Set(sets(&args.set)?),
+    };
+    let mut builder = client
+        .approve(&flow_name, approval)
+        .query(query)
+        .concurrency(args.concurrency)
+        .dry_run(args.dry_run);
+    if let Some(uuid) = uuid {
+        builder = builder.flow_uuid(uuid);
+    }
+    let candidates = builder.candidates().await?;
+    if args.dry_run {
+        for m in &candidates {
+            println!(
+                "would approve data_id {} (ticket {}, {})",
+                m.data_id.map(|d| d.to_string()).unwrap_or_default(),
+                m.data_no.map(|d| d.to_string()).unwrap_or_default(),
+                m.title.clone().unwrap_or_default()
+            );
+        }
+        println!("dry run: {} mission(s) would be approved", candidates.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let progress = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(candidates.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} approving")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let outcomes = builder.send().await?;
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    let (mut approved, mut skipped, mut failed) = (0, 0, 0);
+    for outcome in &outcomes {
+        let id = outcome
+            .mission
+            .data_id
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        match &outcome.result {
+            ApprovalResult::Approved(_) => approved += 1,
+            ApprovalResult::Skipped(why) => {
+                skipped += 1;
+                println!("skipped data_id {id}: {why}");
+            }
+            ApprovalResult::Failed(err) => {
+                failed += 1;
+                println!("failed data_id {id}: {err}");
+            }
+        }
+    }
+    println!("approved {approved}, skipped {skipped}, failed {failed}");
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,196 @@
+//! `--where` / `--exclude` expressions and `--set` values.
+
+use omflow_model::query::{col, ConditionSpec, Scalar};
+use serde_json::Value;
+
+/// The grammar, shown with every malformed expression.
+pub const GRAMMAR: &str = "EXPR is COL=VALUE, COL>VALUE, COL<VALUE, 'COL contains VALUE' or 'COL in V1,V2,...'; \
+integers, true, false and null become JSON values, anything else a string, and a double-quoted value is always a string";
+
+/// A malformed expression.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid expression {expr:?}: {reason}; {GRAMMAR}")]
+pub struct ExprError {
+    /// The expression.
+    pub expr: String,
+    /// Why.
+    pub reason: String,
+}
+
+fn scalar(text: &str) -> Scalar {
+    let text = text.trim();
+    if text.len() >= 2 && text.starts_with('"') && text.ends_with('"') {
+        return Scalar::from(&text[1..text.len() - 1]);
+    }
+    match text {
+        "true" => Scalar::from(true),
+        "false" => Scalar::from(false),
+        "null" => Scalar::NULL,
+        _ => match text.parse::<i64>() {
+            Ok(n) => Scalar::from(n),
+            Err(_) => Scalar::from(text),
+        },
+    }
+}
+
+fn column(expr: &str, name: &str) -> Result<String, ExprError> {
+    let name = name.trim();
+    let ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if ok {
+        Ok(name.to_string())
+    } else {
+        Err(ExprError {
+            expr: expr.to_string(),
+            reason: format!("{name:?} is not a column name"),
+        })
+    }
+}
+
+/// Parses one expression into a condition.
+pub fn parse(expr: &str) -> Result<ConditionSpec, ExprError> {
+    let fail = |reason: &str| ExprError {
+        expr: expr.to_string(),
+        reason: reason.to_string(),
+    };
+    if let Some((name, value)) = expr.split_once(" contains ") {
+        let value = value.trim();
+        let text = if value.len() >= 2 && value.starts_with('"') && value.ends_with('"') {
+            &value[1..value.len() - 1]
+        } else {
+            value
+        };
+        return Ok(col(column(expr, name)?).contains(text));
+    }
+    if let Some((name, values)) = expr.split_once(" in ") {
+        let items: Vec<Scalar> = values
+            .split(',')
+            .filter(|v| !v.trim().is_empty())
+            .map(scalar)
+            .collect();
+        if items.is_empty() {
+            return Err(fail("'in' needs at least one value"));
+        }
+        return Ok(col(column(expr, name)?).is_in(items));
+    }
+    let at = expr
+        .find(['=', '>', '<'])
+        .ok_or_else(|| fail("no operator"))?;
+    let (name, rest) = expr.split_at(at);
+    let (op, value) = rest.split_at(1);
+    if value.is_empty() {
+        return Err(fail("no value after the operator"));
+    }
+    let name = column(expr, name)?;
+    Ok(match op {
+        "=" => col(name).eq(scalar(value)),
+        ">" => col(name).gt(scalar(value)),
+        _ => col(name).lt(scalar(value)),
+    })
+}
+
+/// Parses `FORMITM_N=VALUE`: a value starting with `{` or `[` is JSON, anything else text.
+pub fn parse_set(arg: &str) -> Result<(String, Value), String> {
+    let (id, value) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("--set {arg:?}: expected FORMITM_N=VALUE"))?;
+    omflow_model::FieldId::new(id).map_err(|e| format!("--set {arg:?}: {e}"))?;
+    let trimmed = value.trim_start();
+    let value = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        serde_json::from_str(value)
+            .map_err(|e| format!("--set {arg:?}: the value is not valid JSON: {e}"))?
+    } else {
+        Value::String(value.to_string())
+    };
+    Ok((id.to_string(), value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use omflow_model::query::Query;
+    use serde_json::json;
+
+    fn wire(expr: &str) -> Value {
+        let q = Query::builder()
+            .filter(parse(expr).unwrap())
+            .build()
+            .unwrap();
+        serde_json::to_value(q).unwrap()["search_conditions"][0].clone()
+    }
+
+    #[test]
+    fn each_form() {
+        assert_eq!(
+            wire("level=red"),
+            json!({"column": "level", "condition": "=", "value": "red"})
+        );
+        assert_eq!(
+            wire("id>20"),
+            json!({"column": "id", "condition": ">", "value": 20})
+        );
+        assert_eq!(
+            wire("id<18"),
+            json!({"column": "id", "condition": "<", "value": 18})
+        );
+        assert_eq!(
+            wire("title contains printer jam"),
+            json!({"column": "title", "condition": "contains", "value": "printer jam"})
+        );
+        assert_eq!(
+            wire("data_no in 1,3,4"),
+            json!({"column": "data_no", "condition": "in", "value": [1, 3, 4]})
+        );
+        assert_eq!(
+            wire("level in red,yellow"),
+            json!({"column": "level", "condition": "in", "value": ["red", "yellow"]})
+        );
+        assert_eq!(
+            wire("closed=false"),
+            json!({"column": "closed", "condition": "=", "value": false})
+        );
+        assert_eq!(
+            wire("assignee_id=null"),
+            json!({"column": "assignee_id", "condition": "=", "value": null})
+        );
+        assert_eq!(
+            wire("title=\"42\""),
+            json!({"column": "title", "condition": "=", "value": "42"})
+        );
+        assert_eq!(
+            wire("title=a=b"),
+            json!({"column": "title", "condition": "=", "value": "a=b"})
+        );
+    }
+
+    #[test]
+    fn malformed() {
+        for bad in [
+            "level",
+            "=red",
+            "level=",
+            "le vel=red",
+            "x in ,",
+            "title contains",
+        ] {
+            let err = parse(bad).unwrap_err();
+            assert!(err.to_string().contains("EXPR is"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn set_values() {
+        assert_eq!(
+            parse_set("FORMITM_4=dispatch_done").unwrap(),
+            ("FORMITM_4".into(), json!("dispatch_done"))
+        );
+        assert_eq!(
+            parse_set("FORMITM_5={\"group\":\"2\",\"user\":\"\"}")
+                .unwrap()
+                .1,
+            json!({"group": "2", "user": ""})
+        );
+        assert!(parse_set("FORMITM_5={bad").is_err());
+        assert!(parse_set("title=x").is_err());
+        assert!(parse_set("FORMITM_1").is_err());
+    }
+}

@@ -1,0 +1,392 @@
+//! End-to-end: the built `omflow` binary against the embedded fake and a standalone fake.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+
+fn omflow() -> Command {
+    let mut cmd = Command::cargo_bin("omflow").unwrap();
+    for var in [
+        "OMFLOW_URL",
+        "OMFLOW_USER",
+        "OMFLOW_PASSWORD",
+        "OMFLOW_FLOWS",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let output = omflow().args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn ndjson(args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["missions", "--output", "ndjson"];
+    all.extend_from_slice(args);
+    stdout_of(&all)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+fn data_nos(rows: &[Value]) -> Vec<u64> {
+    let mut n: Vec<u64> = rows
+        .iter()
+        .map(|r| r["data_no"].as_u64().unwrap())
+        .collect();
+    n.sort_unstable();
+    n
+}
+
+#[test]
+fn embedded_fake_prints_the_demo_missions_table() {
+    omflow()
+        .arg("missions")
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("DATA_ID")
+                .and(predicate::str::contains("Printer on 3F jams"))
+                .and(predicate::str::contains("(11 rows)")),
+        )
+        .stderr(predicate::str::contains("embedded fake server"));
+}
+
+#[test]
+fn output_formats_parse() {
+    let json: Value = serde_json::from_str(&stdout_of(&["missions", "--output", "json"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 11);
+    assert!(json[0]["flow_uuid"].is_string(), "the server's rows");
+    assert_eq!(ndjson(&[]).len(), 11);
+}
+
+#[test]
+fn each_expression_form() {
+    assert_eq!(
+        data_nos(&ndjson(&["--where", "level=red"])),
+        vec![2, 4, 10, 12]
+    );
+    assert_eq!(data_nos(&ndjson(&["--where", "data_no>10"])), vec![11, 12]);
+    assert_eq!(data_nos(&ndjson(&["--where", "data_no<3"])), vec![1, 2]);
+    assert_eq!(
+        data_nos(&ndjson(&["--where", "title contains PRINTER"])),
+        vec![1, 11]
+    );
+    assert_eq!(
+        data_nos(&ndjson(&["--where", "data_no in 1,3,99"])),
+        vec![1, 3]
+    );
+    assert_eq!(
+        data_nos(&ndjson(&[
+            "--where",
+            "level=red",
+            "--where",
+            "stop_uuid=FITEM_2"
+        ])),
+        vec![10, 12]
+    );
+    assert_eq!(
+        data_nos(&ndjson(&[
+            "--exclude",
+            "level=green",
+            "--exclude",
+            "stop_uuid=FITEM_5"
+        ])),
+        vec![1, 2, 3, 4, 6, 7, 8, 10, 12],
+        "green tickets at FITEM_5 (5 and 11) are excluded, green elsewhere kept"
+    );
+    let projected = ndjson(&[
+        "--columns",
+        "data_no,title",
+        "--order",
+        "-data_no",
+        "--limit",
+        "2",
+    ]);
+    assert_eq!(
+        projected,
+        vec![
+            serde_json::json!({"data_no": 12, "title": "Server room too warm"}),
+            serde_json::json!({"data_no": 11, "title": "Printer toner low"})
+        ]
+    );
+}
+
+#[test]
+fn all_streams_every_page() {
+    let rows = ndjson(&["--all", "--page-size", "3"]);
+    assert_eq!(rows.len(), 11);
+    assert_eq!(ndjson(&["--limit", "3"]).len(), 3);
+}
+
+#[test]
+fn usage_errors_exit_2_with_one_line() {
+    let out = omflow()
+        .args(["missions", "--where", "level"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(errors[0].contains("EXPR is"));
+    omflow()
+        .args(["push", "mission", "2", "--set", "FORMITM_4"])
+        .assert()
+        .code(2);
+    omflow().args(["nosuchcommand"]).assert().code(2);
+    omflow()
+        .args(["approve", "--flow", "任務單"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn unreachable_server_exits_1_with_one_clear_line() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let out = omflow()
+        .args([
+            "missions",
+            "--url",
+            &url,
+            "--user",
+            "admin",
+            "--password",
+            "hunter2-secret",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("cannot connect"), "{stderr}");
+    assert!(!stderr.contains("hunter2-secret"));
+}
+
+#[test]
+fn push_and_quick_action_guard_on_the_embedded_fake() {
+    omflow()
+        .args(["push", "mission", "2", "--set", "FORMITM_4=dispatch_done"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("pushed data_id 2 (ticket 1)"));
+    omflow()
+        .args(["quick-action", "mission", "2", "action1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not offered"));
+    omflow()
+        .args(["quick-action", "mission", "2", "action1", "--force"])
+        .assert()
+        .success();
+    omflow()
+        .args(["quick-action", "mission", "5", "action1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("action1 sent for data_id 5"));
+}
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn standalone() -> Server {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
+        .args(["mock", "serve", "--addr", "127.0.0.1:0", "--seed", "demo"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("announces its address")
+        .to_string();
+    Server { child, url }
+}
+
+fn against(server: &Server) -> Command {
+    let mut cmd = omflow();
+    cmd.env("OMFLOW_URL", &server.url)
+        .env("OMFLOW_USER", "admin")
+        .env("OMFLOW_PASSWORD", "admin")
+        .env("OMFLOW_FLOWS", "任務處理/任務單");
+    cmd
+}
+
+#[test]
+fn approve_dry_run_then_for_real_then_nothing_left() {
+    let server = standalone();
+    let at_analysis = ["--where", "stop_uuid=FITEM_2"];
+    against(&server)
+        .args([
+            "approve",
+            "--flow",
+            "任務單",
+            "--set",
+            "FORMITM_4=dispatch_done",
+            "--dry-run",
+        ])
+        .args(at_analysis)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "dry run: 5 mission(s) would be approved",
+        ));
+    against(&server)
+        .args([
+            "approve",
+            "--flow",
+            "dc33fb34-0034-418c-8fbb-3baf15525e86",
+            "--set",
+            "FORMITM_4=dispatch_done",
+            "--concurrency",
+            "4",
+        ])
+        .args(at_analysis)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("approved 5, skipped 0, failed 0"));
+    let left = against(&server)
+        .args([
+            "missions",
+            "--output",
+            "ndjson",
+            "--where",
+            "stop_uuid=FITEM_2",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(left.stdout).unwrap().trim().is_empty(),
+        "the tickets moved on"
+    );
+    against(&server)
+        .args([
+            "approve",
+            "--flow",
+            "任務單",
+            "--set",
+            "FORMITM_4=dispatch_done",
+        ])
+        .args(at_analysis)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("approved 0, skipped 0, failed 0"));
+    against(&server)
+        .args(["approve", "--flow", "任務單", "--quick-action", "action1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("approved 11, skipped 0, failed 0"));
+}
+
+#[test]
+fn tickets_create_list_delete() {
+    let server = standalone();
+    against(&server)
+        .args([
+            "tickets",
+            "create",
+            "mission",
+            "--set",
+            "FORMITM_1=From the CLI",
+            "--set",
+            "FORMITM_3=red",
+            "--set",
+            "FORMITM_4=dispatch",
+            "--set",
+            r#"FORMITM_5={"group":"2","user":""}"#,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("created ticket 13"));
+    let list = against(&server)
+        .args([
+            "tickets",
+            "list",
+            "mission",
+            "--where",
+            "data_no=13",
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let rows: Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    assert_eq!(rows[0]["title"], "From the CLI");
+    let with_history = against(&server)
+        .args([
+            "tickets",
+            "list",
+            "mission",
+            "--where",
+            "data_no=13",
+            "--history",
+            "--output",
+            "ndjson",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(with_history.stdout)
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
+    against(&server)
+        .args(["tickets", "delete", "mission", "13"])
+        .assert()
+        .success();
+    let gone = against(&server)
+        .args([
+            "tickets",
+            "list",
+            "mission",
+            "--where",
+            "data_no=13",
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Value>(&gone.stdout).unwrap(),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn quick_action_approval_skips_stops_without_it() {
+    omflow()
+        .args(["approve", "--flow", "任務單", "--quick-action", "action1"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("approved 6, skipped 5, failed 0")
+                .and(predicate::str::contains("offers no action1")),
+        );
+}
