@@ -229,10 +229,74 @@ fn render_garoon_labels(root: &Path) -> Result<Option<Output>> {
     if !source.exists() {
         return Ok(None);
     }
-    bail!(
-        "{} exists but its generator is not written yet",
-        source.display()
-    )
+    let raw = std::fs::read_to_string(&source)
+        .with_context(|| format!("reading {}", source.display()))?;
+    let table: GaroonLabels =
+        serde_json::from_str(&raw).with_context(|| format!("parsing {}", source.display()))?;
+    let mut out = String::new();
+    writeln!(out, "{HEADER}")?;
+    writeln!(out, "// source: fixtures/garoon/labels.json")?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "/// `status.type` token and its labels: (token, ja, en, zh). Display only."
+    )?;
+    writeln!(
+        out,
+        "pub const STATUS_LABELS: &[(&str, &str, &str, &str)] = &["
+    )?;
+    for row in &table.status {
+        writeln!(
+            out,
+            "    ({:?}, {:?}, {:?}, {:?}),",
+            row.token, row.ja, row.en, row.zh
+        )?;
+    }
+    writeln!(out, "];")?;
+    for (name, rows, doc) in [
+        (
+            "REQUIREMENT_LABELS",
+            &table.requirement,
+            "Step requirement kind and its labels: (kind, ja, en, zh).",
+        ),
+        (
+            "RESULT_LABELS",
+            &table.result,
+            "Processor result kind and its labels: (kind, ja, en, zh).",
+        ),
+    ] {
+        writeln!(out)?;
+        writeln!(out, "/// {doc}")?;
+        writeln!(out, "pub const {name}: &[(&str, &str, &str, &str)] = &[")?;
+        for row in rows {
+            writeln!(
+                out,
+                "    ({:?}, {:?}, {:?}, {:?}),",
+                row.token, row.ja, row.en, row.zh
+            )?;
+        }
+        writeln!(out, "];")?;
+    }
+    Ok(Some(Output {
+        path: PathBuf::from("crates/omflow-model/src/generated/garoon_labels.rs"),
+        text: out,
+    }))
+}
+
+#[derive(Deserialize)]
+struct GaroonLabels {
+    status: Vec<LabelRow>,
+    requirement: Vec<LabelRow>,
+    result: Vec<LabelRow>,
+}
+
+#[derive(Deserialize)]
+struct LabelRow {
+    #[serde(alias = "type", alias = "kind")]
+    token: String,
+    ja: String,
+    en: String,
+    zh: String,
 }
 
 #[cfg(test)]

@@ -93,6 +93,28 @@ fn check_files(root: &Path) -> Result<usize> {
                     bail!("{relative}: envelope does not round-trip");
                 }
             }
+        } else if let Some(name) = relative.strip_prefix("fixtures/garoon/") {
+            use omflow_model::garoon::{decode_page, decode_request, Mode};
+            let expected = match name {
+                "admin-requests-list.ja.json" => {
+                    Some(decode_page(&text, Mode::Strict).map(|d| d.value.to_value()))
+                }
+                "request-single.en.json" => {
+                    Some(decode_request(&text, Mode::Strict).map(|d| d.value.to_value()))
+                }
+                "js-event-request.zh.json" => Some(
+                    decode_request(&text, Mode::Strict)
+                        .map(|d| serde_json::json!({"request": d.value.to_value()})),
+                ),
+                _ => None,
+            };
+            if let Some(decoded) = expected {
+                let back =
+                    decoded.with_context(|| format!("{relative} does not decode strictly"))?;
+                if back != value {
+                    bail!("{relative}: decode and encode changed the document");
+                }
+            }
         } else if relative == "fixtures/omflow/messages.json" {
             let entries = value.as_array().context("messages.json is a list")?;
             if entries.len() != omflow_model::MessageId::ALL.len() {

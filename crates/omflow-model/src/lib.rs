@@ -48,6 +48,7 @@ pub mod catalog;
 mod envelope;
 mod error;
 mod form;
+pub mod garoon;
 mod generated;
 mod ids;
 mod mission;

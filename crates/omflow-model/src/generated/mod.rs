@@ -1,3 +1,4 @@
 //! Sources written by `cargo xtask codegen`; never edit by hand.
 
+pub mod garoon_labels;
 pub mod messages;

@@ -1,0 +1,168 @@
+//! A JSON tree that keeps key order and the exact text of numbers (`1234.50` stays
+//! `1234.50`), read through serde_json's `RawValue`.
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// A parsed JSON value with exact number text and ordered objects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number, as written.
+    Number(String),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object, keys in document order.
+    Object(Vec<(String, Json)>),
+}
+
+struct OrderedRaw(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for OrderedRaw {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OrderedRaw;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedRaw, A::Error> {
+                let mut entries = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, Box<RawValue>>()? {
+                    entries.push((key, value));
+                }
+                Ok(OrderedRaw(entries))
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+
+impl Json {
+    /// Parses JSON text.
+    pub fn parse(text: &str) -> Result<Json, serde_json::Error> {
+        let raw: Box<RawValue> = serde_json::from_str(text)?;
+        Json::from_raw(&raw)
+    }
+
+    fn from_raw(raw: &RawValue) -> Result<Json, serde_json::Error> {
+        let text = raw.get();
+        Ok(match text.as_bytes().first() {
+            Some(b'{') => {
+                let OrderedRaw(entries) = serde_json::from_str(text)?;
+                Json::Object(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| Json::from_raw(&v).map(|v| (k, v)))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+            Some(b'[') => {
+                let items: Vec<Box<RawValue>> = serde_json::from_str(text)?;
+                Json::Array(
+                    items
+                        .iter()
+                        .map(|v| Json::from_raw(v))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+            Some(b'"') => Json::String(serde_json::from_str(text)?),
+            Some(b't') => Json::Bool(true),
+            Some(b'f') => Json::Bool(false),
+            Some(b'n') => Json::Null,
+            _ => Json::Number(text.to_string()),
+        })
+    }
+
+    /// Converts a serde_json value (numbers take serde_json's text).
+    pub fn from_value(value: &Value) -> Json {
+        match value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(n) => Json::Number(n.to_string()),
+            Value::String(s) => Json::String(s.clone()),
+            Value::Array(a) => Json::Array(a.iter().map(Json::from_value).collect()),
+            Value::Object(o) => Json::Object(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), Json::from_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Converts to a serde_json value.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+            Json::String(s) => Value::String(s.clone()),
+            Json::Array(items) => Value::Array(items.iter().map(Json::to_value).collect()),
+            Json::Object(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_value()))
+                    .collect::<Map<_, _>>(),
+            ),
+        }
+    }
+
+    /// A member of an object.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A short name of the JSON type, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "a boolean",
+            Json::Number(_) => "a number",
+            Json::String(_) => "a string",
+            Json::Array(_) => "an array",
+            Json::Object(_) => "an object",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw: Box<RawValue> = Deserialize::deserialize(deserializer)?;
+        Json::from_raw(&raw).map_err(de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_number_text_and_order() {
+        let json = Json::parse(r#"{"b": 1234.50, "a": [1, "x", null, true]}"#).unwrap();
+        assert_eq!(json.get("b"), Some(&Json::Number("1234.50".into())));
+        match &json {
+            Json::Object(entries) => assert_eq!(entries[0].0, "b"),
+            other => panic!("{other:?}"),
+        }
+        assert!(Json::parse("{").is_err());
+    }
+}

@@ -1,0 +1,1763 @@
+//! The Cybozu Garoon workflow request object ("workflow object"), parsed strictly but
+//! tolerantly (garoon-workflow.md §10).
+//!
+//! Every documented field decodes exactly; odd values never fail a whole page in
+//! [`Mode::Tolerant`] (the default): they are normalised and reported as [`ParseWarning`]s
+//! with their path, and whatever is not understood is kept. [`Mode::Strict`] turns every
+//! such event into an error. Documents round-trip: [`WorkflowRequest::to_value`] gives back
+//! the same JSON for any well-formed document, unknown fields included.
+//!
+//! ```
+//! use omflow_model::garoon::{decode_request, Mode, StatusType, ItemValue};
+//! let text = r#"{"id":"7","status":{"name":"承認","type":"APPROVED"},
+//!   "items":{"Item1":{"name":"Day","type":"DATE","value":"2025--14"}}}"#;
+//! let decoded = decode_request(text, Mode::Strict)?;
+//! let request = decoded.value;
+//! assert_eq!(request.status.as_ref().unwrap().kind, StatusType::Approved);
+//! match &request.items.as_ref().unwrap().get("Item1").unwrap().value {
+//!     Some(ItemValue::Date(date)) => assert_eq!((date.year, date.month, date.day), (Some(2025), None, Some(14))),
+//!     other => panic!("{other:?}"),
+//! }
+//! # Ok::<(), omflow_model::garoon::GaroonParseError>(())
+//! ```
+//!
+//! Garoon's REST API is read-only for workflow: there is no approve or reject endpoint.
+
+mod json;
+
+pub use json::Json;
+
+use crate::generated::garoon_labels::{REQUIREMENT_LABELS, RESULT_LABELS, STATUS_LABELS};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// How odd input is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Every tolerance event is an error (tests, CI).
+    Strict,
+    /// Tolerance events are normalised and reported as warnings (the default).
+    #[default]
+    Tolerant,
+}
+
+/// Something odd that tolerant decoding normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseWarning {
+    /// Where (`items.Item1.value`).
+    pub path: String,
+    /// What was odd and what was done.
+    pub message: String,
+}
+
+/// A document that cannot be decoded (in strict mode, any tolerance event).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("garoon request object at {path}: {message}")]
+pub struct GaroonParseError {
+    /// Where.
+    pub path: String,
+    /// What.
+    pub message: String,
+}
+
+/// A decoded value with the warnings tolerant decoding raised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded<T> {
+    /// The value.
+    pub value: T,
+    /// The tolerance events, in document order.
+    pub warnings: Vec<ParseWarning>,
+}
+
+struct Ctx {
+    mode: Mode,
+    warnings: Vec<ParseWarning>,
+}
+
+impl Ctx {
+    fn warn(&mut self, path: &str, message: impl Into<String>) -> Result<(), GaroonParseError> {
+        let message = message.into();
+        match self.mode {
+            Mode::Strict => Err(GaroonParseError {
+                path: path.to_string(),
+                message,
+            }),
+            Mode::Tolerant => {
+                self.warnings.push(ParseWarning {
+                    path: path.to_string(),
+                    message,
+                });
+                Ok(())
+            }
+        }
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn entries<'a>(json: &'a Json, path: &str) -> Result<&'a [(String, Json)], GaroonParseError> {
+    match json {
+        Json::Object(entries) => Ok(entries),
+        other => Err(GaroonParseError {
+            path: path.to_string(),
+            message: format!("expected an object, got {}", other.kind()),
+        }),
+    }
+}
+
+/// Reads a text field: strings as they are, numbers as their exact text (with a warning).
+fn text(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Option<String>, GaroonParseError> {
+    match json {
+        Json::Null => Ok(None),
+        Json::String(s) => Ok(Some(s.clone())),
+        Json::Number(n) => {
+            ctx.warn(
+                path,
+                format!("expected a string, got the number {n}; kept as its exact text"),
+            )?;
+            Ok(Some(n.clone()))
+        }
+        other => Err(GaroonParseError {
+            path: path.to_string(),
+            message: format!("expected a string, got {}", other.kind()),
+        }),
+    }
+}
+
+/// Reads a boolean that may arrive as `0`/`1`, `"0"`/`"1"`, `"true"`/`"false"`.
+fn flag(
+    ctx: &mut Ctx,
+    json: &Json,
+    path: &str,
+    canonical_numbers: bool,
+) -> Result<Option<bool>, GaroonParseError> {
+    let odd = |ctx: &mut Ctx, value: bool, shown: &str| -> Result<Option<bool>, GaroonParseError> {
+        ctx.warn(
+            path,
+            format!(
+                "expected {}, got {shown}",
+                if canonical_numbers {
+                    "0 or 1"
+                } else {
+                    "true or false"
+                }
+            ),
+        )?;
+        Ok(Some(value))
+    };
+    match json {
+        Json::Null => Ok(None),
+        Json::Bool(b) if !canonical_numbers => Ok(Some(*b)),
+        Json::Number(n) if canonical_numbers && (n == "0" || n == "1") => Ok(Some(n == "1")),
+        Json::Bool(b) => odd(ctx, *b, if *b { "true" } else { "false" }),
+        Json::Number(n) if n == "0" || n == "1" => odd(ctx, n == "1", n),
+        Json::String(s) if matches!(s.as_str(), "true" | "1") => odd(ctx, true, &format!("{s:?}")),
+        Json::String(s) if matches!(s.as_str(), "false" | "0") => {
+            odd(ctx, false, &format!("{s:?}"))
+        }
+        other => Err(GaroonParseError {
+            path: path.to_string(),
+            message: format!("expected a boolean, got {}", other.kind()),
+        }),
+    }
+}
+
+macro_rules! token_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $token:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)*
+            /// A token this SDK does not know, kept as sent.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The wire token.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $token,)*
+                    $name::Unknown(raw) => raw,
+                }
+            }
+
+            fn exact(token: &str) -> Option<Self> {
+                match token {
+                    $($token => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+
+            /// Reads a token; `None` for an unknown one (see `parse_lenient`).
+            pub fn from_token(token: &str) -> Option<Self> {
+                Self::exact(token)
+            }
+
+            fn decode(ctx: &mut Ctx, token: &str, path: &str) -> Result<Self, GaroonParseError> {
+                if let Some(known) = Self::exact(token) {
+                    return Ok(known);
+                }
+                if let Some(known) = Self::exact(&token.to_ascii_uppercase()) {
+                    ctx.warn(path, format!("token {token:?} is not upper-case; read as {}", known.as_str()))?;
+                    return Ok(known);
+                }
+                ctx.warn(path, format!("unknown token {token:?}; kept"))?;
+                Ok($name::Unknown(token.to_string()))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+token_enum!(
+    /// `status.type`: the machine value. Never derived from the localized `status.name`.
+    StatusType {
+        /// Filed, no step has acted yet.
+        Unprocessing = "UNPROCESSING",
+        /// Approval under way.
+        InProgress = "IN_PROGRESS",
+        /// Sent back to the applicant or an earlier step.
+        SentBack = "SENT_BACK",
+        /// The final approval step approved it.
+        Approved = "APPROVED",
+        /// An approver rejected it.
+        Rejected = "REJECTED",
+        /// The applicant pulled it back.
+        Withdrawn = "WITHDRAWN",
+        /// Cancelled.
+        Cancelled = "CANCELLED",
+        /// Finished, acknowledgements included.
+        Completed = "COMPLETED",
+    }
+);
+
+token_enum!(
+    /// An operation the viewer could take next (JS variant).
+    Operation {
+        /// Send back.
+        SentBack = "SENT_BACK",
+        /// Approve.
+        Approve = "APPROVE",
+        /// Reject.
+        Reject = "REJECT",
+        /// Withdraw (applicant).
+        Withdraw = "WITHDRAW",
+        /// Cancel.
+        Cancel = "CANCEL",
+        /// Confirm an acknowledgement step.
+        Confirm = "CONFIRM",
+        /// Confirm a completed request.
+        Acknowledge = "ACKNOWLEDGE",
+    }
+);
+
+token_enum!(
+    /// A folder kind (JS variant).
+    FolderType {
+        /// Latest items, unprocessed view.
+        Unprocessed = "UNPROCESSED",
+        /// Sent folder.
+        Sent = "SENT",
+        /// Received folder.
+        Received = "RECEIVED",
+        /// Drafts.
+        Draft = "DRAFT",
+        /// Latest items, completed view.
+        Finish = "FINISH",
+    }
+);
+
+/// A language Garoon labels are documented in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelLang {
+    /// Japanese.
+    Ja,
+    /// English.
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl StatusType {
+    /// The documented display label of this status in `lang` (for showing, never parsing).
+    /// `UNPROCESSING`, `SENT_BACK` and `WITHDRAWN` have no documented label.
+    pub fn label(&self, lang: LabelLang) -> Option<&'static str> {
+        STATUS_LABELS
+            .iter()
+            .find(|row| row.0 == self.as_str())
+            .map(|row| match lang {
+                LabelLang::Ja => row.1,
+                LabelLang::En => row.2,
+                LabelLang::Zh => row.3,
+            })
+    }
+}
+
+fn normalize_label(label: &str) -> String {
+    label
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            other => other,
+        })
+        .collect::<String>()
+        .to_lowercase()
+}
+
+fn match_label(table: &[(&'static str, &str, &str, &str)], raw: &str) -> Option<&'static str> {
+    let wanted = normalize_label(raw);
+    table
+        .iter()
+        .find(|row| {
+            [row.1, row.2, row.3]
+                .iter()
+                .any(|l| normalize_label(l) == wanted)
+        })
+        .map(|row| row.0)
+}
+
+/// A step's requirement, matched on its label in ja, en or zh.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequirementKind {
+    /// Every approver must approve.
+    AllApprovers,
+    /// Any one approver suffices.
+    AnyOneApprover,
+    /// Acknowledgement (circulation).
+    Acknowledgment,
+    /// A label in no documented language.
+    Unknown(String),
+}
+
+/// A processor's result, matched on its label in ja, en or zh.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResultKind {
+    /// `-`: no action.
+    NoAction,
+    /// Approved.
+    Approved,
+    /// Rejected.
+    Rejected,
+    /// Acknowledged.
+    Acknowledged,
+    /// A label in no documented language.
+    Unknown(String),
+}
+
+/// A localized label: the text as sent and what it means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label<K> {
+    /// The text as sent.
+    pub raw: String,
+    /// What it means.
+    pub kind: K,
+}
+
+fn requirement(
+    ctx: &mut Ctx,
+    raw: String,
+    path: &str,
+) -> Result<Label<RequirementKind>, GaroonParseError> {
+    let kind = match match_label(REQUIREMENT_LABELS, &raw) {
+        Some("AllApprovers") => RequirementKind::AllApprovers,
+        Some("AnyOneApprover") => RequirementKind::AnyOneApprover,
+        Some("Acknowledgment") => RequirementKind::Acknowledgment,
+        _ => {
+            ctx.warn(path, format!("unknown requirement label {raw:?}; kept"))?;
+            RequirementKind::Unknown(raw.clone())
+        }
+    };
+    Ok(Label { raw, kind })
+}
+
+fn result_label(
+    ctx: &mut Ctx,
+    raw: String,
+    path: &str,
+) -> Result<Label<ResultKind>, GaroonParseError> {
+    let kind = match match_label(RESULT_LABELS, &raw) {
+        Some("NoAction") => ResultKind::NoAction,
+        Some("Approved") => ResultKind::Approved,
+        Some("Rejected") => ResultKind::Rejected,
+        Some("Acknowledged") => ResultKind::Acknowledged,
+        _ => {
+            ctx.warn(path, format!("unknown result label {raw:?}; kept"))?;
+            ResultKind::Unknown(raw.clone())
+        }
+    };
+    Ok(Label { raw, kind })
+}
+
+/// A UTC instant as sent (`2025-06-10T01:15:32Z`), parsed when well-formed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UtcTime {
+    /// The text as sent.
+    pub raw: String,
+    /// The instant, when the text is RFC 3339 with a `Z`.
+    pub parsed: Option<DateTime<FixedOffset>>,
+}
+
+fn utc_time(ctx: &mut Ctx, raw: String, path: &str) -> Result<UtcTime, GaroonParseError> {
+    let parsed = DateTime::parse_from_rfc3339(&raw)
+        .ok()
+        .filter(|_| raw.ends_with('Z'));
+    if parsed.is_none() {
+        ctx.warn(
+            path,
+            format!("{raw:?} is not an RFC 3339 UTC time; kept as text"),
+        )?;
+    }
+    Ok(UtcTime { raw, parsed })
+}
+
+/// The request's status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// Localized label, as sent (display only).
+    pub name: String,
+    /// The machine value.
+    pub kind: StatusType,
+}
+
+/// A user reference (applicant, processor, proxy).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Person {
+    /// Garoon user id (REST only).
+    pub id: Option<String>,
+    /// Current login name (`""` for a deleted user).
+    pub code: Option<String>,
+    /// Display name.
+    pub name: Option<String>,
+    /// Who acted on their behalf.
+    pub proxy: Option<Box<Person>>,
+    /// Unknown fields, kept.
+    pub extra: Map<String, Value>,
+}
+
+/// The request form.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FormRef {
+    /// Form id.
+    pub id: Option<String>,
+    /// Form name (REST only).
+    pub name: Option<String>,
+    /// Unknown fields, kept.
+    pub extra: Map<String, Value>,
+}
+
+/// A date with any part left empty: `YYYY-MM-DD`, `--`, `-MM-DD`, `YYYY--DD`, `YYYY-MM-`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PartialDate {
+    /// The text as sent.
+    pub raw: String,
+    /// Year, if entered.
+    pub year: Option<i32>,
+    /// Month, if entered.
+    pub month: Option<u8>,
+    /// Day, if entered.
+    pub day: Option<u8>,
+}
+
+impl fmt::Debug for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PartialDate")
+            .field("year", &self.year)
+            .field("month", &self.month)
+            .field("day", &self.day)
+            .finish()
+    }
+}
+
+impl PartialDate {
+    /// Parses the three `-`-separated parts, each empty or all digits.
+    pub fn parse(raw: &str) -> Option<PartialDate> {
+        let parts: Vec<&str> = raw.split('-').collect();
+        let [y, m, d] = parts.as_slice() else {
+            return None;
+        };
+        let part = |p: &str, max_len: usize| -> Option<Option<u32>> {
+            if p.is_empty() {
+                Some(None)
+            } else if p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit()) {
+                p.parse().ok().map(Some)
+            } else {
+                None
+            }
+        };
+        let year = part(y, 4)?;
+        let month = part(m, 2)?;
+        let day = part(d, 2)?;
+        if month.is_some_and(|m| !(1..=12).contains(&m))
+            || day.is_some_and(|d| !(1..=31).contains(&d))
+        {
+            return None;
+        }
+        Some(PartialDate {
+            raw: raw.to_string(),
+            year: year.map(|y| y as i32),
+            month: month.map(|m| m as u8),
+            day: day.map(|d| d as u8),
+        })
+    }
+
+    /// The date, when all three parts are present and valid.
+    pub fn to_naive_date(&self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.year?, u32::from(self.month?), u32::from(self.day?))
+    }
+}
+
+/// An attached file's reference.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileRef {
+    /// File id (for the file download).
+    pub id: Option<String>,
+    /// MIME type.
+    pub content_type: Option<String>,
+    /// File name.
+    pub name: Option<String>,
+    /// Size in bytes, as text.
+    pub size: Option<String>,
+    /// Unknown fields, kept.
+    pub extra: Map<String, Value>,
+}
+
+/// A form item's value, by the item's type.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ItemValue {
+    /// `SINGLE_LINE_TEXT`.
+    Text(String),
+    /// `MULTI_LINE_TEXT`.
+    MultiText(String),
+    /// `NUMBER`, exact decimal text (`""` = no input).
+    Number(String),
+    /// `CALC`, exact decimal text.
+    Calc(String),
+    /// `CHECK_BOX`.
+    CheckBox(bool),
+    /// `RADIO_BUTTON`: the chosen label.
+    Radio(String),
+    /// `DROP_DOWN`: the chosen label.
+    DropDown(String),
+    /// `FILE`.
+    Files(Vec<FileRef>),
+    /// `DATE`.
+    Date(PartialDate),
+    /// `DATETIME`: a wall-clock date and `HH:MM`.
+    DateTime {
+        /// Date part.
+        date: PartialDate,
+        /// Time part, as sent.
+        time: Option<String>,
+    },
+    /// `ROUTE_NAVI` (alias `ROUTE_TRAVEL_EXPENSE`).
+    RouteNavi {
+        /// Route text.
+        route: String,
+        /// Fare, as text.
+        expense: String,
+    },
+    /// `BLANK_LINE` (layout only).
+    Blank,
+    /// A type this SDK does not know; the value as sent.
+    Unknown {
+        /// The type token.
+        type_: String,
+        /// The value.
+        raw: Value,
+    },
+    /// A known type whose value has another shape; the value as sent.
+    Mismatch {
+        /// The type token.
+        type_: String,
+        /// The value.
+        raw: Value,
+    },
+}
+
+impl ItemValue {
+    /// `NUMBER`/`CALC` as an exact decimal (`None` for no input or non-numbers).
+    pub fn as_decimal(&self) -> Option<rust_decimal::Decimal> {
+        match self {
+            ItemValue::Number(text) | ItemValue::Calc(text) if !text.is_empty() => {
+                rust_decimal::Decimal::from_str_exact(text).ok()
+            }
+            _ => None,
+        }
+    }
+}
+
+/// One entry of `items`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Label.
+    pub name: Option<String>,
+    /// The type token as sent.
+    pub raw_type: String,
+    /// The value; `None` when withheld (permission) or absent.
+    pub value: Option<ItemValue>,
+    /// Unknown fields, kept.
+    pub extra: Map<String, Value>,
+}
+
+/// `items`, in server order (positional `$N` keys only make sense in order).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Items(pub Vec<(String, Item)>);
+
+impl Items {
+    /// An item by key.
+    pub fn get(&self, key: &str) -> Option<&Item> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+/// A processor of a step.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Processor {
+    /// The processor.
+    pub person: Person,
+    /// Result, once acted.
+    pub result: Option<Label<ResultKind>>,
+    /// When they acted.
+    pub operated_at: Option<UtcTime>,
+    /// Comment.
+    pub comment: Option<String>,
+}
+
+/// A route step.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Step {
+    /// Step id.
+    pub id: Option<String>,
+    /// Step name.
+    pub name: Option<String>,
+    /// Requirement.
+    pub requirement: Option<Label<RequirementKind>>,
+    /// Approval step (`1`) or acknowledgement (`0`).
+    pub is_approval_step: Option<bool>,
+    /// Processors.
+    pub processors: Vec<Processor>,
+    /// Unknown fields, kept.
+    pub extra: Map<String, Value>,
+}
+
+/// `steps`, in server order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Steps(pub Vec<(String, Step)>);
+
+impl Steps {
+    /// A step by key.
+    pub fn get(&self, key: &str) -> Option<&Step> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+/// Where a request may be sent back to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SentBackTarget {
+    /// The applicant (`$applicant`).
+    Applicant,
+    /// A step key.
+    Step(String),
+}
+
+/// What the viewer could do next (JS variant).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AvailableOperations {
+    /// Operations.
+    pub list: Vec<Operation>,
+    /// Send-back targets as sent.
+    pub sent_back_targets: Vec<String>,
+    /// Unknown fields, kept.
+    pub extra: Map<String, Value>,
+}
+
+impl AvailableOperations {
+    /// The send-back targets, typed.
+    pub fn targets(&self) -> Vec<SentBackTarget> {
+        self.sent_back_targets
+            .iter()
+            .map(|t| {
+                if t == "$applicant" {
+                    SentBackTarget::Applicant
+                } else {
+                    SentBackTarget::Step(t.clone())
+                }
+            })
+            .collect()
+    }
+}
+
+/// A folder the request is in (JS variant).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Folder {
+    /// Folder id, as text.
+    pub id: Option<String>,
+    /// Folder kind.
+    pub kind: FolderType,
+    /// Unknown fields, kept.
+    pub extra: Map<String, Value>,
+}
+
+/// A Garoon workflow request. Every top-level field is optional (`fields=` can drop any).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkflowRequest {
+    /// Request id (`null` on the JS create screen).
+    pub id: Option<String>,
+    /// Status.
+    pub status: Option<Status>,
+    /// Creation instant.
+    pub created_at: Option<UtcTime>,
+    /// Current step key, as sent (`""` once finished); see [`WorkflowRequest::processing_step`].
+    pub processing_step_code: Option<String>,
+    /// Display name (opaque).
+    pub name: Option<String>,
+    /// Request number.
+    pub number: Option<String>,
+    /// Urgent.
+    pub is_urgent: Option<bool>,
+    /// Applicant.
+    pub applicant: Option<Person>,
+    /// Form.
+    pub form: Option<FormRef>,
+    /// Items (`None` when not requested).
+    pub items: Option<Items>,
+    /// Steps (`None` when not requested).
+    pub steps: Option<Steps>,
+    /// JS variant only.
+    pub available_operations: Option<AvailableOperations>,
+    /// JS variant only.
+    pub folders: Option<Vec<Folder>>,
+    /// Unknown fields, kept.
+    pub extra: Map<String, Value>,
+    /// Documented keys that were present as `null` (written back as `null`).
+    pub explicit_nulls: BTreeSet<String>,
+}
+
+impl WorkflowRequest {
+    /// The current step key; `None` when finished (`""`) or absent.
+    pub fn processing_step(&self) -> Option<&str> {
+        self.processing_step_code
+            .as_deref()
+            .filter(|s| !s.is_empty())
+    }
+}
+
+fn person(
+    ctx: &mut Ctx,
+    json: &Json,
+    path: &str,
+    lift_form: &mut Option<Json>,
+) -> Result<Person, GaroonParseError> {
+    let mut p = Person::default();
+    for (key, value) in entries(json, path)? {
+        let at = join(path, key);
+        match key.as_str() {
+            "id" => p.id = text(ctx, value, &at)?,
+            "code" => p.code = text(ctx, value, &at)?,
+            "name" => p.name = text(ctx, value, &at)?,
+            "proxy" if matches!(value, Json::Null) => {}
+            "proxy" => p.proxy = Some(Box::new(person(ctx, value, &at, &mut None)?)),
+            "form" if matches!(value, Json::Object(_)) && lift_form.is_none() => {
+                *lift_form = Some(value.clone());
+            }
+            _ => {
+                p.extra.insert(key.clone(), value.to_value());
+            }
+        }
+    }
+    Ok(p)
+}
+
+fn form_ref(ctx: &mut Ctx, json: &Json, path: &str) -> Result<FormRef, GaroonParseError> {
+    let mut f = FormRef::default();
+    for (key, value) in entries(json, path)? {
+        let at = join(path, key);
+        match key.as_str() {
+            "id" => f.id = text(ctx, value, &at)?,
+            "name" => f.name = text(ctx, value, &at)?,
+            _ => {
+                f.extra.insert(key.clone(), value.to_value());
+            }
+        }
+    }
+    Ok(f)
+}
+
+fn file_ref(ctx: &mut Ctx, json: &Json, path: &str) -> Result<FileRef, GaroonParseError> {
+    let mut f = FileRef::default();
+    for (key, value) in entries(json, path)? {
+        let at = join(path, key);
+        match key.as_str() {
+            "id" => f.id = text(ctx, value, &at)?,
+            "contentType" => f.content_type = text(ctx, value, &at)?,
+            "name" => f.name = text(ctx, value, &at)?,
+            "size" => f.size = text(ctx, value, &at)?,
+            _ => {
+                f.extra.insert(key.clone(), value.to_value());
+            }
+        }
+    }
+    Ok(f)
+}
+
+fn item_value(
+    ctx: &mut Ctx,
+    raw_type: &str,
+    json: &Json,
+    path: &str,
+) -> Result<ItemValue, GaroonParseError> {
+    let canonical = match raw_type {
+        "ROUTE_TRAVEL_EXPENSE" => {
+            ctx.warn(
+                path,
+                "type ROUTE_TRAVEL_EXPENSE (the form API's name) read as ROUTE_NAVI",
+            )?;
+            "ROUTE_NAVI".to_string()
+        }
+        t => {
+            const KNOWN: [&str; 12] = [
+                "SINGLE_LINE_TEXT",
+                "MULTI_LINE_TEXT",
+                "NUMBER",
+                "CALC",
+                "CHECK_BOX",
+                "RADIO_BUTTON",
+                "DROP_DOWN",
+                "FILE",
+                "DATE",
+                "DATETIME",
+                "ROUTE_NAVI",
+                "BLANK_LINE",
+            ];
+            if KNOWN.contains(&t) {
+                t.to_string()
+            } else if KNOWN.contains(&t.to_ascii_uppercase().as_str()) {
+                ctx.warn(
+                    path,
+                    format!(
+                        "type {t:?} is not upper-case; read as {}",
+                        t.to_ascii_uppercase()
+                    ),
+                )?;
+                t.to_ascii_uppercase()
+            } else {
+                ctx.warn(path, format!("unknown item type {t:?}; value kept as sent"))?;
+                return Ok(ItemValue::Unknown {
+                    type_: t.to_string(),
+                    raw: json.to_value(),
+                });
+            }
+        }
+    };
+    let mismatch = |ctx: &mut Ctx, why: &str| -> Result<ItemValue, GaroonParseError> {
+        ctx.warn(path, format!("{canonical} value {why}; kept as sent"))?;
+        Ok(ItemValue::Mismatch {
+            type_: canonical.clone(),
+            raw: json.to_value(),
+        })
+    };
+    let string = |ctx: &mut Ctx| -> Result<Option<String>, GaroonParseError> {
+        match json {
+            Json::String(s) => Ok(Some(s.clone())),
+            Json::Number(n) => {
+                ctx.warn(
+                    path,
+                    format!("expected a string, got the number {n}; kept as its exact text"),
+                )?;
+                Ok(Some(n.clone()))
+            }
+            _ => Ok(None),
+        }
+    };
+    Ok(match canonical.as_str() {
+        "SINGLE_LINE_TEXT" | "MULTI_LINE_TEXT" | "RADIO_BUTTON" | "DROP_DOWN" => match json {
+            Json::String(s) => match canonical.as_str() {
+                "SINGLE_LINE_TEXT" => ItemValue::Text(s.clone()),
+                "MULTI_LINE_TEXT" => ItemValue::MultiText(s.clone()),
+                "RADIO_BUTTON" => ItemValue::Radio(s.clone()),
+                _ => ItemValue::DropDown(s.clone()),
+            },
+            _ => return mismatch(ctx, "is not a string"),
+        },
+        "NUMBER" | "CALC" => match string(ctx)? {
+            Some(s) if canonical == "NUMBER" => ItemValue::Number(s),
+            Some(s) => ItemValue::Calc(s),
+            None => return mismatch(ctx, "is not decimal text"),
+        },
+        "CHECK_BOX" => match flag(ctx, json, path, false) {
+            Ok(Some(b)) => ItemValue::CheckBox(b),
+            Ok(None) | Err(_) if ctx.mode == Mode::Tolerant => {
+                return mismatch(ctx, "is not a boolean")
+            }
+            Ok(None) => return mismatch(ctx, "is not a boolean"),
+            Err(e) => return Err(e),
+        },
+        "FILE" => match json {
+            Json::Array(files) => ItemValue::Files(
+                files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| file_ref(ctx, f, &format!("{path}[{i}]")))
+                    .collect::<Result<_, _>>()?,
+            ),
+            _ => return mismatch(ctx, "is not a list of files"),
+        },
+        "DATE" => match json {
+            Json::String(s) if s.is_empty() => {
+                ctx.warn(
+                    path,
+                    "empty DATE \"\" (undocumented; \"--\" is the empty form) read as no date",
+                )?;
+                ItemValue::Date(PartialDate {
+                    raw: String::new(),
+                    year: None,
+                    month: None,
+                    day: None,
+                })
+            }
+            Json::String(s) => match PartialDate::parse(s) {
+                Some(date) => ItemValue::Date(date),
+                None => return mismatch(ctx, "is not YYYY-MM-DD with optional parts"),
+            },
+            _ => return mismatch(ctx, "is not a string"),
+        },
+        "DATETIME" => {
+            let date = json
+                .get("date")
+                .and_then(Json::as_str)
+                .and_then(PartialDate::parse);
+            let time = json.get("time").and_then(Json::as_str);
+            match (date, time) {
+                (Some(date), Some("")) => {
+                    ctx.warn(
+                        &format!("{path}.time"),
+                        "empty time (undocumented) read as no time",
+                    )?;
+                    ItemValue::DateTime { date, time: None }
+                }
+                (Some(date), Some(t)) => {
+                    let ok = t.len() == 5
+                        && t.as_bytes()[2] == b':'
+                        && t.bytes()
+                            .enumerate()
+                            .all(|(i, b)| i == 2 || b.is_ascii_digit());
+                    let long = t.len() == 8 && t.as_bytes()[2] == b':' && t.as_bytes()[5] == b':';
+                    if !ok && long {
+                        ctx.warn(
+                            &format!("{path}.time"),
+                            format!("time {t:?} has seconds; HH:MM is documented"),
+                        )?;
+                    } else if !ok {
+                        return mismatch(ctx, "has a time that is not HH:MM");
+                    }
+                    ItemValue::DateTime {
+                        date,
+                        time: Some(t.to_string()),
+                    }
+                }
+                (Some(date), None) => ItemValue::DateTime { date, time: None },
+                _ => return mismatch(ctx, "is not {date, time}"),
+            }
+        }
+        "ROUTE_NAVI" => {
+            let part = |name: &str| -> Option<(String, bool)> {
+                match json.get(name)? {
+                    Json::String(s) => Some((s.clone(), false)),
+                    nested @ Json::Object(_) => nested
+                        .get("value")
+                        .and_then(Json::as_str)
+                        .map(|s| (s.to_string(), true)),
+                    _ => None,
+                }
+            };
+            match (part("route"), part("expense")) {
+                (Some((route, a)), Some((expense, b))) => {
+                    if a || b {
+                        ctx.warn(
+                            path,
+                            "legacy ROUTE_NAVI parts wrapped as {\"value\": …}; unwrapped",
+                        )?;
+                    }
+                    ItemValue::RouteNavi { route, expense }
+                }
+                _ => return mismatch(ctx, "is not {route, expense}"),
+            }
+        }
+        _ => ItemValue::Blank,
+    })
+}
+
+fn item(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Item, GaroonParseError> {
+    let mut name = None;
+    let mut raw_type = None;
+    let mut raw_value = None;
+    let mut extra = Map::new();
+    for (key, value) in entries(json, path)? {
+        match key.as_str() {
+            "name" => name = text(ctx, value, &join(path, key))?,
+            "type" => raw_type = value.as_str().map(str::to_string),
+            "value" => raw_value = Some(value),
+            _ => {
+                extra.insert(key.clone(), value.to_value());
+            }
+        }
+    }
+    let raw_type = raw_type.ok_or_else(|| GaroonParseError {
+        path: path.to_string(),
+        message: "item without a \"type\"".into(),
+    })?;
+    let at = join(path, "value");
+    let value = match raw_value {
+        None | Some(Json::Null) if raw_type == "BLANK_LINE" => {
+            ctx.warn(path, "BLANK_LINE is not documented in request objects")?;
+            Some(ItemValue::Blank)
+        }
+        None | Some(Json::Null) => None,
+        Some(v) => Some(item_value(ctx, &raw_type, v, &at)?),
+    };
+    Ok(Item {
+        name,
+        raw_type,
+        value,
+        extra,
+    })
+}
+
+fn processor(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Processor, GaroonParseError> {
+    let mut p = Processor::default();
+    for (key, value) in entries(json, path)? {
+        let at = join(path, key);
+        match key.as_str() {
+            "id" => p.person.id = text(ctx, value, &at)?,
+            "code" => p.person.code = text(ctx, value, &at)?,
+            "name" => p.person.name = text(ctx, value, &at)?,
+            "proxy" if matches!(value, Json::Null) => {}
+            "proxy" => p.person.proxy = Some(Box::new(person(ctx, value, &at, &mut None)?)),
+            "result" => {
+                p.result = text(ctx, value, &at)?
+                    .map(|raw| result_label(ctx, raw, &at))
+                    .transpose()?
+            }
+            "operatedAt" => {
+                p.operated_at = text(ctx, value, &at)?
+                    .map(|raw| utc_time(ctx, raw, &at))
+                    .transpose()?
+            }
+            "date" if p.operated_at.is_none() => {
+                ctx.warn(&at, "legacy processor \"date\" read as operatedAt")?;
+                p.operated_at = text(ctx, value, &at)?
+                    .map(|raw| utc_time(ctx, raw, &at))
+                    .transpose()?;
+            }
+            "comment" => p.comment = text(ctx, value, &at)?,
+            _ => {
+                p.person.extra.insert(key.clone(), value.to_value());
+            }
+        }
+    }
+    Ok(p)
+}
+
+fn step(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Step, GaroonParseError> {
+    let mut s = Step::default();
+    for (key, value) in entries(json, path)? {
+        let at = join(path, key);
+        match key.as_str() {
+            "id" => s.id = text(ctx, value, &at)?,
+            "name" => s.name = text(ctx, value, &at)?,
+            "requirement" => {
+                s.requirement = text(ctx, value, &at)?
+                    .map(|raw| requirement(ctx, raw, &at))
+                    .transpose()?
+            }
+            "requrirement" if s.requirement.is_none() => {
+                ctx.warn(
+                    &at,
+                    "legacy misspelt key \"requrirement\" read as requirement",
+                )?;
+                s.requirement = text(ctx, value, &at)?
+                    .map(|raw| requirement(ctx, raw, &at))
+                    .transpose()?;
+            }
+            "isApprovalStep" => s.is_approval_step = flag(ctx, value, &at, true)?,
+            "processors" => match value {
+                Json::Array(items) => {
+                    s.processors = items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| processor(ctx, p, &format!("{at}[{i}]")))
+                        .collect::<Result<_, _>>()?
+                }
+                Json::Null => {}
+                other => {
+                    return Err(GaroonParseError {
+                        path: at,
+                        message: format!("expected a list of processors, got {}", other.kind()),
+                    })
+                }
+            },
+            _ => {
+                s.extra.insert(key.clone(), value.to_value());
+            }
+        }
+    }
+    Ok(s)
+}
+
+fn operations(
+    ctx: &mut Ctx,
+    json: &Json,
+    path: &str,
+) -> Result<AvailableOperations, GaroonParseError> {
+    let mut ops = AvailableOperations::default();
+    for (key, value) in entries(json, path)? {
+        let at = join(path, key);
+        match (key.as_str(), value) {
+            ("list", Json::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    let token = item.as_str().ok_or_else(|| GaroonParseError {
+                        path: format!("{at}[{i}]"),
+                        message: "expected a string".into(),
+                    })?;
+                    ops.list
+                        .push(Operation::decode(ctx, token, &format!("{at}[{i}]"))?);
+                }
+            }
+            ("sentBackTargets", Json::Array(items)) => {
+                ops.sent_back_targets = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        text(ctx, t, &format!("{at}[{i}]")).map(Option::unwrap_or_default)
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+            ("sentBackTargets", Json::String(s)) => {
+                ctx.warn(
+                    &at,
+                    "sentBackTargets given as a bare string; read as a one-element list",
+                )?;
+                ops.sent_back_targets = vec![s.clone()];
+            }
+            _ => {
+                ops.extra.insert(key.clone(), value.to_value());
+            }
+        }
+    }
+    Ok(ops)
+}
+
+fn folders(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Vec<Folder>, GaroonParseError> {
+    let list = match json {
+        Json::Array(items) => items,
+        Json::Object(_) => {
+            match json.get("value") {
+                Some(Json::Array(items)) => {
+                    ctx.warn(path, "legacy folders wrapped as {\"type\": \"FOLDER\", \"value\": […]}; unwrapped")?;
+                    items
+                }
+                _ => {
+                    return Err(GaroonParseError {
+                        path: path.to_string(),
+                        message: "expected a list of folders".into(),
+                    })
+                }
+            }
+        }
+        other => {
+            return Err(GaroonParseError {
+                path: path.to_string(),
+                message: format!("expected a list of folders, got {}", other.kind()),
+            })
+        }
+    };
+    list.iter()
+        .enumerate()
+        .map(|(i, folder)| {
+            let at = format!("{path}[{i}]");
+            let mut out = Folder {
+                id: None,
+                kind: FolderType::Unknown(String::new()),
+                extra: Map::new(),
+            };
+            for (key, value) in entries(folder, &at)? {
+                match key.as_str() {
+                    "id" => out.id = text(ctx, value, &join(&at, key))?,
+                    "type" => {
+                        out.kind =
+                            FolderType::decode(ctx, value.as_str().unwrap_or(""), &join(&at, key))?
+                    }
+                    _ => {
+                        out.extra.insert(key.clone(), value.to_value());
+                    }
+                }
+            }
+            Ok(out)
+        })
+        .collect()
+}
+
+fn request(ctx: &mut Ctx, json: &Json, path: &str) -> Result<WorkflowRequest, GaroonParseError> {
+    let mut r = WorkflowRequest::default();
+    let mut lifted_form = None;
+    for (key, value) in entries(json, path)? {
+        let at = join(path, key);
+        if matches!(value, Json::Null) && key != "availableOperations" {
+            r.explicit_nulls.insert(key.clone());
+            continue;
+        }
+        match key.as_str() {
+            "id" => r.id = text(ctx, value, &at)?,
+            "status" => {
+                let name = value
+                    .get("name")
+                    .and_then(Json::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let token =
+                    value
+                        .get("type")
+                        .and_then(Json::as_str)
+                        .ok_or_else(|| GaroonParseError {
+                            path: at.clone(),
+                            message: "status without a \"type\"".into(),
+                        })?;
+                let kind = StatusType::decode(ctx, token, &join(&at, "type"))?;
+                r.status = Some(Status { name, kind });
+            }
+            "createdAt" => {
+                r.created_at = text(ctx, value, &at)?
+                    .map(|raw| utc_time(ctx, raw, &at))
+                    .transpose()?
+            }
+            "processingStepCode" => r.processing_step_code = text(ctx, value, &at)?,
+            "name" => r.name = text(ctx, value, &at)?,
+            "number" => r.number = text(ctx, value, &at)?,
+            "isUrgent" => r.is_urgent = flag(ctx, value, &at, false)?,
+            "applicant" => r.applicant = Some(person(ctx, value, &at, &mut lifted_form)?),
+            "form" => r.form = Some(form_ref(ctx, value, &at)?),
+            "items" => {
+                r.items = Some(Items(
+                    entries(value, &at)?
+                        .iter()
+                        .map(|(k, v)| item(ctx, v, &join(&at, k)).map(|i| (k.clone(), i)))
+                        .collect::<Result<_, _>>()?,
+                ))
+            }
+            "steps" => {
+                r.steps = Some(Steps(
+                    entries(value, &at)?
+                        .iter()
+                        .map(|(k, v)| step(ctx, v, &join(&at, k)).map(|s| (k.clone(), s)))
+                        .collect::<Result<_, _>>()?,
+                ))
+            }
+            "availableOperations" => r.available_operations = Some(operations(ctx, value, &at)?),
+            "folders" => r.folders = Some(folders(ctx, value, &at)?),
+            _ => {
+                r.extra.insert(key.clone(), value.to_value());
+            }
+        }
+    }
+    if let Some(form) = lifted_form {
+        let at = join(path, "applicant.form");
+        if r.form.is_none() {
+            ctx.warn(&at, "form found inside applicant; lifted to the top level")?;
+            r.form = Some(form_ref(ctx, &form, &at)?);
+        } else if let Some(applicant) = r.applicant.as_mut() {
+            applicant.extra.insert("form".into(), form.to_value());
+        }
+    }
+    Ok(r)
+}
+
+/// Decodes one request object (also inside the JS wrapper `{"request": {...}}`).
+pub fn decode_request(
+    text: &str,
+    mode: Mode,
+) -> Result<Decoded<WorkflowRequest>, GaroonParseError> {
+    let json = Json::parse(text).map_err(|e| GaroonParseError {
+        path: String::new(),
+        message: format!("not JSON: {e}"),
+    })?;
+    decode_request_json(&json, mode)
+}
+
+/// Decodes one request object from a parsed tree.
+pub fn decode_request_json(
+    json: &Json,
+    mode: Mode,
+) -> Result<Decoded<WorkflowRequest>, GaroonParseError> {
+    let mut ctx = Ctx {
+        mode,
+        warnings: Vec::new(),
+    };
+    let inner = match (json.get("request"), json) {
+        (Some(inner @ Json::Object(_)), Json::Object(entries)) if entries.len() == 1 => inner,
+        _ => json,
+    };
+    let value = request(&mut ctx, inner, "")?;
+    Ok(Decoded {
+        value,
+        warnings: ctx.warnings,
+    })
+}
+
+/// A page of `GET /api/v1/workflow/admin/requests`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequestPage {
+    /// The requests.
+    pub requests: Vec<WorkflowRequest>,
+    /// More pages follow.
+    pub has_next: bool,
+    /// Unknown fields, kept.
+    pub extra: Map<String, Value>,
+}
+
+/// Decodes a list page.
+pub fn decode_page(text: &str, mode: Mode) -> Result<Decoded<RequestPage>, GaroonParseError> {
+    let json = Json::parse(text).map_err(|e| GaroonParseError {
+        path: String::new(),
+        message: format!("not JSON: {e}"),
+    })?;
+    decode_page_json(&json, mode)
+}
+
+/// Decodes a list page from a parsed tree.
+pub fn decode_page_json(json: &Json, mode: Mode) -> Result<Decoded<RequestPage>, GaroonParseError> {
+    let mut ctx = Ctx {
+        mode,
+        warnings: Vec::new(),
+    };
+    let mut page = RequestPage::default();
+    let mut seen_has_next = false;
+    for (key, value) in entries(json, "")? {
+        match key.as_str() {
+            "requests" => match value {
+                Json::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        page.requests
+                            .push(request(&mut ctx, item, &format!("requests[{i}]"))?);
+                    }
+                }
+                other => {
+                    return Err(GaroonParseError {
+                        path: "requests".into(),
+                        message: format!("expected a list, got {}", other.kind()),
+                    })
+                }
+            },
+            "hasNext" => {
+                seen_has_next = true;
+                page.has_next = flag(&mut ctx, value, "hasNext", false)?.unwrap_or(false);
+            }
+            _ => {
+                page.extra.insert(key.clone(), value.to_value());
+            }
+        }
+    }
+    if !seen_has_next {
+        ctx.warn("hasNext", "missing hasNext; read as false")?;
+    }
+    Ok(Decoded {
+        value: page,
+        warnings: ctx.warnings,
+    })
+}
+
+fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+    if let Some(value) = value {
+        map.insert(key.to_string(), value);
+    }
+}
+
+fn person_value(p: &Person) -> Value {
+    let mut map = Map::new();
+    put(&mut map, "id", p.id.clone().map(Value::String));
+    put(&mut map, "code", p.code.clone().map(Value::String));
+    put(&mut map, "name", p.name.clone().map(Value::String));
+    put(&mut map, "proxy", p.proxy.as_deref().map(person_value));
+    map.extend(p.extra.clone());
+    Value::Object(map)
+}
+
+fn item_value_json(value: &ItemValue) -> Value {
+    match value {
+        ItemValue::Text(s)
+        | ItemValue::MultiText(s)
+        | ItemValue::Number(s)
+        | ItemValue::Calc(s)
+        | ItemValue::Radio(s)
+        | ItemValue::DropDown(s) => Value::String(s.clone()),
+        ItemValue::CheckBox(b) => Value::Bool(*b),
+        ItemValue::Files(files) => Value::Array(
+            files
+                .iter()
+                .map(|f| {
+                    let mut map = Map::new();
+                    put(&mut map, "id", f.id.clone().map(Value::String));
+                    put(
+                        &mut map,
+                        "contentType",
+                        f.content_type.clone().map(Value::String),
+                    );
+                    put(&mut map, "name", f.name.clone().map(Value::String));
+                    put(&mut map, "size", f.size.clone().map(Value::String));
+                    map.extend(f.extra.clone());
+                    Value::Object(map)
+                })
+                .collect(),
+        ),
+        ItemValue::Date(d) => Value::String(d.raw.clone()),
+        ItemValue::DateTime { date, time } => {
+            json!({"date": date.raw, "time": time.clone().unwrap_or_default()})
+        }
+        ItemValue::RouteNavi { route, expense } => json!({"route": route, "expense": expense}),
+        ItemValue::Blank => Value::Null,
+        ItemValue::Unknown { raw, .. } | ItemValue::Mismatch { raw, .. } => raw.clone(),
+    }
+}
+
+impl WorkflowRequest {
+    /// The request as JSON, in the documented shape, unknown fields included.
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        let s = |v: &Option<String>| v.clone().map(Value::String);
+        put(&mut map, "id", s(&self.id));
+        put(
+            &mut map,
+            "status",
+            self.status
+                .as_ref()
+                .map(|st| json!({"name": st.name, "type": st.kind.as_str()})),
+        );
+        put(
+            &mut map,
+            "createdAt",
+            self.created_at
+                .as_ref()
+                .map(|t| Value::String(t.raw.clone())),
+        );
+        put(
+            &mut map,
+            "processingStepCode",
+            s(&self.processing_step_code),
+        );
+        put(&mut map, "name", s(&self.name));
+        put(&mut map, "number", s(&self.number));
+        put(&mut map, "isUrgent", self.is_urgent.map(Value::Bool));
+        put(
+            &mut map,
+            "applicant",
+            self.applicant.as_ref().map(person_value),
+        );
+        put(
+            &mut map,
+            "form",
+            self.form.as_ref().map(|f| {
+                let mut m = Map::new();
+                put(&mut m, "id", s(&f.id));
+                put(&mut m, "name", s(&f.name));
+                m.extend(f.extra.clone());
+                Value::Object(m)
+            }),
+        );
+        put(
+            &mut map,
+            "items",
+            self.items.as_ref().map(|items| {
+                Value::Object(
+                    items
+                        .0
+                        .iter()
+                        .map(|(k, item)| {
+                            let mut m = Map::new();
+                            put(&mut m, "name", s(&item.name));
+                            m.insert("type".into(), Value::String(item.raw_type.clone()));
+                            if let Some(value) = item
+                                .value
+                                .as_ref()
+                                .filter(|v| !matches!(v, ItemValue::Blank))
+                            {
+                                m.insert("value".into(), item_value_json(value));
+                            }
+                            m.extend(item.extra.clone());
+                            (k.clone(), Value::Object(m))
+                        })
+                        .collect(),
+                )
+            }),
+        );
+        put(
+            &mut map,
+            "steps",
+            self.steps.as_ref().map(|steps| {
+                Value::Object(
+                    steps
+                        .0
+                        .iter()
+                        .map(|(k, step)| {
+                            let mut m = Map::new();
+                            put(&mut m, "id", s(&step.id));
+                            put(&mut m, "name", s(&step.name));
+                            put(
+                                &mut m,
+                                "requirement",
+                                step.requirement
+                                    .as_ref()
+                                    .map(|r| Value::String(r.raw.clone())),
+                            );
+                            put(
+                                &mut m,
+                                "isApprovalStep",
+                                step.is_approval_step.map(|b| json!(u8::from(b))),
+                            );
+                            m.insert(
+                                "processors".into(),
+                                Value::Array(
+                                    step.processors
+                                        .iter()
+                                        .map(|p| {
+                                            let mut pm = match person_value(&Person {
+                                                extra: Map::new(),
+                                                ..p.person.clone()
+                                            }) {
+                                                Value::Object(m) => m,
+                                                _ => Map::new(),
+                                            };
+                                            pm.shift_remove("proxy");
+                                            put(
+                                                &mut pm,
+                                                "result",
+                                                p.result
+                                                    .as_ref()
+                                                    .map(|r| Value::String(r.raw.clone())),
+                                            );
+                                            put(
+                                                &mut pm,
+                                                "operatedAt",
+                                                p.operated_at
+                                                    .as_ref()
+                                                    .map(|t| Value::String(t.raw.clone())),
+                                            );
+                                            put(&mut pm, "comment", s(&p.comment));
+                                            put(
+                                                &mut pm,
+                                                "proxy",
+                                                p.person.proxy.as_deref().map(person_value),
+                                            );
+                                            pm.extend(p.person.extra.clone());
+                                            Value::Object(pm)
+                                        })
+                                        .collect(),
+                                ),
+                            );
+                            m.extend(step.extra.clone());
+                            (k.clone(), Value::Object(m))
+                        })
+                        .collect(),
+                )
+            }),
+        );
+        put(
+            &mut map,
+            "availableOperations",
+            self.available_operations.as_ref().map(|ops| {
+                let mut m = Map::new();
+                m.insert(
+                    "list".into(),
+                    Value::Array(
+                        ops.list
+                            .iter()
+                            .map(|o| Value::String(o.as_str().to_string()))
+                            .collect(),
+                    ),
+                );
+                m.insert("sentBackTargets".into(), json!(ops.sent_back_targets));
+                m.extend(ops.extra.clone());
+                Value::Object(m)
+            }),
+        );
+        put(
+            &mut map,
+            "folders",
+            self.folders.as_ref().map(|folders| {
+                Value::Array(
+                    folders
+                        .iter()
+                        .map(|f| {
+                            let mut m = Map::new();
+                            put(&mut m, "id", s(&f.id));
+                            m.insert("type".into(), Value::String(f.kind.as_str().to_string()));
+                            m.extend(f.extra.clone());
+                            Value::Object(m)
+                        })
+                        .collect(),
+                )
+            }),
+        );
+        for key in &self.explicit_nulls {
+            map.insert(key.clone(), Value::Null);
+        }
+        map.extend(self.extra.clone());
+        Value::Object(map)
+    }
+}
+
+impl RequestPage {
+    /// The page as JSON.
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        map.insert(
+            "requests".into(),
+            Value::Array(
+                self.requests
+                    .iter()
+                    .map(WorkflowRequest::to_value)
+                    .collect(),
+            ),
+        );
+        map.insert("hasNext".into(), Value::Bool(self.has_next));
+        map.extend(self.extra.clone());
+        Value::Object(map)
+    }
+}
+
+impl Serialize for WorkflowRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for WorkflowRequest {
+    /// Tolerant decoding (warnings dropped); use [`decode_request`] to see them.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let json = Json::deserialize(deserializer)?;
+        decode_request_json(&json, Mode::Tolerant)
+            .map(|d| d.value)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// A file from `GET /api/v1/workflow/admin/files/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileContent {
+    /// File id.
+    pub id: String,
+    /// MIME type.
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// File name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Size in bytes, as text.
+    #[serde(default)]
+    pub size: Option<String>,
+    /// Base64 content.
+    pub content: String,
+}
+
+impl FileContent {
+    /// The file's bytes.
+    pub fn bytes(&self) -> Result<Vec<u8>, base64::DecodeError> {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.decode(self.content.trim())
+    }
+}
+
+/// Garoon's error body `{"error": {...}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GaroonErrorBody {
+    /// `GRN_<APP>_<digits>`.
+    #[serde(default)]
+    pub error_code: Option<String>,
+    /// Message.
+    #[serde(default)]
+    pub message: String,
+    /// Cause.
+    #[serde(default)]
+    pub cause: Option<String>,
+    /// What to do.
+    #[serde(default)]
+    pub counter_measure: Option<String>,
+    /// Developer details.
+    #[serde(default)]
+    pub developer_info: Option<String>,
+    /// Server backtrace.
+    #[serde(default)]
+    pub backtrace: Option<String>,
+}
+
+/// The wrapper of [`GaroonErrorBody`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GaroonErrorEnvelope {
+    /// The error.
+    pub error: GaroonErrorBody,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_dates() {
+        let p = |s: &str| PartialDate::parse(s).map(|d| (d.year, d.month, d.day));
+        assert_eq!(p("2016-08-11"), Some((Some(2016), Some(8), Some(11))));
+        assert_eq!(p("--"), Some((None, None, None)));
+        assert_eq!(p("-08-11"), Some((None, Some(8), Some(11))));
+        assert_eq!(p("2016--11"), Some((Some(2016), None, Some(11))));
+        assert_eq!(p("2016-08-"), Some((Some(2016), Some(8), None)));
+        assert_eq!(p("2016/08/11"), None);
+        assert_eq!(p("2016-13-01"), None);
+        assert_eq!(
+            PartialDate::parse("2016-08-11").unwrap().to_naive_date(),
+            NaiveDate::from_ymd_opt(2016, 8, 11)
+        );
+        assert_eq!(
+            PartialDate::parse("2016-02-30").unwrap().to_naive_date(),
+            None
+        );
+    }
+
+    #[test]
+    fn corrected_labels() {
+        assert_eq!(StatusType::Approved.label(LabelLang::Ja), Some("承認"));
+        assert_eq!(StatusType::Rejected.label(LabelLang::Ja), Some("却下"));
+        assert_eq!(StatusType::Cancelled.label(LabelLang::Ja), Some("取消"));
+        assert_eq!(StatusType::Cancelled.label(LabelLang::En), Some("Cancel"));
+        assert_eq!(StatusType::Completed.label(LabelLang::Zh), Some("完成"));
+        assert_eq!(StatusType::SentBack.label(LabelLang::Ja), None);
+    }
+
+    #[test]
+    fn status_type_never_comes_from_the_label() {
+        let d = decode_request(
+            r#"{"status":{"name":"承認","type":"IN_PROGRESS"}}"#,
+            Mode::Strict,
+        )
+        .unwrap();
+        assert_eq!(d.value.status.unwrap().kind, StatusType::InProgress);
+    }
+}
