@@ -45,7 +45,7 @@ impl RetryPolicy {
         }
     }
 
-    fn backoff(&self, retry: u32) -> Duration {
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
         let exp = self.base.saturating_mul(1u32 << retry.min(16));
         let capped = exp.min(self.cap);
         let jitter = rand::thread_rng().gen_range(0.5..=1.0);

@@ -32,6 +32,7 @@
 mod bulk;
 mod client;
 mod error;
+pub mod garoon;
 mod missions;
 mod tickets;
 

@@ -43,6 +43,9 @@ impl Respond for FakeResponder {
         if let Some(control) = path.strip_prefix("/__mock/") {
             return control_api(&self.0, request, control);
         }
+        if let Some(garoon) = path.strip_prefix("/g/api/v1/workflow/") {
+            return crate::garoon::handle(&self.0.lock(), request, garoon);
+        }
         let reply = if request.body.len() > MAX_BODY_BYTES {
             page(400, "text/html", None, "<h1>Bad Request (400)</h1>")
         } else {

@@ -28,6 +28,7 @@
 //! `POST /__mock/engine/delay {"ms": N}`, `GET /__mock/state`, `DELETE /__mock/users/{username}`.
 
 mod clock;
+mod garoon;
 mod http;
 mod listing;
 mod pyjson;
@@ -35,8 +36,9 @@ pub mod seed;
 mod world;
 
 pub use clock::Clock;
+pub use garoon::GAROON_BASE;
 pub use http::MAX_BODY_BYTES;
-pub use seed::{Seed, SeedBuilder, SeedError, SeedStep, SeedTicket};
+pub use seed::{GaroonSeed, Seed, SeedBuilder, SeedError, SeedStep, SeedTicket};
 pub use world::{World, TOKEN_TTL_SECONDS};
 
 use http::{FakeResponder, Shared};
@@ -153,6 +155,11 @@ impl FakeOmflow {
     /// The base URL (`http://127.0.0.1:PORT`).
     pub fn uri(&self) -> String {
         self.server.uri()
+    }
+
+    /// The base URL of the fake's Garoon (`<uri>/g`).
+    pub fn garoon_uri(&self) -> String {
+        format!("{}{}", self.server.uri(), GAROON_BASE)
     }
 
     /// The underlying wiremock server, to mount fault-injecting mocks on.

@@ -19,6 +19,26 @@ pub struct Seed {
     /// Tickets created (and moved on) when the fake starts or resets.
     #[serde(default)]
     pub tickets: Vec<SeedTicket>,
+    /// Garoon workflow data served under `/g/api/v1/workflow/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub garoon: Option<GaroonSeed>,
+}
+
+/// Garoon workflow data: request objects (REST variant), attached files, OAuth tokens.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GaroonSeed {
+    /// Request objects, in creation order.
+    #[serde(default)]
+    pub requests: Vec<Value>,
+    /// Files `{id, contentType, name, size, content}` (content in base64).
+    #[serde(default)]
+    pub files: Vec<Value>,
+    /// Accepted OAuth bearer tokens.
+    #[serde(default)]
+    pub tokens: Vec<String>,
+    /// Form definitions `{id, name, items}`.
+    #[serde(default)]
+    pub forms: Vec<Value>,
 }
 
 /// A user.

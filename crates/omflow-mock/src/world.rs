@@ -110,6 +110,7 @@ pub struct World {
     /// Delay between a create/push and the engine moving the ticket on (0 = synchronous).
     pub engine_delay_ms: u64,
     pub(crate) logins: u64,
+    pub(crate) garoon: crate::seed::GaroonSeed,
 }
 
 /// Who is calling, after the `/rest/` wrapper accepted the token.
@@ -158,6 +159,7 @@ impl World {
             pending: Vec::new(),
             engine_delay_ms: 0,
             logins: 0,
+            garoon: seed.garoon.clone().unwrap_or_default(),
         };
         for def in &seed.flows {
             if omflow_model::FlowUuid::parse(&def.flow_uuid).is_err() {

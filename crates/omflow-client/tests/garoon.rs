@@ -1,0 +1,279 @@
+//! Garoon reads against the fake (paging over hasNext, projections, files, errors) and the
+//! exact authentication headers of each mode.
+
+use futures::TryStreamExt;
+use omflow_client::garoon::{GaroonClient, GaroonError};
+use omflow_client::RetryPolicy;
+use omflow_mock::{FakeOmflow, Seed};
+use omflow_model::garoon::{ItemValue, Mode, StatusType};
+use wiremock::matchers::{header, header_exists, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn demo() -> FakeOmflow {
+    FakeOmflow::start_with(Seed::demo()).await.unwrap()
+}
+
+fn admin(fake: &FakeOmflow) -> GaroonClient {
+    GaroonClient::builder(fake.garoon_uri())
+        .password("admin", "admin")
+        .mode(Mode::Strict)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn stream_pages_over_has_next() {
+    let fake = demo().await;
+    let all: Vec<_> = admin(&fake)
+        .requests()
+        .limit(3)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 12, "four pages of three");
+    let ids: std::collections::HashSet<_> = all.iter().map(|r| r.id.clone().unwrap()).collect();
+    assert_eq!(ids.len(), 12);
+    let first = admin(&fake).requests().limit(5).page().await.unwrap();
+    assert!(first.value.has_next);
+    assert_eq!(first.value.requests.len(), 5);
+    let newest = admin(&fake)
+        .requests()
+        .limit(1)
+        .newest_first()
+        .page()
+        .await
+        .unwrap()
+        .value
+        .requests
+        .remove(0);
+    assert_eq!(newest.created_at.unwrap().raw, "2025-07-09T01:00:00Z");
+}
+
+#[tokio::test]
+async fn filters_and_projection_decode() {
+    let fake = demo().await;
+    let client = admin(&fake);
+    let approved: Vec<_> = client
+        .requests()
+        .statuses([StatusType::Approved, StatusType::Completed])
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(!approved.is_empty());
+    assert!(approved.iter().all(|r| matches!(
+        r.status.as_ref().unwrap().kind,
+        StatusType::Approved | StatusType::Completed
+    )));
+    let projected = client
+        .requests()
+        .fields(["id", "number", "status"])
+        .limit(4)
+        .page()
+        .await
+        .unwrap();
+    assert!(projected.warnings.is_empty());
+    for request in &projected.value.requests {
+        assert!(request.id.is_some() && request.number.is_some() && request.status.is_some());
+        assert!(request.items.is_none() && request.steps.is_none() && request.applicant.is_none());
+    }
+    let by_form: Vec<_> = client
+        .requests()
+        .form("12")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        by_form.len(),
+        10,
+        "nine generated purchase requests plus example 1187"
+    );
+    let in_july: Vec<_> = client
+        .requests()
+        .approved_between("2025-07-01T00:00:00Z", "2025-07-05T00:00:00Z")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(!in_july.is_empty() && in_july.len() < by_form.len());
+}
+
+#[tokio::test]
+async fn single_request_file_and_form() {
+    let fake = demo().await;
+    let client = admin(&fake);
+    let single = client.request("2045").await.unwrap().value;
+    assert!(matches!(
+        single.items.as_ref().unwrap().get("halfDay").unwrap().value,
+        Some(ItemValue::CheckBox(false))
+    ));
+    let file = client.file("381").await.unwrap();
+    assert!(file.bytes().unwrap().starts_with(b"%PDF"));
+    assert_eq!(client.form("12").await.unwrap()["form"]["name"], "備品購入");
+}
+
+#[tokio::test]
+async fn errors_are_typed() {
+    let fake = demo().await;
+    let missing = admin(&fake).request("999999").await.unwrap_err();
+    assert!(
+        matches!(&missing, GaroonError::Api { status: 404, error_code: Some(code), .. } if code.starts_with("GRN_")),
+        "{missing}"
+    );
+    let wrong = GaroonClient::builder(fake.garoon_uri())
+        .password("admin", "nope")
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    assert!(matches!(
+        wrong.requests().page().await.unwrap_err(),
+        GaroonError::Api { status: 401, .. }
+    ));
+    let alice = GaroonClient::builder(fake.garoon_uri())
+        .password("alice", "alice-pass")
+        .build()
+        .unwrap();
+    assert!(
+        matches!(
+            alice.requests().page().await.unwrap_err(),
+            GaroonError::Api { status: 403, .. }
+        ),
+        "admin endpoints need an administrator"
+    );
+    assert!(
+        alice.request("2045").await.is_ok(),
+        "the single GET needs no administrator"
+    );
+    let oauth = GaroonClient::builder(fake.garoon_uri())
+        .oauth("demo-oauth-token")
+        .build()
+        .unwrap();
+    assert_eq!(
+        oauth
+            .requests()
+            .limit(2)
+            .page()
+            .await
+            .unwrap()
+            .value
+            .requests
+            .len(),
+        2
+    );
+    Mock::given(method("GET"))
+        .and(path("/g/api/v1/workflow/admin/files/1"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_raw("<html>Authorization Required</html>", "text/html"),
+        )
+        .with_priority(1)
+        .mount(fake.server())
+        .await;
+    assert!(matches!(
+        admin(&fake).file("1").await.unwrap_err(),
+        GaroonError::NonJsonBody { status: 401, .. }
+    ));
+    assert!(matches!(
+        admin(&fake).file("../x").await.unwrap_err(),
+        GaroonError::InvalidRequest(_)
+    ));
+}
+
+#[tokio::test]
+async fn package_edition_without_single_get_is_endpoint_unavailable() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/cgi-bin/cbgrn/grn.cgi/api/v1/workflow/requests/2045"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({"error": {"errorCode": "GRN_EXAMPLE_00404", "message": "The requested API does not exist.", "cause": "", "counterMeasure": ""}})))
+        .mount(&server)
+        .await;
+    let client = GaroonClient::builder(format!("{}/cgi-bin/cbgrn/grn.cgi", server.uri()))
+        .password("a", "b")
+        .build()
+        .unwrap();
+    assert!(matches!(
+        client.request("2045").await.unwrap_err(),
+        GaroonError::EndpointUnavailable { status: 404, .. }
+    ));
+}
+
+#[tokio::test]
+async fn each_auth_mode_sends_its_headers() {
+    let server = MockServer::start().await;
+    let page = ResponseTemplate::new(200)
+        .set_body_json(serde_json::json!({"requests": [], "hasNext": false}));
+    Mock::given(path("/pw/api/v1/workflow/admin/requests"))
+        .and(header(
+            "x-cybozu-authorization",
+            "YWRtaW5pc3RyYXRvcjpleGFtcGxlLXBhc3N3b3Jk",
+        ))
+        .respond_with(page.clone())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/oauth/api/v1/workflow/admin/requests"))
+        .and(header("authorization", "Bearer t0ken"))
+        .respond_with(page.clone())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/front/api/v1/workflow/admin/requests"))
+        .and(header("authorization", "Basic YmFzaWM6ZG9vcg=="))
+        .and(header_exists("x-cybozu-authorization"))
+        .respond_with(page)
+        .expect(1)
+        .mount(&server)
+        .await;
+    GaroonClient::builder(format!("{}/pw", server.uri()))
+        .password("administrator", "example-password")
+        .build()
+        .unwrap()
+        .requests()
+        .page()
+        .await
+        .unwrap();
+    GaroonClient::builder(format!("{}/oauth", server.uri()))
+        .oauth("t0ken")
+        .build()
+        .unwrap()
+        .requests()
+        .page()
+        .await
+        .unwrap();
+    GaroonClient::builder(format!("{}/front", server.uri()))
+        .password("administrator", "example-password")
+        .basic_front_door("basic", "door")
+        .build()
+        .unwrap()
+        .requests()
+        .page()
+        .await
+        .unwrap();
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn an_empty_page_that_promises_more_is_a_protocol_error() {
+    let server = MockServer::start().await;
+    Mock::given(path("/g/api/v1/workflow/admin/requests"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"requests": [], "hasNext": true})),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = GaroonClient::builder(format!("{}/g", server.uri()))
+        .password("a", "b")
+        .build()
+        .unwrap();
+    let err = client
+        .requests()
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, GaroonError::Protocol(_)), "{err}");
+}

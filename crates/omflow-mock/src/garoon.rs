@@ -1,0 +1,272 @@
+//! Garoon workflow REST endpoints on the fake, under `/g/api/v1/workflow/` (read-only, as
+//! Garoon's REST API is): the admin request list, a single request, a file, a form.
+
+use crate::world::World;
+use omflow_model::garoon::StatusType;
+use serde_json::{json, Map, Value};
+use wiremock::{Request, ResponseTemplate};
+
+/// The base a client points at for the fake's Garoon: `<fake uri>/g`.
+pub const GAROON_BASE: &str = "/g";
+
+fn error(status: u16, code: &str, message: &str, cause: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({"error": {"errorCode": code, "message": message, "cause": cause, "counterMeasure": "Check the request and try again."}}))
+}
+
+fn user_of(world: &World, request: &Request) -> Option<(String, bool)> {
+    use base64::Engine as _;
+    if let Some(value) = request
+        .headers
+        .get("x-cybozu-authorization")
+        .and_then(|v| v.to_str().ok())
+    {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(value.trim())
+            .ok()?;
+        let text = String::from_utf8(decoded).ok()?;
+        let (login, password) = text.split_once(':')?;
+        let user = world.users.iter().find(|u| {
+            u.username == login && u.password.as_deref() == Some(password) && u.is_active
+        })?;
+        return Some((user.username.clone(), user.is_superuser));
+    }
+    let bearer = request
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())?
+        .strip_prefix("Bearer ")?;
+    world
+        .garoon
+        .tokens
+        .iter()
+        .any(|t| t == bearer)
+        .then(|| ("oauth".to_string(), true))
+}
+
+/// Answers a Garoon request; `path` is what follows `/g/api/v1/workflow/`.
+pub(crate) fn handle(world: &World, request: &Request, path: &str) -> ResponseTemplate {
+    if request.method.as_str() != "GET" {
+        return error(
+            405,
+            "GRN_REST_API_00003",
+            "This method is not allowed.",
+            "Garoon's workflow REST API is read-only.",
+        );
+    }
+    let Some((_, admin)) = user_of(world, request) else {
+        return error(
+            401,
+            "GRN_CMMN_00105",
+            "Login required.",
+            "No valid X-Cybozu-Authorization or OAuth token.",
+        );
+    };
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let needs_admin = segments.first() == Some(&"admin");
+    if needs_admin && !admin {
+        return error(
+            403,
+            "GRN_WKFL_00001",
+            "You do not have permission to perform this operation.",
+            "The user is not a Workflow application administrator.",
+        );
+    }
+    match segments.as_slice() {
+        ["admin", "requests"] => list(world, request),
+        ["requests", id] => match world.garoon.requests.iter().find(|r| r["id"] == *id) {
+            Some(found) => ResponseTemplate::new(200).set_body_json(found),
+            None => error(
+                404,
+                "GRN_WKFL_00404",
+                "The request does not exist.",
+                &format!("No request with id {id}."),
+            ),
+        },
+        ["admin", "files", id] => match world.garoon.files.iter().find(|f| f["id"] == *id) {
+            Some(found) => ResponseTemplate::new(200).set_body_json(found),
+            None => error(
+                404,
+                "GRN_WKFL_00405",
+                "The file does not exist.",
+                &format!("No file with id {id}."),
+            ),
+        },
+        ["admin", "forms", id] => match world.garoon.forms.iter().find(|f| f["id"] == *id) {
+            Some(found) => ResponseTemplate::new(200).set_body_json(json!({"form": found})),
+            None => error(
+                404,
+                "GRN_WKFL_00406",
+                "The form does not exist.",
+                &format!("No form with id {id}."),
+            ),
+        },
+        _ => error(
+            404,
+            "GRN_REST_API_00001",
+            "The requested API does not exist.",
+            "",
+        ),
+    }
+}
+
+const FIELDS: [&str; 11] = [
+    "id",
+    "status",
+    "createdAt",
+    "processingStepCode",
+    "name",
+    "number",
+    "isUrgent",
+    "applicant",
+    "form",
+    "items",
+    "steps",
+];
+
+fn approved_at(request: &Value) -> Option<String> {
+    let kind = request["status"]["type"].as_str()?;
+    if kind != "APPROVED" && kind != "COMPLETED" {
+        return None;
+    }
+    request["steps"]
+        .as_object()?
+        .values()
+        .flat_map(|s| s["processors"].as_array().cloned().unwrap_or_default())
+        .filter_map(|p| p["operatedAt"].as_str().map(str::to_string))
+        .max()
+}
+
+fn list(world: &World, request: &Request) -> ResponseTemplate {
+    let params: Vec<(String, String)> = request
+        .url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let get = |name: &str| {
+        params
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let bad = |name: &str, why: &str| {
+        error(
+            400,
+            "GRN_REST_API_00002",
+            &format!("Invalid parameter: {name}."),
+            why,
+        )
+    };
+    let limit = match get("limit").map(|v| v.parse::<u64>()) {
+        None => 100,
+        Some(Ok(n)) if (1..=1000).contains(&n) => n,
+        _ => return bad("limit", "limit must be an integer from 1 to 1000."),
+    };
+    let offset = match get("offset").map(|v| v.parse::<u64>()) {
+        None => 0,
+        Some(Ok(n)) if n <= 2_147_483_647 => n,
+        _ => return bad("offset", "offset must be an integer from 0 to 2147483647."),
+    };
+    let descending = match get("orderBy").as_deref() {
+        None | Some("createdAt asc") => false,
+        Some("createdAt desc") => true,
+        Some(_) => {
+            return bad(
+                "orderBy",
+                "orderBy must be \"createdAt asc\" or \"createdAt desc\".",
+            )
+        }
+    };
+    let fields: Option<Vec<String>> = match get("fields") {
+        None => None,
+        Some(list) => {
+            let names: Vec<String> = list.split(',').map(str::to_string).collect();
+            if let Some(unknown) = names.iter().find(|n| !FIELDS.contains(&n.as_str())) {
+                return bad("fields", &format!("{unknown:?} cannot be selected."));
+            }
+            Some(names)
+        }
+    };
+    let statuses: Option<Vec<String>> = match get("status") {
+        None => None,
+        Some(list) => {
+            let tokens: Vec<String> = list.split(',').map(str::to_string).collect();
+            if let Some(unknown) = tokens.iter().find(|t| StatusType::from_token(t).is_none()) {
+                return bad("status", &format!("unknown status {unknown:?}."));
+            }
+            Some(tokens)
+        }
+    };
+    let instant =
+        |name: &str| -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, ResponseTemplate> {
+            match get(name) {
+                None => Ok(None),
+                Some(text) => chrono::DateTime::parse_from_rfc3339(&text)
+                    .map(Some)
+                    .map_err(|_| bad(name, "expected an RFC 3339 date and time.")),
+            }
+        };
+    let (start, end) = match (
+        instant("rangeStartApprovedAt"),
+        instant("rangeEndApprovedAt"),
+    ) {
+        (Ok(s), Ok(e)) => (s, e),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    if let (Some(s), Some(e)) = (start, end) {
+        if s >= e {
+            return bad(
+                "rangeStartApprovedAt",
+                "the start must be earlier than the end.",
+            );
+        }
+    }
+    let form = get("form");
+    let mut selected: Vec<&Value> = world
+        .garoon
+        .requests
+        .iter()
+        .filter(|r| form.as_deref().is_none_or(|f| r["form"]["id"] == f))
+        .filter(|r| {
+            statuses
+                .as_ref()
+                .is_none_or(|s| s.iter().any(|t| r["status"]["type"] == t.as_str()))
+        })
+        .filter(|r| {
+            if start.is_none() && end.is_none() {
+                return true;
+            }
+            let Some(at) =
+                approved_at(r).and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+            else {
+                return false;
+            };
+            start.is_none_or(|s| at > s) && end.is_none_or(|e| at < e)
+        })
+        .collect();
+    selected.sort_by(|a, b| a["createdAt"].as_str().cmp(&b["createdAt"].as_str()));
+    if descending {
+        selected.reverse();
+    }
+    let total = selected.len() as u64;
+    let page: Vec<Value> = selected
+        .into_iter()
+        .skip(offset as usize)
+        .take(limit as usize)
+        .map(|r| match &fields {
+            None => r.clone(),
+            Some(names) => Value::Object(
+                r.as_object()
+                    .map(|o| {
+                        o.iter()
+                            .filter(|(k, _)| names.contains(k))
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect::<Map<_, _>>()
+                    })
+                    .unwrap_or_default(),
+            ),
+        })
+        .collect();
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"requests": page, "hasNext": offset + limit < total}))
+}
