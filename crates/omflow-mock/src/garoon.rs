@@ -197,21 +197,18 @@ fn list(world: &World, request: &Request) -> ResponseTemplate {
             Some(tokens)
         }
     };
-    let instant =
-        |name: &str| -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, ResponseTemplate> {
-            match get(name) {
-                None => Ok(None),
-                Some(text) => chrono::DateTime::parse_from_rfc3339(&text)
-                    .map(Some)
-                    .map_err(|_| bad(name, "expected an RFC 3339 date and time.")),
-            }
-        };
+    let instant = |name: &'static str| -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, &'static str> {
+        match get(name) {
+            None => Ok(None),
+            Some(text) => chrono::DateTime::parse_from_rfc3339(&text).map(Some).map_err(|_| name),
+        }
+    };
     let (start, end) = match (
         instant("rangeStartApprovedAt"),
         instant("rangeEndApprovedAt"),
     ) {
         (Ok(s), Ok(e)) => (s, e),
-        (Err(r), _) | (_, Err(r)) => return r,
+        (Err(name), _) | (_, Err(name)) => return bad(name, "expected an RFC 3339 date and time."),
     };
     if let (Some(s), Some(e)) = (start, end) {
         if s >= e {
