@@ -92,6 +92,53 @@ enum Command {
     /// The fake OMFLOW server.
     #[command(subcommand)]
     Mock(MockCommand),
+    /// Read Cybozu Garoon workflow requests (read-only: Garoon's REST API cannot approve).
+    Garoon(GaroonArgs),
+}
+
+#[derive(Debug, Args)]
+struct GaroonArgs {
+    /// Garoon root (https://SUB.cybozu.com/g); without one, the embedded fake's demo data.
+    #[arg(long, env = "GAROON_URL")]
+    garoon_url: Option<String>,
+    /// Garoon login name (password authentication).
+    #[arg(long, env = "GAROON_USER")]
+    garoon_user: Option<String>,
+    /// Garoon password.
+    #[arg(long, env = "GAROON_PASSWORD", hide_env_values = true)]
+    garoon_password: Option<String>,
+    /// OAuth access token instead of a password.
+    #[arg(long, env = "GAROON_TOKEN", hide_env_values = true)]
+    garoon_token: Option<String>,
+    #[command(subcommand)]
+    command: GaroonCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum GaroonCommand {
+    /// List requests (administrator endpoint), every page.
+    Requests {
+        /// Only these statuses (comma-separated tokens such as IN_PROGRESS,APPROVED).
+        #[arg(long, value_delimiter = ',')]
+        status: Vec<String>,
+        /// Only this form id.
+        #[arg(long)]
+        form: Option<String>,
+        /// Newest first.
+        #[arg(long)]
+        newest_first: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        output: Format,
+    },
+    /// Show one request.
+    Request {
+        /// Request id.
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "json")]
+        output: Format,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -396,6 +443,9 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             .map_err(|e| Failure::Operation(Box::new(e)))?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::Garoon(args) = &cli.command {
+        return garoon(args).await;
+    }
     let session = connect(&cli.connection).await?;
     let client = &session.client;
     match cli.command {
@@ -524,7 +574,7 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
                     .join(", ")
             );
         }
-        Command::Mock(_) => unreachable!("handled above"),
+        Command::Mock(_) | Command::Garoon(_) => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -622,4 +672,99 @@ async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCode, Failure
     } else {
         ExitCode::SUCCESS
     })
+}
+
+const GAROON_COLUMNS: [(&str, &str); 6] = [
+    ("ID", "id"),
+    ("NUMBER", "number"),
+    ("STATUS", "status"),
+    ("NAME", "name"),
+    ("APPLICANT", "applicant"),
+    ("CREATED", "createdAt"),
+];
+
+fn garoon_row(request: &omflow_model::garoon::WorkflowRequest, table: bool) -> Value {
+    let mut value = request.to_value();
+    if table {
+        value["status"] = Value::String(
+            request
+                .status
+                .as_ref()
+                .map(|s| s.kind.as_str().to_string())
+                .unwrap_or_default(),
+        );
+        value["applicant"] = Value::String(
+            request
+                .applicant
+                .as_ref()
+                .and_then(|a| a.name.clone())
+                .unwrap_or_default(),
+        );
+    }
+    value
+}
+
+async fn garoon(args: &GaroonArgs) -> Result<ExitCode, Failure> {
+    use omflow_client::garoon::GaroonClient;
+    use omflow_model::garoon::StatusType;
+    let fail = |e: omflow_client::garoon::GaroonError| Failure::Operation(Box::new(e));
+    let (client, _fake) = match &args.garoon_url {
+        Some(url) => {
+            let builder = GaroonClient::builder(url.clone());
+            let builder = match (&args.garoon_token, &args.garoon_user, &args.garoon_password) {
+                (Some(token), _, _) => builder.oauth(token.clone()),
+                (None, Some(user), Some(password)) => builder.password(user.clone(), password.clone()),
+                _ => return Err(usage("Garoon needs --garoon-token, or --garoon-user with --garoon-password (or GAROON_* variables)")),
+            };
+            (builder.build().map_err(|e| usage(e.to_string()))?, None)
+        }
+        None => {
+            let fake = FakeOmflow::start_with(Seed::demo())
+                .await
+                .map_err(|e| Failure::Operation(Box::new(e)))?;
+            eprintln!("omflow: no GAROON_URL set; using the embedded fake server's Garoon demo data at {} as user admin", fake.garoon_uri());
+            (
+                GaroonClient::builder(fake.garoon_uri())
+                    .password("admin", "admin")
+                    .build()
+                    .map_err(|e| usage(e.to_string()))?,
+                Some(fake),
+            )
+        }
+    };
+    match &args.command {
+        GaroonCommand::Requests {
+            status,
+            form,
+            newest_first,
+            output: format,
+        } => {
+            let mut statuses = Vec::new();
+            for token in status {
+                statuses.push(StatusType::from_token(token).ok_or_else(|| usage(format!("unknown status {token:?}: use UNPROCESSING, IN_PROGRESS, SENT_BACK, APPROVED, REJECTED, WITHDRAWN, CANCELLED or COMPLETED")))?);
+            }
+            let mut query = client.requests().statuses(statuses);
+            if let Some(form) = form {
+                query = query.form(form.clone());
+            }
+            if *newest_first {
+                query = query.newest_first();
+            }
+            let requests: Vec<_> = query.stream().try_collect().await.map_err(fail)?;
+            let rows: Vec<Value> = requests
+                .iter()
+                .map(|r| garoon_row(r, *format == Format::Table))
+                .collect();
+            emit(*format, &rows, &columns_of(&GAROON_COLUMNS, &[]))?;
+        }
+        GaroonCommand::Request { id, output: format } => {
+            let request = client.request(id).await.map_err(fail)?.value;
+            emit(
+                *format,
+                &[garoon_row(&request, *format == Format::Table)],
+                &columns_of(&GAROON_COLUMNS, &[]),
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -390,3 +390,41 @@ fn quick_action_approval_skips_stops_without_it() {
                 .and(predicate::str::contains("offers no action1")),
         );
 }
+
+#[test]
+fn garoon_requests_and_one_request_from_the_embedded_fake() {
+    omflow()
+        .args(["garoon", "requests"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("TRV-2025-0042").and(predicate::str::contains("(12 rows)")),
+        );
+    let approved = omflow()
+        .args([
+            "garoon", "requests", "--status", "APPROVED", "--output", "ndjson",
+        ])
+        .output()
+        .unwrap();
+    let lines: Vec<Value> = String::from_utf8(approved.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!lines.is_empty() && lines.iter().all(|r| r["status"]["type"] == "APPROVED"));
+    let one = omflow()
+        .args(["garoon", "request", "2045"])
+        .output()
+        .unwrap();
+    let request: Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(request[0]["number"], "LV-000913");
+    omflow()
+        .args(["garoon", "requests", "--status", "DONE"])
+        .assert()
+        .code(2);
+    omflow()
+        .args(["garoon", "request", "424242"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("GRN_"));
+}
