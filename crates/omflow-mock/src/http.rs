@@ -255,10 +255,15 @@ fn handle(shared: &Shared, request: &Request, path: &str, lang: Lang) -> Reply {
                 return Reply::fail(403, text(MessageId::NoPermission, lang));
             }
             let f = &world.flows[flow];
-            list_reply(
-                listing::run(&Table::tickets(f.def.column_count), f.rows.values(), body),
-                lang,
-            )
+            let table = Table::tickets(f.def.column_count);
+            // Filters are ANDed: a leading `id = N` selects at most one row, so look it up.
+            match leading_id(body) {
+                Some(id) => list_reply(
+                    listing::run(&table, f.rows.get(&id).into_iter(), body),
+                    lang,
+                ),
+                None => list_reply(listing::run(&table, f.rows.values(), body), lang),
+            }
         }
         "flowmanage/api/omdata/edit/{}/" => {
             if is_form && param != "None" {
@@ -310,6 +315,21 @@ fn handle(shared: &Shared, request: &Request, path: &str, lang: Lang) -> Reply {
     }
 }
 
+/// `Some(id)` when the first search condition is a well-formed exact match on `id` with an
+/// integer value (what a push's current-row read sends).
+fn leading_id(body: &Map<String, Value>) -> Option<u64> {
+    let first = body
+        .get("search_conditions")?
+        .as_array()?
+        .first()?
+        .as_object()?;
+    let word = first.get("condition")?.as_str()?;
+    if first.get("column")? != "id" || matches!(word, "in" | "contains" | ">" | "<") {
+        return None;
+    }
+    first.get("value")?.as_u64()
+}
+
 fn world_has_view(world: &World, username: &str, flow: usize) -> bool {
     let Some(user) = world.user(username) else {
         return false;
@@ -351,9 +371,11 @@ fn control_api(shared: &Shared, request: &Request, path: &str) -> ResponseTempla
             let mut world = shared.lock();
             let clock = world.clock.clone();
             let delay = world.engine_delay_ms;
+            let ttl = world.token_ttl;
             match World::from_seed(&seed, clock) {
                 Ok(mut fresh) => {
                     fresh.engine_delay_ms = delay;
+                    fresh.token_ttl = ttl;
                     *world = fresh;
                     control_json(200, json!({"reset": true}))
                 }

@@ -64,6 +64,7 @@ pub struct FakeBuilder {
     clock: Option<Clock>,
     engine_delay_ms: u64,
     listener_addr: Option<String>,
+    token_ttl_ms: Option<u64>,
 }
 
 impl FakeBuilder {
@@ -86,6 +87,13 @@ impl FakeBuilder {
         self
     }
 
+    /// Security codes expire after this idle time instead of the real server's 5 minutes
+    /// (for soak tests).
+    pub fn token_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.token_ttl_ms = Some(ttl.as_millis().min(u128::from(u64::MAX)) as u64);
+        self
+    }
+
     /// Listens on this address instead of a random loopback port.
     pub fn addr(mut self, addr: impl Into<String>) -> Self {
         self.listener_addr = Some(addr.into());
@@ -96,6 +104,9 @@ impl FakeBuilder {
     pub async fn start(self) -> Result<FakeOmflow, StartError> {
         let mut world = World::from_seed(&self.seed, self.clock.unwrap_or_else(Clock::running))?;
         world.engine_delay_ms = self.engine_delay_ms;
+        if let Some(ms) = self.token_ttl_ms {
+            world.token_ttl = chrono::Duration::milliseconds(ms as i64);
+        }
         let shared = Arc::new(Shared {
             world: Mutex::new(world),
             seed: Mutex::new(self.seed),
@@ -136,6 +147,7 @@ impl FakeOmflow {
             clock: None,
             engine_delay_ms: 0,
             listener_addr: None,
+            token_ttl_ms: None,
         }
     }
 
@@ -193,6 +205,7 @@ impl FakeOmflow {
         let mut world = self.shared.lock();
         let mut fresh = World::from_seed(&seed, world.clock.clone())?;
         fresh.engine_delay_ms = world.engine_delay_ms;
+        fresh.token_ttl = world.token_ttl;
         *world = fresh;
         Ok(())
     }

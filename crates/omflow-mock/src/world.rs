@@ -111,6 +111,10 @@ pub struct World {
     pub engine_delay_ms: u64,
     pub(crate) logins: u64,
     pub(crate) garoon: crate::seed::GaroonSeed,
+    /// Mission ids per ticket (flow uuid, data_no), so that no transition scans every mission.
+    by_ticket: std::collections::HashMap<(String, u64), Vec<u64>>,
+    /// How long a security code lives after its last use (the real server: 300 s).
+    pub token_ttl: chrono::Duration,
 }
 
 /// Who is calling, after the `/rest/` wrapper accepted the token.
@@ -160,6 +164,8 @@ impl World {
             engine_delay_ms: 0,
             logins: 0,
             garoon: seed.garoon.clone().unwrap_or_default(),
+            by_ticket: std::collections::HashMap::new(),
+            token_ttl: chrono::Duration::seconds(TOKEN_TTL_SECONDS),
         };
         for def in &seed.flows {
             if omflow_model::FlowUuid::parse(&def.flow_uuid).is_err() {
@@ -319,7 +325,7 @@ impl World {
         self.logins += 1;
         if let Some(token) = self.by_user.get(&username).cloned() {
             if let Some(record) = self.tokens.get_mut(&token) {
-                if now < record.updated + chrono::Duration::seconds(TOKEN_TTL_SECONDS) {
+                if now < record.updated + self.token_ttl {
                     record.updated = now;
                     return Reply::ok(
                         text(MessageId::SecurityGetSuccess, lang),
@@ -362,10 +368,11 @@ impl World {
             Some(_) => return Err(wrong()),
         };
         let now = self.now();
+        let ttl = self.token_ttl;
         let Some(record) = self.tokens.get_mut(&token) else {
             return Err(wrong());
         };
-        if now >= record.updated + chrono::Duration::seconds(TOKEN_TTL_SECONDS) {
+        if now >= record.updated + ttl {
             return Err(Reply::fail(403, text(MessageId::RestSecurityExpired, lang)));
         }
         record.updated = now;
@@ -758,9 +765,21 @@ impl World {
         }
     }
 
+    fn ticket_missions(&self, flow_uuid: &str, data_no: u64) -> Vec<u64> {
+        self.by_ticket
+            .get(&(flow_uuid.to_string(), data_no))
+            .cloned()
+            .unwrap_or_default()
+    }
+
     fn insert_mission(&mut self, mut mission: Map<String, Value>) {
         let id = self.next_mission_id;
         self.next_mission_id += 1;
+        let key = (
+            mission["flow_uuid"].as_str().unwrap_or("").to_string(),
+            mission["data_no"].as_u64().unwrap_or(0),
+        );
+        self.by_ticket.entry(key).or_default().push(id);
         mission.insert("id".into(), json!(id));
         // Keep the wire key order with `id` first.
         let mut ordered = Map::new();
@@ -805,15 +824,22 @@ impl World {
                 .and_then(|u| u.parse::<u64>().ok()),
         );
         let data_no = row["data_no"].clone();
-        let ticket_createtime = f
-            .rows
-            .values()
-            .find(|r| r["data_no"] == data_no)
+        let ticket_createtime = row["init_data_id"]
+            .as_u64()
+            .and_then(|first| f.rows.get(&first))
             .map(|r| r["createtime"].clone())
             .unwrap_or_else(|| row["createtime"].clone());
-        let attachment = self.missions.values().any(|m| {
-            m["flow_uuid"] == row["flow_uuid"] && m["data_no"] == data_no && m["attachment"] == true
-        });
+        let attachment = self
+            .ticket_missions(
+                row["flow_uuid"].as_str().unwrap_or(""),
+                data_no.as_u64().unwrap_or(0),
+            )
+            .iter()
+            .any(|id| {
+                self.missions
+                    .get(id)
+                    .is_some_and(|m| m["attachment"] == true)
+            });
         let mut m = Map::new();
         m.insert("id".into(), Value::Null);
         m.insert("flow_uuid".into(), row["flow_uuid"].clone());
@@ -926,8 +952,10 @@ impl World {
                     let data_no = row["data_no"].clone();
                     let uuid = row["flow_uuid"].clone();
                     self.flows[flow].rows.insert(row_id, row);
-                    for m in self.missions.values_mut() {
-                        if m["flow_uuid"] == uuid && m["data_no"] == data_no {
+                    for id in self
+                        .ticket_missions(uuid.as_str().unwrap_or(""), data_no.as_u64().unwrap_or(0))
+                    {
+                        if let Some(m) = self.missions.get_mut(&id) {
                             m.insert("closed".into(), json!(true));
                         }
                     }
@@ -1175,10 +1203,13 @@ impl World {
         let uuid = row["flow_uuid"].clone();
         self.flows[flow].rows.insert(data_id, row);
         let matching: Vec<u64> = self
-            .missions
-            .iter()
-            .filter(|(_, m)| m["flow_uuid"] == uuid && m["data_id"] == data_id)
-            .map(|(id, _)| *id)
+            .ticket_missions(uuid.as_str().unwrap_or(""), data_no.as_u64().unwrap_or(0))
+            .into_iter()
+            .filter(|id| {
+                self.missions
+                    .get(id)
+                    .is_some_and(|m| m["data_id"] == data_id)
+            })
             .collect();
         if matching.len() == 1 {
             if let Some(m) = self.missions.get_mut(&matching[0]) {
@@ -1448,7 +1479,7 @@ impl World {
 
     /// Marks every token as idle since long ago, so the next use answers "expired".
     pub fn expire_tokens(&mut self) {
-        let long_ago = self.now() - chrono::Duration::seconds(TOKEN_TTL_SECONDS + 1);
+        let long_ago = self.now() - self.token_ttl - chrono::Duration::seconds(1);
         for token in self.tokens.values_mut() {
             token.updated = long_ago;
         }
