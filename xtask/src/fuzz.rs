@@ -18,7 +18,22 @@ use std::time::{Duration, Instant};
 
 const MAX_INPUT: usize = 64 * 1024;
 const MAX_CORPUS: usize = 400;
-const TOKENS: [&[u8]; 14] = [b"null", b"[]", b"{}", b"\"\"", b"-1", b"1e999", b"0", b"true", b"\"in\"", b"\"contains\"", b"[[[[[[[[[[", b"\\u0000", b"\"FORMITM_1\"", b"{\"group\":\"2\",\"user\":\"\"}"];
+const TOKENS: [&[u8]; 14] = [
+    b"null",
+    b"[]",
+    b"{}",
+    b"\"\"",
+    b"-1",
+    b"1e999",
+    b"0",
+    b"true",
+    b"\"in\"",
+    b"\"contains\"",
+    b"[[[[[[[[[[",
+    b"\\u0000",
+    b"\"FORMITM_1\"",
+    b"{\"group\":\"2\",\"user\":\"\"}",
+];
 
 fn mutate(rng: &mut StdRng, input: &[u8], other: &[u8]) -> Vec<u8> {
     let mut data = input.to_vec();
@@ -69,9 +84,15 @@ fn mutate(rng: &mut StdRng, input: &[u8], other: &[u8]) -> Vec<u8> {
 }
 
 fn load(dir: &Path) -> Result<Vec<Vec<u8>>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     files.sort();
-    files.iter().map(|p| std::fs::read(p).map_err(Into::into)).collect()
+    files
+        .iter()
+        .map(|p| std::fs::read(p).map_err(Into::into))
+        .collect()
 }
 
 fn save(dir: &Path, data: &[u8]) -> Result<()> {
@@ -94,20 +115,38 @@ fn model_outcome(data: &[u8]) -> String {
     }
     mark(&mut signature, decode_body::<Vec<Mission>>(data).is_ok());
     mark(&mut signature, decode_body::<Vec<TicketRow>>(data).is_ok());
-    mark(&mut signature, decode_body::<Vec<ProjectedRow>>(data).is_ok());
+    mark(
+        &mut signature,
+        decode_body::<Vec<ProjectedRow>>(data).is_ok(),
+    );
     mark(&mut signature, decode_body::<SecurityGrant>(data).is_ok());
     mark(&mut signature, decode_body::<DataNoResult>(data).is_ok());
-    mark(&mut signature, decode_body::<Vec<DataIdEntry>>(data).is_ok());
+    mark(
+        &mut signature,
+        decode_body::<Vec<DataIdEntry>>(data).is_ok(),
+    );
     mark(&mut signature, decode_body::<ApiFormat>(data).is_ok());
     if let Ok(envelope) = serde_json::from_slice::<Envelope>(data) {
         if let Err(err) = envelope.into_result::<serde_json::Value>() {
             signature.push_str(&format!("{:?}", err.into_api().map(|e| e.kind())));
         }
     }
-    mark(&mut signature, serde_json::from_slice::<Query>(data).is_ok());
-    mark(&mut signature, serde_json::from_slice::<Vec<FormItem>>(data).is_ok());
-    mark(&mut signature, serde_json::from_slice::<PushTicket>(data).is_ok());
-    mark(&mut signature, serde_json::from_slice::<DeleteTickets>(data).is_ok());
+    mark(
+        &mut signature,
+        serde_json::from_slice::<Query>(data).is_ok(),
+    );
+    mark(
+        &mut signature,
+        serde_json::from_slice::<Vec<FormItem>>(data).is_ok(),
+    );
+    mark(
+        &mut signature,
+        serde_json::from_slice::<PushTicket>(data).is_ok(),
+    );
+    mark(
+        &mut signature,
+        serde_json::from_slice::<DeleteTickets>(data).is_ok(),
+    );
     for mode in [Mode::Strict, Mode::Tolerant] {
         match decode_request(&text, mode) {
             Ok(d) => signature.push_str(&format!("r{}", d.warnings.len().min(9))),
@@ -127,7 +166,12 @@ pub fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
     if corpus.is_empty() {
         bail!("empty corpus in {}", corpus_dir.display());
     }
-    let mut rng = StdRng::seed_from_u64(std::env::var("FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| rand::thread_rng().gen()));
+    let mut rng = StdRng::seed_from_u64(
+        std::env::var("FUZZ_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| rand::thread_rng().gen()),
+    );
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut seen: HashSet<String> = HashSet::new();
     let mut executions = 0u64;
@@ -160,7 +204,10 @@ pub fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
             }
         }
         "fake" => {
-            let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()?;
             let result: Result<()> = runtime.block_on(async {
                 let fake = omflow_mock::FakeOmflow::start_with(omflow_mock::Seed::demo()).await?;
                 let http = reqwest::Client::new();

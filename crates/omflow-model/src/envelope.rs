@@ -112,12 +112,98 @@ impl Envelope<Value> {
 }
 
 /// Decodes a whole response body into `T`, or says what went wrong.
+///
+/// One pass over the bytes when `status` and `message` come before `result` (as the server
+/// sends them): `result` is decoded straight into `T` on success, as JSON otherwise.
 pub fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, EnvelopeError> {
-    let envelope: Envelope<Value> =
-        serde_json::from_slice(body).map_err(|err| EnvelopeError::NotAnEnvelope {
-            message: err.to_string(),
-        })?;
-    envelope.into_result()
+    use serde::de::{MapAccess, Visitor};
+    use serde_json::value::RawValue;
+
+    enum Result_<T> {
+        Typed(T),
+        Json(Value),
+        Raw(Box<RawValue>),
+    }
+
+    struct EnvelopeVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeVisitor<T> {
+        type Value = (Option<StatusCode>, Option<String>, Option<Result_<T>>);
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an OMFLOW envelope {status, message, result}")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let (mut status, mut message, mut result) = (None, None, None);
+            while let Some(key) = map.next_key::<crate::record::Key<'de>>()? {
+                match key.as_str() {
+                    "status" => status = Some(map.next_value::<StatusCode>()?),
+                    "message" => message = Some(map.next_value::<String>()?),
+                    "result" => {
+                        result = Some(match status {
+                            Some(s) if s.is_success() => Result_::Typed(map.next_value::<T>()?),
+                            Some(_) => Result_::Json(map.next_value::<Value>()?),
+                            None => Result_::Raw(map.next_value::<Box<RawValue>>()?),
+                        })
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok((status, message, result))
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let parsed = serde::Deserializer::deserialize_map(
+        &mut deserializer,
+        EnvelopeVisitor::<T>(std::marker::PhantomData),
+    )
+    .and_then(|v| deserializer.end().map(|()| v));
+    let (status, message, result) = match parsed {
+        Ok((Some(status), Some(message), result)) => (status, message, result),
+        Ok(_) => {
+            return Err(EnvelopeError::NotAnEnvelope {
+                message: "missing status or message".into(),
+            })
+        }
+        Err(_) => {
+            // Either not an envelope, or a typed result that failed mid-parse: the slow path
+            // tells which, and where the result broke.
+            let envelope: Envelope<Value> =
+                serde_json::from_slice(body).map_err(|e| EnvelopeError::NotAnEnvelope {
+                    message: e.to_string(),
+                })?;
+            return envelope.into_result();
+        }
+    };
+    match result {
+        Some(Result_::Typed(value)) => Ok(value),
+        Some(Result_::Raw(raw)) if status.is_success() => decode_with_path(raw.get()),
+        Some(Result_::Raw(raw)) => Err(api_error(
+            status,
+            message,
+            serde_json::from_str(raw.get()).unwrap_or(Value::Null),
+        )),
+        Some(Result_::Json(value)) => Err(api_error(status, message, value)),
+        None if status.is_success() => decode_with_path("null"),
+        None => Err(api_error(status, message, Value::Null)),
+    }
+}
+
+fn api_error(status: StatusCode, message: String, result: Value) -> EnvelopeError {
+    EnvelopeError::Api(Box::new(ApiError::from_envelope(status, message, result)))
+}
+
+/// Decodes `text` as `T`; on failure, says at which JSON path.
+fn decode_with_path<T: DeserializeOwned>(text: &str) -> Result<T, EnvelopeError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| EnvelopeError::Decode {
+        path: err.path().to_string(),
+        message: err.inner().to_string(),
+    })
 }
 
 /// Why an envelope did not give the expected result.

@@ -127,21 +127,33 @@ pub struct FlowUuid([u8; 32]);
 impl FlowUuid {
     /// Parses either form, case-insensitively.
     pub fn parse(text: &str) -> Result<Self, IdError> {
-        let hex: Vec<u8> = text.bytes().filter(|b| *b != b'-').collect();
-        let well_placed = match text.len() {
-            32 => !text.contains('-'),
-            36 => [8, 13, 18, 23].iter().all(|&i| text.as_bytes()[i] == b'-'),
-            _ => false,
+        let bytes = text.as_bytes();
+        let hyphens: &[usize] = match bytes.len() {
+            32 => &[],
+            36 => &[8, 13, 18, 23],
+            _ => &[usize::MAX],
         };
-        if !well_placed || hex.len() != 32 || !hex.iter().all(u8::is_ascii_hexdigit) {
+        let mut out = [0u8; 32];
+        let mut n = 0;
+        let mut ok = hyphens != [usize::MAX];
+        for (i, &byte) in bytes.iter().enumerate() {
+            if !ok {
+                break;
+            }
+            if hyphens.contains(&i) {
+                ok = byte == b'-';
+            } else if byte.is_ascii_hexdigit() && n < 32 {
+                out[n] = byte.to_ascii_lowercase();
+                n += 1;
+            } else {
+                ok = false;
+            }
+        }
+        if !ok || n != 32 {
             return Err(IdError {
                 what: "flow uuid (32 hex digits, hyphens optional)",
                 found: text.to_string(),
             });
-        }
-        let mut out = [0u8; 32];
-        for (slot, byte) in out.iter_mut().zip(hex) {
-            *slot = byte.to_ascii_lowercase();
         }
         Ok(FlowUuid(out))
     }
@@ -187,8 +199,17 @@ impl Serialize for FlowUuid {
 
 impl<'de> Deserialize<'de> for FlowUuid {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        FlowUuid::parse(&text).map_err(de::Error::custom)
+        struct UuidVisitor;
+        impl Visitor<'_> for UuidVisitor {
+            type Value = FlowUuid;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a flow uuid")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FlowUuid, E> {
+                FlowUuid::parse(v).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(UuidVisitor)
     }
 }
 

@@ -53,6 +53,7 @@ mod generated;
 mod ids;
 mod mission;
 pub mod query;
+mod record;
 mod requests;
 mod security;
 mod ticket;

@@ -4,13 +4,14 @@ use crate::ids::{DataId, DataNo, FlowUuid, GroupId, MissionId, UserId};
 use crate::time::Timestamp;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
 use serde_json::{Map, Value};
 
 /// One mission (a to-do at a form stop), with every column the server returns.
 ///
 /// Nullability follows the real server. Unknown columns are kept in [`Mission::extra`] and
 /// written back, so a record round-trips.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Mission {
     /// Mission id (global across flows).
@@ -65,6 +66,39 @@ pub struct Mission {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+crate::record::record_deserialize!(
+    Mission,
+    "a mission record",
+    required {
+        id: MissionId,
+        history: bool,
+        createtime: Timestamp,
+        updatetime: Timestamp,
+        attachment: bool,
+        closed: bool,
+    },
+    optional {
+        flow_uuid: FlowUuid,
+        flow_name: String,
+        status: String,
+        level: String,
+        title: String,
+        data_no: DataNo,
+        data_id: DataId,
+        stop_uuid: String,
+        stop_chart_text: String,
+        create_user_id: String,
+        update_user_id: String,
+        ticket_createtime: Timestamp,
+        assignee_id: UserId,
+        assign_group_id: GroupId,
+        action: String,
+        is_active: bool,
+        deploy_flag: bool,
+    },
+    extra: extra
+);
 
 impl Mission {
     /// The quick actions the mission's stop offers, from [`Mission::action`].

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 /// One row of a flow's ticket table. A ticket has one current row (`history == false`) and
 /// many history rows. Field values (`formitm_N`, lower-case) and unknown columns are in
 /// [`TicketRow::extra`]; read fields with [`TicketRow::field`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TicketRow {
     /// The row's `data_id`.
@@ -64,6 +64,40 @@ pub struct TicketRow {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+crate::record::record_deserialize!(
+    TicketRow,
+    "a ticket row",
+    required {
+        id: DataId,
+        data_no: DataNo,
+        history: bool,
+        closed: bool,
+        running: bool,
+        error: bool,
+        createtime: Timestamp,
+        updatetime: Timestamp,
+        is_child: bool,
+    },
+    optional {
+        flow_uuid: FlowUuid,
+        dataid_header: String,
+        status: String,
+        title: String,
+        level: String,
+        group: String,
+        stop_uuid: String,
+        stop_chart_type: String,
+        stop_chart_text: String,
+        stoptime: Timestamp,
+        create_user_id: String,
+        update_user_id: String,
+        data_param: String,
+        error_message: String,
+        init_data_id: DataId,
+    },
+    extra: extra
+);
 
 /// The decoded `group` column: display names, not ids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,7 +33,7 @@ impl Timestamp {
         } else {
             value.format("%Y-%m-%dT%H:%M:%S%.3f").to_string()
         };
-        let value = NaiveDateTime::parse_from_str(&raw, "%Y-%m-%dT%H:%M:%S%.f").unwrap_or(value);
+        let value = parse_fixed(&raw).unwrap_or(value);
         Timestamp { raw, value }
     }
 
@@ -70,13 +70,47 @@ impl FromStr for Timestamp {
         if !fraction_ok || s.as_bytes().get(10) != Some(&b'T') {
             return Err(TimestampError(s.to_string()));
         }
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+        parse_fixed(s)
             .map(|value| Timestamp {
                 raw: s.to_string(),
                 value,
             })
-            .map_err(|_| TimestampError(s.to_string()))
+            .ok_or_else(|| TimestampError(s.to_string()))
     }
+}
+
+/// Parses `YYYY-MM-DDTHH:MM:SS[.f{1,9}]` by position (the only shape the server sends);
+/// chrono checks the calendar.
+fn parse_fixed(s: &str) -> Option<NaiveDateTime> {
+    let b = s.as_bytes();
+    if b.len() < 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |acc, &d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    let nanos = match b.get(19) {
+        None => 0,
+        Some(b'.') => {
+            let digits = &b[20..];
+            if digits.is_empty() || digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let value = num(20..b.len())?;
+            value * 10u32.pow(9 - digits.len() as u32)
+        }
+        Some(_) => return None,
+    };
+    date.and_hms_nano_opt(num(11..13)?, num(14..16)?, num(17..19)?, nanos)
 }
 
 impl PartialOrd for Timestamp {
@@ -113,8 +147,11 @@ impl Serialize for Timestamp {
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(de::Error::custom)
+        let raw = String::deserialize(deserializer)?;
+        match parse_fixed(&raw) {
+            Some(value) => Ok(Timestamp { raw, value }),
+            None => Err(de::Error::custom(TimestampError(raw))),
+        }
     }
 }
 
