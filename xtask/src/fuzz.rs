@@ -221,7 +221,7 @@ pub fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
                     let b = rng.gen_range(0..corpus.len());
                     let input = mutate(&mut rng, &corpus[a], &corpus[b]);
                     executions += 1;
-                    if executions % 2000 == 0 {
+                    if executions.is_multiple_of(2000) {
                         fake.reset()?;
                         token = login(http.clone(), fake.uri()).await?;
                     }

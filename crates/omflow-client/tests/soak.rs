@@ -136,7 +136,7 @@ async fn mixed_operations_survive_token_churn() {
                         failures.push(format!("op {op}: {err}"));
                     }
                     done.fetch_add(1, Ordering::Relaxed);
-                    if op % 10 == 0 {
+                    if op.is_multiple_of(10) {
                         tokio::time::sleep(Duration::from_millis(5)).await;
                     }
                 }
