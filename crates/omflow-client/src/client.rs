@@ -496,11 +496,19 @@ impl Client {
                     write: effect == Effect::Write,
                 });
             }
-            let envelope = parse_envelope(operation, &response)?;
-            match envelope.into_result::<T>() {
+            match omflow_model::decode_body::<T>(&response.body) {
                 Ok(value) => {
                     self.touch(&code).await;
                     return Ok(value);
+                }
+                Err(EnvelopeError::NotAnEnvelope { .. }) => {
+                    return Err(Error::Http {
+                        operation,
+                        status: response.status,
+                        snippet: snippet(&response.body),
+                        sent: Sent::Maybe,
+                        write: effect == Effect::Write,
+                    })
                 }
                 Err(EnvelopeError::Api(err)) if err.kind().is_security_rejection() => {
                     self.invalidate(&code).await;

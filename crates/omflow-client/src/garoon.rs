@@ -373,30 +373,28 @@ impl GaroonClient {
 
     /// An attached file (`GET /api/v1/workflow/admin/files/{id}`).
     pub async fn file(&self, id: &str) -> Result<FileContent, GaroonError> {
-        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(GaroonError::InvalidRequest(format!(
-                "file id {id:?} must be digits"
-            )));
-        }
-        let path = format!("api/v1/workflow/admin/files/{id}");
-        let response = self.get(self.url(&path)?).await?;
-        Self::check(&response, &path)?;
-        serde_json::from_slice(&response.body).map_err(|e| {
-            GaroonError::Decode(GaroonParseError {
-                path: String::new(),
-                message: e.to_string(),
-            })
-        })
+        self.admin_json("file", "api/v1/workflow/admin/files", id)
+            .await
     }
 
     /// A form definition (`GET /api/v1/workflow/admin/forms/{id}`), as JSON.
     pub async fn form(&self, id: &str) -> Result<Value, GaroonError> {
+        self.admin_json("form", "api/v1/workflow/admin/forms", id)
+            .await
+    }
+
+    async fn admin_json<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        prefix: &str,
+        id: &str,
+    ) -> Result<T, GaroonError> {
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(GaroonError::InvalidRequest(format!(
-                "form id {id:?} must be digits"
+                "{what} id {id:?} must be digits"
             )));
         }
-        let path = format!("api/v1/workflow/admin/forms/{id}");
+        let path = format!("{prefix}/{id}");
         let response = self.get(self.url(&path)?).await?;
         Self::check(&response, &path)?;
         serde_json::from_slice(&response.body).map_err(|e| {

@@ -35,6 +35,41 @@ fn stored_to_value(field_type: &FieldType, stored: &str) -> Value {
     }
 }
 
+/// A field id and the value to give it.
+type FieldValue = (FieldId, Value);
+
+/// Field values a push or create sets: by id (typed from the API format) or with an
+/// explicit type. Invalid ids and values are reported when the request is sent.
+#[derive(Debug, Default)]
+struct FieldValues {
+    values: Vec<(Result<FieldId, Error>, Value)>,
+    typed: Vec<Result<FormItem, Error>>,
+}
+
+impl FieldValues {
+    fn set(&mut self, field_id: &str, value: Value) {
+        self.values.push((field(field_id), value));
+    }
+
+    fn set_typed(&mut self, field_id: &str, field_type: FieldType, value: Value) {
+        let item = field(field_id).and_then(|id| {
+            FormItem::new(id, field_type, value).map_err(|e| Error::InvalidRequest(e.to_string()))
+        });
+        self.typed.push(item);
+    }
+
+    /// The checked values and items, or the first invalid one.
+    fn checked(self) -> Result<(Vec<FieldValue>, Vec<FormItem>), Error> {
+        let values = self
+            .values
+            .into_iter()
+            .map(|(id, value)| id.map(|id| (id, value)))
+            .collect::<Result<_, _>>()?;
+        let typed = self.typed.into_iter().collect::<Result<_, _>>()?;
+        Ok((values, typed))
+    }
+}
+
 /// What a push did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -52,8 +87,7 @@ pub struct PushBuilder {
     client: Client,
     api_path: Result<ApiPath, Error>,
     data_id: DataId,
-    values: Vec<(Result<FieldId, Error>, Value)>,
-    typed: Vec<Result<FormItem, Error>>,
+    fields: FieldValues,
     fill_current: bool,
     wait: Option<Duration>,
 }
@@ -82,8 +116,7 @@ impl Client {
             client: self.clone(),
             api_path: parse_path(api_path),
             data_id,
-            values: Vec::new(),
-            typed: Vec::new(),
+            fields: FieldValues::default(),
             fill_current: true,
             wait: None,
         }
@@ -115,7 +148,7 @@ impl Client {
 impl PushBuilder {
     /// Sets a field (its type comes from the flow's API format).
     pub fn set(mut self, field_id: &str, value: impl Into<Value>) -> Self {
-        self.values.push((field(field_id), value.into()));
+        self.fields.set(field_id, value.into());
         self
     }
 
@@ -126,10 +159,7 @@ impl PushBuilder {
         field_type: FieldType,
         value: impl Into<Value>,
     ) -> Self {
-        let item = field(field_id).and_then(|id| {
-            FormItem::new(id, field_type, value).map_err(|e| Error::InvalidRequest(e.to_string()))
-        });
-        self.typed.push(item);
+        self.fields.set_typed(field_id, field_type, value.into());
         self
     }
 
@@ -149,8 +179,7 @@ impl PushBuilder {
     /// Sends the push.
     pub async fn send(self) -> Result<PushOutcome, Error> {
         let api_path = self.api_path?;
-        let values = checked(self.values)?;
-        let typed: Vec<FormItem> = self.typed.into_iter().collect::<Result<_, _>>()?;
+        let (values, typed) = self.fields.checked()?;
         let flow = self.client.flow_by_path(&api_path).await?;
         let mut items = build_items(flow.as_deref(), values, typed)?;
         if self.fill_current {
@@ -176,16 +205,9 @@ impl PushBuilder {
     }
 }
 
-fn checked(values: Vec<(Result<FieldId, Error>, Value)>) -> Result<Vec<(FieldId, Value)>, Error> {
-    values
-        .into_iter()
-        .map(|(id, value)| id.map(|id| (id, value)))
-        .collect()
-}
-
 fn build_items(
     flow: Option<&FlowInfo>,
-    values: Vec<(FieldId, Value)>,
+    values: Vec<FieldValue>,
     typed: Vec<FormItem>,
 ) -> Result<Vec<FormItem>, Error> {
     let mut items = typed;
@@ -387,8 +409,7 @@ impl QuickActionBuilder {
 pub struct CreateBuilder {
     client: Client,
     api_path: Result<ApiPath, Error>,
-    values: Vec<(Result<FieldId, Error>, Value)>,
-    typed: Vec<Result<FormItem, Error>>,
+    fields: FieldValues,
 }
 
 impl Client {
@@ -397,8 +418,7 @@ impl Client {
         CreateBuilder {
             client: self.clone(),
             api_path: parse_path(api_path),
-            values: Vec::new(),
-            typed: Vec::new(),
+            fields: FieldValues::default(),
         }
     }
 }
@@ -406,7 +426,7 @@ impl Client {
 impl CreateBuilder {
     /// Sets a field (type from the flow's API format).
     pub fn set(mut self, field_id: &str, value: impl Into<Value>) -> Self {
-        self.values.push((field(field_id), value.into()));
+        self.fields.set(field_id, value.into());
         self
     }
 
@@ -417,18 +437,14 @@ impl CreateBuilder {
         field_type: FieldType,
         value: impl Into<Value>,
     ) -> Self {
-        let item = field(field_id).and_then(|id| {
-            FormItem::new(id, field_type, value).map_err(|e| Error::InvalidRequest(e.to_string()))
-        });
-        self.typed.push(item);
+        self.fields.set_typed(field_id, field_type, value.into());
         self
     }
 
     /// Sends the create.
     pub async fn send(self) -> Result<Option<DataNo>, Error> {
         let api_path = self.api_path?;
-        let values = checked(self.values)?;
-        let typed: Vec<FormItem> = self.typed.into_iter().collect::<Result<_, _>>()?;
+        let (values, typed) = self.fields.checked()?;
         if values.is_empty() && typed.is_empty() {
             return Err(Error::InvalidRequest(
                 "a create needs at least the flow's required fields".into(),

@@ -18,6 +18,8 @@ pub const MAX_BODY_BYTES: usize = 2_621_440;
 pub(crate) struct Shared {
     pub world: Mutex<World>,
     pub seed: Mutex<Seed>,
+    /// Simulated network latency added to every answer, in milliseconds.
+    pub latency_ms: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -51,7 +53,13 @@ impl Respond for FakeResponder {
         } else {
             handle(&self.0, request, &path, lang)
         };
-        render(reply, lang)
+        let latency = self.0.latency_ms.load(std::sync::atomic::Ordering::Relaxed);
+        let template = render(reply, lang);
+        if latency > 0 {
+            template.set_delay(std::time::Duration::from_millis(latency))
+        } else {
+            template
+        }
     }
 }
 

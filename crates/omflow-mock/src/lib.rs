@@ -65,6 +65,7 @@ pub struct FakeBuilder {
     engine_delay_ms: u64,
     listener_addr: Option<String>,
     token_ttl_ms: Option<u64>,
+    latency_ms: u64,
 }
 
 impl FakeBuilder {
@@ -94,6 +95,13 @@ impl FakeBuilder {
         self
     }
 
+    /// Delays every OMFLOW answer by this much, as a network and a real server would
+    /// (benchmarks of concurrency).
+    pub fn latency(mut self, latency: std::time::Duration) -> Self {
+        self.latency_ms = latency.as_millis().min(u128::from(u64::MAX)) as u64;
+        self
+    }
+
     /// Listens on this address instead of a random loopback port.
     pub fn addr(mut self, addr: impl Into<String>) -> Self {
         self.listener_addr = Some(addr.into());
@@ -110,6 +118,7 @@ impl FakeBuilder {
         let shared = Arc::new(Shared {
             world: Mutex::new(world),
             seed: Mutex::new(self.seed),
+            latency_ms: std::sync::atomic::AtomicU64::new(self.latency_ms),
         });
         let listener = TcpListener::bind(self.listener_addr.as_deref().unwrap_or("127.0.0.1:0"))
             .map_err(StartError::Bind)?;
@@ -148,6 +157,7 @@ impl FakeOmflow {
             engine_delay_ms: 0,
             listener_addr: None,
             token_ttl_ms: None,
+            latency_ms: 0,
         }
     }
 

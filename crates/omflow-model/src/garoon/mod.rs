@@ -619,16 +619,25 @@ pub struct Item {
     pub extra: Map<String, Value>,
 }
 
-/// `items`, in server order (positional `$N` keys only make sense in order).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Items(pub Vec<(String, Item)>);
+/// An object keyed by codes, in server order (positional `$N` keys only make sense in order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keyed<T>(pub Vec<(String, T)>);
 
-impl Items {
-    /// An item by key.
-    pub fn get(&self, key: &str) -> Option<&Item> {
+impl<T> Default for Keyed<T> {
+    fn default() -> Self {
+        Keyed(Vec::new())
+    }
+}
+
+impl<T> Keyed<T> {
+    /// An entry by key.
+    pub fn get(&self, key: &str) -> Option<&T> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 }
+
+/// `items`, in server order.
+pub type Items = Keyed<Item>;
 
 /// A processor of a step.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -661,15 +670,7 @@ pub struct Step {
 }
 
 /// `steps`, in server order.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Steps(pub Vec<(String, Step)>);
-
-impl Steps {
-    /// A step by key.
-    pub fn get(&self, key: &str) -> Option<&Step> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-    }
-}
+pub type Steps = Keyed<Step>;
 
 /// Where a request may be sent back to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1257,7 +1258,7 @@ fn request(ctx: &mut Ctx, json: &Json, path: &str) -> Result<WorkflowRequest, Ga
             "applicant" => r.applicant = Some(person(ctx, value, &at, &mut lifted_form)?),
             "form" => r.form = Some(form_ref(ctx, value, &at)?),
             "items" => {
-                r.items = Some(Items(
+                r.items = Some(Keyed(
                     entries(value, &at)?
                         .iter()
                         .map(|(k, v)| item(ctx, v, &join(&at, k)).map(|i| (k.clone(), i)))
@@ -1265,7 +1266,7 @@ fn request(ctx: &mut Ctx, json: &Json, path: &str) -> Result<WorkflowRequest, Ga
                 ))
             }
             "steps" => {
-                r.steps = Some(Steps(
+                r.steps = Some(Keyed(
                     entries(value, &at)?
                         .iter()
                         .map(|(k, v)| step(ctx, v, &join(&at, k)).map(|s| (k.clone(), s)))

@@ -1,0 +1,95 @@
+//! Client overhead: 1,000 my-missions list calls (100 rows each) against the fake over
+//! loopback, through `omflow-client` vs a bare reqwest loop sending the same body, side by
+//! side (alternating blocks): `cargo bench -p omflow-client --bench overhead`.
+
+use omflow_client::Client;
+use omflow_mock::{FakeOmflow, Seed};
+use omflow_model::query::Query;
+use std::time::{Duration, Instant};
+
+const CALLS: usize = 1_000;
+const BLOCK: usize = 100;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let seed = (0..120)
+        .fold(Seed::pristine().builder().join_group("admin", 2), |b, i| {
+            b.ticket("mission", "admin", &format!("Ticket {i}"), "red")
+        })
+        .build();
+    let fake = FakeOmflow::start_with(seed).await.unwrap();
+    let client = Client::builder(fake.uri())
+        .credentials("admin", "admin")
+        .build()
+        .unwrap();
+    let query = Query::builder().page_size(100).build().unwrap();
+    let code = client.login().await.unwrap();
+    let mut body = serde_json::to_value(&query).unwrap();
+    body["security"] = code.expose().into();
+    body["omflow_restapi"] = 1.into();
+    let body = serde_json::to_vec(&body).unwrap();
+    let http = reqwest::Client::new();
+    let url = format!("{}/rest/my-mission/api/my-mission/list/", fake.uri());
+    // Warm up both paths.
+    for _ in 0..50 {
+        assert_eq!(
+            client
+                .missions()
+                .query(query.clone())
+                .send()
+                .await
+                .unwrap()
+                .len(),
+            100
+        );
+        http.post(&url)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+    }
+    let (mut sdk, mut bare) = (Duration::ZERO, Duration::ZERO);
+    for _ in 0..CALLS / BLOCK {
+        let started = Instant::now();
+        for _ in 0..BLOCK {
+            let page = client.missions().query(query.clone()).send().await.unwrap();
+            assert_eq!(page.len(), 100);
+        }
+        sdk += started.elapsed();
+        let started = Instant::now();
+        for _ in 0..BLOCK {
+            let bytes = http
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            assert!(bytes.len() > 10_000);
+        }
+        bare += started.elapsed();
+    }
+    println!("{CALLS} list calls of 100 missions each, alternating blocks of {BLOCK}");
+    println!(
+        "omflow-client (typed Vec<Mission>, token cache)  {:>8.1} ms  ({:.0} µs/call)",
+        sdk.as_secs_f64() * 1e3,
+        sdk.as_secs_f64() * 1e6 / CALLS as f64
+    );
+    println!(
+        "bare reqwest loop (bytes only)                   {:>8.1} ms  ({:.0} µs/call)",
+        bare.as_secs_f64() * 1e3,
+        bare.as_secs_f64() * 1e6 / CALLS as f64
+    );
+    let ratio = sdk.as_secs_f64() / bare.as_secs_f64();
+    println!(
+        "ratio client / bare: {ratio:.3} (goal <= 1.15: {})",
+        if ratio <= 1.15 { "met" } else { "NOT met" }
+    );
+}
