@@ -433,7 +433,7 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
         let fake = FakeOmflow::builder()
             .seed(seed)
             .addr(addr)
-            .start()
+            .start_standalone()
             .await
             .map_err(|e| Failure::Operation(Box::new(e)))?;
         println!("listening on {}", fake.uri());

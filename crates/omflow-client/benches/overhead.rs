@@ -52,7 +52,7 @@ async fn main() {
             .await
             .unwrap();
     }
-    let (mut sdk, mut bare) = (Duration::ZERO, Duration::ZERO);
+    let (mut sdk, mut bare, mut bare_json) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     for _ in 0..CALLS / BLOCK {
         let started = Instant::now();
         for _ in 0..BLOCK {
@@ -75,6 +75,22 @@ async fn main() {
             assert!(bytes.len() > 10_000);
         }
         bare += started.elapsed();
+        let started = Instant::now();
+        for _ in 0..BLOCK {
+            let bytes = http
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(value["result"].as_array().map(Vec::len), Some(100));
+        }
+        bare_json += started.elapsed();
     }
     println!("{CALLS} list calls of 100 missions each, alternating blocks of {BLOCK}");
     println!(

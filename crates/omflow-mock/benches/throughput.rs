@@ -1,4 +1,4 @@
-//! The fake under load: my-missions list calls (100 of 1,000 visible missions) from 64
+//! The standalone fake (the `omflow-mock` binary's server) under load: my-missions list calls (100 of 1,000 visible missions) from 64
 //! concurrent connections; requests/s, p50/p99 latency, and resident memory as the request
 //! count grows (no request recording, so no growth):
 //! `cargo bench -p omflow-mock --bench throughput` (100,000 requests; set
@@ -38,7 +38,11 @@ async fn main() {
             )
         })
         .build();
-    let fake = FakeOmflow::start_with(seed).await.unwrap();
+    let fake = FakeOmflow::builder()
+        .seed(seed)
+        .start_standalone()
+        .await
+        .unwrap();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .build()

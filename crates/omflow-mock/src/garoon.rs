@@ -1,19 +1,22 @@
 //! Garoon workflow REST endpoints on the fake, under `/g/api/v1/workflow/` (read-only, as
 //! Garoon's REST API is): the admin request list, a single request, a file, a form.
 
+use crate::http::{HttpReply, Incoming};
 use crate::world::World;
 use omflow_model::garoon::StatusType;
 use serde_json::{json, Map, Value};
-use wiremock::{Request, ResponseTemplate};
 
 /// The base a client points at for the fake's Garoon: `<fake uri>/g`.
 pub const GAROON_BASE: &str = "/g";
 
-fn error(status: u16, code: &str, message: &str, cause: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(json!({"error": {"errorCode": code, "message": message, "cause": cause, "counterMeasure": "Check the request and try again."}}))
+fn error(status: u16, code: &str, message: &str, cause: &str) -> HttpReply {
+    HttpReply::json(
+        status,
+        &json!({"error": {"errorCode": code, "message": message, "cause": cause, "counterMeasure": "Check the request and try again."}}),
+    )
 }
 
-fn user_of(world: &World, request: &Request) -> Option<(String, bool)> {
+fn user_of(world: &World, request: &Incoming<'_>) -> Option<(String, bool)> {
     use base64::Engine as _;
     if let Some(value) = request
         .headers
@@ -44,8 +47,8 @@ fn user_of(world: &World, request: &Request) -> Option<(String, bool)> {
 }
 
 /// Answers a Garoon request; `path` is what follows `/g/api/v1/workflow/`.
-pub(crate) fn handle(world: &World, request: &Request, path: &str) -> ResponseTemplate {
-    if request.method.as_str() != "GET" {
+pub(crate) fn handle(world: &World, request: &Incoming<'_>, path: &str) -> HttpReply {
+    if request.method != "GET" {
         return error(
             405,
             "GRN_REST_API_00003",
@@ -74,7 +77,7 @@ pub(crate) fn handle(world: &World, request: &Request, path: &str) -> ResponseTe
     match segments.as_slice() {
         ["admin", "requests"] => list(world, request),
         ["requests", id] => match world.garoon.requests.iter().find(|r| r["id"] == *id) {
-            Some(found) => ResponseTemplate::new(200).set_body_json(found),
+            Some(found) => HttpReply::json(200, found),
             None => error(
                 404,
                 "GRN_WKFL_00404",
@@ -83,7 +86,7 @@ pub(crate) fn handle(world: &World, request: &Request, path: &str) -> ResponseTe
             ),
         },
         ["admin", "files", id] => match world.garoon.files.iter().find(|f| f["id"] == *id) {
-            Some(found) => ResponseTemplate::new(200).set_body_json(found),
+            Some(found) => HttpReply::json(200, found),
             None => error(
                 404,
                 "GRN_WKFL_00405",
@@ -92,7 +95,7 @@ pub(crate) fn handle(world: &World, request: &Request, path: &str) -> ResponseTe
             ),
         },
         ["admin", "forms", id] => match world.garoon.forms.iter().find(|f| f["id"] == *id) {
-            Some(found) => ResponseTemplate::new(200).set_body_json(json!({"form": found})),
+            Some(found) => HttpReply::json(200, &json!({"form": found})),
             None => error(
                 404,
                 "GRN_WKFL_00406",
@@ -136,7 +139,7 @@ fn approved_at(request: &Value) -> Option<String> {
         .max()
 }
 
-fn list(world: &World, request: &Request) -> ResponseTemplate {
+fn list(world: &World, request: &Incoming<'_>) -> HttpReply {
     let params: Vec<(String, String)> = request
         .url
         .query_pairs()
@@ -264,6 +267,8 @@ fn list(world: &World, request: &Request) -> ResponseTemplate {
             ),
         })
         .collect();
-    ResponseTemplate::new(200)
-        .set_body_json(json!({"requests": page, "hasNext": offset + limit < total}))
+    HttpReply::json(
+        200,
+        &json!({"requests": page, "hasNext": offset + limit < total}),
+    )
 }

@@ -8,7 +8,7 @@ use crate::world::{py_type, text, truthy, Reply, World};
 use omflow_model::{Lang, MessageId};
 use serde_json::{json, Map, Value};
 use std::sync::{Arc, Mutex, MutexGuard};
-use wiremock::{Request, Respond, ResponseTemplate};
+use wiremock::{Respond, ResponseTemplate};
 
 /// Request bodies above this size are refused with HTTP 400, as Django's
 /// `DATA_UPLOAD_MAX_MEMORY_SIZE` (2.5 MiB) does.
@@ -31,10 +31,65 @@ impl Shared {
     }
 }
 
+/// One incoming request, whichever server received it.
+pub(crate) struct Incoming<'a> {
+    pub method: &'a str,
+    pub url: &'a url::Url,
+    pub headers: &'a http::HeaderMap,
+    pub body: &'a [u8],
+}
+
+/// One answer, whichever server sends it.
+pub(crate) struct HttpReply {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
+    pub delay_ms: u64,
+}
+
+impl HttpReply {
+    pub fn json(status: u16, value: &Value) -> HttpReply {
+        HttpReply {
+            status,
+            content_type: "application/json".into(),
+            headers: Vec::new(),
+            body: value.to_string().into_bytes(),
+            delay_ms: 0,
+        }
+    }
+
+    /// The answer as a wiremock template.
+    pub fn into_template(self) -> ResponseTemplate {
+        let mut template = ResponseTemplate::new(self.status);
+        for (name, value) in &self.headers {
+            template = template.insert_header(*name, value.as_str());
+        }
+        template = template.set_body_raw(self.body, &self.content_type);
+        if self.delay_ms > 0 {
+            template = template.set_delay(std::time::Duration::from_millis(self.delay_ms));
+        }
+        template
+    }
+}
+
 pub(crate) struct FakeResponder(pub Arc<Shared>);
 
 impl Respond for FakeResponder {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let incoming = Incoming {
+            method: request.method.as_str(),
+            url: &request.url,
+            headers: &request.headers,
+            body: &request.body,
+        };
+        serve(&self.0, &incoming).into_template()
+    }
+}
+
+/// Answers one request from the fake's state.
+pub(crate) fn serve(shared: &Shared, request: &Incoming<'_>) -> HttpReply {
+    {
         let lang = request
             .headers
             .get("accept-language")
@@ -43,51 +98,56 @@ impl Respond for FakeResponder {
             .unwrap_or_default();
         let path = request.url.path().to_string();
         if let Some(control) = path.strip_prefix("/__mock/") {
-            return control_api(&self.0, request, control);
+            return control_api(shared, request, control);
         }
         if let Some(garoon) = path.strip_prefix("/g/api/v1/workflow/") {
-            return crate::garoon::handle(&self.0.lock(), request, garoon);
+            return crate::garoon::handle(&shared.lock(), request, garoon);
         }
         let reply = if request.body.len() > MAX_BODY_BYTES {
             page(400, "text/html", None, "<h1>Bad Request (400)</h1>")
         } else {
-            handle(&self.0, request, &path, lang)
+            handle(shared, request, &path, lang)
         };
-        let latency = self.0.latency_ms.load(std::sync::atomic::Ordering::Relaxed);
-        let template = render(reply, lang);
-        if latency > 0 {
-            template.set_delay(std::time::Duration::from_millis(latency))
-        } else {
-            template
-        }
+        let mut reply = render(reply, lang);
+        reply.delay_ms = shared.latency_ms.load(std::sync::atomic::Ordering::Relaxed);
+        reply
     }
 }
 
-fn render(reply: Reply, lang: Lang) -> ResponseTemplate {
+fn render(reply: Reply, lang: Lang) -> HttpReply {
     match reply {
         Reply::Envelope {
             status,
             message,
             result,
-        } => {
-            let body = dumps(&json!({"status": status, "message": message, "result": result}));
-            ResponseTemplate::new(200)
-                .insert_header("content-language", lang.tag())
-                .insert_header("vary", "Cookie, Accept-Language")
-                .set_body_raw(body, "application/json")
-        }
+        } => HttpReply {
+            status: 200,
+            content_type: "application/json".into(),
+            headers: vec![
+                ("content-language", lang.tag().to_string()),
+                ("vary", "Cookie, Accept-Language".to_string()),
+            ],
+            body: dumps(&json!({"status": status, "message": message, "result": result}))
+                .into_bytes(),
+            delay_ms: 0,
+        },
         Reply::Page {
             http,
             content_type,
             location,
             body,
         } => {
-            let mut template =
-                ResponseTemplate::new(http).insert_header("content-language", lang.tag());
+            let mut headers = vec![("content-language", lang.tag().to_string())];
             if let Some(location) = location {
-                template = template.insert_header("location", location.as_str());
+                headers.push(("location", location));
             }
-            template.set_body_raw(body, content_type)
+            HttpReply {
+                status: http,
+                content_type: content_type.to_string(),
+                headers,
+                body: body.into_bytes(),
+                delay_ms: 0,
+            }
         }
     }
 }
@@ -135,8 +195,8 @@ fn resolve(url: &str) -> Option<(&'static str, Option<String>)> {
 }
 
 /// `getPostdata`: JSON whatever the Content-Type, else form fields (last value wins).
-fn parse_body(request: &Request) -> (Option<Value>, bool) {
-    if let Ok(text) = std::str::from_utf8(&request.body) {
+fn parse_body(request: &Incoming<'_>) -> (Option<Value>, bool) {
+    if let Ok(text) = std::str::from_utf8(request.body) {
         if let Ok(value) = serde_json::from_str::<Value>(text) {
             return (Some(value), false);
         }
@@ -153,14 +213,14 @@ fn parse_body(request: &Request) -> (Option<Value>, bool) {
         return (Some(Value::Object(Map::new())), false);
     }
     let mut map = Map::new();
-    for (key, value) in url::form_urlencoded::parse(&request.body) {
+    for (key, value) in url::form_urlencoded::parse(request.body) {
         map.insert(key.into_owned(), Value::String(value.into_owned()));
     }
     (Some(Value::Object(map)), true)
 }
 
-fn handle(shared: &Shared, request: &Request, path: &str, lang: Lang) -> Reply {
-    let method = request.method.as_str();
+fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Reply {
+    let method = request.method;
     if path == omflow_model::paths::SECURITY {
         let authorization = request
             .headers
@@ -362,13 +422,13 @@ fn list_reply(result: Result<Vec<Value>, String>, lang: Lang) -> Reply {
     }
 }
 
-fn control_json(status: u16, body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/json")
+fn control_json(status: u16, body: Value) -> HttpReply {
+    HttpReply::json(status, &body)
 }
 
-fn control_api(shared: &Shared, request: &Request, path: &str) -> ResponseTemplate {
-    let method = request.method.as_str();
-    let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+fn control_api(shared: &Shared, request: &Incoming<'_>, path: &str) -> HttpReply {
+    let method = request.method;
+    let body: Value = serde_json::from_slice(request.body).unwrap_or(Value::Null);
     match (method, path) {
         ("POST", "reset") => {
             let seed = shared

@@ -33,12 +33,14 @@ mod http;
 mod listing;
 mod pyjson;
 pub mod seed;
+mod standalone;
 mod world;
 
 pub use clock::Clock;
 pub use garoon::GAROON_BASE;
 pub use http::MAX_BODY_BYTES;
 pub use seed::{GaroonSeed, Seed, SeedBuilder, SeedError, SeedStep, SeedTicket};
+pub use standalone::StandaloneFake;
 pub use world::{World, TOKEN_TTL_SECONDS};
 
 use http::{FakeResponder, Shared};
@@ -108,20 +110,40 @@ impl FakeBuilder {
         self
     }
 
-    /// Starts the fake.
-    pub async fn start(self) -> Result<FakeOmflow, StartError> {
+    /// Starts the fake as a plain HTTP server (no wiremock): what the `omflow-mock` binary and
+    /// load tests use. Memory stays flat however many requests it serves.
+    pub async fn start_standalone(self) -> Result<StandaloneFake, StartError> {
+        let addr = self
+            .listener_addr
+            .clone()
+            .unwrap_or_else(|| "127.0.0.1:0".into());
+        let shared = self.shared()?;
+        StandaloneFake::start(shared, &addr)
+            .await
+            .map_err(StartError::Bind)
+    }
+
+    fn shared(self) -> Result<Arc<Shared>, StartError> {
         let mut world = World::from_seed(&self.seed, self.clock.unwrap_or_else(Clock::running))?;
         world.engine_delay_ms = self.engine_delay_ms;
         if let Some(ms) = self.token_ttl_ms {
             world.token_ttl = chrono::Duration::milliseconds(ms as i64);
         }
-        let shared = Arc::new(Shared {
+        Ok(Arc::new(Shared {
             world: Mutex::new(world),
             seed: Mutex::new(self.seed),
             latency_ms: std::sync::atomic::AtomicU64::new(self.latency_ms),
-        });
-        let listener = TcpListener::bind(self.listener_addr.as_deref().unwrap_or("127.0.0.1:0"))
-            .map_err(StartError::Bind)?;
+        }))
+    }
+
+    /// Starts the fake.
+    pub async fn start(self) -> Result<FakeOmflow, StartError> {
+        let addr = self
+            .listener_addr
+            .clone()
+            .unwrap_or_else(|| "127.0.0.1:0".into());
+        let shared = self.shared()?;
+        let listener = TcpListener::bind(addr).map_err(StartError::Bind)?;
         let server = MockServer::builder()
             .listener(listener)
             .disable_request_recording()

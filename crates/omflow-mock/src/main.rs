@@ -26,7 +26,7 @@ async fn main() -> anyhow::Result<()> {
         .seed(seed)
         .addr(&args.addr)
         .engine_delay_ms(args.engine_delay_ms)
-        .start()
+        .start_standalone()
         .await?;
     println!("listening on {}", fake.uri());
     tokio::signal::ctrl_c().await?;
