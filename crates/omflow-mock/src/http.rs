@@ -131,6 +131,24 @@ fn render(reply: Reply, lang: Lang) -> HttpReply {
                 .into_bytes(),
             delay_ms: 0,
         },
+        Reply::Rendered {
+            status,
+            message,
+            result,
+        } => HttpReply {
+            status: 200,
+            content_type: "application/json".into(),
+            headers: vec![
+                ("content-language", lang.tag().to_string()),
+                ("vary", "Cookie, Accept-Language".to_string()),
+            ],
+            body: format!(
+                "{{\"status\": {status}, \"message\": {}, \"result\": {result}}}",
+                dumps(&message)
+            )
+            .into_bytes(),
+            delay_ms: 0,
+        },
         Reply::Page {
             http,
             content_type,
@@ -288,18 +306,10 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                 return Reply::fail(500, "OmUser matching query does not exist.");
             };
             let visible: Vec<&Map<String, Value>> = world
-                .missions
-                .values()
-                .filter(|m| {
-                    m["history"] == false && m["is_active"] == true && m["deploy_flag"] == true
-                })
-                .filter(|m| {
-                    m["assignee_id"] == user.id
-                        || (m["assignee_id"].is_null()
-                            && m["assign_group_id"]
-                                .as_u64()
-                                .is_some_and(|g| user.groups.contains(&g)))
-                })
+                .open_missions
+                .iter()
+                .filter(|(_, visibility)| visibility.shows_to(user.id, &user.groups))
+                .filter_map(|(id, _)| world.missions.get(id))
                 .collect();
             if visible.is_empty() {
                 return Reply::fail(
@@ -412,9 +422,13 @@ fn world_has_view(world: &World, username: &str, flow: usize) -> bool {
         .any(|g| user.groups.contains(&g.id) && g.permissions.contains(&codename))
 }
 
-fn list_reply(result: Result<Vec<Value>, String>, lang: Lang) -> Reply {
+fn list_reply(result: Result<Vec<listing::Row<'_>>, String>, lang: Lang) -> Reply {
     match result {
-        Ok(rows) => Reply::ok(text(MessageId::QuerySuccess, lang), Value::Array(rows)),
+        Ok(rows) => Reply::Rendered {
+            status: 200,
+            message: text(MessageId::QuerySuccess, lang),
+            result: dumps(&rows),
+        },
         Err(detail) => Reply::fail(
             404,
             format!("{}{detail}", text(MessageId::QueryFailedPrefix, lang)),

@@ -362,7 +362,7 @@ pub(crate) fn run<'a>(
     table: &Table,
     rows: impl Iterator<Item = &'a Map<String, Value>>,
     body: &Map<String, Value>,
-) -> Result<Vec<Value>, String> {
+) -> Result<Vec<Row<'a>>, String> {
     let projection = match names(body.get("search_columns")) {
         Ok(p) => p,
         Err(_) => return Err("values() argument after * must be an iterable, not NoneType".into()),
@@ -418,27 +418,51 @@ pub(crate) fn run<'a>(
         .filter(|row| filters.iter().all(|f| f.matches(row)))
         .filter(|row| excludes.is_empty() || !excludes.iter().all(|f| f.matches(row)))
         .collect();
-    selected.sort_by(|a, b| {
-        for (key, kind, descending) in &order {
-            let x = stored(*kind, a.get(key).unwrap_or(&Value::Null));
-            let y = stored(*kind, b.get(key).unwrap_or(&Value::Null));
-            let ordering = match (x, y) {
-                (None, None) => Ordering::Equal,
-                (None, Some(_)) => Ordering::Less,
-                (Some(_), None) => Ordering::Greater,
-                (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
-            };
-            let ordering = if *descending {
-                ordering.reverse()
-            } else {
-                ordering
-            };
-            if ordering != Ordering::Equal {
-                return ordering;
+    // Rows arrive in ascending id order (both tables are keyed by id) and ids are unique, so
+    // an `id` first key needs no sort; other keys are computed once per row, not per comparison.
+    match order.first() {
+        Some((key, _, descending)) if key == "id" => {
+            if *descending {
+                selected.reverse();
             }
         }
-        Ordering::Equal
-    });
+        _ => {
+            let mut keyed: Vec<(Vec<Option<Prepared>>, &Map<String, Value>)> = selected
+                .into_iter()
+                .map(|row| {
+                    (
+                        order
+                            .iter()
+                            .map(|(key, kind, _)| {
+                                stored(*kind, row.get(key).unwrap_or(&Value::Null))
+                            })
+                            .collect(),
+                        row,
+                    )
+                })
+                .collect();
+            keyed.sort_by(|(a, _), (b, _)| {
+                for ((x, y), (_, _, descending)) in a.iter().zip(b).zip(&order) {
+                    let ordering = match (x, y) {
+                        (None, None) => Ordering::Equal,
+                        (None, Some(_)) => Ordering::Less,
+                        (Some(_), None) => Ordering::Greater,
+                        (Some(x), Some(y)) => x.partial_cmp(y).unwrap_or(Ordering::Equal),
+                    };
+                    let ordering = if *descending {
+                        ordering.reverse()
+                    } else {
+                        ordering
+                    };
+                    if ordering != Ordering::Equal {
+                        return ordering;
+                    }
+                }
+                Ordering::Equal
+            });
+            selected = keyed.into_iter().map(|(_, row)| row).collect();
+        }
+    }
     let (start, limit) = (start as usize, limit as usize);
     let page = if limit > start {
         selected
@@ -447,19 +471,27 @@ pub(crate) fn run<'a>(
     } else {
         &[]
     };
-    Ok(page
-        .iter()
-        .map(|row| match &projection {
-            None => Value::Object((*row).clone()),
-            Some(columns) => {
+    Ok(match &projection {
+        None => page.to_vec().into_iter().map(Row::Whole).collect(),
+        Some(columns) => page
+            .iter()
+            .map(|row| {
                 let mut out = Map::new();
                 for (name, key) in columns {
                     out.insert(name.clone(), row.get(key).cloned().unwrap_or(Value::Null));
                 }
-                Value::Object(out)
-            }
-        })
-        .collect())
+                Row::Projected(out)
+            })
+            .collect(),
+    })
+}
+
+/// A result row: a whole stored row (by reference) or a projection.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+pub(crate) enum Row<'a> {
+    Whole(&'a Map<String, Value>),
+    Projected(Map<String, Value>),
 }
 
 #[cfg(test)]
@@ -480,8 +512,15 @@ mod tests {
 
     fn ids(body: Value) -> Result<Vec<u64>, String> {
         let r = rows();
-        run(&Table::missions(), r.iter(), body.as_object().unwrap())
-            .map(|rows| rows.iter().map(|r| r["id"].as_u64().unwrap()).collect())
+        run(&Table::missions(), r.iter(), body.as_object().unwrap()).map(|rows| {
+            let value = serde_json::to_value(rows).unwrap();
+            value
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_u64().unwrap())
+                .collect()
+        })
     }
 
     #[test]

@@ -23,6 +23,15 @@ pub enum Reply {
         /// Result.
         result: Value,
     },
+    /// HTTP 200 with an envelope whose `result` is already rendered JSON text.
+    Rendered {
+        /// Envelope status.
+        status: u16,
+        /// Message.
+        message: String,
+        /// `result`, as Python-style JSON text.
+        result: String,
+    },
     /// A Django page: status, content type, optional `Location`, body.
     Page {
         /// HTTP status.
@@ -115,6 +124,38 @@ pub struct World {
     by_ticket: std::collections::HashMap<(String, u64), Vec<u64>>,
     /// How long a security code lives after its last use (the real server: 300 s).
     pub token_ttl: chrono::Duration,
+    /// Ids of missions with `history == false` (the only ones my-missions can show).
+    pub(crate) open_missions: BTreeMap<u64, Visibility>,
+}
+
+/// What decides whether an open mission shows in someone's my-missions, kept typed so the
+/// list does not look into every mission's JSON.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Visibility {
+    pub active: bool,
+    pub deployed: bool,
+    pub assignee: Option<u64>,
+    pub group: Option<u64>,
+}
+
+impl Visibility {
+    fn of(mission: &Map<String, Value>) -> Visibility {
+        Visibility {
+            active: mission["is_active"] == true,
+            deployed: mission["deploy_flag"] == true,
+            assignee: mission["assignee_id"].as_u64(),
+            group: mission["assign_group_id"].as_u64(),
+        }
+    }
+
+    /// The real server's rule: assigned to the user, or to one of their groups with no
+    /// individual assignee; the flow enabled and deployed.
+    pub fn shows_to(&self, user_id: u64, groups: &[u64]) -> bool {
+        self.active
+            && self.deployed
+            && (self.assignee == Some(user_id)
+                || (self.assignee.is_none() && self.group.is_some_and(|g| groups.contains(&g))))
+    }
 }
 
 /// Who is calling, after the `/rest/` wrapper accepted the token.
@@ -166,6 +207,7 @@ impl World {
             garoon: seed.garoon.clone().unwrap_or_default(),
             by_ticket: std::collections::HashMap::new(),
             token_ttl: chrono::Duration::seconds(TOKEN_TTL_SECONDS),
+            open_missions: BTreeMap::new(),
         };
         for def in &seed.flows {
             if omflow_model::FlowUuid::parse(&def.flow_uuid).is_err() {
@@ -780,6 +822,9 @@ impl World {
             mission["data_no"].as_u64().unwrap_or(0),
         );
         self.by_ticket.entry(key).or_default().push(id);
+        if mission["history"] == false {
+            self.open_missions.insert(id, Visibility::of(&mission));
+        }
         mission.insert("id".into(), json!(id));
         // Keep the wire key order with `id` first.
         let mut ordered = Map::new();
@@ -1213,6 +1258,7 @@ impl World {
             .collect();
         if matching.len() == 1 {
             if let Some(m) = self.missions.get_mut(&matching[0]) {
+                self.open_missions.remove(&matching[0]);
                 m.insert("history".into(), json!(true));
                 m.insert("update_user_id".into(), json!(caller.username));
                 m.insert("updatetime".into(), now);
@@ -1254,8 +1300,11 @@ impl World {
         let uuid = json!(hyphenate(&self.flows[flow].def.flow_uuid));
         for n in numbers {
             self.flows[flow].rows.retain(|_, r| r["data_no"] != n);
-            self.missions
-                .retain(|_, m| !(m["flow_uuid"] == uuid && m["data_no"] == n));
+            let key = (uuid.as_str().unwrap_or("").to_string(), n);
+            for id in self.by_ticket.remove(&key).unwrap_or_default() {
+                self.missions.remove(&id);
+                self.open_missions.remove(&id);
+            }
             self.pending
                 .retain(|p| p.flow != flow || self.flows[flow].rows.contains_key(&p.row));
         }
@@ -1457,12 +1506,15 @@ impl World {
             "is_active" | "active" => {
                 def.is_active = !def.is_active;
                 let active = def.is_active;
-                for m in self
+                for (id, m) in self
                     .missions
-                    .values_mut()
-                    .filter(|m| m["flow_uuid"] == uuid)
+                    .iter_mut()
+                    .filter(|(_, m)| m["flow_uuid"] == uuid)
                 {
                     m.insert("is_active".into(), json!(active));
+                    if let Some(visibility) = self.open_missions.get_mut(id) {
+                        visibility.active = active;
+                    }
                 }
             }
             _ => return Reply::fail(404, text(MessageId::CheckerFieldFormatError, lang)),
