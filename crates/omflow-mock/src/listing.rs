@@ -217,6 +217,9 @@ fn stored(kind: Kind, value: &Value) -> Option<Prepared> {
     }
 }
 
+/// A row's values for the sort columns, computed once.
+type SortKey = Vec<Option<Prepared>>;
+
 #[derive(Debug)]
 enum Test {
     IsNull,
@@ -427,7 +430,7 @@ pub(crate) fn run<'a>(
             }
         }
         _ => {
-            let mut keyed: Vec<(Vec<Option<Prepared>>, &Map<String, Value>)> = selected
+            let mut keyed: Vec<(SortKey, &Map<String, Value>)> = selected
                 .into_iter()
                 .map(|row| {
                     (
@@ -472,7 +475,7 @@ pub(crate) fn run<'a>(
         &[]
     };
     Ok(match &projection {
-        None => page.to_vec().into_iter().map(Row::Whole).collect(),
+        None => page.iter().copied().map(Row::Whole).collect(),
         Some(columns) => page
             .iter()
             .map(|row| {
