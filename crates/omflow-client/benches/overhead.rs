@@ -114,5 +114,8 @@ async fn main() {
         if ratio <= 1.15 { "met" } else { "NOT met" },
         (sdk.as_secs_f64() - bare.as_secs_f64()) * 1e6 / CALLS as f64
     );
-    println!("ratio client / bare loop that also decodes JSON: {:.3}", sdk.as_secs_f64() / bare_json.as_secs_f64());
+    println!(
+        "ratio client / bare loop that also decodes JSON: {:.3}",
+        sdk.as_secs_f64() / bare_json.as_secs_f64()
+    );
 }

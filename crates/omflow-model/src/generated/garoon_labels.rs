@@ -12,18 +12,8 @@ pub const STATUS_LABELS: &[(&str, &str, &str, &str)] = &[
 
 /// Step requirement kind and its labels: (kind, ja, en, zh).
 pub const REQUIREMENT_LABELS: &[(&str, &str, &str, &str)] = &[
-    (
-        "AllApprovers",
-        "承認(全員)",
-        "Approval (all approvers)",
-        "批准(所有人)",
-    ),
-    (
-        "AnyOneApprover",
-        "承認(誰か1人)",
-        "Approval (any one approver)",
-        "批准(其中1人)",
-    ),
+    ("AllApprovers", "承認(全員)", "Approval (all approvers)", "批准(所有人)"),
+    ("AnyOneApprover", "承認(誰か1人)", "Approval (any one approver)", "批准(其中1人)"),
     ("Acknowledgment", "回覧", "Acknowledgment", "传阅"),
 ];
 
