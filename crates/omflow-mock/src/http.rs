@@ -1,6 +1,7 @@
 //! From wiremock requests to the fake's state machine and back: the `/rest/` wrapper's check
 //! order, Django's answers for other paths, and the `/__mock/` control API.
 
+use crate::files::{parse_multipart, UploadedFile};
 use crate::listing::{self, Table};
 use crate::pyjson::dumps;
 use crate::seed::Seed;
@@ -13,6 +14,10 @@ use wiremock::{Respond, ResponseTemplate};
 /// Request bodies above this size are refused with HTTP 400, as Django's
 /// `DATA_UPLOAD_MAX_MEMORY_SIZE` (2.5 MiB) does.
 pub const MAX_BODY_BYTES: usize = 2_621_440;
+
+/// Multipart bodies may carry files beyond [`MAX_BODY_BYTES`] (Django streams files to disk;
+/// the real server took 3 MB); the fake refuses multipart bodies above 32 MiB with HTTP 400.
+pub const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
 
 /// The state shared by the responder and the test-facing API.
 pub(crate) struct Shared {
@@ -103,7 +108,12 @@ pub(crate) fn serve(shared: &Shared, request: &Incoming<'_>) -> HttpReply {
         if let Some(garoon) = path.strip_prefix("/g/api/v1/workflow/") {
             return crate::garoon::handle(&shared.lock(), request, garoon);
         }
-        let reply = if request.body.len() > MAX_BODY_BYTES {
+        let limit = if is_multipart(request) {
+            MAX_UPLOAD_BYTES
+        } else {
+            MAX_BODY_BYTES
+        };
+        let reply = if request.body.len() > limit {
             page(400, "text/html", None, "<h1>Bad Request (400)</h1>")
         } else {
             handle(shared, request, &path, lang)
@@ -180,7 +190,7 @@ fn page(http: u16, content_type: &'static str, location: Option<String>, body: &
 }
 
 /// The site's named routes under `/rest/` (and, without the prefix, as Django pages).
-const ROUTES: [&str; 8] = [
+const ROUTES: [&str; 11] = [
     "my-mission/api/my-mission/list/",
     "flowmanage/api/omdata/list/{}/",
     "flowmanage/api/omdata/edit/{}/",
@@ -189,6 +199,9 @@ const ROUTES: [&str; 8] = [
     "flowmanage/api/flow-active/update/",
     "accounts/api/users/group/",
     "accounts/api/user/add/",
+    "flowmanage/api/omdata-file/upload/",
+    "flowmanage/api/omdata-file/list/",
+    "accounts/api/user/list/",
 ];
 
 /// Resolves a slashed path (no leading `/`) to a route and its parameter.
@@ -212,29 +225,63 @@ fn resolve(url: &str) -> Option<(&'static str, Option<String>)> {
     None
 }
 
-/// `getPostdata`: JSON whatever the Content-Type, else form fields (last value wins).
-fn parse_body(request: &Incoming<'_>) -> (Option<Value>, bool) {
-    if let Ok(text) = std::str::from_utf8(request.body) {
-        if let Ok(value) = serde_json::from_str::<Value>(text) {
-            return (Some(value), false);
-        }
-    }
-    let form = request
+/// A request body as `getPostdata` and Django see it.
+struct Parsed {
+    body: Value,
+    /// Form-encoded or multipart: Django's immutable `QueryDict`.
+    is_form: bool,
+    /// File parts named `files` (multipart only).
+    files: Vec<UploadedFile>,
+}
+
+fn content_type<'r>(request: &'r Incoming<'_>) -> &'r str {
+    request
         .headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.starts_with("application/x-www-form-urlencoded")
-                || ct.starts_with("multipart/form-data")
-        });
-    if !form {
-        return (Some(Value::Object(Map::new())), false);
+        .unwrap_or("")
+}
+
+fn is_multipart(request: &Incoming<'_>) -> bool {
+    content_type(request).starts_with("multipart/form-data")
+}
+
+/// `getPostdata`: JSON whatever the Content-Type, else form fields (last value wins).
+fn parse_body(request: &Incoming<'_>) -> Parsed {
+    if let Ok(text) = std::str::from_utf8(request.body) {
+        if let Ok(body) = serde_json::from_str::<Value>(text) {
+            return Parsed {
+                body,
+                is_form: false,
+                files: Vec::new(),
+            };
+        }
+    }
+    let content_type = content_type(request);
+    if is_multipart(request) {
+        let (fields, files) = parse_multipart(content_type, request.body);
+        return Parsed {
+            body: Value::Object(fields),
+            is_form: true,
+            files,
+        };
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        return Parsed {
+            body: Value::Object(Map::new()),
+            is_form: false,
+            files: Vec::new(),
+        };
     }
     let mut map = Map::new();
     for (key, value) in url::form_urlencoded::parse(request.body) {
         map.insert(key.into_owned(), Value::String(value.into_owned()));
     }
-    (Some(Value::Object(map)), true)
+    Parsed {
+        body: Value::Object(map),
+        is_form: true,
+        files: Vec::new(),
+    }
 }
 
 fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Reply {
@@ -276,8 +323,11 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
     let Some((route, param)) = resolve(&slashed) else {
         return Reply::fail(403, text(MessageId::RestUrlError, lang));
     };
-    let (body, is_form) = parse_body(request);
-    let body = body.unwrap_or(Value::Null);
+    let Parsed {
+        body,
+        is_form,
+        files,
+    } = parse_body(request);
     let Some(body) = body.as_object() else {
         return Reply::fail(
             500,
@@ -344,10 +394,10 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
             }
         }
         "flowmanage/api/omdata/edit/{}/" => {
-            if is_form && param != "None" {
-                return Reply::fail(500, "This QueryDict instance is immutable");
-            }
-            let Some(flow) = world.flow_index(&param) else {
+            let Some(flow) = (match edit_flow(&world, &param, body, is_form) {
+                Ok(flow) => flow,
+                Err(reply) => return reply,
+            }) else {
                 return Reply::fail(500, "'NoneType' object has no attribute 'api'");
             };
             if !world.flows[flow].def.api {
@@ -373,12 +423,28 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                 Some(a) => a.as_str().unwrap_or("").to_string(),
             };
             match action.as_str() {
-                "create" => world.create(
-                    flow,
-                    body.get("formdata").unwrap_or(&Value::Null),
-                    &caller,
-                    lang,
-                ),
+                "create" => {
+                    let reply = world.create(
+                        flow,
+                        body.get("formdata").unwrap_or(&Value::Null),
+                        &caller,
+                        lang,
+                    );
+                    if let Reply::Envelope {
+                        status: 200,
+                        result,
+                        ..
+                    } = &reply
+                    {
+                        if let Some(first) =
+                            result.as_u64().and_then(|n| world.first_row_id(flow, n))
+                        {
+                            let data_no = result.as_u64().unwrap_or(0);
+                            world.store_files(flow, data_no, first, &files, &caller.username);
+                        }
+                    }
+                    reply
+                }
                 "update" => world.update(flow, body, &caller, lang),
                 "delete" => world.delete(flow, body.get("data_no"), &caller, lang),
                 _ => Reply::fail(404, text(MessageId::InvalidAction, lang)),
@@ -389,8 +455,47 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
         "flowmanage/api/flow-active/update/" => world.toggle_flow_flag(body, lang),
         "accounts/api/users/group/" => world.set_group_members(body, lang),
         "accounts/api/user/add/" => world.add_user(body, lang),
+        "flowmanage/api/omdata-file/upload/" => world.upload(body, &files, &caller, lang),
+        "flowmanage/api/omdata-file/list/" => world.list_files(body, &caller, lang),
+        "accounts/api/user/list/" => {
+            let rows = world.user_rows();
+            list_reply(listing::run(&Table::users(), rows.iter(), body), lang)
+        }
         _ => Reply::fail(403, text(MessageId::RestUrlError, lang)),
     }
+}
+
+/// §7.1 steps 2–4: which flow the edit endpoint works on. `Err` is the immutable-`QueryDict`
+/// failure of a form body the server would write into; `Ok(None)` an unknown flow.
+///
+/// The path parameter `None` with a body `flow_uuid` (32 hex digits) is the one way a
+/// multipart create reaches the engine (quirk 16).
+fn edit_flow(
+    world: &World,
+    param: &str,
+    body: &Map<String, Value>,
+    is_form: bool,
+) -> Result<Option<usize>, Reply> {
+    let text_of = |key: &str| body.get(key).and_then(Value::as_str);
+    let names = text_of("app_name").zip(text_of("flow_name"));
+    let named = body.contains_key("app_name") && body.contains_key("flow_name");
+    if is_form && (param != "None" || named) {
+        return Err(Reply::fail(500, "This QueryDict instance is immutable"));
+    }
+    if param != "None" {
+        return Ok(world.flow_index(param));
+    }
+    let by_name = names.and_then(|(app, flow)| world.flow_by_name(app, flow));
+    let hex = match by_name {
+        Some(flow) => Some(world.flows[flow].def.flow_uuid.as_str()),
+        None => text_of("flow_uuid"),
+    };
+    Ok(hex.and_then(|hex| {
+        world
+            .flows
+            .iter()
+            .position(|f| f.def.deployed && f.def.flow_uuid == hex)
+    }))
 }
 
 /// `Some(id)` when the first search condition is a well-formed exact match on `id` with an

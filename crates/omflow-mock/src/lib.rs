@@ -28,6 +28,7 @@
 //! `POST /__mock/engine/delay {"ms": N}`, `GET /__mock/state`, `DELETE /__mock/users/{username}`.
 
 mod clock;
+mod files;
 mod garoon;
 mod http;
 mod listing;
@@ -37,8 +38,9 @@ mod standalone;
 mod world;
 
 pub use clock::Clock;
+pub use files::UPLOAD_SUCCESS;
 pub use garoon::GAROON_BASE;
-pub use http::MAX_BODY_BYTES;
+pub use http::{MAX_BODY_BYTES, MAX_UPLOAD_BYTES};
 pub use seed::{GaroonSeed, Seed, SeedBuilder, SeedError, SeedStep, SeedTicket};
 pub use standalone::StandaloneFake;
 pub use world::{World, TOKEN_TTL_SECONDS};

@@ -56,6 +56,23 @@ impl Table {
         }
     }
 
+    /// The user table as the fake exposes it to E11 (no password hash, no superuser flag).
+    pub fn users() -> Table {
+        use Kind::*;
+        Table {
+            columns: [
+                ("id", Int),
+                ("username", Text),
+                ("nick_name", Text),
+                ("email", Text),
+                ("is_active", Bool),
+            ]
+            .iter()
+            .map(|(n, k)| (n.to_string(), *k, None))
+            .collect(),
+        }
+    }
+
     pub fn tickets(column_count: u32) -> Table {
         use Kind::*;
         let spec: [(&str, Kind, Option<&'static str>); 24] = [

@@ -4,7 +4,7 @@
 //! wiremock's per-mock record of every matched request, so memory stays flat however many
 //! requests it serves. Fault injection through extra mocks is the in-process fake's job.
 
-use crate::http::{serve, HttpReply, Incoming, Shared, MAX_BODY_BYTES};
+use crate::http::{serve, HttpReply, Incoming, Shared, MAX_UPLOAD_BYTES};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming as Body;
@@ -67,7 +67,7 @@ impl Drop for StandaloneFake {
 
 async fn answer(shared: &Shared, request: hyper::Request<Body>) -> hyper::Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
-    let reply = match Limited::new(body, MAX_BODY_BYTES + 1).collect().await {
+    let reply = match Limited::new(body, MAX_UPLOAD_BYTES + 1).collect().await {
         Ok(collected) => {
             let bytes = collected.to_bytes();
             let url = url::Url::parse(&format!("http://fake{}", parts.uri))

@@ -121,11 +121,14 @@ pub struct World {
     pub(crate) logins: u64,
     pub(crate) garoon: crate::seed::GaroonSeed,
     /// Mission ids per ticket (flow uuid, data_no), so that no transition scans every mission.
-    by_ticket: std::collections::HashMap<(String, u64), Vec<u64>>,
+    pub(crate) by_ticket: std::collections::HashMap<(String, u64), Vec<u64>>,
     /// How long a security code lives after its last use (the real server: 300 s).
     pub token_ttl: chrono::Duration,
     /// Ids of missions with `history == false` (the only ones my-missions can show).
     pub(crate) open_missions: BTreeMap<u64, Visibility>,
+    /// Uploaded attachment records (names and sizes; the fake keeps no file content).
+    pub(crate) attachments: Vec<crate::files::Attachment>,
+    pub(crate) next_attachment_id: u64,
 }
 
 /// What decides whether an open mission shows in someone's my-missions, kept typed so the
@@ -208,6 +211,8 @@ impl World {
             by_ticket: std::collections::HashMap::new(),
             token_ttl: chrono::Duration::seconds(TOKEN_TTL_SECONDS),
             open_missions: BTreeMap::new(),
+            attachments: Vec::new(),
+            next_attachment_id: 1,
         };
         for def in &seed.flows {
             if omflow_model::FlowUuid::parse(&def.flow_uuid).is_err() {
@@ -297,6 +302,15 @@ impl World {
 
     pub(crate) fn user(&self, username: &str) -> Option<&User> {
         self.users.iter().find(|u| u.username == username)
+    }
+
+    /// The first row (`init_data_id`) of a ticket.
+    pub(crate) fn first_row_id(&self, flow: usize, data_no: u64) -> Option<u64> {
+        self.flows[flow]
+            .rows
+            .values()
+            .find(|r| r["data_no"] == data_no)
+            .and_then(|r| r["init_data_id"].as_u64())
     }
 
     fn current_row_id(&self, flow: usize, data_no: u64) -> Option<u64> {
@@ -438,7 +452,7 @@ impl World {
 
     // ---------------------------------------------------------------- permissions
 
-    fn has_permission(&self, caller: &Caller, flow: usize, perm: &str) -> bool {
+    pub(crate) fn has_permission(&self, caller: &Caller, flow: usize, perm: &str) -> bool {
         let Some(user) = self.user(&caller.username) else {
             return false;
         };
@@ -451,7 +465,7 @@ impl World {
             .any(|g| user.groups.contains(&g.id) && g.permissions.contains(&codename))
     }
 
-    fn may_push(&self, caller: &Caller, flow: usize, row: &Map<String, Value>) -> bool {
+    pub(crate) fn may_push(&self, caller: &Caller, flow: usize, row: &Map<String, Value>) -> bool {
         if self.has_permission(caller, flow, "Modify") {
             return true;
         }
@@ -633,7 +647,7 @@ impl World {
                 if !truthy(group) {
                     return Ok(false);
                 }
-            } else if !(truthy(value) || value == &json!(0) || value == &json!(false)) {
+            } else if !(truthy(value) || value.as_f64() == Some(0.0) || value == &json!(false)) {
                 return Ok(false);
             }
         }
@@ -1305,6 +1319,9 @@ impl World {
                 self.missions.remove(&id);
                 self.open_missions.remove(&id);
             }
+            let hex = &self.flows[flow].def.flow_uuid;
+            self.attachments
+                .retain(|a| &a.flow_uuid != hex || a.data_no != n);
             self.pending
                 .retain(|p| p.flow != flow || self.flows[flow].rows.contains_key(&p.row));
         }
@@ -1557,6 +1574,7 @@ impl World {
             "missions": self.missions.values().cloned().collect::<Vec<_>>(),
             "tokens": self.tokens.values().map(|t| json!({"username": t.username, "last_use": Timestamp::from_naive(t.updated).as_str()})).collect::<Vec<_>>(),
             "logins": self.logins,
+            "attachments": self.attachments.iter().map(crate::files::Attachment::dump).collect::<Vec<_>>(),
         })
     }
 }

@@ -56,6 +56,35 @@ impl Session {
         self.raw(path, &body.to_string()).await
     }
 
+    /// Logs another user in on the same fake and returns their security code.
+    pub async fn token_for(&self, user: &str, password: &str) -> String {
+        let answer = login(&self.http, &self.fake.uri(), user, password).await;
+        answer["result"]["security"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{user} logs in: {answer}"))
+            .to_string()
+    }
+
+    /// Like [`Session::call`] with another user's security code.
+    pub async fn call_as(&self, token: &str, path: &str, mut body: Value) -> Value {
+        body["security"] = json!(token);
+        body["omflow_restapi"] = json!(1);
+        self.raw(path, &body.to_string()).await
+    }
+
+    /// POSTs a multipart body to a `/rest/` path.
+    pub async fn multipart(&self, path: &str, form: reqwest::multipart::Form) -> Value {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.fake.uri()))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        response.json().await.unwrap()
+    }
+
     pub async fn raw(&self, path: &str, body: &str) -> Value {
         let response = self
             .http

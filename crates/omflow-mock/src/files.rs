@@ -1,0 +1,290 @@
+//! Attachments (E9 upload, E10 list) and the multipart bodies that carry them.
+//!
+//! The fake records each upload's name and size, never its content: the real server's answers
+//! only ever show those.
+
+use crate::world::{hyphenate, text, Caller, Reply, World};
+use omflow_model::{Lang, MessageId, Timestamp};
+use serde_json::{json, Map, Value};
+
+/// What the real server answers to every upload, whatever happened (spec §9.1, quirk 24).
+///
+/// The recorded message catalog does not carry this message, so the fake answers the Django
+/// msgid (the zh-Hant text) in every language.
+pub const UPLOAD_SUCCESS: &str = "上傳成功。";
+
+/// One file part named `files` in a multipart body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UploadedFile {
+    pub name: String,
+    pub size: u64,
+}
+
+/// One stored attachment record.
+#[derive(Debug, Clone)]
+pub(crate) struct Attachment {
+    pub id: u64,
+    /// The flow's uuid as 32 hex digits.
+    pub flow_uuid: String,
+    pub data_no: u64,
+    pub data_id: u64,
+    pub file_name: String,
+    pub size: u64,
+    pub createtime: String,
+    pub upload_user: String,
+}
+
+impl Attachment {
+    /// The record as E10 lists it.
+    fn listed(&self) -> Value {
+        json!({
+            "id": self.id,
+            "file": format!("omformflow/{}/{}/{}/{}", self.flow_uuid, self.data_no, self.data_id, self.file_name),
+            "size": self.size,
+            "delete": false,
+            "createtime": self.createtime,
+            "file_name": self.file_name,
+        })
+    }
+
+    /// The record as `GET /__mock/state` shows it.
+    pub(crate) fn dump(&self) -> Value {
+        json!({
+            "id": self.id,
+            "flow_uuid": self.flow_uuid,
+            "data_no": self.data_no,
+            "data_id": self.data_id,
+            "file_name": self.file_name,
+            "size": self.size,
+            "createtime": self.createtime,
+            "upload_user": self.upload_user,
+        })
+    }
+}
+
+/// Parses a `multipart/form-data` body the way Django fills `request.POST` and
+/// `request.FILES`: text fields as strings (the last value wins), file parts named `files`.
+/// A malformed body keeps whatever parsed before the fault (Django would also stop there).
+pub(crate) fn parse_multipart(
+    content_type: &str,
+    body: &[u8],
+) -> (Map<String, Value>, Vec<UploadedFile>) {
+    let mut fields = Map::new();
+    let mut files = Vec::new();
+    let Ok(boundary) = multer::parse_boundary(content_type) else {
+        return (fields, files);
+    };
+    let data = bytes::Bytes::copy_from_slice(body);
+    let stream = futures::stream::once(async move { Ok::<_, std::convert::Infallible>(data) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    // The stream is already in memory, so this never waits on I/O.
+    futures::executor::block_on(async {
+        while let Ok(Some(field)) = multipart.next_field().await {
+            let name = field.name().unwrap_or_default().to_string();
+            let file_name = field.file_name().map(str::to_string);
+            let Ok(content) = field.bytes().await else {
+                break;
+            };
+            match file_name {
+                Some(file_name) if name == "files" => files.push(UploadedFile {
+                    name: file_name,
+                    size: content.len() as u64,
+                }),
+                Some(_) => {}
+                None => {
+                    fields.insert(
+                        name,
+                        Value::String(String::from_utf8_lossy(&content).into_owned()),
+                    );
+                }
+            }
+        }
+    });
+    (fields, files)
+}
+
+/// An int or a numeric string, as Django's `int()` reads them.
+fn int_like(value: Option<&Value>) -> Option<u64> {
+    match value? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+impl World {
+    fn flow_by_hex(&self, hex: Option<&Value>) -> Option<usize> {
+        let hex = hex?.as_str()?;
+        self.flows.iter().position(|f| f.def.flow_uuid == hex)
+    }
+
+    fn is_superuser(&self, caller: &Caller) -> bool {
+        self.user(&caller.username).is_some_and(|u| u.is_superuser)
+    }
+
+    /// E9: the push permission for `data_id`, then store what can be stored, then always
+    /// "upload successful".
+    pub(crate) fn upload(
+        &mut self,
+        body: &Map<String, Value>,
+        files: &[UploadedFile],
+        caller: &Caller,
+        lang: Lang,
+    ) -> Reply {
+        let flow = self.flow_by_hex(body.get("flow_uuid"));
+        let data_id = int_like(body.get("data_id"));
+        let allowed = match flow {
+            Some(flow) => {
+                self.has_permission(caller, flow, "Modify")
+                    || data_id
+                        .and_then(|id| self.flows[flow].rows.get(&id))
+                        .is_some_and(|row| self.may_push(caller, flow, row))
+            }
+            None => self.is_superuser(caller),
+        };
+        if !allowed {
+            return Reply::fail(403, text(MessageId::NoPermission, lang));
+        }
+        if let (Some(flow), Some(data_no), Some(data_id)) =
+            (flow, int_like(body.get("data_no")), data_id)
+        {
+            self.store_files(flow, data_no, data_id, files, &caller.username);
+        }
+        Reply::ok(UPLOAD_SUCCESS.to_string(), Value::Null)
+    }
+
+    /// Stores file records, replacing earlier ones of the same name on the same row, and
+    /// flags every mission of the ticket as having attachments.
+    pub(crate) fn store_files(
+        &mut self,
+        flow: usize,
+        data_no: u64,
+        data_id: u64,
+        files: &[UploadedFile],
+        username: &str,
+    ) {
+        if files.is_empty() {
+            return;
+        }
+        let hex = self.flows[flow].def.flow_uuid.clone();
+        let now = Timestamp::from_naive(self.now()).as_str().to_string();
+        for file in files {
+            self.attachments.retain(|a| {
+                !(a.flow_uuid == hex
+                    && a.data_no == data_no
+                    && a.data_id == data_id
+                    && a.file_name == file.name)
+            });
+            self.attachments.push(Attachment {
+                id: self.next_attachment_id,
+                flow_uuid: hex.clone(),
+                data_no,
+                data_id,
+                file_name: file.name.clone(),
+                size: file.size,
+                createtime: now.clone(),
+                upload_user: username.to_string(),
+            });
+            self.next_attachment_id += 1;
+        }
+        let key = (hyphenate(&hex), data_no);
+        for id in self.by_ticket.get(&key).cloned().unwrap_or_default() {
+            if let Some(mission) = self.missions.get_mut(&id) {
+                mission.insert("attachment".into(), Value::Bool(true));
+            }
+        }
+    }
+
+    /// E10: the ticket's attachments, newest first, one per file name.
+    pub(crate) fn list_files(
+        &self,
+        body: &Map<String, Value>,
+        caller: &Caller,
+        lang: Lang,
+    ) -> Reply {
+        let flow = self.flow_by_hex(body.get("flow_uuid"));
+        let data_no = int_like(body.get("data_no"));
+        let allowed = match flow {
+            Some(flow) => {
+                self.has_permission(caller, flow, "View")
+                    || int_like(body.get("data_id"))
+                        .and_then(|id| self.flows[flow].rows.get(&id))
+                        .is_some_and(|row| {
+                            self.may_push(caller, flow, row)
+                                || row["create_user_id"] == caller.username.as_str()
+                        })
+            }
+            None => self.is_superuser(caller),
+        };
+        if !allowed {
+            return Reply::fail(403, text(MessageId::NoPermission, lang));
+        }
+        let mut listed: Vec<&crate::files::Attachment> = match (flow, data_no) {
+            (Some(flow), Some(data_no)) => {
+                let hex = &self.flows[flow].def.flow_uuid;
+                self.attachments
+                    .iter()
+                    .filter(|a| &a.flow_uuid == hex && a.data_no == data_no)
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        // Newest first (ids grow with time), then keep the first of each name.
+        listed.sort_by_key(|a| std::cmp::Reverse(a.id));
+        let mut seen = std::collections::HashSet::new();
+        listed.retain(|a| seen.insert(a.file_name.clone()));
+        Reply::ok(
+            text(MessageId::ReadSuccess, lang),
+            Value::Array(listed.into_iter().map(Attachment::listed).collect()),
+        )
+    }
+
+    /// E11 rows: the user table with the columns the fake exposes (never the password).
+    pub(crate) fn user_rows(&self) -> Vec<Map<String, Value>> {
+        self.users
+            .iter()
+            .map(|u| {
+                let mut row = Map::new();
+                row.insert("id".into(), json!(u.id));
+                row.insert("username".into(), json!(u.username));
+                row.insert("nick_name".into(), json!(u.nick_name));
+                row.insert("email".into(), json!(u.email));
+                row.insert("is_active".into(), json!(u.is_active));
+                row
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multipart_fields_and_files_are_split_like_django() {
+        let body = "--B\r\nContent-Disposition: form-data; name=\"security\"\r\n\r\nabc\r\n\
+                    --B\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\
+                    Content-Type: text/plain\r\n\r\nhello\r\n\
+                    --B\r\nContent-Disposition: form-data; name=\"other\"; filename=\"b.txt\"\r\n\r\nx\r\n\
+                    --B\r\nContent-Disposition: form-data; name=\"security\"\r\n\r\nlast\r\n--B--\r\n";
+        let (fields, files) = parse_multipart("multipart/form-data; boundary=B", body.as_bytes());
+        assert_eq!(fields["security"], "last");
+        assert_eq!(
+            files,
+            vec![UploadedFile {
+                name: "a.txt".into(),
+                size: 5
+            }]
+        );
+    }
+
+    #[test]
+    fn a_malformed_multipart_body_keeps_what_parsed() {
+        let body = "--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--B\r\ngarbage";
+        let (fields, files) = parse_multipart("multipart/form-data; boundary=B", body.as_bytes());
+        assert_eq!(fields.get("a"), Some(&json!("1")));
+        assert!(files.is_empty());
+        let (fields, _) = parse_multipart("multipart/form-data", b"anything");
+        assert!(fields.is_empty());
+    }
+}
