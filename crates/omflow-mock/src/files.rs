@@ -189,7 +189,7 @@ impl World {
         }
         let key = (hyphenate(&hex), data_no);
         for id in self.by_ticket.get(&key).cloned().unwrap_or_default() {
-            if let Some(mission) = self.missions.get_mut(&id) {
+            if let Some(mission) = self.mission_mut(id) {
                 mission.insert("attachment".into(), Value::Bool(true));
             }
         }

@@ -370,10 +370,23 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                     ),
                 );
             }
-            list_reply(
-                listing::run(&Table::missions(), visible.into_iter(), body),
-                lang,
-            )
+            match listing::run(&Table::missions(), visible.into_iter(), body) {
+                Ok(rows) if rows.iter().all(|r| matches!(r, listing::Row::Whole(_))) => {
+                    let ids: Vec<u64> = rows
+                        .iter()
+                        .filter_map(|r| match r {
+                            listing::Row::Whole(m) => m.get("id").and_then(Value::as_u64),
+                            listing::Row::Projected(_) => None,
+                        })
+                        .collect();
+                    Reply::Rendered {
+                        status: 200,
+                        message: text(MessageId::QuerySuccess, lang),
+                        result: world.render_missions(&ids),
+                    }
+                }
+                other => list_reply(other, lang),
+            }
         }
         "flowmanage/api/omdata/list/{}/" => {
             let Some(flow) = world.flow_index(&param) else {
@@ -608,5 +621,85 @@ fn control_api(shared: &Shared, request: &Incoming<'_>, path: &str) -> HttpReply
             404,
             json!({"error": format!("unknown control endpoint {method} /__mock/{path}"), "endpoints": ["POST /__mock/reset", "POST /__mock/clock/advance {\"seconds\": N}", "POST /__mock/tokens/expire", "POST /__mock/engine/delay {\"ms\": N}", "GET /__mock/state", "DELETE /__mock/users/{username}"]}),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(shared: &Shared, path: &str, headers: &http::HeaderMap, body: &[u8]) -> Value {
+        let url = url::Url::parse(&format!("http://127.0.0.1{path}")).unwrap();
+        let method = if body.is_empty() { "GET" } else { "POST" };
+        let reply = serve(
+            shared,
+            &Incoming {
+                method,
+                url: &url,
+                headers,
+                body,
+            },
+        );
+        serde_json::from_slice(&reply.body).unwrap()
+    }
+
+    /// The my-missions list reuses rendered rows; every change to a mission must show.
+    #[test]
+    fn listed_missions_match_their_state_after_every_change() {
+        let shared = crate::FakeOmflow::builder()
+            .seed(Seed::demo())
+            .shared()
+            .unwrap();
+        let mut login_headers = http::HeaderMap::new();
+        login_headers.insert("authorization", "Basic YWRtaW46YWRtaW4=".parse().unwrap());
+        let login = call(&shared, "/accounts/api/security/get/", &login_headers, b"");
+        let token = login["result"]["security"].clone();
+        let none = http::HeaderMap::new();
+        let list = |shared: &Shared| {
+            let body = json!({"security": token, "omflow_restapi": 1, "order_columns": ["-id"]});
+            call(
+                shared,
+                "/rest/my-mission/api/my-mission/list/",
+                &none,
+                body.to_string().as_bytes(),
+            )
+        };
+        let state_rows = |shared: &Shared, answer: &Value| -> Vec<Value> {
+            let world = shared.lock();
+            answer["result"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|row| Value::Object(world.missions[&row["id"].as_u64().unwrap()].clone()))
+                .collect()
+        };
+        let first = list(&shared);
+        assert_eq!(first["result"], Value::Array(state_rows(&shared, &first)));
+        assert_eq!(list(&shared), first, "a second listing is the same text");
+
+        // Attach a file to the newest mission's ticket: the listing must show it.
+        let newest = first["result"][0].clone();
+        let mut world = shared.lock();
+        let flow = world
+            .flows
+            .iter()
+            .position(|f| f.def.api_path == "mission")
+            .unwrap();
+        let data_no = newest["data_no"].as_u64().unwrap();
+        let data_id = newest["data_id"].as_u64().unwrap();
+        world.store_files(
+            flow,
+            data_no,
+            data_id,
+            &[crate::files::UploadedFile {
+                name: "a.txt".into(),
+                size: 1,
+            }],
+            "admin",
+        );
+        drop(world);
+        let second = list(&shared);
+        assert_eq!(second["result"][0]["attachment"], true);
+        assert_eq!(second["result"], Value::Array(state_rows(&shared, &second)));
     }
 }

@@ -41,19 +41,32 @@ impl Formatter for PythonFormatter {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        let mut start = 0;
-        for (index, ch) in fragment.char_indices() {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let bytes = fragment.as_bytes();
+        // Most fragments are ASCII: find the first other byte without decoding characters.
+        let Some(first) = bytes.iter().position(|b| !b.is_ascii()) else {
+            return writer.write_all(bytes);
+        };
+        writer.write_all(&bytes[..first])?;
+        let mut escaped = Vec::with_capacity((bytes.len() - first) * 2);
+        for ch in fragment[first..].chars() {
             if ch.is_ascii() {
+                escaped.push(ch as u8);
                 continue;
             }
-            writer.write_all(&fragment.as_bytes()[start..index])?;
             let mut units = [0u16; 2];
-            for unit in ch.encode_utf16(&mut units) {
-                write!(writer, "\\u{unit:04x}")?;
+            for &mut unit in ch.encode_utf16(&mut units) {
+                escaped.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    HEX[usize::from(unit >> 12)],
+                    HEX[usize::from((unit >> 8) & 0xf)],
+                    HEX[usize::from((unit >> 4) & 0xf)],
+                    HEX[usize::from(unit & 0xf)],
+                ]);
             }
-            start = index + ch.len_utf8();
         }
-        writer.write_all(&fragment.as_bytes()[start..])
+        writer.write_all(&escaped)
     }
 }
 
@@ -84,5 +97,6 @@ mod tests {
             r#"[1, "a\n", null, true]"#
         );
         assert_eq!(dumps(&json!("😀")), r#""\ud83d\ude00""#);
+        assert_eq!(dumps(&json!("a任b\u{7f}é")), "\"a\\u4efbb\u{7f}\\u00e9\"");
     }
 }

@@ -128,6 +128,9 @@ pub struct World {
     pub(crate) open_missions: BTreeMap<u64, Visibility>,
     /// Uploaded attachment records (names and sizes; the fake keeps no file content).
     pub(crate) attachments: Vec<crate::files::Attachment>,
+    /// Python-style JSON text of missions already listed, dropped whenever one changes
+    /// (rendering rows is most of a list call's cost).
+    mission_text: std::collections::HashMap<u64, String>,
     pub(crate) next_attachment_id: u64,
 }
 
@@ -213,6 +216,7 @@ impl World {
             open_missions: BTreeMap::new(),
             attachments: Vec::new(),
             next_attachment_id: 1,
+            mission_text: std::collections::HashMap::new(),
         };
         for def in &seed.flows {
             if omflow_model::FlowUuid::parse(&def.flow_uuid).is_err() {
@@ -851,6 +855,34 @@ impl World {
         self.missions.insert(id, ordered);
     }
 
+    /// A mission to change (its rendered text is dropped).
+    pub(crate) fn mission_mut(&mut self, id: u64) -> Option<&mut Map<String, Value>> {
+        self.mission_text.remove(&id);
+        self.missions.get_mut(&id)
+    }
+
+    /// These missions as a Python-style JSON array, exactly as `dumps` writes them, reusing
+    /// the text of missions that did not change since they were last listed.
+    pub(crate) fn render_missions(&mut self, ids: &[u64]) -> String {
+        let mut out = String::with_capacity(ids.len() * 700 + 2);
+        out.push('[');
+        for (index, id) in ids.iter().enumerate() {
+            if index > 0 {
+                out.push_str(", ");
+            }
+            let missions = &self.missions;
+            let text = self.mission_text.entry(*id).or_insert_with(|| {
+                missions
+                    .get(id)
+                    .map(crate::pyjson::dumps)
+                    .unwrap_or_else(|| "null".into())
+            });
+            out.push_str(text);
+        }
+        out.push(']');
+        out
+    }
+
     fn mission_for(
         &self,
         flow: usize,
@@ -1014,7 +1046,7 @@ impl World {
                     for id in self
                         .ticket_missions(uuid.as_str().unwrap_or(""), data_no.as_u64().unwrap_or(0))
                     {
-                        if let Some(m) = self.missions.get_mut(&id) {
+                        if let Some(m) = self.mission_mut(id) {
                             m.insert("closed".into(), json!(true));
                         }
                     }
@@ -1271,8 +1303,8 @@ impl World {
             })
             .collect();
         if matching.len() == 1 {
-            if let Some(m) = self.missions.get_mut(&matching[0]) {
-                self.open_missions.remove(&matching[0]);
+            self.open_missions.remove(&matching[0]);
+            if let Some(m) = self.mission_mut(matching[0]) {
                 m.insert("history".into(), json!(true));
                 m.insert("update_user_id".into(), json!(caller.username));
                 m.insert("updatetime".into(), now);
@@ -1317,6 +1349,7 @@ impl World {
             let key = (uuid.as_str().unwrap_or("").to_string(), n);
             for id in self.by_ticket.remove(&key).unwrap_or_default() {
                 self.missions.remove(&id);
+                self.mission_text.remove(&id);
                 self.open_missions.remove(&id);
             }
             let hex = &self.flows[flow].def.flow_uuid;
@@ -1523,6 +1556,7 @@ impl World {
             "is_active" | "active" => {
                 def.is_active = !def.is_active;
                 let active = def.is_active;
+                self.mission_text.clear();
                 for (id, m) in self
                     .missions
                     .iter_mut()
