@@ -355,11 +355,17 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
             let Some(user) = world.user(&caller.username).cloned() else {
                 return Reply::fail(500, "OmUser matching query does not exist.");
             };
+            // Both maps are ordered by id: walk them together instead of looking each up.
+            let mut all = world.missions.iter().peekable();
             let visible: Vec<&Map<String, Value>> = world
                 .open_missions
                 .iter()
                 .filter(|(_, visibility)| visibility.shows_to(user.id, &user.groups))
-                .filter_map(|(id, _)| world.missions.get(id))
+                .filter_map(|(id, _)| {
+                    while all.next_if(|(key, _)| *key < id).is_some() {}
+                    all.next_if(|(key, _)| *key == id)
+                        .map(|(_, mission)| mission)
+                })
                 .collect();
             if visible.is_empty() {
                 return Reply::fail(
