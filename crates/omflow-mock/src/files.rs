@@ -122,6 +122,28 @@ impl World {
         self.user(&caller.username).is_some_and(|u| u.is_superuser)
     }
 
+    /// The attachment endpoints' check: the flow permission `perm`, or the row's assignee
+    /// (as for a push), or its creator when `creator_counts`; without a flow, superusers only.
+    fn may_access(
+        &self,
+        caller: &Caller,
+        flow: Option<usize>,
+        data_id: Option<u64>,
+        perm: &str,
+        creator_counts: bool,
+    ) -> bool {
+        let Some(flow) = flow else {
+            return self.is_superuser(caller);
+        };
+        self.has_permission(caller, flow, perm)
+            || data_id
+                .and_then(|id| self.flows[flow].rows.get(&id))
+                .is_some_and(|row| {
+                    self.may_push(caller, flow, row)
+                        || (creator_counts && row["create_user_id"] == caller.username.as_str())
+                })
+    }
+
     /// E9: the push permission for `data_id`, then store what can be stored, then always
     /// "upload successful".
     pub(crate) fn upload(
@@ -133,15 +155,7 @@ impl World {
     ) -> Reply {
         let flow = self.flow_by_hex(body.get("flow_uuid"));
         let data_id = int_like(body.get("data_id"));
-        let allowed = match flow {
-            Some(flow) => {
-                self.has_permission(caller, flow, "Modify")
-                    || data_id
-                        .and_then(|id| self.flows[flow].rows.get(&id))
-                        .is_some_and(|row| self.may_push(caller, flow, row))
-            }
-            None => self.is_superuser(caller),
-        };
+        let allowed = self.may_access(caller, flow, data_id, "Modify", false);
         if !allowed {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
@@ -204,18 +218,8 @@ impl World {
     ) -> Reply {
         let flow = self.flow_by_hex(body.get("flow_uuid"));
         let data_no = int_like(body.get("data_no"));
-        let allowed = match flow {
-            Some(flow) => {
-                self.has_permission(caller, flow, "View")
-                    || int_like(body.get("data_id"))
-                        .and_then(|id| self.flows[flow].rows.get(&id))
-                        .is_some_and(|row| {
-                            self.may_push(caller, flow, row)
-                                || row["create_user_id"] == caller.username.as_str()
-                        })
-            }
-            None => self.is_superuser(caller),
-        };
+        let data_id = int_like(body.get("data_id"));
+        let allowed = self.may_access(caller, flow, data_id, "View", true);
         if !allowed {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
