@@ -232,7 +232,9 @@ pub fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
                         && path.starts_with("/rest/")
                         && path.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_.-".contains(&b));
                     let path = if well_formed { path.to_string() } else { "/rest/my-mission/api/my-mission/list/".to_string() };
-                    let response = http.post(format!("{}{}", fake.uri(), path)).body(body.to_string()).send().await;
+                    // A body that opens with `--B` goes out as multipart (uploads, the `None` edit path).
+                    let content_type = if body.starts_with("--B") { "multipart/form-data; boundary=B" } else { "application/json" };
+                    let response = http.post(format!("{}{}", fake.uri(), path)).header("content-type", content_type).body(body.to_string()).send().await;
                     let outcome = match response {
                         Ok(r) if r.status() == 200 => match r.json::<serde_json::Value>().await {
                             Ok(v) if v["status"].is_u64() && v["message"].is_string() && v.get("result").is_some() => {
