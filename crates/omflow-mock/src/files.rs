@@ -3,7 +3,7 @@
 //! The fake records each upload's name and size, never its content: the real server's answers
 //! only ever show those.
 
-use crate::world::{hyphenate, text, Caller, Reply, World};
+use crate::world::{hyphenate, int_like, text, Caller, Reply, World};
 use omflow_model::{Lang, MessageId, Timestamp};
 use serde_json::{json, Map, Value};
 
@@ -103,19 +103,15 @@ pub(crate) fn parse_multipart(
     (fields, files)
 }
 
-/// An int or a numeric string, as Django's `int()` reads them.
-fn int_like(value: Option<&Value>) -> Option<u64> {
-    match value? {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
 impl World {
-    fn flow_by_hex(&self, hex: Option<&Value>) -> Option<usize> {
-        let hex = hex?.as_str()?;
+    /// The flow whose uuid is these 32 hex digits (deployed or not).
+    pub(crate) fn flow_by_hex(&self, hex: &str) -> Option<usize> {
         self.flows.iter().position(|f| f.def.flow_uuid == hex)
+    }
+
+    /// The flow a body's `flow_uuid` names.
+    fn body_flow(&self, body: &Map<String, Value>) -> Option<usize> {
+        self.flow_by_hex(body.get("flow_uuid")?.as_str()?)
     }
 
     fn is_superuser(&self, caller: &Caller) -> bool {
@@ -153,14 +149,14 @@ impl World {
         caller: &Caller,
         lang: Lang,
     ) -> Reply {
-        let flow = self.flow_by_hex(body.get("flow_uuid"));
-        let data_id = int_like(body.get("data_id"));
+        let flow = self.body_flow(body);
+        let data_id = body.get("data_id").and_then(int_like);
         let allowed = self.may_access(caller, flow, data_id, "Modify", false);
         if !allowed {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
         if let (Some(flow), Some(data_no), Some(data_id)) =
-            (flow, int_like(body.get("data_no")), data_id)
+            (flow, body.get("data_no").and_then(int_like), data_id)
         {
             self.store_files(flow, data_no, data_id, files, &caller.username);
         }
@@ -216,14 +212,14 @@ impl World {
         caller: &Caller,
         lang: Lang,
     ) -> Reply {
-        let flow = self.flow_by_hex(body.get("flow_uuid"));
-        let data_no = int_like(body.get("data_no"));
-        let data_id = int_like(body.get("data_id"));
+        let flow = self.body_flow(body);
+        let data_no = body.get("data_no").and_then(int_like);
+        let data_id = body.get("data_id").and_then(int_like);
         let allowed = self.may_access(caller, flow, data_id, "View", true);
         if !allowed {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
-        let mut listed: Vec<&crate::files::Attachment> = match (flow, data_no) {
+        let mut listed: Vec<&Attachment> = match (flow, data_no) {
             (Some(flow), Some(data_no)) => {
                 let hex = &self.flows[flow].def.flow_uuid;
                 self.attachments

@@ -376,22 +376,23 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                     ),
                 );
             }
-            match listing::run(&Table::missions(), visible.into_iter(), body) {
-                Ok(rows) if rows.iter().all(|r| matches!(r, listing::Row::Whole(_))) => {
-                    let ids: Vec<u64> = rows
-                        .iter()
-                        .filter_map(|r| match r {
-                            listing::Row::Whole(m) => m.get("id").and_then(Value::as_u64),
-                            listing::Row::Projected(_) => None,
-                        })
-                        .collect();
-                    Reply::Rendered {
-                        status: 200,
-                        message: text(MessageId::QuerySuccess, lang),
-                        result: world.render_missions(&ids),
-                    }
-                }
-                other => list_reply(other, lang),
+            let listed = listing::run(&Table::missions(), visible.into_iter(), body);
+            // Whole rows are rendered from the per-mission text cache; projections are not.
+            let whole_ids: Option<Vec<u64>> = listed.as_ref().ok().and_then(|rows| {
+                rows.iter()
+                    .map(|row| match row {
+                        listing::Row::Whole(m) => m.get("id").and_then(Value::as_u64),
+                        listing::Row::Projected(_) => None,
+                    })
+                    .collect()
+            });
+            match whole_ids {
+                Some(ids) => Reply::Rendered {
+                    status: 200,
+                    message: text(MessageId::QuerySuccess, lang),
+                    result: world.render_missions(&ids),
+                },
+                None => list_reply(listed, lang),
             }
         }
         "flowmanage/api/omdata/list/{}/" => {
@@ -449,16 +450,17 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                         &caller,
                         lang,
                     );
-                    if let Reply::Envelope {
-                        status: 200,
-                        result,
-                        ..
-                    } = &reply
-                    {
-                        if let Some(first) =
-                            result.as_u64().and_then(|n| world.first_row_id(flow, n))
-                        {
-                            let data_no = result.as_u64().unwrap_or(0);
+                    // Files of a multipart create (the `None` path) go on the first row.
+                    let created = match &reply {
+                        Reply::Envelope {
+                            status: 200,
+                            result,
+                            ..
+                        } if !files.is_empty() => result.as_u64(),
+                        _ => None,
+                    };
+                    if let Some(data_no) = created {
+                        if let Some(first) = world.first_row_id(flow, data_no) {
                             world.store_files(flow, data_no, first, &files, &caller.username);
                         }
                     }
@@ -509,12 +511,9 @@ fn edit_flow(
         Some(flow) => Some(world.flows[flow].def.flow_uuid.as_str()),
         None => text_of("flow_uuid"),
     };
-    Ok(hex.and_then(|hex| {
-        world
-            .flows
-            .iter()
-            .position(|f| f.def.deployed && f.def.flow_uuid == hex)
-    }))
+    Ok(hex
+        .and_then(|hex| world.flow_by_hex(hex))
+        .filter(|&flow| world.flows[flow].def.deployed))
 }
 
 /// `Some(id)` when the first search condition is a well-formed exact match on `id` with an

@@ -1181,11 +1181,7 @@ impl World {
         lang: Lang,
     ) -> Reply {
         let model = self.model_name(flow);
-        let data_id = body.get("data_id").and_then(|v| match v {
-            Value::Number(n) => n.as_u64(),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        });
+        let data_id = body.get("data_id").and_then(int_like);
         let Some(existing) = data_id.and_then(|id| self.flows[flow].rows.get(&id)) else {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         };
@@ -1333,12 +1329,7 @@ impl World {
         };
         let mut numbers = Vec::new();
         for item in &list {
-            let n = match item {
-                Value::Number(n) => n.as_u64(),
-                Value::String(s) => s.trim().parse().ok(),
-                _ => None,
-            };
-            match n {
+            match int_like(item) {
                 Some(n) => numbers.push(n),
                 None => return Reply::fail(404, text(MessageId::DataNotFound, lang)),
             }
@@ -1387,12 +1378,7 @@ impl World {
         let Some(flow) = self.flows.iter().position(|f| f.def.api_path == api_path) else {
             return Reply::fail(404, text(MessageId::QueryFailed, lang));
         };
-        let n = match value {
-            Value::Number(n) => n.as_u64(),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        };
-        let Some(n) = n else {
+        let Some(n) = int_like(value) else {
             return Reply::fail(404, text(MessageId::QueryFailed, lang));
         };
         let rows: Vec<Value> = self.flows[flow]
@@ -1617,6 +1603,15 @@ pub(crate) fn hyphenate(hex: &str) -> String {
     omflow_model::FlowUuid::parse(hex)
         .map(|u| u.hyphenated())
         .unwrap_or_else(|_| hex.to_string())
+}
+
+/// An int or a numeric string, as Django's `int()` reads an id or a ticket number.
+pub(crate) fn int_like(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
 }
 
 /// Python truthiness of a JSON value.
