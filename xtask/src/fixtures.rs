@@ -168,68 +168,132 @@ fn substitute(text: &str, recorded_to_live: &HashMap<String, String>) -> String 
         })
 }
 
-async fn replay(root: &Path) -> Result<Report> {
-    let dir = root.join("fixtures/omflow/session");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
-    files.sort();
-    let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
-        .and_then(|d| d.and_hms_opt(16, 59, 0))
-        .context("date")?;
-    let fake = FakeOmflow::builder()
-        .seed(Seed::pristine())
-        .clock(Clock::frozen(start))
-        .start()
-        .await?;
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
-    let mut recorded_to_live: HashMap<String, String> = HashMap::new();
-    let mut live_to_recorded: HashMap<String, String> = HashMap::new();
-    let mut report = Report {
-        total: 0,
-        diffs: Vec::new(),
-    };
-    for path in files {
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let exchange: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+/// Replays recorded exchanges against one fake, binding each recorded security code to
+/// the code the fake issues (by the login that answered it, or by the user a transcript
+/// names).
+struct Replayer {
+    fake: FakeOmflow,
+    http: reqwest::Client,
+    recorded_to_live: HashMap<String, String>,
+    live_to_recorded: HashMap<String, String>,
+    report: Report,
+}
+
+impl Replayer {
+    async fn new(seed: Seed, start: chrono::NaiveDateTime) -> Result<Replayer> {
+        let fake = FakeOmflow::builder()
+            .seed(seed)
+            .clock(Clock::frozen(start))
+            .start()
+            .await?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(Replayer {
+            fake,
+            http,
+            recorded_to_live: HashMap::new(),
+            live_to_recorded: HashMap::new(),
+            report: Report {
+                total: 0,
+                diffs: Vec::new(),
+            },
+        })
+    }
+
+    fn bind(&mut self, recorded: &str, live: &str) {
+        self.recorded_to_live
+            .insert(recorded.to_string(), live.to_string());
+        self.live_to_recorded
+            .insert(live.to_string(), recorded.to_string());
+    }
+
+    /// Logs in on the fake as `user` and returns the live code.
+    async fn login(&self, user: &str, password: &str) -> Result<String> {
+        let answer: Value = self
+            .http
+            .get(format!("{}/accounts/api/security/get/", self.fake.uri()))
+            .basic_auth(user, Some(password))
+            .send()
+            .await?
+            .json()
+            .await?;
+        answer["result"]["security"]
+            .as_str()
+            .map(str::to_string)
+            .with_context(|| format!("the fake refused the login of {user}: {answer}"))
+    }
+
+    /// Sends one recorded write on the fake as `user` (not compared: a step the recording
+    /// describes but did not record).
+    async fn step(&self, token: &str, path: &str, body: Value) -> Result<Value> {
+        let mut body = body;
+        body["security"] = Value::String(token.to_string());
+        body["omflow_restapi"] = Value::from(1);
+        let answer: Value = self
+            .http
+            .post(format!("{}{path}", self.fake.uri()))
+            .json(&body)
+            .send()
+            .await?
+            .json()
+            .await?;
+        if answer["status"] != 200 {
+            bail!("setup step {path} failed on the fake: {answer}");
+        }
+        Ok(answer)
+    }
+
+    /// Replays one recorded exchange file (an HTTP exchange or an out-of-band step).
+    async fn exchange(&mut self, name: &str, exchange: &Value) -> Result<()> {
         let elapsed = exchange["elapsed_ms_since_previous"]
             .as_f64()
             .unwrap_or(0.0);
-        fake.advance_clock(elapsed / 1000.0);
+        self.fake.advance_clock(elapsed / 1000.0);
         if exchange["kind"] == "out_of_band" {
-            let username = exchange["action"]["username"].as_str().unwrap_or("");
-            if exchange["action"]["type"] != "delete_user"
-                || !fake.with_world(|w| w.delete_user(username))
-            {
-                report
+            let action = &exchange["action"];
+            let applied = match action["type"].as_str() {
+                Some("delete_user") => {
+                    let username = action["username"].as_str().unwrap_or("");
+                    self.fake.with_world(|w| w.delete_user(username))
+                }
+                Some("reset") => {
+                    self.recorded_to_live.clear();
+                    self.live_to_recorded.clear();
+                    self.fake.reset().is_ok()
+                }
+                _ => false,
+            };
+            if !applied {
+                self.report
                     .diffs
                     .push(format!("{name}: out-of-band step could not be applied"));
             }
-            continue;
+            return Ok(());
         }
-        report.total += 1;
+        self.report.total += 1;
         let request = &exchange["request"];
         let method =
             reqwest::Method::from_bytes(request["method"].as_str().unwrap_or("GET").as_bytes())?;
-        let url = format!("{}{}", fake.uri(), request["path"].as_str().unwrap_or("/"));
-        let mut builder = http.request(method, url);
+        let url = format!(
+            "{}{}",
+            self.fake.uri(),
+            request["path"].as_str().unwrap_or("/")
+        );
+        let mut builder = self.http.request(method, url);
         if let Some(headers) = request["headers"].as_object() {
             for (key, value) in headers {
                 builder = builder.header(key.as_str(), value.as_str().unwrap_or(""));
             }
         }
         let body = match request["body_kind"].as_str() {
-            Some("json") => Some(substitute(&request["body"].to_string(), &recorded_to_live)),
+            Some("json") => Some(substitute(
+                &request["body"].to_string(),
+                &self.recorded_to_live,
+            )),
             Some("raw") | Some("form") => Some(substitute(
                 request["body"].as_str().unwrap_or(""),
-                &recorded_to_live,
+                &self.recorded_to_live,
             )),
             _ => None,
         };
@@ -241,17 +305,15 @@ async fn replay(root: &Path) -> Result<Report> {
             .await
             .with_context(|| format!("{name}: request failed"))?;
         let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let header = |key: &str| {
+            response
+                .headers()
+                .get(key)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header("content-type").unwrap_or_default();
+        let location = header("location");
         let bytes = response.bytes().await?;
         let want = &exchange["response"];
         let mut problems = Vec::new();
@@ -278,23 +340,22 @@ async fn replay(root: &Path) -> Result<Report> {
                         want["body"]["result"]["security"].as_str(),
                         live["result"]["security"].as_str(),
                     ) {
-                        match recorded_to_live.get(recorded) {
+                        match self.recorded_to_live.get(recorded) {
                             Some(bound) if bound != issued => problems.push(format!(
                                 "security code {recorded} was bound to another live code"
                             )),
                             Some(_) => {}
                             None => {
-                                if live_to_recorded.contains_key(issued) {
+                                if self.live_to_recorded.contains_key(issued) {
                                     problems.push(
                                         "the fake reissued a code the server had replaced".into(),
                                     );
                                 }
-                                recorded_to_live.insert(recorded.to_string(), issued.to_string());
-                                live_to_recorded.insert(issued.to_string(), recorded.to_string());
+                                self.bind(recorded, issued);
                             }
                         }
                     }
-                    let got = normalize(&live, &live_to_recorded);
+                    let got = normalize(&live, &self.live_to_recorded);
                     let expected = normalize(&want["body"], &HashMap::new());
                     if got != expected {
                         problems.push(format!(
@@ -314,12 +375,133 @@ async fn replay(root: &Path) -> Result<Report> {
             }
         }
         if !problems.is_empty() {
-            report
+            self.report
                 .diffs
                 .push(format!("{name}: {}", problems.join("; ")));
         }
+        Ok(())
     }
-    Ok(report)
+}
+
+fn sorted_json_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    files.sort();
+    Ok(files)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+async fn replay(root: &Path) -> Result<Report> {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+        .and_then(|d| d.and_hms_opt(16, 59, 0))
+        .context("date")?;
+    let mut replayer = Replayer::new(Seed::pristine(), start).await?;
+    for path in sorted_json_files(&root.join("fixtures/omflow/session"))? {
+        let exchange: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+        replayer.exchange(&file_name(&path), &exchange).await?;
+    }
+    let first = replayer.report;
+    let second = replay_transcripts(root).await?;
+    Ok(Report {
+        total: first.total + second.total,
+        diffs: first.diffs.into_iter().chain(second.diffs).collect(),
+    })
+}
+
+/// The second recording's single-endpoint transcripts, on the state they were recorded in:
+/// the episodes' setup (replayed and compared), then the steps its README describes (dave
+/// creates ticket 8, admin pushes data_no 1 to the end and quick-actions data_no 3).
+async fn replay_transcripts(root: &Path) -> Result<Report> {
+    let dir = root.join("fixtures/omflow-2");
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+        .and_then(|d| d.and_hms_opt(21, 0, 0))
+        .context("date")?;
+    let mut replayer = Replayer::new(Seed::pristine(), start).await?;
+    for path in sorted_json_files(&dir.join("session"))? {
+        let exchange: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+        replayer.exchange(&file_name(&path), &exchange).await?;
+    }
+    const PASSWORD: &str = "Diff-Pass-123";
+    let dave = replayer.login("dave", PASSWORD).await?;
+    let admin = replayer.login("admin", "admin").await?;
+    let edit = "/rest/flowmanage/api/omdata/edit/mission/";
+    replayer
+        .step(
+            &dave,
+            edit,
+            serde_json::json!({"action": "create", "formdata": [
+                {"id": "FORMITM_1", "type": "h_title", "value": "Iota created by dave"},
+                {"id": "FORMITM_2", "type": "areabox", "value": "desc"},
+                {"id": "FORMITM_3", "type": "h_level", "value": "green"},
+                {"id": "FORMITM_4", "type": "h_status", "value": "dispatch"},
+                {"id": "FORMITM_5", "type": "h_group", "value": {"group": "1", "user": ""}}]}),
+        )
+        .await?;
+    let current = |data_no: u64| {
+        replayer
+            .fake
+            .state()
+            .current_row("mission", data_no)
+            .map(|row| row.id.get())
+            .with_context(|| format!("ticket {data_no} has no current row"))
+    };
+    let (first, third) = (current(1)?, current(3)?);
+    replayer
+        .step(
+            &admin,
+            edit,
+            serde_json::json!({"action": "update", "data_id": first, "formdata": [
+                {"id": "FORMITM_1", "type": "h_title", "value": "Alpha printer broken"},
+                {"id": "FORMITM_3", "type": "h_level", "value": "green"},
+                {"id": "FORMITM_4", "type": "h_status", "value": "check_done"},
+                {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}]}),
+        )
+        .await?;
+    replayer
+        .step(
+            &admin,
+            edit,
+            serde_json::json!({"action": "update", "data_id": third, "quick_action": "action1"}),
+        )
+        .await?;
+    for path in sorted_json_files(&dir.join("transcripts"))? {
+        let name = file_name(&path);
+        let exchange: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+        if let Some(recorded) = exchange["request"]["body"]["security"].as_str() {
+            if !replayer.recorded_to_live.contains_key(recorded) {
+                let user = transcript_user(&exchange)
+                    .with_context(|| format!("{name}: the note names no user"))?;
+                let password = if user == "admin" { "admin" } else { PASSWORD };
+                let live = replayer.login(&user, password).await?;
+                replayer.bind(recorded, &live);
+            }
+        }
+        replayer.exchange(&name, &exchange).await?;
+    }
+    Ok(replayer.report)
+}
+
+/// The user a transcript's note names: `(user dave)`, else `as dave`.
+fn transcript_user(exchange: &Value) -> Option<String> {
+    let note = exchange["note"].as_str()?;
+    let after = note
+        .split_once("(user ")
+        .map(|(_, rest)| rest)
+        .or_else(|| note.rsplit_once(" as ").map(|(_, rest)| rest))?;
+    let user: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    (!user.is_empty()).then_some(user)
 }
 
 fn cut(value: &Value) -> String {

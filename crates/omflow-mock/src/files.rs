@@ -47,6 +47,18 @@ impl Attachment {
         })
     }
 
+    /// The record as `omdata/load` lists it under `files`.
+    pub(crate) fn loaded(&self, uploader_nick: &str) -> Value {
+        json!({
+            "file": format!("omformflow/{}/{}/{}/{}", self.flow_uuid, self.data_no, self.data_id, self.file_name),
+            "size": self.size,
+            "createtime": self.createtime,
+            "delete": false,
+            "file_name": self.file_name,
+            "upload_user_id__nick_name": uploader_nick,
+        })
+    }
+
     /// The record as `GET /__mock/state` shows it.
     pub(crate) fn dump(&self) -> Value {
         json!({

@@ -190,7 +190,7 @@ fn page(http: u16, content_type: &'static str, location: Option<String>, body: &
 }
 
 /// The site's named routes under `/rest/` (and, without the prefix, as Django pages).
-const ROUTES: [&str; 11] = [
+const ROUTES: [&str; 18] = [
     "my-mission/api/my-mission/list/",
     "flowmanage/api/omdata/list/{}/",
     "flowmanage/api/omdata/edit/{}/",
@@ -202,6 +202,13 @@ const ROUTES: [&str; 11] = [
     "flowmanage/api/omdata-file/upload/",
     "flowmanage/api/omdata-file/list/",
     "accounts/api/user/list/",
+    "flowmanage/api/omdata/load/",
+    "flowmanage/api/flow-name/load/",
+    "flowmanage/api/form-design/load/",
+    "flowmanage/api/flow-display/get/",
+    "flowmanage/api/flow-object/load/",
+    "flowmanage/api/flow-active/list/",
+    "flowmanage/api/flow-active-display-field/get/",
 ];
 
 /// Resolves a slashed path (no leading `/`) to a route and its parameter.
@@ -472,7 +479,25 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
             }
         }
         "flowmanage/api/omdata-data-id/get/{}/" => world.lookup_data_id(&param, body, lang),
+        "flowmanage/api/flow-active-api-format/get/" if !world.is_manager(&caller) => {
+            permission_denied_redirect(path)
+        }
+        "flowmanage/api/flow-active/update/" if !world.is_manager(&caller) => {
+            permission_denied_redirect(path)
+        }
+        "flowmanage/api/flow-display/get/" | "flowmanage/api/flow-active/list/"
+            if !world.is_manager(&caller) =>
+        {
+            permission_denied_redirect(path)
+        }
+        "flowmanage/api/flow-display/get/" => world.flow_field_names(body, lang),
+        "flowmanage/api/flow-object/load/" => world.flow_object(body, &caller, lang),
+        "flowmanage/api/flow-active/list/" => world.list_flows(body, lang),
+        "flowmanage/api/flow-active-display-field/get/" => world.display_fields(body, lang),
         "flowmanage/api/flow-active-api-format/get/" => world.api_format(body, lang),
+        "flowmanage/api/omdata/load/" => world.load_ticket(body, &caller, lang),
+        "flowmanage/api/flow-name/load/" => world.flow_names(body, lang),
+        "flowmanage/api/form-design/load/" => world.start_form(body, &caller, lang),
         "flowmanage/api/flow-active/update/" => world.toggle_flow_flag(body, lang),
         "accounts/api/users/group/" => world.set_group_members(body, lang),
         "accounts/api/user/add/" => world.add_user(body, lang),
@@ -484,6 +509,17 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
         }
         _ => Reply::fail(403, text(MessageId::RestUrlError, lang)),
     }
+}
+
+/// `permission_required(..., '/api/permission/denied/')`: HTTP 302 to the permission page,
+/// with the path as requested; the view does not run.
+fn permission_denied_redirect(path: &str) -> Reply {
+    page(
+        302,
+        "text/html; charset=utf-8",
+        Some(format!("/api/permission/denied/?next={path}")),
+        "",
+    )
 }
 
 /// §7.1 steps 2–4: which flow the edit endpoint works on. `Err` is the immutable-`QueryDict`

@@ -27,7 +27,10 @@
 //! `POST /__mock/reset`, `POST /__mock/clock/advance {"seconds": N}`, `POST /__mock/tokens/expire`,
 //! `POST /__mock/engine/delay {"ms": N}`, `GET /__mock/state`, `DELETE /__mock/users/{username}`.
 
+mod assignee;
+mod checker;
 mod clock;
+mod discovery;
 mod files;
 mod garoon;
 mod http;

@@ -113,6 +113,16 @@ pub struct SeedFlow {
     pub fields: Vec<SeedField>,
     /// The flow's items: start, form stops, switches, end.
     pub items: Vec<SeedItem>,
+    /// The main form's design exactly as the designer stored it (`formobject`): what
+    /// `omdata/load` sends for rows not at a form stop and `form-design/load` for creates.
+    /// Without it the fake builds a plain design from `fields`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_object: Option<Value>,
+    /// Whether users may see and act on the flow's tickets in the web UI (`config` of
+    /// `omdata/load`: `fp_show`, `worklog`, `history`, `attachment`, `relation`); all true
+    /// when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ui_config: Option<Value>,
 }
 
 /// A form field of the merged form.
@@ -224,6 +234,10 @@ pub struct SeedItem {
     /// Switch rules.
     #[serde(default)]
     pub rules: Vec<SeedRule>,
+    /// A form stop's own design exactly as stored (`config.form_object`); without it the fake
+    /// builds one from `fields`, or uses the main form when the stop has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_object: Option<Value>,
 }
 
 /// A ticket to create at start, then push or quick-action along.

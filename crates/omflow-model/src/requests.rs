@@ -69,6 +69,10 @@ action_tag!(DeleteTag, "delete");
 #[serde(deny_unknown_fields)]
 pub struct CreateTicket {
     action: CreateTag,
+    /// The flow as 32 hex digits, for the edit path `None` ([`crate::paths::EDIT_BY_UUID`]);
+    /// absent when the path names the flow's api_path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_uuid: Option<String>,
     /// The fields to set; every required field of the flow's main form must be here.
     pub formdata: Vec<FormItem>,
 }
@@ -78,6 +82,7 @@ impl CreateTicket {
     pub fn new(formdata: Vec<FormItem>) -> Self {
         CreateTicket {
             action: CreateTag::Tag,
+            flow_uuid: None,
             formdata,
         }
     }
@@ -88,6 +93,10 @@ impl CreateTicket {
 #[serde(deny_unknown_fields)]
 pub struct PushTicket {
     action: UpdateTag,
+    /// The flow as 32 hex digits, for the edit path `None` ([`crate::paths::EDIT_BY_UUID`]);
+    /// absent when the path names the flow's api_path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_uuid: Option<String>,
     /// The ticket's current row.
     pub data_id: DataId,
     /// The fields to write; every required field of the current stop must be here.
@@ -99,6 +108,7 @@ impl PushTicket {
     pub fn new(data_id: DataId, formdata: Vec<FormItem>) -> Self {
         PushTicket {
             action: UpdateTag::Tag,
+            flow_uuid: None,
             data_id,
             formdata,
         }
@@ -155,6 +165,10 @@ impl FromStr for QuickAction {
 #[serde(deny_unknown_fields)]
 pub struct QuickActionTicket {
     action: UpdateTag,
+    /// The flow as 32 hex digits, for the edit path `None` ([`crate::paths::EDIT_BY_UUID`]);
+    /// absent when the path names the flow's api_path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_uuid: Option<String>,
     /// The ticket's current row.
     pub data_id: DataId,
     /// Which action.
@@ -166,6 +180,7 @@ impl QuickActionTicket {
     pub fn new(data_id: DataId, quick_action: QuickAction) -> Self {
         QuickActionTicket {
             action: UpdateTag::Tag,
+            flow_uuid: None,
             data_id,
             quick_action,
         }
