@@ -1,5 +1,6 @@
-//! Project tasks: `cargo xtask codegen [--check]` and `cargo xtask fixtures`.
+//! Project tasks: `cargo xtask codegen [--check]`, `cargo xtask fixtures`, `cargo xtask readme`, `cargo xtask fuzz`.
 
 pub mod codegen;
 pub mod fixtures;
 pub mod fuzz;
+pub mod readme;

@@ -45,14 +45,6 @@ struct Connection {
     /// Language of server messages: zh-Hant, zh-Hans, en, ja.
     #[arg(long, global = true)]
     lang: Option<Lang>,
-    /// Flows to work with by name, as APP/FLOW (repeatable; also OMFLOW_FLOWS, comma-separated).
-    #[arg(
-        long = "app-flow",
-        env = "OMFLOW_FLOWS",
-        value_delimiter = ',',
-        global = true
-    )]
-    flows: Vec<String>,
     /// Show the chain of causes of an error.
     #[arg(long, short, global = true)]
     verbose: bool,
@@ -62,20 +54,23 @@ struct Connection {
 enum Command {
     /// List my missions.
     Missions(MissionsArgs),
-    /// Push a ticket with field values (types and unchanged fields filled by the client).
+    /// Push a ticket with field values: the ticket is loaded as its assignee sees it, the
+    /// values are typed from the stop's form and its other required fields are filled.
     Push {
-        /// The flow's api_path.
-        api_path: String,
+        /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        flow: String,
         /// The ticket's current data_id.
         data_id: u64,
         /// FORMITM_N=VALUE (JSON for objects such as h_group); repeatable.
         #[arg(long = "set", required = true)]
         set: Vec<String>,
+        #[command(flatten)]
+        wait: Wait,
     },
-    /// Run a stop's quick action.
+    /// Run a stop's quick action (refused when the stop does not offer it).
     QuickAction {
-        /// The flow's api_path.
-        api_path: String,
+        /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        flow: String,
         /// The ticket's current data_id.
         data_id: u64,
         /// action1 or action2.
@@ -83,6 +78,8 @@ enum Command {
         /// Send even if the stop does not offer it (the server then pushes the ticket unchanged).
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        wait: Wait,
     },
     /// Approve every mission of a flow (the sample scripts' job).
     Approve(ApproveArgs),
@@ -176,6 +173,26 @@ struct MissionsArgs {
 }
 
 #[derive(Debug, Args)]
+struct Wait {
+    /// Seconds to wait for the engine to move the ticket on and report where it went (0: do
+    /// not wait).
+    #[arg(long = "wait", value_name = "SECONDS", default_value_t = 10.0)]
+    seconds: f64,
+}
+
+impl Wait {
+    fn duration(&self) -> Result<Option<std::time::Duration>, Failure> {
+        if !self.seconds.is_finite() || self.seconds < 0.0 || self.seconds > 3600.0 {
+            return Err(usage(format!(
+                "--wait {}: expected seconds between 0 and 3600",
+                self.seconds
+            )));
+        }
+        Ok((self.seconds > 0.0).then(|| std::time::Duration::from_secs_f64(self.seconds)))
+    }
+}
+
+#[derive(Debug, Args)]
 struct ApproveArgs {
     /// The flow: its uuid (with or without dashes) or its name.
     #[arg(long)]
@@ -198,6 +215,8 @@ struct ApproveArgs {
     /// Show what would be approved; send nothing.
     #[arg(long)]
     dry_run: bool,
+    #[command(flatten)]
+    wait: Wait,
 }
 
 #[derive(Debug, Subcommand)]
@@ -215,10 +234,12 @@ enum TicketsCommand {
         #[arg(long, value_enum, default_value = "table")]
         output: Format,
     },
-    /// Create a ticket; prints its number.
+    /// Create a ticket; prints its number. Needs the flow's Add permission; fields given as
+    /// FORMITM_N=VALUE are typed from the start form (View permission), FORMITM_N:TYPE=VALUE
+    /// need nothing more.
     Create {
-        /// The flow's api_path.
-        api_path: String,
+        /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        flow: String,
         /// FORMITM_N=VALUE (repeatable).
         #[arg(long = "set", required = true)]
         set: Vec<String>,
@@ -291,13 +312,6 @@ struct Session {
 }
 
 async fn connect(connection: &Connection) -> Result<Session, Failure> {
-    let mut flows: Vec<(String, String)> = Vec::new();
-    for spec in &connection.flows {
-        let (app, flow) = spec
-            .split_once('/')
-            .ok_or_else(|| usage(format!("--app-flow {spec:?}: expected APP/FLOW")))?;
-        flows.push((app.to_string(), flow.to_string()));
-    }
     let (url, user, password, fake) = match &connection.url {
         Some(url) => {
             let user = connection
@@ -324,9 +338,6 @@ async fn connect(connection: &Connection) -> Result<Session, Failure> {
                 .await
                 .map_err(|e| Failure::Operation(Box::new(e)))?;
             eprintln!("omflow: no OMFLOW_URL set; using the embedded fake server with demo data at {} as user admin", fake.uri());
-            if !flows.iter().any(|(_, f)| f == "任務單") {
-                flows.push(("任務處理".into(), "任務單".into()));
-            }
             (
                 fake.uri(),
                 "admin".to_string(),
@@ -338,9 +349,6 @@ async fn connect(connection: &Connection) -> Result<Session, Failure> {
     let mut builder = Client::builder(url).credentials(user, password);
     if let Some(lang) = connection.lang {
         builder = builder.language(lang);
-    }
-    for (app, flow) in flows {
-        builder = builder.flow(app, flow);
     }
     let client = builder.build().map_err(|e| usage(e.to_string()))?;
     Ok(Session {
@@ -494,40 +502,51 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             )?;
         }
         Command::Push {
-            api_path,
+            flow,
             data_id,
             set,
+            wait,
         } => {
             let values = sets(&set)?;
-            let builder = values
-                .into_iter()
-                .fold(client.push(&api_path, DataId(data_id)), |b, (id, v)| {
-                    b.set(&id, v)
-                });
+            let wait = wait.duration()?;
+            let mut builder = match row_in(client, &flow, DataId(data_id)).await? {
+                Row::Mission(mission) => client.push_mission(&mission),
+                Row::Uuid(uuid) => client.push_in_flow(uuid, DataId(data_id)),
+                Row::Path(api_path) => client.push(&api_path, DataId(data_id)),
+            };
+            for (id, value) in values {
+                builder = builder.set(&id, value);
+            }
+            if let Some(wait) = wait {
+                builder = builder.wait_for_engine(wait);
+            }
             let outcome = builder.send().await?;
-            println!(
-                "pushed data_id {data_id} (ticket {})",
-                outcome
-                    .data_no
-                    .map(|n| n.to_string())
-                    .unwrap_or_else(|| "?".into())
-            );
+            return Ok(report_push(&format!("pushed data_id {data_id}"), &outcome));
         }
         Command::QuickAction {
-            api_path,
+            flow,
             data_id,
             action,
             force,
+            wait,
         } => {
-            let mut builder = client.quick_action(&api_path, DataId(data_id), action);
+            let wait = wait.duration()?;
+            let mut builder = match row_in(client, &flow, DataId(data_id)).await? {
+                Row::Mission(mission) => client.quick_action_mission(&mission, action),
+                Row::Uuid(uuid) => client.quick_action_in_flow(uuid, DataId(data_id), action),
+                Row::Path(api_path) => client.quick_action(&api_path, DataId(data_id), action),
+            };
             if force {
                 builder = builder.force();
             }
-            let data_no = builder.send().await?;
-            println!(
-                "{action} sent for data_id {data_id} (ticket {})",
-                data_no.map(|n| n.to_string()).unwrap_or_else(|| "?".into())
-            );
+            if let Some(wait) = wait {
+                builder = builder.wait_for_engine(wait);
+            }
+            let outcome = builder.send().await?;
+            return Ok(report_push(
+                &format!("{action} sent for data_id {data_id}"),
+                &outcome,
+            ));
         }
         Command::Approve(args) => return approve(client, args).await,
         Command::Tickets(TicketsCommand::List {
@@ -550,13 +569,21 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
                 .await?;
             emit(format, &rows, &columns_of(&TICKET_COLUMNS, &[]))?;
         }
-        Command::Tickets(TicketsCommand::Create { api_path, set }) => {
+        Command::Tickets(TicketsCommand::Create { flow, set }) => {
             let values = sets(&set)?;
-            let data_no = values
-                .into_iter()
-                .fold(client.create(&api_path), |b, (id, v)| b.set(&id, v))
-                .send()
-                .await?;
+            let mut builder = match flow_in(client, &flow).await? {
+                Flow::Uuid(uuid) => client.create_in_flow(uuid),
+                Flow::Path(api_path) => client.create(&api_path),
+            };
+            for (id, value) in values {
+                builder = match id.split_once(':') {
+                    Some((id, field_type)) => {
+                        builder.set_typed(id, omflow_model::FieldType::parse(field_type), value)
+                    }
+                    None => builder.set(&id, value),
+                };
+            }
+            let data_no = builder.send().await?;
             println!(
                 "created ticket {}",
                 data_no.map(|n| n.to_string()).unwrap_or_else(|| "?".into())
@@ -577,6 +604,95 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Mock(_) | Command::Garoon(_) => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what a push did; exit 1 when the engine failed the ticket.
+fn report_push(what: &str, outcome: &omflow_client::PushOutcome) -> ExitCode {
+    let ticket = outcome
+        .data_no
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| "?".into());
+    match &outcome.state {
+        Some(state) if state.is_engine_error() => {
+            println!("{what} (ticket {ticket}): the server accepted it, then {state}");
+            ExitCode::from(1)
+        }
+        Some(state) => {
+            println!("{what} (ticket {ticket}): now {state}");
+            ExitCode::SUCCESS
+        }
+        None => {
+            println!("{what} (ticket {ticket})");
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// How the command line named a ticket row's flow.
+enum Row {
+    /// The row is among my missions (matched by data_id and flow name).
+    Mission(Box<omflow_model::Mission>),
+    Uuid(FlowUuid),
+    Path(String),
+}
+
+/// Resolves `FLOW DATA_ID`: a uuid; a flow name among my missions; else an api_path.
+async fn row_in(client: &Client, flow: &str, data_id: DataId) -> Result<Row, Failure> {
+    if let Ok(uuid) = FlowUuid::parse(flow) {
+        return Ok(Row::Uuid(uuid));
+    }
+    let mine = Query::builder()
+        .filter(omflow_model::query::col("data_id").eq(data_id))
+        .filter(omflow_model::query::col("flow_name").eq(flow))
+        .page_size(1)
+        .build()
+        .map_err(|e| usage(e.to_string()))?;
+    if let Some(mission) = client
+        .missions()
+        .query(mine)
+        .send()
+        .await?
+        .into_iter()
+        .next()
+    {
+        return Ok(Row::Mission(Box::new(mission)));
+    }
+    // Not (or no longer) among my missions: the flow's uuid from any mission of that name.
+    Ok(match flow_in(client, flow).await? {
+        Flow::Uuid(uuid) => Row::Uuid(uuid),
+        Flow::Path(api_path) => Row::Path(api_path),
+    })
+}
+
+/// How the command line named a flow.
+enum Flow {
+    Uuid(FlowUuid),
+    Path(String),
+}
+
+/// Resolves `FLOW`: a uuid; a flow name among my missions; else an api_path.
+async fn flow_in(client: &Client, flow: &str) -> Result<Flow, Failure> {
+    if let Ok(uuid) = FlowUuid::parse(flow) {
+        return Ok(Flow::Uuid(uuid));
+    }
+    let named = Query::builder()
+        .filter(omflow_model::query::col("flow_name").eq(flow))
+        .page_size(1)
+        .build()
+        .map_err(|e| usage(e.to_string()))?;
+    Ok(
+        match client
+            .missions()
+            .query(named)
+            .send()
+            .await?
+            .into_iter()
+            .find_map(|m| m.flow_uuid)
+        {
+            Some(uuid) => Flow::Uuid(uuid),
+            None => Flow::Path(flow.to_string()),
+        },
+    )
 }
 
 async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCode, Failure> {
@@ -616,7 +732,8 @@ async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCode, Failure
         .approve(&flow_name, approval)
         .query(query)
         .concurrency(args.concurrency)
-        .dry_run(args.dry_run);
+        .dry_run(args.dry_run)
+        .wait_for_engine(args.wait.duration()?);
     if let Some(uuid) = uuid {
         builder = builder.flow_uuid(uuid);
     }
@@ -654,15 +771,29 @@ async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCode, Failure
             .data_id
             .map(|d| d.to_string())
             .unwrap_or_default();
+        let ticket = outcome
+            .mission
+            .data_no
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         match &outcome.result {
-            ApprovalResult::Approved(_) => approved += 1,
+            ApprovalResult::Approved(pushed) => {
+                approved += 1;
+                if let Some(state) = &pushed.state {
+                    println!("approved data_id {id} (ticket {ticket}): now {state}");
+                }
+            }
             ApprovalResult::Skipped(why) => {
                 skipped += 1;
                 println!("skipped data_id {id}: {why}");
             }
             ApprovalResult::Failed(err) => {
                 failed += 1;
-                println!("failed data_id {id}: {err}");
+                println!("failed data_id {id} (ticket {ticket}): {err}");
+            }
+            other => {
+                failed += 1;
+                println!("data_id {id} (ticket {ticket}): {other:?}");
             }
         }
     }

@@ -8,12 +8,7 @@ use std::process::{Child, Stdio};
 
 fn omflow() -> Command {
     let mut cmd = Command::cargo_bin("omflow").unwrap();
-    for var in [
-        "OMFLOW_URL",
-        "OMFLOW_USER",
-        "OMFLOW_PASSWORD",
-        "OMFLOW_FLOWS",
-    ] {
+    for var in ["OMFLOW_URL", "OMFLOW_USER", "OMFLOW_PASSWORD"] {
         cmd.env_remove(var);
     }
     cmd
@@ -228,12 +223,106 @@ fn standalone() -> Server {
 }
 
 fn against(server: &Server) -> Command {
+    as_user(server, "admin", "admin")
+}
+
+/// The demo seed's ordinary approver: a member of the assigned group, no View permission.
+fn as_alice(server: &Server) -> Command {
+    as_user(server, "alice", "alice-pass")
+}
+
+fn as_user(server: &Server, user: &str, password: &str) -> Command {
     let mut cmd = omflow();
     cmd.env("OMFLOW_URL", &server.url)
-        .env("OMFLOW_USER", "admin")
-        .env("OMFLOW_PASSWORD", "admin")
-        .env("OMFLOW_FLOWS", "任務處理/任務單");
+        .env("OMFLOW_USER", user)
+        .env("OMFLOW_PASSWORD", password);
     cmd
+}
+
+/// The approver's whole job with nothing but a URL, a username and a password.
+fn approver_job(run: impl Fn() -> Command, sees_engine_message: bool) {
+    run()
+        .args(["push", "任務單", "2", "--set", "FORMITM_4=dispatch_done"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "pushed data_id 2 (ticket 1): now at stop 任務處理",
+        ));
+    let ticket_1 = run()
+        .args(["missions", "--output", "ndjson", "--where", "data_no=1"])
+        .output()
+        .unwrap();
+    let rows: Vec<Value> = String::from_utf8(ticket_1.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["stop_uuid"], "FITEM_5", "ticket 1 is at FITEM_5");
+    run()
+        .args(["push", "任務單", "2", "--set", "FORMITM_4=dispatch_done"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already moved on"));
+    run()
+        .args([
+            "approve",
+            "--flow",
+            "任務單",
+            "--where",
+            "stop_uuid=FITEM_2",
+        ])
+        .args(["--set", "FORMITM_4=dispatch_done"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("approved 4, skipped 0, failed 0"));
+    run()
+        .args([
+            "approve",
+            "--flow",
+            "任務單",
+            "--where",
+            "stop_uuid=FITEM_5",
+        ])
+        .args(["--quick-action", "action1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("approved 9, skipped 0, failed 0"));
+    // No rule of the review stop's switch matches "zzz": the server answers success, then
+    // the engine leaves the tickets in its error state.
+    let failing = run()
+        .args([
+            "approve",
+            "--flow",
+            "任務單",
+            "--where",
+            "stop_uuid=FITEM_6",
+        ])
+        .args(["--set", "FORMITM_4=zzz", "--wait", "1"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(failing.stdout).unwrap();
+    assert_eq!(failing.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("approved 0, skipped 0, failed 11"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("engine error"), "{stdout}");
+    if sees_engine_message {
+        assert!(stdout.contains("找不到符合的條件。"), "{stdout}");
+    }
+}
+
+#[test]
+fn the_ordinary_approver_does_the_whole_job_with_no_flow_configuration() {
+    let server = standalone();
+    approver_job(|| as_alice(&server), false);
+}
+
+#[test]
+fn the_superuser_does_the_same_job_and_sees_the_engine_message() {
+    let server = standalone();
+    approver_job(|| against(&server), true);
 }
 
 #[test]

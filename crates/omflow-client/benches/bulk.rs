@@ -21,10 +21,8 @@ async fn run(tickets: usize, concurrency: usize, latency: Duration) -> f64 {
         .unwrap();
     let client = Client::builder(fake.uri())
         .credentials("admin", "admin")
-        .flow("任務處理", "任務單")
         .build()
         .unwrap();
-    client.flows().await.unwrap();
     let started = Instant::now();
     let outcomes = client
         .approve(

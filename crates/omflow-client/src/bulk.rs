@@ -3,11 +3,13 @@
 
 use crate::client::Client;
 use crate::error::Error;
+use crate::push::PushOutcome;
 use futures::{StreamExt, TryStreamExt};
 use omflow_model::query::{col, Query};
-use omflow_model::{DataId, DataNo, FlowUuid, Mission, QuickAction};
+use omflow_model::{DataId, FlowUuid, Mission, QuickAction};
 use serde_json::Value;
 use std::collections::HashSet;
+use std::time::Duration;
 
 /// What to do to each mission.
 #[derive(Debug, Clone)]
@@ -29,9 +31,11 @@ pub struct ApprovalOutcome {
 
 /// One mission's result.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ApprovalResult {
-    /// Pushed.
-    Approved(Option<DataNo>),
+    /// Pushed, and (when waited for) where the engine took the ticket: never into its error
+    /// state, which is [`ApprovalResult::Failed`] with [`Error::EngineFailed`].
+    Approved(PushOutcome),
     /// Not sent (for example, the stop has no such quick action).
     Skipped(String),
     /// Sent or tried, and failed.
@@ -48,10 +52,14 @@ pub struct ApproveBuilder {
     approval: Approval,
     concurrency: usize,
     dry_run: bool,
+    wait: Option<Duration>,
 }
 
+/// How long a bulk approval waits, per ticket, for the engine to move it on.
+pub const DEFAULT_ENGINE_WAIT: Duration = Duration::from_secs(10);
+
 impl Client {
-    /// Approves every mission of the registered flow `flow_name` that matches the query
+    /// Approves every mission of the flow `flow_name` that matches the query
     /// (collected first, then pushed), as the official sample scripts do.
     pub fn approve(&self, flow_name: &str, approval: Approval) -> ApproveBuilder {
         ApproveBuilder {
@@ -62,6 +70,7 @@ impl Client {
             approval,
             concurrency: 8,
             dry_run: false,
+            wait: Some(DEFAULT_ENGINE_WAIT),
         }
     }
 }
@@ -82,6 +91,13 @@ impl ApproveBuilder {
     /// Pushes at most this many tickets at once (default 8, at least 1).
     pub fn concurrency(mut self, concurrency: usize) -> Self {
         self.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// How long to wait per ticket for the engine (default [`DEFAULT_ENGINE_WAIT`]); `None`
+    /// does not wait, so engine failures are not seen.
+    pub fn wait_for_engine(mut self, wait: Option<Duration>) -> Self {
+        self.wait = wait;
         self
     }
 
@@ -130,12 +146,13 @@ impl ApproveBuilder {
         }
         let client = self.client.clone();
         let approval = self.approval.clone();
+        let wait = self.wait;
         Ok(futures::stream::iter(candidates)
             .map(|mission| {
                 let client = client.clone();
                 let approval = approval.clone();
                 async move {
-                    let result = approve_one(&client, &mission, &approval).await;
+                    let result = approve_one(&client, &mission, &approval, wait).await;
                     ApprovalOutcome { mission, result }
                 }
             })
@@ -145,17 +162,24 @@ impl ApproveBuilder {
     }
 }
 
-async fn approve_one(client: &Client, mission: &Mission, approval: &Approval) -> ApprovalResult {
+async fn approve_one(
+    client: &Client,
+    mission: &Mission,
+    approval: &Approval,
+    wait: Option<Duration>,
+) -> ApprovalResult {
     let outcome = match approval {
-        Approval::Set(values) => match client.push_mission(mission).await {
-            Ok(builder) => values
+        Approval::Set(values) => {
+            let mut builder = values
                 .iter()
-                .fold(builder, |b, (id, v)| b.set(id, v.clone()))
-                .send()
-                .await
-                .map(|o| o.data_no),
-            Err(err) => Err(err),
-        },
+                .fold(client.push_mission(mission), |b, (id, v)| {
+                    b.set(id, v.clone())
+                });
+            if let Some(wait) = wait {
+                builder = builder.wait_for_engine(wait);
+            }
+            builder.send().await
+        }
         Approval::QuickAction(action) => {
             if !mission.quick_actions().offers(*action) {
                 return ApprovalResult::Skipped(format!(
@@ -163,14 +187,21 @@ async fn approve_one(client: &Client, mission: &Mission, approval: &Approval) ->
                     mission.stop_chart_text.as_deref().unwrap_or("")
                 ));
             }
-            match client.quick_action_mission(mission, *action).await {
-                Ok(builder) => builder.send().await,
-                Err(err) => Err(err),
+            let mut builder = client.quick_action_mission(mission, *action);
+            if let Some(wait) = wait {
+                builder = builder.wait_for_engine(wait);
             }
+            builder.send().await
         }
     };
     match outcome {
-        Ok(data_no) => ApprovalResult::Approved(data_no),
+        Ok(outcome) => match &outcome.state {
+            Some(state) if state.is_engine_error() => ApprovalResult::Failed(Error::EngineFailed {
+                data_no: outcome.data_no,
+                state: state.clone(),
+            }),
+            _ => ApprovalResult::Approved(outcome),
+        },
         Err(err) => ApprovalResult::Failed(err),
     }
 }

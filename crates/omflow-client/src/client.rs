@@ -6,7 +6,7 @@ use bytes::Bytes;
 use http::HeaderValue;
 use omflow_model::{
     paths, ApiErrorKind, ApiFormat, ApiFormatAction, ApiFormatField, ApiFormatRequest, ApiPath,
-    Envelope, EnvelopeError, Lang, RestBody, SecurityCode, SecurityGrant,
+    Envelope, EnvelopeError, FlowUuid, FormDesign, Lang, RestBody, SecurityCode, SecurityGrant,
 };
 use omflow_transport::{HttpRequest, HttpResponse, ReqwestTransport, Sent, Transport};
 use rand::Rng;
@@ -104,7 +104,6 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
-    flows: Vec<(String, String)>,
     transport: Option<Arc<dyn Transport>>,
 }
 
@@ -161,14 +160,6 @@ impl ClientBuilder {
         self
     }
 
-    /// Registers a flow by its application and flow names, so that pushes and creates on it
-    /// get each field's `type` from the server's API format (fetched once and cached) and
-    /// missions of this flow can be pushed by name.
-    pub fn flow(mut self, app_name: impl Into<String>, flow_name: impl Into<String>) -> Self {
-        self.flows.push((app_name.into(), flow_name.into()));
-        self
-    }
-
     /// Uses another transport (tests, middleware).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
@@ -208,8 +199,8 @@ impl ClientBuilder {
                 lang: self.lang,
                 retry: self.retry,
                 token: tokio::sync::Mutex::new(None),
-                flows: self.flows,
                 formats: tokio::sync::Mutex::new(HashMap::new()),
+                start_forms: tokio::sync::Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -220,7 +211,7 @@ struct TokenState {
     last_use: Instant,
 }
 
-/// What the client knows of a registered flow.
+/// What the API-format helper says of a flow (for flow managers; see [`Client::flow_info`]).
 #[derive(Debug, Clone)]
 pub struct FlowInfo {
     /// Application name.
@@ -233,6 +224,8 @@ pub struct FlowInfo {
     pub fields: Vec<ApiFormatField>,
 }
 
+type StartForms = HashMap<FlowUuid, Arc<tokio::sync::OnceCell<Arc<FormDesign>>>>;
+
 pub(crate) struct Inner {
     base: Url,
     transport: Arc<dyn Transport>,
@@ -240,8 +233,9 @@ pub(crate) struct Inner {
     lang: Option<Lang>,
     pub(crate) retry: RetryPolicy,
     token: tokio::sync::Mutex<Option<TokenState>>,
-    flows: Vec<(String, String)>,
     formats: tokio::sync::Mutex<HashMap<(String, String), Arc<FlowInfo>>>,
+    /// Start-form designs per flow, each loaded once (concurrent callers share the load).
+    pub(crate) start_forms: tokio::sync::Mutex<StartForms>,
 }
 
 /// An OMFLOW client. Cheap to clone; share it across tasks.
@@ -281,7 +275,6 @@ impl Client {
             timeout: Some(Duration::from_secs(30)),
             connect_timeout: Some(Duration::from_secs(10)),
             retry: RetryPolicy::default(),
-            flows: Vec::new(),
             transport: None,
         }
     }
@@ -539,16 +532,16 @@ impl Client {
         }
     }
 
-    /// The registered flows, resolved (each fetched once from the server's API format).
-    pub async fn flows(&self) -> Result<Vec<Arc<FlowInfo>>, Error> {
-        let mut out = Vec::new();
-        for (app, flow) in &self.inner.flows {
-            out.push(self.flow_info(app, flow).await?);
-        }
-        Ok(out)
-    }
-
-    /// What the server's API format says of a flow (fetched once, then cached).
+    /// What the server's API-format helper says of a flow (fetched once, then cached): its
+    /// api_path and every field with its type.
+    ///
+    /// Only for users with the flow-management permission (`OmFormFlow_Manage`): the server
+    /// redirects everyone else to its permission page. Pushes, quick actions and creates do
+    /// not need it.
+    ///
+    /// # Errors
+    /// [`Error::Http`] with status 302 without the permission; [`Error::InvalidRequest`]
+    /// for an unknown flow.
     pub async fn flow_info(&self, app_name: &str, flow_name: &str) -> Result<Arc<FlowInfo>, Error> {
         let key = (app_name.to_string(), flow_name.to_string());
         if let Some(info) = self.inner.formats.lock().await.get(&key) {
@@ -588,24 +581,6 @@ impl Client {
         });
         self.inner.formats.lock().await.insert(key, info.clone());
         Ok(info)
-    }
-
-    /// The registered flow with this api_path, if any.
-    pub async fn flow_by_path(&self, api_path: &ApiPath) -> Result<Option<Arc<FlowInfo>>, Error> {
-        Ok(self
-            .flows()
-            .await?
-            .into_iter()
-            .find(|f| &f.api_path == api_path))
-    }
-
-    /// The registered flow with this flow name, if any.
-    pub async fn flow_by_name(&self, flow_name: &str) -> Result<Option<Arc<FlowInfo>>, Error> {
-        Ok(self
-            .flows()
-            .await?
-            .into_iter()
-            .find(|f| f.flow_name == flow_name))
     }
 }
 

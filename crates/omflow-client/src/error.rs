@@ -99,15 +99,48 @@ pub enum Error {
     /// Logging in failed.
     #[error(transparent)]
     Auth(#[from] AuthError),
-    /// A form field's type is unknown, so the item cannot be sent.
-    #[error("field {field}: its type is unknown; register the flow with ClientBuilder::flow(app_name, flow_name) or use set_typed")]
-    FieldTypeUnknown {
-        /// The field.
+    /// The stop's form has no such field (not sent).
+    #[error("field {field} is not on this stop's form (not sent); its fields: {available}")]
+    UnknownField {
+        /// The field asked for.
         field: String,
+        /// The form's field ids with their titles (`FORMITM_1 主旨, ...`).
+        available: String,
+    },
+    /// The user may not read what the operation needs (not sent).
+    #[error("not allowed to {action}: that needs {needs}")]
+    NoAccess {
+        /// What was tried.
+        action: String,
+        /// Which permission or role it needs.
+        needs: String,
+    },
+    /// The row cannot be pushed now (not sent).
+    #[error("ticket row {data_id} cannot be pushed: {reason} (not sent)")]
+    NotActionable {
+        /// The row.
+        data_id: omflow_model::DataId,
+        /// Why.
+        reason: String,
+    },
+    /// The server says the row is not the ticket's current row: it already moved on (or
+    /// closed). Nothing was applied.
+    #[error("ticket row {data_id} already moved on (pushed before, or closed); use the ticket's current data_id from my missions")]
+    MovedOn {
+        /// The row sent.
+        data_id: omflow_model::DataId,
+    },
+    /// The server accepted a push, then the engine left the ticket in its error state.
+    #[error("ticket {}: the push was accepted, then {state}", data_no.map(|n| n.to_string()).unwrap_or_else(|| "?".into()))]
+    EngineFailed {
+        /// The ticket.
+        data_no: Option<omflow_model::DataNo>,
+        /// Where it stands.
+        state: crate::TicketState,
     },
     /// The mission's stop does not offer this quick action (the server would push the ticket
     /// unchanged instead); use `force()` to send it anyway.
-    #[error("quick action {action} is not offered at this stop (offered: {}); not sent, use force() to send it anyway", describe_labels(labels))]
+    #[error("quick action {action} is not offered at this stop (offered: {}); not sent, use --force (QuickActionBuilder::force) to send it anyway", describe_labels(labels))]
     QuickActionUnavailable {
         /// The action.
         action: QuickAction,
@@ -151,8 +184,11 @@ impl Error {
             Error::Transport { sent, .. } | Error::Http { sent, .. } => *sent,
             Error::Api { .. } | Error::Decode { .. } => Sent::Maybe,
             Error::InvalidRequest(_)
-            | Error::FieldTypeUnknown { .. }
+            | Error::UnknownField { .. }
+            | Error::NoAccess { .. }
+            | Error::NotActionable { .. }
             | Error::QuickActionUnavailable { .. } => Sent::No,
+            Error::MovedOn { .. } | Error::EngineFailed { .. } => Sent::Maybe,
             Error::Auth(_) => Sent::No,
         }
     }

@@ -2,45 +2,63 @@
 //!
 //! The operations of the OMFLOW workflow engine's REST API, done right: the security code
 //! is obtained, shared, renewed before the server forgets it and renewed-and-replayed once
-//! when refused; my missions come as a page or as a lazy [`futures::Stream`]; a push fills
-//! each form item's `type` and the fields the caller did not set; reads are retried, writes
+//! when refused; my missions come as a page or as a lazy [`futures::Stream`]; a push loads
+//! the ticket as its assignee sees it, types each field from the stop's form and fills the
+//! stop's other required fields; reads are retried, writes
 //! never resent once they may have reached the server.
 //!
 //! ```no_run
-//! use futures::TryStreamExt;
+//! use omflow_client::futures::TryStreamExt;
+//! use omflow_client::model::query::{col, Query};
 //! use omflow_client::Client;
-//! use omflow_model::query::{col, Query};
+//! use std::time::Duration;
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::builder("https://omflow.example.com")
-//!     .credentials("alice", std::env::var("OMFLOW_PASSWORD")?)
-//!     .flow("任務處理", "任務單")
-//!     .build()?;
-//!
-//! // Every mission of the flow at the analysis stop, fetched page by page.
-//! let query = Query::builder().filter(col("stop_chart_text").eq("任務分析")).build()?;
-//! let missions: Vec<_> = client.missions().query(query).stream().try_collect().await?;
-//! for mission in &missions {
-//!     client.push_mission(mission).await?.set("FORMITM_4", "dispatch_done").send().await?;
+//! /// Pushes my red and yellow missions at the analysis stop on with "dispatch_done".
+//! pub async fn dispatch_all(password: String) -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = Client::builder("https://omflow.example.com")
+//!         .credentials("alice", password)
+//!         .build()?;
+//!     let query = Query::builder()
+//!         .filter(col("level").is_in(["red", "yellow"]))
+//!         .filter(col("stop_uuid").eq("FITEM_2"))
+//!         .order_by_desc("id")
+//!         .build()?;
+//!     let missions: Vec<_> = client.missions().query(query).stream().try_collect().await?;
+//!     for mission in &missions {
+//!         let outcome = client
+//!             .push_mission(mission)
+//!             .set("FORMITM_4", "dispatch_done")
+//!             .wait_for_engine(Duration::from_secs(10))
+//!             .send()
+//!             .await?;
+//!         println!("ticket {:?}: {:?}", outcome.data_no, outcome.state);
+//!     }
+//!     Ok(())
 //! }
-//! # Ok(()) }
 //! ```
 //!
 //! Layering: `omflow-model` (wire types) ← `omflow-transport` (HTTP) ← this crate. Test
 //! against `omflow-mock`, or any [`omflow_transport::Transport`] via [`Client::with_transport`].
 
+mod assignee;
 mod bulk;
 mod client;
 mod error;
+mod fields;
 pub mod garoon;
 mod missions;
+mod outcome;
+mod push;
 mod tickets;
 
-pub use bulk::{Approval, ApprovalOutcome, ApprovalResult, ApproveBuilder};
+pub use bulk::{Approval, ApprovalOutcome, ApprovalResult, ApproveBuilder, DEFAULT_ENGINE_WAIT};
 pub use client::{
     BuildError, Client, ClientBuilder, Credentials, FlowInfo, RetryPolicy, RENEW_AFTER_IDLE,
 };
 pub use error::{AuthError, Chain, Error, Sent};
+pub use futures;
 pub use missions::MissionsRequest;
 pub use omflow_model as model;
-pub use tickets::{CreateBuilder, PushBuilder, PushOutcome, QuickActionBuilder, TicketsRequest};
+pub use outcome::TicketState;
+pub use push::{PushBuilder, PushOutcome, QuickActionBuilder};
+pub use tickets::{CreateBuilder, TicketsRequest};

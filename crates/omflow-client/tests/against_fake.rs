@@ -5,13 +5,12 @@ use futures::TryStreamExt;
 use omflow_client::{Approval, ApprovalResult, AuthError, Client, Error};
 use omflow_mock::{FakeOmflow, Seed};
 use omflow_model::query::{col, Query};
-use omflow_model::{ApiErrorKind, QuickAction};
+use omflow_model::QuickAction;
 use serde_json::json;
 
 fn client_for(fake: &FakeOmflow, user: &str, password: &str) -> Client {
     Client::builder(fake.uri())
         .credentials(user, password)
-        .flow("任務處理", "任務單")
         .build()
         .unwrap()
 }
@@ -38,8 +37,6 @@ async fn the_sample_scripts_job_end_to_end() {
     for mission in &mine {
         let outcome = client
             .push_mission(mission)
-            .await
-            .unwrap()
             .set("FORMITM_4", "dispatch_done")
             .send()
             .await
@@ -184,15 +181,30 @@ async fn quick_action_guard_refuses_a_stop_without_it() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(stale.api_kind(), Some(ApiErrorKind::TicketNotFound));
+    assert!(
+        matches!(stale, Error::MovedOn { data_id: id } if id == data_id),
+        "{stale}"
+    );
+    assert!(stale.to_string().contains("already moved on"), "{stale}");
 }
 
 #[tokio::test]
 async fn create_list_lookup_delete_round() {
     let fake = FakeOmflow::start().await;
     let client = client_for(&fake, "admin", "admin");
-    let data_no = client
+    let untyped = client
         .create("mission")
+        .set("FORMITM_1", "Created")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        untyped.to_string().contains("create_in_flow"),
+        "an empty flow named by api_path cannot be typed: {untyped}"
+    );
+    let flow = omflow_model::FlowUuid::parse("dc33fb340034418c8fbb3baf15525e86").unwrap();
+    let data_no = client
+        .create_in_flow(flow)
         .set("FORMITM_1", "Created")
         .set("FORMITM_3", "red")
         .set("FORMITM_4", "dispatch")
@@ -216,11 +228,11 @@ async fn create_list_lookup_delete_round() {
     let pushed = client
         .push("mission", rows[0].id)
         .set("FORMITM_4", "dispatch_done")
-        .wait_for_next(std::time::Duration::from_secs(2))
+        .wait_for_engine(std::time::Duration::from_secs(2))
         .send()
         .await
         .unwrap();
-    assert!(pushed.next_data_id.is_some_and(|next| next != rows[0].id));
+    assert!(pushed.next_data_id().is_some_and(|next| next != rows[0].id));
     client.delete("mission", &[data_no]).await.unwrap();
     assert!(client.tickets("mission").send().await.unwrap().is_empty());
 }

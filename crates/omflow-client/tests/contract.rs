@@ -2,7 +2,7 @@
 
 use omflow_client::{Client, Error, RetryPolicy};
 use omflow_model::query::{col, Query};
-use omflow_model::{DataId, DataNo, QuickAction, QuickActionLabels};
+use omflow_model::{DataId, DataNo, FlowUuid, QuickAction};
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -29,7 +29,6 @@ async fn server() -> MockServer {
 fn client(server: &MockServer) -> Client {
     Client::builder(server.uri())
         .credentials("admin", "admin")
-        .flow("任務處理", "任務單")
         .retry(RetryPolicy::none())
         .language(omflow_model::Lang::En)
         .build()
@@ -42,15 +41,41 @@ fn with_code(mut body: Value) -> Value {
     body
 }
 
-async fn mount_api_format(server: &MockServer) {
+const HEX: &str = "dc33fb340034418c8fbb3baf15525e86";
+
+fn flow() -> FlowUuid {
+    FlowUuid::parse(HEX).unwrap()
+}
+
+/// A stop form as `omdata/load` sends it: FORMITM_2 optional, the others required.
+fn loaded(quick_action: Value) -> Value {
+    let field = |id: &str, kind: &str, title: &str, require: bool| json!({"id": id, "type": kind, "parent": "FORMBOX_1", "hidden": false, "config": {"title": title, "require": require, "readonly": false}});
+    json!({
+        "formobject": {"form_item_counter": 5, "items": [
+            {"id": "FORMBOX_1", "type": "box6", "config": {"title": "box"}},
+            field("FORMITM_1", "h_title", "主旨", true),
+            field("FORMITM_2", "areabox", "說明", false),
+            field("FORMITM_3", "h_level", "燈號", true),
+            field("FORMITM_4", "h_status", "階段", true),
+            {"id": "FORMITM_5", "type": "h_group", "config": {"group_title": "受派組織", "require": true, "user_require": false}}]},
+        "formdata": [
+            {"id": "FORMITM_1", "value": "Beta", "type": "h_title"},
+            {"id": "FORMITM_2", "value": "desc", "type": "areabox"},
+            {"id": "FORMITM_3", "value": "red", "type": "h_level"},
+            {"id": "FORMITM_4", "value": "dispatch", "type": "h_status"},
+            {"id": "FORMITM_5", "value": {"group": "2", "user": ""}, "type": "h_group"}],
+        "config": {}, "flow_name": {"trans": "任務單", "original": "任務單"},
+        "app_name": {"trans": "任務處理", "original": "任務處理"},
+        "quick_action": quick_action, "files": [], "find_item": true, "closed": false})
+}
+
+async fn mount_load(server: &MockServer, data_id: u64, quick_action: Value) {
     Mock::given(method("POST"))
-        .and(path("/rest/flowmanage/api/flow-active-api-format/get/"))
-        .and(body_json(with_code(json!({"app_name": "任務處理", "flow_name": "任務單", "action": "update"}))))
-        .respond_with(ok(json!({"input": {"security": "<security>", "api_path": "mission", "action": "update", "omflow_restapi": 1, "data_id": "<data_id>", "formdata": [
-            {"id": "FORMITM_1", "value": "<主旨>", "type": "h_title"},
-            {"id": "FORMITM_3", "value": "<燈號>", "type": "h_level"},
-            {"id": "FORMITM_4", "value": "<階段>", "type": "h_status"},
-            {"id": "FORMITM_5", "value": {"group": "<受派組織>", "user": "<受派人員>"}, "type": "h_group"}]}, "output": {}})))
+        .and(path("/rest/flowmanage/api/omdata/load/"))
+        .and(body_json(with_code(
+            json!({"flow_uuid": HEX, "data_id": data_id}),
+        )))
+        .respond_with(ok(loaded(quick_action)))
         .expect(1)
         .mount(server)
         .await;
@@ -86,21 +111,13 @@ async fn missions_list_sends_the_query_as_json_with_the_code() {
 }
 
 #[tokio::test]
-async fn push_fills_types_and_the_fields_not_set_from_the_current_row() {
+async fn push_loads_the_ticket_types_the_fields_and_fills_the_required_ones() {
     let server = server().await;
-    mount_api_format(&server).await;
+    mount_load(&server, 4, Value::Null).await;
     Mock::given(method("POST"))
-        .and(path("/rest/flowmanage/api/omdata/list/mission/"))
-        .and(body_json(with_code(json!({"search_columns": [], "search_conditions": [{"column": "id", "condition": "=", "value": 4}], "exclude_conditions": [], "order_columns": [], "limit": 1, "start": 0}))))
-        .respond_with(ok(json!([{"id": 4, "flow_uuid": "dc33fb34-0034-418c-8fbb-3baf15525e86", "dataid_header": "", "data_no": 2, "history": false, "status": "分派中", "title": "Beta", "level": "red", "group": "{\"group\": \"x\", \"user\": \"\"}", "closed": false, "stop_uuid": "FITEM_2", "stop_chart_type": null, "stop_chart_text": "任務分析", "running": false, "error": false, "createtime": "2026-11-22T16:59:17.402", "updatetime": "2026-11-22T16:59:17.402", "stoptime": "2026-11-22T16:59:17.401", "create_user_id": "admin", "update_user_id": "admin", "data_param": "{}", "error_message": null, "init_data_id": 3, "is_child": false,
-            "formitm_1": "Beta", "formitm_2": "desc", "formitm_3": "red", "formitm_4": "dispatch", "formitm_5": "{\"group\": \"2\", \"user\": \"\"}"}])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/rest/flowmanage/api/omdata/edit/mission/"))
+        .and(path("/rest/flowmanage/api/omdata/edit/None/"))
         .and(body_json(with_code(
-            json!({"action": "update", "data_id": 4, "formdata": [
+            json!({"action": "update", "flow_uuid": HEX, "data_id": 4, "formdata": [
             {"id": "FORMITM_4", "type": "h_status", "value": "dispatch_done"},
             {"id": "FORMITM_1", "type": "h_title", "value": "Beta"},
             {"id": "FORMITM_3", "type": "h_level", "value": "red"},
@@ -111,38 +128,47 @@ async fn push_fills_types_and_the_fields_not_set_from_the_current_row() {
         .mount(&server)
         .await;
     let outcome = client(&server)
-        .push("mission", DataId(4))
+        .push_in_flow(flow(), DataId(4))
         .set("FORMITM_4", "dispatch_done")
         .send()
         .await
         .unwrap();
     assert_eq!(outcome.data_no, Some(DataNo(2)));
+    assert_eq!(outcome.state, None, "not waited for");
     server.verify().await;
 }
 
 #[tokio::test]
 async fn quick_action_create_delete_and_lookup_bodies() {
     let server = server().await;
-    mount_api_format(&server).await;
-    let edit = || path("/rest/flowmanage/api/omdata/edit/mission/");
+    mount_load(&server, 13, json!("完成,退回")).await;
+    let by_uuid = || path("/rest/flowmanage/api/omdata/edit/None/");
     Mock::given(method("POST"))
-        .and(edit())
+        .and(by_uuid())
         .and(body_json(with_code(
-            json!({"action": "update", "data_id": 13, "quick_action": "action1"}),
+            json!({"action": "update", "flow_uuid": HEX, "data_id": 13, "quick_action": "action1"}),
         )))
         .respond_with(ok(json!(2)))
         .expect(1)
         .mount(&server)
         .await;
+    let start_form = serde_json::to_string(&loaded(Value::Null)["formobject"]).unwrap();
     Mock::given(method("POST"))
-        .and(edit())
-        .and(body_json(with_code(json!({"action": "create", "formdata": [{"id": "FORMITM_1", "type": "h_title", "value": "New"}, {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}]}))))
-        .respond_with(ok(json!(11)))
+        .and(path("/rest/flowmanage/api/form-design/load/"))
+        .and(body_json(with_code(json!({"flow_uuid": HEX}))))
+        .respond_with(ok(json!({"start_input": [], "flow_name": "任務單", "formobject": start_form, "attachment": true, "use_form": true})))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .and(edit())
+        .and(by_uuid())
+        .and(body_json(with_code(json!({"action": "create", "flow_uuid": HEX, "formdata": [{"id": "FORMITM_1", "type": "h_title", "value": "New"}, {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}]}))))
+        .respond_with(ok(json!(11)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rest/flowmanage/api/omdata/edit/mission/"))
         .and(body_json(with_code(
             json!({"action": "delete", "data_no": ["5", "6"]}),
         )))
@@ -158,24 +184,23 @@ async fn quick_action_create_delete_and_lookup_bodies() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let labels = QuickActionLabels::parse(Some("完成,退回"));
-    assert_eq!(
-        client
-            .quick_action("mission", DataId(13), QuickAction::Action1)
-            .labels(labels)
-            .send()
-            .await
-            .unwrap(),
-        Some(DataNo(2))
-    );
-    let created = client
-        .create("mission")
-        .set("FORMITM_1", "New")
-        .set("FORMITM_5", json!({"group": "2", "user": ""}))
+    let outcome = client
+        .quick_action_in_flow(flow(), DataId(13), QuickAction::Action1)
         .send()
         .await
         .unwrap();
-    assert_eq!(created, Some(DataNo(11)));
+    assert_eq!(outcome.data_no, Some(DataNo(2)));
+    // Two creates load the start form once.
+    for _ in 0..2 {
+        let created = client
+            .create_in_flow(flow())
+            .set("FORMITM_1", "New")
+            .set("FORMITM_5", json!({"group": "2", "user": ""}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created, Some(DataNo(11)));
+    }
     client
         .delete("mission", &[DataNo(5), DataNo(6)])
         .await
@@ -183,6 +208,42 @@ async fn quick_action_create_delete_and_lookup_bodies() {
     let entries = client.lookup_data_id("mission", DataNo(8)).await.unwrap();
     assert_eq!(entries[0].data_id, DataId(22));
     server.verify().await;
+}
+
+#[tokio::test]
+async fn unknown_fields_and_unoffered_quick_actions_are_refused_after_the_load() {
+    let server = server().await;
+    mount_load(&server, 4, Value::Null).await;
+    let client = client(&server);
+    let err = client
+        .push_in_flow(flow(), DataId(4))
+        .set("FORMITM_9", "x")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::UnknownField { field, available } if field == "FORMITM_9" && available.contains("FORMITM_4 階段")),
+        "{err}"
+    );
+    assert!(!err.may_have_been_applied());
+    server.verify().await;
+    server.reset().await;
+    let server = self::server().await;
+    mount_load(&server, 4, Value::Null).await;
+    let err = self::client(&server)
+        .quick_action_in_flow(flow(), DataId(4), QuickAction::Action2)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::QuickActionUnavailable { .. }), "{err}");
+    let edits = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path().contains("/omdata/edit/"))
+        .count();
+    assert_eq!(edits, 0, "nothing was sent to the edit endpoint");
 }
 
 #[tokio::test]
@@ -224,18 +285,6 @@ async fn invalid_requests_are_not_sent() {
             .send()
             .await,
         Err(Error::InvalidRequest(_))
-    ));
-    let unregistered = Client::builder(server.uri())
-        .credentials("admin", "admin")
-        .build()
-        .unwrap();
-    assert!(matches!(
-        unregistered
-            .push("mission", DataId(1))
-            .set("FORMITM_1", "x")
-            .send()
-            .await,
-        Err(Error::FieldTypeUnknown { .. })
     ));
     assert_eq!(server.received_requests().await.unwrap().len(), 0);
 }

@@ -9,7 +9,6 @@ use wiremock::{Mock, ResponseTemplate};
 fn client(fake: &FakeOmflow) -> Client {
     Client::builder(fake.uri())
         .credentials("admin", "admin")
-        .flow("任務處理", "任務單")
         .timeout(Some(Duration::from_millis(500)))
         .retry(RetryPolicy {
             max_retries: 3,
@@ -74,7 +73,6 @@ async fn a_push_whose_answer_is_lost_is_not_resent() {
     let fake = FakeOmflow::start_with(seed()).await.unwrap();
     let client = client(&fake);
     let data_id = fake.state().current_row("mission", 1).unwrap().id;
-    client.flows().await.unwrap();
     Mock::given(method("POST"))
         .and(path("/rest/flowmanage/api/omdata/edit/mission/"))
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
@@ -100,7 +98,6 @@ async fn a_push_whose_answer_is_lost_is_not_resent() {
 async fn a_write_answered_503_is_not_resent() {
     let fake = FakeOmflow::start_with(seed()).await.unwrap();
     let client = client(&fake);
-    client.flows().await.unwrap();
     let data_id = fake.state().current_row("mission", 1).unwrap().id;
     Mock::given(method("POST"))
         .and(path("/rest/flowmanage/api/omdata/edit/mission/"))

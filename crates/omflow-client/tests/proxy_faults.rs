@@ -91,7 +91,6 @@ fn seed() -> Seed {
 fn client(url: &str) -> Client {
     Client::builder(url)
         .credentials("admin", "admin")
-        .flow("任務處理", "任務單")
         .retry(RetryPolicy {
             max_retries: 3,
             base: Duration::from_millis(10),

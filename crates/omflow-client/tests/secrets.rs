@@ -37,7 +37,6 @@ async fn trace_output_has_no_secret() {
     let fake = FakeOmflow::start_with(seed).await.unwrap();
     let client = Client::builder(fake.uri())
         .credentials("carol", password)
-        .flow("任務處理", "任務單")
         .build()
         .unwrap();
     let missions = client.missions().send().await.unwrap();

@@ -35,7 +35,6 @@ async fn mixed_operations_survive_token_churn() {
     );
     let client = Client::builder(fake.uri())
         .credentials("admin", "admin")
-        .flow("任務處理", "任務單")
         .retry(RetryPolicy {
             max_retries: 3,
             base: Duration::from_millis(5),

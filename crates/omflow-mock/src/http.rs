@@ -403,7 +403,7 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
             }
         }
         "flowmanage/api/omdata/list/{}/" => {
-            let Some(flow) = world.flow_index(&param) else {
+            let Some(flow) = list_flow(&world, &param, body) else {
                 return Reply::fail(404, text(MessageId::FlowNotFound, lang));
             };
             if !world_has_view(&world, &caller.username, flow) {
@@ -509,6 +509,21 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
         }
         _ => Reply::fail(403, text(MessageId::RestUrlError, lang)),
     }
+}
+
+/// `listOmDataAjax`'s flow: body names, else body `flow_uuid` (32 hex), replaced by the
+/// path's api_path unless the path parameter is `None`.
+fn list_flow(world: &World, param: &str, body: &Map<String, Value>) -> Option<usize> {
+    if param != omflow_model::paths::EDIT_BY_UUID {
+        return world.flow_index(param);
+    }
+    let text_of = |key: &str| body.get(key).and_then(Value::as_str).unwrap_or("");
+    let flow = if !text_of("app_name").is_empty() && !text_of("flow_name").is_empty() {
+        world.flow_by_name(text_of("app_name"), text_of("flow_name"))
+    } else {
+        world.flow_by_hex(text_of("flow_uuid"))
+    };
+    flow.filter(|&f| world.flows[f].def.deployed)
 }
 
 /// `permission_required(..., '/api/permission/denied/')`: HTTP 302 to the permission page,

@@ -1,0 +1,124 @@
+//! What the assignee can read: a ticket row with the form of its stop (`omdata/load`), a
+//! flow's names (`flow-name/load`) and its start form (`form-design/load`). None of these
+//! needs the flow-management permission.
+
+use crate::client::{Client, Effect};
+use crate::error::Error;
+use omflow_model::{
+    paths, ApiErrorKind, DataId, FlowNames, FlowUuid, FormDesign, LoadFlowNames, LoadStartForm,
+    LoadTicket, LoadedTicket, StartForm,
+};
+use std::sync::Arc;
+
+impl Client {
+    /// The ticket row `data_id` of a flow as its assignee sees it: the design of the stop it
+    /// is at, its current values, the stop's quick actions, the flow's names, and whether it
+    /// is closed. One call; nothing is cached (the values change with every push).
+    ///
+    /// Needs one of: the flow's View permission (`Omdata_<hex>_View`), being the row's
+    /// assignee (its group names the user's nick name, or one of the user's groups with no
+    /// user), or having created the ticket.
+    ///
+    /// ```no_run
+    /// # async fn run(client: omflow_client::Client, mission: omflow_model::Mission) -> Result<(), omflow_client::Error> {
+    /// let (Some(flow), Some(data_id)) = (mission.flow_uuid, mission.data_id) else { return Ok(()) };
+    /// let ticket = client.load_ticket(flow, data_id).await?;
+    /// println!("{} fields; quick actions {:?}", ticket.formdata.len(), ticket.quick_actions());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::NoAccess`] when the user may not read the row (also for an unknown row or
+    /// flow: the server does not tell them apart); [`Error::Api`] for other failures. A
+    /// read: retrying is safe.
+    pub async fn load_ticket(
+        &self,
+        flow_uuid: FlowUuid,
+        data_id: DataId,
+    ) -> Result<LoadedTicket, Error> {
+        let body = LoadTicket { flow_uuid, data_id };
+        self.rest("tickets.load", paths::TICKET_LOAD, &body, Effect::Read)
+            .await
+            .map_err(|err| {
+                no_access(err, || {
+                    (
+                        format!("read ticket row {data_id} of flow {}", flow_uuid.simple()),
+                        format!(
+                            "the flow's View permission (Omdata_{}_View), being the row's assignee, or being the ticket's creator (or the row or flow does not exist)",
+                            flow_uuid.simple()
+                        ),
+                    )
+                })
+            })
+    }
+
+    /// A flow's application and flow names (any logged-in user).
+    ///
+    /// # Errors
+    /// [`Error::Api`] (kind `ServerError`) when no deployed flow has this uuid.
+    pub async fn flow_names(&self, flow_uuid: FlowUuid) -> Result<FlowNames, Error> {
+        self.rest(
+            "flows.names",
+            paths::FLOW_NAMES,
+            &LoadFlowNames { flow_uuid },
+            Effect::Read,
+        )
+        .await
+    }
+
+    /// A flow's start form (what a create fills in), fetched once per flow and shared by
+    /// concurrent callers.
+    ///
+    /// Needs the flow's View permission (`Omdata_<hex>_View`) or the flow-management
+    /// permission (`OmFormFlow_Manage`); creating needs only `Omdata_<hex>_Add`, so a user
+    /// with Add alone gives each field's type instead (`CreateBuilder::set_typed`).
+    ///
+    /// # Errors
+    /// [`Error::NoAccess`] naming the permissions; [`Error::Api`] (kind `FlowNotFound`) for
+    /// an unknown flow; [`Error::Decode`] when the design is not valid JSON.
+    pub async fn start_form(&self, flow_uuid: FlowUuid) -> Result<Arc<FormDesign>, Error> {
+        let cell = {
+            let mut designs = self.inner.start_forms.lock().await;
+            designs.entry(flow_uuid).or_default().clone()
+        };
+        cell.get_or_try_init(|| async {
+            let form: StartForm = self
+                .rest(
+                    "flows.start_form",
+                    paths::START_FORM,
+                    &LoadStartForm { flow_uuid },
+                    Effect::Read,
+                )
+                .await
+                .map_err(|err| {
+                    no_access(err, || {
+                        (
+                            format!("read the start form of flow {}", flow_uuid.simple()),
+                            format!(
+                                "the flow's View permission (Omdata_{}_View) or OmFormFlow_Manage; with only Omdata_{}_Add, give each field's type",
+                                flow_uuid.simple(),
+                                flow_uuid.simple()
+                            ),
+                        )
+                    })
+                })?;
+            form.design().map(Arc::new).map_err(|e| Error::Decode {
+                operation: "flows.start_form",
+                path: "result.formobject".into(),
+                message: e.to_string(),
+            })
+        })
+        .await
+        .cloned()
+    }
+}
+
+/// Turns the server's permission refusal into [`Error::NoAccess`] naming what is needed.
+pub(crate) fn no_access(err: Error, describe: impl FnOnce() -> (String, String)) -> Error {
+    if err.api_kind() == Some(ApiErrorKind::PermissionDenied) {
+        let (action, needs) = describe();
+        Error::NoAccess { action, needs }
+    } else {
+        err
+    }
+}

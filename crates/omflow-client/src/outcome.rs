@@ -1,0 +1,211 @@
+//! Where the engine took a ticket after a push. The real engine works after the server has
+//! answered, so the client watches with what the user may read: the query-form list (View
+//! permission: stop, closed, error state and message), else my missions and the ticket
+//! load (the assignee).
+
+use crate::client::Client;
+use crate::error::Error;
+use omflow_model::query::{col, Query};
+use omflow_model::{ApiErrorKind, ApiPath, DataId, DataNo, FlowUuid};
+use std::fmt;
+use std::time::Duration;
+
+/// Where a ticket stands after the engine has run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TicketState {
+    /// At a form stop, waiting for a person.
+    AtStop {
+        /// The new current row (`None` when it is not visible to this user: assigned to
+        /// someone else).
+        data_id: Option<DataId>,
+        /// The stop's name, when visible.
+        stop: Option<String>,
+    },
+    /// The ticket is closed.
+    Closed {
+        /// Its closed row, when visible.
+        data_id: Option<DataId>,
+    },
+    /// The engine left the ticket in its error state (for example, no rule of a switch
+    /// matched the pushed value). It cannot be pushed on; an administrator must repair it.
+    EngineError {
+        /// The errored row, when visible.
+        data_id: Option<DataId>,
+        /// The stop it stands at, when visible.
+        stop: Option<String>,
+        /// The engine's message (`找不到符合的條件。`); `None` when the user lacks the View
+        /// permission that shows it.
+        message: Option<String>,
+    },
+    /// The engine had not finished when the wait ended.
+    Running,
+}
+
+impl TicketState {
+    /// The row the ticket now stands at, when visible.
+    pub fn data_id(&self) -> Option<DataId> {
+        match self {
+            TicketState::AtStop { data_id, .. }
+            | TicketState::Closed { data_id }
+            | TicketState::EngineError { data_id, .. } => *data_id,
+            TicketState::Running => None,
+        }
+    }
+
+    /// Whether the engine failed the ticket.
+    pub fn is_engine_error(&self) -> bool {
+        matches!(self, TicketState::EngineError { .. })
+    }
+}
+
+impl fmt::Display for TicketState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let row = |id: &Option<DataId>| id.map(|id| format!(" (data_id {id})")).unwrap_or_default();
+        match self {
+            TicketState::AtStop { data_id, stop } => match stop {
+                Some(stop) => write!(f, "at stop {stop}{}", row(data_id)),
+                None => write!(f, "moved on to a stop not shown to you{}", row(data_id)),
+            },
+            TicketState::Closed { data_id } => write!(f, "closed{}", row(data_id)),
+            TicketState::EngineError {
+                data_id,
+                stop,
+                message,
+            } => {
+                write!(f, "engine error")?;
+                if let Some(stop) = stop {
+                    write!(f, " at {stop}")?;
+                }
+                write!(f, "{}", row(data_id))?;
+                match message {
+                    Some(message) => write!(f, ": {message}"),
+                    None => write!(f, ": the engine stopped the ticket at a stop that is not a form (its message needs the flow's View permission)"),
+                }
+            }
+            TicketState::Running => write!(f, "still running when the wait ended"),
+        }
+    }
+}
+
+/// Watches ticket `data_no` until the engine has moved it on from row `old`, or `timeout`.
+pub(crate) async fn observe(
+    client: &Client,
+    flow: FlowUuid,
+    api_path: Option<&ApiPath>,
+    data_no: DataNo,
+    old: DataId,
+    timeout: Duration,
+) -> Result<TicketState, Error> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut pause = Duration::from_millis(50);
+    let mut rows_visible = true;
+    loop {
+        let last = tokio::time::Instant::now() >= deadline;
+        if rows_visible {
+            match settled_from_rows(client, flow, api_path, data_no, old).await {
+                Ok(Some(state)) => return Ok(state),
+                Ok(None) => {}
+                Err(err) if err.api_kind() == Some(ApiErrorKind::PermissionDenied) => {
+                    rows_visible = false;
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        if !rows_visible {
+            if let Some(state) = settled_as_assignee(client, flow, data_no, old, last).await? {
+                return Ok(state);
+            }
+        }
+        if last {
+            return Ok(TicketState::Running);
+        }
+        let now = tokio::time::Instant::now();
+        tokio::time::sleep(pause.min(deadline.saturating_duration_since(now))).await;
+        pause = (pause * 2).min(Duration::from_secs(1));
+    }
+}
+
+/// With View permission: the ticket's current rows tell everything.
+async fn settled_from_rows(
+    client: &Client,
+    flow: FlowUuid,
+    api_path: Option<&ApiPath>,
+    data_no: DataNo,
+    old: DataId,
+) -> Result<Option<TicketState>, Error> {
+    let query = Query::builder()
+        .filter(col("data_no").eq(data_no))
+        .order_by("id")
+        .build()
+        .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+    let request = match api_path {
+        Some(path) => client.tickets(path.as_str()),
+        None => client.tickets_in_flow(flow),
+    };
+    let rows = request.query(query).send().await?;
+    let Some(row) = rows
+        .into_iter()
+        .find(|row| !row.running && (row.id != old || row.closed || row.error))
+    else {
+        return Ok(None);
+    };
+    let data_id = Some(row.id);
+    Ok(Some(if row.error {
+        TicketState::EngineError {
+            data_id,
+            stop: row.stop_chart_text,
+            message: row.error_message,
+        }
+    } else if row.closed {
+        TicketState::Closed { data_id }
+    } else {
+        TicketState::AtStop {
+            data_id,
+            stop: row.stop_chart_text,
+        }
+    }))
+}
+
+/// Without View permission: a new mission of the ticket, or the old row as loaded.
+async fn settled_as_assignee(
+    client: &Client,
+    flow: FlowUuid,
+    data_no: DataNo,
+    old: DataId,
+    last: bool,
+) -> Result<Option<TicketState>, Error> {
+    let query = Query::builder()
+        .filter(col("data_no").eq(data_no))
+        .filter(col("flow_uuid").eq(flow.simple()))
+        .build()
+        .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+    let missions = client.missions().query(query).send().await?;
+    if let Some(mission) = missions.into_iter().find(|m| m.data_id != Some(old)) {
+        return Ok(Some(TicketState::AtStop {
+            data_id: mission.data_id,
+            stop: mission.stop_chart_text,
+        }));
+    }
+    match client.load_ticket(flow, old).await {
+        Ok(ticket) if ticket.closed => Ok(Some(TicketState::Closed { data_id: None })),
+        Ok(ticket) if ticket.find_item => Ok(Some(TicketState::AtStop {
+            data_id: None,
+            stop: None,
+        })),
+        // Not at a form stop: the engine is running, or left it in its error state; only
+        // time tells them apart for a user who cannot read the row's error flag.
+        Ok(_) if last => Ok(Some(TicketState::EngineError {
+            data_id: None,
+            stop: None,
+            message: None,
+        })),
+        Ok(_) => Ok(None),
+        // The row names someone else now: the ticket moved on out of this user's sight.
+        Err(Error::NoAccess { .. }) => Ok(Some(TicketState::AtStop {
+            data_id: None,
+            stop: None,
+        })),
+        Err(err) => Err(err),
+    }
+}
