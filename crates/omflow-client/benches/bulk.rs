@@ -14,6 +14,7 @@ async fn run(tickets: usize, concurrency: usize, latency: Duration) -> f64 {
         })
         .build();
     let fake = FakeOmflow::builder()
+        .record_requests(false)
         .seed(seed)
         .latency(latency)
         .start()

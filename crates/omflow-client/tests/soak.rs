@@ -27,6 +27,7 @@ async fn mixed_operations_survive_token_churn() {
         .build();
     let fake = Arc::new(
         FakeOmflow::builder()
+            .record_requests(false)
             .seed(seed)
             .token_ttl(Duration::from_secs(1))
             .start()

@@ -39,6 +39,7 @@ async fn main() {
         })
         .build();
     let fake = FakeOmflow::builder()
+        .record_requests(false)
         .seed(seed)
         .start_standalone()
         .await

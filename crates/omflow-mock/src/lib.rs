@@ -73,6 +73,7 @@ pub struct FakeBuilder {
     listener_addr: Option<String>,
     token_ttl_ms: Option<u64>,
     latency_ms: u64,
+    record_requests: bool,
 }
 
 impl FakeBuilder {
@@ -106,6 +107,14 @@ impl FakeBuilder {
     /// (benchmarks of concurrency).
     pub fn latency(mut self, latency: std::time::Duration) -> Self {
         self.latency_ms = latency.as_millis().min(u128::from(u64::MAX)) as u64;
+        self
+    }
+
+    /// Whether the in-process fake keeps every request for
+    /// [`MockServer::received_requests`] through [`FakeOmflow::server`] (default on; turn it
+    /// off in long tests, where the record grows with every call).
+    pub fn record_requests(mut self, record: bool) -> Self {
+        self.record_requests = record;
         self
     }
 
@@ -147,13 +156,16 @@ impl FakeBuilder {
             .listener_addr
             .clone()
             .unwrap_or_else(|| "127.0.0.1:0".into());
+        let record = self.record_requests;
         let shared = self.shared()?;
         let listener = TcpListener::bind(addr).map_err(StartError::Bind)?;
-        let server = MockServer::builder()
-            .listener(listener)
-            .disable_request_recording()
-            .start()
-            .await;
+        let builder = MockServer::builder().listener(listener);
+        let builder = if record {
+            builder
+        } else {
+            builder.disable_request_recording()
+        };
+        let server = builder.start().await;
         Mock::given(any())
             .respond_with(FakeResponder(shared.clone()))
             .with_priority(FAKE_PRIORITY)
@@ -185,6 +197,7 @@ impl FakeOmflow {
             listener_addr: None,
             token_ttl_ms: None,
             latency_ms: 0,
+            record_requests: true,
         }
     }
 

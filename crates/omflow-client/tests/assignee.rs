@@ -1,0 +1,218 @@
+//! The client as an ordinary approver (the demo seed's alice: a member of the assigned
+//! group, no View permission, no flow configuration) and as people with less or more.
+
+use futures::TryStreamExt;
+use omflow_client::{Client, Error, TicketState};
+use omflow_mock::seed::SeedGroup;
+use omflow_mock::{FakeOmflow, Seed};
+use omflow_model::query::{col, Query};
+use omflow_model::{FieldType, FlowUuid, Mission, QuickAction};
+use serde_json::json;
+use std::time::Duration;
+
+const HEX: &str = "dc33fb340034418c8fbb3baf15525e86";
+const WAIT: Duration = Duration::from_secs(2);
+
+fn client(fake: &FakeOmflow, user: &str, password: &str) -> Client {
+    Client::builder(fake.uri())
+        .credentials(user, password)
+        .build()
+        .unwrap()
+}
+
+async fn missions_at(client: &Client, stop: &str) -> Vec<Mission> {
+    let query = Query::builder()
+        .filter(col("stop_uuid").eq(stop))
+        .order_by("id")
+        .build()
+        .unwrap();
+    client
+        .missions()
+        .query(query)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap()
+}
+
+/// Paths of every request the fake received.
+async fn paths(fake: &FakeOmflow) -> Vec<String> {
+    fake.server()
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn alice_pushes_and_quick_actions_without_the_api_format() {
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    let alice = client(&fake, "alice", "alice-pass");
+    let mission = missions_at(&alice, "FITEM_2").await.remove(0);
+    let outcome = alice
+        .push_mission(&mission)
+        .set("FORMITM_4", "dispatch_done")
+        .wait_for_engine(WAIT)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(outcome.data_no, mission.data_no);
+    let Some(TicketState::AtStop {
+        data_id: Some(next),
+        stop: Some(stop),
+    }) = &outcome.state
+    else {
+        panic!("alice sees where the ticket went: {:?}", outcome.state)
+    };
+    assert_eq!(stop, "任務處理");
+    assert_ne!(Some(*next), mission.data_id);
+    let row = fake
+        .state()
+        .current_row("mission", mission.data_no.unwrap().get())
+        .unwrap();
+    assert_eq!(row.id, *next);
+    assert_eq!(row.stop_uuid.as_deref(), Some("FITEM_5"));
+    assert_eq!(
+        row.level, mission.level,
+        "required fields were resent unchanged"
+    );
+
+    let at_work = missions_at(&alice, "FITEM_5").await.remove(0);
+    let done = alice
+        .quick_action_mission(&at_work, QuickAction::Action1)
+        .wait_for_engine(WAIT)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(&done.state, Some(TicketState::AtStop { stop: Some(s), .. }) if s == "任務審核"),
+        "{:?}",
+        done.state
+    );
+    let seen = paths(&fake).await;
+    assert!(seen.iter().any(|p| p.ends_with("/omdata/load/")));
+    assert!(
+        !seen.iter().any(|p| p.contains("flow-active-api-format")),
+        "no API-format call: {seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn one_load_per_push() {
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    let alice = client(&fake, "alice", "alice-pass");
+    let mission = missions_at(&alice, "FITEM_2").await.remove(0);
+    let before = paths(&fake).await.len();
+    alice
+        .push_mission(&mission)
+        .set("FORMITM_4", "dispatch_done")
+        .send()
+        .await
+        .unwrap();
+    let after = paths(&fake).await;
+    let loads = after[before..]
+        .iter()
+        .filter(|p| p.ends_with("/omdata/load/"))
+        .count();
+    assert_eq!(loads, 1, "{:?}", &after[before..]);
+}
+
+#[tokio::test]
+async fn engine_errors_are_reported_with_the_message_where_the_user_may_read_it() {
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    for (user, password, sees_message) in [("admin", "admin", true), ("alice", "alice-pass", false)]
+    {
+        let client = client(&fake, user, password);
+        let mission = missions_at(&client, "FITEM_2").await.remove(0);
+        let outcome = client
+            .push_mission(&mission)
+            .set("FORMITM_4", "no-such-rule")
+            .wait_for_engine(Duration::from_millis(300))
+            .send()
+            .await
+            .unwrap();
+        let Some(TicketState::EngineError { message, .. }) = &outcome.state else {
+            panic!("{user}: {:?}", outcome.state)
+        };
+        if sees_message {
+            assert_eq!(message.as_deref(), Some("找不到符合的條件。"));
+        } else {
+            assert_eq!(*message, None, "alice cannot read the error row");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_stranger_gets_a_typed_error_naming_what_is_missing() {
+    let seed = Seed::pristine()
+        .builder()
+        .user("hal", "pw", &[])
+        .ticket("mission", "admin", "Kettle leaks", "red")
+        .build();
+    let fake = FakeOmflow::start_with(seed).await.unwrap();
+    let data_id = fake.state().current_row("mission", 1).unwrap().id;
+    let hal = client(&fake, "hal", "pw");
+    let flow = FlowUuid::parse(HEX).unwrap();
+    let err = hal
+        .push_in_flow(flow, data_id)
+        .set("FORMITM_4", "dispatch_done")
+        .send()
+        .await
+        .unwrap_err();
+    let Error::NoAccess { needs, .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(needs.contains(&format!("Omdata_{HEX}_View")), "{needs}");
+    assert!(
+        needs.contains("assignee") && needs.contains("creator"),
+        "{needs}"
+    );
+    assert!(!err.may_have_been_applied());
+    assert!(
+        !paths(&fake)
+            .await
+            .iter()
+            .any(|p| p.contains("/omdata/edit/")),
+        "nothing was pushed"
+    );
+    assert_eq!(fake.state().current_row("mission", 1).unwrap().id, data_id);
+}
+
+#[tokio::test]
+async fn creating_with_add_alone_needs_types_and_says_so() {
+    let mut seed = Seed::pristine().builder().user("ivy", "pw", &[3]).build();
+    seed.groups.push(SeedGroup {
+        id: 3,
+        display_name: "Add only".into(),
+        permissions: vec![format!("Omdata_{HEX}_Add")],
+    });
+    let fake = FakeOmflow::start_with(seed).await.unwrap();
+    let ivy = client(&fake, "ivy", "pw");
+    let flow = FlowUuid::parse(HEX).unwrap();
+    let err = ivy
+        .create_in_flow(flow)
+        .set("FORMITM_1", "Typed from the form")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::NoAccess { needs, .. } if needs.contains("_View") && needs.contains("OmFormFlow_Manage")),
+        "{err}"
+    );
+    let created = ivy
+        .create_in_flow(flow)
+        .set_typed("FORMITM_1", FieldType::HTitle, "Typed by hand")
+        .set_typed("FORMITM_3", FieldType::HLevel, "green")
+        .set_typed("FORMITM_4", FieldType::HStatus, "dispatch")
+        .set_typed(
+            "FORMITM_5",
+            FieldType::HGroup,
+            json!({"group": "2", "user": ""}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.map(|n| n.get()), Some(1));
+}
