@@ -89,10 +89,27 @@ pub fn parse(expr: &str) -> Result<ConditionSpec, ExprError> {
 }
 
 /// Parses `FORMITM_N=VALUE`: a value starting with `{` or `[` is JSON, anything else text.
-pub fn parse_set(arg: &str) -> Result<(String, Value), String> {
-    let (id, value) = arg
-        .split_once('=')
-        .ok_or_else(|| format!("--set {arg:?}: expected FORMITM_N=VALUE"))?;
+/// One `--set FORMITM_N[:TYPE]=VALUE`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetArg {
+    /// The field id.
+    pub id: String,
+    /// The designer type given with `:TYPE` (otherwise taken from the form).
+    pub field_type: Option<omflow_model::FieldType>,
+    /// The value: JSON when it starts with `{` or `[`, else text.
+    pub value: Value,
+}
+
+/// Reads one `--set` argument.
+pub fn parse_set(arg: &str) -> Result<SetArg, String> {
+    let (target, value) = arg.split_once('=').ok_or_else(|| {
+        format!("--set {arg:?}: expected FORMITM_N=VALUE or FORMITM_N:TYPE=VALUE")
+    })?;
+    let (id, field_type) = match target.split_once(':') {
+        Some((_, "")) => return Err(format!("--set {arg:?}: empty type after ':'")),
+        Some((id, kind)) => (id, Some(omflow_model::FieldType::parse(kind))),
+        None => (target, None),
+    };
     omflow_model::FieldId::new(id).map_err(|e| format!("--set {arg:?}: {e}"))?;
     let trimmed = value.trim_start();
     let value = if trimmed.starts_with('{') || trimmed.starts_with('[') {
@@ -101,7 +118,11 @@ pub fn parse_set(arg: &str) -> Result<(String, Value), String> {
     } else {
         Value::String(value.to_string())
     };
-    Ok((id.to_string(), value))
+    Ok(SetArg {
+        id: id.to_string(),
+        field_type,
+        value,
+    })
 }
 
 #[cfg(test)]
@@ -179,16 +200,20 @@ mod tests {
 
     #[test]
     fn set_values() {
-        assert_eq!(
-            parse_set("FORMITM_4=dispatch_done").unwrap(),
-            ("FORMITM_4".into(), json!("dispatch_done"))
-        );
+        let plain = parse_set("FORMITM_4=dispatch_done").unwrap();
+        assert_eq!((plain.id.as_str(), plain.field_type), ("FORMITM_4", None));
+        assert_eq!(plain.value, json!("dispatch_done"));
         assert_eq!(
             parse_set("FORMITM_5={\"group\":\"2\",\"user\":\"\"}")
                 .unwrap()
-                .1,
+                .value,
             json!({"group": "2", "user": ""})
         );
+        let typed = parse_set("FORMITM_1:h_title=a=b").unwrap();
+        assert_eq!(typed.field_type, Some(omflow_model::FieldType::HTitle));
+        assert_eq!(typed.value, json!("a=b"));
+        assert!(parse_set("FORMITM_1:=x").is_err());
+        assert!(parse_set("FORMITM_x:h_title=x").is_err());
         assert!(parse_set("FORMITM_5={bad").is_err());
         assert!(parse_set("title=x").is_err());
         assert!(parse_set("FORMITM_1").is_err());

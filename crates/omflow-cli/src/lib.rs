@@ -374,7 +374,7 @@ fn query_from(filters: &Filters) -> Result<omflow_model::query::QueryBuilder, Fa
     Ok(builder)
 }
 
-fn sets(args: &[String]) -> Result<Vec<(String, Value)>, Failure> {
+fn sets(args: &[String]) -> Result<Vec<expr::SetArg>, Failure> {
     args.iter()
         .map(|a| expr::parse_set(a).map_err(usage))
         .collect()
@@ -514,8 +514,11 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
                 Row::Uuid(uuid) => client.push_in_flow(uuid, DataId(data_id)),
                 Row::Path(api_path) => client.push(&api_path, DataId(data_id)),
             };
-            for (id, value) in values {
-                builder = builder.set(&id, value);
+            for set in values {
+                builder = match set.field_type {
+                    Some(field_type) => builder.set_typed(&set.id, field_type, set.value),
+                    None => builder.set(&set.id, set.value),
+                };
             }
             if let Some(wait) = wait {
                 builder = builder.wait_for_engine(wait);
@@ -575,12 +578,10 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
                 Flow::Uuid(uuid) => client.create_in_flow(uuid),
                 Flow::Path(api_path) => client.create(&api_path),
             };
-            for (id, value) in values {
-                builder = match id.split_once(':') {
-                    Some((id, field_type)) => {
-                        builder.set_typed(id, omflow_model::FieldType::parse(field_type), value)
-                    }
-                    None => builder.set(&id, value),
+            for set in values {
+                builder = match set.field_type {
+                    Some(field_type) => builder.set_typed(&set.id, field_type, set.value),
+                    None => builder.set(&set.id, set.value),
                 };
             }
             let data_no = builder.send().await?;
@@ -726,7 +727,19 @@ async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCode, Failure
     };
     let approval = match args.quick_action {
         Some(action) => Approval::QuickAction(action),
-        None => Approval::Set(sets(&args.set)?),
+        None => {
+            let mut values = Vec::new();
+            for set in sets(&args.set)? {
+                if set.field_type.is_some() {
+                    return Err(usage(format!(
+                        "--set {}: approve types each field from its ticket's form; drop the :TYPE",
+                        set.id
+                    )));
+                }
+                values.push((set.id, set.value));
+            }
+            Approval::Set(values)
+        }
     };
     let mut builder = client
         .approve(&flow_name, approval)

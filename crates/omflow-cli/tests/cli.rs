@@ -517,3 +517,34 @@ fn garoon_requests_and_one_request_from_the_embedded_fake() {
         .code(1)
         .stderr(predicate::str::contains("GRN_"));
 }
+
+/// The README's `omflow` lines, each run as written (a fresh embedded demo each time).
+#[test]
+fn every_readme_cli_example_runs_against_the_embedded_demo() {
+    let readme = include_str!("../../../README.md");
+    let section = &readme[readme
+        .find("## The `omflow` command by example")
+        .expect("the README has the CLI section")..];
+    let block = &section[section.find("```sh").unwrap() + 5..];
+    let block = &block[..block.find("```").unwrap()];
+    let mut ran = 0;
+    for line in block.lines().filter(|l| l.starts_with("omflow ")) {
+        let command = match line.find("  #") {
+            Some(comment) => &line[..comment],
+            None => line,
+        };
+        let words = shlex::split(command).unwrap_or_else(|| panic!("cannot split {line:?}"));
+        if words.get(1..3) == Some(&["mock".to_string(), "serve".to_string()][..]) {
+            continue; // runs until stopped; `standalone()` above starts it
+        }
+        let output = omflow().args(&words[1..]).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{line}\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        ran += 1;
+    }
+    assert!(ran >= 12, "only {ran} README lines ran");
+}
