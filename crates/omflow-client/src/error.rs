@@ -107,6 +107,14 @@ pub enum Error {
         /// The form's field ids with their titles (`FORMITM_1 主旨, ...`).
         available: String,
     },
+    /// A value the stop's form refuses (not sent).
+    #[error("field {field}: {reason} (not sent)")]
+    InvalidValue {
+        /// The field.
+        field: String,
+        /// Why.
+        reason: String,
+    },
     /// The user may not read what the operation needs (not sent).
     #[error("not allowed to {action}: that needs {needs}")]
     NoAccess {
@@ -185,6 +193,7 @@ impl Error {
             Error::Api { .. } | Error::Decode { .. } => Sent::Maybe,
             Error::InvalidRequest(_)
             | Error::UnknownField { .. }
+            | Error::InvalidValue { .. }
             | Error::NoAccess { .. }
             | Error::NotActionable { .. }
             | Error::QuickActionUnavailable { .. } => Sent::No,

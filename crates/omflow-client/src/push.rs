@@ -235,6 +235,7 @@ impl PushBuilder {
         } else {
             items
         };
+        check_patterns(&ticket, &items)?;
         let mut body = PushTicket::new(target.data_id(), items);
         body.flow_uuid = target.body_uuid();
         let data_no = send_edit(&self.client, "tickets.push", &target, &body).await?;
@@ -281,6 +282,38 @@ fn with_required(ticket: &LoadedTicket, mut items: Vec<FormItem>) -> Result<Vec<
         items.push(item);
     }
     Ok(items)
+}
+
+/// The server checks each submitted value against its field's regular expression (Python's
+/// `re.match`: anchored at the start); a mismatch would come back as "missing required
+/// fields". Patterns Rust's `regex` cannot read are left to the server.
+fn check_patterns(ticket: &LoadedTicket, items: &[FormItem]) -> Result<(), Error> {
+    for item in items {
+        let Some(pattern) = ticket
+            .formobject
+            .field(item.id())
+            .and_then(|field| field.regex())
+        else {
+            continue;
+        };
+        let Ok(anchored) = regex::Regex::new(&format!("^(?:{pattern})")) else {
+            continue;
+        };
+        let matches = match item.value() {
+            Value::String(text) => anchored.is_match(text),
+            _ => false,
+        };
+        if !matches {
+            return Err(Error::InvalidValue {
+                field: item.id().to_string(),
+                reason: format!(
+                    "the stop requires text matching /{pattern}/, got {}",
+                    item.value()
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 async fn send_edit<B: serde::Serialize>(

@@ -288,3 +288,40 @@ async fn invalid_requests_are_not_sent() {
     ));
     assert_eq!(server.received_requests().await.unwrap().len(), 0);
 }
+
+#[tokio::test]
+async fn values_the_stop_pattern_refuses_are_not_sent() {
+    let server = server().await;
+    let mut ticket = loaded(Value::Null);
+    ticket["formobject"]["items"][1]["config"]["regex"] = json!("[A-Z]+-\\d+");
+    Mock::given(method("POST"))
+        .and(path("/rest/flowmanage/api/omdata/load/"))
+        .respond_with(ok(ticket))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rest/flowmanage/api/omdata/edit/None/"))
+        .respond_with(ok(json!(2)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .push_in_flow(flow(), DataId(4))
+        .set("FORMITM_1", "lower-1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidValue { field, .. } if field == "FORMITM_1"),
+        "{err}"
+    );
+    client
+        .push_in_flow(flow(), DataId(4))
+        .set("FORMITM_1", "ABC-12 printer")
+        .send()
+        .await
+        .unwrap();
+    server.verify().await;
+}
