@@ -133,11 +133,16 @@ async fn engine_errors_are_reported_with_the_message_where_the_user_may_read_it(
             .send()
             .await
             .unwrap();
-        let Some(TicketState::EngineError { message, .. }) = &outcome.state else {
+        let Some(TicketState::EngineError { message, stop, .. }) = &outcome.state else {
             panic!("{user}: {:?}", outcome.state)
         };
         if sees_message {
             assert_eq!(message.as_deref(), Some("找不到符合的條件。"));
+            assert_eq!(
+                stop.as_deref(),
+                Some("是否指派"),
+                "the row stands at the switch"
+            );
         } else {
             assert_eq!(*message, None, "alice cannot read the error row");
         }

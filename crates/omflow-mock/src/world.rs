@@ -1024,7 +1024,7 @@ impl World {
                     match target {
                         Some(t) => next = Some(t),
                         None => {
-                            self.fail_row(flow, row, "找不到符合的條件。");
+                            self.fail_row(flow, row, Some(&item), "找不到符合的條件。");
                             return;
                         }
                     }
@@ -1055,11 +1055,26 @@ impl World {
                 _ => break,
             }
         }
-        self.fail_row(flow, row, "找不到符合的條件。");
+        self.fail_row(flow, row, None, "找不到符合的條件。");
     }
 
-    fn fail_row(&mut self, flow: usize, mut row: Map<String, Value>, message: &str) {
+    /// `markError`: the row stops at the failing item (`stop`), errored, as history; an
+    /// errored copy becomes the current row.
+    fn fail_row(
+        &mut self,
+        flow: usize,
+        mut row: Map<String, Value>,
+        stop: Option<&SeedItem>,
+        message: &str,
+    ) {
         let id = row["id"].as_u64().unwrap_or(0);
+        if let Some(item) = stop {
+            row.insert("stop_uuid".into(), json!(item.id));
+            row.insert("stop_chart_text".into(), json!(item.text));
+            row.insert("stoptime".into(), self.stamp());
+        }
+        row.insert("error".into(), json!(true));
+        row.insert("error_message".into(), json!(message));
         row.insert("history".into(), json!(true));
         row.insert("running".into(), json!(false));
         self.flows[flow].rows.insert(id, row.clone());
