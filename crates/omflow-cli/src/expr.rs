@@ -4,8 +4,10 @@ use omflow_model::query::{col, ConditionSpec, Scalar};
 use serde_json::Value;
 
 /// The grammar, shown with every malformed expression.
-pub const GRAMMAR: &str = "EXPR is COL=VALUE, COL>VALUE, COL<VALUE, 'COL contains VALUE' or 'COL in V1,V2,...'; \
-integers, true, false and null become JSON values, anything else a string, and a double-quoted value is always a string";
+pub const GRAMMAR: &str = "EXPR is COL=VALUE, COL>VALUE, COL<VALUE, COL>=VALUE, COL<=VALUE, 'COL contains VALUE', \
+'COL startswith VALUE', 'COL in V1,V2,...', 'COL is null' or 'COL is not null'; COL may be a relation path \
+such as create_user__nick_name; integers, true, false and null become JSON values, anything else a string, \
+and a double-quoted value is always a string; for 'not equal' use --exclude COL=VALUE";
 
 /// A malformed expression.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,15 +37,12 @@ fn scalar(text: &str) -> Scalar {
 
 fn column(expr: &str, name: &str) -> Result<String, ExprError> {
     let name = name.trim();
-    let ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if ok {
-        Ok(name.to_string())
-    } else {
-        Err(ExprError {
+    omflow_model::query::Column::new(name)
+        .map(|c| c.as_str().to_string())
+        .map_err(|e| ExprError {
             expr: expr.to_string(),
-            reason: format!("{name:?} is not a column name"),
+            reason: e.to_string(),
         })
-    }
 }
 
 /// Parses one expression into a condition.
@@ -61,6 +60,21 @@ pub fn parse(expr: &str) -> Result<ConditionSpec, ExprError> {
         };
         return Ok(col(column(expr, name)?).contains(text));
     }
+    if let Some((name, value)) = expr.split_once(" startswith ") {
+        let value = value.trim();
+        let text = if value.len() >= 2 && value.starts_with('"') && value.ends_with('"') {
+            &value[1..value.len() - 1]
+        } else {
+            value
+        };
+        return Ok(col(column(expr, name)?).starts_with(text));
+    }
+    if let Some(name) = expr.strip_suffix(" is not null") {
+        return Ok(col(column(expr, name)?).is_null(false));
+    }
+    if let Some(name) = expr.strip_suffix(" is null") {
+        return Ok(col(column(expr, name)?).is_null(true));
+    }
     if let Some((name, values)) = expr.split_once(" in ") {
         let items: Vec<Scalar> = values
             .split(',')
@@ -73,10 +87,25 @@ pub fn parse(expr: &str) -> Result<ConditionSpec, ExprError> {
         return Ok(col(column(expr, name)?).is_in(items));
     }
     let at = expr
-        .find(['=', '>', '<'])
+        .find(['=', '>', '<', '!'])
         .ok_or_else(|| fail("no operator"))?;
     let (name, rest) = expr.split_at(at);
-    let (op, value) = rest.split_at(1);
+    let op_len = rest
+        .bytes()
+        .take_while(|b| matches!(b, b'=' | b'>' | b'<' | b'!'))
+        .count();
+    let (op, value) = rest.split_at(op_len);
+    let hint = match op {
+        "=" | ">" | "<" | ">=" | "<=" => None,
+        "!=" | "<>" => Some("there is no 'not equal'; use --exclude COL=VALUE"),
+        "==" => Some("'==' is not an operator; use COL=VALUE"),
+        "=>" => Some("'=>' is not an operator; did you mean COL>=VALUE?"),
+        "=<" => Some("'=<' is not an operator; did you mean COL<=VALUE?"),
+        _ => Some("unknown operator (double-quote a value that starts with =, <, > or !)"),
+    };
+    if let Some(hint) = hint {
+        return Err(fail(&format!("{op:?}: {hint}")));
+    }
     if value.is_empty() {
         return Err(fail("no value after the operator"));
     }
@@ -84,7 +113,9 @@ pub fn parse(expr: &str) -> Result<ConditionSpec, ExprError> {
     Ok(match op {
         "=" => col(name).eq(scalar(value)),
         ">" => col(name).gt(scalar(value)),
-        _ => col(name).lt(scalar(value)),
+        "<" => col(name).lt(scalar(value)),
+        ">=" => col(name).gte(scalar(value)),
+        _ => col(name).lte(scalar(value)),
     })
 }
 
@@ -180,6 +211,50 @@ mod tests {
         assert_eq!(
             wire("title=a=b"),
             json!({"column": "title", "condition": "=", "value": "a=b"})
+        );
+        assert_eq!(
+            wire("data_no>=10"),
+            json!({"column": "data_no__gte", "condition": "=", "value": 10})
+        );
+        assert_eq!(
+            wire("createtime<=2026-01-01"),
+            json!({"column": "createtime__lte", "condition": "=", "value": "2026-01-01"})
+        );
+        assert_eq!(
+            wire("assignee_id is null"),
+            json!({"column": "assignee_id__isnull", "condition": "=", "value": true})
+        );
+        assert_eq!(
+            wire("assignee_id is not null"),
+            json!({"column": "assignee_id__isnull", "condition": "=", "value": false})
+        );
+        assert_eq!(
+            wire("create_user__nick_name startswith Ca"),
+            json!({"column": "create_user__nick_name__startswith", "condition": "=", "value": "Ca"})
+        );
+        assert_eq!(
+            wire("title=\"=x\""),
+            json!({"column": "title", "condition": "=", "value": "=x"})
+        );
+    }
+
+    #[test]
+    fn operators_that_do_not_exist_are_refused_with_a_hint() {
+        for (expr, hint) in [
+            ("level!=red", "--exclude"),
+            ("level==red", "COL=VALUE"),
+            ("level=>red", ">="),
+            ("level=<red", "<="),
+            ("level>>red", "double-quote"),
+            ("level=!red", "double-quote"),
+            ("level<>red", "--exclude"),
+        ] {
+            let err = parse(expr).unwrap_err().to_string();
+            assert!(err.contains(hint), "{expr}: {err}");
+        }
+        assert!(
+            parse("title__startswith=x").is_err(),
+            "lookups by name are refused"
         );
     }
 

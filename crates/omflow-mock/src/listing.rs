@@ -240,6 +240,14 @@ type SortKey = Vec<Option<Prepared>>;
 #[derive(Debug)]
 enum Test {
     IsNull,
+    NotNull,
+    Ge(Prepared),
+    Le(Prepared),
+    /// ASCII-case-insensitive text tests, as SQLite's `LIKE` behind Django's lookups.
+    StartsWith(String),
+    EndsWith(String),
+    LikeEq(String),
+    Regex(regex::Regex),
     Eq(Prepared),
     Gt(Prepared),
     Lt(Prepared),
@@ -256,8 +264,28 @@ struct Filter {
 impl Filter {
     fn matches(&self, row: &Map<String, Value>) -> bool {
         let raw = row.get(&self.key).unwrap_or(&Value::Null);
-        if let Test::IsNull = self.test {
-            return raw.is_null();
+        match &self.test {
+            Test::IsNull => return raw.is_null(),
+            Test::NotNull => return !raw.is_null(),
+            Test::StartsWith(prefix) => {
+                return !raw.is_null()
+                    && stored_text(self.kind, raw)
+                        .to_ascii_lowercase()
+                        .starts_with(&prefix.to_ascii_lowercase())
+            }
+            Test::EndsWith(suffix) => {
+                return !raw.is_null()
+                    && stored_text(self.kind, raw)
+                        .to_ascii_lowercase()
+                        .ends_with(&suffix.to_ascii_lowercase())
+            }
+            Test::LikeEq(text) => {
+                return !raw.is_null() && stored_text(self.kind, raw).eq_ignore_ascii_case(text)
+            }
+            Test::Regex(pattern) => {
+                return !raw.is_null() && pattern.is_match(&stored_text(self.kind, raw))
+            }
+            _ => {}
         }
         if let Test::Contains(needle) = &self.test {
             return !raw.is_null()
@@ -273,7 +301,12 @@ impl Filter {
             Test::Gt(v) => value.partial_cmp(v) == Some(Ordering::Greater),
             Test::Lt(v) => value.partial_cmp(v) == Some(Ordering::Less),
             Test::In(list) => list.contains(&value),
-            Test::IsNull | Test::Contains(_) => false,
+            Test::Ge(v) => matches!(
+                value.partial_cmp(v),
+                Some(Ordering::Greater | Ordering::Equal)
+            ),
+            Test::Le(v) => matches!(value.partial_cmp(v), Some(Ordering::Less | Ordering::Equal)),
+            _ => false,
         }
     }
 }
@@ -311,8 +344,15 @@ fn conditions(table: &Table, value: Option<&Value>) -> Result<Vec<Filter>, Strin
             break;
         };
         let column = plain(column);
-        let (key, kind) = table.resolve(&column)?;
         let word = plain(word);
+        if let Some((path, lookup)) = column.rsplit_once("__") {
+            if let Ok((key, kind)) = table.resolve(path) {
+                let test = lookup_test(kind, lookup, &word, value)?;
+                filters.push(Filter { key, kind, test });
+                continue;
+            }
+        }
+        let (key, kind) = table.resolve(&column)?;
         let test = match word.as_str() {
             "in" => {
                 let members: Vec<Value> = match value {
@@ -351,6 +391,92 @@ fn conditions(table: &Table, value: Option<&Value>) -> Result<Vec<Filter>, Strin
         filters.push(Filter { key, kind, test });
     }
     Ok(filters)
+}
+
+/// Django's class name of a column kind, as its lookup errors name it.
+fn field_class(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Int => "IntegerField",
+        Kind::Bool => "BooleanField",
+        Kind::Text => "CharField",
+        Kind::Time => "DateTimeField",
+        Kind::Uuid => "UUIDField",
+    }
+}
+
+/// A `column__lookup` condition: the lookup applies with `=` (or an unknown word); the words
+/// `contains`, `in`, `>` and `<` append a second lookup, which Django refuses.
+fn lookup_test(kind: Kind, lookup: &str, word: &str, value: &Value) -> Result<Test, String> {
+    const KNOWN: [&str; 16] = [
+        "exact",
+        "iexact",
+        "contains",
+        "icontains",
+        "in",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "startswith",
+        "istartswith",
+        "endswith",
+        "iendswith",
+        "isnull",
+        "regex",
+        "iregex",
+    ];
+    let class = field_class(kind);
+    if !KNOWN.contains(&lookup) {
+        return Err(format!(
+            "Unsupported lookup '{lookup}' for {class} or join on the field not permitted."
+        ));
+    }
+    if matches!(word, "contains" | "in" | ">" | "<") {
+        return Err(format!(
+            "Unsupported lookup '{lookup}' for {class} or join on the field not permitted, perhaps you meant {lookup}?"
+        ));
+    }
+    if value.is_null() && lookup != "isnull" && lookup != "exact" && lookup != "iexact" {
+        return Err("Cannot use None as a query value".into());
+    }
+    let text = || plain(value);
+    Ok(match lookup {
+        "isnull" => {
+            if crate::world::truthy(value) {
+                Test::IsNull
+            } else {
+                Test::NotNull
+            }
+        }
+        "exact" | "iexact" if value.is_null() => Test::IsNull,
+        "exact" => Test::Eq(prepare(kind, value)?),
+        "iexact" => Test::LikeEq(text()),
+        "contains" | "icontains" => Test::Contains(text()),
+        "gt" => Test::Gt(prepare(kind, value)?),
+        "lt" => Test::Lt(prepare(kind, value)?),
+        "gte" => Test::Ge(prepare(kind, value)?),
+        "lte" => Test::Le(prepare(kind, value)?),
+        "startswith" | "istartswith" => Test::StartsWith(text()),
+        "endswith" | "iendswith" => Test::EndsWith(text()),
+        "in" => match value {
+            Value::Array(items) => Test::In(
+                items
+                    .iter()
+                    .filter(|v| !v.is_null())
+                    .map(|m| prepare(kind, m))
+                    .collect::<Result<_, _>>()?,
+            ),
+            other => return Err(format!("'{}' object is not iterable", py_type(other))),
+        },
+        _ => {
+            let pattern = if lookup == "iregex" {
+                format!("(?i){}", text())
+            } else {
+                text()
+            };
+            Test::Regex(regex::Regex::new(&pattern).map_err(|e| e.to_string())?)
+        }
+    })
 }
 
 fn names(value: Option<&Value>) -> Result<Option<Vec<String>>, &'static str> {
@@ -541,6 +667,51 @@ mod tests {
                 .map(|r| r["id"].as_u64().unwrap())
                 .collect()
         })
+    }
+
+    fn cond(column: &str, word: &str, value: Value) -> Value {
+        json!({"search_conditions": [{"column": column, "condition": word, "value": value}]})
+    }
+
+    #[test]
+    fn django_lookups_on_local_columns() {
+        assert_eq!(ids(cond("data_no__gte", "=", json!(2))), Ok(vec![2, 3]));
+        assert_eq!(ids(cond("data_no__lte", "=", json!("2"))), Ok(vec![1, 2]));
+        assert_eq!(
+            ids(cond("title__startswith", "=", json!("alpha"))),
+            Ok(vec![1])
+        );
+        assert_eq!(
+            ids(cond("title__endswith", "=", json!("TONER"))),
+            Ok(vec![3])
+        );
+        assert_eq!(
+            ids(cond("level__iexact", "=", json!("GREEN"))),
+            Ok(vec![1, 3])
+        );
+        assert_eq!(
+            ids(cond("title__regex", "=", json!("^[AB]"))),
+            Ok(vec![1, 2])
+        );
+        assert_eq!(
+            ids(cond("title__isnull", "=", json!(false))),
+            Ok(vec![1, 2, 3])
+        );
+        assert_eq!(ids(cond("title__isnull", "=", json!(true))), Ok(vec![]));
+        assert_eq!(
+            ids(cond("data_no__in", "=", json!([1, null, 3]))),
+            Ok(vec![1, 3])
+        );
+        let double = ids(cond("data_no__isnull", ">", Value::Null)).unwrap_err();
+        assert_eq!(
+            double,
+            "Unsupported lookup 'isnull' for IntegerField or join on the field not permitted, perhaps you meant isnull?"
+        );
+        let unknown = ids(cond("title__nosuchlookup", "=", json!("x"))).unwrap_err();
+        assert!(
+            unknown.starts_with("Unsupported lookup 'nosuchlookup' for CharField"),
+            "{unknown}"
+        );
     }
 
     #[test]

@@ -161,7 +161,98 @@ pub enum Predicate {
     Contains(String),
     /// `in`, a non-empty list.
     In(Vec<Scalar>),
+    /// A Django field lookup (`createtime__gte = value`): the server appends the column
+    /// path unchecked, so `__gte`, `__isnull`, ... work with the `=` word.
+    Lookup(Lookup, Scalar),
 }
+
+/// The Django field lookups the DSL offers ([`ColumnRef::gte`], [`ColumnRef::is_null`], ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Lookup {
+    /// `__gte`: greater than or equal.
+    Gte,
+    /// `__lte`: less than or equal.
+    Lte,
+    /// `__isnull` (value `true` or `false`).
+    IsNull,
+    /// `__startswith` (case-sensitive).
+    StartsWith,
+    /// `__istartswith`.
+    IStartsWith,
+    /// `__endswith` (case-sensitive).
+    EndsWith,
+    /// `__iexact`: equal ignoring case.
+    IExact,
+    /// `__regex` (the server's SQLite runs Python's `re.search`).
+    Regex,
+}
+
+impl Lookup {
+    /// Every lookup.
+    pub const ALL: [Lookup; 8] = [
+        Lookup::Gte,
+        Lookup::Lte,
+        Lookup::IsNull,
+        Lookup::StartsWith,
+        Lookup::IStartsWith,
+        Lookup::EndsWith,
+        Lookup::IExact,
+        Lookup::Regex,
+    ];
+
+    /// The suffix after `__`.
+    pub const fn suffix(self) -> &'static str {
+        match self {
+            Lookup::Gte => "gte",
+            Lookup::Lte => "lte",
+            Lookup::IsNull => "isnull",
+            Lookup::StartsWith => "startswith",
+            Lookup::IStartsWith => "istartswith",
+            Lookup::EndsWith => "endswith",
+            Lookup::IExact => "iexact",
+            Lookup::Regex => "regex",
+        }
+    }
+
+    /// Reads a suffix.
+    pub fn from_suffix(suffix: &str) -> Option<Lookup> {
+        Lookup::ALL.into_iter().find(|l| l.suffix() == suffix)
+    }
+}
+
+/// Django's lookup names: a path ending in one is a lookup, not a column.
+const DJANGO_LOOKUPS: [&str; 29] = [
+    "exact",
+    "iexact",
+    "contains",
+    "icontains",
+    "in",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "startswith",
+    "istartswith",
+    "endswith",
+    "iendswith",
+    "range",
+    "date",
+    "year",
+    "iso_year",
+    "month",
+    "day",
+    "week",
+    "week_day",
+    "quarter",
+    "time",
+    "hour",
+    "minute",
+    "second",
+    "isnull",
+    "regex",
+    "iregex",
+];
 
 impl Predicate {
     /// The operator.
@@ -172,21 +263,27 @@ impl Predicate {
             Predicate::Lt(_) => Op::Lt,
             Predicate::Contains(_) => Op::Contains,
             Predicate::In(_) => Op::In,
+            Predicate::Lookup(..) => Op::Eq,
         }
     }
 
     /// The wire `value`.
     pub fn value(&self) -> Value {
         match self {
-            Predicate::Eq(v) | Predicate::Gt(v) | Predicate::Lt(v) => v.0.clone(),
+            Predicate::Eq(v) | Predicate::Gt(v) | Predicate::Lt(v) | Predicate::Lookup(_, v) => {
+                v.0.clone()
+            }
             Predicate::Contains(text) => Value::String(text.clone()),
             Predicate::In(items) => Value::Array(items.iter().map(|s| s.0.clone()).collect()),
         }
     }
 }
 
-/// A column name: ASCII letters, digits and `_`, not starting with a digit, no `__`
-/// (relation paths and lookups are not part of the DSL).
+/// A column name or a relation path: ASCII letters, digits and `_`, not starting with a
+/// digit; `__` joins the steps of a path (`create_user__nick_name`,
+/// `assign_group__display_name`), which the server resolves through Django. A path ending in
+/// a Django lookup (`__gte`, `__isnull`, ...) is refused: write it with [`ColumnRef::gte`]
+/// and the other typed lookups, which also keep it away from projections and ordering.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Column(String);
 
@@ -200,8 +297,18 @@ impl Column {
             Some("only ASCII letters, digits and '_' are allowed")
         } else if name.as_bytes()[0].is_ascii_digit() {
             Some("it starts with a digit")
-        } else if name.contains("__") {
-            Some("'__' relation paths and lookups are not supported")
+        } else if name
+            .split("__")
+            .any(|step| step.is_empty() || step.starts_with('_') || step.ends_with('_'))
+        {
+            Some("'__' joins non-empty steps of a relation path")
+        } else if name.contains("__")
+            && name
+                .rsplit("__")
+                .next()
+                .is_some_and(|last| DJANGO_LOOKUPS.contains(&last))
+        {
+            Some("a path ending in a Django lookup; use the typed lookups (col(..).gte(..), .is_null(..), .starts_with(..), ...)")
         } else {
             None
         };
@@ -258,6 +365,61 @@ impl ColumnRef {
         self.with(Predicate::Lt(value.into()))
     }
 
+    /// A step along a relation: `col("create_user").span("nick_name")` is the column path
+    /// `create_user__nick_name`.
+    pub fn span(mut self, field: &str) -> ColumnRef {
+        self.0.push_str("__");
+        self.0.push_str(field);
+        self
+    }
+
+    /// `column >= value` (Django `__gte`; not `null`).
+    pub fn gte(self, value: impl Into<Scalar>) -> ConditionSpec {
+        self.with(Predicate::Lookup(Lookup::Gte, value.into()))
+    }
+
+    /// `column <= value` (Django `__lte`; not `null`).
+    pub fn lte(self, value: impl Into<Scalar>) -> ConditionSpec {
+        self.with(Predicate::Lookup(Lookup::Lte, value.into()))
+    }
+
+    /// `column IS NULL` when `null` is true, `IS NOT NULL` when false (Django `__isnull`).
+    pub fn is_null(self, null: bool) -> ConditionSpec {
+        self.with(Predicate::Lookup(Lookup::IsNull, Scalar::from(null)))
+    }
+
+    /// Text starting with `prefix`, case-sensitive (Django `__startswith`).
+    pub fn starts_with(self, prefix: impl Into<String>) -> ConditionSpec {
+        self.with(Predicate::Lookup(
+            Lookup::StartsWith,
+            Scalar(Value::String(prefix.into())),
+        ))
+    }
+
+    /// Text ending with `suffix`, case-sensitive (Django `__endswith`).
+    pub fn ends_with(self, suffix: impl Into<String>) -> ConditionSpec {
+        self.with(Predicate::Lookup(
+            Lookup::EndsWith,
+            Scalar(Value::String(suffix.into())),
+        ))
+    }
+
+    /// Equal ignoring case (Django `__iexact`).
+    pub fn eq_ignore_case(self, text: impl Into<String>) -> ConditionSpec {
+        self.with(Predicate::Lookup(
+            Lookup::IExact,
+            Scalar(Value::String(text.into())),
+        ))
+    }
+
+    /// Matches a regular expression (Django `__regex`, Python's syntax on the server).
+    pub fn matches_regex(self, pattern: impl Into<String>) -> ConditionSpec {
+        self.with(Predicate::Lookup(
+            Lookup::Regex,
+            Scalar(Value::String(pattern.into())),
+        ))
+    }
+
     /// Case-insensitive substring.
     pub fn contains(self, text: impl Into<String>) -> ConditionSpec {
         self.with(Predicate::Contains(text.into()))
@@ -284,7 +446,11 @@ impl ConditionSpec {
     fn check(self) -> Result<Condition, QueryError> {
         let column = Column::new(self.column)?;
         match &self.predicate {
-            Predicate::Gt(v) | Predicate::Lt(v) if v.0.is_null() => {
+            Predicate::Gt(v)
+            | Predicate::Lt(v)
+            | Predicate::Lookup(Lookup::Gte | Lookup::Lte, v)
+                if v.0.is_null() =>
+            {
                 return Err(QueryError::NullComparison {
                     column: column.0,
                     op: self.predicate.op(),
@@ -324,7 +490,12 @@ impl Condition {
 impl Serialize for Condition {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(3))?;
-        map.serialize_entry("column", &self.column)?;
+        match &self.predicate {
+            Predicate::Lookup(lookup, _) => {
+                map.serialize_entry("column", &format!("{}__{}", self.column, lookup.suffix()))?
+            }
+            _ => map.serialize_entry("column", &self.column)?,
+        }
         map.serialize_entry("condition", self.predicate.op().word())?;
         map.serialize_entry("value", &self.predicate.value())?;
         map.end()
@@ -612,12 +783,27 @@ fn conditions_from_wire(
                 found: word.to_string(),
             })?;
             let value = get("value")?.clone();
+            let (column, lookup) = match column.rsplit_once("__") {
+                Some((path, suffix)) => match Lookup::from_suffix(suffix) {
+                    Some(lookup) if op == Op::Eq => (path.to_string(), Some(lookup)),
+                    Some(_) => {
+                        return Err(QueryError::InvalidColumn {
+                            column,
+                            reason: "a lookup column with a condition other than '=' is a double lookup the server rejects",
+                        })
+                    }
+                    None => (column, None),
+                },
+                None => (column, None),
+            };
             let scalar = |value: Value| {
                 Scalar::from_value(value).ok_or_else(|| QueryError::NotAScalar {
                     place: format!("{place}.value"),
                 })
             };
-            let predicate = match op {
+            let predicate = match (op, lookup) {
+                (_, Some(lookup)) => Predicate::Lookup(lookup, scalar(value)?),
+                (op, None) => match op {
                 Op::Eq => Predicate::Eq(scalar(value)?),
                 Op::Gt => Predicate::Gt(scalar(value)?),
                 Op::Lt => Predicate::Lt(scalar(value)?),
@@ -639,6 +825,7 @@ fn conditions_from_wire(
                             found: other.to_string(),
                         })
                     }
+                },
                 },
             };
             ConditionSpec { column, predicate }.check()
@@ -951,6 +1138,35 @@ mod tests {
     }
 
     #[test]
+    fn lookups_and_spans_serialize_as_django_column_paths() {
+        let q = Query::builder()
+            .filter(col("createtime").gte("2026-01-01"))
+            .filter(col("data_no").lte(10))
+            .filter(col("assignee_id").is_null(true))
+            .filter(col("create_user").span("nick_name").starts_with("Ca"))
+            .exclude_when_all(col("title").eq_ignore_case("x"))
+            .order_by("assign_group__display_name")
+            .build()
+            .unwrap();
+        let wire = serde_json::to_value(&q).unwrap();
+        assert_eq!(
+            wire["search_conditions"],
+            json!([
+                {"column": "createtime__gte", "condition": "=", "value": "2026-01-01"},
+                {"column": "data_no__lte", "condition": "=", "value": 10},
+                {"column": "assignee_id__isnull", "condition": "=", "value": true},
+                {"column": "create_user__nick_name__startswith", "condition": "=", "value": "Ca"}
+            ])
+        );
+        assert_eq!(wire["exclude_conditions"][0]["column"], "title__iexact");
+        assert_eq!(wire["order_columns"], json!(["assign_group__display_name"]));
+        let back = Query::from_wire(&wire).unwrap();
+        assert_eq!(serde_json::to_value(&back).unwrap(), wire, "round trip");
+        let double = json!({"search_conditions": [{"column": "data_no__gte", "condition": ">", "value": 1}]});
+        assert!(Query::from_wire(&double).is_err());
+    }
+
+    #[test]
     fn build_rejects_what_the_server_misreads() {
         assert!(matches!(
             Query::builder()
@@ -964,9 +1180,19 @@ mod tests {
         ));
         assert!(matches!(
             Query::builder()
-                .filter(col("create_user__nick_name").eq("x"))
+                .filter(col("title__startswith").eq("x"))
                 .build(),
             Err(QueryError::InvalidColumn { .. })
+        ));
+        assert!(matches!(
+            Query::builder().filter(col("a___b").eq("x")).build(),
+            Err(QueryError::InvalidColumn { .. })
+        ));
+        assert!(matches!(
+            Query::builder()
+                .filter(col("createtime").gte(Scalar::NULL))
+                .build(),
+            Err(QueryError::NullComparison { .. })
         ));
         assert!(matches!(
             Query::builder().order_by("").build(),
