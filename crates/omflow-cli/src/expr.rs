@@ -3,11 +3,19 @@
 use omflow_model::query::{col, ConditionSpec, Scalar};
 use serde_json::Value;
 
-/// The grammar, shown with every malformed expression.
-pub const GRAMMAR: &str = "EXPR is COL=VALUE, COL>VALUE, COL<VALUE, COL>=VALUE, COL<=VALUE, 'COL contains VALUE', \
+/// The grammar as a literal (for `concat!` in help texts).
+#[macro_export]
+macro_rules! grammar {
+    () => {
+        "EXPR is COL=VALUE, COL>VALUE, COL<VALUE, COL>=VALUE, COL<=VALUE, 'COL contains VALUE', \
 'COL startswith VALUE', 'COL in V1,V2,...', 'COL is null' or 'COL is not null'; COL may be a relation path \
 such as create_user__nick_name; integers, true, false and null become JSON values, anything else a string, \
-and a double-quoted value is always a string; for 'not equal' use --exclude COL=VALUE";
+and a double-quoted value is always a string; for 'not equal' use --exclude COL=VALUE"
+    };
+}
+
+/// The grammar, shown with every malformed expression.
+pub const GRAMMAR: &str = grammar!();
 
 /// A malformed expression.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -8,6 +8,7 @@ pub mod expr;
 pub mod output;
 
 use clap::{Args, Parser, Subcommand};
+use futures::StreamExt;
 use futures::TryStreamExt;
 use omflow_client::{Approval, ApprovalResult, Chain, Client, Error};
 use omflow_mock::{FakeOmflow, Seed};
@@ -17,6 +18,8 @@ use output::Format;
 use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// The OMFLOW command line.
 #[derive(Debug, Parser)]
@@ -45,7 +48,8 @@ struct Connection {
     /// Language of server messages: zh-Hant, zh-Hans, en, ja.
     #[arg(long, global = true)]
     lang: Option<Lang>,
-    /// Show the chain of causes of an error.
+    /// Show the chain of causes of an error and log what the client does to stderr
+    /// (RUST_LOG, e.g. `omflow_client=trace`, chooses the detail; secrets are never logged).
     #[arg(long, short, global = true)]
     verbose: bool,
 }
@@ -53,9 +57,11 @@ struct Connection {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// List my missions.
+    #[command(after_help = concat!(grammar!(), "\n\nExamples:\n  omflow missions --where level=red --order -id --limit 20\n  omflow missions --where \"data_no>=10\" --output ndjson", "\n\nEnvironment: OMFLOW_URL, OMFLOW_USER, OMFLOW_PASSWORD (or --password-file, or a prompt), RUST_LOG. With none of them set, an embedded demo server answers (users admin/admin, alice/alice-pass)."))]
     Missions(MissionsArgs),
     /// Push a ticket with field values: the ticket is loaded as its assignee sees it, the
     /// values are typed from the stop's form and its other required fields are filled.
+    #[command(after_help = concat!("Examples:\n  omflow push 任務單 2 --set FORMITM_4=dispatch_done\n  omflow push 任務單 7 --set 'FORMITM_5={\"group\":\"2\",\"user\":\"\"}' --wait 0", "\n\nEnvironment: OMFLOW_URL, OMFLOW_USER, OMFLOW_PASSWORD (or --password-file, or a prompt), RUST_LOG. With none of them set, an embedded demo server answers (users admin/admin, alice/alice-pass)."))]
     Push {
         /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
         flow: String,
@@ -68,6 +74,7 @@ enum Command {
         wait: Wait,
     },
     /// Run a stop's quick action (refused when the stop does not offer it).
+    #[command(after_help = concat!("Example:\n  omflow quick-action 任務單 5 action1", "\n\nEnvironment: OMFLOW_URL, OMFLOW_USER, OMFLOW_PASSWORD (or --password-file, or a prompt), RUST_LOG. With none of them set, an embedded demo server answers (users admin/admin, alice/alice-pass)."))]
     QuickAction {
         /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
         flow: String,
@@ -81,7 +88,9 @@ enum Command {
         #[command(flatten)]
         wait: Wait,
     },
-    /// Approve every mission of a flow (the sample scripts' job).
+    /// Approve every mission of a flow (the sample scripts' job). Ctrl-C stops starting
+    /// new pushes, waits for those in flight and reports what was done (exit 130).
+    #[command(after_help = concat!(grammar!(), "\n\nExamples:\n  omflow approve --flow 任務單 --where stop_uuid=FITEM_2 --set FORMITM_4=dispatch_done --dry-run\n  omflow approve --flow 任務單 --where stop_uuid=FITEM_5 --quick-action action1", "\n\nEnvironment: OMFLOW_URL, OMFLOW_USER, OMFLOW_PASSWORD (or --password-file, or a prompt), RUST_LOG. With none of them set, an embedded demo server answers (users admin/admin, alice/alice-pass)."))]
     Approve(ApproveArgs),
     /// Tickets of a flow.
     #[command(subcommand)]
@@ -152,6 +161,13 @@ struct Filters {
 struct MissionsArgs {
     #[command(flatten)]
     filters: Filters,
+    #[command(flatten)]
+    list: ListArgs,
+}
+
+/// Order, projection, paging and format of a list.
+#[derive(Debug, Args)]
+struct ListArgs {
     /// Sort by COL, or -COL for descending (repeatable).
     #[arg(long = "order", value_name = "COL", allow_hyphen_values = true)]
     order: Vec<String>,
@@ -221,33 +237,39 @@ struct ApproveArgs {
 
 #[derive(Debug, Subcommand)]
 enum TicketsCommand {
-    /// List a flow's tickets (current rows unless --history).
+    /// List a flow's tickets (current rows unless --history); needs the flow's View
+    /// permission. ERROR shows the engine's message for tickets in its error state.
+    #[command(after_help = concat!(grammar!(), "\n\nExample:\n  omflow tickets list 任務單 --where closed=false --order -id --limit 20", "\n\nEnvironment: OMFLOW_URL, OMFLOW_USER, OMFLOW_PASSWORD (or --password-file, or a prompt), RUST_LOG. With none of them set, an embedded demo server answers (users admin/admin, alice/alice-pass)."))]
     List {
-        /// The flow's api_path.
-        api_path: String,
+        /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        flow: String,
         #[command(flatten)]
         filters: Filters,
         /// Include history rows.
         #[arg(long)]
         history: bool,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "table")]
-        output: Format,
+        #[command(flatten)]
+        list: ListArgs,
     },
     /// Create a ticket; prints its number. Needs the flow's Add permission; fields given as
     /// FORMITM_N=VALUE are typed from the start form (View permission), FORMITM_N:TYPE=VALUE
     /// need nothing more.
+    #[command(after_help = concat!("Examples:\n  omflow tickets create 任務單 --set \"FORMITM_1=Printer jam\" --set FORMITM_3=red --set FORMITM_4=dispatch --set 'FORMITM_5={\"group\":\"2\",\"user\":\"\"}'\n  omflow tickets create mission --set FORMITM_1:h_title=Jam --set FORMITM_3:h_level=red --set FORMITM_4:h_status=dispatch --set 'FORMITM_5:h_group={\"group\":\"2\",\"user\":\"\"}'", "\n\nEnvironment: OMFLOW_URL, OMFLOW_USER, OMFLOW_PASSWORD (or --password-file, or a prompt), RUST_LOG. With none of them set, an embedded demo server answers (users admin/admin, alice/alice-pass)."))]
     Create {
         /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
         flow: String,
         /// FORMITM_N=VALUE (repeatable).
         #[arg(long = "set", required = true)]
         set: Vec<String>,
+        #[command(flatten)]
+        wait: Wait,
     },
-    /// Delete tickets by number.
+    /// Delete tickets by number (all their rows and missions; not reversible). Every number
+    /// is looked up first: if one does not exist, nothing is deleted.
+    #[command(after_help = concat!("Example:\n  omflow tickets delete mission 7 8", "\n\nEnvironment: OMFLOW_URL, OMFLOW_USER, OMFLOW_PASSWORD (or --password-file, or a prompt), RUST_LOG. With none of them set, an embedded demo server answers (users admin/admin, alice/alice-pass)."))]
     Delete {
-        /// The flow's api_path.
-        api_path: String,
+        /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        flow: String,
         /// Ticket numbers.
         #[arg(required = true)]
         data_nos: Vec<u64>,
@@ -256,14 +278,25 @@ enum TicketsCommand {
 
 #[derive(Debug, Subcommand)]
 enum MockCommand {
-    /// Run the fake server until interrupted.
+    /// Run the fake server until interrupted (the same flags and defaults as the
+    /// `omflow-mock` binary). The demo seed's users: admin/admin (superuser) and
+    /// alice/alice-pass (an ordinary approver in the assigned group).
+    #[command(
+        after_help = "Example: omflow mock serve --addr 127.0.0.1:8000 --seed demo, then OMFLOW_URL=http://127.0.0.1:8000 OMFLOW_USER=alice OMFLOW_PASSWORD=alice-pass omflow missions"
+    )]
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8000")]
         addr: String,
-        /// pristine, demo, or a seed JSON file.
+        /// `pristine`, `demo`, or a seed JSON file.
         #[arg(long, default_value = "demo")]
         seed: String,
+        /// Delay the engine after each create/push by this many milliseconds.
+        #[arg(long, default_value_t = 0)]
+        engine_delay_ms: u64,
+        /// Delay every answer by this many milliseconds (a slow network or server).
+        #[arg(long, default_value_t = 0)]
+        latency_ms: u64,
     },
 }
 
@@ -286,9 +319,27 @@ fn usage(message: impl Into<String>) -> Failure {
     Failure::Usage(message.into())
 }
 
+/// Logs to stderr when `-v` or `RUST_LOG` asks for it.
+fn init_tracing(verbose: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(spec) if !spec.trim().is_empty() => EnvFilter::new(spec),
+        _ if verbose => {
+            EnvFilter::new("omflow_client=debug,omflow_transport=debug,omflow_cli=debug")
+        }
+        _ => return,
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}
+
 /// Runs the command line; returns the process exit code.
 pub async fn run(cli: Cli) -> ExitCode {
     let verbose = cli.connection.verbose;
+    init_tracing(verbose);
     match execute(cli).await {
         Ok(code) => code,
         Err(Failure::Usage(message)) => {
@@ -299,10 +350,33 @@ pub async fn run(cli: Cli) -> ExitCode {
             if verbose {
                 eprintln!("error: {}", Chain(err.as_ref()));
             } else {
-                eprintln!("error: {err}");
+                eprintln!("error: {}", in_cli_words(err.as_ref()));
             }
             ExitCode::from(1)
         }
+    }
+}
+
+/// An error as a command-line user reads it: flags, not Rust calls.
+fn in_cli_words(err: &(dyn std::error::Error + 'static)) -> String {
+    match err.downcast_ref::<Error>() {
+        Some(Error::QuickActionUnavailable { action, labels }) => {
+            let offered: Vec<String> = [
+                labels.action1.as_ref().map(|l| format!("action1 {l:?}")),
+                labels.action2.as_ref().map(|l| format!("action2 {l:?}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            format!(
+                "quick action {action} is not offered at this stop (offered: {}); not sent, add --force to send it anyway",
+                if offered.is_empty() { "none".to_string() } else { offered.join(", ") }
+            )
+        }
+        Some(Error::UnknownField { field, available }) => format!(
+            "--set {field}: the stop's form has no such field (not sent); its fields: {available}"
+        ),
+        _ => output::printable(&err.to_string()),
     }
 }
 
@@ -334,10 +408,25 @@ async fn connect(connection: &Connection) -> Result<Session, Failure> {
             (url.clone(), user, password, None)
         }
         None => {
+            let partial = [
+                connection.user.as_ref().map(|_| "OMFLOW_USER/--user"),
+                connection
+                    .password
+                    .as_ref()
+                    .map(|_| "OMFLOW_PASSWORD/--password"),
+                connection.password_file.as_ref().map(|_| "--password-file"),
+            ];
+            let given: Vec<&str> = partial.into_iter().flatten().collect();
+            if !given.is_empty() {
+                return Err(usage(format!(
+                    "{} given but no server: set OMFLOW_URL (or --url); the embedded demo runs only when no server setting at all is given",
+                    given.join(", ")
+                )));
+            }
             let fake = FakeOmflow::start_with(Seed::demo())
                 .await
                 .map_err(|e| Failure::Operation(Box::new(e)))?;
-            eprintln!("omflow: no OMFLOW_URL set; using the embedded fake server with demo data at {} as user admin", fake.uri());
+            eprintln!("omflow: no server settings; using the embedded demo server at {} as admin (demo users admin/admin and alice/alice-pass; `omflow mock serve` runs it for OMFLOW_URL)", fake.uri());
             (
                 fake.uri(),
                 "admin".to_string(),
@@ -350,11 +439,36 @@ async fn connect(connection: &Connection) -> Result<Session, Failure> {
     if let Some(lang) = connection.lang {
         builder = builder.language(lang);
     }
-    let client = builder.build().map_err(|e| usage(e.to_string()))?;
+    let client = builder.build().map_err(|e| match e {
+        omflow_client::BuildError::Url { url, .. } if !url.contains("://") => usage(format!(
+            "OMFLOW_URL {url:?} has no scheme: add http:// or https://"
+        )),
+        other => usage(format!("OMFLOW_URL: {other}")),
+    })?;
     Ok(Session {
         client,
         _fake: fake,
     })
+}
+
+fn list_query(filters: &Filters, list: &ListArgs) -> Result<Query, Failure> {
+    let mut builder = query_from(filters)?;
+    for order in &list.order {
+        builder = match order.strip_prefix('-') {
+            Some(column) => builder.order_by_desc(column),
+            None => builder.order_by(order.as_str()),
+        };
+    }
+    builder = builder.columns(list.columns.clone());
+    let page_size = if list.all {
+        list.page_size
+    } else {
+        list.limit.unwrap_or(100)
+    };
+    builder
+        .page_size(page_size)
+        .build()
+        .map_err(|e| usage(e.to_string()))
 }
 
 fn query_from(filters: &Filters) -> Result<omflow_model::query::QueryBuilder, Failure> {
@@ -391,7 +505,7 @@ const MISSION_COLUMNS: [(&str, &str); 8] = [
     ("ACTIONS", "action"),
 ];
 
-const TICKET_COLUMNS: [(&str, &str); 8] = [
+const TICKET_COLUMNS: [(&str, &str); 9] = [
     ("DATA_ID", "id"),
     ("NO", "data_no"),
     ("STOP", "stop_chart_text"),
@@ -400,6 +514,7 @@ const TICKET_COLUMNS: [(&str, &str); 8] = [
     ("TITLE", "title"),
     ("CLOSED", "closed"),
     ("HISTORY", "history"),
+    ("ERROR", "error_message"),
 ];
 
 /// Shows `"完成,退回"` as `完成 / 退回` and `","` as nothing.
@@ -432,15 +547,27 @@ fn columns_of(defaults: &[(&str, &str)], chosen: &[String]) -> Vec<(String, Stri
 fn emit(format: Format, rows: &[Value], columns: &[(String, String)]) -> Result<(), Failure> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
-    output::print(&mut lock, format, rows, columns).map_err(|e| Failure::Operation(Box::new(e)))
+    match output::print(&mut lock, format, rows, columns).and_then(|()| lock.flush()) {
+        // A reader that stopped early (`| head -1`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| Failure::Operation(Box::new(e))),
+    }
 }
 
 async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
-    if let Command::Mock(MockCommand::Serve { addr, seed }) = &cli.command {
+    if let Command::Mock(MockCommand::Serve {
+        addr,
+        seed,
+        engine_delay_ms,
+        latency_ms,
+    }) = &cli.command
+    {
         let seed = Seed::load(seed).map_err(|e| usage(e.to_string()))?;
         let fake = FakeOmflow::builder()
             .seed(seed)
             .addr(addr)
+            .engine_delay_ms(*engine_delay_ms)
+            .latency(std::time::Duration::from_millis(*latency_ms))
             .start_standalone()
             .await
             .map_err(|e| Failure::Operation(Box::new(e)))?;
@@ -458,25 +585,9 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
     let client = &session.client;
     match cli.command {
         Command::Missions(args) => {
-            let mut builder = query_from(&args.filters)?;
-            for order in &args.order {
-                builder = match order.strip_prefix('-') {
-                    Some(column) => builder.order_by_desc(column),
-                    None => builder.order_by(order.as_str()),
-                };
-            }
-            builder = builder.columns(args.columns.clone());
-            let page_size = if args.all {
-                args.page_size
-            } else {
-                args.limit.unwrap_or(100)
-            };
-            let query = builder
-                .page_size(page_size)
-                .build()
-                .map_err(|e| usage(e.to_string()))?;
+            let query = list_query(&args.filters, &args.list)?;
             let request = client.missions().query(query);
-            let rows: Vec<Value> = if args.all {
+            let rows: Vec<Value> = if args.list.all {
                 request
                     .stream_projected()
                     .map_ok(|row| Value::Object(row.0))
@@ -490,15 +601,15 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
                     .map(|row| Value::Object(row.0))
                     .collect()
             };
-            let rows = if args.output == Format::Table {
+            let rows = if args.list.output == Format::Table {
                 rows.into_iter().map(readable_actions).collect()
             } else {
                 rows
             };
             emit(
-                args.output,
+                args.list.output,
                 &rows,
-                &columns_of(&MISSION_COLUMNS, &args.columns),
+                &columns_of(&MISSION_COLUMNS, &args.list.columns),
             )?;
         }
         Command::Push {
@@ -553,27 +664,43 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::Approve(args) => return approve(client, args).await,
         Command::Tickets(TicketsCommand::List {
-            api_path,
+            flow,
             filters,
             history,
-            output: format,
+            list,
         }) => {
-            let query = query_from(&filters)?
-                .build()
-                .map_err(|e| usage(e.to_string()))?;
-            let mut request = client.tickets(&api_path).query(query);
+            let query = list_query(&filters, &list)?;
+            let mut request = match flow_in(client, &flow).await? {
+                Flow::Uuid(uuid) => client.tickets_in_flow(uuid),
+                Flow::Path(api_path) => client.tickets(&api_path),
+            }
+            .query(query);
             if history {
                 request = request.include_history();
             }
-            let rows: Vec<Value> = request
-                .stream_projected()
-                .map_ok(|row| Value::Object(row.0))
-                .try_collect()
-                .await?;
-            emit(format, &rows, &columns_of(&TICKET_COLUMNS, &[]))?;
+            let rows: Vec<Value> = if list.all {
+                request
+                    .stream_projected()
+                    .map_ok(|row| Value::Object(row.0))
+                    .try_collect()
+                    .await?
+            } else {
+                request
+                    .send_projected()
+                    .await?
+                    .into_iter()
+                    .map(|row| Value::Object(row.0))
+                    .collect()
+            };
+            emit(
+                list.output,
+                &rows,
+                &columns_of(&TICKET_COLUMNS, &list.columns),
+            )?;
         }
-        Command::Tickets(TicketsCommand::Create { flow, set }) => {
+        Command::Tickets(TicketsCommand::Create { flow, set, wait }) => {
             let values = sets(&set)?;
+            let wait = wait.duration()?;
             let mut builder = match flow_in(client, &flow).await? {
                 Flow::Uuid(uuid) => client.create_in_flow(uuid),
                 Flow::Path(api_path) => client.create(&api_path),
@@ -584,46 +711,113 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
                     None => builder.set(&set.id, set.value),
                 };
             }
-            let data_no = builder.send().await?;
-            println!(
-                "created ticket {}",
-                data_no.map(|n| n.to_string()).unwrap_or_else(|| "?".into())
-            );
+            if let Some(wait) = wait {
+                builder = builder.wait_for_engine(wait);
+            }
+            let created = builder.send_and_observe().await?;
+            return Ok(report_push("created", &created));
         }
-        Command::Tickets(TicketsCommand::Delete { api_path, data_nos }) => {
+        Command::Tickets(TicketsCommand::Delete { flow, data_nos }) => {
+            let request = match flow_in(client, &flow).await? {
+                Flow::Uuid(uuid) => client.tickets_in_flow(uuid),
+                Flow::Path(api_path) => client.tickets(&api_path),
+            };
             let numbers: Vec<DataNo> = data_nos.iter().copied().map(DataNo).collect();
+            let existing = |request: omflow_client::TicketsRequest| {
+                let numbers = numbers.clone();
+                async move {
+                    let query = Query::builder()
+                        .filter(
+                            omflow_model::query::col("data_no")
+                                .is_in(numbers.iter().map(|n| n.get())),
+                        )
+                        .columns(["data_no"])
+                        .page_size(1000)
+                        .build()
+                        .map_err(|e| usage(e.to_string()))?;
+                    let rows: Vec<omflow_model::ProjectedRow> = request
+                        .include_history()
+                        .query(query)
+                        .stream_projected()
+                        .try_collect()
+                        .await?;
+                    Ok::<Vec<u64>, Failure>(
+                        rows.iter()
+                            .filter_map(|r| r.get::<u64>("data_no").ok().flatten())
+                            .collect(),
+                    )
+                }
+            };
+            let before = existing(request.clone()).await?;
+            let missing: Vec<String> = data_nos
+                .iter()
+                .filter(|n| !before.contains(n))
+                .map(u64::to_string)
+                .collect();
+            if !missing.is_empty() {
+                return Err(failed(format!(
+                    "no ticket {} in this flow; nothing was deleted",
+                    missing.join(", ")
+                )));
+            }
+            let api_path = match flow_in(client, &flow).await? {
+                Flow::Path(api_path) => api_path,
+                Flow::Uuid(_) => {
+                    return Err(usage(
+                        "tickets delete needs the flow's api_path (the server deletes by api_path only)",
+                    ))
+                }
+            };
             client.delete(&api_path, &numbers).await?;
-            println!(
+            let after = existing(request).await?;
+            let left: Vec<String> = data_nos
+                .iter()
+                .filter(|n| after.contains(n))
+                .map(u64::to_string)
+                .collect();
+            if !left.is_empty() {
+                return Err(failed(format!(
+                    "the server answered success but ticket(s) {} still exist",
+                    left.join(", ")
+                )));
+            }
+            say(&format!(
                 "deleted ticket(s) {}",
                 data_nos
                     .iter()
                     .map(u64::to_string)
                     .collect::<Vec<_>>()
                     .join(", ")
-            );
+            ));
         }
         Command::Mock(_) | Command::Garoon(_) => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints what a push did; exit 1 when the engine failed the ticket.
+/// Prints what a push or create did (`{what} (ticket N)` for pushes, `created ticket N`);
+/// exit 1 when the engine failed the ticket.
 fn report_push(what: &str, outcome: &omflow_client::PushOutcome) -> ExitCode {
     let ticket = outcome
         .data_no
         .map(|n| n.to_string())
         .unwrap_or_else(|| "?".into());
+    let subject = if what == "created" {
+        format!("created ticket {ticket}")
+    } else {
+        format!("{what} (ticket {ticket})")
+    };
     match &outcome.state {
         Some(state) if state.is_engine_error() => {
-            println!("{what} (ticket {ticket}): the server accepted it, then {state}");
+            say(&format!("{subject}: the server accepted it, then {state}"));
             ExitCode::from(1)
         }
         Some(state) => {
-            println!("{what} (ticket {ticket}): now {state}");
+            say(&format!("{subject}: now {state}"));
             ExitCode::SUCCESS
         }
         None => {
-            println!("{what} (ticket {ticket})");
+            say(&subject);
             ExitCode::SUCCESS
         }
     }
@@ -696,35 +890,52 @@ async fn flow_in(client: &Client, flow: &str) -> Result<Flow, Failure> {
     )
 }
 
+/// Prints one line of output built from server text (escaped for the terminal); a closed
+/// pipe is not an error.
+fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", output::printable(text));
+}
+
+/// The flows of my missions: (uuid, name), each once, in first-seen order.
+async fn my_flows(client: &Client) -> Result<Vec<(FlowUuid, String)>, Failure> {
+    let query = Query::builder()
+        .columns(["flow_uuid", "flow_name"])
+        .page_size(500)
+        .build()
+        .map_err(|e| usage(e.to_string()))?;
+    let rows: Vec<omflow_model::ProjectedRow> = client
+        .missions()
+        .query(query)
+        .stream_projected()
+        .try_collect()
+        .await?;
+    let mut flows: Vec<(FlowUuid, String)> = Vec::new();
+    for row in rows {
+        let uuid = row.get::<FlowUuid>("flow_uuid").ok().flatten();
+        let name = row
+            .get::<String>("flow_name")
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        if let Some(uuid) = uuid {
+            if !flows.iter().any(|(known, _)| *known == uuid) {
+                flows.push((uuid, name));
+            }
+        }
+    }
+    Ok(flows)
+}
+
+/// A failure of the operation with a message of our own.
+fn failed(message: String) -> Failure {
+    Failure::Operation(message.into())
+}
+
 async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCode, Failure> {
     let query = query_from(&args.filters)?
         .build()
         .map_err(|e| usage(e.to_string()))?;
-    let (flow_name, uuid) = match FlowUuid::parse(&args.flow) {
-        Ok(uuid) => {
-            let probe = Query::builder()
-                .filter(omflow_model::query::col("flow_uuid").eq(uuid.simple()))
-                .page_size(1)
-                .build()
-                .map_err(|e| usage(e.to_string()))?;
-            match client
-                .missions()
-                .query(probe)
-                .send()
-                .await?
-                .into_iter()
-                .next()
-                .and_then(|m| m.flow_name)
-            {
-                Some(name) => (name, Some(uuid)),
-                None => {
-                    println!("approved 0, skipped 0, failed 0 (no mission of flow {uuid})");
-                    return Ok(ExitCode::SUCCESS);
-                }
-            }
-        }
-        Err(_) => (args.flow.clone(), None),
-    };
     let approval = match args.quick_action {
         Some(action) => Approval::QuickAction(action),
         None => {
@@ -741,44 +952,82 @@ async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCode, Failure
             Approval::Set(values)
         }
     };
-    let mut builder = client
+    let wait = args.wait.duration()?;
+    let flows = my_flows(client).await?;
+    let chosen = match FlowUuid::parse(&args.flow) {
+        Ok(uuid) => flows.iter().find(|(known, _)| *known == uuid),
+        Err(_) => flows.iter().find(|(_, name)| *name == args.flow),
+    };
+    let Some((uuid, flow_name)) = chosen.cloned() else {
+        let yours: Vec<String> = flows
+            .iter()
+            .map(|(uuid, name)| format!("{name} ({})", uuid.simple()))
+            .collect();
+        return Err(failed(output::printable(&format!(
+            "flow {:?} is not among the flows of your missions; yours: {}",
+            args.flow,
+            if yours.is_empty() {
+                "none (you have no missions)".to_string()
+            } else {
+                yours.join(", ")
+            }
+        ))));
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let builder = client
         .approve(&flow_name, approval)
+        .flow_uuid(uuid)
         .query(query)
         .concurrency(args.concurrency)
-        .dry_run(args.dry_run)
-        .wait_for_engine(args.wait.duration()?);
-    if let Some(uuid) = uuid {
-        builder = builder.flow_uuid(uuid);
-    }
-    let candidates = builder.candidates().await?;
+        .wait_for_engine(wait)
+        .stop_flag(stop.clone());
     if args.dry_run {
-        for m in &candidates {
-            println!(
-                "would approve data_id {} (ticket {}, {})",
-                m.data_id.map(|d| d.to_string()).unwrap_or_default(),
-                m.data_no.map(|d| d.to_string()).unwrap_or_default(),
-                m.title.clone().unwrap_or_default()
-            );
+        let plan = builder.plan().await?;
+        let mut sending = 0;
+        for planned in &plan {
+            let m = &planned.mission;
+            let id = m.data_id.map(|d| d.to_string()).unwrap_or_default();
+            let ticket = m.data_no.map(|d| d.to_string()).unwrap_or_default();
+            match &planned.skip {
+                None => {
+                    sending += 1;
+                    say(&format!(
+                        "would approve data_id {id} (ticket {ticket}, {})",
+                        m.title.clone().unwrap_or_default()
+                    ));
+                }
+                Some(why) => say(&format!("would skip data_id {id} (ticket {ticket}): {why}")),
+            }
         }
-        println!("dry run: {} mission(s) would be approved", candidates.len());
+        say(&format!(
+            "dry run: {sending} mission(s) would be approved, {} skipped",
+            plan.len() - sending
+        ));
         return Ok(ExitCode::SUCCESS);
     }
-    let progress = if std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(candidates.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} approving")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Some(bar)
-    } else {
-        None
+    let outcomes = builder.start().await?;
+    let watcher = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                stop.store(true, Ordering::SeqCst);
+                eprintln!(
+                    "omflow: interrupted; waiting for the pushes in flight (no new one starts)"
+                );
+            }
+        })
     };
-    let outcomes = builder.send().await?;
-    if let Some(bar) = &progress {
-        bar.finish_and_clear();
-    }
-    let (mut approved, mut skipped, mut failed) = (0, 0, 0);
-    for outcome in &outcomes {
+    let progress = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} ticket(s) done: {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar
+    });
+    let mut outcomes = std::pin::pin!(outcomes);
+    let (mut approved, mut skipped, mut failed_count, mut unknown, mut not_sent) = (0, 0, 0, 0, 0);
+    while let Some(outcome) = outcomes.next().await {
         let id = outcome
             .mission
             .data_id
@@ -789,29 +1038,59 @@ async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCode, Failure
             .data_no
             .map(|d| d.to_string())
             .unwrap_or_default();
-        match &outcome.result {
+        let line = match &outcome.result {
             ApprovalResult::Approved(pushed) => {
                 approved += 1;
-                if let Some(state) = &pushed.state {
-                    println!("approved data_id {id} (ticket {ticket}): now {state}");
+                match &pushed.state {
+                    Some(state) => format!("approved data_id {id} (ticket {ticket}): now {state}"),
+                    None => format!("approved data_id {id} (ticket {ticket})"),
                 }
             }
             ApprovalResult::Skipped(why) => {
                 skipped += 1;
-                println!("skipped data_id {id}: {why}");
+                format!("skipped data_id {id} (ticket {ticket}): {why}")
+            }
+            ApprovalResult::Failed(err) if err.may_have_been_applied() => {
+                unknown += 1;
+                format!("unknown data_id {id} (ticket {ticket}): may have been applied: {err}")
             }
             ApprovalResult::Failed(err) => {
-                failed += 1;
-                println!("failed data_id {id} (ticket {ticket}): {err}");
+                failed_count += 1;
+                format!("failed data_id {id} (ticket {ticket}): {err}")
+            }
+            ApprovalResult::NotSent(why) => {
+                not_sent += 1;
+                format!("not sent data_id {id} (ticket {ticket}): {why}")
             }
             other => {
-                failed += 1;
-                println!("data_id {id} (ticket {ticket}): {other:?}");
+                failed_count += 1;
+                format!("data_id {id} (ticket {ticket}): {other:?}")
             }
+        };
+        match &progress {
+            Some(bar) => {
+                bar.inc(1);
+                bar.set_message(output::printable(&line));
+                bar.suspend(|| say(&line));
+            }
+            None => say(&line),
         }
     }
-    println!("approved {approved}, skipped {skipped}, failed {failed}");
-    Ok(if failed > 0 {
+    watcher.abort();
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    let mut summary = format!("approved {approved}, skipped {skipped}, failed {failed_count}");
+    if unknown > 0 {
+        summary.push_str(&format!(", unknown {unknown} (may have been applied)"));
+    }
+    if not_sent > 0 {
+        summary.push_str(&format!(", not sent {not_sent} (interrupted)"));
+    }
+    say(&summary);
+    Ok(if stop.load(Ordering::SeqCst) {
+        ExitCode::from(130)
+    } else if failed_count + unknown > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

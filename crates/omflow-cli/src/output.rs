@@ -17,13 +17,28 @@ pub enum Format {
 
 const MAX_CELL: usize = 40;
 
+/// Text from the server made safe for a terminal: control characters (ANSI escapes
+/// included) are shown escaped (`\u{1b}`), so nothing the server sends can move the cursor,
+/// recolour or retitle the terminal.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if ch.is_control() {
+            out.extend(ch.escape_default());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
 fn cell(value: &Value) -> String {
     let text = match value {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let text = text.replace(['\n', '\r', '\t'], " ");
+    let text = printable(&text.replace(['\n', '\r', '\t'], " "));
     if text.width() <= MAX_CELL {
         return text;
     }
@@ -120,6 +135,19 @@ pub fn print(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn control_characters_and_escapes_are_shown_escaped() {
+        let rows = vec![json!({"t": "red\u{1b}[31mALERT\u{7}\u{1b}]0;title\u{7}"})];
+        let mut out = Vec::new();
+        print(&mut out, Format::Table, &rows, &[("T".into(), "t".into())]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(text.contains("red\\u{1b}[31mALERT\\u{7}"), "{text}");
+    }
 
     #[test]
     fn cjk_columns_align_by_display_width() {

@@ -1,18 +1,11 @@
 //! End-to-end: the built `omflow` binary against the embedded fake and a standalone fake.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{against, as_alice, omflow, standalone};
 use predicates::prelude::*;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
-
-fn omflow() -> Command {
-    let mut cmd = Command::cargo_bin("omflow").unwrap();
-    for var in ["OMFLOW_URL", "OMFLOW_USER", "OMFLOW_PASSWORD"] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
 
 fn stdout_of(args: &[&str]) -> String {
     let output = omflow().args(args).output().unwrap();
@@ -53,7 +46,11 @@ fn embedded_fake_prints_the_demo_missions_table() {
                 .and(predicate::str::contains("Printer on 3F jams"))
                 .and(predicate::str::contains("(11 rows)")),
         )
-        .stderr(predicate::str::contains("embedded fake server"));
+        .stderr(
+            predicate::str::contains("embedded demo server")
+                .and(predicate::str::contains("admin/admin"))
+                .and(predicate::str::contains("alice/alice-pass")),
+        );
 }
 
 #[test]
@@ -190,53 +187,6 @@ fn push_and_quick_action_guard_on_the_embedded_fake() {
         .assert()
         .success()
         .stdout(predicate::str::contains("action1 sent for data_id 5"));
-}
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn standalone() -> Server {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
-        .args(["mock", "serve", "--addr", "127.0.0.1:0", "--seed", "demo"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("announces its address")
-        .to_string();
-    Server { child, url }
-}
-
-fn against(server: &Server) -> Command {
-    as_user(server, "admin", "admin")
-}
-
-/// The demo seed's ordinary approver: a member of the assigned group, no View permission.
-fn as_alice(server: &Server) -> Command {
-    as_user(server, "alice", "alice-pass")
-}
-
-fn as_user(server: &Server, user: &str, password: &str) -> Command {
-    let mut cmd = omflow();
-    cmd.env("OMFLOW_URL", &server.url)
-        .env("OMFLOW_USER", user)
-        .env("OMFLOW_PASSWORD", password);
-    cmd
 }
 
 /// The approver's whole job with nothing but a URL, a username and a password.

@@ -4,11 +4,14 @@
 use crate::client::Client;
 use crate::error::Error;
 use crate::push::PushOutcome;
+use futures::Stream;
 use futures::{StreamExt, TryStreamExt};
 use omflow_model::query::{col, Query};
 use omflow_model::{DataId, FlowUuid, Mission, QuickAction};
 use serde_json::Value;
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What to do to each mission.
@@ -40,6 +43,19 @@ pub enum ApprovalResult {
     Skipped(String),
     /// Sent or tried, and failed.
     Failed(Error),
+    /// Not sent: the approval was stopped ([`ApproveBuilder::stop_flag`]) before this
+    /// ticket's turn.
+    NotSent(String),
+}
+
+/// One mission of a planned approval, and why it would be skipped, if it would.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PlannedApproval {
+    /// The mission.
+    pub mission: Mission,
+    /// `Some(reason)` when the run would not send it (its stop lacks the quick action).
+    pub skip: Option<String>,
 }
 
 /// A bulk approval; see [`Client::approve`].
@@ -53,6 +69,7 @@ pub struct ApproveBuilder {
     concurrency: usize,
     dry_run: bool,
     wait: Option<Duration>,
+    stop: Option<Arc<AtomicBool>>,
 }
 
 /// How long a bulk approval waits, per ticket, for the engine to move it on.
@@ -71,6 +88,7 @@ impl Client {
             concurrency: 8,
             dry_run: false,
             wait: Some(DEFAULT_ENGINE_WAIT),
+            stop: None,
         }
     }
 }
@@ -98,6 +116,13 @@ impl ApproveBuilder {
     /// does not wait, so engine failures are not seen.
     pub fn wait_for_engine(mut self, wait: Option<Duration>) -> Self {
         self.wait = wait;
+        self
+    }
+
+    /// Once `flag` is set (say, on Ctrl-C), no further push is started; pushes in flight
+    /// finish, and the tickets not yet started come out as [`ApprovalResult::NotSent`].
+    pub fn stop_flag(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.stop = Some(flag);
         self
     }
 
@@ -132,33 +157,85 @@ impl ApproveBuilder {
             .collect())
     }
 
-    /// Runs the approval; one outcome per mission, in completion order.
-    pub async fn send(self) -> Result<Vec<ApprovalOutcome>, Error> {
-        let candidates = self.candidates().await?;
-        if self.dry_run {
-            return Ok(candidates
-                .into_iter()
-                .map(|mission| ApprovalOutcome {
-                    mission,
-                    result: ApprovalResult::Skipped("dry run".into()),
-                })
-                .collect());
-        }
+    /// What a run would do, mission by mission, without sending anything: exactly the
+    /// tickets it would send, and those it would skip with the reason.
+    pub async fn plan(&self) -> Result<Vec<PlannedApproval>, Error> {
+        Ok(self
+            .candidates()
+            .await?
+            .into_iter()
+            .map(|mission| {
+                let skip = skip_reason(&mission, &self.approval);
+                PlannedApproval { mission, skip }
+            })
+            .collect())
+    }
+
+    /// Starts the approval: the missions are collected first (the list is live), then
+    /// pushed with bounded concurrency; the stream yields each outcome as it finishes.
+    ///
+    /// # Errors
+    /// Collecting the missions can fail ([`Error::Api`], transport errors); the pushes'
+    /// failures are outcomes, not errors.
+    pub async fn start(self) -> Result<impl Stream<Item = ApprovalOutcome> + Send, Error> {
+        let plan = if self.dry_run {
+            Vec::new()
+        } else {
+            self.plan().await?
+        };
         let client = self.client.clone();
         let approval = self.approval.clone();
         let wait = self.wait;
-        Ok(futures::stream::iter(candidates)
-            .map(|mission| {
+        let stop = self.stop.clone();
+        Ok(futures::stream::iter(plan)
+            .map(move |planned| {
                 let client = client.clone();
                 let approval = approval.clone();
+                let stop = stop.clone();
                 async move {
-                    let result = approve_one(&client, &mission, &approval, wait).await;
+                    let PlannedApproval { mission, skip } = planned;
+                    let result = if let Some(why) = skip {
+                        ApprovalResult::Skipped(why)
+                    } else if stop.is_some_and(|flag| flag.load(Ordering::SeqCst)) {
+                        ApprovalResult::NotSent("stopped before this ticket's turn".into())
+                    } else {
+                        approve_one(&client, &mission, &approval, wait).await
+                    };
                     ApprovalOutcome { mission, result }
                 }
             })
-            .buffer_unordered(self.concurrency)
-            .collect()
-            .await)
+            .buffer_unordered(self.concurrency))
+    }
+
+    /// Runs the approval; one outcome per mission, in completion order.
+    ///
+    /// # Errors
+    /// As [`ApproveBuilder::start`].
+    pub async fn send(self) -> Result<Vec<ApprovalOutcome>, Error> {
+        if self.dry_run {
+            return Ok(self
+                .plan()
+                .await?
+                .into_iter()
+                .map(|planned| ApprovalOutcome {
+                    mission: planned.mission,
+                    result: ApprovalResult::Skipped(
+                        planned.skip.unwrap_or_else(|| "dry run".into()),
+                    ),
+                })
+                .collect());
+        }
+        Ok(self.start().await?.collect().await)
+    }
+}
+
+fn skip_reason(mission: &Mission, approval: &Approval) -> Option<String> {
+    match approval {
+        Approval::QuickAction(action) if !mission.quick_actions().offers(*action) => Some(format!(
+            "the stop {:?} offers no {action}",
+            mission.stop_chart_text.as_deref().unwrap_or("")
+        )),
+        _ => None,
     }
 }
 
@@ -181,11 +258,8 @@ async fn approve_one(
             builder.send().await
         }
         Approval::QuickAction(action) => {
-            if !mission.quick_actions().offers(*action) {
-                return ApprovalResult::Skipped(format!(
-                    "the stop {:?} offers no {action}",
-                    mission.stop_chart_text.as_deref().unwrap_or("")
-                ));
+            if let Some(why) = skip_reason(mission, approval) {
+                return ApprovalResult::Skipped(why);
             }
             let mut builder = client.quick_action_mission(mission, *action);
             if let Some(wait) = wait {

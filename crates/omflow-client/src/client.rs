@@ -326,6 +326,12 @@ impl Client {
             }
             .into());
         }
+        if username.contains(':') {
+            return Err(AuthError::UsernameContainsColon {
+                username: username.to_string(),
+            }
+            .into());
+        }
         let password = credentials.password.expose_secret();
         if password.contains(':') {
             return Err(AuthError::PasswordContainsColon.into());

@@ -30,6 +30,12 @@ pub enum AuthError {
         /// The username.
         username: String,
     },
+    /// The username contains `:`, which HTTP Basic cannot carry; refused before sending.
+    #[error("the username {username:?} contains ':', which HTTP Basic authentication cannot carry (not sent)")]
+    UsernameContainsColon {
+        /// The username.
+        username: String,
+    },
     /// The password contains `:`, which this server cannot split; refused before sending.
     #[error("the password contains ':', which the OMFLOW server cannot accept; change the password (not sent)")]
     PasswordContainsColon,

@@ -51,7 +51,9 @@ mod outcome;
 mod push;
 mod tickets;
 
-pub use bulk::{Approval, ApprovalOutcome, ApprovalResult, ApproveBuilder, DEFAULT_ENGINE_WAIT};
+pub use bulk::{
+    Approval, ApprovalOutcome, ApprovalResult, ApproveBuilder, PlannedApproval, DEFAULT_ENGINE_WAIT,
+};
 pub use client::{
     BuildError, Client, ClientBuilder, Credentials, FlowInfo, RetryPolicy, RENEW_AFTER_IDLE,
 };

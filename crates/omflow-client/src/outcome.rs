@@ -88,10 +88,11 @@ impl fmt::Display for TicketState {
     }
 }
 
-/// Watches ticket `data_no` until the engine has moved it on from row `old`, or `timeout`.
+/// Watches ticket `data_no` until the engine has moved it on from row `old` (`DataId(0)`
+/// for a create), or `timeout`.
 pub(crate) async fn observe(
     client: &Client,
-    flow: FlowUuid,
+    flow: Option<FlowUuid>,
     api_path: Option<&ApiPath>,
     data_no: DataNo,
     old: DataId,
@@ -113,6 +114,9 @@ pub(crate) async fn observe(
             }
         }
         if !rows_visible {
+            let Some(flow) = flow else {
+                return Ok(TicketState::Running);
+            };
             if let Some(state) = settled_as_assignee(client, flow, data_no, old, last).await? {
                 return Ok(state);
             }
@@ -129,7 +133,7 @@ pub(crate) async fn observe(
 /// With View permission: the ticket's current rows tell everything.
 async fn settled_from_rows(
     client: &Client,
-    flow: FlowUuid,
+    flow: Option<FlowUuid>,
     api_path: Option<&ApiPath>,
     data_no: DataNo,
     old: DataId,
@@ -139,9 +143,10 @@ async fn settled_from_rows(
         .order_by("id")
         .build()
         .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-    let request = match api_path {
-        Some(path) => client.tickets(path.as_str()),
-        None => client.tickets_in_flow(flow),
+    let request = match (api_path, flow) {
+        (Some(path), _) => client.tickets(path.as_str()),
+        (None, Some(flow)) => client.tickets_in_flow(flow),
+        (None, None) => return Ok(None),
     };
     let rows = request.query(query).send().await?;
     let Some(row) = rows
@@ -186,6 +191,10 @@ async fn settled_as_assignee(
             data_id: mission.data_id,
             stop: mission.stop_chart_text,
         }));
+    }
+    if old.get() == 0 {
+        // A create: there is no earlier row to load.
+        return Ok(None);
     }
     match client.load_ticket(flow, old).await {
         Ok(ticket) if ticket.closed => Ok(Some(TicketState::Closed { data_id: None })),

@@ -155,6 +155,10 @@ pub struct PushOutcome {
 }
 
 impl PushOutcome {
+    pub(crate) fn new(data_no: Option<DataNo>, state: Option<TicketState>) -> Self {
+        PushOutcome { data_no, state }
+    }
+
     /// The ticket's next row, when waited for and seen.
     pub fn next_data_id(&self) -> Option<DataId> {
         self.state.as_ref().and_then(TicketState::data_id)
@@ -345,7 +349,7 @@ async fn finish(
         (Some(timeout), Some(data_no)) => Some(
             observe(
                 client,
-                flow,
+                Some(flow),
                 target.api_path(),
                 data_no,
                 target.data_id(),

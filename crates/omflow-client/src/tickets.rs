@@ -48,6 +48,7 @@ pub struct CreateBuilder {
     client: Client,
     flow: FlowRef,
     fields: FieldValues,
+    wait: Option<std::time::Duration>,
 }
 
 impl Client {
@@ -62,6 +63,7 @@ impl Client {
             client: self.clone(),
             flow: FlowRef::Path(api_path.to_string()),
             fields: FieldValues::default(),
+            wait: None,
         }
     }
 
@@ -72,11 +74,51 @@ impl Client {
             client: self.clone(),
             flow: FlowRef::Uuid(flow_uuid),
             fields: FieldValues::default(),
+            wait: None,
         }
     }
 }
 
 impl CreateBuilder {
+    /// With [`CreateBuilder::send_and_observe`]: wait up to `timeout` for the engine to
+    /// move the new ticket to its first stop.
+    pub fn wait_for_engine(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = Some(timeout);
+        self
+    }
+
+    /// Sends the create and, when waited for, reports where the engine took the ticket.
+    ///
+    /// # Errors
+    /// As [`CreateBuilder::send`].
+    pub async fn send_and_observe(self) -> Result<crate::PushOutcome, Error> {
+        let client = self.client.clone();
+        let flow = self.flow.clone();
+        let wait = self.wait;
+        let data_no = self.send().await?;
+        let state = match (wait, data_no) {
+            (Some(timeout), Some(data_no)) => {
+                let (uuid, api_path) = match &flow {
+                    FlowRef::Uuid(uuid) => (Some(*uuid), None),
+                    FlowRef::Path(path) => (None, Some(parse_path(path)?)),
+                };
+                Some(
+                    crate::outcome::observe(
+                        &client,
+                        uuid,
+                        api_path.as_ref(),
+                        data_no,
+                        omflow_model::DataId(0),
+                        timeout,
+                    )
+                    .await?,
+                )
+            }
+            _ => None,
+        };
+        Ok(crate::PushOutcome::new(data_no, state))
+    }
+
     /// Sets a field (typed from the flow's start form).
     pub fn set(mut self, field_id: &str, value: impl Into<Value>) -> Self {
         self.fields.set(field_id, value.into());

@@ -1,0 +1,76 @@
+//! Shared by the end-to-end tests: the binary with a clean environment, and standalone fakes.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+
+/// The built `omflow` with no server setting inherited from the environment.
+pub fn omflow() -> Command {
+    let mut cmd = Command::cargo_bin("omflow").unwrap();
+    for var in ["OMFLOW_URL", "OMFLOW_USER", "OMFLOW_PASSWORD"] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+pub struct Server {
+    pub child: Child,
+    pub url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `omflow mock serve` on a free port with the demo seed.
+pub fn standalone() -> Server {
+    standalone_with(&[])
+}
+
+/// `omflow mock serve` on a free port with extra flags.
+pub fn standalone_with(flags: &[&str]) -> Server {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
+        .args(["mock", "serve", "--addr", "127.0.0.1:0"])
+        .args(if flags.contains(&"--seed") {
+            &[][..]
+        } else {
+            &["--seed", "demo"][..]
+        })
+        .args(flags)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("announces its address")
+        .to_string();
+    Server { child, url }
+}
+
+/// As the demo superuser.
+pub fn against(server: &Server) -> Command {
+    as_user(server, "admin", "admin")
+}
+
+/// The demo seed's ordinary approver: a member of the assigned group, no View permission.
+pub fn as_alice(server: &Server) -> Command {
+    as_user(server, "alice", "alice-pass")
+}
+
+/// As any user of the server.
+pub fn as_user(server: &Server, user: &str, password: &str) -> Command {
+    let mut cmd = omflow();
+    cmd.env("OMFLOW_URL", &server.url)
+        .env("OMFLOW_USER", user)
+        .env("OMFLOW_PASSWORD", password);
+    cmd
+}
