@@ -123,6 +123,7 @@ struct GaroonArgs {
 #[derive(Debug, Subcommand)]
 enum GaroonCommand {
     /// List requests (administrator endpoint), every page.
+    #[command(after_help = concat!("Example:\n  omflow garoon requests --status IN_PROGRESS,APPROVED", "\n\nEnvironment: GAROON_URL, GAROON_USER, GAROON_PASSWORD, GAROON_TOKEN. Without GAROON_URL, the embedded demo server answers."))]
     Requests {
         /// Only these statuses (comma-separated tokens such as IN_PROGRESS,APPROVED).
         #[arg(long, value_delimiter = ',')]
@@ -138,6 +139,7 @@ enum GaroonCommand {
         output: Format,
     },
     /// Show one request.
+    #[command(after_help = concat!("Example:\n  omflow garoon request 2045 --output json", "\n\nEnvironment: GAROON_URL, GAROON_USER, GAROON_PASSWORD, GAROON_TOKEN. Without GAROON_URL, the embedded demo server answers."))]
     Request {
         /// Request id.
         id: String,
