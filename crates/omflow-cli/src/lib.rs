@@ -280,26 +280,9 @@ enum TicketsCommand {
 
 #[derive(Debug, Subcommand)]
 enum MockCommand {
-    /// Run the fake server until interrupted (the same flags and defaults as the
-    /// `omflow-mock` binary). The demo seed's users: admin/admin (superuser) and
-    /// alice/alice-pass (an ordinary approver in the assigned group).
-    #[command(
-        after_help = "Example: omflow mock serve --addr 127.0.0.1:8000 --seed demo, then OMFLOW_URL=http://127.0.0.1:8000 OMFLOW_USER=alice OMFLOW_PASSWORD=alice-pass omflow missions"
-    )]
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8000")]
-        addr: String,
-        /// `pristine`, `demo`, or a seed JSON file.
-        #[arg(long, default_value = "demo")]
-        seed: String,
-        /// Delay the engine after each create/push by this many milliseconds.
-        #[arg(long, default_value_t = 0)]
-        engine_delay_ms: u64,
-        /// Delay every answer by this many milliseconds (a slow network or server).
-        #[arg(long, default_value_t = 0)]
-        latency_ms: u64,
-    },
+    /// Run the fake server until interrupted (the same options as the `omflow-mock`
+    /// binary).
+    Serve(omflow_mock::serve::ServeArgs),
 }
 
 /// A failure: a usage problem (exit 2) or a failed operation (exit 1).
@@ -557,28 +540,12 @@ fn emit(format: Format, rows: &[Value], columns: &[(String, String)]) -> Result<
 }
 
 async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
-    if let Command::Mock(MockCommand::Serve {
-        addr,
-        seed,
-        engine_delay_ms,
-        latency_ms,
-    }) = &cli.command
-    {
-        let seed = Seed::load(seed).map_err(|e| usage(e.to_string()))?;
-        let fake = FakeOmflow::builder()
-            .seed(seed)
-            .addr(addr)
-            .engine_delay_ms(*engine_delay_ms)
-            .latency(std::time::Duration::from_millis(*latency_ms))
-            .start_standalone()
-            .await
-            .map_err(|e| Failure::Operation(Box::new(e)))?;
-        println!("listening on {}", fake.uri());
-        std::io::stdout().flush().ok();
-        tokio::signal::ctrl_c()
-            .await
-            .map_err(|e| Failure::Operation(Box::new(e)))?;
-        return Ok(ExitCode::SUCCESS);
+    if let Command::Mock(MockCommand::Serve(args)) = &cli.command {
+        return match omflow_mock::serve::serve(args).await {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            Err(omflow_mock::serve::ServeError::Seed(e)) => Err(usage(e.to_string())),
+            Err(e) => Err(Failure::Operation(Box::new(e))),
+        };
     }
     if let Command::Garoon(args) = &cli.command {
         return garoon(args).await;
@@ -899,6 +866,12 @@ fn say(text: &str) {
     let _ = writeln!(out, "{}", output::printable(text));
 }
 
+/// Prints text that is not from a table (already exact JSON); a closed pipe is not an error.
+fn say_raw(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+}
+
 /// The flows of my missions: (uuid, name), each once, in first-seen order.
 async fn my_flows(client: &Client) -> Result<Vec<(FlowUuid, String)>, Failure> {
     let query = Query::builder()
@@ -1108,25 +1081,37 @@ const GAROON_COLUMNS: [(&str, &str); 6] = [
     ("CREATED", "createdAt"),
 ];
 
-fn garoon_row(request: &omflow_model::garoon::WorkflowRequest, table: bool) -> Value {
-    let mut value = request.to_value();
-    if table {
-        value["status"] = Value::String(
-            request
-                .status
-                .as_ref()
-                .map(|s| s.kind.as_str().to_string())
-                .unwrap_or_default(),
-        );
-        value["applicant"] = Value::String(
-            request
-                .applicant
-                .as_ref()
-                .and_then(|a| a.name.clone())
-                .unwrap_or_default(),
-        );
+/// A table row of a Garoon request (typed fields, for people).
+fn garoon_row(request: &omflow_model::garoon::WorkflowRequest) -> Value {
+    serde_json::json!({
+        "id": request.id(),
+        "number": request.number(),
+        "status": request.status().map(|s| s.kind.as_str().to_string()),
+        "name": request.name(),
+        "applicant": request.applicant().and_then(|a| a.name.clone()),
+        "createdAt": request.created_at().map(|t| t.raw.clone()),
+    })
+}
+
+/// Prints Garoon requests: a table from the typed view, JSON exactly as Garoon sent it.
+fn emit_garoon(
+    format: Format,
+    requests: &[omflow_model::garoon::WorkflowRequest],
+) -> Result<(), Failure> {
+    if format == Format::Table {
+        let rows: Vec<Value> = requests.iter().map(garoon_row).collect();
+        return emit(format, &rows, &columns_of(&GAROON_COLUMNS, &[]));
     }
-    value
+    let texts: Vec<String> = requests.iter().map(|r| r.to_json().to_text()).collect();
+    let text = match format {
+        Format::Ndjson => texts.join("\n"),
+        _ => format!("[{}]", texts.join(",")),
+    };
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| Failure::Operation(Box::new(e))),
+    }
 }
 
 async fn garoon(args: &GaroonArgs) -> Result<ExitCode, Failure> {
@@ -1176,19 +1161,16 @@ async fn garoon(args: &GaroonArgs) -> Result<ExitCode, Failure> {
                 query = query.newest_first();
             }
             let requests: Vec<_> = query.stream().try_collect().await.map_err(fail)?;
-            let rows: Vec<Value> = requests
-                .iter()
-                .map(|r| garoon_row(r, *format == Format::Table))
-                .collect();
-            emit(*format, &rows, &columns_of(&GAROON_COLUMNS, &[]))?;
+            emit_garoon(*format, &requests)?;
         }
         GaroonCommand::Request { id, output: format } => {
             let request = client.request(id).await.map_err(fail)?.value;
-            emit(
-                *format,
-                &[garoon_row(&request, *format == Format::Table)],
-                &columns_of(&GAROON_COLUMNS, &[]),
-            )?;
+            if *format == Format::Json {
+                // One request: the object itself, exactly as sent.
+                say_raw(&request.to_json().to_text());
+            } else {
+                emit_garoon(*format, std::slice::from_ref(&request))?;
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

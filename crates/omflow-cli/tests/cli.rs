@@ -456,7 +456,10 @@ fn garoon_requests_and_one_request_from_the_embedded_fake() {
         .output()
         .unwrap();
     let request: Value = serde_json::from_slice(&one.stdout).unwrap();
-    assert_eq!(request[0]["number"], "LV-000913");
+    assert_eq!(
+        request["number"], "LV-000913",
+        "one request: the object as Garoon sent it"
+    );
     omflow()
         .args(["garoon", "requests", "--status", "DONE"])
         .assert()

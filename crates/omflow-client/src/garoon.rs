@@ -419,19 +419,7 @@ pub struct RequestsQuery {
     range: Option<(String, String)>,
 }
 
-const SELECTABLE: [&str; 11] = [
-    "id",
-    "status",
-    "createdAt",
-    "processingStepCode",
-    "name",
-    "number",
-    "isUrgent",
-    "applicant",
-    "form",
-    "items",
-    "steps",
-];
+const SELECTABLE: [&str; 11] = omflow_model::garoon::SELECTABLE_FIELDS;
 
 impl RequestsQuery {
     /// Rows per page (1–1000; Garoon may return fewer).
@@ -576,20 +564,20 @@ impl RequestsQuery {
                     return Ok::<_, GaroonError>(None);
                 };
                 let mut page = query.page_at(offset).await?.value;
-                if page.requests.is_empty() && page.has_next {
+                if page.requests().is_empty() && page.has_next() {
                     page = query.page_at(offset).await?.value;
-                    if page.requests.is_empty() && page.has_next {
+                    if page.requests().is_empty() && page.has_next() {
                         return Err(GaroonError::Protocol(format!(
                             "empty page at offset {offset} says more pages follow"
                         )));
                     }
                 }
-                offset += page.requests.len() as u64;
-                let next = page.has_next.then_some(offset);
+                offset += page.requests().len() as u64;
+                let next = page.has_next().then_some(offset);
                 let fresh: Vec<WorkflowRequest> = page
-                    .requests
+                    .into_requests()
                     .into_iter()
-                    .filter(|r| r.id.as_ref().is_none_or(|id| seen.insert(id.clone())))
+                    .filter(|r| r.id().is_none_or(|id| seen.insert(id.to_string())))
                     .collect();
                 Ok(Some((fresh, (query, next, seen))))
             },

@@ -32,11 +32,12 @@ async fn stream_pages_over_has_next() {
         .await
         .unwrap();
     assert_eq!(all.len(), 12, "four pages of three");
-    let ids: std::collections::HashSet<_> = all.iter().map(|r| r.id.clone().unwrap()).collect();
+    let ids: std::collections::HashSet<_> =
+        all.iter().map(|r| r.id().unwrap().to_string()).collect();
     assert_eq!(ids.len(), 12);
     let first = admin(&fake).requests().limit(5).page().await.unwrap();
-    assert!(first.value.has_next);
-    assert_eq!(first.value.requests.len(), 5);
+    assert!(first.value.has_next());
+    assert_eq!(first.value.requests().len(), 5);
     let newest = admin(&fake)
         .requests()
         .limit(1)
@@ -45,9 +46,9 @@ async fn stream_pages_over_has_next() {
         .await
         .unwrap()
         .value
-        .requests
+        .into_requests()
         .remove(0);
-    assert_eq!(newest.created_at.unwrap().raw, "2025-07-09T01:00:00Z");
+    assert_eq!(newest.created_at().unwrap().raw, "2025-07-09T01:00:00Z");
 }
 
 #[tokio::test]
@@ -63,7 +64,7 @@ async fn filters_and_projection_decode() {
         .unwrap();
     assert!(!approved.is_empty());
     assert!(approved.iter().all(|r| matches!(
-        r.status.as_ref().unwrap().kind,
+        r.status().unwrap().kind,
         StatusType::Approved | StatusType::Completed
     )));
     let projected = client
@@ -74,9 +75,11 @@ async fn filters_and_projection_decode() {
         .await
         .unwrap();
     assert!(projected.warnings.is_empty());
-    for request in &projected.value.requests {
-        assert!(request.id.is_some() && request.number.is_some() && request.status.is_some());
-        assert!(request.items.is_none() && request.steps.is_none() && request.applicant.is_none());
+    for request in projected.value.requests() {
+        assert!(request.id().is_some() && request.number().is_some() && request.status().is_some());
+        assert!(
+            request.items().is_none() && request.steps().is_none() && request.applicant().is_none()
+        );
     }
     let by_form: Vec<_> = client
         .requests()
@@ -106,7 +109,7 @@ async fn single_request_file_and_form() {
     let client = admin(&fake);
     let single = client.request("2045").await.unwrap().value;
     assert!(matches!(
-        single.items.as_ref().unwrap().get("halfDay").unwrap().value,
+        single.items().unwrap().get("halfDay").unwrap().value,
         Some(ItemValue::CheckBox(false))
     ));
     let file = client.file("381").await.unwrap();
@@ -158,7 +161,7 @@ async fn errors_are_typed() {
             .await
             .unwrap()
             .value
-            .requests
+            .requests()
             .len(),
         2
     );

@@ -112,19 +112,7 @@ pub(crate) fn handle(world: &World, request: &Incoming<'_>, path: &str) -> HttpR
     }
 }
 
-const FIELDS: [&str; 11] = [
-    "id",
-    "status",
-    "createdAt",
-    "processingStepCode",
-    "name",
-    "number",
-    "isUrgent",
-    "applicant",
-    "form",
-    "items",
-    "steps",
-];
+const FIELDS: [&str; 11] = omflow_model::garoon::SELECTABLE_FIELDS;
 
 fn approved_at(request: &Value) -> Option<String> {
     let kind = request["status"]["type"].as_str()?;

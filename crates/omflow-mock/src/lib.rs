@@ -37,6 +37,8 @@ mod http;
 mod listing;
 mod pyjson;
 pub mod seed;
+#[cfg(feature = "cli")]
+pub mod serve;
 mod standalone;
 mod world;
 

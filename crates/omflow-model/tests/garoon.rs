@@ -19,24 +19,24 @@ fn fixture(name: &str) -> String {
 fn example_documents_decode_strictly_and_round_trip() {
     let page_text = fixture("admin-requests-list.ja.json");
     let page = decode_page(&page_text, Mode::Strict).unwrap();
-    assert_eq!(page.value.requests.len(), 2);
-    assert!(page.value.has_next);
+    assert_eq!(page.value.requests().len(), 2);
+    assert!(page.value.has_next());
     assert_eq!(
-        page.value.to_value(),
-        serde_json::from_str::<Value>(&page_text).unwrap()
+        page.value.to_json().to_text(),
+        Json::parse(&page_text).unwrap().to_text()
     );
 
     let single_text = fixture("request-single.en.json");
     let single = decode_request(&single_text, Mode::Strict).unwrap();
     assert!(single.warnings.is_empty());
     assert_eq!(
-        single.value.to_value(),
-        serde_json::from_str::<Value>(&single_text).unwrap()
+        single.value.to_json().to_text(),
+        Json::parse(&single_text).unwrap().to_text()
     );
     let request = single.value;
     assert_eq!(request.processing_step(), None);
-    let items = request.items.as_ref().unwrap();
-    let keys: Vec<&str> = items.0.iter().map(|(k, _)| k.as_str()).collect();
+    let items = request.items().unwrap();
+    let keys: Vec<&str> = items.keys().collect();
     assert_eq!(
         &keys[..4],
         ["Item1", "$2", "Item2", "$5"],
@@ -55,7 +55,7 @@ fn example_documents_decode_strictly_and_round_trip() {
             .as_decimal(),
         Some(rust_decimal::Decimal::new(15, 1))
     );
-    let step = request.steps.as_ref().unwrap().get("TeamLead").unwrap();
+    let step = request.steps().unwrap().get("TeamLead").unwrap();
     assert_eq!(
         step.requirement.as_ref().unwrap().kind,
         RequirementKind::AllApprovers
@@ -79,9 +79,13 @@ fn example_documents_decode_strictly_and_round_trip() {
 
     let js_text = fixture("js-event-request.zh.json");
     let js = decode_request(&js_text, Mode::Strict).unwrap();
-    let inner = serde_json::from_str::<Value>(&js_text).unwrap()["request"].clone();
-    assert_eq!(js.value.to_value(), inner);
-    let ops = js.value.available_operations.unwrap();
+    assert_eq!(
+        js.value.to_json().to_text(),
+        Json::parse(&js_text).unwrap().to_text(),
+        "the wrapper is written back as read"
+    );
+    assert!(matches!(js.value.variant(), Variant::JsWrapper { .. }));
+    let ops = js.value.available_operations().unwrap();
     assert_eq!(
         ops.list,
         vec![Operation::SentBack, Operation::Approve, Operation::Reject]
@@ -96,13 +100,18 @@ fn envelopes_and_errors_decode() {
         let body = &case["response"]["body"];
         if body.get("requests").is_some() {
             let page = decode_page(&body.to_string(), Mode::Strict).unwrap();
-            assert_eq!(page.value.to_value(), *body, "{}", case["name"]);
+            assert_eq!(
+                page.value.to_json().to_value().unwrap(),
+                *body,
+                "{}",
+                case["name"]
+            );
             if case["name"] == "fields-subset" {
                 assert!(page
                     .value
-                    .requests
+                    .requests()
                     .iter()
-                    .all(|r| r.items.is_none() && r.steps.is_none()));
+                    .all(|r| r.items().is_none() && r.steps().is_none()));
             }
         } else if body.get("content").is_some() {
             let file: FileContent = serde_json::from_value(body.clone()).unwrap();
@@ -145,13 +154,17 @@ fn tolerance_vectors() {
         let (warnings, as_json) = if is_page {
             let d =
                 decode_page_json(input, Mode::Tolerant).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(Value::Bool(d.value.has_next), expect["has_next"], "{name}");
-            (d.warnings.len(), d.value.to_value())
+            assert_eq!(
+                Value::Bool(d.value.has_next()),
+                expect["has_next"],
+                "{name}"
+            );
+            (d.warnings.len(), d.value.to_json().to_value().unwrap())
         } else {
             let d = decode_request_json(input, Mode::Tolerant)
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
             check_request(name, &d.value, expect);
-            (d.warnings.len(), d.value.to_value())
+            (d.warnings.len(), d.value.to_json().to_value().unwrap())
         };
         assert_eq!(
             Some(warnings as u64),
@@ -175,22 +188,22 @@ fn tolerance_vectors() {
 }
 
 fn check_request(name: &str, r: &WorkflowRequest, expect: &Value) {
-    let v = r.to_value();
+    let v = r.to_json().to_value().unwrap();
     match name {
         "js-create-screen-null-id" => {
-            assert_eq!(r.id, None);
+            assert_eq!(r.id(), None);
             assert_eq!(v["id"], Value::Null);
-            assert_eq!(r.name.as_deref(), Some(""));
+            assert_eq!(r.name(), Some(""));
         }
         "legacy-route-navi-nested-values" => assert_eq!(
-            r.items.as_ref().unwrap().get("Item11").unwrap().value,
+            r.items().unwrap().get("Item11").unwrap().value,
             Some(ItemValue::RouteNavi {
                 route: "foo - bar".into(),
                 expense: "100".into()
             })
         ),
         "legacy-processor-date-and-misspelt-requirement" => {
-            let step = r.steps.as_ref().unwrap().get("Step1").unwrap();
+            let step = r.steps().unwrap().get("Step1").unwrap();
             assert_eq!(step.id.as_deref(), Some("15"));
             assert_eq!(
                 step.requirement.as_ref().unwrap().kind,
@@ -207,8 +220,7 @@ fn check_request(name: &str, r: &WorkflowRequest, expect: &Value) {
         }
         "requirement-label-spacing-and-width" => {
             let kind = |k: &str| {
-                r.steps
-                    .as_ref()
+                r.steps()
                     .unwrap()
                     .get(k)
                     .unwrap()
@@ -227,10 +239,10 @@ fn check_request(name: &str, r: &WorkflowRequest, expect: &Value) {
         }
         "legacy-wrapped-folders-and-bare-sentback-target" => {
             assert_eq!(
-                r.available_operations.as_ref().unwrap().sent_back_targets,
+                r.available_operations().unwrap().sent_back_targets,
                 vec!["$applicant".to_string()]
             );
-            let folders = r.folders.as_ref().unwrap();
+            let folders = r.folders().unwrap();
             assert_eq!(
                 (folders[0].id.as_deref(), &folders[0].kind),
                 (Some("3"), &FolderType::Received)
@@ -241,23 +253,23 @@ fn check_request(name: &str, r: &WorkflowRequest, expect: &Value) {
             );
         }
         "form-nested-under-applicant" => {
-            let form = r.form.as_ref().unwrap();
+            let form = r.form().unwrap();
             assert_eq!(
                 (form.id.as_deref(), form.name.as_deref()),
                 (Some("123"), Some("費用申請"))
             );
-            assert!(r.applicant.as_ref().unwrap().extra.is_empty());
+            assert!(r.applicant().unwrap().extra.is_empty());
         }
         "unknown-enum-tokens-are-kept" => {
-            let status = r.status.as_ref().unwrap();
+            let status = r.status().unwrap();
             assert_eq!(status.kind, StatusType::Unknown("ON_HOLD".into()));
             assert_eq!(status.name, "保留");
             assert_eq!(
-                r.available_operations.as_ref().unwrap().list,
+                r.available_operations().unwrap().list,
                 vec![Operation::Approve, Operation::Unknown("DELEGATE".into())]
             );
             assert_eq!(
-                r.folders.as_ref().unwrap()[0].kind,
+                r.folders().unwrap()[0].kind,
                 FolderType::Unknown("ARCHIVE".into())
             );
             assert_eq!(
@@ -266,7 +278,7 @@ fn check_request(name: &str, r: &WorkflowRequest, expect: &Value) {
             );
         }
         "unknown-and-alias-item-types" => {
-            let items = r.items.as_ref().unwrap();
+            let items = r.items().unwrap();
             assert_eq!(
                 items.get("r").unwrap().value,
                 Some(ItemValue::RouteNavi {
@@ -279,7 +291,7 @@ fn check_request(name: &str, r: &WorkflowRequest, expect: &Value) {
                 items.get("x").unwrap().value,
                 Some(ItemValue::Unknown {
                     type_: "SIGNATURE_PAD".into(),
-                    raw: json!({"strokes": 12})
+                    raw: Json::parse(r#"{"strokes": 12}"#).unwrap()
                 })
             );
             match &items.get("d").unwrap().value {
@@ -290,11 +302,11 @@ fn check_request(name: &str, r: &WorkflowRequest, expect: &Value) {
             }
         }
         "permission-hidden-item" => {
-            assert_eq!(r.items.as_ref().unwrap().get("salary").unwrap().value, None)
+            assert_eq!(r.items().unwrap().get("salary").unwrap().value, None)
         }
         "numbers-and-booleans-in-odd-json-types" => {
-            assert_eq!(r.is_urgent, Some(true));
-            let items = r.items.as_ref().unwrap();
+            assert_eq!(r.is_urgent(), Some(true));
+            let items = r.items().unwrap();
             assert_eq!(
                 items.get("n").unwrap().value,
                 Some(ItemValue::Number("1234.50".into()))
@@ -314,12 +326,12 @@ fn check_request(name: &str, r: &WorkflowRequest, expect: &Value) {
                 other => panic!("{other:?}"),
             }
             assert_eq!(
-                r.steps.as_ref().unwrap().get("S").unwrap().is_approval_step,
+                r.steps().unwrap().get("S").unwrap().is_approval_step,
                 Some(false)
             );
         }
         "date-partials" => {
-            let items = r.items.as_ref().unwrap();
+            let items = r.items().unwrap();
             let date = |k: &str| match &items.get(k).unwrap().value {
                 Some(ItemValue::Date(d)) => (d.year, d.month, d.day),
                 other => panic!("{k}: {other:?}"),
@@ -343,8 +355,14 @@ fn check_request(name: &str, r: &WorkflowRequest, expect: &Value) {
             }
         }
         "unknown-extra-fields-round-trip" => {
-            assert_eq!(r.extra["priorityLevel"], json!(3));
-            assert_eq!(r.applicant.as_ref().unwrap().extra["department"], "R&D");
+            assert_eq!(
+                r.extra().get("priorityLevel"),
+                Some(&Json::Number("3".into()))
+            );
+            assert_eq!(
+                r.applicant().unwrap().extra.get("department"),
+                Some(&Json::String("R&D".into()))
+            );
         }
         other => panic!("no check written for tolerance vector {other}"),
     }
@@ -397,8 +415,8 @@ proptest! {
     #[test]
     fn generated_requests_round_trip(doc in request_strategy()) {
         let decoded = decode_request(&doc.to_string(), Mode::Strict).unwrap();
-        prop_assert_eq!(decoded.value.to_value(), doc.clone());
-        let again: WorkflowRequest = serde_json::from_value(serde_json::to_value(&decoded.value).unwrap()).unwrap();
+        prop_assert_eq!(decoded.value.to_json().to_text(), doc.to_string());
+        let again: WorkflowRequest = serde_json::from_str(&serde_json::to_string(&decoded.value).unwrap()).unwrap();
         prop_assert_eq!(again, decoded.value);
     }
 

@@ -98,20 +98,40 @@ impl Json {
         }
     }
 
-    /// Converts to a serde_json value.
-    pub fn to_value(&self) -> Value {
-        match self {
+    /// Converts to a serde_json value, refusing to round: a number serde_json cannot hold
+    /// with its exact value (an integer beyond 64 bits, `1e400`, a decimal longer than an
+    /// `f64` keeps) is an error naming it. Use [`Json::to_text`] or `Serialize` for the
+    /// exact document.
+    pub fn to_value(&self) -> Result<Value, InexactNumber> {
+        Ok(match self {
             Json::Null => Value::Null,
             Json::Bool(b) => Value::Bool(*b),
-            Json::Number(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+            Json::Number(text) => {
+                Value::Number(exact_number(text).ok_or_else(|| InexactNumber(text.clone()))?)
+            }
             Json::String(s) => Value::String(s.clone()),
-            Json::Array(items) => Value::Array(items.iter().map(Json::to_value).collect()),
+            Json::Array(items) => {
+                Value::Array(items.iter().map(Json::to_value).collect::<Result<_, _>>()?)
+            }
             Json::Object(entries) => Value::Object(
                 entries
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.to_value()))
-                    .collect::<Map<_, _>>(),
+                    .map(|(k, v)| v.to_value().map(|v| (k.clone(), v)))
+                    .collect::<Result<Map<_, _>, _>>()?,
             ),
+        })
+    }
+
+    /// The document as JSON text, numbers exactly as read, members in order.
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The members of an object (empty for other values).
+    pub fn members(&self) -> &[(String, Json)] {
+        match self {
+            Json::Object(entries) => entries,
+            _ => &[],
         }
     }
 
@@ -144,6 +164,60 @@ impl Json {
     }
 }
 
+/// A number that a serde_json [`Value`] cannot hold exactly.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the number {0} cannot be held exactly by serde_json::Value; use Json::to_text for the exact document")]
+pub struct InexactNumber(pub String);
+
+/// The serde_json number with exactly the value of `text`, if there is one.
+fn exact_number(text: &str) -> Option<serde_json::Number> {
+    if let Ok(i) = text.parse::<i64>() {
+        return Some(i.into());
+    }
+    if let Ok(u) = text.parse::<u64>() {
+        return Some(u.into());
+    }
+    let float: f64 = text.parse().ok()?;
+    let number = serde_json::Number::from_f64(float)?;
+    let decimal = |t: &str| {
+        rust_decimal::Decimal::from_str_exact(t)
+            .or_else(|_| rust_decimal::Decimal::from_scientific(t))
+            .ok()
+    };
+    let (Some(wanted), Some(held)) = (decimal(text), decimal(&number.to_string())) else {
+        return None;
+    };
+    (wanted == held).then_some(number)
+}
+
+impl serde::Serialize for Json {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeMap, SerializeSeq};
+        match self {
+            Json::Null => serializer.serialize_unit(),
+            Json::Bool(b) => serializer.serialize_bool(*b),
+            Json::Number(text) => RawValue::from_string(text.clone())
+                .map_err(S::Error::custom)?
+                .serialize(serializer),
+            Json::String(s) => serializer.serialize_str(s),
+            Json::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Json::Object(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, value) in entries {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Json {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw: Box<RawValue> = Deserialize::deserialize(deserializer)?;
@@ -164,5 +238,25 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(Json::parse("{").is_err());
+    }
+
+    #[test]
+    fn text_is_exact_and_values_never_round() {
+        let text = r#"{"big":123456789012345678901234567890,"inf":1e400,"long":0.1000000000000000000001,"ok":1234.50,"n":-7}"#;
+        let json = Json::parse(text).unwrap();
+        assert_eq!(json.to_text(), text);
+        assert_eq!(
+            json.get("ok").unwrap().to_value().unwrap(),
+            serde_json::json!(1234.5)
+        );
+        assert_eq!(
+            json.get("n").unwrap().to_value().unwrap(),
+            serde_json::json!(-7)
+        );
+        for key in ["big", "inf", "long"] {
+            let err = json.get(key).unwrap().to_value().unwrap_err();
+            assert_eq!(err.0, json.get(key).unwrap().to_text(), "{key}");
+        }
+        assert!(json.to_value().is_err());
     }
 }

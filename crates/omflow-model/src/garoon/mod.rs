@@ -25,13 +25,12 @@
 
 mod json;
 
-pub use json::Json;
+pub use json::{InexactNumber, Json};
 
 use crate::generated::garoon_labels::{REQUIREMENT_LABELS, RESULT_LABELS, STATUS_LABELS};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{json, Map, Value};
-use std::collections::BTreeSet;
+
 use std::fmt;
 
 /// How odd input is treated.
@@ -81,9 +80,14 @@ impl Ctx {
     fn warn(&mut self, path: &str, message: impl Into<String>) -> Result<(), GaroonParseError> {
         let message = message.into();
         match self.mode {
+            // Strict mode rejects what was found; the part after the last "; " says what
+            // tolerant mode does about it.
             Mode::Strict => Err(GaroonParseError {
                 path: path.to_string(),
-                message,
+                message: message
+                    .rsplit_once("; ")
+                    .map_or(message.as_str(), |(what, _)| what)
+                    .to_string(),
             }),
             Mode::Tolerant => {
                 self.warnings.push(ParseWarning {
@@ -96,12 +100,14 @@ impl Ctx {
     }
 }
 
+/// Appends one RFC 6901 reference token (`~` as `~0`, `/` as `~1`; `.` stays as it is).
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
+    format!("{path}/{}", key.replace('~', "~0").replace('/', "~1"))
+}
+
+/// Appends an array index.
+fn index(path: &str, i: usize) -> String {
+    format!("{path}/{i}")
 }
 
 fn entries<'a>(json: &'a Json, path: &str) -> Result<&'a [(String, Json)], GaroonParseError> {
@@ -144,7 +150,7 @@ fn flag(
         ctx.warn(
             path,
             format!(
-                "expected {}, got {shown}",
+                "expected {}, got {shown}; read as {value}",
                 if canonical_numbers {
                     "0 or 1"
                 } else {
@@ -211,7 +217,7 @@ macro_rules! token_enum {
                     ctx.warn(path, format!("token {token:?} is not upper-case; read as {}", known.as_str()))?;
                     return Ok(known);
                 }
-                ctx.warn(path, format!("unknown token {token:?}; kept"))?;
+                ctx.warn(path, format!("unknown token {token:?}; kept as sent"))?;
                 Ok($name::Unknown(token.to_string()))
             }
         }
@@ -321,16 +327,71 @@ fn normalize_label(label: &str) -> String {
         .to_lowercase()
 }
 
-fn match_label(table: &[(&'static str, &str, &str, &str)], raw: &str) -> Option<&'static str> {
+/// The kind a label names and, when only one language spells it so, that language.
+fn match_label(
+    table: &[(&'static str, &str, &str, &str)],
+    raw: &str,
+) -> Option<(&'static str, Option<LabelLang>)> {
     let wanted = normalize_label(raw);
+    table.iter().find_map(|row| {
+        let langs: Vec<LabelLang> = [
+            (LabelLang::Ja, row.1),
+            (LabelLang::En, row.2),
+            (LabelLang::Zh, row.3),
+        ]
+        .into_iter()
+        .filter(|(_, label)| normalize_label(label) == wanted)
+        .map(|(lang, _)| lang)
+        .collect();
+        match langs.as_slice() {
+            [] => None,
+            [only] => Some((row.0, Some(*only))),
+            _ => Some((row.0, None)),
+        }
+    })
+}
+
+/// A label of a table row by its kind name.
+fn label_of(
+    table: &[(&'static str, &'static str, &'static str, &'static str)],
+    kind: &str,
+    lang: LabelLang,
+) -> Option<&'static str> {
     table
         .iter()
-        .find(|row| {
-            [row.1, row.2, row.3]
-                .iter()
-                .any(|l| normalize_label(l) == wanted)
+        .find(|row| row.0 == kind)
+        .map(|row| match lang {
+            LabelLang::Ja => row.1,
+            LabelLang::En => row.2,
+            LabelLang::Zh => row.3,
         })
-        .map(|row| row.0)
+}
+
+impl RequirementKind {
+    /// The documented label of this kind in `lang` (`None` for [`RequirementKind::Unknown`]).
+    pub fn label(&self, lang: LabelLang) -> Option<&'static str> {
+        let kind = match self {
+            RequirementKind::AllApprovers => "AllApprovers",
+            RequirementKind::AnyOneApprover => "AnyOneApprover",
+            RequirementKind::Acknowledgment => "Acknowledgment",
+            RequirementKind::Unknown(_) => return None,
+        };
+        label_of(REQUIREMENT_LABELS, kind, lang)
+    }
+}
+
+impl ResultKind {
+    /// The documented label of this kind in `lang` (`None` for [`ResultKind::Unknown`]).
+    pub fn label(&self, lang: LabelLang) -> Option<&'static str> {
+        let kind = match self {
+            ResultKind::NoAction => "NoAction",
+            ResultKind::Approved => "Approved",
+            ResultKind::Rejected => "Rejected",
+            ResultKind::Acknowledged => "Acknowledged",
+            ResultKind::Unknown(_) => return None,
+        };
+        label_of(RESULT_LABELS, kind, lang)
+    }
 }
 
 /// A step's requirement, matched on its label in ja, en or zh.
@@ -363,13 +424,16 @@ pub enum ResultKind {
     Unknown(String),
 }
 
-/// A localized label: the text as sent and what it means.
+/// A localized label: the text as sent, what it means, and which documented language it
+/// matched (`None` for an unknown label, or one spelt alike in several languages, as `-`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label<K> {
     /// The text as sent.
     pub raw: String,
     /// What it means.
     pub kind: K,
+    /// The language whose label it matched.
+    pub lang: Option<LabelLang>,
 }
 
 fn requirement(
@@ -377,16 +441,24 @@ fn requirement(
     raw: String,
     path: &str,
 ) -> Result<Label<RequirementKind>, GaroonParseError> {
-    let kind = match match_label(REQUIREMENT_LABELS, &raw) {
+    let matched = match_label(REQUIREMENT_LABELS, &raw);
+    let kind = match matched.map(|m| m.0) {
         Some("AllApprovers") => RequirementKind::AllApprovers,
         Some("AnyOneApprover") => RequirementKind::AnyOneApprover,
         Some("Acknowledgment") => RequirementKind::Acknowledgment,
         _ => {
-            ctx.warn(path, format!("unknown requirement label {raw:?}; kept"))?;
+            ctx.warn(
+                path,
+                format!("unknown requirement label {raw:?}; kept as sent"),
+            )?;
             RequirementKind::Unknown(raw.clone())
         }
     };
-    Ok(Label { raw, kind })
+    Ok(Label {
+        raw,
+        kind,
+        lang: matched.and_then(|m| m.1),
+    })
 }
 
 fn result_label(
@@ -394,17 +466,22 @@ fn result_label(
     raw: String,
     path: &str,
 ) -> Result<Label<ResultKind>, GaroonParseError> {
-    let kind = match match_label(RESULT_LABELS, &raw) {
+    let matched = match_label(RESULT_LABELS, &raw);
+    let kind = match matched.map(|m| m.0) {
         Some("NoAction") => ResultKind::NoAction,
         Some("Approved") => ResultKind::Approved,
         Some("Rejected") => ResultKind::Rejected,
         Some("Acknowledged") => ResultKind::Acknowledged,
         _ => {
-            ctx.warn(path, format!("unknown result label {raw:?}; kept"))?;
+            ctx.warn(path, format!("unknown result label {raw:?}; kept as sent"))?;
             ResultKind::Unknown(raw.clone())
         }
     };
-    Ok(Label { raw, kind })
+    Ok(Label {
+        raw,
+        kind,
+        lang: matched.and_then(|m| m.1),
+    })
 }
 
 /// A UTC instant as sent (`2025-06-10T01:15:32Z`), parsed when well-formed.
@@ -430,16 +507,19 @@ fn utc_time(ctx: &mut Ctx, raw: String, path: &str) -> Result<UtcTime, GaroonPar
 }
 
 /// The request's status.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     /// Localized label, as sent (display only).
     pub name: String,
     /// The machine value.
     pub kind: StatusType,
+    /// Members this SDK does not know, exactly as sent.
+    pub extra: Keyed<Json>,
 }
 
 /// A user reference (applicant, processor, proxy).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Person {
     /// Garoon user id (REST only).
     pub id: Option<String>,
@@ -449,8 +529,15 @@ pub struct Person {
     pub name: Option<String>,
     /// Who acted on their behalf.
     pub proxy: Option<Box<Person>>,
-    /// Unknown fields, kept.
-    pub extra: Map<String, Value>,
+    /// Members this SDK does not know, exactly as sent, in order.
+    pub extra: Keyed<Json>,
+}
+
+impl Person {
+    /// A deleted user: Garoon sends an empty login name (and the name from back then).
+    pub fn is_deleted(&self) -> bool {
+        self.code.as_deref() == Some("")
+    }
 }
 
 /// The request form.
@@ -460,8 +547,8 @@ pub struct FormRef {
     pub id: Option<String>,
     /// Form name (REST only).
     pub name: Option<String>,
-    /// Unknown fields, kept.
-    pub extra: Map<String, Value>,
+    /// Members this SDK does not know, exactly as sent, in order.
+    pub extra: Keyed<Json>,
 }
 
 /// A date with any part left empty: `YYYY-MM-DD`, `--`, `-MM-DD`, `YYYY--DD`, `YYYY-MM-`.
@@ -480,6 +567,7 @@ pub struct PartialDate {
 impl fmt::Debug for PartialDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PartialDate")
+            .field("raw", &self.raw)
             .field("year", &self.year)
             .field("month", &self.month)
             .field("day", &self.day)
@@ -536,8 +624,15 @@ pub struct FileRef {
     pub name: Option<String>,
     /// Size in bytes, as text.
     pub size: Option<String>,
-    /// Unknown fields, kept.
-    pub extra: Map<String, Value>,
+    /// Members this SDK does not know, exactly as sent, in order.
+    pub extra: Keyed<Json>,
+}
+
+impl FileRef {
+    /// The size in bytes (`None` when absent or not a whole number).
+    pub fn size_bytes(&self) -> Option<u64> {
+        self.size.as_deref()?.parse().ok()
+    }
 }
 
 /// A form item's value, by the item's type.
@@ -582,19 +677,41 @@ pub enum ItemValue {
     Unknown {
         /// The type token.
         type_: String,
-        /// The value.
-        raw: Value,
+        /// The value, exactly as sent.
+        raw: Json,
     },
     /// A known type whose value has another shape; the value as sent.
     Mismatch {
         /// The type token.
         type_: String,
-        /// The value.
-        raw: Value,
+        /// The value, exactly as sent.
+        raw: Json,
     },
 }
 
 impl ItemValue {
+    /// The chosen label of a `RADIO_BUTTON` or `DROP_DOWN`; `None` for no choice (`""`) and
+    /// for other types.
+    pub fn choice(&self) -> Option<&str> {
+        match self {
+            ItemValue::Radio(label) | ItemValue::DropDown(label) if !label.is_empty() => {
+                Some(label)
+            }
+            _ => None,
+        }
+    }
+
+    /// The fare of a `ROUTE_NAVI` as an exact decimal (`None` for no input, other text or
+    /// other types).
+    pub fn expense(&self) -> Option<rust_decimal::Decimal> {
+        match self {
+            ItemValue::RouteNavi { expense, .. } if !expense.is_empty() => {
+                rust_decimal::Decimal::from_str_exact(expense).ok()
+            }
+            _ => None,
+        }
+    }
+
     /// `NUMBER`/`CALC` as an exact decimal (`None` for no input or non-numbers).
     pub fn as_decimal(&self) -> Option<rust_decimal::Decimal> {
         match self {
@@ -615,13 +732,13 @@ pub struct Item {
     pub raw_type: String,
     /// The value; `None` when withheld (permission) or absent.
     pub value: Option<ItemValue>,
-    /// Unknown fields, kept.
-    pub extra: Map<String, Value>,
+    /// Members this SDK does not know, exactly as sent, in order.
+    pub extra: Keyed<Json>,
 }
 
 /// An object keyed by codes, in server order (positional `$N` keys only make sense in order).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Keyed<T>(pub Vec<(String, T)>);
+pub struct Keyed<T>(Vec<(String, T)>);
 
 impl<T> Default for Keyed<T> {
     fn default() -> Self {
@@ -633,6 +750,40 @@ impl<T> Keyed<T> {
     /// An entry by key.
     pub fn get(&self, key: &str) -> Option<&T> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The entries in server order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &T)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The keys in server order.
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+
+    /// How many entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn push(&mut self, key: &str, value: T) {
+        self.0.push((key.to_string(), value));
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Keyed<T> {
+    type Item = (&'a str, &'a T);
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (String, T)>, fn(&'a (String, T)) -> (&'a str, &'a T)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
     }
 }
 
@@ -652,6 +803,18 @@ pub struct Processor {
     pub comment: Option<String>,
 }
 
+impl Processor {
+    /// Who acted on the processor's behalf (proxy approval).
+    pub fn proxy(&self) -> Option<&Person> {
+        self.person.proxy.as_deref()
+    }
+
+    /// The processor's members this SDK does not know, exactly as sent.
+    pub fn extra(&self) -> &Keyed<Json> {
+        &self.person.extra
+    }
+}
+
 /// A route step.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Step {
@@ -665,8 +828,8 @@ pub struct Step {
     pub is_approval_step: Option<bool>,
     /// Processors.
     pub processors: Vec<Processor>,
-    /// Unknown fields, kept.
-    pub extra: Map<String, Value>,
+    /// Members this SDK does not know, exactly as sent, in order.
+    pub extra: Keyed<Json>,
 }
 
 /// `steps`, in server order.
@@ -688,8 +851,8 @@ pub struct AvailableOperations {
     pub list: Vec<Operation>,
     /// Send-back targets as sent.
     pub sent_back_targets: Vec<String>,
-    /// Unknown fields, kept.
-    pub extra: Map<String, Value>,
+    /// Members this SDK does not know, exactly as sent, in order.
+    pub extra: Keyed<Json>,
 }
 
 impl AvailableOperations {
@@ -715,46 +878,165 @@ pub struct Folder {
     pub id: Option<String>,
     /// Folder kind.
     pub kind: FolderType,
-    /// Unknown fields, kept.
-    pub extra: Map<String, Value>,
+    /// Members this SDK does not know, exactly as sent, in order.
+    pub extra: Keyed<Json>,
 }
 
-/// A Garoon workflow request. Every top-level field is optional (`fields=` can drop any).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// The members of a request object (what `fields=` may ask for).
+pub const REQUEST_FIELDS: [&str; 13] = [
+    "id",
+    "status",
+    "createdAt",
+    "processingStepCode",
+    "name",
+    "number",
+    "isUrgent",
+    "applicant",
+    "form",
+    "items",
+    "steps",
+    "availableOperations",
+    "folders",
+];
+
+/// The members the REST API's `fields=` can select (the JS-only members are not).
+pub const SELECTABLE_FIELDS: [&str; 11] = [
+    "id",
+    "status",
+    "createdAt",
+    "processingStepCode",
+    "name",
+    "number",
+    "isUrgent",
+    "applicant",
+    "form",
+    "items",
+    "steps",
+];
+
+/// Which shape a decoded request came in.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Variant {
+    /// A bare request object (the REST API's).
+    Rest,
+    /// The JavaScript API's wrapper `{"request": {...}}`; `members` are the wrapper's other
+    /// members (such as `type`), exactly as sent.
+    JsWrapper {
+        /// The wrapper's members besides `request`, in order.
+        members: Keyed<Json>,
+    },
+}
+
+/// A Garoon workflow request, decoded. Every top-level member is optional (`fields=` can
+/// drop any). The typed view is read-only: encoding (`Serialize`, [`WorkflowRequest::to_json`])
+/// writes the document exactly as it was read.
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowRequest {
-    /// Request id (`null` on the JS create screen).
-    pub id: Option<String>,
-    /// Status.
-    pub status: Option<Status>,
-    /// Creation instant.
-    pub created_at: Option<UtcTime>,
-    /// Current step key, as sent (`""` once finished); see [`WorkflowRequest::processing_step`].
-    pub processing_step_code: Option<String>,
-    /// Display name (opaque).
-    pub name: Option<String>,
-    /// Request number.
-    pub number: Option<String>,
-    /// Urgent.
-    pub is_urgent: Option<bool>,
-    /// Applicant.
-    pub applicant: Option<Person>,
-    /// Form.
-    pub form: Option<FormRef>,
-    /// Items (`None` when not requested).
-    pub items: Option<Items>,
-    /// Steps (`None` when not requested).
-    pub steps: Option<Steps>,
-    /// JS variant only.
-    pub available_operations: Option<AvailableOperations>,
-    /// JS variant only.
-    pub folders: Option<Vec<Folder>>,
-    /// Unknown fields, kept.
-    pub extra: Map<String, Value>,
-    /// Documented keys that were present as `null` (written back as `null`).
-    pub explicit_nulls: BTreeSet<String>,
+    id: Option<String>,
+    status: Option<Status>,
+    created_at: Option<UtcTime>,
+    processing_step_code: Option<String>,
+    name: Option<String>,
+    number: Option<String>,
+    is_urgent: Option<bool>,
+    applicant: Option<Person>,
+    form: Option<FormRef>,
+    items: Option<Items>,
+    steps: Option<Steps>,
+    available_operations: Option<AvailableOperations>,
+    folders: Option<Vec<Folder>>,
+    extra: Keyed<Json>,
+    variant: Variant,
+    source: Json,
 }
 
 impl WorkflowRequest {
+    fn empty() -> WorkflowRequest {
+        WorkflowRequest {
+            id: None,
+            status: None,
+            created_at: None,
+            processing_step_code: None,
+            name: None,
+            number: None,
+            is_urgent: None,
+            applicant: None,
+            form: None,
+            items: None,
+            steps: None,
+            available_operations: None,
+            folders: None,
+            extra: Keyed::default(),
+            variant: Variant::Rest,
+            source: Json::Null,
+        }
+    }
+
+    /// Request id (`None` also for `null` on the JS create screen).
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// Status.
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+    /// Creation instant.
+    pub fn created_at(&self) -> Option<&UtcTime> {
+        self.created_at.as_ref()
+    }
+    /// Current step key, as sent (`""` once finished); see [`WorkflowRequest::processing_step`].
+    pub fn processing_step_code(&self) -> Option<&str> {
+        self.processing_step_code.as_deref()
+    }
+    /// Display name (opaque).
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// Request number.
+    pub fn number(&self) -> Option<&str> {
+        self.number.as_deref()
+    }
+    /// Urgent.
+    pub fn is_urgent(&self) -> Option<bool> {
+        self.is_urgent
+    }
+    /// Applicant.
+    pub fn applicant(&self) -> Option<&Person> {
+        self.applicant.as_ref()
+    }
+    /// Form.
+    pub fn form(&self) -> Option<&FormRef> {
+        self.form.as_ref()
+    }
+    /// Items (`None` when not requested).
+    pub fn items(&self) -> Option<&Items> {
+        self.items.as_ref()
+    }
+    /// Steps (`None` when not requested).
+    pub fn steps(&self) -> Option<&Steps> {
+        self.steps.as_ref()
+    }
+    /// What the viewer could do next (JS variant only).
+    pub fn available_operations(&self) -> Option<&AvailableOperations> {
+        self.available_operations.as_ref()
+    }
+    /// The folders the request is in (JS variant only).
+    pub fn folders(&self) -> Option<&[Folder]> {
+        self.folders.as_deref()
+    }
+    /// Top-level members this SDK does not know, exactly as sent.
+    pub fn extra(&self) -> &Keyed<Json> {
+        &self.extra
+    }
+    /// Which shape the document came in.
+    pub fn variant(&self) -> &Variant {
+        &self.variant
+    }
+    /// The document exactly as read (the wrapper included for the JS variant).
+    pub fn to_json(&self) -> &Json {
+        &self.source
+    }
     /// The current step key; `None` when finished (`""`) or absent.
     pub fn processing_step(&self) -> Option<&str> {
         self.processing_step_code
@@ -782,7 +1064,7 @@ fn person(
                 *lift_form = Some(value.clone());
             }
             _ => {
-                p.extra.insert(key.clone(), value.to_value());
+                p.extra.push(key, value.clone());
             }
         }
     }
@@ -797,7 +1079,7 @@ fn form_ref(ctx: &mut Ctx, json: &Json, path: &str) -> Result<FormRef, GaroonPar
             "id" => f.id = text(ctx, value, &at)?,
             "name" => f.name = text(ctx, value, &at)?,
             _ => {
-                f.extra.insert(key.clone(), value.to_value());
+                f.extra.push(key, value.clone());
             }
         }
     }
@@ -814,7 +1096,7 @@ fn file_ref(ctx: &mut Ctx, json: &Json, path: &str) -> Result<FileRef, GaroonPar
             "name" => f.name = text(ctx, value, &at)?,
             "size" => f.size = text(ctx, value, &at)?,
             _ => {
-                f.extra.insert(key.clone(), value.to_value());
+                f.extra.push(key, value.clone());
             }
         }
     }
@@ -826,12 +1108,13 @@ fn item_value(
     raw_type: &str,
     json: &Json,
     path: &str,
+    type_at: &str,
 ) -> Result<ItemValue, GaroonParseError> {
     let canonical = match raw_type {
         "ROUTE_TRAVEL_EXPENSE" => {
             ctx.warn(
-                path,
-                "type ROUTE_TRAVEL_EXPENSE (the form API's name) read as ROUTE_NAVI",
+                type_at,
+                "type ROUTE_TRAVEL_EXPENSE is the form API's name, not a request item type; read as ROUTE_NAVI",
             )?;
             "ROUTE_NAVI".to_string()
         }
@@ -854,7 +1137,7 @@ fn item_value(
                 t.to_string()
             } else if KNOWN.contains(&t.to_ascii_uppercase().as_str()) {
                 ctx.warn(
-                    path,
+                    type_at,
                     format!(
                         "type {t:?} is not upper-case; read as {}",
                         t.to_ascii_uppercase()
@@ -862,10 +1145,13 @@ fn item_value(
                 )?;
                 t.to_ascii_uppercase()
             } else {
-                ctx.warn(path, format!("unknown item type {t:?}; value kept as sent"))?;
+                ctx.warn(
+                    type_at,
+                    format!("unknown item type {t:?}; value kept as sent"),
+                )?;
                 return Ok(ItemValue::Unknown {
                     type_: t.to_string(),
-                    raw: json.to_value(),
+                    raw: json.clone(),
                 });
             }
         }
@@ -874,7 +1160,7 @@ fn item_value(
         ctx.warn(path, format!("{canonical} value {why}; kept as sent"))?;
         Ok(ItemValue::Mismatch {
             type_: canonical.clone(),
-            raw: json.to_value(),
+            raw: json.clone(),
         })
     };
     let string = |ctx: &mut Ctx| -> Result<Option<String>, GaroonParseError> {
@@ -918,7 +1204,7 @@ fn item_value(
                 files
                     .iter()
                     .enumerate()
-                    .map(|(i, f)| file_ref(ctx, f, &format!("{path}[{i}]")))
+                    .map(|(i, f)| file_ref(ctx, f, &index(path, i)))
                     .collect::<Result<_, _>>()?,
             ),
             _ => return mismatch(ctx, "is not a list of files"),
@@ -927,7 +1213,7 @@ fn item_value(
             Json::String(s) if s.is_empty() => {
                 ctx.warn(
                     path,
-                    "empty DATE \"\" (undocumented; \"--\" is the empty form) read as no date",
+                    "empty DATE \"\" is undocumented (\"--\" is the empty form); read as no date",
                 )?;
                 ItemValue::Date(PartialDate {
                     raw: String::new(),
@@ -951,8 +1237,8 @@ fn item_value(
             match (date, time) {
                 (Some(date), Some("")) => {
                     ctx.warn(
-                        &format!("{path}.time"),
-                        "empty time (undocumented) read as no time",
+                        &join(path, "time"),
+                        "empty time is undocumented; read as no time",
                     )?;
                     ItemValue::DateTime { date, time: None }
                 }
@@ -965,8 +1251,8 @@ fn item_value(
                     let long = t.len() == 8 && t.as_bytes()[2] == b':' && t.as_bytes()[5] == b':';
                     if !ok && long {
                         ctx.warn(
-                            &format!("{path}.time"),
-                            format!("time {t:?} has seconds; HH:MM is documented"),
+                            &join(path, "time"),
+                            format!("time {t:?} has seconds (HH:MM is documented); kept"),
                         )?;
                     } else if !ok {
                         return mismatch(ctx, "has a time that is not HH:MM");
@@ -1012,14 +1298,14 @@ fn item(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Item, GaroonParseError
     let mut name = None;
     let mut raw_type = None;
     let mut raw_value = None;
-    let mut extra = Map::new();
+    let mut extra = Keyed::default();
     for (key, value) in entries(json, path)? {
         match key.as_str() {
             "name" => name = text(ctx, value, &join(path, key))?,
             "type" => raw_type = value.as_str().map(str::to_string),
             "value" => raw_value = Some(value),
             _ => {
-                extra.insert(key.clone(), value.to_value());
+                extra.push(key, value.clone());
             }
         }
     }
@@ -1028,13 +1314,17 @@ fn item(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Item, GaroonParseError
         message: "item without a \"type\"".into(),
     })?;
     let at = join(path, "value");
+    let type_at = join(path, "type");
     let value = match raw_value {
         None | Some(Json::Null) if raw_type == "BLANK_LINE" => {
-            ctx.warn(path, "BLANK_LINE is not documented in request objects")?;
+            ctx.warn(
+                &type_at,
+                "BLANK_LINE is not documented in request objects; read as a blank item",
+            )?;
             Some(ItemValue::Blank)
         }
         None | Some(Json::Null) => None,
-        Some(v) => Some(item_value(ctx, &raw_type, v, &at)?),
+        Some(v) => Some(item_value(ctx, &raw_type, v, &at, &type_at)?),
     };
     Ok(Item {
         name,
@@ -1065,14 +1355,14 @@ fn processor(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Processor, Garoon
                     .transpose()?
             }
             "date" if p.operated_at.is_none() => {
-                ctx.warn(&at, "legacy processor \"date\" read as operatedAt")?;
+                ctx.warn(&at, "legacy processor key \"date\"; read as operatedAt")?;
                 p.operated_at = text(ctx, value, &at)?
                     .map(|raw| utc_time(ctx, raw, &at))
                     .transpose()?;
             }
             "comment" => p.comment = text(ctx, value, &at)?,
             _ => {
-                p.person.extra.insert(key.clone(), value.to_value());
+                p.person.extra.push(key, value.clone());
             }
         }
     }
@@ -1094,7 +1384,7 @@ fn step(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Step, GaroonParseError
             "requrirement" if s.requirement.is_none() => {
                 ctx.warn(
                     &at,
-                    "legacy misspelt key \"requrirement\" read as requirement",
+                    "legacy misspelt key \"requrirement\"; read as requirement",
                 )?;
                 s.requirement = text(ctx, value, &at)?
                     .map(|raw| requirement(ctx, raw, &at))
@@ -1106,7 +1396,7 @@ fn step(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Step, GaroonParseError
                     s.processors = items
                         .iter()
                         .enumerate()
-                        .map(|(i, p)| processor(ctx, p, &format!("{at}[{i}]")))
+                        .map(|(i, p)| processor(ctx, p, &index(&at, i)))
                         .collect::<Result<_, _>>()?
                 }
                 Json::Null => {}
@@ -1118,7 +1408,7 @@ fn step(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Step, GaroonParseError
                 }
             },
             _ => {
-                s.extra.insert(key.clone(), value.to_value());
+                s.extra.push(key, value.clone());
             }
         }
     }
@@ -1137,20 +1427,18 @@ fn operations(
             ("list", Json::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
                     let token = item.as_str().ok_or_else(|| GaroonParseError {
-                        path: format!("{at}[{i}]"),
+                        path: index(&at, i),
                         message: "expected a string".into(),
                     })?;
                     ops.list
-                        .push(Operation::decode(ctx, token, &format!("{at}[{i}]"))?);
+                        .push(Operation::decode(ctx, token, &index(&at, i))?);
                 }
             }
             ("sentBackTargets", Json::Array(items)) => {
                 ops.sent_back_targets = items
                     .iter()
                     .enumerate()
-                    .map(|(i, t)| {
-                        text(ctx, t, &format!("{at}[{i}]")).map(Option::unwrap_or_default)
-                    })
+                    .map(|(i, t)| text(ctx, t, &index(&at, i)).map(Option::unwrap_or_default))
                     .collect::<Result<_, _>>()?
             }
             ("sentBackTargets", Json::String(s)) => {
@@ -1161,7 +1449,7 @@ fn operations(
                 ops.sent_back_targets = vec![s.clone()];
             }
             _ => {
-                ops.extra.insert(key.clone(), value.to_value());
+                ops.extra.push(key, value.clone());
             }
         }
     }
@@ -1195,11 +1483,11 @@ fn folders(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Vec<Folder>, Garoon
     list.iter()
         .enumerate()
         .map(|(i, folder)| {
-            let at = format!("{path}[{i}]");
+            let at = index(path, i);
             let mut out = Folder {
                 id: None,
                 kind: FolderType::Unknown(String::new()),
-                extra: Map::new(),
+                extra: Keyed::default(),
             };
             for (key, value) in entries(folder, &at)? {
                 match key.as_str() {
@@ -1209,7 +1497,7 @@ fn folders(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Vec<Folder>, Garoon
                             FolderType::decode(ctx, value.as_str().unwrap_or(""), &join(&at, key))?
                     }
                     _ => {
-                        out.extra.insert(key.clone(), value.to_value());
+                        out.extra.push(key, value.clone());
                     }
                 }
             }
@@ -1219,17 +1507,32 @@ fn folders(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Vec<Folder>, Garoon
 }
 
 fn request(ctx: &mut Ctx, json: &Json, path: &str) -> Result<WorkflowRequest, GaroonParseError> {
-    let mut r = WorkflowRequest::default();
+    let mut r = WorkflowRequest::empty();
     let mut lifted_form = None;
-    for (key, value) in entries(json, path)? {
+    let members = entries(json, path)?;
+    if !members
+        .iter()
+        .any(|(key, _)| REQUEST_FIELDS.contains(&key.as_str()))
+    {
+        ctx.warn(
+            path,
+            "the object has none of a request object's members; read as an empty request",
+        )?;
+    }
+    for (key, value) in members {
         let at = join(path, key);
-        if matches!(value, Json::Null) && key != "availableOperations" {
-            r.explicit_nulls.insert(key.clone());
+        if matches!(value, Json::Null) && REQUEST_FIELDS.contains(&key.as_str()) {
             continue;
         }
         match key.as_str() {
             "id" => r.id = text(ctx, value, &at)?,
             "status" => {
+                let mut extra = Keyed::default();
+                for (member, inner) in entries(value, &at)? {
+                    if member != "name" && member != "type" {
+                        extra.push(member, inner.clone());
+                    }
+                }
                 let name = value
                     .get("name")
                     .and_then(Json::as_str)
@@ -1244,7 +1547,7 @@ fn request(ctx: &mut Ctx, json: &Json, path: &str) -> Result<WorkflowRequest, Ga
                             message: "status without a \"type\"".into(),
                         })?;
                 let kind = StatusType::decode(ctx, token, &join(&at, "type"))?;
-                r.status = Some(Status { name, kind });
+                r.status = Some(Status { name, kind, extra });
             }
             "createdAt" => {
                 r.created_at = text(ctx, value, &at)?
@@ -1276,17 +1579,18 @@ fn request(ctx: &mut Ctx, json: &Json, path: &str) -> Result<WorkflowRequest, Ga
             "availableOperations" => r.available_operations = Some(operations(ctx, value, &at)?),
             "folders" => r.folders = Some(folders(ctx, value, &at)?),
             _ => {
-                r.extra.insert(key.clone(), value.to_value());
+                r.extra.push(key, value.clone());
             }
         }
     }
+    r.source = json.clone();
     if let Some(form) = lifted_form {
-        let at = join(path, "applicant.form");
+        let at = join(&join(path, "applicant"), "form");
         if r.form.is_none() {
-            ctx.warn(&at, "form found inside applicant; lifted to the top level")?;
+            ctx.warn(&at, "form inside applicant; lifted to the top level")?;
             r.form = Some(form_ref(ctx, &form, &at)?);
         } else if let Some(applicant) = r.applicant.as_mut() {
-            applicant.extra.insert("form".into(), form.to_value());
+            applicant.extra.push("form", form);
         }
     }
     Ok(r)
@@ -1313,26 +1617,61 @@ pub fn decode_request_json(
         mode,
         warnings: Vec::new(),
     };
-    let inner = match (json.get("request"), json) {
-        (Some(inner @ Json::Object(_)), Json::Object(entries)) if entries.len() == 1 => inner,
-        _ => json,
+    let members = json.members();
+    let bare = members
+        .iter()
+        .any(|(key, _)| REQUEST_FIELDS.contains(&key.as_str()));
+    let value = match json.get("request") {
+        // The JS API's wrapper, whatever members it has besides `request`.
+        Some(inner @ Json::Object(_)) if !bare => {
+            let mut value = request(&mut ctx, inner, "/request")?;
+            let mut siblings = Keyed::default();
+            for (key, member) in members.iter().filter(|(key, _)| key != "request") {
+                siblings.push(key, member.clone());
+            }
+            value.variant = Variant::JsWrapper { members: siblings };
+            value.source = json.clone();
+            value
+        }
+        _ => request(&mut ctx, json, "")?,
     };
-    let value = request(&mut ctx, inner, "")?;
     Ok(Decoded {
         value,
         warnings: ctx.warnings,
     })
 }
 
-/// A page of `GET /api/v1/workflow/admin/requests`.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// A page of `GET /api/v1/workflow/admin/requests`, decoded (read-only; encoding writes the
+/// page as read).
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequestPage {
-    /// The requests.
-    pub requests: Vec<WorkflowRequest>,
+    requests: Vec<WorkflowRequest>,
+    has_next: bool,
+    extra: Keyed<Json>,
+    source: Json,
+}
+
+impl RequestPage {
+    /// The requests, in server order.
+    pub fn requests(&self) -> &[WorkflowRequest] {
+        &self.requests
+    }
+    /// The requests, taken.
+    pub fn into_requests(self) -> Vec<WorkflowRequest> {
+        self.requests
+    }
     /// More pages follow.
-    pub has_next: bool,
-    /// Unknown fields, kept.
-    pub extra: Map<String, Value>,
+    pub fn has_next(&self) -> bool {
+        self.has_next
+    }
+    /// Members this SDK does not know, exactly as sent.
+    pub fn extra(&self) -> &Keyed<Json> {
+        &self.extra
+    }
+    /// The page exactly as read.
+    pub fn to_json(&self) -> &Json {
+        &self.source
+    }
 }
 
 /// Decodes a list page.
@@ -1350,7 +1689,12 @@ pub fn decode_page_json(json: &Json, mode: Mode) -> Result<Decoded<RequestPage>,
         mode,
         warnings: Vec::new(),
     };
-    let mut page = RequestPage::default();
+    let mut page = RequestPage {
+        requests: Vec::new(),
+        has_next: false,
+        extra: Keyed::default(),
+        source: json.clone(),
+    };
     let mut seen_has_next = false;
     for (key, value) in entries(json, "")? {
         match key.as_str() {
@@ -1358,27 +1702,27 @@ pub fn decode_page_json(json: &Json, mode: Mode) -> Result<Decoded<RequestPage>,
                 Json::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
                         page.requests
-                            .push(request(&mut ctx, item, &format!("requests[{i}]"))?);
+                            .push(request(&mut ctx, item, &index("/requests", i))?);
                     }
                 }
                 other => {
                     return Err(GaroonParseError {
-                        path: "requests".into(),
+                        path: "/requests".into(),
                         message: format!("expected a list, got {}", other.kind()),
                     })
                 }
             },
             "hasNext" => {
                 seen_has_next = true;
-                page.has_next = flag(&mut ctx, value, "hasNext", false)?.unwrap_or(false);
+                page.has_next = flag(&mut ctx, value, "/hasNext", false)?.unwrap_or(false);
             }
             _ => {
-                page.extra.insert(key.clone(), value.to_value());
+                page.extra.push(key, value.clone());
             }
         }
     }
     if !seen_has_next {
-        ctx.warn("hasNext", "missing hasNext; read as false")?;
+        ctx.warn("/hasNext", "missing hasNext; read as false")?;
     }
     Ok(Decoded {
         value: page,
@@ -1386,267 +1730,11 @@ pub fn decode_page_json(json: &Json, mode: Mode) -> Result<Decoded<RequestPage>,
     })
 }
 
-fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
-    if let Some(value) = value {
-        map.insert(key.to_string(), value);
-    }
-}
-
-fn person_value(p: &Person) -> Value {
-    let mut map = Map::new();
-    put(&mut map, "id", p.id.clone().map(Value::String));
-    put(&mut map, "code", p.code.clone().map(Value::String));
-    put(&mut map, "name", p.name.clone().map(Value::String));
-    put(&mut map, "proxy", p.proxy.as_deref().map(person_value));
-    map.extend(p.extra.clone());
-    Value::Object(map)
-}
-
-fn item_value_json(value: &ItemValue) -> Value {
-    match value {
-        ItemValue::Text(s)
-        | ItemValue::MultiText(s)
-        | ItemValue::Number(s)
-        | ItemValue::Calc(s)
-        | ItemValue::Radio(s)
-        | ItemValue::DropDown(s) => Value::String(s.clone()),
-        ItemValue::CheckBox(b) => Value::Bool(*b),
-        ItemValue::Files(files) => Value::Array(
-            files
-                .iter()
-                .map(|f| {
-                    let mut map = Map::new();
-                    put(&mut map, "id", f.id.clone().map(Value::String));
-                    put(
-                        &mut map,
-                        "contentType",
-                        f.content_type.clone().map(Value::String),
-                    );
-                    put(&mut map, "name", f.name.clone().map(Value::String));
-                    put(&mut map, "size", f.size.clone().map(Value::String));
-                    map.extend(f.extra.clone());
-                    Value::Object(map)
-                })
-                .collect(),
-        ),
-        ItemValue::Date(d) => Value::String(d.raw.clone()),
-        ItemValue::DateTime { date, time } => {
-            json!({"date": date.raw, "time": time.clone().unwrap_or_default()})
-        }
-        ItemValue::RouteNavi { route, expense } => json!({"route": route, "expense": expense}),
-        ItemValue::Blank => Value::Null,
-        ItemValue::Unknown { raw, .. } | ItemValue::Mismatch { raw, .. } => raw.clone(),
-    }
-}
-
-impl WorkflowRequest {
-    /// The request as JSON, in the documented shape, unknown fields included.
-    pub fn to_value(&self) -> Value {
-        let mut map = Map::new();
-        let s = |v: &Option<String>| v.clone().map(Value::String);
-        put(&mut map, "id", s(&self.id));
-        put(
-            &mut map,
-            "status",
-            self.status
-                .as_ref()
-                .map(|st| json!({"name": st.name, "type": st.kind.as_str()})),
-        );
-        put(
-            &mut map,
-            "createdAt",
-            self.created_at
-                .as_ref()
-                .map(|t| Value::String(t.raw.clone())),
-        );
-        put(
-            &mut map,
-            "processingStepCode",
-            s(&self.processing_step_code),
-        );
-        put(&mut map, "name", s(&self.name));
-        put(&mut map, "number", s(&self.number));
-        put(&mut map, "isUrgent", self.is_urgent.map(Value::Bool));
-        put(
-            &mut map,
-            "applicant",
-            self.applicant.as_ref().map(person_value),
-        );
-        put(
-            &mut map,
-            "form",
-            self.form.as_ref().map(|f| {
-                let mut m = Map::new();
-                put(&mut m, "id", s(&f.id));
-                put(&mut m, "name", s(&f.name));
-                m.extend(f.extra.clone());
-                Value::Object(m)
-            }),
-        );
-        put(
-            &mut map,
-            "items",
-            self.items.as_ref().map(|items| {
-                Value::Object(
-                    items
-                        .0
-                        .iter()
-                        .map(|(k, item)| {
-                            let mut m = Map::new();
-                            put(&mut m, "name", s(&item.name));
-                            m.insert("type".into(), Value::String(item.raw_type.clone()));
-                            if let Some(value) = item
-                                .value
-                                .as_ref()
-                                .filter(|v| !matches!(v, ItemValue::Blank))
-                            {
-                                m.insert("value".into(), item_value_json(value));
-                            }
-                            m.extend(item.extra.clone());
-                            (k.clone(), Value::Object(m))
-                        })
-                        .collect(),
-                )
-            }),
-        );
-        put(
-            &mut map,
-            "steps",
-            self.steps.as_ref().map(|steps| {
-                Value::Object(
-                    steps
-                        .0
-                        .iter()
-                        .map(|(k, step)| {
-                            let mut m = Map::new();
-                            put(&mut m, "id", s(&step.id));
-                            put(&mut m, "name", s(&step.name));
-                            put(
-                                &mut m,
-                                "requirement",
-                                step.requirement
-                                    .as_ref()
-                                    .map(|r| Value::String(r.raw.clone())),
-                            );
-                            put(
-                                &mut m,
-                                "isApprovalStep",
-                                step.is_approval_step.map(|b| json!(u8::from(b))),
-                            );
-                            m.insert(
-                                "processors".into(),
-                                Value::Array(
-                                    step.processors
-                                        .iter()
-                                        .map(|p| {
-                                            let mut pm = match person_value(&Person {
-                                                extra: Map::new(),
-                                                ..p.person.clone()
-                                            }) {
-                                                Value::Object(m) => m,
-                                                _ => Map::new(),
-                                            };
-                                            pm.shift_remove("proxy");
-                                            put(
-                                                &mut pm,
-                                                "result",
-                                                p.result
-                                                    .as_ref()
-                                                    .map(|r| Value::String(r.raw.clone())),
-                                            );
-                                            put(
-                                                &mut pm,
-                                                "operatedAt",
-                                                p.operated_at
-                                                    .as_ref()
-                                                    .map(|t| Value::String(t.raw.clone())),
-                                            );
-                                            put(&mut pm, "comment", s(&p.comment));
-                                            put(
-                                                &mut pm,
-                                                "proxy",
-                                                p.person.proxy.as_deref().map(person_value),
-                                            );
-                                            pm.extend(p.person.extra.clone());
-                                            Value::Object(pm)
-                                        })
-                                        .collect(),
-                                ),
-                            );
-                            m.extend(step.extra.clone());
-                            (k.clone(), Value::Object(m))
-                        })
-                        .collect(),
-                )
-            }),
-        );
-        put(
-            &mut map,
-            "availableOperations",
-            self.available_operations.as_ref().map(|ops| {
-                let mut m = Map::new();
-                m.insert(
-                    "list".into(),
-                    Value::Array(
-                        ops.list
-                            .iter()
-                            .map(|o| Value::String(o.as_str().to_string()))
-                            .collect(),
-                    ),
-                );
-                m.insert("sentBackTargets".into(), json!(ops.sent_back_targets));
-                m.extend(ops.extra.clone());
-                Value::Object(m)
-            }),
-        );
-        put(
-            &mut map,
-            "folders",
-            self.folders.as_ref().map(|folders| {
-                Value::Array(
-                    folders
-                        .iter()
-                        .map(|f| {
-                            let mut m = Map::new();
-                            put(&mut m, "id", s(&f.id));
-                            m.insert("type".into(), Value::String(f.kind.as_str().to_string()));
-                            m.extend(f.extra.clone());
-                            Value::Object(m)
-                        })
-                        .collect(),
-                )
-            }),
-        );
-        for key in &self.explicit_nulls {
-            map.insert(key.clone(), Value::Null);
-        }
-        map.extend(self.extra.clone());
-        Value::Object(map)
-    }
-}
-
-impl RequestPage {
-    /// The page as JSON.
-    pub fn to_value(&self) -> Value {
-        let mut map = Map::new();
-        map.insert(
-            "requests".into(),
-            Value::Array(
-                self.requests
-                    .iter()
-                    .map(WorkflowRequest::to_value)
-                    .collect(),
-            ),
-        );
-        map.insert("hasNext".into(), Value::Bool(self.has_next));
-        map.extend(self.extra.clone());
-        Value::Object(map)
-    }
-}
-
 impl Serialize for WorkflowRequest {
+    /// Writes the document as it was read: member order, number text and unknown members
+    /// exactly, nothing added (also for legacy shapes the typed view normalised).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.to_value().serialize(serializer)
+        self.source.serialize(serializer)
     }
 }
 
@@ -1657,6 +1745,13 @@ impl<'de> Deserialize<'de> for WorkflowRequest {
         decode_request_json(&json, Mode::Tolerant)
             .map(|d| d.value)
             .map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for RequestPage {
+    /// Writes the page as it was read.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.source.serialize(serializer)
     }
 }
 

@@ -1,0 +1,55 @@
+//! The options of a standalone fake, shared by the `omflow-mock` binary and `omflow mock
+//! serve` (feature `cli`), so both take the same flags with the same defaults.
+
+use crate::{FakeOmflow, Seed};
+
+/// How to run a standalone fake.
+#[derive(Debug, Clone, clap::Args)]
+#[command(
+    after_help = "The demo seed's users: admin/admin (superuser) and alice/alice-pass (an ordinary approver in the assigned group).\n\nExample: omflow-mock --addr 127.0.0.1:8000 --seed demo, then OMFLOW_URL=http://127.0.0.1:8000 OMFLOW_USER=alice OMFLOW_PASSWORD=alice-pass omflow missions"
+)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8000")]
+    pub addr: String,
+    /// `pristine`, `demo`, or a seed JSON file.
+    #[arg(long, default_value = "demo")]
+    pub seed: String,
+    /// Delay the engine after each create/push by this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub engine_delay_ms: u64,
+    /// Delay every answer by this many milliseconds (a slow network or server).
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+}
+
+/// Why a standalone fake could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The seed could not be read.
+    #[error(transparent)]
+    Seed(#[from] crate::SeedError),
+    /// The server could not start.
+    #[error(transparent)]
+    Start(#[from] crate::StartError),
+    /// Waiting for Ctrl-C failed.
+    #[error("cannot wait for Ctrl-C: {0}")]
+    Signal(#[from] std::io::Error),
+}
+
+/// Starts the fake, prints `listening on URL` (one line, flushed), and serves until Ctrl-C.
+pub async fn serve(args: &ServeArgs) -> Result<(), ServeError> {
+    use std::io::Write;
+    let seed = Seed::load(&args.seed)?;
+    let fake = FakeOmflow::builder()
+        .seed(seed)
+        .addr(&args.addr)
+        .engine_delay_ms(args.engine_delay_ms)
+        .latency(std::time::Duration::from_millis(args.latency_ms))
+        .start_standalone()
+        .await?;
+    println!("listening on {}", fake.uri());
+    std::io::stdout().flush().ok();
+    tokio::signal::ctrl_c().await?;
+    Ok(())
+}
