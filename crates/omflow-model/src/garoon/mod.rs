@@ -3,9 +3,11 @@
 //!
 //! Every documented field decodes exactly; odd values never fail a whole page in
 //! [`Mode::Tolerant`] (the default): they are normalised and reported as [`ParseWarning`]s
-//! with their path, and whatever is not understood is kept. [`Mode::Strict`] turns every
-//! such event into an error. Documents round-trip: [`WorkflowRequest::to_value`] gives back
-//! the same JSON for any well-formed document, unknown fields included.
+//! with an RFC 6901 pointer to the member, and whatever is not understood is kept exactly
+//! (numbers keep their text). [`Mode::Strict`] turns every such event into an error. The
+//! decoded request is a read-only typed view: encoding ([`WorkflowRequest::to_json`],
+//! `Serialize`) writes the document exactly as it was read, member order and number text
+//! included, nothing added.
 //!
 //! ```
 //! use omflow_model::garoon::{decode_request, Mode, StatusType, ItemValue};
@@ -13,11 +15,12 @@
 //!   "items":{"Item1":{"name":"Day","type":"DATE","value":"2025--14"}}}"#;
 //! let decoded = decode_request(text, Mode::Strict)?;
 //! let request = decoded.value;
-//! assert_eq!(request.status.as_ref().unwrap().kind, StatusType::Approved);
-//! match &request.items.as_ref().unwrap().get("Item1").unwrap().value {
+//! assert_eq!(request.status().unwrap().kind, StatusType::Approved);
+//! match &request.items().unwrap().get("Item1").unwrap().value {
 //!     Some(ItemValue::Date(date)) => assert_eq!((date.year, date.month, date.day), (Some(2025), None, Some(14))),
 //!     other => panic!("{other:?}"),
 //! }
+//! assert_eq!(request.to_json().to_text(), omflow_model::garoon::Json::parse(text).unwrap().to_text());
 //! # Ok::<(), omflow_model::garoon::GaroonParseError>(())
 //! ```
 //!
@@ -1103,6 +1106,22 @@ fn file_ref(ctx: &mut Ctx, json: &Json, path: &str) -> Result<FileRef, GaroonPar
     Ok(f)
 }
 
+/// The item types of request objects (`BLANK_LINE` from the form API included).
+const ITEM_TYPES: [&str; 12] = [
+    "SINGLE_LINE_TEXT",
+    "MULTI_LINE_TEXT",
+    "NUMBER",
+    "CALC",
+    "CHECK_BOX",
+    "RADIO_BUTTON",
+    "DROP_DOWN",
+    "FILE",
+    "DATE",
+    "DATETIME",
+    "ROUTE_NAVI",
+    "BLANK_LINE",
+];
+
 fn item_value(
     ctx: &mut Ctx,
     raw_type: &str,
@@ -1119,20 +1138,7 @@ fn item_value(
             "ROUTE_NAVI".to_string()
         }
         t => {
-            const KNOWN: [&str; 12] = [
-                "SINGLE_LINE_TEXT",
-                "MULTI_LINE_TEXT",
-                "NUMBER",
-                "CALC",
-                "CHECK_BOX",
-                "RADIO_BUTTON",
-                "DROP_DOWN",
-                "FILE",
-                "DATE",
-                "DATETIME",
-                "ROUTE_NAVI",
-                "BLANK_LINE",
-            ];
+            const KNOWN: [&str; 12] = ITEM_TYPES;
             if KNOWN.contains(&t) {
                 t.to_string()
             } else if KNOWN.contains(&t.to_ascii_uppercase().as_str()) {
@@ -1323,7 +1329,16 @@ fn item(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Item, GaroonParseError
             )?;
             Some(ItemValue::Blank)
         }
-        None | Some(Json::Null) => None,
+        None | Some(Json::Null) => {
+            let upper = raw_type.to_ascii_uppercase();
+            if raw_type != "ROUTE_TRAVEL_EXPENSE" && !ITEM_TYPES.contains(&upper.as_str()) {
+                ctx.warn(
+                    &type_at,
+                    format!("unknown item type {raw_type:?}; kept as sent"),
+                )?;
+            }
+            None
+        }
         Some(v) => Some(item_value(ctx, &raw_type, v, &at, &type_at)?),
     };
     Ok(Item {
