@@ -278,7 +278,7 @@ fn render_garoon_labels(root: &Path) -> Result<Option<Output>> {
         writeln!(out, "];")?;
     }
     Ok(Some(Output {
-        path: PathBuf::from("crates/omflow-model/src/generated/garoon_labels.rs"),
+        path: PathBuf::from("crates/omflow-garoon/src/model/labels.rs"),
         text: out,
     }))
 }

@@ -94,7 +94,7 @@ fn check_files(root: &Path) -> Result<usize> {
                 }
             }
         } else if let Some(name) = relative.strip_prefix("fixtures/garoon/") {
-            use omflow_model::garoon::{decode_page, decode_request, Json, Mode};
+            use omflow_garoon::model::{decode_page, decode_request, Json, Mode};
             let decoded = match name {
                 "admin-requests-list.ja.json" => {
                     Some(decode_page(&text, Mode::Strict).map(|d| d.value.to_json().to_text()))

@@ -106,7 +106,7 @@ fn save(dir: &Path, data: &[u8]) -> Result<()> {
 
 /// What the model decoders made of an input (the "coverage" signal).
 fn model_outcome(data: &[u8]) -> String {
-    use omflow_model::garoon::{decode_page, decode_request, Mode};
+    use omflow_garoon::model::{decode_page, decode_request, Mode};
     use omflow_model::*;
     let text = String::from_utf8_lossy(data);
     let mut signature = String::new();

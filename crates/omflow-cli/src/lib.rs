@@ -1082,7 +1082,7 @@ const GAROON_COLUMNS: [(&str, &str); 6] = [
 ];
 
 /// A table row of a Garoon request (typed fields, for people).
-fn garoon_row(request: &omflow_model::garoon::WorkflowRequest) -> Value {
+fn garoon_row(request: &omflow_garoon::model::WorkflowRequest) -> Value {
     serde_json::json!({
         "id": request.id(),
         "number": request.number(),
@@ -1096,7 +1096,7 @@ fn garoon_row(request: &omflow_model::garoon::WorkflowRequest) -> Value {
 /// Prints Garoon requests: a table from the typed view, JSON exactly as Garoon sent it.
 fn emit_garoon(
     format: Format,
-    requests: &[omflow_model::garoon::WorkflowRequest],
+    requests: &[omflow_garoon::model::WorkflowRequest],
 ) -> Result<(), Failure> {
     if format == Format::Table {
         let rows: Vec<Value> = requests.iter().map(garoon_row).collect();
@@ -1115,9 +1115,9 @@ fn emit_garoon(
 }
 
 async fn garoon(args: &GaroonArgs) -> Result<ExitCode, Failure> {
-    use omflow_client::garoon::GaroonClient;
-    use omflow_model::garoon::StatusType;
-    let fail = |e: omflow_client::garoon::GaroonError| Failure::Operation(Box::new(e));
+    use omflow_garoon::client::GaroonClient;
+    use omflow_garoon::model::StatusType;
+    let fail = |e: omflow_garoon::client::GaroonError| Failure::Operation(Box::new(e));
     let (client, _fake) = match &args.garoon_url {
         Some(url) => {
             let builder = GaroonClient::builder(url.clone());

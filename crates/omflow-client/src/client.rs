@@ -8,8 +8,7 @@ use omflow_model::{
     paths, ApiErrorKind, ApiFormat, ApiFormatAction, ApiFormatField, ApiFormatRequest, ApiPath,
     Envelope, EnvelopeError, FlowUuid, FormDesign, Lang, RestBody, SecurityCode, SecurityGrant,
 };
-use omflow_transport::{HttpRequest, HttpResponse, ReqwestTransport, Sent, Transport};
-use rand::Rng;
+use omflow_transport::{HttpRequest, HttpResponse, ReqwestTransport, RetryPolicy, Sent, Transport};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -23,46 +22,6 @@ use url::Url;
 /// The server forgets a security code 5 minutes after its last accepted use; the client
 /// renews it after this much idle time.
 pub const RENEW_AFTER_IDLE: Duration = Duration::from_secs(270);
-
-/// How reads are retried. Writes are never resent once they may have reached the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Retries after the first attempt.
-    pub max_retries: u32,
-    /// First backoff.
-    pub base: Duration,
-    /// Longest backoff.
-    pub cap: Duration,
-}
-
-impl RetryPolicy {
-    /// No retries.
-    pub fn none() -> Self {
-        RetryPolicy {
-            max_retries: 0,
-            base: Duration::ZERO,
-            cap: Duration::ZERO,
-        }
-    }
-
-    pub(crate) fn backoff(&self, retry: u32) -> Duration {
-        let exp = self.base.saturating_mul(1u32 << retry.min(16));
-        let capped = exp.min(self.cap);
-        let jitter = rand::thread_rng().gen_range(0.5..=1.0);
-        capped.mul_f64(jitter)
-    }
-}
-
-impl Default for RetryPolicy {
-    /// 3 retries, 200 ms doubling to at most 5 s, with jitter.
-    fn default() -> Self {
-        RetryPolicy {
-            max_retries: 3,
-            base: Duration::from_millis(200),
-            cap: Duration::from_secs(5),
-        }
-    }
-}
 
 /// A username and a password that never shows in `Debug`.
 #[derive(Clone)]

@@ -230,16 +230,7 @@ impl Error {
     }
 }
 
-/// A short, single-line view of a body for error messages.
-pub(crate) fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() > 160 {
-        format!("{}…", line.chars().take(160).collect::<String>())
-    } else {
-        line
-    }
-}
+pub(crate) use omflow_transport::body_snippet as snippet;
 
 /// Displays an error with its chain of causes.
 pub struct Chain<'a>(pub &'a (dyn std::error::Error + 'static));

@@ -45,7 +45,6 @@ mod bulk;
 mod client;
 mod error;
 mod fields;
-pub mod garoon;
 mod missions;
 mod outcome;
 mod push;
@@ -54,13 +53,12 @@ mod tickets;
 pub use bulk::{
     Approval, ApprovalOutcome, ApprovalResult, ApproveBuilder, PlannedApproval, DEFAULT_ENGINE_WAIT,
 };
-pub use client::{
-    BuildError, Client, ClientBuilder, Credentials, FlowInfo, RetryPolicy, RENEW_AFTER_IDLE,
-};
+pub use client::{BuildError, Client, ClientBuilder, Credentials, FlowInfo, RENEW_AFTER_IDLE};
 pub use error::{AuthError, Chain, Error, Sent};
 pub use futures;
 pub use missions::MissionsRequest;
 pub use omflow_model as model;
+pub use omflow_transport::RetryPolicy;
 pub use outcome::TicketState;
 pub use push::{PushBuilder, PushOutcome, QuickActionBuilder};
 pub use tickets::{CreateBuilder, TicketsRequest};

@@ -3,7 +3,7 @@
 
 use crate::http::{HttpReply, Incoming};
 use crate::world::World;
-use omflow_model::garoon::StatusType;
+use omflow_garoon::model::StatusType;
 use serde_json::{json, Map, Value};
 
 /// The base a client points at for the fake's Garoon: `<fake uri>/g`.
@@ -112,7 +112,7 @@ pub(crate) fn handle(world: &World, request: &Incoming<'_>, path: &str) -> HttpR
     }
 }
 
-const FIELDS: [&str; 11] = omflow_model::garoon::SELECTABLE_FIELDS;
+const FIELDS: [&str; 11] = omflow_garoon::model::SELECTABLE_FIELDS;
 
 fn approved_at(request: &Value) -> Option<String> {
     let kind = request["status"]["type"].as_str()?;

@@ -105,6 +105,7 @@ pub(crate) fn serve(shared: &Shared, request: &Incoming<'_>) -> HttpReply {
         if let Some(control) = path.strip_prefix("/__mock/") {
             return control_api(shared, request, control);
         }
+        #[cfg(feature = "garoon")]
         if let Some(garoon) = path.strip_prefix("/g/api/v1/workflow/") {
             return crate::garoon::handle(&shared.lock(), request, garoon);
         }

@@ -32,6 +32,7 @@ mod checker;
 mod clock;
 mod discovery;
 mod files;
+#[cfg(feature = "garoon")]
 mod garoon;
 mod http;
 mod listing;
@@ -44,6 +45,7 @@ mod world;
 
 pub use clock::Clock;
 pub use files::UPLOAD_SUCCESS;
+#[cfg(feature = "garoon")]
 pub use garoon::GAROON_BASE;
 pub use http::{MAX_BODY_BYTES, MAX_UPLOAD_BYTES};
 pub use seed::{GaroonSeed, Seed, SeedBuilder, SeedError, SeedStep, SeedTicket};
@@ -221,7 +223,8 @@ impl FakeOmflow {
         self.server.uri()
     }
 
-    /// The base URL of the fake's Garoon (`<uri>/g`).
+    /// The base URL of the fake's Garoon (`<uri>/g`; feature `garoon`).
+    #[cfg(feature = "garoon")]
     pub fn garoon_uri(&self) -> String {
         format!("{}{}", self.server.uri(), GAROON_BASE)
     }

@@ -119,6 +119,7 @@ pub struct World {
     /// Delay between a create/push and the engine moving the ticket on (0 = synchronous).
     pub engine_delay_ms: u64,
     pub(crate) logins: u64,
+    #[cfg_attr(not(feature = "garoon"), allow(dead_code))]
     pub(crate) garoon: crate::seed::GaroonSeed,
     /// Mission ids per ticket (flow uuid, data_no), so that no transition scans every mission.
     pub(crate) by_ticket: std::collections::HashMap<(String, u64), Vec<u64>>,

@@ -49,7 +49,6 @@ mod design;
 mod envelope;
 mod error;
 mod form;
-pub mod garoon;
 mod generated;
 mod ids;
 mod mission;

@@ -19,6 +19,9 @@
 //! # Ok(()) }
 //! ```
 
+mod retry;
+pub use retry::{body_snippet, RetryPolicy};
+
 use async_trait::async_trait;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method};

@@ -2,6 +2,4 @@
 //! so that `cargo xtask codegen --check` compares them with the generator's exact output.
 
 #[rustfmt::skip]
-pub mod garoon_labels;
-#[rustfmt::skip]
 pub mod messages;

@@ -10,7 +10,7 @@
 //! included, nothing added.
 //!
 //! ```
-//! use omflow_model::garoon::{decode_request, Mode, StatusType, ItemValue};
+//! use omflow_garoon::model::{decode_request, Mode, StatusType, ItemValue};
 //! let text = r#"{"id":"7","status":{"name":"承認","type":"APPROVED"},
 //!   "items":{"Item1":{"name":"Day","type":"DATE","value":"2025--14"}}}"#;
 //! let decoded = decode_request(text, Mode::Strict)?;
@@ -20,8 +20,8 @@
 //!     Some(ItemValue::Date(date)) => assert_eq!((date.year, date.month, date.day), (Some(2025), None, Some(14))),
 //!     other => panic!("{other:?}"),
 //! }
-//! assert_eq!(request.to_json().to_text(), omflow_model::garoon::Json::parse(text).unwrap().to_text());
-//! # Ok::<(), omflow_model::garoon::GaroonParseError>(())
+//! assert_eq!(request.to_json().to_text(), omflow_garoon::model::Json::parse(text).unwrap().to_text());
+//! # Ok::<(), omflow_garoon::model::GaroonParseError>(())
 //! ```
 //!
 //! Garoon's REST API is read-only for workflow: there is no approve or reject endpoint.
@@ -30,8 +30,11 @@ mod json;
 
 pub use json::{InexactNumber, Json};
 
-use crate::generated::garoon_labels::{REQUIREMENT_LABELS, RESULT_LABELS, STATUS_LABELS};
+#[rustfmt::skip]
+mod labels;
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use labels::{REQUIREMENT_LABELS, RESULT_LABELS, STATUS_LABELS};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use std::fmt;

@@ -2,16 +2,15 @@
 //! attached file, a form definition. Garoon's REST API has no approve or reject endpoint, so
 //! neither has this client.
 
-use crate::client::RetryPolicy;
-use crate::error::snippet;
-use futures::stream::{self, Stream, StreamExt, TryStreamExt};
-use http::HeaderValue;
-use omflow_model::garoon::{
+use crate::model::{
     decode_page, decode_request, Decoded, FileContent, GaroonErrorEnvelope, GaroonParseError, Mode,
     RequestPage, StatusType, WorkflowRequest,
 };
+use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use http::HeaderValue;
 use omflow_transport::{
-    HttpRequest, HttpResponse, ReqwestTransport, Sent, Transport, TransportError,
+    body_snippet as snippet, HttpRequest, HttpResponse, ReqwestTransport, RetryPolicy, Sent,
+    Transport, TransportError,
 };
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use secrecy::{ExposeSecret, SecretString};
@@ -419,7 +418,7 @@ pub struct RequestsQuery {
     range: Option<(String, String)>,
 }
 
-const SELECTABLE: [&str; 11] = omflow_model::garoon::SELECTABLE_FIELDS;
+const SELECTABLE: [&str; 11] = crate::model::SELECTABLE_FIELDS;
 
 impl RequestsQuery {
     /// Rows per page (1–1000; Garoon may return fewer).

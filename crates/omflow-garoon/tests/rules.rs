@@ -2,7 +2,7 @@
 //! the JavaScript wrapper, unknown members kept exactly, re-encoding what was read, JSON
 //! pointers, strict-mode messages and the typed accessors.
 
-use omflow_model::garoon::*;
+use omflow_garoon::model::*;
 use proptest::prelude::*;
 
 fn compact(text: &str) -> String {

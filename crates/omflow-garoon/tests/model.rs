@@ -1,7 +1,7 @@
 //! Garoon: every example document decodes and round-trips; every tolerance vector behaves as
 //! specified in both modes; generated requests round-trip.
 
-use omflow_model::garoon::*;
+use omflow_garoon::model::*;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::path::PathBuf;

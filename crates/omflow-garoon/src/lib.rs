@@ -1,0 +1,13 @@
+//! # omflow-garoon
+//!
+//! Cybozu Garoon workflow requests, as a layer of their own: [`model`] parses the Garoon
+//! workflow request object strictly but tolerantly (no I/O), [`client`] reads requests,
+//! files and forms from Garoon's REST API. Garoon's REST API cannot approve or reject, so
+//! neither can this crate.
+//!
+//! It shares only the HTTP layer (`omflow-transport`) with the OMFLOW crates: an OMFLOW user
+//! compiles none of this, a Garoon user none of OMFLOW. Its fake endpoints are the `garoon`
+//! feature of `omflow-mock`.
+
+pub mod client;
+pub mod model;
