@@ -52,7 +52,7 @@ pub enum Mode {
 /// Something odd that tolerant decoding normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseWarning {
-    /// Where (`items.Item1.value`).
+    /// Where: an RFC 6901 JSON pointer to the member (`/items/Item1/value`; `""` is the whole document).
     pub path: String,
     /// What was odd and what was done.
     pub message: String,
