@@ -15,7 +15,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 use tracing::Instrument;
 use url::Url;
 
@@ -56,12 +57,17 @@ impl fmt::Debug for Credentials {
 
 /// Settings of a [`Client`].
 #[derive(Debug)]
+#[must_use = "a builder does nothing until built"]
 pub struct ClientBuilder {
     base_url: String,
     credentials: Option<Credentials>,
     lang: Option<Lang>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    /// Whether `timeout`/`connect_timeout` were set by the caller (a custom transport
+    /// cannot honour them).
+    attempt_timeouts_set: bool,
+    operation_timeout: Option<Duration>,
     retry: RetryPolicy,
     transport: Option<Arc<dyn Transport>>,
 }
@@ -81,6 +87,10 @@ pub enum BuildError {
     /// The HTTP client could not be built.
     #[error(transparent)]
     Transport(#[from] omflow_transport::TransportError),
+    /// Attempt or connect timeouts were set together with a custom transport, which owns its
+    /// own timeouts; set them on the transport (the operation timeout works with any).
+    #[error("timeout() and connect_timeout() configure the built-in transport; with a custom transport set its timeouts there (operation_timeout() works with both)")]
+    TimeoutsNeedBuiltInTransport,
 }
 
 impl ClientBuilder {
@@ -104,12 +114,22 @@ impl ClientBuilder {
     /// Per-attempt timeout (default 30 s; `None` disables it).
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
+        self.attempt_timeouts_set = true;
         self
     }
 
     /// Connect timeout (default 10 s; `None` disables it).
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.connect_timeout = timeout;
+        self.attempt_timeouts_set = true;
+        self
+    }
+
+    /// A limit on each call to the server as a whole: its attempts, the backoff between
+    /// them and a login it needs (default none). A write that runs out of time may have
+    /// been applied ([`Error::may_have_been_applied`]).
+    pub fn operation_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.operation_timeout = timeout;
         self
     }
 
@@ -142,6 +162,9 @@ impl ClientBuilder {
             base.set_path(&path);
         }
         let transport: Arc<dyn Transport> = match self.transport {
+            Some(_) if self.attempt_timeouts_set => {
+                return Err(BuildError::TimeoutsNeedBuiltInTransport)
+            }
             Some(t) => t,
             None => Arc::new(
                 ReqwestTransport::builder()
@@ -157,6 +180,7 @@ impl ClientBuilder {
                 credentials: self.credentials,
                 lang: self.lang,
                 retry: self.retry,
+                operation_timeout: self.operation_timeout,
                 token: tokio::sync::Mutex::new(None),
                 formats: tokio::sync::Mutex::new(HashMap::new()),
                 start_forms: tokio::sync::Mutex::new(HashMap::new()),
@@ -191,6 +215,7 @@ pub(crate) struct Inner {
     credentials: Option<Credentials>,
     lang: Option<Lang>,
     pub(crate) retry: RetryPolicy,
+    operation_timeout: Option<Duration>,
     token: tokio::sync::Mutex<Option<TokenState>>,
     formats: tokio::sync::Mutex<HashMap<(String, String), Arc<FlowInfo>>>,
     /// Start-form designs per flow, each loaded once (concurrent callers share the load).
@@ -217,12 +242,7 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Whether an operation changes state (never resent once it may have been sent).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Effect {
-    Read,
-    Write,
-}
+pub(crate) use omflow_transport::Effect;
 
 impl Client {
     /// Starts configuring a client for the server at `base_url`.
@@ -233,6 +253,8 @@ impl Client {
             lang: None,
             timeout: Some(Duration::from_secs(30)),
             connect_timeout: Some(Duration::from_secs(10)),
+            attempt_timeouts_set: false,
+            operation_timeout: None,
             retry: RetryPolicy::default(),
             transport: None,
         }
@@ -364,73 +386,61 @@ impl Client {
         }
     }
 
-    /// Sends `request`, retrying reads (and writes that certainly were not sent).
+    /// Sends `request` through the shared retry step (reads retried, writes never resent
+    /// once they may have reached the server).
     async fn send_with_retry(
         &self,
         operation: &'static str,
-        request: HttpRequest,
+        mut request: HttpRequest,
         effect: Effect,
     ) -> Result<HttpResponse, Error> {
-        let policy = self.inner.retry;
-        let write = effect == Effect::Write;
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            let mut request = request.clone();
-            if let Some(lang) = self.inner.lang {
-                request.headers.insert(
-                    http::header::ACCEPT_LANGUAGE,
-                    HeaderValue::from_static(lang.tag()),
-                );
-            }
-            let span = tracing::debug_span!("omflow.attempt", attempt, http.request.method = %request.method, url.path = request.url.path(), http.response.status_code = tracing::field::Empty);
-            let result = self
-                .inner
-                .transport
-                .send(request)
-                .instrument(span.clone())
-                .await;
-            let retries_left = attempt <= policy.max_retries;
-            match result {
-                Ok(response) => {
-                    span.record("http.response.status_code", response.status);
-                    let retryable_status = matches!(response.status, 429 | 502 | 503 | 504)
-                        || (response.status >= 500 && !write);
-                    if response.status == 200 || !retryable_status || write || !retries_left {
-                        return Ok(response);
-                    }
-                    let delay =
-                        retry_after(&response).unwrap_or_else(|| policy.backoff(attempt - 1));
-                    tracing::warn!(
-                        operation,
-                        attempt,
-                        status = response.status,
-                        delay_ms = delay.as_millis() as u64,
-                        "retrying"
-                    );
-                    tokio::time::sleep(delay).await;
-                }
-                Err(error) => {
-                    let sent = error.sent();
-                    if !retries_left || (write && sent == Sent::Maybe) {
-                        return Err(Error::Transport {
-                            operation,
-                            sent,
-                            write,
-                            source: error,
-                        });
-                    }
-                    let delay = policy.backoff(attempt - 1);
-                    tracing::warn!(operation, attempt, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
-                    tokio::time::sleep(delay).await;
-                }
-            }
+        if let Some(lang) = self.inner.lang {
+            request.headers.insert(
+                http::header::ACCEPT_LANGUAGE,
+                HeaderValue::from_static(lang.tag()),
+            );
         }
+        omflow_transport::send_with_retry(
+            self.inner.transport.as_ref(),
+            request,
+            &self.inner.retry,
+            effect,
+            operation,
+        )
+        .await
+        .map_err(|source| Error::Transport {
+            operation,
+            sent: source.sent(),
+            write: effect == Effect::Write,
+            source,
+        })
     }
 
     /// One `/rest/` call: adds the security code, retries reads, renews the code and replays
     /// once when the server refuses it, and reads the envelope.
     pub(crate) async fn rest<B: Serialize, T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        body: &B,
+        effect: Effect,
+    ) -> Result<T, Error> {
+        let call = self.rest_attempts(operation, path, body, effect);
+        match self.inner.operation_timeout {
+            None => call.await,
+            Some(limit) => {
+                tokio::time::timeout(limit, call)
+                    .await
+                    .unwrap_or(Err(Error::OperationTimeout {
+                        operation,
+                        after: limit,
+                        write: effect == Effect::Write,
+                    }))
+            }
+        }
+    }
+
+    async fn rest_attempts<B: Serialize, T: DeserializeOwned>(
         &self,
         operation: &'static str,
         path: &str,
@@ -547,18 +557,6 @@ impl Client {
         self.inner.formats.lock().await.insert(key, info.clone());
         Ok(info)
     }
-}
-
-fn retry_after(response: &HttpResponse) -> Option<Duration> {
-    let seconds: u64 = response
-        .headers
-        .get(http::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    Some(Duration::from_secs(seconds.min(30)))
 }
 
 fn parse_envelope(operation: &'static str, response: &HttpResponse) -> Result<Envelope, Error> {

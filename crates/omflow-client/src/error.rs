@@ -70,6 +70,17 @@ pub enum Error {
         #[source]
         source: TransportError,
     },
+    /// The call did not finish within the operation timeout
+    /// ([`crate::ClientBuilder::operation_timeout`]).
+    #[error("{operation}: no result within {after:?}{}", if *write { " (the request may have been applied, check before retrying)" } else { "" })]
+    OperationTimeout {
+        /// The operation.
+        operation: &'static str,
+        /// The limit.
+        after: std::time::Duration,
+        /// Whether the operation changes state.
+        write: bool,
+    },
     /// An HTTP answer that is not an OMFLOW envelope (a proxy error, a Django HTML page).
     #[error("{operation}: HTTP {status} instead of an OMFLOW answer{}: {snippet}", if *sent == Sent::Maybe && *write { " (the request may have been applied)" } else { "" })]
     Http {
@@ -205,6 +216,7 @@ impl Error {
             | Error::QuickActionUnavailable { .. } => Sent::No,
             Error::MovedOn { .. } | Error::EngineFailed { .. } => Sent::Maybe,
             Error::Auth(_) => Sent::No,
+            Error::OperationTimeout { .. } => Sent::Maybe,
         }
     }
 
@@ -220,7 +232,7 @@ impl Error {
                 write: true,
                 sent: Sent::Maybe,
                 ..
-            }
+            } | Error::OperationTimeout { write: true, .. }
         )
     }
 

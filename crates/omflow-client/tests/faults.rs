@@ -10,11 +10,7 @@ fn client(fake: &FakeOmflow) -> Client {
     Client::builder(fake.uri())
         .credentials("admin", "admin")
         .timeout(Some(Duration::from_millis(500)))
-        .retry(RetryPolicy {
-            max_retries: 3,
-            base: Duration::from_millis(10),
-            cap: Duration::from_millis(50),
-        })
+        .retry(RetryPolicy::new(3, Duration::from_millis(10), Duration::from_millis(50)).unwrap())
         .build()
         .unwrap()
 }

@@ -91,11 +91,7 @@ fn seed() -> Seed {
 fn client(url: &str) -> Client {
     Client::builder(url)
         .credentials("admin", "admin")
-        .retry(RetryPolicy {
-            max_retries: 3,
-            base: Duration::from_millis(10),
-            cap: Duration::from_millis(40),
-        })
+        .retry(RetryPolicy::new(3, Duration::from_millis(10), Duration::from_millis(40)).unwrap())
         .build()
         .unwrap()
 }

@@ -36,11 +36,7 @@ async fn mixed_operations_survive_token_churn() {
     );
     let client = Client::builder(fake.uri())
         .credentials("admin", "admin")
-        .retry(RetryPolicy {
-            max_retries: 3,
-            base: Duration::from_millis(5),
-            cap: Duration::from_millis(50),
-        })
+        .retry(RetryPolicy::new(3, Duration::from_millis(5), Duration::from_millis(50)).unwrap())
         .build()
         .unwrap();
     let chaos = {

@@ -18,6 +18,7 @@ use serde_json::Value;
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
+use tracing::Instrument;
 use url::Url;
 
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
@@ -278,31 +279,22 @@ impl GaroonClient {
                 sensitive(format!("Basic {value}"))?,
             );
         }
-        let policy = self.inner.retry;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let span =
-                tracing::debug_span!("omflow.garoon.attempt", attempt, url.path = url.path());
-            let result = {
-                let _entered = span.enter();
-                self.inner.transport.send(request.clone())
-            }
-            .await;
-            let retry = attempt <= policy.max_retries;
-            match result {
-                Ok(response) if retry && matches!(response.status, 429 | 500..=599) => {}
-                Ok(response) => return Ok(response),
-                Err(source) if !retry => {
-                    return Err(GaroonError::Transport {
-                        sent: source.sent(),
-                        source,
-                    })
-                }
-                Err(_) => {}
-            }
-            tokio::time::sleep(policy.backoff(attempt - 1)).await;
-        }
+        omflow_transport::send_with_retry(
+            self.inner.transport.as_ref(),
+            request,
+            &self.inner.retry,
+            omflow_transport::Effect::Read,
+            "garoon.get",
+        )
+        .instrument(tracing::debug_span!(
+            "omflow.garoon.get",
+            url.path = url.path()
+        ))
+        .await
+        .map_err(|source| GaroonError::Transport {
+            sent: source.sent(),
+            source,
+        })
     }
 
     fn check(response: &HttpResponse, path: &str) -> Result<(), GaroonError> {

@@ -280,3 +280,63 @@ async fn an_empty_page_that_promises_more_is_a_protocol_error() {
         .unwrap_err();
     assert!(matches!(err, GaroonError::Protocol(_)), "{err}");
 }
+
+/// The Garoon client goes through the same retry step as the OMFLOW client: 503/429 are
+/// retried after `Retry-After` (seconds or an HTTP date), other 4xx are not.
+#[tokio::test]
+async fn reads_are_retried_like_the_omflow_client() {
+    let server = MockServer::start().await;
+    let page = serde_json::json!({"requests": [{"id": "1", "status": {"name": "x", "type": "APPROVED"}}], "hasNext": false});
+    Mock::given(path("/g/api/v1/workflow/admin/requests"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let date = httpdate_now();
+    Mock::given(path("/g/api/v1/workflow/admin/requests"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", date.as_str()))
+        .up_to_n_times(1)
+        .with_priority(2)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/g/api/v1/workflow/admin/requests"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page))
+        .with_priority(3)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/g/api/v1/workflow/requests/9"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(
+            serde_json::json!({"error": {"errorCode": "GRN_CMMN_00105", "message": "denied"}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = GaroonClient::builder(format!("{}/g", server.uri()))
+        .password("a", "b")
+        .retry(RetryPolicy::new(3, std::time::Duration::ZERO, std::time::Duration::ZERO).unwrap())
+        .build()
+        .unwrap();
+    let all: Vec<_> = client.requests().stream().try_collect().await.unwrap();
+    assert_eq!(all.len(), 1, "answered after two retries");
+    assert!(matches!(
+        client.request("9").await.unwrap_err(),
+        GaroonError::Api { status: 403, .. }
+    ));
+    server.verify().await;
+}
+
+/// The current time as an HTTP date (a `Retry-After` that means "now").
+fn httpdate_now() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    chrono::DateTime::from_timestamp(now as i64, 0)
+        .unwrap()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
+}

@@ -20,13 +20,17 @@
 //! ```
 
 mod retry;
-pub use retry::{body_snippet, RetryPolicy};
+pub use retry::{
+    body_snippet, retry_after, send_with_retry, Effect, RetryPolicy, RetryPolicyError,
+    MAX_RETRY_AFTER,
+};
 
 use async_trait::async_trait;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method};
 use std::fmt;
 use std::time::Duration;
+use tracing::Instrument;
 use url::Url;
 
 /// Whether a failed request may have reached the server.
@@ -113,7 +117,7 @@ impl fmt::Debug for HttpResponse {
 }
 
 /// Why a request got no response.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum TransportError {
     /// No connection could be made (refused, DNS, TLS handshake): the request was not sent.
@@ -250,7 +254,12 @@ fn describe(error: &reqwest::Error) -> String {
 impl Transport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let span = tracing::trace_span!("omflow.http", http.request.method = %request.method, url.path = request.url.path());
-        let _entered = span.enter();
+        self.send_inner(request).instrument(span).await
+    }
+}
+
+impl ReqwestTransport {
+    async fn send_inner(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let mut builder = self
             .client
             .request(request.method, request.url)
