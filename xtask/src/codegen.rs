@@ -29,6 +29,7 @@ pub struct Output {
 }
 
 /// The workspace root (the parent of `xtask/`).
+#[must_use]
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -37,6 +38,9 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// Renders all generated files from the data under `root`.
+///
+/// # Errors
+/// When a source file is missing or malformed.
 pub fn render_all(root: &Path) -> Result<Vec<Output>> {
     let mut outputs = vec![render_messages(root)?];
     if let Some(labels) = render_garoon_labels(root)? {
@@ -46,6 +50,9 @@ pub fn render_all(root: &Path) -> Result<Vec<Output>> {
 }
 
 /// Writes or checks every generated file.
+///
+/// # Errors
+/// When a source is malformed, a file cannot be written, or (check mode) a generated file is stale.
 pub fn run(root: &Path, mode: Mode) -> Result<()> {
     let mut stale = Vec::new();
     for output in render_all(root)? {
@@ -157,6 +164,7 @@ fn render_messages(root: &Path) -> Result<Output> {
         out,
         "    /// The catalog key (`fixtures/omflow/messages.json` `id`)."
     )?;
+    writeln!(out, "    #[must_use]")?;
     writeln!(out, "    pub const fn key(self) -> &'static str {{")?;
     writeln!(out, "        match self {{")?;
     for entry in &entries {
@@ -174,6 +182,7 @@ fn render_messages(root: &Path) -> Result<Output> {
         out,
         "    /// Whether the server appends a detail text after this message."
     )?;
+    writeln!(out, "    #[must_use]")?;
     writeln!(out, "    pub const fn is_prefix(self) -> bool {{")?;
     writeln!(out, "        match self {{")?;
     for entry in &entries {
@@ -188,6 +197,7 @@ fn render_messages(root: &Path) -> Result<Output> {
     writeln!(out, "    }}")?;
     writeln!(out)?;
     writeln!(out, "    /// The text the server sends in `lang`.")?;
+    writeln!(out, "    #[must_use]")?;
     writeln!(
         out,
         "    pub const fn text(self, lang: Lang) -> &'static str {{"

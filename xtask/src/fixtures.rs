@@ -20,6 +20,9 @@ use std::path::Path;
 
 /// Checks every fixture file; prints a summary; fails on the first broken file or any
 /// replay difference.
+///
+/// # Errors
+/// On the first fixture that does not decode, or any replay difference.
 pub fn run(root: &Path) -> Result<()> {
     let checked = check_files(root)?;
     println!("fixtures: {checked} files decode and round-trip");

@@ -159,6 +159,9 @@ fn model_outcome(data: &[u8]) -> String {
 }
 
 /// Runs a target for `seconds`; prints executions and corpus size.
+///
+/// # Errors
+/// When the target is unknown, the corpus cannot be read or written, or an input makes a decoder or the fake misbehave.
 pub fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
     let corpus_dir = root.join("fuzz/corpus").join(target);
     let crash_dir = root.join("fuzz/crashes").join(target);

@@ -16,6 +16,9 @@ fn example(readme: &str) -> Option<&str> {
 
 /// Writes the crate under `target/readme-check` and runs `cargo check` on it, sharing the
 /// workspace's lock file and target directory so nothing is downloaded or rebuilt twice.
+///
+/// # Errors
+/// When the README has no Rust example or it does not compile.
 pub fn run(root: &Path) -> Result<()> {
     let readme = std::fs::read_to_string(root.join("README.md"))?;
     let code = example(&readme).context("README.md has no ```rust block after \"In Rust\"")?;

@@ -54,6 +54,9 @@ fn column(expr: &str, name: &str) -> Result<String, ExprError> {
 }
 
 /// Parses one expression into a condition.
+///
+/// # Errors
+/// [`ExprError`] naming the expression and what is wrong, with the grammar.
 pub fn parse(expr: &str) -> Result<ConditionSpec, ExprError> {
     let fail = |reason: &str| ExprError {
         expr: expr.to_string(),
@@ -140,6 +143,9 @@ pub struct SetArg {
 }
 
 /// Reads one `--set` argument.
+///
+/// # Errors
+/// A message naming the argument when it is not `FORMITM_N[:TYPE]=VALUE` or its JSON value does not parse.
 pub fn parse_set(arg: &str) -> Result<SetArg, String> {
     let (target, value) = arg.split_once('=').ok_or_else(|| {
         format!("--set {arg:?}: expected FORMITM_N=VALUE or FORMITM_N:TYPE=VALUE")

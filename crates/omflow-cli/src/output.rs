@@ -20,6 +20,7 @@ const MAX_CELL: usize = 40;
 /// Text from the server made safe for a terminal: control characters (ANSI escapes
 /// included) are shown escaped (`\u{1b}`), so nothing the server sends can move the cursor,
 /// recolour or retitle the terminal.
+#[must_use]
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
@@ -58,6 +59,9 @@ fn pad(text: &str, width: usize) -> String {
 }
 
 /// Prints `rows` (JSON objects) as `format`; `columns` are (header, key) pairs for tables.
+///
+/// # Errors
+/// The writer's I/O error (a closed pipe included; callers treat that as the reader's choice).
 pub fn print(
     out: &mut impl Write,
     format: Format,

@@ -78,6 +78,7 @@ pub const DEFAULT_ENGINE_WAIT: Duration = Duration::from_secs(10);
 impl Client {
     /// Approves every mission of the flow `flow_name` that matches the query
     /// (collected first, then pushed), as the official sample scripts do.
+    #[must_use]
     pub fn approve(&self, flow_name: &str, approval: Approval) -> ApproveBuilder {
         ApproveBuilder {
             client: self.clone(),
@@ -95,18 +96,21 @@ impl Client {
 
 impl ApproveBuilder {
     /// Extra filters on my missions.
+    #[must_use]
     pub fn query(mut self, query: Query) -> Self {
         self.query = query;
         self
     }
 
     /// Only missions of this flow uuid (as well as the flow name).
+    #[must_use]
     pub fn flow_uuid(mut self, uuid: FlowUuid) -> Self {
         self.flow_uuid = Some(uuid);
         self
     }
 
     /// Pushes at most this many tickets at once (default 8, at least 1).
+    #[must_use]
     pub fn concurrency(mut self, concurrency: usize) -> Self {
         self.concurrency = concurrency.max(1);
         self
@@ -114,6 +118,7 @@ impl ApproveBuilder {
 
     /// How long to wait per ticket for the engine (default [`DEFAULT_ENGINE_WAIT`]); `None`
     /// does not wait, so engine failures are not seen.
+    #[must_use]
     pub fn wait_for_engine(mut self, wait: Option<Duration>) -> Self {
         self.wait = wait;
         self
@@ -127,12 +132,16 @@ impl ApproveBuilder {
     }
 
     /// Lists what would be approved without sending anything.
+    #[must_use]
     pub fn dry_run(mut self, dry_run: bool) -> Self {
         self.dry_run = dry_run;
         self
     }
 
     /// The missions that would be approved, each once.
+    ///
+    /// # Errors
+    /// Those of listing my missions ([`Error::Api`], transport errors); a read, safe to retry.
     pub async fn candidates(&self) -> Result<Vec<Mission>, Error> {
         let mut query = self
             .query
@@ -159,6 +168,9 @@ impl ApproveBuilder {
 
     /// What a run would do, mission by mission, without sending anything: exactly the
     /// tickets it would send, and those it would skip with the reason.
+    ///
+    /// # Errors
+    /// As [`ApproveBuilder::candidates`].
     pub async fn plan(&self) -> Result<Vec<PlannedApproval>, Error> {
         Ok(self
             .candidates()

@@ -41,6 +41,7 @@ impl Credentials {
     }
 
     /// The username.
+    #[must_use]
     pub fn username(&self) -> &str {
         &self.username
     }
@@ -146,6 +147,9 @@ impl ClientBuilder {
     }
 
     /// Builds the client.
+    ///
+    /// # Errors
+    /// [`BuildError::Url`] for a URL that does not parse or is not http(s); [`BuildError::TimeoutsNeedBuiltInTransport`]; [`BuildError::Transport`] when the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, BuildError> {
         let mut base = Url::parse(&self.base_url).map_err(|e| BuildError::Url {
             url: self.base_url.clone(),
@@ -269,6 +273,7 @@ impl Client {
     }
 
     /// The server's base URL.
+    #[must_use]
     pub fn base_url(&self) -> &Url {
         &self.inner.base
     }
@@ -282,6 +287,9 @@ impl Client {
 
     /// Obtains a security code now (normal operations do this by themselves). A code still
     /// valid on the server is shared: the server keeps one per user.
+    ///
+    /// # Errors
+    /// [`Error::Auth`] for refused credentials (never retried); transport errors after the read retries.
     pub async fn login(&self) -> Result<SecurityCode, Error> {
         let mut guard = self.inner.token.lock().await;
         let code = self.login_now().await?;

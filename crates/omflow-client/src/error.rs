@@ -191,6 +191,7 @@ fn describe_labels(labels: &QuickActionLabels) -> String {
 
 impl Error {
     /// The classified API failure, if the server answered with one.
+    #[must_use]
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api { error, .. } => Some(error),
@@ -204,6 +205,7 @@ impl Error {
     }
 
     /// Whether the request may have reached the server (and a write may have been applied).
+    #[must_use]
     pub fn sent(&self) -> Sent {
         match self {
             Error::Transport { sent, .. } | Error::Http { sent, .. } => *sent,
@@ -221,6 +223,7 @@ impl Error {
     }
 
     /// Whether a write may have been applied although no answer said so.
+    #[must_use]
     pub fn may_have_been_applied(&self) -> bool {
         matches!(
             self,
@@ -237,6 +240,7 @@ impl Error {
     }
 
     /// Whether this is a login or security-code failure.
+    #[must_use]
     pub fn is_auth(&self) -> bool {
         matches!(self, Error::Auth(_))
     }

@@ -30,6 +30,7 @@ impl Client {
     /// let every_one: Vec<_> = client.missions().query(red).stream().try_collect().await?;
     /// # Ok(()) }
     /// ```
+    #[must_use]
     pub fn missions(&self) -> MissionsRequest {
         MissionsRequest {
             client: self.clone(),
@@ -40,6 +41,7 @@ impl Client {
 
 impl MissionsRequest {
     /// Filters, order, projection and paging.
+    #[must_use]
     pub fn query(mut self, query: Query) -> Self {
         self.query = query;
         self
@@ -55,6 +57,9 @@ impl MissionsRequest {
     }
 
     /// One page of projected rows (the query's `search_columns`).
+    ///
+    /// # Errors
+    /// As [`MissionsRequest::send`].
     pub async fn send_projected(self) -> Result<Vec<ProjectedRow>, Error> {
         fetch_missions(&self.client, &self.query).await
     }

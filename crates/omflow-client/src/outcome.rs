@@ -44,6 +44,7 @@ pub enum TicketState {
 
 impl TicketState {
     /// The row the ticket now stands at, when visible.
+    #[must_use]
     pub fn data_id(&self) -> Option<DataId> {
         match self {
             TicketState::AtStop { data_id, .. }
@@ -54,6 +55,7 @@ impl TicketState {
     }
 
     /// Whether the engine failed the ticket.
+    #[must_use]
     pub fn is_engine_error(&self) -> bool {
         matches!(self, TicketState::EngineError { .. })
     }

@@ -229,6 +229,7 @@ pub struct TicketsRequest {
 impl Client {
     /// The flow's ticket rows (`/rest/flowmanage/api/omdata/list/<api_path>`): current rows
     /// only unless [`TicketsRequest::include_history`]. Needs the flow's View permission.
+    #[must_use]
     pub fn tickets(&self, api_path: &str) -> TicketsRequest {
         TicketsRequest {
             client: self.clone(),
@@ -239,6 +240,7 @@ impl Client {
     }
 
     /// Like [`Client::tickets`], naming the flow by uuid (as missions carry it).
+    #[must_use]
     pub fn tickets_in_flow(&self, flow_uuid: FlowUuid) -> TicketsRequest {
         TicketsRequest {
             client: self.clone(),
@@ -249,6 +251,9 @@ impl Client {
     }
 
     /// Deletes tickets by number (all their rows and missions; not reversible).
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] (not sent) for no number or a bad api_path; [`Error::Api`] (`PermissionDenied` without the Delete permission). A write: never resent once it may have reached the server.
     pub async fn delete(&self, api_path: &str, data_nos: &[DataNo]) -> Result<(), Error> {
         let api_path = parse_path(api_path)?;
         if data_nos.is_empty() {
@@ -266,6 +271,9 @@ impl Client {
     }
 
     /// The current open row(s) of ticket `data_no` (empty when closed or running).
+    ///
+    /// # Errors
+    /// [`Error::Api`] (`FlowNotFound` for an unknown api_path, `MissingParameter`); a read, safe to retry.
     pub async fn lookup_data_id(
         &self,
         api_path: &str,
@@ -285,12 +293,14 @@ impl Client {
 
 impl TicketsRequest {
     /// Filters, order, projection and paging.
+    #[must_use]
     pub fn query(mut self, query: Query) -> Self {
         self.query = query;
         self
     }
 
     /// Includes history rows (snapshots of earlier stops).
+    #[must_use]
     pub fn include_history(mut self) -> Self {
         self.history = true;
         self
@@ -309,12 +319,18 @@ impl TicketsRequest {
     }
 
     /// One page of rows.
+    ///
+    /// # Errors
+    /// [`Error::Api`] (`PermissionDenied` without the flow's View permission, `FlowNotFound`, `QueryFailed`); a read, safe to retry.
     pub async fn send(self) -> Result<Vec<TicketRow>, Error> {
         let (flow, query) = self.effective()?;
         fetch_rows(&self.client, &flow, &query).await
     }
 
     /// One page of projected rows.
+    ///
+    /// # Errors
+    /// As [`TicketsRequest::send`].
     pub async fn send_projected(self) -> Result<Vec<ProjectedRow>, Error> {
         let (flow, query) = self.effective()?;
         fetch_rows(&self.client, &flow, &query).await

@@ -146,12 +146,14 @@ impl GaroonClientBuilder {
     }
 
     /// Retry policy for the (read-only) calls.
+    #[must_use]
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
     }
 
     /// Strict or tolerant decoding (default tolerant; warnings are logged at debug).
+    #[must_use]
     pub fn mode(mut self, mode: Mode) -> Self {
         self.mode = mode;
         self
@@ -164,6 +166,9 @@ impl GaroonClientBuilder {
     }
 
     /// Builds the client.
+    ///
+    /// # Errors
+    /// [`GaroonError::InvalidRequest`] for a bad URL or missing credentials; [`GaroonError::Transport`] when the HTTP client cannot be built.
     pub fn build(self) -> Result<GaroonClient, GaroonError> {
         let mut base = Url::parse(&self.base)
             .map_err(|e| GaroonError::InvalidRequest(format!("Garoon URL {:?}: {e}", self.base)))?;
@@ -336,6 +341,7 @@ impl GaroonClient {
     }
 
     /// The admin request list (`GET /api/v1/workflow/admin/requests`).
+    #[must_use]
     pub fn requests(&self) -> RequestsQuery {
         RequestsQuery {
             client: self.clone(),
@@ -350,6 +356,9 @@ impl GaroonClient {
     }
 
     /// One request (`GET /api/v1/workflow/requests/{id}`; Garoon cloud only).
+    ///
+    /// # Errors
+    /// [`GaroonError::Api`] (Garoon's error envelope), [`GaroonError::EndpointUnavailable`] (package editions without the single GET), [`GaroonError::Decode`], [`GaroonError::NonJsonBody`], transport errors after the retries. Reads only: safe to retry.
     pub async fn request(&self, id: &str) -> Result<Decoded<WorkflowRequest>, GaroonError> {
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(GaroonError::InvalidRequest(format!(
@@ -363,12 +372,18 @@ impl GaroonClient {
     }
 
     /// An attached file (`GET /api/v1/workflow/admin/files/{id}`).
+    ///
+    /// # Errors
+    /// As [`GaroonClient::request`].
     pub async fn file(&self, id: &str) -> Result<FileContent, GaroonError> {
         self.admin_json("file", "api/v1/workflow/admin/files", id)
             .await
     }
 
     /// A form definition (`GET /api/v1/workflow/admin/forms/{id}`), as JSON.
+    ///
+    /// # Errors
+    /// As [`GaroonClient::request`].
     pub async fn form(&self, id: &str) -> Result<Value, GaroonError> {
         self.admin_json("form", "api/v1/workflow/admin/forms", id)
             .await
@@ -414,12 +429,14 @@ const SELECTABLE: [&str; 11] = crate::model::SELECTABLE_FIELDS;
 
 impl RequestsQuery {
     /// Rows per page (1–1000; Garoon may return fewer).
+    #[must_use]
     pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
 
     /// First row.
+    #[must_use]
     pub fn offset(mut self, offset: u64) -> Self {
         self.offset = offset;
         self
@@ -432,6 +449,7 @@ impl RequestsQuery {
     }
 
     /// Newest first (`orderBy=createdAt desc`).
+    #[must_use]
     pub fn newest_first(mut self) -> Self {
         self.descending = true;
         self
@@ -456,6 +474,9 @@ impl RequestsQuery {
     }
 
     /// The URL of the page at `offset`, after checking every parameter.
+    ///
+    /// # Errors
+    /// [`GaroonError::InvalidRequest`] when the query cannot form a URL.
     pub fn url_at(&self, offset: u64) -> Result<Url, GaroonError> {
         let invalid = |m: String| Err(GaroonError::InvalidRequest(m));
         let mut pairs: Vec<(&str, String)> = Vec::new();
@@ -527,6 +548,9 @@ impl RequestsQuery {
     }
 
     /// One page.
+    ///
+    /// # Errors
+    /// As [`GaroonClient::request`].
     pub async fn page(&self) -> Result<Decoded<RequestPage>, GaroonError> {
         self.page_at(self.offset).await
     }

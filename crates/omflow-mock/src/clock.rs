@@ -14,6 +14,7 @@ pub struct Clock {
 
 impl Clock {
     /// Runs with the wall clock, starting at the current Asia/Taipei time.
+    #[must_use]
     pub fn running() -> Self {
         Clock {
             started: Instant::now(),
@@ -24,6 +25,7 @@ impl Clock {
     }
 
     /// Stands still at `at` until advanced.
+    #[must_use]
     pub fn frozen(at: NaiveDateTime) -> Self {
         Clock {
             started: Instant::now(),
@@ -34,6 +36,7 @@ impl Clock {
     }
 
     /// The current server-local time.
+    #[must_use]
     pub fn now(&self) -> NaiveDateTime {
         let elapsed = if self.frozen {
             Duration::zero()

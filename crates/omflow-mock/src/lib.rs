@@ -82,12 +82,14 @@ pub struct FakeBuilder {
 
 impl FakeBuilder {
     /// The seed (default `pristine`).
+    #[must_use]
     pub fn seed(mut self, seed: Seed) -> Self {
         self.seed = seed;
         self
     }
 
     /// The clock (default: running from the current Asia/Taipei time).
+    #[must_use]
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = Some(clock);
         self
@@ -95,6 +97,7 @@ impl FakeBuilder {
 
     /// Delays the engine after each create and push, as the real server's asynchronous
     /// worker does: the ticket shows `running` and a re-push gets "running" until then.
+    #[must_use]
     pub fn engine_delay_ms(mut self, ms: u64) -> Self {
         self.engine_delay_ms = ms;
         self
@@ -102,6 +105,7 @@ impl FakeBuilder {
 
     /// Security codes expire after this idle time instead of the real server's 5 minutes
     /// (for soak tests).
+    #[must_use]
     pub fn token_ttl(mut self, ttl: std::time::Duration) -> Self {
         self.token_ttl_ms = Some(ttl.as_millis().min(u128::from(u64::MAX)) as u64);
         self
@@ -109,6 +113,7 @@ impl FakeBuilder {
 
     /// Delays every OMFLOW answer by this much, as a network and a real server would
     /// (benchmarks of concurrency).
+    #[must_use]
     pub fn latency(mut self, latency: std::time::Duration) -> Self {
         self.latency_ms = latency.as_millis().min(u128::from(u64::MAX)) as u64;
         self
@@ -117,6 +122,7 @@ impl FakeBuilder {
     /// Whether the in-process fake keeps every request for
     /// [`MockServer::received_requests`] through [`FakeOmflow::server`] (default on; turn it
     /// off in long tests, where the record grows with every call).
+    #[must_use]
     pub fn record_requests(mut self, record: bool) -> Self {
         self.record_requests = record;
         self
@@ -130,6 +136,9 @@ impl FakeBuilder {
 
     /// Starts the fake as a plain HTTP server (no wiremock): what the `omflow-mock` binary and
     /// load tests use. Memory stays flat however many requests it serves.
+    ///
+    /// # Errors
+    /// [`StartError`] for an invalid seed or an address that cannot be bound.
     pub async fn start_standalone(self) -> Result<StandaloneFake, StartError> {
         let addr = self
             .listener_addr
@@ -155,6 +164,9 @@ impl FakeBuilder {
     }
 
     /// Starts the fake.
+    ///
+    /// # Errors
+    /// [`StartError`] for an invalid seed or an address that cannot be bound.
     pub async fn start(self) -> Result<FakeOmflow, StartError> {
         let addr = self
             .listener_addr
@@ -193,6 +205,7 @@ pub enum StartError {
 
 impl FakeOmflow {
     /// Options: seed, clock, engine delay, address.
+    #[must_use]
     pub fn builder() -> FakeBuilder {
         FakeBuilder {
             seed: Seed::pristine(),
@@ -214,22 +227,28 @@ impl FakeOmflow {
     }
 
     /// Starts a fake with `seed` on a random loopback port.
+    ///
+    /// # Errors
+    /// As [`FakeBuilder::start`].
     pub async fn start_with(seed: Seed) -> Result<FakeOmflow, StartError> {
         FakeOmflow::builder().seed(seed).start().await
     }
 
     /// The base URL (`http://127.0.0.1:PORT`).
+    #[must_use]
     pub fn uri(&self) -> String {
         self.server.uri()
     }
 
     /// The base URL of the fake's Garoon (`<uri>/g`; feature `garoon`).
     #[cfg(feature = "garoon")]
+    #[must_use]
     pub fn garoon_uri(&self) -> String {
         format!("{}{}", self.server.uri(), GAROON_BASE)
     }
 
     /// The underlying wiremock server, to mount fault-injecting mocks on.
+    #[must_use]
     pub fn server(&self) -> &MockServer {
         &self.server
     }
@@ -250,6 +269,9 @@ impl FakeOmflow {
     }
 
     /// Back to the seed.
+    ///
+    /// # Errors
+    /// [`SeedError`] when the seed no longer builds a world (the state is left as it was).
     pub fn reset(&self) -> Result<(), SeedError> {
         let seed = self
             .shared
@@ -271,6 +293,7 @@ impl FakeOmflow {
     }
 
     /// A snapshot of the state to assert on.
+    #[must_use]
     pub fn state(&self) -> StateView {
         StateView(self.shared.lock().dump())
     }
@@ -282,11 +305,13 @@ pub struct StateView(serde_json::Value);
 
 impl StateView {
     /// The whole state as JSON (what `GET /__mock/state` returns).
+    #[must_use]
     pub fn json(&self) -> &serde_json::Value {
         &self.0
     }
 
     /// Every row (history included) of the flow at `api_path`.
+    #[must_use]
     pub fn tickets(&self, api_path: &str) -> Vec<TicketRow> {
         self.0["flows"]
             .as_array()
@@ -299,6 +324,7 @@ impl StateView {
     }
 
     /// The current row of ticket `data_no`, if it exists.
+    #[must_use]
     pub fn current_row(&self, api_path: &str, data_no: u64) -> Option<TicketRow> {
         self.tickets(api_path)
             .into_iter()
@@ -306,6 +332,7 @@ impl StateView {
     }
 
     /// Every mission, creation records and handled ones included.
+    #[must_use]
     pub fn missions(&self) -> Vec<Mission> {
         self.0["missions"]
             .as_array()
@@ -321,6 +348,7 @@ impl StateView {
     }
 
     /// How many successful logins happened.
+    #[must_use]
     pub fn login_count(&self) -> u64 {
         self.0["logins"].as_u64().unwrap_or(0)
     }

@@ -290,16 +290,21 @@ const DEMO: &str = include_str!("../../../fixtures/omflow/seeds/demo.json");
 impl Seed {
     /// What the real server's shipped database holds: admin/admin (in no group), system,
     /// two groups, flow 任務單 at api_path `mission`, no tickets.
+    #[must_use]
     pub fn pristine() -> Seed {
         serde_json::from_str(PRISTINE).expect("built-in seed is valid")
     }
 
     /// `pristine` plus admin and alice in group 2 and a dozen tickets over the stops.
+    #[must_use]
     pub fn demo() -> Seed {
         serde_json::from_str(DEMO).expect("built-in seed is valid")
     }
 
     /// `pristine`, `demo`, or a path to a seed JSON file.
+    ///
+    /// # Errors
+    /// [`SeedError::Io`] for an unreadable file, [`SeedError::Parse`] for JSON that is not a seed.
     pub fn load(name_or_path: &str) -> Result<Seed, SeedError> {
         match name_or_path {
             "pristine" => Ok(Seed::pristine()),
@@ -315,6 +320,7 @@ impl Seed {
     }
 
     /// Starts from this seed to add users, groups and tickets.
+    #[must_use]
     pub fn builder(self) -> SeedBuilder {
         SeedBuilder { seed: self }
     }
@@ -339,6 +345,7 @@ pub struct SeedBuilder {
 
 impl SeedBuilder {
     /// Adds an active, non-superuser user in these groups.
+    #[must_use]
     pub fn user(mut self, username: &str, password: &str, groups: &[u64]) -> Self {
         let id = self.seed.users.iter().map(|u| u.id).max().unwrap_or(0) + 1;
         self.seed.users.push(SeedUser {
@@ -355,6 +362,7 @@ impl SeedBuilder {
     }
 
     /// Puts an existing user in a group.
+    #[must_use]
     pub fn join_group(mut self, username: &str, group: u64) -> Self {
         if let Some(user) = self.seed.users.iter_mut().find(|u| u.username == username) {
             if !user.groups.contains(&group) {
@@ -365,11 +373,13 @@ impl SeedBuilder {
     }
 
     /// Adds a ticket on the sample flow's shape (title, level; status `dispatch`; group 2).
+    #[must_use]
     pub fn ticket(self, api_path: &str, user: &str, title: &str, level: &str) -> Self {
         self.ticket_with_steps(api_path, user, title, level, Vec::new())
     }
 
     /// Adds a sample-flow ticket and moves it on with these steps.
+    #[must_use]
     pub fn ticket_with_steps(
         mut self,
         api_path: &str,
@@ -388,18 +398,21 @@ impl SeedBuilder {
     }
 
     /// Adds a ticket with explicit formdata.
+    #[must_use]
     pub fn raw_ticket(mut self, ticket: SeedTicket) -> Self {
         self.seed.tickets.push(ticket);
         self
     }
 
     /// The seed.
+    #[must_use]
     pub fn build(self) -> Seed {
         self.seed
     }
 }
 
 /// Formdata for the sample flow 任務單: title, description, level, status, group 2.
+#[must_use]
 pub fn sample_formdata(title: &str, level: &str, status: &str) -> Vec<Value> {
     serde_json::from_value(serde_json::json!([
         {"id": "FORMITM_1", "type": "h_title", "value": title},

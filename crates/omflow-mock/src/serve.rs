@@ -38,6 +38,9 @@ pub enum ServeError {
 }
 
 /// Starts the fake, prints `listening on URL` (one line, flushed), and serves until Ctrl-C.
+///
+/// # Errors
+/// [`ServeError`] for an unreadable seed, an address that cannot be bound, or no Ctrl-C handler.
 pub async fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     use std::io::Write;
     let seed = Seed::load(&args.seed)?;

@@ -49,6 +49,7 @@ impl StandaloneFake {
     }
 
     /// The base URL (`http://ADDR`).
+    #[must_use]
     pub fn uri(&self) -> String {
         format!("http://{}", self.addr)
     }

@@ -177,6 +177,9 @@ pub(crate) fn text(id: MessageId, lang: Lang) -> String {
 
 impl World {
     /// Builds the world from a seed (creating and moving its tickets).
+    ///
+    /// # Errors
+    /// [`SeedError::Invalid`] for an inconsistent seed (a ticket of an unknown flow or user, a step that fails).
     pub fn from_seed(seed: &Seed, clock: Clock) -> Result<World, SeedError> {
         let mut world = World {
             users: seed
@@ -1591,6 +1594,7 @@ impl World {
     }
 
     /// Number of successful logins so far.
+    #[must_use]
     pub fn login_count(&self) -> u64 {
         self.logins
     }

@@ -28,6 +28,7 @@ impl Lang {
     pub const ALL: [Lang; 4] = [Lang::ZhHant, Lang::ZhHans, Lang::En, Lang::Ja];
 
     /// The tag the server sends back in `Content-Language`.
+    #[must_use]
     pub const fn tag(self) -> &'static str {
         match self {
             Lang::ZhHant => "zh-hant",
@@ -40,6 +41,7 @@ impl Lang {
     /// Picks the language the server would answer in for an `Accept-Language` header value,
     /// as Django's `LocaleMiddleware` does: the first supported entry by preference;
     /// zh-Hant when nothing matches.
+    #[must_use]
     pub fn from_accept_language(header: &str) -> Lang {
         let mut entries: Vec<(f32, usize, &str)> = header
             .split(',')
@@ -117,6 +119,7 @@ pub struct Recognized<'a> {
 }
 
 /// Finds which catalog message `text` is, in any language. Exact texts win over prefixes.
+#[must_use]
 pub fn recognize(text: &str) -> Option<Recognized<'_>> {
     for &id in MessageId::ALL.iter().filter(|id| !id.is_prefix()) {
         for lang in Lang::ALL {

@@ -102,12 +102,14 @@ impl FormDesign {
     }
 
     /// The field with this id.
+    #[must_use]
     pub fn field(&self, id: &FieldId) -> Option<&DesignItem> {
         self.fields()
             .find(|item| item.field_id().as_ref() == Some(id))
     }
 
     /// `FORMITM_3 燈號, FORMITM_4 階段, ...`: the field ids with their titles, for messages.
+    #[must_use]
     pub fn describe_fields(&self) -> String {
         self.fields()
             .map(|item| match item.title() {
@@ -145,6 +147,7 @@ pub struct DesignItem {
 
 impl DesignItem {
     /// The field id, when this item is a field.
+    #[must_use]
     pub fn field_id(&self) -> Option<FieldId> {
         if self.id.starts_with("FORMITM_") {
             FieldId::new(&self.id).ok()
@@ -154,11 +157,13 @@ impl DesignItem {
     }
 
     /// The field's type.
+    #[must_use]
     pub fn field_type(&self) -> FieldType {
         FieldType::parse(&self.item_type)
     }
 
     /// The title shown (the group title for `h_group`).
+    #[must_use]
     pub fn title(&self) -> Option<&str> {
         self.config
             .title
@@ -167,26 +172,31 @@ impl DesignItem {
     }
 
     /// Whether the stop requires a value (for `h_group`: a group).
+    #[must_use]
     pub fn required(&self) -> bool {
         self.config.require
     }
 
     /// Whether an `h_group` field also requires a user.
+    #[must_use]
     pub fn user_required(&self) -> bool {
         self.config.user_require
     }
 
     /// Whether the form shows it read-only at this stop.
+    #[must_use]
     pub fn readonly(&self) -> bool {
         self.config.readonly
     }
 
     /// The regular expression a value must match at its start, if any.
+    #[must_use]
     pub fn regex(&self) -> Option<&str> {
         self.config.regex.as_deref().filter(|r| !r.is_empty())
     }
 
     /// The options of a list-like field (`h_status`, `h_level`, ...).
+    #[must_use]
     pub fn choices(&self) -> &[Choice] {
         &self.config.lists
     }
@@ -302,6 +312,7 @@ pub struct LoadedTicket {
 
 impl LoadedTicket {
     /// The stop's quick-action labels.
+    #[must_use]
     pub fn quick_actions(&self) -> QuickActionLabels {
         QuickActionLabels::parse(self.quick_action.as_deref())
     }
@@ -309,11 +320,13 @@ impl LoadedTicket {
     /// Whether a person can push the row now: it is at a form stop and the ticket is open.
     /// (A row at a switch or other non-form stop is in the engine's error state, or the
     /// engine is still working on it.)
+    #[must_use]
     pub fn is_at_form_stop(&self) -> bool {
         self.find_item && !self.closed
     }
 
     /// The current value of a field.
+    #[must_use]
     pub fn current(&self, id: &FieldId) -> Option<&CurrentValue> {
         self.formdata.iter().find(|value| &value.id == id)
     }
@@ -341,6 +354,9 @@ pub struct StartForm {
 
 impl StartForm {
     /// The design, decoded from its JSON text.
+    ///
+    /// # Errors
+    /// serde_json's error when the JSON text is not a form design.
     pub fn design(&self) -> Result<FormDesign, serde_json::Error> {
         serde_json::from_str(&self.formobject)
     }

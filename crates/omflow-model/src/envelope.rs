@@ -24,6 +24,7 @@ impl StatusCode {
     pub const SERVER_ERROR: StatusCode = StatusCode(500);
 
     /// Whether this is `200`.
+    #[must_use]
     pub fn is_success(self) -> bool {
         self.0 == 200
     }
@@ -95,6 +96,9 @@ pub struct Envelope<T = Value> {
 
 impl Envelope<Value> {
     /// Reads `result` as `T` when `status` is 200, or classifies the failure.
+    ///
+    /// # Errors
+    /// [`EnvelopeError::Api`] when the status is not 200, [`EnvelopeError::Decode`] (with the JSON path) when `result` has another shape.
     pub fn into_result<T: DeserializeOwned>(self) -> Result<T, EnvelopeError> {
         if !self.status.is_success() {
             return Err(EnvelopeError::Api(Box::new(ApiError::from_envelope(
@@ -115,6 +119,9 @@ impl Envelope<Value> {
 ///
 /// One pass over the bytes when `status` and `message` come before `result` (as the server
 /// sends them): `result` is decoded straight into `T` on success, as JSON otherwise.
+///
+/// # Errors
+/// [`EnvelopeError::Api`] for a failure envelope (classified), other variants for bodies that are not envelopes or results of another shape.
 pub fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, EnvelopeError> {
     use serde::de::{MapAccess, Visitor};
     use serde_json::value::RawValue;
@@ -231,6 +238,7 @@ pub enum EnvelopeError {
 
 impl EnvelopeError {
     /// The API error, when the server answered with a failure status.
+    #[must_use]
     pub fn into_api(self) -> Option<ApiError> {
         match self {
             EnvelopeError::Api(err) => Some(*err),

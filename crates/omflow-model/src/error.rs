@@ -72,6 +72,7 @@ pub enum ApiErrorKind {
 
 impl ApiErrorKind {
     /// What to do about it, in one sentence.
+    #[must_use]
     pub fn hint(self) -> &'static str {
         use ApiErrorKind::*;
         match self {
@@ -114,6 +115,7 @@ impl ApiErrorKind {
     }
 
     /// Whether the security code was refused: renew it and replay the call once.
+    #[must_use]
     pub fn is_security_rejection(self) -> bool {
         matches!(
             self,
@@ -189,31 +191,37 @@ impl ApiError {
     }
 
     /// The envelope status.
+    #[must_use]
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
     /// The language-independent kind.
+    #[must_use]
     pub fn kind(&self) -> ApiErrorKind {
         self.kind
     }
 
     /// The server's message, as sent.
+    #[must_use]
     pub fn message(&self) -> &str {
         &self.message
     }
 
     /// The untranslated text after a prefix message (an exception text), if any.
+    #[must_use]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_deref()
     }
 
     /// The language the message was recognised in, if it is in the catalog.
+    #[must_use]
     pub fn lang(&self) -> Option<Lang> {
         self.lang
     }
 
     /// The envelope's `result` (usually `null`; the parameter checker's object otherwise).
+    #[must_use]
     pub fn result(&self) -> &Value {
         &self.result
     }
@@ -233,6 +241,7 @@ impl ApiError {
     }
 
     /// Whether the same call may succeed later without any change (a running ticket).
+    #[must_use]
     pub fn is_retryable(&self) -> bool {
         self.kind == ApiErrorKind::TicketRunning
     }

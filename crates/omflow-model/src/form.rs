@@ -32,6 +32,7 @@ pub enum FieldType {
 
 impl FieldType {
     /// The designer's name for the type.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
             FieldType::HTitle => "h_title",
@@ -46,6 +47,7 @@ impl FieldType {
     }
 
     /// Reads a designer type name (never fails: unknown names are [`FieldType::Other`]).
+    #[must_use]
     pub fn parse(name: &str) -> FieldType {
         match name {
             "h_title" => FieldType::HTitle,
@@ -111,6 +113,9 @@ impl GroupAssignment {
     }
 
     /// Reads `{"group": "2", "user": ""}` (ids as strings or numbers, `""` for none).
+    ///
+    /// # Errors
+    /// [`FormError::GroupValue`] for anything but an object of id texts or numbers.
     pub fn from_value(value: &Value) -> Result<Self, FormError> {
         let object = value.as_object().ok_or_else(|| FormError::GroupValue {
             found: value.to_string(),
@@ -203,6 +208,9 @@ pub struct FormItem {
 
 impl FormItem {
     /// Checks that `value` fits `field_type` and builds the item.
+    ///
+    /// # Errors
+    /// [`FormError`] when the value does not fit the type (an `h_group` that is not `{group, user}`, a checkbox that is not a list of texts, an object for a text field).
     pub fn new(
         id: FieldId,
         field_type: FieldType,
@@ -248,6 +256,7 @@ impl FormItem {
     }
 
     /// An `h_group` item.
+    #[must_use]
     pub fn group(id: FieldId, assignment: GroupAssignment) -> Self {
         FormItem {
             id,
@@ -257,16 +266,19 @@ impl FormItem {
     }
 
     /// The field.
+    #[must_use]
     pub fn id(&self) -> &FieldId {
         &self.id
     }
 
     /// The field's type.
+    #[must_use]
     pub fn field_type(&self) -> &FieldType {
         &self.field_type
     }
 
     /// The value as it is sent.
+    #[must_use]
     pub fn value(&self) -> &Value {
         &self.value
     }

@@ -126,6 +126,9 @@ pub struct FlowUuid([u8; 32]);
 
 impl FlowUuid {
     /// Parses either form, case-insensitively.
+    ///
+    /// # Errors
+    /// [`IdError`] for anything but 32 hex digits, with or without the four hyphens.
     pub fn parse(text: &str) -> Result<Self, IdError> {
         let bytes = text.as_bytes();
         let hyphens: &[usize] = match bytes.len() {
@@ -159,11 +162,13 @@ impl FlowUuid {
     }
 
     /// The 32-hex form, without hyphens, that request bodies need.
+    #[must_use]
     pub fn simple(&self) -> String {
         String::from_utf8_lossy(&self.0).into_owned()
     }
 
     /// The hyphenated form list results carry.
+    #[must_use]
     pub fn hyphenated(&self) -> String {
         let s = self.simple();
         format!(
@@ -220,6 +225,9 @@ pub struct ApiPath(String);
 
 impl ApiPath {
     /// Checks and wraps an api_path.
+    ///
+    /// # Errors
+    /// [`IdError`] for an empty alias or one containing `/`.
     pub fn new(path: impl Into<String>) -> Result<Self, IdError> {
         let path = path.into();
         let ok = !path.is_empty()
@@ -237,6 +245,7 @@ impl ApiPath {
     }
 
     /// The path segment itself.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -268,6 +277,9 @@ pub struct FieldId(String);
 
 impl FieldId {
     /// Checks and wraps a field id; `formitm_3` is accepted and normalized to `FORMITM_3`.
+    ///
+    /// # Errors
+    /// [`IdError`] for anything but `FORMITM_<number>`.
     pub fn new(id: impl AsRef<str>) -> Result<Self, IdError> {
         let id = id.as_ref();
         let number = id
@@ -284,11 +296,13 @@ impl FieldId {
     }
 
     /// The id as the API spells it (`FORMITM_3`).
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
     /// The row column holding this field's value (`formitm_3`).
+    #[must_use]
     pub fn column(&self) -> String {
         self.0.to_ascii_lowercase()
     }

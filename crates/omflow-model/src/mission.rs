@@ -102,6 +102,7 @@ crate::record::record_deserialize!(
 
 impl Mission {
     /// The quick actions the mission's stop offers, from [`Mission::action`].
+    #[must_use]
     pub fn quick_actions(&self) -> QuickActionLabels {
         QuickActionLabels::parse(self.action.as_deref())
     }
@@ -127,6 +128,7 @@ pub struct QuickActionLabels {
 
 impl QuickActionLabels {
     /// Splits the wire text on its first comma (labels containing commas are ambiguous).
+    #[must_use]
     pub fn parse(action: Option<&str>) -> Self {
         let Some(text) = action else {
             return QuickActionLabels::default();
@@ -140,11 +142,13 @@ impl QuickActionLabels {
     }
 
     /// Whether the stop has no quick action at all.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.action1.is_none() && self.action2.is_none()
     }
 
     /// Whether the stop offers `action`.
+    #[must_use]
     pub fn offers(&self, action: crate::QuickAction) -> bool {
         match action {
             crate::QuickAction::Action1 => self.action1.is_some(),
@@ -168,6 +172,9 @@ pub struct ProjectedRow(pub Map<String, Value>);
 
 impl ProjectedRow {
     /// Reads one column as `T`; `Ok(None)` when the column is absent or `null`.
+    ///
+    /// # Errors
+    /// serde_json's error when the column's value is not a `T`.
     pub fn get<T: DeserializeOwned>(&self, column: &str) -> Result<Option<T>, serde_json::Error> {
         match self.0.get(column) {
             None | Some(Value::Null) => Ok(None),
@@ -176,6 +183,7 @@ impl ProjectedRow {
     }
 
     /// The raw value of a column.
+    #[must_use]
     pub fn raw(&self, column: &str) -> Option<&Value> {
         self.0.get(column)
     }

@@ -66,6 +66,7 @@ impl Op {
     pub const ALL: [Op; 5] = [Op::Eq, Op::Gt, Op::Lt, Op::In, Op::Contains];
 
     /// The wire word.
+    #[must_use]
     pub const fn word(self) -> &'static str {
         match self {
             Op::Eq => "=",
@@ -77,6 +78,7 @@ impl Op {
     }
 
     /// Reads an exact wire word.
+    #[must_use]
     pub fn from_word(word: &str) -> Option<Op> {
         Op::ALL.into_iter().find(|op| op.word() == word)
     }
@@ -97,11 +99,13 @@ impl Scalar {
     pub const NULL: Scalar = Scalar(Value::Null);
 
     /// Accepts any JSON value but an array or an object.
+    #[must_use]
     pub fn from_value(value: Value) -> Option<Scalar> {
         (!value.is_array() && !value.is_object()).then_some(Scalar(value))
     }
 
     /// The JSON value.
+    #[must_use]
     pub fn as_value(&self) -> &Value {
         &self.0
     }
@@ -202,6 +206,7 @@ impl Lookup {
     ];
 
     /// The suffix after `__`.
+    #[must_use]
     pub const fn suffix(self) -> &'static str {
         match self {
             Lookup::Gte => "gte",
@@ -216,6 +221,7 @@ impl Lookup {
     }
 
     /// Reads a suffix.
+    #[must_use]
     pub fn from_suffix(suffix: &str) -> Option<Lookup> {
         Lookup::ALL.into_iter().find(|l| l.suffix() == suffix)
     }
@@ -256,6 +262,7 @@ const DJANGO_LOOKUPS: [&str; 29] = [
 
 impl Predicate {
     /// The operator.
+    #[must_use]
     pub fn op(&self) -> Op {
         match self {
             Predicate::Eq(_) => Op::Eq,
@@ -268,6 +275,7 @@ impl Predicate {
     }
 
     /// The wire `value`.
+    #[must_use]
     pub fn value(&self) -> Value {
         match self {
             Predicate::Eq(v) | Predicate::Gt(v) | Predicate::Lt(v) | Predicate::Lookup(_, v) => {
@@ -289,6 +297,9 @@ pub struct Column(String);
 
 impl Column {
     /// Checks a column name.
+    ///
+    /// # Errors
+    /// [`QueryError::InvalidColumn`] saying why.
     pub fn new(name: impl Into<String>) -> Result<Column, QueryError> {
         let name = name.into();
         let reason = if name.is_empty() {
@@ -322,6 +333,7 @@ impl Column {
     }
 
     /// The name.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -367,6 +379,7 @@ impl ColumnRef {
 
     /// A step along a relation: `col("create_user").span("nick_name")` is the column path
     /// `create_user__nick_name`.
+    #[must_use]
     pub fn span(mut self, field: &str) -> ColumnRef {
         self.0.push_str("__");
         self.0.push_str(field);
@@ -384,6 +397,7 @@ impl ColumnRef {
     }
 
     /// `column IS NULL` when `null` is true, `IS NOT NULL` when false (Django `__isnull`).
+    #[must_use]
     pub fn is_null(self, null: bool) -> ConditionSpec {
         self.with(Predicate::Lookup(Lookup::IsNull, Scalar::from(null)))
     }
@@ -477,11 +491,13 @@ pub struct Condition {
 
 impl Condition {
     /// The column.
+    #[must_use]
     pub fn column(&self) -> &Column {
         &self.column
     }
 
     /// What it tests.
+    #[must_use]
     pub fn predicate(&self) -> &Predicate {
         &self.predicate
     }
@@ -563,46 +579,55 @@ impl Default for Query {
 
 impl Query {
     /// Starts a query.
+    #[must_use]
     pub fn builder() -> QueryBuilder {
         QueryBuilder::default()
     }
 
     /// The projection (`search_columns`); empty means every column.
+    #[must_use]
     pub fn columns(&self) -> &[Column] {
         &self.columns
     }
 
     /// The filter conditions, all of which must hold.
+    #[must_use]
     pub fn filters(&self) -> &[Condition] {
         &self.filters
     }
 
     /// The exclude group: a row is dropped only when all of these hold for it.
+    #[must_use]
     pub fn excludes(&self) -> &[Condition] {
         &self.excludes
     }
 
     /// The sort keys; empty means the server's default, `id` ascending.
+    #[must_use]
     pub fn order(&self) -> &[Order] {
         &self.order
     }
 
     /// The first row (`start`).
+    #[must_use]
     pub fn offset(&self) -> u64 {
         self.offset
     }
 
     /// Rows per page.
+    #[must_use]
     pub fn page_size(&self) -> u64 {
         self.page_size
     }
 
     /// The wire `limit`: the end index `offset + page_size`.
+    #[must_use]
     pub fn limit(&self) -> u64 {
         self.offset + self.page_size
     }
 
     /// The same query starting at another row; `None` when the end index would overflow.
+    #[must_use]
     pub fn at_offset(&self, offset: u64) -> Option<Query> {
         offset.checked_add(self.page_size)?;
         Some(Query {
@@ -612,6 +637,9 @@ impl Query {
     }
 
     /// The same query with one more filter condition.
+    ///
+    /// # Errors
+    /// As [`QueryBuilder::build`].
     pub fn and_filter(&self, condition: ConditionSpec) -> Result<Query, QueryError> {
         let mut query = self.clone();
         query.filters.push(condition.check()?);
@@ -619,6 +647,9 @@ impl Query {
     }
 
     /// The same query with a projection (`search_columns`); empty means every column.
+    ///
+    /// # Errors
+    /// As [`QueryBuilder::build`].
     pub fn with_columns<I, S>(&self, columns: I) -> Result<Query, QueryError>
     where
         I: IntoIterator<Item = S>,
@@ -633,6 +664,9 @@ impl Query {
     }
 
     /// The same query with another page size (at least 1).
+    ///
+    /// # Errors
+    /// [`QueryError::InvalidPaging`] for 0 or a page past the largest index.
     pub fn with_page_size(&self, page_size: u64) -> Result<Query, QueryError> {
         if page_size == 0 || self.offset.checked_add(page_size).is_none() {
             return Err(QueryError::InvalidPaging {
@@ -646,6 +680,7 @@ impl Query {
     }
 
     /// The same query for the following page; `None` past the last representable row.
+    #[must_use]
     pub fn next_page(&self) -> Option<Query> {
         self.at_offset(self.offset.checked_add(self.page_size)?)
     }
@@ -656,6 +691,9 @@ impl Query {
     /// `in` without a list, a condition list that is not a list, negative or non-integer
     /// `start`/`limit`, `limit <= start`, and unknown keys are all errors that name the
     /// offending place.
+    ///
+    /// # Errors
+    /// A [`QueryError`] naming the offending place (see above).
     pub fn from_wire(value: &Value) -> Result<Query, QueryError> {
         let object = value.as_object().ok_or(QueryError::NotAnObject {
             place: "query".to_string(),
@@ -896,6 +934,7 @@ pub struct QueryBuilder {
 
 impl QueryBuilder {
     /// Adds a condition every row must meet (all filters are ANDed).
+    #[must_use]
     pub fn filter(mut self, condition: ConditionSpec) -> Self {
         self.filters.push(condition);
         self
@@ -903,6 +942,7 @@ impl QueryBuilder {
 
     /// Adds a condition to the exclude group. The server drops a row only when it matches
     /// **all** conditions of the group together (`NOT (a AND b)`), not when it matches any.
+    #[must_use]
     pub fn exclude_when_all(mut self, condition: ConditionSpec) -> Self {
         self.excludes.push(condition);
         self
@@ -931,18 +971,23 @@ impl QueryBuilder {
     }
 
     /// Skips this many rows (`start`).
+    #[must_use]
     pub fn offset(mut self, offset: u64) -> Self {
         self.offset = offset;
         self
     }
 
     /// Rows per page (at least 1; default 100).
+    #[must_use]
     pub fn page_size(mut self, page_size: u64) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// Checks everything and builds the query.
+    ///
+    /// # Errors
+    /// [`QueryError`]: an invalid column or path, `in` with no value, `>`/`<`/`>=`/`<=` with `null`, or paging the server would misread.
     pub fn build(self) -> Result<Query, QueryError> {
         let page_size = self.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         if page_size == 0 {

@@ -79,6 +79,7 @@ pub struct CreateTicket {
 
 impl CreateTicket {
     /// A create with these fields.
+    #[must_use]
     pub fn new(formdata: Vec<FormItem>) -> Self {
         CreateTicket {
             action: CreateTag::Tag,
@@ -105,6 +106,7 @@ pub struct PushTicket {
 
 impl PushTicket {
     /// A push of `data_id` with these fields.
+    #[must_use]
     pub fn new(data_id: DataId, formdata: Vec<FormItem>) -> Self {
         PushTicket {
             action: UpdateTag::Tag,
@@ -128,6 +130,7 @@ pub enum QuickAction {
 
 impl QuickAction {
     /// The wire word.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             QuickAction::Action1 => "action1",
@@ -177,6 +180,7 @@ pub struct QuickActionTicket {
 
 impl QuickActionTicket {
     /// Runs `quick_action` on `data_id`.
+    #[must_use]
     pub fn new(data_id: DataId, quick_action: QuickAction) -> Self {
         QuickActionTicket {
             action: UpdateTag::Tag,
@@ -203,6 +207,7 @@ pub struct DeleteTickets {
 
 impl DeleteTickets {
     /// Deletes these tickets.
+    #[must_use]
     pub fn new(data_no: Vec<DataNo>) -> Self {
         DeleteTickets {
             action: DeleteTag::Tag,
@@ -306,6 +311,7 @@ pub struct ApiFormatField {
 
 impl ApiFormatField {
     /// The field's title, read from the placeholder (`"<主旨>"` → `主旨`).
+    #[must_use]
     pub fn title(&self) -> Option<&str> {
         let text = match &self.value {
             Value::String(s) => s.as_str(),

@@ -25,6 +25,7 @@ impl SecurityCode {
     }
 
     /// The code itself, for building a request body.
+    #[must_use]
     pub fn expose(&self) -> &str {
         self.0.expose_secret()
     }

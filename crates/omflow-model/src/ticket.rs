@@ -123,6 +123,9 @@ impl TicketRow {
     }
 
     /// The `group` column decoded.
+    ///
+    /// # Errors
+    /// serde_json's error when the column is not the JSON text of a header.
     pub fn group_header(&self) -> Result<Option<GroupHeader>, serde_json::Error> {
         self.group
             .as_deref()
@@ -132,6 +135,9 @@ impl TicketRow {
     }
 
     /// The `data_param` column decoded.
+    ///
+    /// # Errors
+    /// serde_json's error when the column is not JSON text.
     pub fn data_param(&self) -> Result<Option<Value>, serde_json::Error> {
         self.data_param
             .as_deref()

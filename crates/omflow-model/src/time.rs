@@ -26,6 +26,7 @@ pub struct Timestamp {
 
 impl Timestamp {
     /// Renders a naive time the way the server does (milliseconds, or no fraction at all).
+    #[must_use]
     pub fn from_naive(value: NaiveDateTime) -> Self {
         use chrono::Timelike;
         let raw = if value.nanosecond() / 1_000 == 0 {
@@ -38,11 +39,13 @@ impl Timestamp {
     }
 
     /// The wire text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.raw
     }
 
     /// The parsed naive date and time (no time zone is implied by the wire).
+    #[must_use]
     pub fn naive(&self) -> NaiveDateTime {
         self.value
     }

@@ -57,6 +57,7 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     /// A GET without a body.
+    #[must_use]
     pub fn get(url: Url) -> Self {
         HttpRequest {
             method: Method::GET,
@@ -152,6 +153,7 @@ pub enum TransportError {
 
 impl TransportError {
     /// Whether the request may have reached the server.
+    #[must_use]
     pub fn sent(&self) -> Sent {
         match self {
             TransportError::Connect { .. } | TransportError::Build { .. } => Sent::No,
@@ -187,6 +189,7 @@ pub struct ReqwestTransportBuilder {
 
 impl ReqwestTransport {
     /// Default settings, to adjust.
+    #[must_use]
     pub fn builder() -> ReqwestTransportBuilder {
         ReqwestTransportBuilder {
             timeout: Some(Duration::from_secs(30)),
@@ -198,12 +201,14 @@ impl ReqwestTransport {
 
 impl ReqwestTransportBuilder {
     /// Per-request timeout (`None` disables it).
+    #[must_use]
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
         self
     }
 
     /// Connect timeout (`None` disables it).
+    #[must_use]
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.connect_timeout = timeout;
         self
@@ -216,6 +221,9 @@ impl ReqwestTransportBuilder {
     }
 
     /// Builds the transport.
+    ///
+    /// # Errors
+    /// [`TransportError::Build`] when reqwest cannot build its client (for example, no TLS backend).
     pub fn build(self) -> Result<ReqwestTransport, TransportError> {
         let mut builder = reqwest::Client::builder()
             .user_agent(self.user_agent)

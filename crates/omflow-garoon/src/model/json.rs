@@ -48,6 +48,9 @@ impl<'de> Deserialize<'de> for OrderedRaw {
 
 impl Json {
     /// Parses JSON text.
+    ///
+    /// # Errors
+    /// serde_json's error for text that is not JSON.
     pub fn parse(text: &str) -> Result<Json, serde_json::Error> {
         let raw: Box<RawValue> = serde_json::from_str(text)?;
         Json::from_raw(&raw)
@@ -102,6 +105,9 @@ impl Json {
     /// with its exact value (an integer beyond 64 bits, `1e400`, a decimal longer than an
     /// `f64` keeps) is an error naming it. Use [`Json::to_text`] or `Serialize` for the
     /// exact document.
+    ///
+    /// # Errors
+    /// [`InexactNumber`] naming the first number serde_json cannot hold exactly.
     pub fn to_value(&self) -> Result<Value, InexactNumber> {
         Ok(match self {
             Json::Null => Value::Null,
@@ -123,11 +129,13 @@ impl Json {
     }
 
     /// The document as JSON text, numbers exactly as read, members in order.
+    #[must_use]
     pub fn to_text(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 
     /// The members of an object (empty for other values).
+    #[must_use]
     pub fn members(&self) -> &[(String, Json)] {
         match self {
             Json::Object(entries) => entries,
@@ -136,6 +144,7 @@ impl Json {
     }
 
     /// A member of an object.
+    #[must_use]
     pub fn get(&self, key: &str) -> Option<&Json> {
         match self {
             Json::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
@@ -144,6 +153,7 @@ impl Json {
     }
 
     /// The string, if this is one.
+    #[must_use]
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Json::String(s) => Some(s),
@@ -152,6 +162,7 @@ impl Json {
     }
 
     /// A short name of the JSON type, for messages.
+    #[must_use]
     pub fn kind(&self) -> &'static str {
         match self {
             Json::Null => "null",

@@ -308,6 +308,7 @@ pub enum LabelLang {
 impl StatusType {
     /// The documented display label of this status in `lang` (for showing, never parsing).
     /// `UNPROCESSING`, `SENT_BACK` and `WITHDRAWN` have no documented label.
+    #[must_use]
     pub fn label(&self, lang: LabelLang) -> Option<&'static str> {
         STATUS_LABELS
             .iter()
@@ -375,6 +376,7 @@ fn label_of(
 
 impl RequirementKind {
     /// The documented label of this kind in `lang` (`None` for [`RequirementKind::Unknown`]).
+    #[must_use]
     pub fn label(&self, lang: LabelLang) -> Option<&'static str> {
         let kind = match self {
             RequirementKind::AllApprovers => "AllApprovers",
@@ -388,6 +390,7 @@ impl RequirementKind {
 
 impl ResultKind {
     /// The documented label of this kind in `lang` (`None` for [`ResultKind::Unknown`]).
+    #[must_use]
     pub fn label(&self, lang: LabelLang) -> Option<&'static str> {
         let kind = match self {
             ResultKind::NoAction => "NoAction",
@@ -541,6 +544,7 @@ pub struct Person {
 
 impl Person {
     /// A deleted user: Garoon sends an empty login name (and the name from back then).
+    #[must_use]
     pub fn is_deleted(&self) -> bool {
         self.code.as_deref() == Some("")
     }
@@ -583,6 +587,7 @@ impl fmt::Debug for PartialDate {
 
 impl PartialDate {
     /// Parses the three `-`-separated parts, each empty or all digits.
+    #[must_use]
     pub fn parse(raw: &str) -> Option<PartialDate> {
         let parts: Vec<&str> = raw.split('-').collect();
         let [y, m, d] = parts.as_slice() else {
@@ -614,6 +619,7 @@ impl PartialDate {
     }
 
     /// The date, when all three parts are present and valid.
+    #[must_use]
     pub fn to_naive_date(&self) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(self.year?, u32::from(self.month?), u32::from(self.day?))
     }
@@ -636,6 +642,7 @@ pub struct FileRef {
 
 impl FileRef {
     /// The size in bytes (`None` when absent or not a whole number).
+    #[must_use]
     pub fn size_bytes(&self) -> Option<u64> {
         self.size.as_deref()?.parse().ok()
     }
@@ -698,6 +705,7 @@ pub enum ItemValue {
 impl ItemValue {
     /// The chosen label of a `RADIO_BUTTON` or `DROP_DOWN`; `None` for no choice (`""`) and
     /// for other types.
+    #[must_use]
     pub fn choice(&self) -> Option<&str> {
         match self {
             ItemValue::Radio(label) | ItemValue::DropDown(label) if !label.is_empty() => {
@@ -709,6 +717,7 @@ impl ItemValue {
 
     /// The fare of a `ROUTE_NAVI` as an exact decimal (`None` for no input, other text or
     /// other types).
+    #[must_use]
     pub fn expense(&self) -> Option<rust_decimal::Decimal> {
         match self {
             ItemValue::RouteNavi { expense, .. } if !expense.is_empty() => {
@@ -719,6 +728,7 @@ impl ItemValue {
     }
 
     /// `NUMBER`/`CALC` as an exact decimal (`None` for no input or non-numbers).
+    #[must_use]
     pub fn as_decimal(&self) -> Option<rust_decimal::Decimal> {
         match self {
             ItemValue::Number(text) | ItemValue::Calc(text) if !text.is_empty() => {
@@ -754,26 +764,31 @@ impl<T> Default for Keyed<T> {
 
 impl<T> Keyed<T> {
     /// An entry by key.
+    #[must_use]
     pub fn get(&self, key: &str) -> Option<&T> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     /// The entries in server order.
+    #[must_use]
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &T)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v))
     }
 
     /// The keys in server order.
+    #[must_use]
     pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> {
         self.0.iter().map(|(k, _)| k.as_str())
     }
 
     /// How many entries.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Whether there is none.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -811,11 +826,13 @@ pub struct Processor {
 
 impl Processor {
     /// Who acted on the processor's behalf (proxy approval).
+    #[must_use]
     pub fn proxy(&self) -> Option<&Person> {
         self.person.proxy.as_deref()
     }
 
     /// The processor's members this SDK does not know, exactly as sent.
+    #[must_use]
     pub fn extra(&self) -> &Keyed<Json> {
         &self.person.extra
     }
@@ -863,6 +880,7 @@ pub struct AvailableOperations {
 
 impl AvailableOperations {
     /// The send-back targets, typed.
+    #[must_use]
     pub fn targets(&self) -> Vec<SentBackTarget> {
         self.sent_back_targets
             .iter()
@@ -980,70 +998,87 @@ impl WorkflowRequest {
     }
 
     /// Request id (`None` also for `null` on the JS create screen).
+    #[must_use]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// Status.
+    #[must_use]
     pub fn status(&self) -> Option<&Status> {
         self.status.as_ref()
     }
     /// Creation instant.
+    #[must_use]
     pub fn created_at(&self) -> Option<&UtcTime> {
         self.created_at.as_ref()
     }
     /// Current step key, as sent (`""` once finished); see [`WorkflowRequest::processing_step`].
+    #[must_use]
     pub fn processing_step_code(&self) -> Option<&str> {
         self.processing_step_code.as_deref()
     }
     /// Display name (opaque).
+    #[must_use]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// Request number.
+    #[must_use]
     pub fn number(&self) -> Option<&str> {
         self.number.as_deref()
     }
     /// Urgent.
+    #[must_use]
     pub fn is_urgent(&self) -> Option<bool> {
         self.is_urgent
     }
     /// Applicant.
+    #[must_use]
     pub fn applicant(&self) -> Option<&Person> {
         self.applicant.as_ref()
     }
     /// Form.
+    #[must_use]
     pub fn form(&self) -> Option<&FormRef> {
         self.form.as_ref()
     }
     /// Items (`None` when not requested).
+    #[must_use]
     pub fn items(&self) -> Option<&Items> {
         self.items.as_ref()
     }
     /// Steps (`None` when not requested).
+    #[must_use]
     pub fn steps(&self) -> Option<&Steps> {
         self.steps.as_ref()
     }
     /// What the viewer could do next (JS variant only).
+    #[must_use]
     pub fn available_operations(&self) -> Option<&AvailableOperations> {
         self.available_operations.as_ref()
     }
     /// The folders the request is in (JS variant only).
+    #[must_use]
     pub fn folders(&self) -> Option<&[Folder]> {
         self.folders.as_deref()
     }
     /// Top-level members this SDK does not know, exactly as sent.
+    #[must_use]
     pub fn extra(&self) -> &Keyed<Json> {
         &self.extra
     }
     /// Which shape the document came in.
+    #[must_use]
     pub fn variant(&self) -> &Variant {
         &self.variant
     }
     /// The document exactly as read (the wrapper included for the JS variant).
+    #[must_use]
     pub fn to_json(&self) -> &Json {
         &self.source
     }
     /// The current step key; `None` when finished (`""`) or absent.
+    #[must_use]
     pub fn processing_step(&self) -> Option<&str> {
         self.processing_step_code
             .as_deref()
@@ -1615,6 +1650,9 @@ fn request(ctx: &mut Ctx, json: &Json, path: &str) -> Result<WorkflowRequest, Ga
 }
 
 /// Decodes one request object (also inside the JS wrapper `{"request": {...}}`).
+///
+/// # Errors
+/// [`GaroonParseError`] for text that is not JSON, a shape no tolerance covers, and in [`Mode::Strict`] every tolerance event.
 pub fn decode_request(
     text: &str,
     mode: Mode,
@@ -1627,6 +1665,9 @@ pub fn decode_request(
 }
 
 /// Decodes one request object from a parsed tree.
+///
+/// # Errors
+/// As [`decode_request`].
 pub fn decode_request_json(
     json: &Json,
     mode: Mode,
@@ -1671,28 +1712,36 @@ pub struct RequestPage {
 
 impl RequestPage {
     /// The requests, in server order.
+    #[must_use]
     pub fn requests(&self) -> &[WorkflowRequest] {
         &self.requests
     }
     /// The requests, taken.
+    #[must_use]
     pub fn into_requests(self) -> Vec<WorkflowRequest> {
         self.requests
     }
     /// More pages follow.
+    #[must_use]
     pub fn has_next(&self) -> bool {
         self.has_next
     }
     /// Members this SDK does not know, exactly as sent.
+    #[must_use]
     pub fn extra(&self) -> &Keyed<Json> {
         &self.extra
     }
     /// The page exactly as read.
+    #[must_use]
     pub fn to_json(&self) -> &Json {
         &self.source
     }
 }
 
 /// Decodes a list page.
+///
+/// # Errors
+/// As [`decode_request`]; also a missing `hasNext` in strict mode.
 pub fn decode_page(text: &str, mode: Mode) -> Result<Decoded<RequestPage>, GaroonParseError> {
     let json = Json::parse(text).map_err(|e| GaroonParseError {
         path: String::new(),
@@ -1702,6 +1751,9 @@ pub fn decode_page(text: &str, mode: Mode) -> Result<Decoded<RequestPage>, Garoo
 }
 
 /// Decodes a list page from a parsed tree.
+///
+/// # Errors
+/// As [`decode_page`].
 pub fn decode_page_json(json: &Json, mode: Mode) -> Result<Decoded<RequestPage>, GaroonParseError> {
     let mut ctx = Ctx {
         mode,
@@ -1794,6 +1846,9 @@ pub struct FileContent {
 
 impl FileContent {
     /// The file's bytes.
+    ///
+    /// # Errors
+    /// base64's error when `content` is not base64.
     pub fn bytes(&self) -> Result<Vec<u8>, base64::DecodeError> {
         use base64::Engine as _;
         base64::engine::general_purpose::STANDARD.decode(self.content.trim())

@@ -152,6 +152,7 @@ impl MessageId {
     ];
 
     /// The catalog key (`fixtures/omflow/messages.json` `id`).
+    #[must_use]
     pub const fn key(self) -> &'static str {
         match self {
             MessageId::SecurityGetSuccess => "security_get_success",
@@ -203,6 +204,7 @@ impl MessageId {
     }
 
     /// Whether the server appends a detail text after this message.
+    #[must_use]
     pub const fn is_prefix(self) -> bool {
         match self {
             MessageId::SecurityGetSuccess => false,
@@ -254,6 +256,7 @@ impl MessageId {
     }
 
     /// The text the server sends in `lang`.
+    #[must_use]
     pub const fn text(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (MessageId::SecurityGetSuccess, Lang::ZhHant) => "取得成功。",
