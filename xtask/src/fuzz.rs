@@ -11,7 +11,7 @@
 
 use anyhow::{bail, Context, Result};
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -37,44 +37,44 @@ const TOKENS: [&[u8]; 14] = [
 
 fn mutate(rng: &mut StdRng, input: &[u8], other: &[u8]) -> Vec<u8> {
     let mut data = input.to_vec();
-    for _ in 0..rng.gen_range(1..=4) {
+    for _ in 0..rng.random_range(1..=4) {
         let len = data.len();
-        match rng.gen_range(0..7) {
+        match rng.random_range(0..7) {
             0 if len > 0 => {
-                let i = rng.gen_range(0..len);
-                data[i] ^= 1 << rng.gen_range(0..8);
+                let i = rng.random_range(0..len);
+                data[i] ^= 1 << rng.random_range(0..8);
             }
             1 => {
-                let i = rng.gen_range(0..=len);
-                data.insert(i, rng.gen());
+                let i = rng.random_range(0..=len);
+                data.insert(i, rng.random());
             }
             2 if len > 1 => {
-                let a = rng.gen_range(0..len);
-                let b = (a + rng.gen_range(1..=16)).min(len);
+                let a = rng.random_range(0..len);
+                let b = (a + rng.random_range(1..=16)).min(len);
                 data.drain(a..b);
             }
             3 if len > 1 => {
-                let a = rng.gen_range(0..len);
-                let b = (a + rng.gen_range(1..=32)).min(len);
+                let a = rng.random_range(0..len);
+                let b = (a + rng.random_range(1..=32)).min(len);
                 let chunk = data[a..b].to_vec();
-                let at = rng.gen_range(0..=data.len());
+                let at = rng.random_range(0..=data.len());
                 data.splice(at..at, chunk);
             }
             4 => {
-                let token = TOKENS[rng.gen_range(0..TOKENS.len())];
-                let at = rng.gen_range(0..=len);
+                let token = TOKENS[rng.random_range(0..TOKENS.len())];
+                let at = rng.random_range(0..=len);
                 data.splice(at..at, token.iter().copied());
             }
             5 if !other.is_empty() => {
-                let cut = rng.gen_range(0..=len);
-                let from = rng.gen_range(0..other.len());
+                let cut = rng.random_range(0..=len);
+                let from = rng.random_range(0..other.len());
                 data.truncate(cut);
                 data.extend_from_slice(&other[from..]);
             }
             _ if len > 0 => {
-                let i = rng.gen_range(0..len);
+                let i = rng.random_range(0..len);
                 const ALPHABET: &[u8] = b"{}[]\",:0123456789-.eE ntfrua";
-                data[i] = ALPHABET[rng.gen_range(0..ALPHABET.len())];
+                data[i] = ALPHABET[rng.random_range(0..ALPHABET.len())];
             }
             _ => {}
         }
@@ -173,7 +173,7 @@ pub fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
         std::env::var("FUZZ_SEED")
             .ok()
             .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| rand::thread_rng().gen()),
+            .unwrap_or_else(rand::random),
     );
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut seen: HashSet<String> = HashSet::new();
@@ -186,8 +186,8 @@ pub fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
             }
             while Instant::now() < deadline {
                 for _ in 0..256 {
-                    let a = rng.gen_range(0..corpus.len());
-                    let b = rng.gen_range(0..corpus.len());
+                    let a = rng.random_range(0..corpus.len());
+                    let b = rng.random_range(0..corpus.len());
                     let input = mutate(&mut rng, &corpus[a], &corpus[b]);
                     executions += 1;
                     match std::panic::catch_unwind(|| model_outcome(&input)) {
@@ -220,8 +220,8 @@ pub fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
                 };
                 let mut token = login(http.clone(), fake.uri()).await?;
                 while Instant::now() < deadline {
-                    let a = rng.gen_range(0..corpus.len());
-                    let b = rng.gen_range(0..corpus.len());
+                    let a = rng.random_range(0..corpus.len());
+                    let b = rng.random_range(0..corpus.len());
                     let input = mutate(&mut rng, &corpus[a], &corpus[b]);
                     executions += 1;
                     if executions.is_multiple_of(2000) {

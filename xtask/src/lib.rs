@@ -1,6 +1,7 @@
 //! Project tasks: `cargo xtask codegen [--check]`, `cargo xtask fixtures`, `cargo xtask readme`, `cargo xtask fuzz`.
 
 pub mod codegen;
+pub mod deps;
 pub mod fixtures;
 pub mod fuzz;
 pub mod readme;

@@ -20,12 +20,14 @@ fn main() -> Result<()> {
         }
         Some("fixtures") => xtask::fixtures::run(&root),
         Some("readme") => xtask::readme::run(&root),
+        Some("msrv") => xtask::deps::msrv(&root),
+        Some("deps") => xtask::deps::deps(&root),
         Some("fuzz") => {
             let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
             let target = value("--target").unwrap_or_else(|| "model".into());
             let seconds = value("--seconds").and_then(|s| s.parse().ok()).unwrap_or(60);
             xtask::fuzz::run(&root, &target, seconds)
         }
-        _ => bail!("usage: cargo xtask codegen [--check] | cargo xtask fixtures | cargo xtask readme | cargo xtask fuzz --target model|fake --seconds N"),
+        _ => bail!("usage: cargo xtask codegen [--check] | cargo xtask fixtures | cargo xtask readme | cargo xtask msrv | cargo xtask deps | cargo xtask fuzz --target model|fake --seconds N"),
     }
 }

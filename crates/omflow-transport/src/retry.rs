@@ -3,7 +3,6 @@
 //! writes are never resent once they may have reached the server.
 
 use crate::{HttpRequest, HttpResponse, Sent, Transport, TransportError};
-use rand::Rng;
 use std::time::Duration;
 use tracing::Instrument;
 
@@ -104,7 +103,7 @@ impl RetryPolicy {
     pub fn backoff(&self, retry: u32) -> Duration {
         let exp = self.base.saturating_mul(1u32 << retry.min(16));
         let capped = exp.min(self.cap);
-        let jitter = rand::thread_rng().gen_range(0.5..=1.0);
+        let jitter: f64 = rand::random_range(0.5..=1.0);
         capped.mul_f64(jitter)
     }
 }
