@@ -335,7 +335,15 @@ pub async fn run(cli: Cli) -> ExitCode {
             if verbose {
                 eprintln!("error: {}", Chain(err.as_ref()));
             } else {
-                eprintln!("error: {}", in_cli_words(err.as_ref()));
+                // One line: the error, then its causes.
+                let mut line = in_cli_words(err.as_ref());
+                let mut source = err.source();
+                while let Some(cause) = source {
+                    line.push_str(": ");
+                    line.push_str(&output::printable(&cause.to_string()));
+                    source = cause.source();
+                }
+                eprintln!("error: {line}");
             }
             ExitCode::from(1)
         }

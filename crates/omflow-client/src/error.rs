@@ -58,7 +58,7 @@ pub enum Error {
     #[error("invalid request (not sent): {0}")]
     InvalidRequest(String),
     /// No response. For a write, `sent == Sent::Maybe` means it may have been applied.
-    #[error("{operation}: {}{source}", if *sent == Sent::Maybe && *write { "the request may have been applied, check before retrying: " } else { "" })]
+    #[error("{operation}: no answer from the server{}", if *sent == Sent::Maybe && *write { " (the request may have been applied, check before retrying)" } else { "" })]
     Transport {
         /// The operation.
         operation: &'static str,
@@ -199,6 +199,33 @@ impl Error {
         }
     }
 
+    /// Whether trying the same call again may succeed and is safe: connection failures,
+    /// timeouts and overload answers of reads, and writes that certainly were not sent;
+    /// never a write that may have been applied, a refusal, or a request that was invalid.
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { sent, write, .. } => !*write || *sent == Sent::No,
+            Error::OperationTimeout { write, .. } => !*write,
+            Error::Http { status, write, .. } => {
+                !*write && (*status == 429 || (500..600).contains(status))
+            }
+            Error::Api { error, .. } => error.is_retryable(),
+            _ => false,
+        }
+    }
+
+    /// The status that failed: the HTTP status of a non-OMFLOW answer, or the envelope
+    /// status of an OMFLOW failure (403, 404, 500, ...).
+    #[must_use]
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Http { status, .. } => Some(*status),
+            Error::Api { error, .. } => Some(error.status().0),
+            _ => None,
+        }
+    }
+
     /// The API failure kind, if any.
     pub fn api_kind(&self) -> Option<ApiErrorKind> {
         self.api().map(ApiError::kind)
@@ -260,5 +287,58 @@ impl fmt::Display for Chain<'_> {
             source = cause.source();
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transport(sent: Sent, write: bool) -> Error {
+        Error::Transport {
+            operation: "tickets.push",
+            sent,
+            write,
+            source: match sent {
+                Sent::No => TransportError::Connect {
+                    message: "connection refused".into(),
+                },
+                Sent::Maybe => TransportError::Io {
+                    message: "connection reset".into(),
+                },
+            },
+        }
+    }
+
+    #[test]
+    fn display_names_each_cause_once() {
+        let err = transport(Sent::No, false);
+        assert!(!err.to_string().contains("refused"), "{err}");
+        let chain = Chain(&err).to_string();
+        assert_eq!(chain.matches("connection refused").count(), 1, "{chain}");
+    }
+
+    #[test]
+    fn retryable_and_status() {
+        assert!(transport(Sent::No, false).is_retryable());
+        assert!(transport(Sent::No, true).is_retryable(), "never sent");
+        assert!(
+            !transport(Sent::Maybe, true).is_retryable(),
+            "may have been applied"
+        );
+        assert!(transport(Sent::Maybe, true).may_have_been_applied());
+        let http = |status, write| Error::Http {
+            operation: "x",
+            status,
+            snippet: String::new(),
+            sent: Sent::Maybe,
+            write,
+        };
+        assert!(http(503, false).is_retryable());
+        assert!(!http(503, true).is_retryable());
+        assert!(!http(404, false).is_retryable());
+        assert_eq!(http(502, false).status(), Some(502));
+        assert!(!Error::InvalidRequest("x".into()).is_retryable());
+        assert_eq!(Error::InvalidRequest("x".into()).status(), None);
     }
 }

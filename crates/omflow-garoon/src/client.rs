@@ -35,7 +35,7 @@ pub enum GaroonError {
     #[error("invalid Garoon request (not sent): {0}")]
     InvalidRequest(String),
     /// No response.
-    #[error("Garoon: {source}")]
+    #[error("Garoon: no answer from the server")]
     Transport {
         /// Whether it may have reached the server.
         sent: Sent,
