@@ -4,7 +4,7 @@
 
 use crate::checker;
 use crate::seed::{SeedField, SeedStopField};
-use crate::world::{int_like, text, truthy, Caller, Reply, World};
+use crate::world::{int_like, text, truthy, Caller, Reply, User, World};
 use omflow_model::{Lang, MessageId};
 use serde_json::{json, Map, Value};
 
@@ -48,12 +48,7 @@ impl World {
         let Some(user) = self.user(&caller.username) else {
             return false;
         };
-        let user_groups: Vec<&str> = self
-            .groups
-            .iter()
-            .filter(|g| user.groups.contains(&g.id))
-            .map(|g| g.display_name.as_str())
-            .collect();
+        let user_groups = self.group_names(user);
         let mut assigned = false;
         if truthy(data_id) {
             // The model is looked up by name (case-insensitively, as Django does) only
@@ -85,6 +80,21 @@ impl World {
             }
         }
         assigned || self.holds_permission(caller, &format!("Omdata_{sent}{per_type}"))
+    }
+
+    /// The display names of the user's groups (what a row's `group` header names).
+    pub(crate) fn group_names(&self, user: &User) -> Vec<&str> {
+        self.groups
+            .iter()
+            .filter(|g| user.groups.contains(&g.id))
+            .map(|g| g.display_name.as_str())
+            .collect()
+    }
+
+    /// The assignee rule on one row: its `group` header names the user.
+    pub(crate) fn is_assignee(&self, user: &User, row: &Map<String, Value>) -> bool {
+        let own = header(row);
+        names_user(&own, &own, &user.nick_name, &self.group_names(user))
     }
 
     /// `POST /rest/flowmanage/api/omdata/load/`.

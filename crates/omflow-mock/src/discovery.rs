@@ -92,27 +92,10 @@ impl World {
             let Some(n) = crate::world::int_like(data_no) else {
                 return false;
             };
-            let groups: Vec<&str> = self
-                .groups
-                .iter()
-                .filter(|g| user.groups.contains(&g.id))
-                .map(|g| g.display_name.as_str())
-                .collect();
             assigned = self.flows[flow].rows.values().any(|row| {
-                if row["data_no"] != n {
-                    return false;
-                }
-                if row["create_user_id"].as_str() == Some(user.username.as_str()) {
-                    return true;
-                }
-                let header: Value = row["group"]
-                    .as_str()
-                    .and_then(|t| serde_json::from_str(t).ok())
-                    .unwrap_or(Value::Null);
-                let member = header["user"].as_str().unwrap_or("");
-                (!member.is_empty() && member == user.nick_name)
-                    || (member.is_empty()
-                        && groups.contains(&header["group"].as_str().unwrap_or("")))
+                row["data_no"] == n
+                    && (row["create_user_id"].as_str() == Some(user.username.as_str())
+                        || self.is_assignee(user, row))
             });
         }
         assigned || self.holds_permission(caller, &format!("Omdata_{sent}_View"))

@@ -477,22 +477,8 @@ impl World {
         if self.has_permission(caller, flow, "Modify") {
             return true;
         }
-        let Some(user) = self.user(&caller.username) else {
-            return false;
-        };
-        let header: Value = row
-            .get("group")
-            .and_then(Value::as_str)
-            .and_then(|t| serde_json::from_str(t).ok())
-            .unwrap_or(Value::Null);
-        let group = header["group"].as_str().unwrap_or("");
-        let member = header["user"].as_str().unwrap_or("");
-        if !member.is_empty() {
-            return member == user.nick_name;
-        }
-        self.groups
-            .iter()
-            .any(|g| user.groups.contains(&g.id) && g.display_name == group)
+        self.user(&caller.username)
+            .is_some_and(|user| self.is_assignee(user, row))
     }
 
     // ---------------------------------------------------------------- tickets
