@@ -37,6 +37,8 @@ mod garoon;
 mod http;
 mod listing;
 mod pyjson;
+#[cfg(feature = "replay")]
+pub mod replay;
 pub mod seed;
 #[cfg(feature = "cli")]
 pub mod serve;

@@ -1,0 +1,475 @@
+//! Replays a recorded session (the format of `fixtures/omflow/session/` and
+//! `fixtures/omflow-2/session/`) against a server, by default a [`FakeOmflow`], and says
+//! for every exchange whether the answer agrees with the recorded one.
+//!
+//! One implementation serves `cargo xtask fixtures` and anyone who records their own
+//! server. What is compared, after [`normalize`] on each side: HTTP status, content type
+//! (without parameters), `Location`, `Content-Language` (when recorded), and for JSON
+//! answers the whole body as text (values, JSON types, key order and list order; a
+//! random-order answer's `result` as a multiset of rows, or only its row count and keys when
+//! the server also picked a random subset). HTML answers compare on status, content type and
+//! location only.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use omflow_mock::replay::{Recording, Replayer};
+//! use omflow_mock::FakeOmflow;
+//!
+//! let recording = Recording::load_dir("fixtures/omflow-2/session".as_ref())?;
+//! let fake = FakeOmflow::start().await;
+//! let report = Replayer::new(&fake)?.replay(&recording).await;
+//! println!("{} of {} agree", report.agreeing(), report.outcomes.len());
+//! # Ok(()) }
+//! ```
+
+pub mod normalize;
+
+use crate::FakeOmflow;
+use base64::Engine as _;
+use normalize::TokenBook;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Why a recording could not be read or a replay could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReplayError {
+    /// A file or directory of the recording could not be read.
+    #[error("cannot read {path}")]
+    Read {
+        /// The file or directory.
+        path: PathBuf,
+        /// What the file system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file of the recording is not JSON.
+    #[error("{path} is not JSON")]
+    NotJson {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The HTTP client could not be built.
+    #[error("cannot build the replay's HTTP client")]
+    Client(#[source] reqwest::Error),
+}
+
+/// One step of a recording: an HTTP exchange or an out-of-band step (`reset`, `delete_user`).
+#[derive(Debug, Clone)]
+pub struct RecordedStep {
+    /// The file name (or any label) the step is reported under.
+    pub name: String,
+    /// The step as recorded.
+    pub raw: Value,
+}
+
+impl RecordedStep {
+    /// The episode the step belongs to (the second corpus numbers them; others have none).
+    #[must_use]
+    pub fn episode(&self) -> Option<u64> {
+        self.raw["episode"].as_u64()
+    }
+
+    fn is_out_of_band(&self) -> bool {
+        self.raw["kind"] == "out_of_band"
+    }
+}
+
+/// An ordered recording.
+#[derive(Debug, Clone, Default)]
+pub struct Recording {
+    /// The steps in the order they happened.
+    pub steps: Vec<RecordedStep>,
+}
+
+impl Recording {
+    /// Every `*.json` file of `dir`, in file-name order.
+    ///
+    /// # Errors
+    /// [`ReplayError::Read`] when the directory or a file cannot be read,
+    /// [`ReplayError::NotJson`] when a file is not JSON.
+    pub fn load_dir(dir: &Path) -> Result<Recording, ReplayError> {
+        let read = |source| ReplayError::Read {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let mut paths = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(read)? {
+            let path = entry.map_err(read)?.path();
+            if path.extension().is_some_and(|e| e == "json") {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        let mut steps = Vec::with_capacity(paths.len());
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|source| ReplayError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let raw = serde_json::from_str(&text).map_err(|source| ReplayError::NotJson {
+                path: path.clone(),
+                source,
+            })?;
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            steps.push(RecordedStep { name, raw });
+        }
+        Ok(Recording { steps })
+    }
+}
+
+/// What one recorded exchange gave on replay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Outcome {
+    /// The step's name.
+    pub name: String,
+    /// Its episode, where the recording has them.
+    pub episode: Option<u64>,
+    /// The request's path (the endpoint).
+    pub endpoint: String,
+    /// `None` when the answers agree, else what differs first.
+    pub difference: Option<String>,
+}
+
+/// Every exchange's outcome, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// One per replayed exchange (and per out-of-band step that could not be applied).
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Agreement of a group of exchanges (an episode or an endpoint).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Exchanges in the group.
+    pub total: usize,
+    /// Those that agree.
+    pub agree: usize,
+}
+
+impl Report {
+    /// How many exchanges agree.
+    #[must_use]
+    pub fn agreeing(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| o.difference.is_none())
+            .count()
+    }
+
+    /// The outcomes that differ.
+    pub fn differences(&self) -> impl Iterator<Item = &Outcome> {
+        self.outcomes.iter().filter(|o| o.difference.is_some())
+    }
+
+    /// Agreement per episode (steps without an episode under 0).
+    #[must_use]
+    pub fn by_episode(&self) -> BTreeMap<u64, Tally> {
+        self.tally(|o| o.episode.unwrap_or(0))
+    }
+
+    /// Agreement per endpoint path.
+    #[must_use]
+    pub fn by_endpoint(&self) -> BTreeMap<String, Tally> {
+        self.tally(|o| o.endpoint.clone())
+    }
+
+    fn tally<K: Ord>(&self, key: impl Fn(&Outcome) -> K) -> BTreeMap<K, Tally> {
+        let mut out: BTreeMap<K, Tally> = BTreeMap::new();
+        for outcome in &self.outcomes {
+            let tally = out.entry(key(outcome)).or_default();
+            tally.total += 1;
+            tally.agree += usize::from(outcome.difference.is_none());
+        }
+        out
+    }
+}
+
+/// Sends recorded requests to a fake and compares its answers with the recorded ones.
+pub struct Replayer<'a> {
+    fake: &'a FakeOmflow,
+    http: reqwest::Client,
+    recorded_to_live: HashMap<String, String>,
+    recorded_tokens: TokenBook,
+    live_tokens: TokenBook,
+}
+
+impl std::fmt::Debug for Replayer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replayer")
+            .field("fake", &self.fake.uri())
+            .field("bound_tokens", &self.recorded_to_live.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Replayer<'a> {
+    /// A replayer against `fake` (redirects are not followed: they are compared).
+    ///
+    /// # Errors
+    /// [`ReplayError::Client`] when the HTTP client cannot be built.
+    pub fn new(fake: &'a FakeOmflow) -> Result<Replayer<'a>, ReplayError> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(ReplayError::Client)?;
+        Ok(Replayer {
+            fake,
+            http,
+            recorded_to_live: HashMap::new(),
+            recorded_tokens: TokenBook::default(),
+            live_tokens: TokenBook::default(),
+        })
+    }
+
+    /// Binds a recorded token to a live one issued to `user` outside the recording (a
+    /// transcript that starts with a token its file does not log in for).
+    pub fn bind_token(&mut self, user: &str, recorded: &str, live: &str) {
+        self.recorded_to_live
+            .insert(recorded.to_string(), live.to_string());
+        self.recorded_tokens.learn(user, recorded);
+        self.live_tokens.learn(user, live);
+    }
+
+    /// Whether a recorded token is bound already.
+    #[must_use]
+    pub fn knows_token(&self, recorded: &str) -> bool {
+        self.recorded_to_live.contains_key(recorded)
+    }
+
+    /// Replays every step of `recording` in order.
+    pub async fn replay(&mut self, recording: &Recording) -> Report {
+        let mut report = Report::default();
+        for step in &recording.steps {
+            if let Some(outcome) = self.step(step).await {
+                report.outcomes.push(outcome);
+            }
+        }
+        report
+    }
+
+    /// Replays one step; `None` for an out-of-band step that was applied.
+    pub async fn step(&mut self, step: &RecordedStep) -> Option<Outcome> {
+        let elapsed = step.raw["elapsed_ms_since_previous"]
+            .as_f64()
+            .unwrap_or(0.0);
+        self.fake.advance_clock(elapsed / 1000.0);
+        let outcome = |difference: Option<String>| Outcome {
+            name: step.name.clone(),
+            episode: step.episode(),
+            endpoint: step.raw["request"]["path"]
+                .as_str()
+                .unwrap_or("(out of band)")
+                .to_string(),
+            difference,
+        };
+        if step.is_out_of_band() {
+            return (!self.out_of_band(&step.raw["action"]))
+                .then(|| outcome(Some("out-of-band step could not be applied".into())));
+        }
+        Some(outcome(self.exchange(&step.raw).await.err()))
+    }
+
+    fn out_of_band(&mut self, action: &Value) -> bool {
+        match action["type"].as_str() {
+            Some("delete_user") => {
+                let username = action["username"].as_str().unwrap_or("");
+                self.fake.with_world(|w| w.delete_user(username))
+            }
+            Some("reset") => {
+                self.recorded_to_live.clear();
+                self.recorded_tokens.clear();
+                self.live_tokens.clear();
+                self.fake.reset().is_ok()
+            }
+            _ => false,
+        }
+    }
+
+    fn to_live(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (recorded, live) in &self.recorded_to_live {
+            if out.contains(recorded.as_str()) {
+                out = out.replace(recorded.as_str(), live);
+            }
+            let upper = recorded.to_uppercase();
+            if out.contains(upper.as_str()) {
+                out = out.replace(upper.as_str(), &live.to_uppercase());
+            }
+        }
+        out
+    }
+
+    /// Sends one recorded request; `Err` says what differs.
+    async fn exchange(&mut self, exchange: &Value) -> Result<(), String> {
+        let request = &exchange["request"];
+        let method =
+            reqwest::Method::from_bytes(request["method"].as_str().unwrap_or("GET").as_bytes())
+                .map_err(|e| format!("recorded method is not valid: {e}"))?;
+        let path = self.to_live(request["path"].as_str().unwrap_or("/"));
+        let mut builder = self
+            .http
+            .request(method, format!("{}{path}", self.fake.uri()));
+        if let Some(headers) = request["headers"].as_object() {
+            for (key, value) in headers {
+                builder = builder.header(key.as_str(), self.to_live(value.as_str().unwrap_or("")));
+            }
+        }
+        let body: Option<Vec<u8>> = match request["body_kind"].as_str() {
+            Some("json") => Some(
+                self.to_live(&crate::pyjson::dumps(&request["body"]))
+                    .into_bytes(),
+            ),
+            Some("raw" | "form" | "multipart") => Some(
+                self.to_live(request["body"].as_str().unwrap_or(""))
+                    .into_bytes(),
+            ),
+            Some("raw_base64") => Some(
+                base64::engine::general_purpose::STANDARD
+                    .decode(request["body"].as_str().unwrap_or(""))
+                    .map_err(|e| format!("recorded raw_base64 body is not base64: {e}"))?,
+            ),
+            _ => None,
+        };
+        if let Some(body) = body {
+            builder = builder.body(body);
+        }
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| format!("request failed: {e}"))?;
+        let status = response.status().as_u16();
+        let header = |key: &str| {
+            response
+                .headers()
+                .get(key)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header("content-type").unwrap_or_default();
+        let location = header("location");
+        let language = header("content-language");
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| format!("answer could not be read: {e}"))?;
+        let want = &exchange["response"];
+        let mut problems = Vec::new();
+        if want["http_status"].as_u64() != Some(u64::from(status)) {
+            problems.push(format!("HTTP {status}, recorded {}", want["http_status"]));
+        }
+        let want_type = want["headers"]["content-type"].as_str().unwrap_or("");
+        if want_type.split(';').next() != content_type.split(';').next() {
+            problems.push(format!(
+                "content-type {content_type:?}, recorded {want_type:?}"
+            ));
+        }
+        if want["headers"]["location"].as_str() != location.as_deref() {
+            problems.push(format!(
+                "location {location:?}, recorded {}",
+                want["headers"]["location"]
+            ));
+        }
+        if let Some(want_language) = want["headers"]["content-language"].as_str() {
+            if Some(want_language) != language.as_deref() {
+                problems.push(format!(
+                    "content-language {language:?}, recorded {want_language:?}"
+                ));
+            }
+        }
+        if want["body"].is_object() {
+            match serde_json::from_slice::<Value>(&bytes) {
+                Ok(live) => {
+                    if let Some(problem) = self.compare_body(exchange, &live) {
+                        problems.push(problem);
+                    }
+                }
+                Err(_) => problems.push(format!(
+                    "body is not JSON: {}",
+                    String::from_utf8_lossy(&bytes)
+                        .chars()
+                        .take(120)
+                        .collect::<String>()
+                )),
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+
+    fn compare_body(&mut self, exchange: &Value, live: &Value) -> Option<String> {
+        let want = &exchange["response"]["body"];
+        let request = &exchange["request"];
+        if request["path"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("/accounts/api/security/get"))
+        {
+            let user = login_user(request).unwrap_or_default();
+            let recorded = want["result"]["security"].as_str();
+            let issued = live["result"]["security"].as_str();
+            if let Some(recorded) = recorded {
+                self.recorded_tokens.learn(&user, recorded);
+            }
+            if let Some(issued) = issued {
+                self.live_tokens.learn(&user, issued);
+            }
+            if let (Some(recorded), Some(issued)) = (recorded, issued) {
+                self.recorded_to_live
+                    .insert(recorded.to_string(), issued.to_string());
+            }
+        }
+        let mut got = self.live_tokens.normalize(live);
+        let mut expected = self.recorded_tokens.normalize(want);
+        if exchange["result_order_random"] == true {
+            let body = &request["body"];
+            let subset = !body["start"].is_null() || !body["limit"].is_null();
+            for value in [&mut got, &mut expected] {
+                if let Some(result) = value.get_mut("result") {
+                    *result = normalize::as_multiset(result, subset);
+                }
+            }
+        }
+        let (got, expected) = (got.to_string(), expected.to_string());
+        (got != expected).then(|| {
+            format!(
+                "body differs:\n      fake:     {}\n      recorded: {}",
+                cut(&got),
+                cut(&expected)
+            )
+        })
+    }
+}
+
+/// The Basic-auth user a recorded request logged in as.
+fn login_user(request: &Value) -> Option<String> {
+    if let Some(user) = request["basic_auth"]["user"].as_str() {
+        return Some(user.to_string());
+    }
+    let header = request["headers"]["Authorization"].as_str()?;
+    let encoded = header.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8_lossy(&decoded);
+    Some(text.split_once(':').map_or(&*text, |(u, _)| u).to_string())
+}
+
+fn cut(text: &str) -> String {
+    if text.chars().count() > 1500 {
+        format!("{}…", text.chars().take(1500).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
