@@ -17,13 +17,13 @@ use std::path::Path;
 ///
 /// # Errors
 /// On the first fixture that does not decode, or any replay difference.
-pub fn run(root: &Path, accept: bool) -> Result<()> {
+pub fn run(root: &Path, accept: bool, show_known: bool) -> Result<()> {
     let checked = check_files(root)?;
     println!("fixtures: {checked} files decode and round-trip");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(replay(root, accept))
+    runtime.block_on(replay(root, accept, show_known))
 }
 
 fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
@@ -113,7 +113,7 @@ fn check_files(root: &Path) -> Result<usize> {
 /// the list from this run).
 const KNOWN_DIFFERENCES: &str = "fixtures/omflow-2/known-differences.txt";
 
-async fn replay(root: &Path, accept: bool) -> Result<()> {
+async fn replay(root: &Path, accept: bool, show_known: bool) -> Result<()> {
     let first = replay_first(root).await?;
     let second = replay_second(root).await?;
     let transcripts = replay_transcripts(root).await?;
@@ -138,6 +138,11 @@ async fn replay(root: &Path, accept: bool) -> Result<()> {
         .map(str::to_string)
         .collect();
     let differing: BTreeSet<String> = second.differences().map(|o| o.name.clone()).collect();
+    if show_known {
+        for outcome in second.differences().filter(|o| known.contains(&o.name)) {
+            println!("  KNOWN {} [{}]", describe(outcome), outcome.endpoint);
+        }
+    }
     if accept {
         let mut text = String::from(
             "# Exchanges of the second corpus the fake still answers differently (issue 13).\n\

@@ -250,22 +250,6 @@ impl World {
             Value::Array(listed.into_iter().map(Attachment::listed).collect()),
         )
     }
-
-    /// E11 rows: the user table with the columns the fake exposes (never the password).
-    pub(crate) fn user_rows(&self) -> Vec<Map<String, Value>> {
-        self.users
-            .iter()
-            .map(|u| {
-                let mut row = Map::new();
-                row.insert("id".into(), json!(u.id));
-                row.insert("username".into(), json!(u.username));
-                row.insert("nick_name".into(), json!(u.nick_name));
-                row.insert("email".into(), json!(u.email));
-                row.insert("is_active".into(), json!(u.is_active));
-                row
-            })
-            .collect()
-    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! From wiremock requests to the fake's state machine and back: the `/rest/` wrapper's check
 //! order, Django's answers for other paths, and the `/__mock/` control API.
 
+use crate::django::{self, ModelId, WorldTables};
 use crate::files::{parse_multipart, UploadedFile};
-use crate::listing::{self, Table};
 use crate::pyjson::dumps;
 use crate::seed::Seed;
 use crate::world::{py_type, text, truthy, Reply, World};
@@ -375,22 +375,33 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                         .map(|(_, mission)| mission)
                 })
                 .collect();
-            if visible.is_empty() {
-                return Reply::fail(
-                    404,
-                    format!(
-                        "{}'NoneType' object has no attribute 'objects'",
-                        text(MessageId::QueryFailedPrefix, lang)
-                    ),
-                );
-            }
-            let listed = listing::run(&Table::missions(), visible.into_iter(), body);
+            let computed = django::Computed::default();
+            let tables = WorldTables::new(&world, &computed);
+            let no_rows = format!(
+                "{}'NoneType' object has no attribute 'objects'",
+                text(MessageId::QueryFailedPrefix, lang)
+            );
+            let listed = django::run(
+                &tables,
+                ModelId::Mission,
+                visible,
+                body,
+                lang,
+                Some(&no_rows),
+            )
+            .map_err(|e| {
+                if e == no_rows {
+                    Failure::Whole(e)
+                } else {
+                    Failure::Query(e)
+                }
+            });
             // Whole rows are rendered from the per-mission text cache; projections are not.
             let whole_ids: Option<Vec<u64>> = listed.as_ref().ok().and_then(|rows| {
                 rows.iter()
                     .map(|row| match row {
-                        listing::Row::Whole(m) => m.get("id").and_then(Value::as_u64),
-                        listing::Row::Projected(_) => None,
+                        django::Row::Whole(m) => m.get("id").and_then(Value::as_u64),
+                        django::Row::Projected(_) => None,
                     })
                     .collect()
             });
@@ -411,15 +422,18 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                 return Reply::fail(403, text(MessageId::NoPermission, lang));
             }
             let f = &world.flows[flow];
-            let table = Table::tickets(f.def.column_count);
+            let computed = django::Computed::default();
+            let tables = WorldTables::new(&world, &computed);
             // Filters are ANDed: a leading `id = N` selects at most one row, so look it up.
-            match leading_id(body) {
-                Some(id) => list_reply(
-                    listing::run(&table, f.rows.get(&id).into_iter(), body),
-                    lang,
-                ),
-                None => list_reply(listing::run(&table, f.rows.values(), body), lang),
-            }
+            let rows = match leading_id(body) {
+                Some(id) => f.rows.get(&id).into_iter().collect(),
+                None => f.rows.values().collect(),
+            };
+            list_reply(
+                django::run(&tables, ModelId::Ticket(flow), rows, body, lang, None)
+                    .map_err(Failure::Query),
+                lang,
+            )
         }
         "flowmanage/api/omdata/edit/{}/" => {
             let Some(flow) = (match edit_flow(&world, &param, body, is_form) {
@@ -505,8 +519,13 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
         "flowmanage/api/omdata-file/upload/" => world.upload(body, &files, &caller, lang),
         "flowmanage/api/omdata-file/list/" => world.list_files(body, &caller, lang),
         "accounts/api/user/list/" => {
-            let rows = world.user_rows();
-            list_reply(listing::run(&Table::users(), rows.iter(), body), lang)
+            let computed = django::Computed::default();
+            let tables = WorldTables::new(&world, &computed);
+            let rows = tables.users().iter().collect();
+            list_reply(
+                django::run(&tables, ModelId::User, rows, body, lang, None).map_err(Failure::Query),
+                lang,
+            )
         }
         _ => Reply::fail(403, text(MessageId::RestUrlError, lang)),
     }
@@ -597,14 +616,22 @@ fn world_has_view(world: &World, username: &str, flow: usize) -> bool {
         .any(|g| user.groups.contains(&g.id) && g.permissions.contains(&codename))
 }
 
-fn list_reply(result: Result<Vec<listing::Row<'_>>, String>, lang: Lang) -> Reply {
+/// Why a list query failed: a query error (the server prefixes "query failed") or an
+/// answer that is already whole.
+enum Failure {
+    Query(String),
+    Whole(String),
+}
+
+fn list_reply(result: Result<Vec<django::Row<'_>>, Failure>, lang: Lang) -> Reply {
     match result {
         Ok(rows) => Reply::Rendered {
             status: 200,
             message: text(MessageId::QuerySuccess, lang),
             result: dumps(&rows),
         },
-        Err(detail) => Reply::fail(
+        Err(Failure::Whole(message)) => Reply::fail(404, message),
+        Err(Failure::Query(detail)) => Reply::fail(
             404,
             format!("{}{detail}", text(MessageId::QueryFailedPrefix, lang)),
         ),

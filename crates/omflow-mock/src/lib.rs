@@ -31,11 +31,11 @@ mod assignee;
 mod checker;
 mod clock;
 mod discovery;
+mod django;
 mod files;
 #[cfg(feature = "garoon")]
 mod garoon;
 mod http;
-mod listing;
 mod pyjson;
 #[cfg(feature = "replay")]
 pub mod replay;

@@ -259,14 +259,44 @@ async fn user_list_runs_the_dsl_with_no_permission_check() {
         .collect();
     assert_eq!(usernames, ["system", "admin", "carol", "dave", "erin"]);
     let first = all["result"][0].as_object().unwrap();
-    assert!(
-        !first.contains_key("password"),
-        "the fake never lists hashes"
-    );
+    // Every column of the user model, as the real server lists them; the password column
+    // holds a placeholder that derives from no password.
     assert_eq!(
         first.keys().map(String::as_str).collect::<Vec<_>>(),
-        ["id", "username", "nick_name", "email", "is_active"]
+        [
+            "id",
+            "password",
+            "last_login",
+            "is_superuser",
+            "username",
+            "first_name",
+            "last_name",
+            "is_staff",
+            "is_active",
+            "date_joined",
+            "email",
+            "nick_name",
+            "birthday",
+            "gender",
+            "phone1",
+            "phone2",
+            "department",
+            "company",
+            "ad_flag",
+            "ad_sid",
+            "frequency",
+            "updatetime",
+            "user_uuid",
+            "delete",
+            "default_group",
+            "substitute"
+        ]
     );
+    assert!(all["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| u["password"] == "pbkdf2_sha256$150000$omflowmock$"));
 
     let filtered = s
         .call_as(
@@ -281,13 +311,21 @@ async fn user_list_runs_the_dsl_with_no_permission_check() {
         json!([{"username": "erin", "email": "erin@example.com"}])
     );
     let unknown = s
-        .call_as(&dave, USERS, json!({"search_columns": ["password"]}))
+        .call_as(&dave, USERS, json!({"search_columns": ["nosuch"]}))
         .await;
     assert_eq!(unknown["status"], 404);
     assert!(unknown["message"]
         .as_str()
         .unwrap()
-        .contains("Cannot resolve keyword 'password' into field. Choices are: email, id, is_active, nick_name, username"));
+        .contains("Cannot resolve keyword 'nosuch' into field. Choices are: activeapplication, ad_flag, ad_sid, birthday"));
+    let spanned = s
+        .call_as(
+            &dave,
+            USERS,
+            json!({"search_columns": ["username", "groups__name"], "search_conditions": [{"column": "groups__id", "condition": "=", "value": 2}]}),
+        )
+        .await;
+    assert_eq!(spanned["status"], 200, "{spanned}");
 }
 
 #[tokio::test]
