@@ -1383,14 +1383,16 @@ impl World {
         let Some(flow) = self.flows.iter().position(|f| f.def.api_path == api_path) else {
             return Reply::fail(404, text(MessageId::QueryFailed, lang));
         };
-        let Some(n) = int_like(value) else {
-            return Reply::fail(404, text(MessageId::QueryFailed, lang));
+        // `int(data_no)` runs outside the view's error handling: its error is a 500.
+        let n = match crate::django::value::py_int_wide(value) {
+            Ok(n) => n,
+            Err(error) => return Reply::fail(500, error),
         };
         let rows: Vec<Value> = self.flows[flow]
             .rows
             .values()
             .filter(|r| {
-                r["data_no"] == n
+                r["data_no"].as_i64().map(i128::from) == Some(n)
                     && r["history"] == false
                     && r["running"] == false
                     && r["closed"] == false
@@ -1416,16 +1418,10 @@ impl World {
             };
         };
         let def = &self.flows[flow].def;
-        let action = name("action");
+        // `postdata.get('action', '')`: any other value, even a missing one, gets the template.
+        let action = body.get("action").cloned().unwrap_or_else(|| json!(""));
         if action == "query" {
             return Reply::ok(text(MessageId::ReadSuccess, lang), json!(def.api_path));
-        }
-        if action != "create" && action != "update" {
-            return Reply::Envelope {
-                status: 200,
-                message: text(MessageId::ReadFailed, lang),
-                result: Value::Null,
-            };
         }
         let formdata: Vec<Value> = def
             .fields
@@ -1442,7 +1438,7 @@ impl World {
         let mut input = Map::new();
         input.insert("security".into(), json!("<security>"));
         input.insert("api_path".into(), json!(def.api_path));
-        input.insert("action".into(), json!(action));
+        input.insert("action".into(), action.clone());
         input.insert("omflow_restapi".into(), json!(1));
         if action == "update" {
             input.insert("data_id".into(), json!("<data_id>"));
@@ -1454,11 +1450,13 @@ impl World {
                 "success2": {"status": "200", "message": text(MessageId::ApiFormatExampleCreateSuccess, lang), "result": ""},
                 "error": {"status": "404", "message": text(MessageId::ApiFormatExampleCreateFailed, lang)}
             })
-        } else {
+        } else if action == "update" {
             json!({
                 "success": {"status": "200", "message": text(MessageId::ApiFormatExamplePushSuccess, lang), "result": ""},
                 "error": {"status": "404", "message": text(MessageId::ApiFormatExamplePushFailed, lang)}
             })
+        } else {
+            json!({})
         };
         Reply::ok(
             text(MessageId::ReadSuccess, lang),

@@ -351,6 +351,16 @@ fn apply(transforms: &[Transform], value: Sql) -> Sql {
 }
 
 impl Lookup {
+    /// Whether a parameter is an integer SQLite cannot bind.
+    pub fn too_large(&self) -> bool {
+        match &self.test {
+            Test::Compare(_, _, v) => *v == Sql::TooLarge,
+            Test::In(items) => items.contains(&Sql::TooLarge),
+            Test::Range(a, b) => *a == Sql::TooLarge || *b == Sql::TooLarge,
+            _ => false,
+        }
+    }
+
     /// A stored value with this lookup's transforms applied.
     pub fn transformed(&self, stored: Sql) -> Sql {
         apply(&self.transforms, stored)

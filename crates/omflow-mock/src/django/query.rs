@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::lookup::{self, Lookup};
 use super::schema::{Class, Field, Join, Model, ModelId};
-use super::value::{py_int, py_repr_str, py_type, stored, Sql};
+use super::value::{py_int_wide, py_repr_str, py_type, stored, Sql, TOO_LARGE};
 
 /// What a query can reach: the schema of each model and its rows.
 pub(crate) trait Tables<'a> {
@@ -396,11 +396,11 @@ pub(crate) fn run<'a>(
     };
     let limit = match body.get("limit") {
         None => 100,
-        Some(v) => py_int(v)?,
+        Some(v) => py_int_wide(v)?,
     };
     let start = match body.get("start") {
         None => 0,
-        Some(v) => py_int(v)?,
+        Some(v) => py_int_wide(v)?,
     };
     let filter_words = condition_words(body.get("search_conditions"));
     let exclude_words = condition_words(body.get("exclude_conditions"));
@@ -511,11 +511,25 @@ pub(crate) fn run<'a>(
         .iter()
         .flat_map(|c| c.path.joins().to_vec())
         .collect();
-    if filters
-        .iter()
-        .any(|c| matches!(c.lookup.test, lookup::Test::Nothing))
+    // `qs[start:limit]`: an empty slice runs no SQL at all.
+    let (low, high) = (start.min(limit), limit);
+    if low == high
+        || filters
+            .iter()
+            .any(|c| matches!(c.lookup.test, lookup::Test::Nothing))
     {
         return Ok(Vec::new());
+    }
+    // Execution: the LIMIT/OFFSET written into the SQL text, then the bound parameters.
+    if high > i128::from(i64::MAX) {
+        return Err("datatype mismatch".into());
+    }
+    if filters
+        .iter()
+        .chain(&excludes)
+        .any(|c| c.lookup.too_large())
+    {
+        return Err(TOO_LARGE.into());
     }
 
     let passes = |joined: &Joined<'a>, conditions: &[Condition]| {
@@ -587,10 +601,12 @@ pub(crate) fn run<'a>(
         selected = keyed.into_iter().map(|(_, joined)| joined).collect();
     }
 
-    let (start, limit) = (start as usize, limit as usize);
-    let end = limit.min(selected.len());
-    let page: &[Joined<'a>] = if start < end {
-        &selected[start..end]
+    let end = usize::try_from(high)
+        .unwrap_or(usize::MAX)
+        .min(selected.len());
+    let begin = usize::try_from(low).unwrap_or(usize::MAX);
+    let page: &[Joined<'a>] = if begin < end {
+        &selected[begin..end]
     } else {
         &[]
     };
@@ -605,7 +621,7 @@ pub(crate) fn run<'a>(
                         joined.raw(path)
                     } else {
                         match transformed(path, joined) {
-                            Sql::Null => Value::Null,
+                            Sql::Null | Sql::TooLarge => Value::Null,
                             Sql::Int(i) => Value::from(i),
                             Sql::Real(f) => Value::from(f),
                             Sql::Text(t) => Value::String(t),

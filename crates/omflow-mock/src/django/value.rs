@@ -117,19 +117,21 @@ pub(crate) fn py_type(value: &Value) -> &'static str {
     }
 }
 
-/// Python's `int(value)`.
-pub(crate) fn py_int(value: &Value) -> Result<i64, String> {
+/// Python's `int(value)`, which has no size limit (only SQLite's INTEGER has one).
+pub(crate) fn py_int_wide(value: &Value) -> Result<i128, String> {
     match value {
-        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => Ok(i),
-            (None, Some(f)) if f.is_nan() => Err("cannot convert float NaN to integer".into()),
-            (None, Some(f)) if f.is_infinite() => {
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => Ok(i128::from(i)),
+            (None, Some(u), _) => Ok(i128::from(u)),
+            (_, _, Some(f)) if f.is_nan() => Err("cannot convert float NaN to integer".into()),
+            (_, _, Some(f)) if f.is_infinite() => {
                 Err("cannot convert float infinity to integer".into())
             }
-            (None, Some(f)) if f.abs() < 9.2e18 => Ok(f.trunc() as i64),
-            _ => Err("Python int too large to convert to SQLite INTEGER".into()),
+            // Saturates beyond i128, which is far beyond anything SQLite accepts anyway.
+            (_, _, Some(f)) => Ok(f.trunc() as i128),
+            _ => Err(format!("invalid literal for int() with base 10: '{n}'")),
         },
-        Value::Bool(b) => Ok(i64::from(*b)),
+        Value::Bool(b) => Ok(i128::from(*b)),
         Value::String(s) => {
             let t = s.trim();
             let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
@@ -139,9 +141,13 @@ pub(crate) fn py_int(value: &Value) -> Result<i64, String> {
                 && !digits.contains("__")
                 && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_');
             if plain {
-                t.replace('_', "")
-                    .parse::<i64>()
-                    .map_err(|_| "Python int too large to convert to SQLite INTEGER".into())
+                Ok(t.replace('_', "")
+                    .parse::<i128>()
+                    .unwrap_or(if t.starts_with('-') {
+                        i128::MIN
+                    } else {
+                        i128::MAX
+                    }))
             } else {
                 Err(format!(
                     "invalid literal for int() with base 10: {}",
@@ -156,6 +162,9 @@ pub(crate) fn py_int(value: &Value) -> Result<i64, String> {
     }
 }
 
+/// SQLite's error binding an integer beyond 64 bits.
+pub(crate) const TOO_LARGE: &str = "Python int too large to convert to SQLite INTEGER";
+
 /// A value as SQLite holds and compares it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Sql {
@@ -163,6 +172,8 @@ pub(crate) enum Sql {
     Int(i64),
     Real(f64),
     Text(String),
+    /// An integer parameter beyond 64 bits: the query fails when it is executed.
+    TooLarge,
 }
 
 impl Sql {
@@ -171,7 +182,7 @@ impl Sql {
         use Sql::*;
         fn rank(v: &Sql) -> u8 {
             match v {
-                Null => 0,
+                Null | TooLarge => 0,
                 Int(_) | Real(_) => 1,
                 Text(_) => 2,
             }
@@ -189,7 +200,7 @@ impl Sql {
     /// The text SQLite's `LIKE` and `REGEXP` see (`None` for NULL).
     pub fn text(&self) -> Option<String> {
         match self {
-            Sql::Null => None,
+            Sql::Null | Sql::TooLarge => None,
             Sql::Int(i) => Some(i.to_string()),
             Sql::Real(f) => Some(py_float(*f)),
             Sql::Text(t) => Some(t.clone()),
@@ -398,7 +409,9 @@ pub(crate) fn prepare(class: Option<Class>, value: &Value, lang: Lang) -> Result
         return Ok(uncast(value));
     };
     match class {
-        Class::Auto | Class::Integer => py_int(value).map(Sql::Int),
+        Class::Auto | Class::Integer => {
+            py_int_wide(value).map(|i| i64::try_from(i).map_or(Sql::TooLarge, Sql::Int))
+        }
         Class::Boolean => match value {
             Value::Bool(b) => Ok(Sql::Int(i64::from(*b))),
             Value::Number(n) if n.as_f64() == Some(1.0) => Ok(Sql::Int(1)),
