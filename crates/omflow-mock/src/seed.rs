@@ -59,6 +59,9 @@ pub struct SeedUser {
     /// Superuser.
     #[serde(default)]
     pub is_superuser: bool,
+    /// Staff (Django's admin-site flag; `createsuperuser` sets it, the user API never does).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_staff: bool,
     /// Active.
     #[serde(default = "yes")]
     pub is_active: bool,
@@ -355,6 +358,7 @@ impl SeedBuilder {
             email: format!("{username}@example.com"),
             nick_name: username.to_string(),
             is_superuser: false,
+            is_staff: false,
             is_active: true,
             groups: groups.to_vec(),
         });

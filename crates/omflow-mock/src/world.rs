@@ -71,8 +71,12 @@ pub(crate) struct User {
     pub email: String,
     pub nick_name: String,
     pub is_superuser: bool,
+    pub is_staff: bool,
     pub is_active: bool,
     pub groups: Vec<u64>,
+    /// Created through `user/add` (whose form writes empty strings where the model's
+    /// defaults are `"male"` and nulls).
+    pub via_api: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -192,8 +196,10 @@ impl World {
                     email: u.email.clone(),
                     nick_name: u.nick_name.clone(),
                     is_superuser: u.is_superuser,
+                    is_staff: u.is_staff,
                     is_active: u.is_active,
                     groups: u.groups.clone(),
+                    via_api: false,
                 })
                 .collect(),
             groups: seed
@@ -1521,8 +1527,10 @@ impl World {
             email: get("email_@"),
             nick_name: if nick.is_empty() { username } else { nick },
             is_superuser: false,
+            is_staff: false,
             is_active: true,
             groups: Vec::new(),
+            via_api: true,
         });
         Reply::ok(text(MessageId::UserAddSuccess, lang), Value::Null)
     }

@@ -55,6 +55,14 @@ impl<'w> WorldTables<'w> {
                 .users
                 .iter()
                 .map(|u| {
+                    // The form of `user/add` writes "" where the model has defaults.
+                    let form = |empty: &str, default: Value| {
+                        if u.via_api {
+                            json!(empty)
+                        } else {
+                            default
+                        }
+                    };
                     let row = json!({
                         "id": u.id,
                         "password": "pbkdf2_sha256$150000$omflowmock$",
@@ -63,17 +71,17 @@ impl<'w> WorldTables<'w> {
                         "username": u.username,
                         "first_name": "",
                         "last_name": "",
-                        "is_staff": false,
+                        "is_staff": u.is_staff,
                         "is_active": u.is_active,
                         "date_joined": null,
                         "email": u.email,
                         "nick_name": u.nick_name,
                         "birthday": null,
-                        "gender": "",
-                        "phone1": "",
-                        "phone2": "",
-                        "department": "",
-                        "company": "",
+                        "gender": form("", json!("male")),
+                        "phone1": form("", Value::Null),
+                        "phone2": form("", Value::Null),
+                        "department": form("", Value::Null),
+                        "company": form("", Value::Null),
                         "ad_flag": false,
                         "ad_sid": null,
                         "frequency": 5,
