@@ -29,37 +29,38 @@ impl World {
         self.holds_permission(caller, MANAGE_PERMISSION)
     }
 
-    /// `checkOmDataPermission(user, flow_uuid, None, data_id, per_type)`: the permission
-    /// named from the uuid exactly as sent, or (with a row) the assignee, the assignee of an
-    /// open row of the same ticket for history rows, and for `_View` the creator. Any failure
-    /// inside the check (no such model, no such row, an id that is not a number) denies.
-    pub(crate) fn may_access_row(
+    /// `checkOmDataPermission(user, flow_uuid, data_no, data_id, per_type)`, the one check
+    /// behind the ticket load, the flow object and the attachments: with a `data_id`, the
+    /// ticket model named from the uuid as sent (an unknown or hyphenated uuid denies,
+    /// superusers included), that row's assignee, for a history row the assignee of
+    /// an open row of the same ticket, and for `_View` its creator; else with a `data_no`,
+    /// the creator or assignee of any of its rows; then the permission named from the uuid
+    /// (superusers hold every one). Any failure inside the check denies.
+    pub(crate) fn check_omdata_permission(
         &self,
         caller: &Caller,
         flow_uuid: &Value,
+        data_no: &Value,
         data_id: &Value,
         per_type: &str,
     ) -> bool {
-        let sent = match flow_uuid {
-            Value::String(s) => s.as_str(),
-            // `'Omdata_' + <not a str>` raises inside the check.
-            _ => return false,
+        // `'Omdata_' + flow_uuid` raises for anything but a string.
+        let Some(sent) = flow_uuid.as_str() else {
+            return false;
         };
         let Some(user) = self.user(&caller.username) else {
             return false;
         };
         let user_groups = self.group_names(user);
+        // `getModel` answers False for an unknown name; only reading a row then fails.
+        let model = self.flow_by_hex(&sent.to_ascii_lowercase());
         let mut assigned = false;
         if truthy(data_id) {
-            // The model is looked up by name (case-insensitively, as Django does) only
-            // when there is a row to read.
-            let Some(flow) = self.flow_by_hex(&sent.to_ascii_lowercase()) else {
+            let Some(flow) = model else {
                 return false;
             };
-            let Some(id) = row_id(data_id) else {
-                return false;
-            };
-            let Some(row) = self.flows[flow].rows.get(&id) else {
+            let rows = &self.flows[flow].rows;
+            let Some(row) = row_id(data_id).and_then(|id| rows.get(&id)) else {
                 return false;
             };
             let own = header(row);
@@ -67,7 +68,7 @@ impl World {
             if row["history"] == true && !assigned {
                 let data_no = &row["data_no"];
                 // The real check tests the open row's group but the history row's user part.
-                assigned = self.flows[flow].rows.values().any(|open| {
+                assigned = rows.values().any(|open| {
                     &open["data_no"] == data_no
                         && open["history"] == false
                         && open["closed"] == false
@@ -78,6 +79,23 @@ impl World {
             if per_type == "_View" && !assigned {
                 assigned = row["create_user_id"].as_str() == Some(caller.username.as_str());
             }
+        } else if truthy(data_no) {
+            let Some(flow) = model else {
+                return false;
+            };
+            let Ok(n) = crate::django::value::py_int_wide(data_no) else {
+                return false;
+            };
+            assigned = self.flows[flow]
+                .rows
+                .values()
+                .filter(|row| row["data_no"].as_i64().map(i128::from) == Some(n))
+                .any(|row| {
+                    row["create_user_id"].as_str() == Some(user.username.as_str()) || {
+                        let own = header(row);
+                        names_user(&own, &own, &user.nick_name, &user_groups)
+                    }
+                });
         }
         assigned || self.holds_permission(caller, &format!("Omdata_{sent}{per_type}"))
     }
@@ -108,7 +126,7 @@ impl World {
         let empty = Value::String(String::new());
         let flow_uuid = body.get("flow_uuid").unwrap_or(&empty);
         let data_id = body.get("data_id").unwrap_or(&empty);
-        if !self.may_access_row(caller, flow_uuid, data_id, "_View") {
+        if !self.check_omdata_permission(caller, flow_uuid, &Value::Null, data_id, "_View") {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
         if let Some(reply) = checker::check(body, &["flow_uuid", "data_id"], lang) {
@@ -351,18 +369,11 @@ fn names_user(group_of: &Value, user_of: &Value, nick: &str, groups: &[&str]) ->
     (!user.is_empty() && user == nick) || (groups.contains(&group) && empty_user)
 }
 
-/// A row id as Django's `get(id=...)` takes it: an integer, an integral float, a numeric
-/// string, or a boolean.
+/// A row id as Django's `get(id=...)` takes it: Python's `int()` of the value.
 fn row_id(value: &Value) -> Option<u64> {
-    match value {
-        Value::Bool(b) => Some(u64::from(*b)),
-        Value::Number(n) => n.as_u64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
-                .map(|f| f as u64)
-        }),
-        other => int_like(other),
-    }
+    crate::django::value::py_int_wide(value)
+        .ok()
+        .and_then(|n| u64::try_from(n).ok())
 }
 
 /// What a built design needs of a field.
@@ -464,7 +475,7 @@ mod tests {
         assert_eq!(row_id(&json!(4)), Some(4));
         assert_eq!(row_id(&json!("4")), Some(4));
         assert_eq!(row_id(&json!(4.0)), Some(4));
-        assert_eq!(row_id(&json!(4.5)), None);
+        assert_eq!(row_id(&json!(4.5)), Some(4), "int() truncates");
         assert_eq!(row_id(&json!("abc")), None);
         assert_eq!(row_id(&json!(true)), Some(1));
     }

@@ -6,7 +6,7 @@
 //! settings or language pack, so those are approximations.
 
 use crate::checker;
-use crate::world::{hyphenate, text, truthy, Caller, Reply, World};
+use crate::world::{hyphenate, text, Caller, Reply, World};
 use omflow_model::{Lang, MessageId};
 use serde_json::{json, Map, Value};
 
@@ -51,7 +51,7 @@ impl World {
         let empty = Value::String(String::new());
         let flow_uuid = body.get("flow_uuid").unwrap_or(&empty);
         let data_no = body.get("data_no").unwrap_or(&empty);
-        if !self.may_access_ticket(caller, flow_uuid, data_no) {
+        if !self.check_omdata_permission(caller, flow_uuid, data_no, &Value::Null, "_View") {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
         if let Some(reply) = checker::check(body, &["flow_uuid", "flow_level", "data_no"], lang) {
@@ -74,31 +74,6 @@ impl World {
                 "flow_name": def.flow_name,
             }),
         )
-    }
-
-    /// `checkOmDataPermission` with a `data_no` and no row id.
-    fn may_access_ticket(&self, caller: &Caller, flow_uuid: &Value, data_no: &Value) -> bool {
-        let Some(sent) = flow_uuid.as_str() else {
-            return false;
-        };
-        let Some(user) = self.user(&caller.username) else {
-            return false;
-        };
-        let mut assigned = false;
-        if truthy(data_no) {
-            let Some(flow) = self.flow_by_hex(&sent.to_ascii_lowercase()) else {
-                return false;
-            };
-            let Some(n) = crate::world::int_like(data_no) else {
-                return false;
-            };
-            assigned = self.flows[flow].rows.values().any(|row| {
-                row["data_no"] == n
-                    && (row["create_user_id"].as_str() == Some(user.username.as_str())
-                        || self.is_assignee(user, row))
-            });
-        }
-        assigned || self.holds_permission(caller, &format!("Omdata_{sent}_View"))
     }
 
     /// `listFlowActiveAjax` (flow management): the deployed flows of an application.

@@ -126,32 +126,6 @@ impl World {
         self.flow_by_hex(body.get("flow_uuid")?.as_str()?)
     }
 
-    fn is_superuser(&self, caller: &Caller) -> bool {
-        self.user(&caller.username).is_some_and(|u| u.is_superuser)
-    }
-
-    /// The attachment endpoints' check: the flow permission `perm`, or the row's assignee
-    /// (as for a push), or its creator when `creator_counts`; without a flow, superusers only.
-    fn may_access(
-        &self,
-        caller: &Caller,
-        flow: Option<usize>,
-        data_id: Option<u64>,
-        perm: &str,
-        creator_counts: bool,
-    ) -> bool {
-        let Some(flow) = flow else {
-            return self.is_superuser(caller);
-        };
-        self.has_permission(caller, flow, perm)
-            || data_id
-                .and_then(|id| self.flows[flow].rows.get(&id))
-                .is_some_and(|row| {
-                    self.may_push(caller, flow, row)
-                        || (creator_counts && row["create_user_id"] == caller.username.as_str())
-                })
-    }
-
     /// E9: the push permission for `data_id`, then store what can be stored, then always
     /// "upload successful".
     pub(crate) fn upload(
@@ -162,11 +136,18 @@ impl World {
         lang: Lang,
     ) -> Reply {
         let flow = self.body_flow(body);
-        let data_id = body.get("data_id").and_then(int_like);
-        let allowed = self.may_access(caller, flow, data_id, "Modify", false);
-        if !allowed {
+        let empty = Value::String(String::new());
+        let sent = |key: &str| body.get(key).unwrap_or(&empty);
+        if !self.check_omdata_permission(
+            caller,
+            sent("flow_uuid"),
+            &Value::Null,
+            sent("data_id"),
+            "_Modify",
+        ) {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
+        let data_id = body.get("data_id").and_then(int_like);
         if let (Some(flow), Some(data_no), Some(data_id)) =
             (flow, body.get("data_no").and_then(int_like), data_id)
         {
@@ -224,13 +205,30 @@ impl World {
         caller: &Caller,
         lang: Lang,
     ) -> Reply {
-        let flow = self.body_flow(body);
-        let data_no = body.get("data_no").and_then(int_like);
-        let data_id = body.get("data_id").and_then(int_like);
-        let allowed = self.may_access(caller, flow, data_id, "View", true);
-        if !allowed {
+        let empty = Value::String(String::new());
+        let sent = |key: &str| body.get(key).unwrap_or(&empty);
+        if !self.check_omdata_permission(
+            caller,
+            sent("flow_uuid"),
+            &Value::Null,
+            sent("data_id"),
+            "_View",
+        ) {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
+        // `OmdataFiles.objects.filter(flow_uuid=..., data_no=...)` runs outside any error
+        // handling: Django's validation of either value is a 500.
+        use crate::django::schema::Class;
+        use crate::django::value::prepare;
+        if let Err(error) = prepare(Some(Class::Uuid), sent("flow_uuid"), lang) {
+            return Reply::fail(500, error);
+        }
+        let data_no = match prepare(Some(Class::Integer), sent("data_no"), lang) {
+            Ok(crate::django::value::Sql::Int(n)) => u64::try_from(n).ok(),
+            Ok(_) => None,
+            Err(error) => return Reply::fail(500, error),
+        };
+        let flow = self.body_flow(body);
         let mut listed: Vec<&Attachment> = match (flow, data_no) {
             (Some(flow), Some(data_no)) => {
                 let hex = &self.flows[flow].def.flow_uuid;

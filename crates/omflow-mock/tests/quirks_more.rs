@@ -449,3 +449,34 @@ async fn the_required_check_counts_zero_and_false_as_filled() {
         }
     }
 }
+
+#[tokio::test]
+async fn attachment_list_checks_permission_like_check_omdata_permission() {
+    let s = Session::new(seed()).await;
+    let list = "/rest/flowmanage/api/omdata-file/list/";
+    // With a row id the ticket model is named from the uuid as sent: a hyphenated uuid
+    // denies even the superuser.
+    let hyphenated = s
+        .call(
+            list,
+            json!({"flow_uuid": "dc33fb34-0034-418c-8fbb-3baf15525e86", "data_no": 1, "data_id": 1}),
+        )
+        .await;
+    assert_eq!(hyphenated["status"], 403, "{hyphenated}");
+    // Without one the superuser passes, and the file query's own validation answers 500.
+    let empty = s
+        .call(list, json!({"flow_uuid": "", "data_no": 99999}))
+        .await;
+    assert_eq!(empty["status"], 500, "{empty}");
+    assert_eq!(empty["message"], "[\"'' 不是有效的 UUID\"]");
+    let no_data_no = s
+        .call(
+            list,
+            json!({"flow_uuid": "dc33fb340034418c8fbb3baf15525e86", "data_id": 1.0}),
+        )
+        .await;
+    assert_eq!(
+        no_data_no["message"], "invalid literal for int() with base 10: ''",
+        "{no_data_no}"
+    );
+}

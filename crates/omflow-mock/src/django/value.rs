@@ -438,12 +438,21 @@ mod tests {
         assert_eq!(py_str(&json!(2.5)), "2.5");
         assert_eq!(py_str(&json!(3.0)), "3.0");
         assert_eq!(py_str(&json!(1e20)), "1e+20");
-        assert_eq!(py_int(&json!(" 3")), Ok(3));
-        assert_eq!(py_int(&json!(3.9)), Ok(3));
-        assert!(py_int(&json!("3.0")).unwrap_err().contains("'3.0'"));
-        assert!(py_int(&json!(null))
+        assert_eq!(py_int_wide(&json!(" 3")), Ok(3));
+        assert_eq!(py_int_wide(&json!(3.9)), Ok(3));
+        assert_eq!(py_int_wide(&json!(1e20)), Ok(100_000_000_000_000_000_000));
+        assert!(py_int_wide(&json!("3.0")).unwrap_err().contains("'3.0'"));
+        assert!(py_int_wide(&json!(null))
             .unwrap_err()
             .ends_with("not 'NoneType'"));
+        assert_eq!(
+            prepare(
+                Some(Class::Integer),
+                &json!("99999999999999999999"),
+                Lang::En
+            ),
+            Ok(Sql::TooLarge)
+        );
     }
 
     #[test]
