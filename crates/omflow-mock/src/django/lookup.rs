@@ -339,7 +339,7 @@ fn apply(transforms: &[Transform], value: Sql) -> Sql {
             Transform::WeekDay => Sql::Int(i64::from(dt.weekday().number_from_sunday())),
             Transform::Week => Sql::Int(i64::from(dt.iso_week().week())),
             Transform::IsoYear => Sql::Int(i64::from(dt.iso_week().year())),
-            Transform::Quarter => Sql::Int(i64::from((dt.month() + 2) / 3)),
+            Transform::Quarter => Sql::Int(i64::from(dt.month().div_ceil(3))),
             Transform::Hour => Sql::Int(i64::from(dt.hour())),
             Transform::Minute => Sql::Int(i64::from(dt.minute())),
             Transform::Second => Sql::Int(i64::from(dt.second())),
