@@ -1535,7 +1535,15 @@ impl World {
         Reply::ok(text(MessageId::UserAddSuccess, lang), Value::Null)
     }
 
+    /// `updateFlowActiveAjax`: the required fields first, then the flow by names; only
+    /// `is_active` and `api` change what the fake keeps (`flowlog` and `display_field` are
+    /// saved by the real server and shown nowhere the fake serves); any other non-empty
+    /// field saves nothing new and answers success all the same.
     pub(crate) fn toggle_flow_flag(&mut self, body: &Map<String, Value>, lang: Lang) -> Reply {
+        if let Some(reply) = crate::checker::check(body, &["field", "app_name", "flow_name"], lang)
+        {
+            return reply;
+        }
         let get = |k: &str| {
             body.get(k)
                 .and_then(Value::as_str)
@@ -1547,10 +1555,9 @@ impl World {
         };
         let uuid = json!(hyphenate(&self.flows[flow].def.flow_uuid));
         let def = &mut self.flows[flow].def;
-        match get("field").as_str() {
-            "api" => def.api = !def.api,
-            "mission" => def.mission = !def.mission,
-            "is_active" | "active" => {
+        match body.get("field").and_then(Value::as_str) {
+            Some("api") => def.api = !def.api,
+            Some("is_active") => {
                 def.is_active = !def.is_active;
                 let active = def.is_active;
                 self.mission_text.clear();
@@ -1565,7 +1572,7 @@ impl World {
                     }
                 }
             }
-            _ => return Reply::fail(404, text(MessageId::CheckerFieldFormatError, lang)),
+            _ => {}
         }
         Reply::ok(text(MessageId::SettingSuccess, lang), Value::Null)
     }

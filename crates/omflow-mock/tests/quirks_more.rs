@@ -480,3 +480,35 @@ async fn attachment_list_checks_permission_like_check_omdata_permission() {
         "{no_data_no}"
     );
 }
+
+#[tokio::test]
+async fn flow_active_update_saves_unknown_fields_and_checks_required_ones_first() {
+    let s = Session::new(seed()).await;
+    let update = "/rest/flowmanage/api/flow-active/update/";
+    let unknown = s
+        .call(
+            update,
+            json!({"field": "mission", "app_name": "任務處理", "flow_name": "任務單"}),
+        )
+        .await;
+    assert_eq!(unknown["status"], 200, "{unknown}");
+    assert_eq!(unknown["message"], "設定成功。");
+    // Nothing changed: the API is still open.
+    let edit = s.edit(json!({"action": "nosuch"})).await;
+    assert_ne!(edit["message"], "該流程未啟用API呼叫。", "{edit}");
+    let empty = s
+        .call(
+            update,
+            json!({"field": "", "app_name": "nosuch", "flow_name": "nosuch"}),
+        )
+        .await;
+    assert_eq!(empty["status"], 404);
+    assert_eq!(empty["result"]["status"], "require null", "{empty}");
+    let missing_flow = s
+        .call(
+            update,
+            json!({"field": "api", "app_name": "x", "flow_name": "y"}),
+        )
+        .await;
+    assert_eq!(missing_flow["message"], "找不到該流程。", "{missing_flow}");
+}
