@@ -109,12 +109,6 @@ impl World {
             .collect()
     }
 
-    /// The assignee rule on one row: its `group` header names the user.
-    pub(crate) fn is_assignee(&self, user: &User, row: &Map<String, Value>) -> bool {
-        let own = header(row);
-        names_user(&own, &own, &user.nick_name, &self.group_names(user))
-    }
-
     /// `POST /rest/flowmanage/api/omdata/load/`.
     pub(crate) fn load_ticket(
         &self,

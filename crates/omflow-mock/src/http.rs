@@ -445,25 +445,16 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
             if !world.flows[flow].def.api {
                 return Reply::fail(404, text(MessageId::FlowApiDisabled, lang));
             }
-            let action = match body.get("action") {
-                None => {
-                    let missing = text(MessageId::CheckerMissingRequiredParam, lang);
-                    return Reply::Envelope {
-                        status: 404,
-                        message: missing.clone(),
-                        result: json!({"status": "require missing", "result": ["action"], "message": missing}),
-                    };
-                }
-                Some(a) if !truthy(a) || a == "null" => {
-                    let empty = text(MessageId::CheckerRequiredParamEmpty, lang);
-                    return Reply::Envelope {
-                        status: 404,
-                        message: empty.clone(),
-                        result: json!({"status": "require null", "result": ["action"], "message": empty}),
-                    };
-                }
-                Some(a) => a.as_str().unwrap_or("").to_string(),
-            };
+            // `DataChecker(postdata, ['action'])`: the required action, then the format rules
+            // of every key of the body.
+            if let Some(reply) = crate::checker::check(body, &["action"], lang) {
+                return reply;
+            }
+            let action = body
+                .get("action")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             match action.as_str() {
                 "create" => {
                     let reply = world.create(
@@ -488,7 +479,17 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                     }
                     reply
                 }
-                "update" => world.update(flow, body, &caller, lang),
+                "update" => {
+                    // `postdata['flow_uuid']`: the flow's hex, or on the `None` path the
+                    // uuid as sent (the permission is named from it).
+                    let sent = match (param.as_str(), body.get("flow_uuid")) {
+                        (omflow_model::paths::EDIT_BY_UUID, Some(uuid)) if !has_names(body) => {
+                            uuid.clone()
+                        }
+                        _ => Value::String(world.flows[flow].def.flow_uuid.clone()),
+                    };
+                    world.update(flow, &sent, body, &caller, lang)
+                }
                 "delete" => world.delete(flow, body.get("data_no"), &caller, lang),
                 _ => Reply::fail(404, text(MessageId::InvalidAction, lang)),
             }
@@ -529,6 +530,12 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
         }
         _ => Reply::fail(403, text(MessageId::RestUrlError, lang)),
     }
+}
+
+/// Whether the body names its flow by application and flow name (both non-empty).
+fn has_names(body: &Map<String, Value>) -> bool {
+    let text_of = |key: &str| body.get(key).and_then(Value::as_str).unwrap_or("");
+    !text_of("app_name").is_empty() && !text_of("flow_name").is_empty()
 }
 
 /// `listOmDataAjax`'s flow: body names, else body `flow_uuid` (32 hex), replaced by the

@@ -280,8 +280,10 @@ impl World {
                         body["quick_action"] = Value::String(action.clone())
                     }
                 }
+                let hex = Value::String(world.flows[flow].def.flow_uuid.clone());
                 match world.update(
                     flow,
+                    &hex,
                     body.as_object().expect("object"),
                     &caller,
                     Lang::ZhHant,
@@ -477,14 +479,6 @@ impl World {
         self.groups
             .iter()
             .any(|g| user.groups.contains(&g.id) && g.permissions.contains(&codename))
-    }
-
-    pub(crate) fn may_push(&self, caller: &Caller, flow: usize, row: &Map<String, Value>) -> bool {
-        if self.has_permission(caller, flow, "Modify") {
-            return true;
-        }
-        self.user(&caller.username)
-            .is_some_and(|user| self.is_assignee(user, row))
     }
 
     // ---------------------------------------------------------------- tickets
@@ -1187,19 +1181,30 @@ impl World {
     pub(crate) fn update(
         &mut self,
         flow: usize,
+        flow_uuid: &Value,
         body: &Map<String, Value>,
         caller: &Caller,
         lang: Lang,
     ) -> Reply {
         let model = self.model_name(flow);
-        let data_id = body.get("data_id").and_then(int_like);
-        let Some(existing) = data_id.and_then(|id| self.flows[flow].rows.get(&id)) else {
-            return Reply::fail(403, text(MessageId::NoPermission, lang));
-        };
-        if !self.may_push(caller, flow, existing) {
+        // `postdata.get('data_id', '')`.
+        let empty = Value::String(String::new());
+        let sent_id = body.get("data_id").unwrap_or(&empty);
+        if !self.check_omdata_permission(caller, flow_uuid, &Value::Null, sent_id, "_Modify") {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
-        let data_id = data_id.unwrap_or(0);
+        // `objects.get(id=data_id, history=False, closed=False)` inside updateOmData's
+        // error handling: Python's int() of the id, then the lookup.
+        let data_id = match crate::django::value::py_int_wide(sent_id) {
+            Ok(id) => id,
+            Err(error) => return Reply::fail(404, error),
+        };
+        let existing = u64::try_from(data_id)
+            .ok()
+            .and_then(|id| self.flows[flow].rows.get(&id).map(|row| (id, row)));
+        let Some((data_id, existing)) = existing else {
+            return Reply::fail(404, format!("{model} matching query does not exist."));
+        };
         let mut row = existing.clone();
         if row["history"] != false || row["closed"] != false {
             return Reply::fail(404, format!("{model} matching query does not exist."));
@@ -1332,35 +1337,51 @@ impl World {
         if !self.has_permission(caller, flow, "Delete") {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
-        let list: Vec<Value> = match data_no {
+        // `for data_no in param.get('data_no', [])` (a string as a one-item list): each
+        // number is deleted as it comes; the first failure stops the walk with "not found",
+        // what was deleted before it stays deleted.
+        let items: Vec<Value> = match data_no {
             None => Vec::new(),
             Some(Value::Array(items)) => items.clone(),
             Some(Value::String(s)) => vec![Value::String(s.clone())],
+            Some(Value::Object(keys)) => keys.keys().map(|k| Value::String(k.clone())).collect(),
             Some(_) => return Reply::fail(404, text(MessageId::DataNotFound, lang)),
         };
-        let mut numbers = Vec::new();
-        for item in &list {
-            match int_like(item) {
-                Some(n) => numbers.push(n),
-                None => return Reply::fail(404, text(MessageId::DataNotFound, lang)),
+        let mut seen: Vec<&Value> = Vec::new();
+        for item in &items {
+            if seen.contains(&item) {
+                continue;
             }
-        }
-        let uuid = json!(hyphenate(&self.flows[flow].def.flow_uuid));
-        for n in numbers {
-            self.flows[flow].rows.retain(|_, r| r["data_no"] != n);
-            let key = (uuid.as_str().unwrap_or("").to_string(), n);
-            for id in self.by_ticket.remove(&key).unwrap_or_default() {
-                self.missions.remove(&id);
-                self.mission_text.remove(&id);
-                self.open_missions.remove(&id);
+            seen.push(item);
+            if item.is_null() {
+                // `filter(data_no=None)`: no ticket has a null number.
+                continue;
             }
-            let hex = &self.flows[flow].def.flow_uuid;
-            self.attachments
-                .retain(|a| &a.flow_uuid != hex || a.data_no != n);
-            self.pending
-                .retain(|p| p.flow != flow || self.flows[flow].rows.contains_key(&p.row));
+            let n = match crate::django::value::py_int_wide(item) {
+                Ok(n) => n,
+                Err(_) => return Reply::fail(404, text(MessageId::DataNotFound, lang)),
+            };
+            if let Ok(n) = u64::try_from(n) {
+                self.delete_ticket(flow, n);
+            }
         }
         Reply::ok(text(MessageId::DeleteSuccess, lang), json!(""))
+    }
+
+    /// Removes one ticket: its rows, missions, attachments and pending engine work.
+    fn delete_ticket(&mut self, flow: usize, n: u64) {
+        let uuid = hyphenate(&self.flows[flow].def.flow_uuid);
+        self.flows[flow].rows.retain(|_, r| r["data_no"] != n);
+        for id in self.by_ticket.remove(&(uuid, n)).unwrap_or_default() {
+            self.missions.remove(&id);
+            self.mission_text.remove(&id);
+            self.open_missions.remove(&id);
+        }
+        let hex = &self.flows[flow].def.flow_uuid;
+        self.attachments
+            .retain(|a| &a.flow_uuid != hex || a.data_no != n);
+        self.pending
+            .retain(|p| p.flow != flow || self.flows[flow].rows.contains_key(&p.row));
     }
 
     /// The data-id lookup.

@@ -512,3 +512,44 @@ async fn flow_active_update_saves_unknown_fields_and_checks_required_ones_first(
         .await;
     assert_eq!(missing_flow["message"], "找不到該流程。", "{missing_flow}");
 }
+
+#[tokio::test]
+async fn edit_runs_the_checker_on_every_key_then_the_actions_own_rules() {
+    let s = Session::new(seed()).await;
+    // DataChecker's key-format rules apply to any key of the body, before the permission.
+    let format = s.edit(json!({"action": "create", "tags[]": "x"})).await;
+    assert_eq!(format["message"], "欄位格式錯誤，請修正後重新發送請求。");
+    assert_eq!(format["result"]["result"], json!(["tags[]"]));
+    // A falsy data_id skips the row check: the superuser passes and the lookup fails.
+    let zero = s
+        .edit(json!({"action": "update", "quick_action": "action2", "data_id": 0}))
+        .await;
+    assert_eq!(
+        zero["message"], "Omdata_dc33fb340034418c8fbb3baf15525e86 matching query does not exist.",
+        "{zero}"
+    );
+    let empty = s.edit(json!({"action": "update", "data_id": ""})).await;
+    assert_eq!(
+        empty["message"],
+        "invalid literal for int() with base 10: ''"
+    );
+    // Delete walks whatever data_no is: an object's keys.
+    let deleted = s
+        .edit(json!({"action": "delete", "data_no": {"1": true}}))
+        .await;
+    assert_eq!(deleted["message"], "刪除成功。", "{deleted}");
+    assert_eq!(deleted["result"], "");
+    let gone = s
+        .call(
+            "/rest/flowmanage/api/omdata-data-id/get/mission/",
+            json!({"data_no": 1}),
+        )
+        .await;
+    assert_eq!(gone["result"], json!([]), "ticket 1 is deleted");
+    let kept = s.current_data_id(2).await;
+    assert!(kept > 0, "ticket 2 stays");
+    let nothing = s.edit(json!({"action": "delete", "data_no": [null]})).await;
+    assert_eq!(nothing["message"], "刪除成功。");
+    let bad = s.edit(json!({"action": "delete", "data_no": 5})).await;
+    assert_eq!(bad["message"], "找不到該筆資料。");
+}
