@@ -233,6 +233,44 @@ fn resolve(url: &str) -> Option<(&'static str, Option<String>)> {
     None
 }
 
+/// Named routes of the site's URL table that the fake serves only through `/rest/` (the
+/// dispatcher resolves against the whole table and runs whatever view it finds).
+const OTHER_NAMED: [&str; 2] = ["api/permission/denied/", "accounts/api/security/get/"];
+
+/// Unnamed patterns of the root URL table (`omflow/urls.py`): exact pages, and prefixes
+/// followed by any text (`(?P<url>.+)`).
+const UNNAMED_PAGES: [&str; 4] = [
+    "page/file-management/",
+    "page/403/",
+    "page/system/",
+    "page/sidebar-management/",
+];
+const UNNAMED_PREFIXES: [&str; 4] = [
+    "rest/",
+    "my-mission/page/myform/",
+    "flowmanage/page/myform/",
+    "api/history-files/download/",
+];
+
+/// The route the `/rest/` dispatcher resolves a slashed path to: a served route, another
+/// named view, or `UNNAMED` for a pattern without a name (its view cannot be called by name).
+fn resolve_rest(url: &str) -> Option<(&'static str, Option<String>)> {
+    if let Some(found) = resolve(url) {
+        return Some(found);
+    }
+    if let Some(named) = OTHER_NAMED.iter().find(|r| **r == url) {
+        return Some((named, None));
+    }
+    let unnamed = UNNAMED_PAGES.contains(&url)
+        || UNNAMED_PREFIXES
+            .iter()
+            .any(|p| url.strip_prefix(p).is_some_and(|rest| !rest.is_empty()));
+    unnamed.then_some((UNNAMED, None))
+}
+
+/// The route name of an unnamed pattern.
+const UNNAMED: &str = "<unnamed>";
+
 /// A request body as `getPostdata` and Django see it.
 struct Parsed {
     body: Value,
@@ -328,7 +366,7 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
     } else {
         format!("{url}/")
     };
-    let Some((route, param)) = resolve(&slashed) else {
+    let Some((route, param)) = resolve_rest(&slashed) else {
         return Reply::fail(403, text(MessageId::RestUrlError, lang));
     };
     let Parsed {
@@ -528,6 +566,11 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                 lang,
             )
         }
+        "api/permission/denied/" => Reply::fail(403, text(MessageId::NoPermission, lang)),
+        // `getSecurityAjax` reads the Basic header, which a `/rest/` call does not carry.
+        "accounts/api/security/get/" => Reply::fail(500, "OmUser matching query does not exist."),
+        // `getattr(module, None)`: the dispatcher calls views by their URL name.
+        UNNAMED => Reply::fail(500, "attribute name must be string, not 'NoneType'"),
         _ => Reply::fail(403, text(MessageId::RestUrlError, lang)),
     }
 }

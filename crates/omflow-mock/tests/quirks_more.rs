@@ -553,3 +553,33 @@ async fn edit_runs_the_checker_on_every_key_then_the_actions_own_rules() {
     let bad = s.edit(json!({"action": "delete", "data_no": 5})).await;
     assert_eq!(bad["message"], "找不到該筆資料。");
 }
+
+#[tokio::test]
+async fn the_rest_dispatcher_resolves_against_the_whole_url_table() {
+    let s = Session::new(seed()).await;
+    let denied = s.call("/rest/api/permission/denied/", json!({})).await;
+    assert_eq!(
+        (denied["status"].clone(), denied["message"].clone()),
+        (json!(403), json!("您沒有權限進行此操作。"))
+    );
+    let security = s.call("/rest/accounts/api/security/get/", json!({})).await;
+    assert_eq!(security["message"], "OmUser matching query does not exist.");
+    for unnamed in [
+        "/rest/page/403/",
+        "/rest/rest/my-mission/api/my-mission/list/",
+    ] {
+        let answer = s.call(unnamed, json!({})).await;
+        assert_eq!(answer["status"], 500, "{unnamed}");
+        assert_eq!(
+            answer["message"], "attribute name must be string, not 'NoneType'",
+            "{unnamed}"
+        );
+        // The token check comes first.
+        let bad = s
+            .raw(unnamed, r#"{"security": "nope", "omflow_restapi": 1}"#)
+            .await;
+        assert_ne!(bad["status"], 500, "{unnamed}: {bad}");
+    }
+    let unknown = s.call("/rest/page/nosuch/", json!({})).await;
+    assert_eq!(unknown["message"], "URL錯誤，請確認後重新發送請求。");
+}
