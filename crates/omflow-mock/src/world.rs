@@ -701,14 +701,16 @@ impl World {
             Ok(false) => return Reply::fail(404, text(MessageId::MissingRequiredFields, lang)),
             Err(message) => return Reply::fail(404, message),
         }
-        for item in &items {
+        // An id that is not a column makes the engine's insert fail inside `checkActive`,
+        // which answers nothing: the view reports success with no number, and the number
+        // drawn before the insert stays used.
+        let unknown_column = items.iter().any(|item| {
             let column = item["id"].as_str().unwrap_or("").to_lowercase();
-            if !self.valid_column(flow, &column) {
-                return Reply::fail(
-                    404,
-                    format!("{} has no field named '{column}'", self.model_name(flow)),
-                );
-            }
+            !self.valid_column(flow, &column)
+        });
+        if unknown_column {
+            self.flows[flow].next_data_no += 1;
+            return Reply::ok(text(MessageId::CreateSuccess, lang), Value::Null);
         }
         let now = self.stamp();
         let f = &mut self.flows[flow];
@@ -1195,9 +1197,13 @@ impl World {
         }
         // `objects.get(id=data_id, history=False, closed=False)` inside updateOmData's
         // error handling: Python's int() of the id, then the lookup.
-        let data_id = match crate::django::value::py_int_wide(sent_id) {
-            Ok(id) => id,
-            Err(error) => return Reply::fail(404, error),
+        // `get(id=None)` is Django's `IS NULL`: no row, not an int() error.
+        let data_id = match sent_id {
+            Value::Null => -1,
+            sent => match crate::django::value::py_int_wide(sent) {
+                Ok(id) => id,
+                Err(error) => return Reply::fail(404, error),
+            },
         };
         let existing = u64::try_from(data_id)
             .ok()
@@ -1276,6 +1282,7 @@ impl World {
             }
             items
         };
+        // A push writes the row itself (Django's own error names the column), unlike create.
         for item in &items {
             let column = item["id"].as_str().unwrap_or("").to_lowercase();
             if !self.valid_column(flow, &column) {

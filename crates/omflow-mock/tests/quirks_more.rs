@@ -583,3 +583,52 @@ async fn the_rest_dispatcher_resolves_against_the_whole_url_table() {
     let unknown = s.call("/rest/page/nosuch/", json!({})).await;
     assert_eq!(unknown["message"], "URL錯誤，請確認後重新發送請求。");
 }
+
+#[tokio::test]
+async fn create_with_an_unknown_form_id_reports_success_without_a_ticket_and_uses_a_number() {
+    let s = Session::new(seed()).await;
+    let formdata = |extra: &str| {
+        json!([
+            {"id": "FORMITM_1", "type": "h_title", "value": "Gamma"},
+            {"id": "FORMITM_3", "type": "h_level", "value": "green"},
+            {"id": "FORMITM_4", "type": "h_status", "value": "dispatch"},
+            {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}},
+            {"id": extra, "type": "text", "value": "x"}
+        ])
+    };
+    let unknown = s
+        .edit(json!({"action": "create", "formdata": formdata("FORMITM_99")}))
+        .await;
+    assert_eq!(unknown["message"], "開單成功。", "{unknown}");
+    assert_eq!(unknown["result"], Value::Null);
+    let rows = s
+        .call(
+            "/rest/flowmanage/api/omdata/list/mission/",
+            json!({"search_columns": ["data_no"], "search_conditions": [{"column": "data_no", "condition": ">", "value": 2}]}),
+        )
+        .await;
+    assert_eq!(rows["result"], json!([]), "no row is written");
+    let next = s
+        .edit(json!({"action": "create", "formdata": formdata("FORMITM_2")}))
+        .await;
+    assert_eq!(
+        next["result"], 4,
+        "number 3 was used by the failed insert: {next}"
+    );
+}
+
+#[tokio::test]
+async fn a_regex_the_engine_cannot_compile_matches_nothing_and_later_errors_still_win() {
+    let s = Session::new(seed()).await;
+    let none = s
+        .missions(json!({"search_conditions": [{"column": "title__regex", "condition": "=", "value": "("}]}))
+        .await;
+    assert_eq!(none["result"], json!([]), "{none}");
+    let later = s
+        .missions(json!({"search_conditions": [{"column": "title__regex", "condition": "=", "value": "("}], "search_columns": "id"}))
+        .await;
+    assert!(later["message"]
+        .as_str()
+        .unwrap()
+        .contains("Cannot resolve keyword 'i' into field."));
+}

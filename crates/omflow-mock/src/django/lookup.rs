@@ -298,7 +298,12 @@ pub(crate) fn build(
             } else {
                 py_str(value)
             };
-            Test::Regex(regex::Regex::new(&pattern).map_err(|e| e.to_string())?)
+            // SQLite calls Python's `re.search` per row at execution; a pattern the fake's
+            // engine cannot compile matches nothing (it is never an error at build time).
+            match regex::Regex::new(&pattern) {
+                Ok(compiled) => Test::Regex(compiled),
+                Err(_) => Test::Nothing,
+            }
         }
     };
     Ok(Lookup { transforms, test })
