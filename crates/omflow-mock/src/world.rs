@@ -106,6 +106,8 @@ struct Pending {
     flow: usize,
     row: u64,
     from: String,
+    /// The `data_id` as the push sent it (the engine logs it so in `data_param`).
+    sent_id: Value,
 }
 
 /// Everything the fake knows.
@@ -347,7 +349,7 @@ impl World {
         self.pending = later;
         for p in due {
             if self.flows[p.flow].rows.contains_key(&p.row) {
-                self.advance(p.flow, p.row, &p.from);
+                self.advance(p.flow, p.row, &p.from, p.sent_id);
             }
         }
     }
@@ -799,13 +801,13 @@ impl World {
         creation.insert("history".into(), json!(true));
         creation.insert("update_user_id".into(), json!(caller.username));
         self.insert_mission(creation);
-        self.schedule(flow, id, &start.id);
+        self.schedule(flow, id, &start.id, json!(id));
         Reply::ok(text(MessageId::CreateSuccess, lang), json!(data_no))
     }
 
-    fn schedule(&mut self, flow: usize, row: u64, from: &str) {
+    fn schedule(&mut self, flow: usize, row: u64, from: &str, sent_id: Value) {
         if self.engine_delay_ms == 0 {
-            self.advance(flow, row, from);
+            self.advance(flow, row, from, sent_id);
         } else {
             let due = self.now() + chrono::Duration::milliseconds(self.engine_delay_ms as i64);
             self.pending.push(Pending {
@@ -813,6 +815,7 @@ impl World {
                 flow,
                 row,
                 from: from.to_string(),
+                sent_id,
             });
         }
     }
@@ -973,7 +976,7 @@ impl World {
     }
 
     /// The engine: walks from `from` to the next form or end item.
-    fn advance(&mut self, flow: usize, row_id: u64, from: &str) {
+    fn advance(&mut self, flow: usize, row_id: u64, from: &str, sent_id: Value) {
         let Some(mut row) = self.flows[flow].rows.get(&row_id).cloned() else {
             return;
         };
@@ -995,14 +998,26 @@ impl World {
                     let mut inputs = Map::new();
                     let mut target = None;
                     for rule in &item.rules {
-                        for side in [&rule.value1, &rule.value2] {
-                            if let Some(inner) =
-                                side.strip_prefix("#(").and_then(|t| t.strip_suffix(')'))
-                            {
-                                inputs.insert(
-                                    inner.to_string(),
-                                    json!(Self::resolve_ref(&row, &flow_value, side)),
-                                );
+                        // `switchPoint`'s input log: each side's reference under its inner
+                        // name, and a literal left side under itself (a literal right side
+                        // is not logged).
+                        for (side, literal_logged) in [(&rule.value1, true), (&rule.value2, false)]
+                        {
+                            let inner = side
+                                .strip_prefix("#(")
+                                .or_else(|| side.strip_prefix("$("))
+                                .and_then(|t| t.strip_suffix(')'));
+                            match inner {
+                                Some(inner) => {
+                                    inputs.insert(
+                                        inner.to_string(),
+                                        json!(Self::resolve_ref(&row, &flow_value, side)),
+                                    );
+                                }
+                                None if literal_logged => {
+                                    inputs.insert(side.clone(), json!(side));
+                                }
+                                None => {}
                             }
                         }
                         if Self::resolve_ref(&row, &flow_value, &rule.value1)
@@ -1022,7 +1037,15 @@ impl World {
                     }
                 }
                 "form" => {
-                    self.arrive(flow, &mut row, &item, &previous, &flow_value, chart_input);
+                    self.arrive(
+                        flow,
+                        &mut row,
+                        &item,
+                        &previous,
+                        &flow_value,
+                        chart_input,
+                        sent_id,
+                    );
                     return;
                 }
                 "end" => {
@@ -1087,6 +1110,7 @@ impl World {
         previous: &str,
         flow_value: &Map<String, Value>,
         chart_input: Option<Map<String, Value>>,
+        sent_id: Value,
     ) {
         self.apply_inputs(flow, row, &stop.inputs, Some(&stop.id));
         let now = self.stamp();
@@ -1098,7 +1122,7 @@ impl World {
         param.insert("chart_id_to".into(), json!(stop.id));
         param.insert("chart_id_from".into(), json!(previous));
         param.insert("data_no".into(), row["data_no"].clone());
-        param.insert("data_id".into(), json!(id));
+        param.insert("data_id".into(), sent_id);
         param.insert("table_uuid".into(), json!(uuid));
         param.insert("flowlog".into(), json!(true));
         param.insert("error".into(), json!(false));
@@ -1329,7 +1353,7 @@ impl World {
                 m.insert("updatetime".into(), now);
             }
         }
-        self.schedule(flow, data_id, &stop.id);
+        self.schedule(flow, data_id, &stop.id, sent_id.clone());
         Reply::ok(text(MessageId::PushSuccess, lang), data_no)
     }
 

@@ -632,3 +632,38 @@ async fn a_regex_the_engine_cannot_compile_matches_nothing_and_later_errors_stil
         .unwrap()
         .contains("Cannot resolve keyword 'i' into field."));
 }
+
+#[tokio::test]
+async fn the_engine_logs_the_switch_inputs_and_the_data_id_as_sent() {
+    let s = Session::new(seed()).await;
+    let data_id = s.current_data_id(1).await;
+    // Ticket 1 waits at FITEM_2; `dispatch_done` leads through switch FITEM_3 to FITEM_5.
+    let pushed = s
+        .edit(
+            json!({"action": "update", "data_id": data_id.to_string(), "formdata": [
+                {"id": "FORMITM_1", "type": "h_title", "value": "Alpha printer broken"},
+                {"id": "FORMITM_3", "type": "h_level", "value": "green"},
+                {"id": "FORMITM_4", "type": "h_status", "value": "dispatch_done"},
+                {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}
+            ]}),
+        )
+        .await;
+    assert_eq!(pushed["status"], 200, "{pushed}");
+    let next = s.current_data_id(1).await;
+    let rows = s
+        .call(
+            "/rest/flowmanage/api/omdata/list/mission/",
+            json!({"search_columns": ["data_param"], "search_conditions": [{"column": "id", "condition": "=", "value": next}]}),
+        )
+        .await;
+    let param: Value =
+        serde_json::from_str(rows["result"][0]["data_param"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        param["data_id"],
+        json!(data_id.to_string()),
+        "as sent: {param}"
+    );
+    // FITEM_3's rules compare `#(FORMITM_4)` (left) with literals (right): only the
+    // reference is logged; a literal left side would be logged under itself.
+    assert_eq!(param["chart_input"], json!({"FORMITM_4": "dispatch_done"}));
+}

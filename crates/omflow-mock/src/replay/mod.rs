@@ -441,14 +441,60 @@ impl<'a> Replayer<'a> {
                 }
             }
         }
+        let where_ = first_difference(&got, &expected, String::new())
+            .unwrap_or_else(|| "in key order".to_string());
         let (got, expected) = (got.to_string(), expected.to_string());
         (got != expected).then(|| {
             format!(
-                "body differs:\n      fake:     {}\n      recorded: {}",
+                "body differs {where_}:\n      fake:     {}\n      recorded: {}",
                 cut(&got),
                 cut(&expected)
             )
         })
+    }
+}
+
+/// Where two values first differ, as an RFC 6901 pointer with both sides.
+fn first_difference(got: &Value, expected: &Value, at: String) -> Option<String> {
+    let pointer = |key: &str| format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+    match (got, expected) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, want) in b {
+                match a.get(key) {
+                    None => return Some(format!("at {}: missing in the fake", pointer(key))),
+                    Some(have) => {
+                        if let Some(found) = first_difference(have, want, pointer(key)) {
+                            return Some(found);
+                        }
+                    }
+                }
+            }
+            a.keys()
+                .find(|k| !b.contains_key(*k))
+                .map(|k| format!("at {}: only in the fake", pointer(k)))
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (have, want)) in a.iter().zip(b).enumerate() {
+                if let Some(found) = first_difference(have, want, pointer(&i.to_string())) {
+                    return Some(found);
+                }
+            }
+            (a.len() != b.len()).then(|| {
+                format!(
+                    "at {}: {} items in the fake, {} recorded",
+                    if at.is_empty() { "/" } else { &at },
+                    a.len(),
+                    b.len()
+                )
+            })
+        }
+        (a, b) if a == b => None,
+        (a, b) => Some(format!(
+            "at {}: fake {}, recorded {}",
+            if at.is_empty() { "/" } else { &at },
+            cut(&a.to_string()),
+            cut(&b.to_string())
+        )),
     }
 }
 
