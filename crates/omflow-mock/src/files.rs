@@ -217,17 +217,19 @@ impl World {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
         // `OmdataFiles.objects.filter(flow_uuid=..., data_no=...)` runs outside any error
-        // handling: Django's validation of either value is a 500.
+        // handling: Django's validation of either value is a 500. Keyword filters are built
+        // in sorted order (`data_no` first, cast when the filter is built); the uuid is
+        // validated only when the SQL is compiled.
         use crate::django::schema::Class;
         use crate::django::value::prepare;
-        if let Err(error) = prepare(Some(Class::Uuid), sent("flow_uuid"), lang) {
-            return Reply::fail(500, error);
-        }
         let data_no = match prepare(Some(Class::Integer), sent("data_no"), lang) {
             Ok(crate::django::value::Sql::Int(n)) => u64::try_from(n).ok(),
             Ok(_) => None,
             Err(error) => return Reply::fail(500, error),
         };
+        if let Err(error) = prepare(Some(Class::Uuid), sent("flow_uuid"), lang) {
+            return Reply::fail(500, error);
+        }
         let flow = self.body_flow(body);
         let mut listed: Vec<&Attachment> = match (flow, data_no) {
             (Some(flow), Some(data_no)) => {

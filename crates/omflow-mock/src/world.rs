@@ -368,8 +368,11 @@ impl World {
             Ok(bytes) => bytes,
             Err(_) => return Reply::fail(500, "Incorrect padding"),
         };
-        let Ok(decoded) = String::from_utf8(decoded) else {
-            return Reply::fail(500, "'utf-8' codec can't decode bytes: invalid start byte");
+        let decoded = match String::from_utf8(decoded) {
+            Ok(text) => text,
+            Err(error) => {
+                return Reply::fail(500, python_utf8_error(error.as_bytes(), error.utf8_error()))
+            }
         };
         let parts: Vec<&str> = decoded.split(':').collect();
         let (username, password) = match parts.as_slice() {
@@ -1290,7 +1293,7 @@ impl World {
                 None | Some(Value::Null) => Vec::new(),
                 Some(Value::Array(items)) => items.clone(),
                 Some(Value::String(_)) => {
-                    return Reply::fail(404, "string indices must be integers")
+                    return Reply::fail(404, "string indices must be integers, not 'str'")
                 }
                 Some(other) => {
                     return Reply::fail(404, format!("'{}' object is not iterable", py_type(other)))
@@ -1670,6 +1673,29 @@ impl World {
     }
 }
 
+/// Python's `UnicodeDecodeError` text for bytes that are not UTF-8.
+pub(crate) fn python_utf8_error(bytes: &[u8], error: std::str::Utf8Error) -> String {
+    let at = error.valid_up_to();
+    let first = bytes.get(at).copied().unwrap_or(0);
+    match error.error_len() {
+        None => format!(
+            "'utf-8' codec can't decode byte 0x{first:02x} in position {at}: unexpected end of data"
+        ),
+        Some(1) => {
+            let reason = if matches!(first, 0x80..=0xc1 | 0xf5..=0xff) {
+                "invalid start byte"
+            } else {
+                "invalid continuation byte"
+            };
+            format!("'utf-8' codec can't decode byte 0x{first:02x} in position {at}: {reason}")
+        }
+        Some(n) => format!(
+            "'utf-8' codec can't decode bytes in position {at}-{}: invalid continuation byte",
+            at + n - 1
+        ),
+    }
+}
+
 pub(crate) fn hyphenate(hex: &str) -> String {
     omflow_model::FlowUuid::parse(hex)
         .map(|u| u.hyphenated())
@@ -1707,5 +1733,31 @@ pub(crate) fn py_type(value: &Value) -> &'static str {
         Value::String(_) => "str",
         Value::Array(_) => "list",
         Value::Object(_) => "dict",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::python_utf8_error;
+
+    #[test]
+    fn utf8_errors_read_like_python() {
+        let text = |bytes: &[u8]| python_utf8_error(bytes, std::str::from_utf8(bytes).unwrap_err());
+        assert_eq!(
+            text(b"ab:\xff"),
+            "'utf-8' codec can't decode byte 0xff in position 3: invalid start byte"
+        );
+        assert_eq!(
+            text(b"\xe4A"),
+            "'utf-8' codec can't decode byte 0xe4 in position 0: invalid continuation byte"
+        );
+        assert_eq!(
+            text(b"\xe4\xb8A"),
+            "'utf-8' codec can't decode bytes in position 0-1: invalid continuation byte"
+        );
+        assert_eq!(
+            text(b"a\xe4"),
+            "'utf-8' codec can't decode byte 0xe4 in position 1: unexpected end of data"
+        );
     }
 }

@@ -179,6 +179,9 @@ pub(crate) enum Like {
 pub(crate) struct Lookup {
     pub transforms: Vec<Transform>,
     pub test: Test,
+    /// An error Django raises only when it compiles the SQL (`UUIDField` validates in
+    /// `get_db_prep_value`, not when the filter is built).
+    pub deferred: Option<String>,
 }
 
 /// `build_lookup(lookups, col, value)`: `class` is the final field's class, `cast` the
@@ -239,7 +242,14 @@ pub(crate) fn build(
     } else {
         Some(current)
     };
-    let prep = |v: &Value| prepare(cast, v, lang);
+    let deferred: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
+    let prep = |v: &Value| match prepare(cast, v, lang) {
+        Err(error) if cast == Some(Class::Uuid) => {
+            deferred.borrow_mut().get_or_insert(error);
+            Ok(Sql::Text(String::new()))
+        }
+        other => other,
+    };
     let like = |kind: Like| -> Result<Test, String> {
         if value.is_null() {
             return Err("Cannot use None as a query value".into());
@@ -306,7 +316,11 @@ pub(crate) fn build(
             }
         }
     };
-    Ok(Lookup { transforms, test })
+    Ok(Lookup {
+        transforms,
+        test,
+        deferred: deferred.into_inner(),
+    })
 }
 
 /// Python's iteration over a value (`in` and `range`): a string yields its characters, an

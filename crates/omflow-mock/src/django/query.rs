@@ -511,13 +511,23 @@ pub(crate) fn run<'a>(
         .iter()
         .flat_map(|c| c.path.joins().to_vec())
         .collect();
-    // `qs[start:limit]`: an empty slice runs no SQL at all.
+    // Compiling the WHERE clause, condition by condition: errors Django defers to
+    // `get_db_prep_value`, and `EmptyResultSet` (an empty `in`) ending the query with no
+    // rows; inside an exclude an empty condition matches everything instead. The empty
+    // slice's condition comes last.
+    for condition in &filters {
+        if let Some(error) = &condition.lookup.deferred {
+            return Err(error.clone());
+        }
+        if matches!(condition.lookup.test, lookup::Test::Nothing) {
+            return Ok(Vec::new());
+        }
+    }
+    if let Some(error) = excludes.iter().find_map(|c| c.lookup.deferred.clone()) {
+        return Err(error);
+    }
     let (low, high) = (start.min(limit), limit);
-    if low == high
-        || filters
-            .iter()
-            .any(|c| matches!(c.lookup.test, lookup::Test::Nothing))
-    {
+    if low == high {
         return Ok(Vec::new());
     }
     // Execution: the LIMIT/OFFSET written into the SQL text, then the bound parameters.
@@ -889,6 +899,22 @@ mod tests {
                 Lang::ZhHant
             ),
             Err("[\"'yes' 必須為 True 或 False。\"]".into())
+        );
+        // A uuid is validated when the SQL is compiled: later build errors win over it.
+        assert_eq!(
+            ids(
+                json!({"search_conditions": [{"column": "flow_uuid", "condition": "=", "value": "xyz"}, {"column": "attachment", "condition": "=", "value": "red"}]})
+            ),
+            Err("[\"'red' value must be either True or False.\"]".into())
+        );
+        assert_eq!(
+            ids(json!({"search_conditions": [{"column": "flow_uuid", "condition": "=", "value": "xyz"}], "search_columns": ["nosuch"]}))
+                .map_err(|e| e.starts_with("Cannot resolve keyword 'nosuch'")),
+            Err(true)
+        );
+        assert_eq!(
+            ids(cond("flow_uuid", "=", json!("xyz"))),
+            Err("[\"'xyz' is not a valid UUID.\"]".into())
         );
     }
 
