@@ -110,6 +110,17 @@ struct Pending {
     sent_id: Value,
 }
 
+/// How the engine reached a stop, as its `data_param` logs it.
+struct Arrival<'a> {
+    /// The item it came from.
+    previous: &'a str,
+    flow_value: &'a Map<String, Value>,
+    /// The last switch's input log.
+    chart_input: Option<Map<String, Value>>,
+    /// The `data_id` as the push sent it.
+    sent_id: Value,
+}
+
 /// Everything the fake knows.
 #[derive(Debug, Clone)]
 pub struct World {
@@ -1040,15 +1051,13 @@ impl World {
                     }
                 }
                 "form" => {
-                    self.arrive(
-                        flow,
-                        &mut row,
-                        &item,
-                        &previous,
-                        &flow_value,
+                    let via = Arrival {
+                        previous: &previous,
+                        flow_value: &flow_value,
                         chart_input,
                         sent_id,
-                    );
+                    };
+                    self.arrive(flow, &mut row, &item, via);
                     return;
                 }
                 "end" => {
@@ -1110,11 +1119,14 @@ impl World {
         flow: usize,
         row: &mut Map<String, Value>,
         stop: &SeedItem,
-        previous: &str,
-        flow_value: &Map<String, Value>,
-        chart_input: Option<Map<String, Value>>,
-        sent_id: Value,
+        via: Arrival<'_>,
     ) {
+        let Arrival {
+            previous,
+            flow_value,
+            chart_input,
+            sent_id,
+        } = via;
         self.apply_inputs(flow, row, &stop.inputs, Some(&stop.id));
         let now = self.stamp();
         let id = row["id"].as_u64().unwrap_or(0);
