@@ -166,9 +166,6 @@ impl World {
         files: &[UploadedFile],
         username: &str,
     ) {
-        if files.is_empty() {
-            return;
-        }
         let hex = self.flows[flow].def.flow_uuid.clone();
         let now = Timestamp::from_naive(self.now()).as_str().to_string();
         for file in files {

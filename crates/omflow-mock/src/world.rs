@@ -591,7 +591,11 @@ impl World {
                 );
             }
             _ => {
-                let stored = as_text(value);
+                // An unfilled areabox (null or false) keeps the design's empty default.
+                let stored = match (field_type, value) {
+                    ("areabox", Value::Null | Value::Bool(false)) => String::new(),
+                    _ => as_text(value),
+                };
                 match field_type {
                     "h_title" => {
                         row.insert("title".into(), Value::String(stored.clone()));
@@ -768,8 +772,11 @@ impl World {
             if items.iter().any(|i| i["id"] == field.id.as_str()) {
                 continue;
             }
-            let Some(default) = field.default.as_deref() else {
-                continue;
+            // An areabox's design default is the empty text (other types have none).
+            let default = match (field.default.as_deref(), field.field_type.as_str()) {
+                (Some(default), _) => default,
+                (None, "areabox") => "",
+                (None, _) => continue,
             };
             let value = match field.field_type.as_str() {
                 "h_group" => {

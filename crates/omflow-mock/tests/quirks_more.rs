@@ -667,3 +667,42 @@ async fn the_engine_logs_the_switch_inputs_and_the_data_id_as_sent() {
     // reference is logged; a literal left side would be logged under itself.
     assert_eq!(param["chart_input"], json!({"FORMITM_4": "dispatch_done"}));
 }
+
+#[tokio::test]
+async fn an_upload_without_files_still_flags_the_tickets_missions() {
+    let s = Session::new(seed()).await;
+    let data_id = s.current_data_id(1).await;
+    let before = s
+        .missions(json!({"search_columns": ["attachment"], "search_conditions": [{"column": "data_no", "condition": "=", "value": 1}]}))
+        .await;
+    assert_eq!(before["result"][0]["attachment"], false, "{before}");
+    let answer = s.multipart(UPLOAD, upload_form(&s.token, 1, data_id)).await;
+    assert_eq!(answer["status"], 200);
+    let after = s
+        .missions(json!({"search_columns": ["attachment"], "search_conditions": [{"column": "data_no", "condition": "=", "value": 1}]}))
+        .await;
+    assert_eq!(after["result"][0]["attachment"], true, "{after}");
+}
+
+#[tokio::test]
+async fn an_unfilled_areabox_keeps_the_designs_empty_default() {
+    let s = Session::new(seed()).await;
+    let created = s
+        .edit(json!({"action": "create", "formdata": [
+            {"id": "FORMITM_1", "type": "h_title", "value": "No description"},
+            {"id": "FORMITM_3", "type": "h_level", "value": "green"},
+            {"id": "FORMITM_4", "type": "h_status", "value": "dispatch"},
+            {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}
+        ]}))
+        .await;
+    let data_no = created["result"].as_u64().expect("a number");
+    let rows = s
+        .call(
+            "/rest/flowmanage/api/omdata/list/mission/",
+            json!({"search_columns": ["formitm_2"], "search_conditions": [{"column": "data_no", "condition": "=", "value": data_no}]}),
+        )
+        .await;
+    let rows = rows["result"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["formitm_2"] == ""), "{rows:?}");
+}
