@@ -6,7 +6,9 @@
 //! - the time and random keys ([`DROPPED_KEYS`]) are dropped at any depth, and any other
 //!   string that is a server timestamp compares as `<timestamp>`;
 //! - `data_param` (a string holding JSON) is parsed;
-//! - stored file names (key `file`) lose the random `_XXXXXXX` suffix before the extension.
+//! - stored file names (key `file`) lose the random `_XXXXXXX` suffix before the extension;
+//! - the keys a "require missing" check lists are compared as a set (the real server takes
+//!   them from a Python set, whose order is random per process).
 
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -94,6 +96,13 @@ impl TokenBook {
                     };
                     out.insert(key.clone(), item);
                 }
+                // `DataChecker` lists missing keys as `set(required) - set(sent)`: their
+                // order is Python's string hashing, random per server process.
+                if out.get("status").and_then(Value::as_str) == Some("require missing") {
+                    if let Some(Value::Array(keys)) = out.get_mut("result") {
+                        keys.sort_by_key(|k| k.to_string());
+                    }
+                }
                 Value::Object(out)
             }
             other => other.clone(),
@@ -176,6 +185,21 @@ mod tests {
         assert_eq!(
             book.normalize(&value),
             json!({"a": "<tok:carol#1>", "b": ["<tok:carol#2>", "<tok:carol#1>", "x <tok:dave#1>"]})
+        );
+    }
+
+    #[test]
+    fn missing_keys_compare_as_a_set() {
+        let book = TokenBook::default();
+        let a = json!({"status": "require missing", "result": ["data_no", "flow_level"]});
+        let b = json!({"status": "require missing", "result": ["flow_level", "data_no"]});
+        assert_eq!(book.normalize(&a), book.normalize(&b));
+        let format_a = json!({"status": "format error", "result": ["a", "b"]});
+        let format_b = json!({"status": "format error", "result": ["b", "a"]});
+        assert_ne!(
+            book.normalize(&format_a),
+            book.normalize(&format_b),
+            "only that list"
         );
     }
 
