@@ -295,7 +295,7 @@ fn is_multipart(request: &Incoming<'_>) -> bool {
 /// `getPostdata`: JSON whatever the Content-Type, else form fields (last value wins).
 fn parse_body(request: &Incoming<'_>) -> Parsed {
     if let Ok(text) = std::str::from_utf8(request.body) {
-        if let Ok(body) = serde_json::from_str::<Value>(text) {
+        if let Ok(body) = crate::pyjson::loads(text) {
             return Parsed {
                 body,
                 is_form: false,

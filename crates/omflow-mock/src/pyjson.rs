@@ -100,3 +100,120 @@ mod tests {
         assert_eq!(dumps(&json!("a任b\u{7f}é")), "\"a\\u4efbb\u{7f}\\u00e9\"");
     }
 }
+
+/// The marker a decoded body holds for a float JSON cannot represent (`NaN`, `Infinity`,
+/// `-Infinity`, or a literal too large for a double), which Python's `json.loads` accepts.
+const SPECIAL_FLOAT: char = '\u{1}';
+
+/// Python's `json.loads`: JSON plus `NaN`, `Infinity`, `-Infinity` and numbers beyond a
+/// double (infinity). Those come back as marker strings that [`special_float`] reads.
+///
+/// # Errors
+/// When the text is not JSON even by Python's rules (serde's message).
+pub fn loads(text: &str) -> Result<serde_json::Value, serde_json::Error> {
+    match serde_json::from_str(text) {
+        Ok(value) => Ok(value),
+        Err(first) => match python_literals(text) {
+            Some(rewritten) => serde_json::from_str(&rewritten),
+            None => Err(first),
+        },
+    }
+}
+
+/// The float a marker stands for, if `value` is one.
+pub fn special_float(value: &serde_json::Value) -> Option<f64> {
+    match value.as_str()?.strip_prefix(SPECIAL_FLOAT)? {
+        "nan" => Some(f64::NAN),
+        "inf" => Some(f64::INFINITY),
+        "-inf" => Some(f64::NEG_INFINITY),
+        _ => None,
+    }
+}
+
+/// The text with Python's extra literals (outside strings) replaced by marker strings, or
+/// `None` when it has none.
+fn python_literals(text: &str) -> Option<String> {
+    let marker = |name: &str| format!("\"\\u0001{name}\"");
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut changed, mut in_string) = (0, false, false);
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_string {
+            let len = utf8_len(c);
+            out.push_str(&text[i..i + len]);
+            if c == b'\\' && i + 1 < bytes.len() {
+                out.push(bytes[i + 1] as char);
+                i += 2;
+                continue;
+            }
+            in_string = c != b'"';
+            i += len;
+            continue;
+        }
+        let rest = &text[i..];
+        if c == b'"' {
+            in_string = true;
+            out.push('"');
+            i += 1;
+        } else if let Some((word, name)) =
+            [("-Infinity", "-inf"), ("Infinity", "inf"), ("NaN", "nan")]
+                .into_iter()
+                .find(|(word, _)| rest.starts_with(word))
+        {
+            out.push_str(&marker(name));
+            i += word.len();
+            changed = true;
+        } else if c == b'-' || c.is_ascii_digit() {
+            let end = rest
+                .find(|ch: char| {
+                    !(ch.is_ascii_digit() || matches!(ch, '-' | '+' | '.' | 'e' | 'E'))
+                })
+                .unwrap_or(rest.len());
+            let number = &rest[..end];
+            match number.parse::<f64>() {
+                Ok(f) if f.is_infinite() => {
+                    out.push_str(&marker(if f > 0.0 { "inf" } else { "-inf" }));
+                    changed = true;
+                }
+                _ => out.push_str(number),
+            }
+            i += end.max(1);
+        } else {
+            let len = utf8_len(c);
+            out.push_str(&text[i..i + len]);
+            i += len;
+        }
+    }
+    changed.then_some(out)
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xf0..=0xff => 4,
+        0xe0..=0xef => 3,
+        0xc0..=0xdf => 2,
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod loads_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn python_literals_become_markers_outside_strings_only() {
+        let value =
+            loads(r#"{"a": NaN, "b": [Infinity, -Infinity, 1e400], "c": "NaN 1e400", "d": 2}"#)
+                .unwrap();
+        assert!(special_float(&value["a"]).unwrap().is_nan());
+        assert_eq!(special_float(&value["b"][0]), Some(f64::INFINITY));
+        assert_eq!(special_float(&value["b"][1]), Some(f64::NEG_INFINITY));
+        assert_eq!(special_float(&value["b"][2]), Some(f64::INFINITY));
+        assert_eq!(value["c"], json!("NaN 1e400"));
+        assert_eq!(value["d"], json!(2));
+        assert!(loads("{\"a\": nan}").is_err(), "Python spells it NaN");
+        assert!(loads("{\"é\": \"x\\\"y\", \"n\": NaN}").is_ok());
+    }
+}

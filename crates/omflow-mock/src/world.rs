@@ -1742,17 +1742,9 @@ pub(crate) fn truthy(value: &Value) -> bool {
     }
 }
 
-/// Python's type name for a JSON value.
+/// Python's type name for a decoded JSON value.
 pub(crate) fn py_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "NoneType",
-        Value::Bool(_) => "bool",
-        Value::Number(n) if n.is_f64() => "float",
-        Value::Number(_) => "int",
-        Value::String(_) => "str",
-        Value::Array(_) => "list",
-        Value::Object(_) => "dict",
-    }
+    crate::django::value::py_type(value)
 }
 
 #[cfg(test)]

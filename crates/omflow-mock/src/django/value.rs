@@ -40,6 +40,9 @@ pub(crate) fn py_repr_str(text: &str) -> String {
 
 /// Python's `repr()` of a decoded JSON value.
 pub(crate) fn py_repr(value: &Value) -> String {
+    if let Some(f) = crate::pyjson::special_float(value) {
+        return py_float(f);
+    }
     match value {
         Value::String(s) => py_repr_str(s),
         Value::Array(items) => format!(
@@ -59,6 +62,9 @@ pub(crate) fn py_repr(value: &Value) -> String {
 
 /// Python's `str()` of a decoded JSON value.
 pub(crate) fn py_str(value: &Value) -> String {
+    if let Some(f) = crate::pyjson::special_float(value) {
+        return py_float(f);
+    }
     match value {
         Value::String(s) => s.clone(),
         Value::Bool(true) => "True".into(),
@@ -106,6 +112,9 @@ fn py_float(f: f64) -> String {
 
 /// Python's type name of a decoded JSON value.
 pub(crate) fn py_type(value: &Value) -> &'static str {
+    if crate::pyjson::special_float(value).is_some() {
+        return "float";
+    }
     match value {
         Value::Null => "NoneType",
         Value::Bool(_) => "bool",
@@ -119,6 +128,13 @@ pub(crate) fn py_type(value: &Value) -> &'static str {
 
 /// Python's `int(value)`, which has no size limit (only SQLite's INTEGER has one).
 pub(crate) fn py_int_wide(value: &Value) -> Result<i128, String> {
+    if let Some(f) = crate::pyjson::special_float(value) {
+        return Err(if f.is_nan() {
+            "cannot convert float NaN to integer".into()
+        } else {
+            "cannot convert float infinity to integer".into()
+        });
+    }
     match value {
         Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
             (Some(i), _, _) => Ok(i128::from(i)),
