@@ -616,11 +616,25 @@ impl World {
         }
     }
 
+    /// Whether a formdata id (lower-cased) names a column of the ticket table: a form
+    /// column, or any other column (`title` is written directly).
     fn valid_column(&self, flow: usize, column: &str) -> bool {
-        column
-            .strip_prefix("formitm_")
-            .and_then(|n| n.parse::<u32>().ok())
-            .is_some_and(|n| n >= 1 && n <= self.flows[flow].def.column_count)
+        let model = crate::django::schema::tickets(flow, self.flows[flow].def.column_count);
+        model
+            .fields
+            .iter()
+            .filter_map(|f| f.attname.as_deref())
+            .any(|attname| attname == column)
+    }
+
+    /// An h_group value without its `user` key: the engine's KeyError.
+    fn group_without_user(items: &[Value]) -> bool {
+        items.iter().any(|item| {
+            item["type"] == "h_group"
+                && item["value"]
+                    .as_object()
+                    .is_some_and(|v| !v.contains_key("user"))
+        })
     }
 
     /// Checks formdata items have `id`, `type` and `value`; the first missing key is the error.
@@ -720,6 +734,9 @@ impl World {
             Ok(true) => {}
             Ok(false) => return Reply::fail(404, text(MessageId::MissingRequiredFields, lang)),
             Err(message) => return Reply::fail(404, message),
+        }
+        if Self::group_without_user(&items) {
+            return Reply::fail(404, "'user'");
         }
         // An id that is not a column makes the engine's insert fail inside `checkActive`,
         // which answers nothing: the view reports success with no number, and the number
@@ -1314,6 +1331,11 @@ impl World {
                 Some(Value::String(_)) => {
                     return Reply::fail(404, "string indices must be integers, not 'str'")
                 }
+                // Iterating an object yields its keys: texts, which have no `['id']`.
+                Some(Value::Object(keys)) if keys.is_empty() => Vec::new(),
+                Some(Value::Object(_)) => {
+                    return Reply::fail(404, "string indices must be integers, not 'str'")
+                }
                 Some(other) => {
                     return Reply::fail(404, format!("'{}' object is not iterable", py_type(other)))
                 }
@@ -1325,6 +1347,9 @@ impl World {
                 Ok(true) => {}
                 Ok(false) => return Reply::fail(404, text(MessageId::MissingRequiredFields, lang)),
                 Err(message) => return Reply::fail(404, message),
+            }
+            if Self::group_without_user(&items) {
+                return Reply::fail(404, "'user'");
             }
             items
         };

@@ -706,3 +706,51 @@ async fn an_unfilled_areabox_keeps_the_designs_empty_default() {
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r["formitm_2"] == ""), "{rows:?}");
 }
+
+#[tokio::test]
+async fn push_formdata_rules_from_the_real_views() {
+    let s = Session::new(seed()).await;
+    let data_id = s.current_data_id(2).await;
+    let items = |group: Value, extra: Option<Value>| {
+        let mut items = vec![
+            json!({"id": "FORMITM_1", "type": "h_title", "value": "Beta network down"}),
+            json!({"id": "FORMITM_3", "type": "h_level", "value": "red"}),
+            json!({"id": "FORMITM_4", "type": "h_status", "value": "dispatch"}),
+            json!({"id": "FORMITM_5", "type": "h_group", "value": group}),
+        ];
+        items.extend(extra);
+        Value::Array(items)
+    };
+    let empty = s
+        .edit(json!({"action": "update", "data_id": data_id, "formdata": {}}))
+        .await;
+    assert_eq!(
+        empty["message"], "缺少必填欄位。",
+        "iterating {{}} yields nothing"
+    );
+    let no_user = s
+        .edit(json!({"action": "update", "data_id": data_id, "formdata": items(json!({"group": "2"}), None)}))
+        .await;
+    assert_eq!(no_user["message"], "'user'");
+    let direct = s
+        .edit(
+            json!({"action": "update", "data_id": data_id, "formdata": items(
+                json!({"group": "2", "user": ""}),
+                Some(json!({"id": "title", "type": "inputbox", "value": "direct title"}))
+            )}),
+        )
+        .await;
+    assert_eq!(direct["message"], "推單成功。", "{direct}");
+    let rows = s
+        .call(
+            "/rest/flowmanage/api/omdata/list/mission/",
+            json!({"search_columns": ["title"], "search_conditions": [{"column": "data_no", "condition": "=", "value": 2}], "order_columns": ["-id"], "limit": 1}),
+        )
+        .await;
+    assert_eq!(rows["result"][0]["title"], "direct title", "{rows}");
+    // LIMIT is written as limit - start: 2**63 with start 1 still fits.
+    let huge = s
+        .missions(json!({"limit": 9223372036854775808u64, "start": true}))
+        .await;
+    assert_eq!(huge["status"], 200, "{huge}");
+}

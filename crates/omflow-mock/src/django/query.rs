@@ -531,7 +531,8 @@ pub(crate) fn run<'a>(
         return Ok(Vec::new());
     }
     // Execution: the LIMIT/OFFSET written into the SQL text, then the bound parameters.
-    if high > i128::from(i64::MAX) {
+    // Django writes `LIMIT high - low OFFSET low`.
+    if high - low > i128::from(i64::MAX) || low > i128::from(i64::MAX) {
         return Err("datatype mismatch".into());
     }
     if filters
