@@ -810,7 +810,10 @@ impl World {
             };
             self.write_field(flow, &mut row, &field.id, &field.field_type, &value, None);
         }
-        for item in &items {
+        // `FormatFormdataListToFormdata` maps the header items (h_title, h_level, ...) onto
+        // their columns after every item is read: a header wins over an item naming the
+        // column itself.
+        for item in headers_last(&items) {
             let id = item["id"].as_str().unwrap_or("");
             let field_type = item["type"].as_str().unwrap_or("");
             self.write_field(flow, &mut row, id, field_type, &item["value"], None);
@@ -1360,7 +1363,7 @@ impl World {
                 return Reply::fail(404, format!("{model} has no field named '{column}'"));
             }
         }
-        for item in &items {
+        for item in headers_last(&items) {
             let id = item["id"].as_str().unwrap_or("");
             let field_type = item["type"].as_str().unwrap_or("");
             self.write_field(
@@ -1715,6 +1718,15 @@ impl World {
             "attachments": self.attachments.iter().map(crate::files::Attachment::dump).collect::<Vec<_>>(),
         })
     }
+}
+
+/// Formdata items with the header items (types `h_*`) last, order otherwise kept.
+fn headers_last(items: &[Value]) -> impl Iterator<Item = &Value> {
+    let header = |item: &&Value| item["type"].as_str().is_some_and(|t| t.starts_with("h_"));
+    items
+        .iter()
+        .filter(move |item| !header(item))
+        .chain(items.iter().filter(header))
 }
 
 /// Python's `UnicodeDecodeError` text for bytes that are not UTF-8.

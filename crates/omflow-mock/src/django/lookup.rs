@@ -263,6 +263,8 @@ pub(crate) fn build(
         "contains" | "icontains" => like(Like::Contains)?,
         "startswith" | "istartswith" => like(Like::StartsWith)?,
         "endswith" | "iendswith" => like(Like::EndsWith)?,
+        // `IsNull` cannot take None either (only exact and iexact turn None into IS NULL).
+        "isnull" if value.is_null() => return Err("Cannot use None as a query value".into()),
         "isnull" => Test::IsNull(crate::world::truthy(value)),
         "gt" | "gte" | "lt" | "lte" => {
             let prepared = prep(value)?;
@@ -294,9 +296,15 @@ pub(crate) fn build(
         "range" => {
             let members = iterate(value)?;
             let prepared = members.iter().map(prep).collect::<Result<Vec<_>, _>>()?;
+            // `BETWEEN %s AND %s` takes the first two; fewer fail when the SQL is compiled.
             match prepared.as_slice() {
-                [low, high] => Test::Range(low.clone(), high.clone()),
-                _ => Test::Nothing,
+                [low, high, ..] => Test::Range(low.clone(), high.clone()),
+                _ => {
+                    deferred
+                        .borrow_mut()
+                        .get_or_insert_with(|| "tuple index out of range".into());
+                    Test::Nothing
+                }
             }
         }
         _ => {

@@ -914,6 +914,21 @@ mod tests {
             Err(true)
         );
         assert_eq!(
+            ids(cond("title__isnull", "=", Value::Null)),
+            Err("Cannot use None as a query value".into())
+        );
+        // `BETWEEN` needs two values; with one the SQL compile fails, also in an exclude.
+        assert_eq!(
+            ids(
+                json!({"exclude_conditions": [{"column": "id__range", "condition": "=", "value": [1]}]})
+            ),
+            Err("tuple index out of range".into())
+        );
+        assert_eq!(
+            ids(cond("id__range", "=", json!([1, 2, 9]))),
+            Ok(vec![1, 2])
+        );
+        assert_eq!(
             ids(cond("flow_uuid", "=", json!("xyz"))),
             Err("[\"'xyz' is not a valid UUID.\"]".into())
         );
