@@ -1089,6 +1089,15 @@ impl World {
                 }
                 "end" => {
                     let now = self.stamp();
+                    // At an end the engine logs no next item and the end as where it came from.
+                    let via = Arrival {
+                        previous: &item.id,
+                        flow_value: &flow_value,
+                        chart_input,
+                        sent_id,
+                    };
+                    let param = self.engine_param(flow, &row, "", via);
+                    row.insert("data_param".into(), Value::String(dumps(&param)));
                     row.insert("closed".into(), json!(true));
                     row.insert("running".into(), json!(false));
                     row.insert("stop_uuid".into(), json!(item.id));
@@ -1141,28 +1150,25 @@ impl World {
         self.flows[flow].rows.insert(new_id, row);
     }
 
-    fn arrive(
-        &mut self,
+    /// The engine's `data_param` for a row it moves to `to` (`""` at an end).
+    fn engine_param(
+        &self,
         flow: usize,
-        row: &mut Map<String, Value>,
-        stop: &SeedItem,
+        row: &Map<String, Value>,
+        to: &str,
         via: Arrival<'_>,
-    ) {
+    ) -> Map<String, Value> {
         let Arrival {
-            previous,
+            previous: from,
             flow_value,
             chart_input,
             sent_id,
         } = via;
-        self.apply_inputs(flow, row, &stop.inputs, Some(&stop.id));
-        let now = self.stamp();
-        let id = row["id"].as_u64().unwrap_or(0);
-        let f = &self.flows[flow];
-        let uuid = f.def.flow_uuid.clone();
+        let uuid = self.flows[flow].def.flow_uuid.clone();
         let mut param = Map::new();
         param.insert("flow_uuid".into(), json!(uuid));
-        param.insert("chart_id_to".into(), json!(stop.id));
-        param.insert("chart_id_from".into(), json!(previous));
+        param.insert("chart_id_to".into(), json!(to));
+        param.insert("chart_id_from".into(), json!(from));
         param.insert("data_no".into(), row["data_no"].clone());
         param.insert("data_id".into(), sent_id);
         param.insert("table_uuid".into(), json!(uuid));
@@ -1173,6 +1179,20 @@ impl World {
         if let Some(inputs) = chart_input {
             param.insert("chart_input".into(), Value::Object(inputs));
         }
+        param
+    }
+
+    fn arrive(
+        &mut self,
+        flow: usize,
+        row: &mut Map<String, Value>,
+        stop: &SeedItem,
+        via: Arrival<'_>,
+    ) {
+        self.apply_inputs(flow, row, &stop.inputs, Some(&stop.id));
+        let now = self.stamp();
+        let id = row["id"].as_u64().unwrap_or(0);
+        let mut param = self.engine_param(flow, row, &stop.id, via);
         row.insert("stop_uuid".into(), json!(stop.id));
         row.insert("stop_chart_text".into(), json!(stop.text));
         row.insert("stoptime".into(), now.clone());

@@ -755,3 +755,32 @@ async fn push_formdata_rules_from_the_real_views() {
         .await;
     assert_eq!(huge["status"], 200, "{huge}");
 }
+
+#[tokio::test]
+async fn a_closed_ticket_logs_no_next_item_and_the_end_as_its_origin() {
+    let s = Session::new(seed()).await;
+    for status in ["dispatch_done", "work_done", "check_done"] {
+        let data_id = s.current_data_id(1).await;
+        let pushed = s
+            .edit(json!({"action": "update", "data_id": data_id, "formdata": [
+                {"id": "FORMITM_1", "type": "h_title", "value": "Alpha printer broken"},
+                {"id": "FORMITM_2", "type": "areabox", "value": "desc"},
+                {"id": "FORMITM_3", "type": "h_level", "value": "green"},
+                {"id": "FORMITM_4", "type": "h_status", "value": status},
+                {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}
+            ]}))
+            .await;
+        assert_eq!(pushed["status"], 200, "{status}: {pushed}");
+    }
+    let rows = s
+        .call(
+            "/rest/flowmanage/api/omdata/list/mission/",
+            json!({"search_columns": ["data_param", "stop_uuid"], "search_conditions": [{"column": "data_no", "condition": "=", "value": 1}, {"column": "closed", "condition": "=", "value": true}]}),
+        )
+        .await;
+    let closed = &rows["result"][0];
+    let param: Value = serde_json::from_str(closed["data_param"].as_str().unwrap()).unwrap();
+    assert_eq!(param["chart_id_to"], "", "{param}");
+    assert_eq!(param["chart_id_from"], closed["stop_uuid"]);
+    assert_eq!(param["chart_input"], json!({"FORMITM_4": "check_done"}));
+}
