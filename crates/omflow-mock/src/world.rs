@@ -1067,15 +1067,23 @@ impl World {
                             target = Some(rule.target.clone());
                         }
                     }
+                    let Some(target) = target else {
+                        // No rule matches: the engine had logged its move to the switch
+                        // (without this switch's inputs), then marks the row as errored.
+                        let via = Arrival {
+                            previous: &previous,
+                            flow_value: &flow_value,
+                            chart_input,
+                            sent_id,
+                        };
+                        let param = self.engine_param(flow, &row, &item.id, via);
+                        row.insert("data_param".into(), Value::String(dumps(&param)));
+                        self.fail_row(flow, row, Some(&item), "找不到符合的條件。");
+                        return;
+                    };
                     chart_input = Some(inputs);
                     previous = item.id.clone();
-                    match target {
-                        Some(t) => next = Some(t),
-                        None => {
-                            self.fail_row(flow, row, Some(&item), "找不到符合的條件。");
-                            return;
-                        }
-                    }
+                    next = Some(target);
                 }
                 "form" => {
                     let via = Arrival {

@@ -784,3 +784,43 @@ async fn a_closed_ticket_logs_no_next_item_and_the_end_as_its_origin() {
     assert_eq!(param["chart_id_from"], closed["stop_uuid"]);
     assert_eq!(param["chart_input"], json!({"FORMITM_4": "check_done"}));
 }
+
+#[tokio::test]
+async fn a_switch_without_a_matching_rule_leaves_an_error_row_at_the_switch() {
+    let s = Session::new(seed()).await;
+    let data_id = s.current_data_id(1).await;
+    let body = |id: u64| {
+        json!({"action": "update", "data_id": id, "formdata": [
+            {"id": "FORMITM_1", "type": "h_title", "value": "Alpha printer broken"},
+            {"id": "FORMITM_3", "type": "h_level", "value": "green"},
+            {"id": "FORMITM_4", "type": "h_status", "value": "zzz"},
+            {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}
+        ]})
+    };
+    let pushed = s.edit(body(data_id)).await;
+    assert_eq!(pushed["message"], "推單成功。", "{pushed}");
+    let rows = s
+        .call(
+            "/rest/flowmanage/api/omdata/list/mission/",
+            json!({"search_columns": ["id", "stop_uuid", "error", "error_message", "data_param"], "search_conditions": [{"column": "data_no", "condition": "=", "value": 1}, {"column": "history", "condition": "=", "value": false}]}),
+        )
+        .await;
+    let row = &rows["result"][0];
+    assert_eq!(
+        (
+            row["stop_uuid"].clone(),
+            row["error"].clone(),
+            row["error_message"].clone()
+        ),
+        (json!("FITEM_3"), json!(true), json!("找不到符合的條件。"))
+    );
+    let param: Value = serde_json::from_str(row["data_param"].as_str().unwrap()).unwrap();
+    assert_eq!(param["chart_id_to"], "FITEM_3");
+    assert_eq!(param["chart_id_from"], "FITEM_2");
+    assert!(param.get("chart_input").is_none(), "{param}");
+    let again = s.edit(body(row["id"].as_u64().unwrap())).await;
+    assert_eq!(
+        again["message"],
+        "該流程目前並未處於人工處理點，無法人工推進流程。"
+    );
+}
