@@ -150,6 +150,8 @@ pub struct World {
     /// (rendering rows is most of a list call's cost).
     mission_text: std::collections::HashMap<u64, String>,
     pub(crate) next_attachment_id: u64,
+    /// The last write stamp handed out (see [`World::stamp`]).
+    last_stamp: std::cell::Cell<Option<NaiveDateTime>>,
 }
 
 /// What decides whether an open mission shows in someone's my-missions, kept typed so the
@@ -239,6 +241,7 @@ impl World {
             open_missions: BTreeMap::new(),
             attachments: Vec::new(),
             next_attachment_id: 1,
+            last_stamp: std::cell::Cell::new(None),
             mission_text: std::collections::HashMap::new(),
         };
         for def in &seed.flows {
@@ -313,8 +316,23 @@ impl World {
         self.clock.now()
     }
 
+    /// The time a write records. Two writes never share a stamp: the real server stores
+    /// microseconds, so its rows always order by time in the order they were written; the
+    /// fake's stamps (milliseconds, as the wire shows them) step forward by a millisecond
+    /// when the clock has not moved since the last one (a frozen clock included).
     fn stamp(&self) -> Value {
-        Value::String(Timestamp::from_naive(self.now()).as_str().to_string())
+        use chrono::{DurationRound, TimeDelta};
+        let now = self.now();
+        let now = now
+            .duration_trunc(TimeDelta::milliseconds(1))
+            .unwrap_or(now);
+        let last = self.last_stamp.get();
+        let at = match last {
+            Some(last) if now <= last => last + TimeDelta::milliseconds(1),
+            _ => now,
+        };
+        self.last_stamp.set(Some(at));
+        Value::String(Timestamp::from_naive(at).as_str().to_string())
     }
 
     pub(crate) fn flow_index(&self, api_path: &str) -> Option<usize> {

@@ -824,3 +824,30 @@ async fn a_switch_without_a_matching_rule_leaves_an_error_row_at_the_switch() {
         "該流程目前並未處於人工處理點，無法人工推進流程。"
     );
 }
+
+#[tokio::test]
+async fn writes_never_share_a_stamp_so_time_orders_follow_the_writes() {
+    let s = Session::new(seed()).await;
+    let rows = s
+        .call(
+            "/rest/flowmanage/api/omdata/list/mission/",
+            json!({"search_columns": ["id", "createtime", "updatetime"], "order_columns": ["-updatetime"]}),
+        )
+        .await;
+    let rows = rows["result"].as_array().unwrap();
+    let stamps: Vec<&str> = rows
+        .iter()
+        .map(|r| r["updatetime"].as_str().unwrap())
+        .collect();
+    let mut distinct = stamps.clone();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        stamps.len(),
+        "one stamp per write: {stamps:?}"
+    );
+    let ids: Vec<u64> = rows.iter().map(|r| r["id"].as_u64().unwrap()).collect();
+    let mut newest_first = ids.clone();
+    newest_first.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(ids, newest_first, "rows written later sort later in time");
+}
