@@ -855,11 +855,12 @@ impl World {
             Value::String(dumps(&json!({"flow_value": flow_value}))),
         );
         self.flows[flow].rows.insert(id, row.clone());
-        // The creation record: never visible.
-        let mut creation = self.mission_for(flow, &row, &start.id, &start.text, None);
-        creation.insert("history".into(), json!(true));
-        creation.insert("update_user_id".into(), json!(caller.username));
-        self.insert_mission(creation);
+        // The creation record: never visible; skipped (no id used) when its keys fail.
+        if let Some(mut creation) = self.mission_for(flow, &row, &start.id, &start.text, None) {
+            creation.insert("history".into(), json!(true));
+            creation.insert("update_user_id".into(), json!(caller.username));
+            self.insert_mission(creation);
+        }
         self.schedule(flow, id, &start.id, json!(id));
         Reply::ok(text(MessageId::CreateSuccess, lang), json!(data_no))
     }
@@ -944,9 +945,8 @@ impl World {
         stop: &str,
         stop_text: &str,
         action: Option<String>,
-    ) -> Map<String, Value> {
+    ) -> Option<Map<String, Value>> {
         let f = &self.flows[flow];
-        let now = self.stamp();
         let group_field = f
             .def
             .fields
@@ -960,14 +960,31 @@ impl World {
                     .and_then(|t| serde_json::from_str(t).ok())
             })
             .unwrap_or(Value::Null);
-        let group = assignment["group"]
-            .as_str()
-            .and_then(|g| g.parse::<u64>().ok());
-        let user = group.and(
-            assignment["user"]
-                .as_str()
-                .and_then(|u| u.parse::<u64>().ok()),
-        );
+        // The mission's keys point at a group and a user: a value naming neither (a number
+        // with no such row, or not a number) fails the insert's foreign-key check.
+        let key = |text: Option<&str>, exists: &dyn Fn(u64) -> bool| -> Result<Option<u64>, ()> {
+            match text.unwrap_or("") {
+                "" => Ok(None),
+                t => t
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|id| exists(*id))
+                    .map(Some)
+                    .ok_or(()),
+            }
+        };
+        let group = key(assignment["group"].as_str(), &|id| {
+            self.groups.iter().any(|g| g.id == id)
+        })
+        .ok()?;
+        let user = match group {
+            Some(_) => key(assignment["user"].as_str(), &|id| {
+                self.users.iter().any(|u| u.id == id)
+            })
+            .ok()?,
+            None => None,
+        };
+        let now = self.stamp();
         let data_no = row["data_no"].clone();
         let ticket_createtime = row["init_data_id"]
             .as_u64()
@@ -1009,7 +1026,7 @@ impl World {
         m.insert("closed".into(), json!(false));
         m.insert("is_active".into(), json!(f.def.is_active));
         m.insert("deploy_flag".into(), json!(f.def.deployed));
-        m
+        Some(m)
     }
 
     fn resolve_ref(
@@ -1245,8 +1262,10 @@ impl World {
                 a.as_ref().map(|a| a.text.clone()).unwrap_or_default()
             };
             let action = format!("{},{}", label(&stop.action1), label(&stop.action2));
-            let mission = self.mission_for(flow, &copy, &stop.id, &stop.text, Some(action));
-            self.insert_mission(mission);
+            if let Some(mission) = self.mission_for(flow, &copy, &stop.id, &stop.text, Some(action))
+            {
+                self.insert_mission(mission);
+            }
         }
     }
 

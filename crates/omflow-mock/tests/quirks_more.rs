@@ -851,3 +851,42 @@ async fn writes_never_share_a_stamp_so_time_orders_follow_the_writes() {
     newest_first.sort_unstable_by(|a, b| b.cmp(a));
     assert_eq!(ids, newest_first, "rows written later sort later in time");
 }
+
+#[tokio::test]
+async fn a_mission_naming_no_group_or_user_is_skipped_without_using_an_id() {
+    let s = Session::new(seed()).await;
+    let before = s
+        .missions(json!({"search_columns": ["id"], "order_columns": ["-id"], "limit": 1}))
+        .await;
+    let last_id = before["result"][0]["id"].as_u64().unwrap();
+    let create = |group: &str, user: &str| {
+        json!({"action": "create", "formdata": [
+            {"id": "FORMITM_1", "type": "h_title", "value": "Keys"},
+            {"id": "FORMITM_3", "type": "h_level", "value": "green"},
+            {"id": "FORMITM_4", "type": "h_status", "value": "dispatch"},
+            {"id": "FORMITM_5", "type": "h_group", "value": {"group": group, "user": user}}
+        ]})
+    };
+    for (group, user) in [("abc", ""), ("99", ""), ("2", "999")] {
+        let answer = s.edit(create(group, user)).await;
+        assert_eq!(answer["message"], "開單成功。", "{group}/{user}: {answer}");
+    }
+    // Each ticket still gets its FITEM_2 mission (group 2 from the stop), with consecutive
+    // ids: the creation records that named no group or user used none.
+    let after = s
+        .missions(json!({"search_columns": ["id", "title"], "search_conditions": [{"column": "title", "condition": "=", "value": "Keys"}]}))
+        .await;
+    let ids: Vec<u64> = after["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3, "{after}");
+    assert!(ids.windows(2).all(|w| w[1] == w[0] + 1), "{ids:?}");
+    assert_eq!(
+        ids[0],
+        last_id + 1,
+        "no id used before the first visible mission"
+    );
+}
