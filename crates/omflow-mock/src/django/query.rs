@@ -595,7 +595,15 @@ pub(crate) fn run<'a>(
                 (keys, joined)
             })
             .collect();
-        keyed.sort_by(|(a, _), (b, _)| {
+        // SQLite walks an index for a lone key that has one (foreign keys, unique columns),
+        // backwards for a descending order: ties then come in descending row order. With
+        // more keys it scans the table and sorts: ties keep the table's order.
+        let ties_descending = match order.as_slice() {
+            [(path, descending)] => *descending && indexed(path),
+            _ => false,
+        };
+        let row_id = |j: &Joined<'_>| j.base.get("id").and_then(Value::as_u64).unwrap_or(0);
+        keyed.sort_by(|(a, ja), (b, jb)| {
             for ((x, y), (_, descending)) in a.iter().zip(b).zip(&order) {
                 let ordering = x.compare(y);
                 let ordering = if *descending {
@@ -607,7 +615,11 @@ pub(crate) fn run<'a>(
                     return ordering;
                 }
             }
-            Ordering::Equal
+            if ties_descending {
+                row_id(jb).cmp(&row_id(ja))
+            } else {
+                Ordering::Equal
+            }
         });
         selected = keyed.into_iter().map(|(_, joined)| joined).collect();
     }
@@ -644,6 +656,18 @@ pub(crate) fn run<'a>(
             })
             .collect(),
     })
+}
+
+/// Whether a path is a column of the queried table with an index of its own (Django
+/// indexes foreign keys; unique columns have one too).
+fn indexed(path: &Path) -> bool {
+    let own_column = path.hops.len() <= 1 && path.rest.is_empty();
+    let unique = ["username", "email", "user_uuid", "group_uuid"];
+    own_column
+        && match path.last.class {
+            Class::ForeignKey | Class::OneToOne => path.hops.len() == 1,
+            _ => path.hops.is_empty() && unique.contains(&path.last.name.as_str()),
+        }
 }
 
 /// A path's value with its transforms applied (for ordering and projected transforms).
@@ -852,6 +876,22 @@ mod tests {
             choices.starts_with("Cannot resolve keyword 'nosuch' into field. Choices are: activeapplication, ad_flag"),
             "{choices}"
         );
+    }
+
+    #[test]
+    fn ties_follow_the_index_sqlite_walks() {
+        // A lone descending key with an index (a foreign key) walks it backwards.
+        assert_eq!(
+            ids(json!({"order_columns": ["-create_user"]})),
+            Ok(vec![3, 2, 1])
+        );
+        // More keys: a sort over the table, ties in table order.
+        assert_eq!(
+            ids(json!({"order_columns": ["-create_user", "history"]})),
+            Ok(vec![2, 3, 1])
+        );
+        // No index: ties in table order.
+        assert_eq!(ids(json!({"order_columns": ["-level"]})), Ok(vec![2, 1, 3]));
     }
 
     #[test]
