@@ -9,7 +9,6 @@ use anyhow::{bail, Context, Result};
 use omflow_mock::replay::{Outcome, Recording, Replayer, Report};
 use omflow_mock::{Clock, FakeOmflow, Seed};
 use serde_json::Value;
-use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Checks every fixture file; prints a summary; fails on the first broken file or any
@@ -17,13 +16,13 @@ use std::path::Path;
 ///
 /// # Errors
 /// On the first fixture that does not decode, or any replay difference.
-pub fn run(root: &Path, accept: bool, show_known: bool) -> Result<()> {
+pub fn run(root: &Path) -> Result<()> {
     let checked = check_files(root)?;
     println!("fixtures: {checked} files decode and round-trip");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(replay(root, accept, show_known))
+    runtime.block_on(replay(root))
 }
 
 fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
@@ -106,14 +105,8 @@ fn check_files(root: &Path) -> Result<usize> {
     Ok(files.len())
 }
 
-/// The recordings that must agree exchange by exchange, and the list of exchanges of the
-/// second corpus still known to differ (the fake does not follow every rule of the real
-/// server yet; see issue 13). A difference not on the list fails, and so does a listed
-/// exchange that now agrees (remove it with `cargo xtask fixtures --accept`, which rewrites
-/// the list from this run).
-const KNOWN_DIFFERENCES: &str = "fixtures/omflow-2/known-differences.txt";
-
-async fn replay(root: &Path, accept: bool, show_known: bool) -> Result<()> {
+/// Replays every recording; all of them must agree exchange by exchange.
+async fn replay(root: &Path) -> Result<()> {
     let first = replay_first(root).await?;
     let second = replay_second(root).await?;
     let transcripts = replay_transcripts(root).await?;
@@ -124,69 +117,18 @@ async fn replay(root: &Path, accept: bool, show_known: bool) -> Result<()> {
         &transcripts,
         false,
     );
-
-    let mut unexpected = Vec::new();
-    for report in [&first, &transcripts] {
-        unexpected.extend(report.differences().map(describe));
-    }
-    let known_path = root.join(KNOWN_DIFFERENCES);
-    let known: BTreeSet<String> = std::fs::read_to_string(&known_path)
-        .unwrap_or_default()
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
+    let differences: Vec<String> = [&first, &second, &transcripts]
+        .iter()
+        .flat_map(|report| report.differences().map(describe))
         .collect();
-    let differing: BTreeSet<String> = second.differences().map(|o| o.name.clone()).collect();
-    if show_known {
-        for outcome in second.differences().filter(|o| known.contains(&o.name)) {
-            println!("  KNOWN {} [{}]", describe(outcome), outcome.endpoint);
-        }
-    }
-    if accept {
-        let mut text = String::from(
-            "# Exchanges of the second corpus the fake still answers differently (issue 13).\n\
-             # Written by `cargo xtask fixtures --accept`; CI fails on any difference not listed\n\
-             # here and on any listed exchange that agrees now.\n",
-        );
-        for name in &differing {
-            text.push_str(name);
-            text.push('\n');
-        }
-        std::fs::write(&known_path, text)?;
-        println!(
-            "wrote {} known differences to {KNOWN_DIFFERENCES}",
-            differing.len()
-        );
-    } else {
-        unexpected.extend(
-            second
-                .differences()
-                .filter(|o| !known.contains(&o.name))
-                .map(describe),
-        );
-    }
-    if !unexpected.is_empty() {
-        for diff in &unexpected {
+    if !differences.is_empty() {
+        for diff in &differences {
             println!("  DIFF {diff}");
         }
         bail!(
             "{} recorded exchanges differ from the fake's answers",
-            unexpected.len()
+            differences.len()
         );
-    }
-    if !accept {
-        let fixed: Vec<_> = known.difference(&differing).collect();
-        if !fixed.is_empty() {
-            println!(
-                "{} exchanges listed in {KNOWN_DIFFERENCES} agree now: run `cargo xtask fixtures --accept`",
-                fixed.len()
-            );
-            for name in fixed.iter().take(20) {
-                println!("  NOW AGREES {name}");
-            }
-            bail!("{KNOWN_DIFFERENCES} lists exchanges that agree now");
-        }
     }
     Ok(())
 }

@@ -425,7 +425,9 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                 visible,
                 body,
                 lang,
-                Some(&no_rows),
+                django::Source::Filtered {
+                    when_empty: &no_rows,
+                },
             )
             .map_err(|e| {
                 if e == no_rows {
@@ -468,8 +470,15 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                 None => f.rows.values().collect(),
             };
             list_reply(
-                django::run(&tables, ModelId::Ticket(flow), rows, body, lang, None)
-                    .map_err(Failure::Query),
+                django::run(
+                    &tables,
+                    ModelId::Ticket(flow),
+                    rows,
+                    body,
+                    lang,
+                    django::Source::Table,
+                )
+                .map_err(Failure::Query),
                 lang,
             )
         }
@@ -498,6 +507,7 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                     let reply = world.create(
                         flow,
                         body.get("formdata").unwrap_or(&Value::Null),
+                        body.get("start_input"),
                         &caller,
                         lang,
                     );
@@ -562,7 +572,15 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
             let tables = WorldTables::new(&world, &computed);
             let rows = tables.users().iter().collect();
             list_reply(
-                django::run(&tables, ModelId::User, rows, body, lang, None).map_err(Failure::Query),
+                django::run(
+                    &tables,
+                    ModelId::User,
+                    rows,
+                    body,
+                    lang,
+                    django::Source::Table,
+                )
+                .map_err(Failure::Query),
                 lang,
             )
         }

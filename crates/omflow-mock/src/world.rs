@@ -275,6 +275,7 @@ impl World {
             let data_no = match world.create(
                 flow,
                 &Value::Array(ticket.formdata.clone()),
+                None,
                 &caller,
                 Lang::ZhHant,
             ) {
@@ -725,6 +726,7 @@ impl World {
         &mut self,
         flow: usize,
         formdata: &Value,
+        start_input: Option<&Value>,
         caller: &Caller,
         lang: Lang,
     ) -> Reply {
@@ -843,12 +845,23 @@ impl World {
             .find(|i| i.item_type == "start")
             .cloned()
             .expect("checked at seed time");
+        // `startPoint`: a non-empty `start_input` object (or JSON text of one) fills the
+        // flow values instead of the start item's own inputs.
+        let start_input = match start_input {
+            Some(Value::String(text)) => serde_json::from_str::<Value>(text).ok(),
+            other => other.cloned(),
+        };
         let mut flow_value = Map::new();
-        for input in &start.inputs {
-            flow_value.insert(
-                input.name.clone(),
-                Value::String(input.value.clone().unwrap_or_default()),
-            );
+        match start_input {
+            Some(Value::Object(given)) if !given.is_empty() => flow_value = given,
+            _ => {
+                for input in &start.inputs {
+                    flow_value.insert(
+                        input.name.clone(),
+                        Value::String(input.value.clone().unwrap_or_default()),
+                    );
+                }
+            }
         }
         row.insert(
             "data_param".into(),

@@ -890,3 +890,33 @@ async fn a_mission_naming_no_group_or_user_is_skipped_without_using_an_id() {
         "no id used before the first visible mission"
     );
 }
+
+#[tokio::test]
+async fn start_input_fills_the_flow_values_instead_of_the_start_items_inputs() {
+    let s = Session::new(seed()).await;
+    let formdata = json!([
+        {"id": "FORMITM_1", "type": "h_title", "value": "With inputs"},
+        {"id": "FORMITM_3", "type": "h_level", "value": "green"},
+        {"id": "FORMITM_4", "type": "h_status", "value": "dispatch"},
+        {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}
+    ]);
+    for (start_input, expected) in [
+        (json!({"x": 1}), json!({"x": 1})),
+        (json!("{\"y\": \"z\"}"), json!({"y": "z"})),
+        (json!({}), json!({"result": "success"})),
+    ] {
+        let created = s
+            .edit(json!({"action": "create", "formdata": formdata.clone(), "start_input": start_input}))
+            .await;
+        let data_no = created["result"].as_u64().expect("created");
+        let rows = s
+            .call(
+                "/rest/flowmanage/api/omdata/list/mission/",
+                json!({"search_columns": ["data_param"], "search_conditions": [{"column": "data_no", "condition": "=", "value": data_no}], "order_columns": ["-id"], "limit": 1}),
+            )
+            .await;
+        let param: Value =
+            serde_json::from_str(rows["result"][0]["data_param"].as_str().unwrap()).unwrap();
+        assert_eq!(param["flow_value"], expected, "{param}");
+    }
+}

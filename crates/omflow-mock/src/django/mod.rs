@@ -13,7 +13,7 @@ pub(crate) mod query;
 pub(crate) mod schema;
 pub(crate) mod value;
 
-pub(crate) use query::{run, Row, Tables};
+pub(crate) use query::{run, Row, Source, Tables};
 pub(crate) use schema::ModelId;
 
 use crate::world::World;

@@ -379,16 +379,24 @@ pub(crate) enum Row<'a> {
     Projected(Map<String, Value>),
 }
 
+/// What a list request starts from: a whole table (`model.objects`), or a filtered query
+/// set of it (my missions: the caller's visible missions), which fails with `when_empty`
+/// when it has no rows (raised after `limit` and `start` are read, as the real server does).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Source<'s> {
+    Table,
+    Filtered { when_empty: &'s str },
+}
+
 /// Runs one list request over `rows` of `base`. `Err` carries the exception text the
-/// server appends to its "query failed" message. `when_empty` is the error of a source
-/// with no rows (raised after `limit` and `start` are read, as the real server does).
+/// server appends to its "query failed" message.
 pub(crate) fn run<'a>(
     tables: &dyn Tables<'a>,
     base: ModelId,
     rows: Vec<&'a Map<String, Value>>,
     body: &Map<String, Value>,
     lang: Lang,
-    when_empty: Option<&str>,
+    source: Source<'_>,
 ) -> Result<Vec<Row<'a>>, String> {
     let resolver = Resolver {
         tables,
@@ -404,10 +412,8 @@ pub(crate) fn run<'a>(
     };
     let filter_words = condition_words(body.get("search_conditions"));
     let exclude_words = condition_words(body.get("exclude_conditions"));
-    if rows.is_empty() {
-        if let Some(error) = when_empty {
-            return Err(error.to_string());
-        }
+    if let (true, Source::Filtered { when_empty }) = (rows.is_empty(), source) {
+        return Err(when_empty.to_string());
     }
     let build = |words: &[(String, Value)]| -> Result<Vec<Condition>, String> {
         words
@@ -595,13 +601,16 @@ pub(crate) fn run<'a>(
                 (keys, joined)
             })
             .collect();
-        // SQLite walks an index for a lone key that has one (foreign keys, unique columns),
-        // backwards for a descending order: ties then come in descending row order. With
-        // more keys it scans the table and sorts: ties keep the table's order.
-        let ties_descending = match order.as_slice() {
-            [(path, descending)] => *descending && indexed(path),
-            _ => false,
-        };
+        // With no WHERE clause SQLite walks the index of a first key that has one (foreign
+        // keys, unique columns), backwards for a descending order, and sorts only the rest:
+        // ties then come in descending row order. With a WHERE clause it scans and sorts,
+        // and ties keep the table's order.
+        let unfiltered =
+            matches!(source, Source::Table) && filters.is_empty() && excludes.is_empty();
+        let ties_descending = unfiltered
+            && order
+                .first()
+                .is_some_and(|(path, descending)| *descending && indexed(path));
         let row_id = |j: &Joined<'_>| j.base.get("id").and_then(Value::as_u64).unwrap_or(0);
         keyed.sort_by(|(a, ja), (b, jb)| {
             for ((x, y), (_, descending)) in a.iter().zip(b).zip(&order) {
@@ -762,8 +771,15 @@ mod tests {
         let fixture = Fixture::new();
         let tables = &fixture;
         let rows = Tables::rows(&tables, model);
-        run(&tables, model, rows, body.as_object().unwrap(), lang, None)
-            .map(|rows| serde_json::to_value(rows).unwrap())
+        run(
+            &tables,
+            model,
+            rows,
+            body.as_object().unwrap(),
+            lang,
+            Source::Table,
+        )
+        .map(|rows| serde_json::to_value(rows).unwrap())
     }
 
     fn ids(body: Value) -> Result<Vec<u64>, String> {
@@ -885,9 +901,16 @@ mod tests {
             ids(json!({"order_columns": ["-create_user"]})),
             Ok(vec![3, 2, 1])
         );
-        // More keys: a sort over the table, ties in table order.
+        // The index serves the first key, a sort the rest.
         assert_eq!(
             ids(json!({"order_columns": ["-create_user", "history"]})),
+            Ok(vec![3, 2, 1])
+        );
+        // A WHERE clause: a scan and a sort, ties in table order.
+        assert_eq!(
+            ids(
+                json!({"order_columns": ["-create_user"], "search_conditions": [{"column": "id", "condition": ">", "value": 0}]})
+            ),
             Ok(vec![2, 3, 1])
         );
         // No index: ties in table order.

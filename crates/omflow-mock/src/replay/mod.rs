@@ -519,3 +519,56 @@ fn cut(text: &str) -> String {
         text.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Clock, Seed};
+
+    /// The first steps of the project's first recorded session (logins and a list).
+    fn first_steps(n: usize) -> Recording {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/omflow/session");
+        let mut recording = Recording::load_dir(&dir).expect("the recorded session");
+        recording.steps.truncate(n);
+        recording
+    }
+
+    async fn start_fake() -> FakeOmflow {
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+            .and_then(|d| d.and_hms_opt(16, 59, 0))
+            .expect("a date");
+        FakeOmflow::builder()
+            .seed(Seed::pristine())
+            .clock(Clock::frozen(start))
+            .start()
+            .await
+            .expect("the fake starts")
+    }
+
+    #[tokio::test]
+    async fn an_answer_that_differs_is_reported_with_where_it_differs() {
+        let recording = first_steps(12);
+        let fake = start_fake().await;
+        let agreeing = Replayer::new(&fake).unwrap().replay(&recording).await;
+        assert_eq!(
+            agreeing.agreeing(),
+            recording.steps.len(),
+            "the recording agrees"
+        );
+
+        let mut tampered = recording.clone();
+        let last = tampered
+            .steps
+            .iter_mut()
+            .rev()
+            .find(|s| s.raw["response"]["body"]["message"].is_string())
+            .expect("a JSON answer");
+        last.raw["response"]["body"]["message"] = Value::String("not what the server said".into());
+        let fake = start_fake().await;
+        let report = Replayer::new(&fake).unwrap().replay(&tampered).await;
+        let differences: Vec<&Outcome> = report.differences().collect();
+        assert_eq!(differences.len(), 1);
+        let difference = differences[0].difference.as_deref().unwrap();
+        assert!(difference.contains("at /message"), "{difference}");
+    }
+}
