@@ -6,6 +6,7 @@
 
 pub mod expr;
 pub mod output;
+pub mod recording;
 
 use clap::{Args, Parser, Subcommand};
 use futures::StreamExt;
@@ -100,6 +101,16 @@ enum Command {
     Mock(MockCommand),
     /// Read Cybozu Garoon workflow requests (read-only: Garoon's REST API cannot approve).
     Garoon(GaroonArgs),
+    /// Record a server: a proxy that forwards every request to --upstream and writes each
+    /// exchange to --out (no passwords; security codes as placeholders).
+    #[command(
+        after_help = "Example:\n  omflow record --upstream https://omflow.example.com --listen 127.0.0.1:8001 --out rec\n  OMFLOW_URL=http://127.0.0.1:8001 omflow missions\n  omflow replay rec --fake my-seed.json"
+    )]
+    Record(recording::RecordArgs),
+    /// Replay a recording against a fresh fake (or --against a server) and report every
+    /// exchange that answers differently (exit 1 if any).
+    #[command(after_help = "Example:\n  omflow replay rec --fake demo --output json")]
+    Replay(recording::ReplayArgs),
 }
 
 #[derive(Debug, Args)]
@@ -558,6 +569,12 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
     if let Command::Garoon(args) = &cli.command {
         return garoon(args).await;
     }
+    if let Command::Record(args) = &cli.command {
+        return recording::record(args).await;
+    }
+    if let Command::Replay(args) = &cli.command {
+        return recording::replay(args).await;
+    }
     let session = connect(&cli.connection).await?;
     let client = &session.client;
     match cli.command {
@@ -767,7 +784,9 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
                     .join(", ")
             ));
         }
-        Command::Mock(_) | Command::Garoon(_) => unreachable!("handled above"),
+        Command::Mock(_) | Command::Garoon(_) | Command::Record(_) | Command::Replay(_) => {
+            unreachable!("handled above")
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

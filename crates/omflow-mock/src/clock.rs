@@ -24,6 +24,13 @@ impl Clock {
         }
     }
 
+    /// Stands still at the current Asia/Taipei time until advanced (a replay moves it by
+    /// the recorded gaps).
+    #[must_use]
+    pub fn frozen_now() -> Self {
+        Self::frozen((Utc::now() + Duration::hours(8)).naive_utc())
+    }
+
     /// Stands still at `at` until advanced.
     #[must_use]
     pub fn frozen(at: NaiveDateTime) -> Self {

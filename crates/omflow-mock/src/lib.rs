@@ -38,6 +38,8 @@ mod garoon;
 mod http;
 mod pyjson;
 #[cfg(feature = "replay")]
+pub mod record;
+#[cfg(feature = "replay")]
 pub mod replay;
 pub mod seed;
 #[cfg(feature = "cli")]

@@ -194,10 +194,29 @@ impl Report {
     }
 }
 
-/// Sends recorded requests to a fake and compares its answers with the recorded ones.
+/// A recorded Basic password that stands for the user's own (recordings made by
+/// `omflow record` keep no password): the replay logs in with the one it was given.
+pub const THE_PASSWORD: &str = "<password>";
+
+/// A recorded Basic password that stands for a wrong one (a refused login).
+pub const A_WRONG_PASSWORD: &str = "<wrong password>";
+
+/// Where a replay sends its requests.
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    /// A fake: its clock follows the recording and out-of-band steps apply to it.
+    Fake(&'a FakeOmflow),
+    /// Any server at a base URL: time passes as it does and out-of-band steps cannot apply.
+    Server(&'a str),
+}
+
+/// Sends recorded requests to a fake (or any server) and compares its answers with the
+/// recorded ones.
 pub struct Replayer<'a> {
-    fake: &'a FakeOmflow,
+    target: Target<'a>,
     http: reqwest::Client,
+    /// Passwords for recordings that keep only the Basic user (`omflow record`).
+    passwords: HashMap<String, String>,
     recorded_to_live: HashMap<String, String>,
     recorded_tokens: TokenBook,
     live_tokens: TokenBook,
@@ -206,7 +225,7 @@ pub struct Replayer<'a> {
 impl std::fmt::Debug for Replayer<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Replayer")
-            .field("fake", &self.fake.uri())
+            .field("target", &self.base_url())
             .field("bound_tokens", &self.recorded_to_live.len())
             .finish_non_exhaustive()
     }
@@ -218,17 +237,45 @@ impl<'a> Replayer<'a> {
     /// # Errors
     /// [`ReplayError::Client`] when the HTTP client cannot be built.
     pub fn new(fake: &'a FakeOmflow) -> Result<Replayer<'a>, ReplayError> {
+        Self::with_target(Target::Fake(fake))
+    }
+
+    /// A replayer against any server at `base_url` (a real one, or a fake in another
+    /// process): time is not moved and out-of-band steps are reported as not applied.
+    ///
+    /// # Errors
+    /// [`ReplayError::Client`] when the HTTP client cannot be built.
+    pub fn against(base_url: &'a str) -> Result<Replayer<'a>, ReplayError> {
+        Self::with_target(Target::Server(base_url.trim_end_matches('/')))
+    }
+
+    fn with_target(target: Target<'a>) -> Result<Replayer<'a>, ReplayError> {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(ReplayError::Client)?;
         Ok(Replayer {
-            fake,
+            target,
             http,
+            passwords: HashMap::new(),
             recorded_to_live: HashMap::new(),
             recorded_tokens: TokenBook::default(),
             live_tokens: TokenBook::default(),
         })
+    }
+
+    /// The password to log in as `user` with, for recorded logins that keep only the user
+    /// (recordings made by `omflow record` never hold a password).
+    pub fn password(&mut self, user: &str, password: &str) {
+        self.passwords
+            .insert(user.to_string(), password.to_string());
+    }
+
+    fn base_url(&self) -> String {
+        match self.target {
+            Target::Fake(fake) => fake.uri(),
+            Target::Server(url) => url.to_string(),
+        }
     }
 
     /// Binds a recorded token to a live one issued to `user` outside the recording (a
@@ -262,7 +309,9 @@ impl<'a> Replayer<'a> {
         let elapsed = step.raw["elapsed_ms_since_previous"]
             .as_f64()
             .unwrap_or(0.0);
-        self.fake.advance_clock(elapsed / 1000.0);
+        if let Target::Fake(fake) = self.target {
+            fake.advance_clock(elapsed / 1000.0);
+        }
         let outcome = |difference: Option<String>| Outcome {
             name: step.name.clone(),
             episode: step.episode(),
@@ -280,16 +329,27 @@ impl<'a> Replayer<'a> {
     }
 
     fn out_of_band(&mut self, action: &Value) -> bool {
+        let Target::Fake(fake) = self.target else {
+            return false;
+        };
         match action["type"].as_str() {
             Some("delete_user") => {
                 let username = action["username"].as_str().unwrap_or("");
-                self.fake.with_world(|w| w.delete_user(username))
+                fake.with_world(|w| w.delete_user(username))
             }
             Some("reset") => {
                 self.recorded_to_live.clear();
                 self.recorded_tokens.clear();
                 self.live_tokens.clear();
-                self.fake.reset().is_ok()
+                fake.reset().is_ok()
+            }
+            Some("expire_tokens") => {
+                fake.with_world(|w| w.expire_tokens());
+                true
+            }
+            Some("advance_clock") => {
+                fake.advance_clock(action["seconds"].as_f64().unwrap_or(0.0));
+                true
             }
             _ => false,
         }
@@ -318,11 +378,30 @@ impl<'a> Replayer<'a> {
         let path = self.to_live(request["path"].as_str().unwrap_or("/"));
         let mut builder = self
             .http
-            .request(method, format!("{}{path}", self.fake.uri()));
+            .request(method, format!("{}{path}", self.base_url()));
         if let Some(headers) = request["headers"].as_object() {
             for (key, value) in headers {
                 builder = builder.header(key.as_str(), self.to_live(value.as_str().unwrap_or("")));
             }
+        }
+        // A recording without the header (`omflow record` keeps only the user): log in with
+        // the password the replay was given for that user.
+        let has_header = request["headers"]
+            .as_object()
+            .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("authorization")));
+        if let (false, Some(user)) = (has_header, request["basic_auth"]["user"].as_str()) {
+            let password = match request["basic_auth"]["password"].as_str() {
+                None | Some(THE_PASSWORD) => self
+                    .passwords
+                    .get(user)
+                    .map(String::as_str)
+                    .ok_or_else(|| format!("no password for {user:?}: give one to the replay"))?,
+                Some(recorded) => recorded,
+            };
+            builder = builder.basic_auth(user, Some(password));
+        }
+        if request["body_kind"] == "multipart_summary" {
+            return Err("recorded without its file contents (record with --keep-files)".into());
         }
         let body: Option<Vec<u8>> = match request["body_kind"].as_str() {
             Some("json") => Some(

@@ -1,0 +1,193 @@
+//! `omflow record` and `omflow replay`: record your own server through a proxy, then check a
+//! fake (or another server) against the recording with the fixtures' replayer.
+
+use crate::Failure;
+use clap::Args;
+use omflow_mock::record::{RecordOptions, Recorder};
+use omflow_mock::replay::{Recording, Replayer, Report};
+use omflow_mock::{Clock, FakeOmflow, Seed};
+use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// `omflow record`.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The server to forward to.
+    #[arg(long)]
+    pub upstream: String,
+    /// Where clients connect (`OMFLOW_URL=http://ADDR`).
+    #[arg(long, default_value = "127.0.0.1:8001")]
+    pub listen: String,
+    /// The directory the exchanges are written to.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Stop after this many exchanges.
+    #[arg(long)]
+    pub max_exchanges: Option<usize>,
+    /// The largest body recorded (bytes); larger requests get HTTP 413.
+    #[arg(long, default_value_t = 32 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Keep multipart uploads whole (file contents included).
+    #[arg(long)]
+    pub keep_files: bool,
+}
+
+/// `omflow replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A recording directory (`omflow record --out`).
+    pub dir: PathBuf,
+    /// Replay against this server instead of a fresh in-process fake.
+    #[arg(long, conflicts_with = "fake")]
+    pub against: Option<String>,
+    /// The fake's seed: `pristine`, `demo` (the default) or a seed JSON file matching the
+    /// state the recording started from.
+    #[arg(long)]
+    pub fake: Option<String>,
+    /// USER=PASSWORD for the recording's logins (recordings keep no passwords; a fake's
+    /// seed gives its users' own); repeatable.
+    #[arg(long = "login", value_name = "USER=PASSWORD")]
+    pub logins: Vec<String>,
+    /// `text` (one line per difference) or `json`.
+    #[arg(long, default_value = "text")]
+    pub output: ReplayOutput,
+}
+
+/// How `omflow replay` reports.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ReplayOutput {
+    /// A line per difference, then the count.
+    Text,
+    /// One JSON object: counts and the differences.
+    Json,
+}
+
+fn operation(err: impl std::error::Error + Send + Sync + 'static) -> Failure {
+    Failure::Operation(Box::new(err))
+}
+
+/// Records until `--max-exchanges` or Ctrl-C.
+///
+/// # Errors
+/// [`Failure::Operation`] when the address cannot be bound, the directory not created or
+/// Ctrl-C not awaited.
+pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
+    let mut options = RecordOptions::new(&args.upstream, args.out.clone())
+        .keep_files(args.keep_files)
+        .max_body_bytes(args.max_body_bytes);
+    if let Some(max) = args.max_exchanges {
+        options = options.max_exchanges(max);
+    }
+    let recorder = Recorder::start(&args.listen, options)
+        .await
+        .map_err(operation)?;
+    println!("listening on {}", recorder.uri());
+    std::io::stdout().flush().ok();
+    eprintln!(
+        "omflow: recording {} through {} into {} (Ctrl-C stops)",
+        args.upstream,
+        recorder.uri(),
+        args.out.display()
+    );
+    tokio::select! {
+        () = recorder.finished() => {
+            eprintln!("omflow: --max-exchanges reached");
+        }
+        signal = tokio::signal::ctrl_c() => signal.map_err(operation)?,
+    }
+    eprintln!(
+        "omflow: recorded {} exchanges in {}",
+        recorder.exchanges(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Replays a recording; exit 1 on any difference.
+///
+/// # Errors
+/// [`Failure::Usage`] for an empty directory, a malformed `--login` or an unreadable seed;
+/// [`Failure::Operation`] when the recording cannot be read or the fake cannot start.
+pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
+    let recording = Recording::load_dir(&args.dir).map_err(operation)?;
+    if recording.steps.is_empty() {
+        return Err(Failure::Usage(format!(
+            "{} holds no recorded exchange (*.json)",
+            args.dir.display()
+        )));
+    }
+    let mut passwords = Vec::new();
+    for pair in &args.logins {
+        let Some((user, password)) = pair.split_once('=') else {
+            return Err(Failure::Usage(format!(
+                "--login {pair:?}: write it as USER=PASSWORD"
+            )));
+        };
+        passwords.push((user.to_string(), password.to_string()));
+    }
+    let report = match &args.against {
+        Some(url) => {
+            let mut replayer = Replayer::against(url).map_err(operation)?;
+            for (user, password) in &passwords {
+                replayer.password(user, password);
+            }
+            replayer.replay(&recording).await
+        }
+        None => {
+            let seed_name = args.fake.as_deref().unwrap_or("demo");
+            let seed = Seed::load(seed_name).map_err(|e| Failure::Usage(e.to_string()))?;
+            let fake = FakeOmflow::builder()
+                .seed(seed.clone())
+                .clock(Clock::frozen_now())
+                .record_requests(false)
+                .start()
+                .await
+                .map_err(operation)?;
+            let mut replayer = Replayer::new(&fake).map_err(operation)?;
+            for user in &seed.users {
+                if let Some(password) = &user.password {
+                    replayer.password(&user.username, password);
+                }
+            }
+            for (user, password) in &passwords {
+                replayer.password(user, password);
+            }
+            replayer.replay(&recording).await
+        }
+    };
+    print_report(&report, args.output);
+    Ok(if report.differences().next().is_some() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_report(report: &Report, output: ReplayOutput) {
+    let total = report.outcomes.len();
+    let agree = report.agreeing();
+    match output {
+        ReplayOutput::Json => {
+            let differences: Vec<_> = report
+                .differences()
+                .map(|o| json!({"exchange": o.name, "endpoint": o.endpoint, "difference": o.difference}))
+                .collect();
+            println!(
+                "{}",
+                json!({"exchanges": total, "agree": agree, "differences": differences})
+            );
+        }
+        ReplayOutput::Text => {
+            for outcome in report.differences() {
+                println!(
+                    "DIFF {}: {}",
+                    outcome.name,
+                    outcome.difference.as_deref().unwrap_or("")
+                );
+            }
+            println!("{agree} of {total} exchanges agree");
+        }
+    }
+}

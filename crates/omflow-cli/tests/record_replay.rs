@@ -1,0 +1,204 @@
+//! `omflow record` and `omflow replay` end to end: a CLI session recorded through the proxy
+//! replays against a fresh fake, a changed answer is named, and no secret is written.
+
+mod common;
+
+use common::{as_alice, as_user, omflow, standalone, Server};
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::Stdio;
+
+/// `omflow record` in front of `upstream`, writing into `out`.
+fn recorder(upstream: &Server, out: &std::path::Path) -> Server {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
+        .args([
+            "record",
+            "--upstream",
+            &upstream.url,
+            "--listen",
+            "127.0.0.1:0",
+            "--out",
+        ])
+        .arg(out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("announces its address")
+        .to_string();
+    Server { child, url }
+}
+
+/// A plain HTTP/1.1 exchange (what a hand-written client sends), returning the JSON body.
+fn raw(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Value {
+    let host = url.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(host).unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (_, body) = answer.split_once("\r\n\r\n").unwrap_or(("", ""));
+    serde_json::from_str(body).unwrap_or(Value::Null)
+}
+
+fn ndjson(output: &std::process::Output) -> Vec<Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+#[test]
+fn a_recorded_cli_session_replays_against_a_fresh_fake() {
+    let server = standalone();
+    let out = std::env::temp_dir().join(format!("omflow-record-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let proxy = recorder(&server, &out);
+    let via_proxy = |mut cmd: assert_cmd::Command| {
+        cmd.env("OMFLOW_URL", &proxy.url);
+        cmd
+    };
+
+    // The approver's session: list, push, quick action.
+    let listed = via_proxy(as_alice(&server))
+        .args(["missions", "--output", "ndjson"])
+        .output()
+        .unwrap();
+    assert!(listed.status.success(), "{listed:?}");
+    let missions = ndjson(&listed);
+    let at = |stop: &str| {
+        missions
+            .iter()
+            .find(|m| m["stop_uuid"] == stop)
+            .and_then(|m| m["data_id"].as_u64())
+            .unwrap_or_else(|| panic!("a mission at {stop}"))
+    };
+    let (to_push, to_quick) = (at("FITEM_2"), at("FITEM_5"));
+    let pushed = via_proxy(as_alice(&server))
+        .args([
+            "push",
+            "任務單",
+            &to_push.to_string(),
+            "--set",
+            "FORMITM_4=dispatch_done",
+            "--wait",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert!(pushed.status.success(), "{pushed:?}");
+    let quick = via_proxy(as_alice(&server))
+        .args([
+            "quick-action",
+            "任務單",
+            &to_quick.to_string(),
+            "action1",
+            "--wait",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert!(quick.status.success(), "{quick:?}");
+    // A failing login.
+    let refused = via_proxy(as_user(&server, "alice", "wrong-password"))
+        .args(["missions"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    // An expired code: log in by hand, expire the fake's codes, use the old one.
+    let basic = ("Authorization", "Basic YWxpY2U6YWxpY2UtcGFzcw=="); // alice:alice-pass
+    let login = raw(
+        &proxy.url,
+        "GET",
+        "/accounts/api/security/get/",
+        &[basic],
+        "",
+    );
+    let code = login["result"]["security"].as_str().unwrap().to_string();
+    raw(&proxy.url, "POST", "/__mock/tokens/expire", &[], "");
+    let expired = raw(
+        &proxy.url,
+        "POST",
+        "/rest/my-mission/api/my-mission/list/",
+        &[("Content-Type", "application/json")],
+        &format!(r#"{{"security": "{code}", "omflow_restapi": 1}}"#),
+    );
+    assert_ne!(expired["status"], 200, "{expired}");
+    drop(proxy);
+
+    // No secret reached the files.
+    let mut files: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 8, "{files:?}");
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for secret in [
+            "alice-pass",
+            "YWxpY2U6YWxpY2UtcGFzcw",
+            "wrong-password",
+            code.as_str(),
+        ] {
+            assert!(!text.contains(secret), "{} holds {secret}", file.display());
+        }
+    }
+
+    // Every exchange agrees on a fresh fake with the same seed.
+    let replayed = omflow()
+        .arg("replay")
+        .arg(&out)
+        .args(["--fake", "demo"])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&replayed.stdout).to_string();
+    assert!(replayed.status.success(), "{report}");
+    // Every file but the out-of-band expiry is an exchange.
+    let exchanges = files.len() - 1;
+    assert!(
+        report.contains(&format!("{exchanges} of {exchanges} exchanges agree")),
+        "{report}"
+    );
+
+    // Change one answer: the replay names that exchange and exits 1.
+    let changed = files
+        .iter()
+        .find(|f| f.to_string_lossy().contains("my_mission_list"))
+        .unwrap();
+    let mut step: Value = serde_json::from_str(&std::fs::read_to_string(changed).unwrap()).unwrap();
+    step["response"]["body"]["message"] = Value::String("changed by the test".into());
+    std::fs::write(changed, step.to_string()).unwrap();
+    let replayed = omflow()
+        .arg("replay")
+        .arg(&out)
+        .args(["--fake", "demo", "--output", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(replayed.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&replayed.stdout).unwrap();
+    let name = changed.file_name().unwrap().to_string_lossy().to_string();
+    assert_eq!(
+        report["differences"][0]["exchange"],
+        name.as_str(),
+        "{report}"
+    );
+    assert!(report["differences"][0]["difference"]
+        .as_str()
+        .unwrap()
+        .contains("at /message"));
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -1,0 +1,585 @@
+//! A recording reverse proxy: forwards every request to an upstream OMFLOW server unchanged
+//! and writes each exchange to `DIR/NNN_<endpoint>.json` as it happens, in the format of the
+//! recorded sessions (`fixtures/omflow/session/`), so that [`crate::replay`] can replay it
+//! against a fake.
+//!
+//! Secrets never reach the files: a Basic header is kept as its user only (no password, no
+//! header), every security code is written as a stable placeholder `<security:N>` in requests
+//! and answers alike, and the password of a Basic header is replaced wherever else it
+//! appears. The fake's control calls (`/__mock/...`) are forwarded and written as the
+//! out-of-band steps the replayer applies to a fake (clock, token expiry, reset).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use omflow_mock::record::{RecordOptions, Recorder};
+//!
+//! let options = RecordOptions::new("https://omflow.example.com", "recording".into());
+//! let recorder = Recorder::start("127.0.0.1:8001", options).await?;
+//! println!("point OMFLOW_URL at {}", recorder.uri());
+//! recorder.finished().await; // after --max-exchanges, or drop the recorder to stop
+//! # Ok(()) }
+//! ```
+
+use base64::Engine as _;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming as Body;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+/// What a recording keeps and how much.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RecordOptions {
+    /// The server every request goes to (`https://omflow.example.com`).
+    pub upstream: String,
+    /// The directory the exchange files are written to (created if missing).
+    pub out: PathBuf,
+    /// Stop recording (and answer 503) after this many exchanges.
+    pub max_exchanges: Option<usize>,
+    /// The largest request or answer body recorded; larger ones are refused with 413.
+    pub max_body_bytes: usize,
+    /// Keep multipart bodies whole (file contents included); otherwise only their parts'
+    /// names and sizes.
+    pub keep_files: bool,
+}
+
+impl RecordOptions {
+    /// Records everything sent to `upstream` into `out`, multipart file contents left out,
+    /// bodies up to 32 MiB.
+    #[must_use]
+    pub fn new(upstream: &str, out: PathBuf) -> Self {
+        RecordOptions {
+            upstream: upstream.trim_end_matches('/').to_string(),
+            out,
+            max_exchanges: None,
+            max_body_bytes: 32 * 1024 * 1024,
+            keep_files: false,
+        }
+    }
+
+    /// Stops after `n` exchanges.
+    #[must_use]
+    pub fn max_exchanges(mut self, n: usize) -> Self {
+        self.max_exchanges = Some(n);
+        self
+    }
+
+    /// Keeps multipart bodies whole.
+    #[must_use]
+    pub fn keep_files(mut self, keep: bool) -> Self {
+        self.keep_files = keep;
+        self
+    }
+
+    /// The largest body recorded.
+    #[must_use]
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+}
+
+/// Why a recording could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}")]
+    Listen {
+        /// The address asked for.
+        addr: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The output directory could not be created.
+    #[error("cannot create {path}")]
+    Output {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The HTTP client for the upstream could not be built.
+    #[error("cannot build the HTTP client")]
+    Client(#[source] reqwest::Error),
+}
+
+/// The login endpoint (the one call that carries a Basic header).
+const SECURITY_PATH: &str = "/accounts/api/security/get/";
+
+/// The placeholders of the security codes seen so far, and the passwords to hide.
+#[derive(Default)]
+struct Secrets {
+    codes: HashMap<String, String>,
+    passwords: Vec<String>,
+}
+
+impl Secrets {
+    fn placeholder(&mut self, code: &str) -> String {
+        let next = self.codes.len() + 1;
+        self.codes
+            .entry(code.to_string())
+            .or_insert_with(|| format!("<security:{next}>"))
+            .clone()
+    }
+
+    /// `text` with every known code (any case) and password replaced.
+    fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (code, placeholder) in &self.codes {
+            out = out.replace(code.as_str(), placeholder);
+            out = out.replace(code.to_uppercase().as_str(), placeholder);
+        }
+        for password in &self.passwords {
+            if !password.is_empty() {
+                out = out.replace(password.as_str(), "<password>");
+            }
+        }
+        out
+    }
+}
+
+struct State {
+    options: RecordOptions,
+    http: reqwest::Client,
+    secrets: Mutex<Secrets>,
+    /// Exchanges written so far, and when the last one started.
+    progress: Mutex<(usize, Option<Instant>)>,
+    done: Notify,
+}
+
+/// A running recorder; stops when dropped.
+pub struct Recorder {
+    addr: SocketAddr,
+    state: Arc<State>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder")
+            .field("addr", &self.addr)
+            .field("upstream", &self.state.options.upstream)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Recorder {
+    /// Listens on `listen` (`127.0.0.1:0` picks a port) and records into `options.out`.
+    ///
+    /// # Errors
+    /// [`RecordError::Listen`], [`RecordError::Output`] or [`RecordError::Client`].
+    pub async fn start(listen: &str, options: RecordOptions) -> Result<Recorder, RecordError> {
+        std::fs::create_dir_all(&options.out).map_err(|source| RecordError::Output {
+            path: options.out.clone(),
+            source,
+        })?;
+        let listener = TcpListener::bind(listen)
+            .await
+            .map_err(|source| RecordError::Listen {
+                addr: listen.to_string(),
+                source,
+            })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| RecordError::Listen {
+                addr: listen.to_string(),
+                source,
+            })?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(RecordError::Client)?;
+        let state = Arc::new(State {
+            options,
+            http,
+            secrets: Mutex::new(Secrets::default()),
+            progress: Mutex::new((0, None)),
+            done: Notify::new(),
+        });
+        let shared = state.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let state = shared.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |request: hyper::Request<Body>| {
+                        let state = state.clone();
+                        async move { Ok::<_, Infallible>(proxy(&state, request).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Ok(Recorder { addr, state, task })
+    }
+
+    /// The base URL to point clients at.
+    #[must_use]
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Exchanges written so far.
+    #[must_use]
+    pub fn exchanges(&self) -> usize {
+        lock(&self.state.progress).0
+    }
+
+    /// Waits until `max_exchanges` have been recorded (forever without a limit).
+    pub async fn finished(&self) {
+        loop {
+            let notified = self.state.done.notified();
+            if self
+                .state
+                .options
+                .max_exchanges
+                .is_some_and(|max| self.exchanges() >= max)
+            {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn plain(status: u16, text: &str) -> hyper::Response<Full<Bytes>> {
+    hyper::Response::builder()
+        .status(status)
+        .header("content-type", "text/plain; charset=utf-8")
+        .body(Full::new(Bytes::from(text.to_string())))
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
+}
+
+/// The endpoint part of a file name: the path's letters, `_` for the rest.
+fn endpoint_name(path: &str) -> String {
+    let trimmed = path
+        .trim_start_matches("/rest/")
+        .trim_start_matches('/')
+        .trim_end_matches('/');
+    let mut name: String = trimmed
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    name.truncate(80);
+    if name.is_empty() {
+        "root".into()
+    } else {
+        name
+    }
+}
+
+/// The Basic header's user and password.
+fn basic_credentials(header: &str) -> Option<(String, String)> {
+    let encoded = header.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, password) = text.split_once(':')?;
+    Some((user.to_string(), password.to_string()))
+}
+
+/// The fake's control calls as the replayer's out-of-band steps.
+fn control_step(method: &str, path: &str, body: &[u8]) -> Option<Value> {
+    let rest = path.strip_prefix("/__mock/")?;
+    let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    match (method, rest) {
+        ("POST", "reset") => Some(json!({"type": "reset"})),
+        ("POST", "tokens/expire") => Some(json!({"type": "expire_tokens"})),
+        ("POST", "clock/advance") => {
+            Some(json!({"type": "advance_clock", "seconds": value["seconds"]}))
+        }
+        _ => None,
+    }
+}
+
+async fn proxy(state: &State, request: hyper::Request<Body>) -> hyper::Response<Full<Bytes>> {
+    let options = &state.options;
+    let (parts, body) = request.into_parts();
+    let Ok(collected) = Limited::new(body, options.max_body_bytes).collect().await else {
+        return plain(
+            413,
+            "the recorder's body limit was reached; raise --max-body-bytes",
+        );
+    };
+    let body = collected.to_bytes();
+    let seq = {
+        let mut progress = lock(&state.progress);
+        if options.max_exchanges.is_some_and(|max| progress.0 >= max) {
+            return plain(
+                503,
+                "the recorder reached --max-exchanges and records no more",
+            );
+        }
+        progress.0 += 1;
+        progress.0
+    };
+    let started = Instant::now();
+    let elapsed_ms = {
+        let mut progress = lock(&state.progress);
+        let elapsed = progress
+            .1
+            .map_or(0, |previous| started.duration_since(previous).as_millis());
+        progress.1 = Some(started);
+        elapsed
+    };
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
+
+    // Forward unchanged (Host is the upstream's).
+    let method = reqwest::Method::from_bytes(parts.method.as_str().as_bytes())
+        .unwrap_or(reqwest::Method::GET);
+    let mut upstream = state
+        .http
+        .request(method, format!("{}{path_and_query}", options.upstream));
+    for (name, value) in &parts.headers {
+        if name != hyper::header::HOST && name != hyper::header::CONTENT_LENGTH {
+            upstream = upstream.header(name.as_str(), value.as_bytes());
+        }
+    }
+    let answer = upstream.body(body.clone()).send().await;
+    let (status, headers, answer_body) = match answer {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            match response.bytes().await {
+                Ok(bytes) => (status, headers, bytes),
+                Err(e) => return plain(502, &format!("the upstream answer broke off: {e}")),
+            }
+        }
+        Err(e) => return plain(502, &format!("the upstream did not answer: {e}")),
+    };
+    let duration_ms = started.elapsed().as_millis();
+
+    let step = record_step(
+        state,
+        &parts,
+        &path_and_query,
+        &body,
+        status,
+        &headers,
+        &answer_body,
+        (elapsed_ms, duration_ms),
+    );
+    let name = format!("{seq:03}_{}.json", endpoint_name(parts.uri.path()));
+    let text = serde_json::to_string_pretty(&step).unwrap_or_default();
+    // Written then renamed: a crash loses at most the exchange in flight.
+    let path = options.out.join(&name);
+    let partial = options.out.join(format!(".{name}.partial"));
+    if std::fs::write(&partial, text).is_ok() {
+        let _ = std::fs::rename(&partial, &path);
+    }
+    state.done.notify_waiters();
+
+    let mut response = hyper::Response::builder().status(status);
+    for (name, value) in &headers {
+        if name != reqwest::header::CONTENT_LENGTH && name != reqwest::header::TRANSFER_ENCODING {
+            response = response.header(name.as_str(), value.as_bytes());
+        }
+    }
+    response
+        .body(Full::new(answer_body))
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
+}
+
+/// One exchange in the recordings' format, secrets scrubbed.
+#[allow(clippy::too_many_arguments)]
+fn record_step(
+    state: &State,
+    parts: &hyper::http::request::Parts,
+    path: &str,
+    body: &[u8],
+    status: u16,
+    headers: &reqwest::header::HeaderMap,
+    answer: &[u8],
+    (elapsed_ms, duration_ms): (u128, u128),
+) -> Value {
+    let method = parts.method.as_str();
+    if let Some(action) = control_step(method, parts.uri.path(), body) {
+        return json!({"kind": "out_of_band", "action": action,
+                      "elapsed_ms_since_previous": elapsed_ms});
+    }
+    let mut secrets = lock(&state.secrets);
+    let mut request = Map::new();
+    request.insert("method".into(), json!(method));
+    let mut kept_headers = Map::new();
+    for (name, value) in &parts.headers {
+        let value = value.to_str().unwrap_or("");
+        if name == hyper::header::AUTHORIZATION {
+            if let Some((user, password)) = basic_credentials(value) {
+                secrets.passwords.push(password);
+                // Whether the password was the user's own, as the answer tells (a login
+                // that issued a code): a replay sends the real one or a wrong one.
+                let issued = serde_json::from_slice::<Value>(answer)
+                    .ok()
+                    .is_some_and(|a| a["result"]["security"].is_string());
+                let password = if issued || parts.uri.path() != SECURITY_PATH {
+                    crate::replay::THE_PASSWORD
+                } else {
+                    crate::replay::A_WRONG_PASSWORD
+                };
+                request.insert(
+                    "basic_auth".into(),
+                    json!({"user": user, "password": password}),
+                );
+            }
+        } else if name == hyper::header::CONTENT_TYPE {
+            kept_headers.insert("Content-Type".into(), json!(value));
+        }
+    }
+    // An answer's new security code gets its placeholder before anything is written.
+    let answer_json: Option<Value> = serde_json::from_slice(answer).ok();
+    if let Some(code) = answer_json
+        .as_ref()
+        .and_then(|a| a["result"]["security"].as_str())
+    {
+        secrets.placeholder(code);
+    }
+    let content_type = kept_headers
+        .get("Content-Type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let (kind, recorded_body) = match serde_json::from_slice::<Value>(body) {
+        _ if body.is_empty() => ("none", Value::Null),
+        Ok(value) => ("json", value),
+        Err(_) if content_type.starts_with("multipart/") && !state.options.keep_files => {
+            ("multipart_summary", multipart_summary(&content_type, body))
+        }
+        Err(_) => match std::str::from_utf8(body) {
+            Ok(text) if content_type.starts_with("multipart/") => ("multipart", json!(text)),
+            Ok(text) if content_type.starts_with("application/x-www-form-urlencoded") => {
+                ("form", json!(text))
+            }
+            Ok(text) => ("raw", json!(text)),
+            Err(_) => (
+                "raw_base64",
+                json!(base64::engine::general_purpose::STANDARD.encode(body)),
+            ),
+        },
+    };
+    request.insert("path".into(), json!(path));
+    request.insert("headers".into(), Value::Object(kept_headers));
+    request.insert("body_kind".into(), json!(kind));
+    request.insert("body".into(), recorded_body);
+    let header = |key: &str| {
+        headers
+            .get(key)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| Value::String(v.to_string()))
+    };
+    let mut response_headers = Map::new();
+    for key in ["content-type", "location", "content-language"] {
+        if let Some(value) = header(key) {
+            response_headers.insert(key.into(), value);
+        }
+    }
+    // JSON answers as parsed values; HTML and other text as status and content type.
+    let response_body = answer_json.unwrap_or(Value::Null);
+    let step = json!({
+        "elapsed_ms_since_previous": elapsed_ms,
+        "duration_ms": duration_ms,
+        "request": Value::Object(request),
+        "response": {"http_status": status, "headers": response_headers, "body": response_body},
+    });
+    // Scrub through the text: codes may sit in paths, bodies, headers or answers.
+    let text = secrets.scrub(&step.to_string());
+    serde_json::from_str(&text).unwrap_or(step)
+}
+
+/// A multipart body's parts as names, file names and sizes.
+fn multipart_summary(content_type: &str, body: &[u8]) -> Value {
+    let Some(boundary) = content_type
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))
+    else {
+        return json!({"parts": [], "size": body.len()});
+    };
+    let text = String::from_utf8_lossy(body);
+    let parts: Vec<Value> = text
+        .split(&format!("--{}", boundary.trim_matches('"')))
+        .filter_map(|part| {
+            let (head, content) = part.split_once("\r\n\r\n")?;
+            let attribute = |name: &str| {
+                head.split(';')
+                    .find_map(|p| p.trim().strip_prefix(&format!("{name}=\"")))
+                    .and_then(|v| v.split('"').next())
+                    .map(str::to_string)
+            };
+            let name = attribute("name")?;
+            Some(json!({"name": name, "filename": attribute("filename"),
+                        "size": content.trim_end_matches("\r\n").len()}))
+        })
+        .collect();
+    json!({"parts": parts, "size": body.len()})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_become_placeholders() {
+        let mut secrets = Secrets::default();
+        let first = secrets.placeholder("9f1c-aa");
+        let again = secrets.placeholder("9f1c-aa");
+        let second = secrets.placeholder("77-bb");
+        assert_eq!(
+            (first.as_str(), again.as_str(), second.as_str()),
+            ("<security:1>", "<security:1>", "<security:2>")
+        );
+        secrets.passwords.push("alice-pass".into());
+        assert_eq!(
+            secrets.scrub(r#"{"security": "9F1C-AA", "p": "alice-pass", "q": "77-bb"}"#),
+            r#"{"security": "<security:1>", "p": "<password>", "q": "<security:2>"}"#
+        );
+    }
+
+    #[test]
+    fn file_names_and_credentials() {
+        assert_eq!(
+            endpoint_name("/rest/my-mission/api/my-mission/list/"),
+            "my_mission_api_my_mission_list"
+        );
+        assert_eq!(
+            basic_credentials("Basic YWxpY2U6YWxpY2UtcGFzcw=="),
+            Some(("alice".into(), "alice-pass".into()))
+        );
+        assert_eq!(
+            control_step("POST", "/__mock/tokens/expire", b""),
+            Some(json!({"type": "expire_tokens"}))
+        );
+    }
+}
