@@ -135,13 +135,24 @@ impl Secrets {
             .clone()
     }
 
-    /// `text` with every known code (any case) and password replaced.
-    fn scrub(&self, text: &str) -> String {
+    /// `text` with every known code (any case) replaced.
+    fn scrub_codes(&self, text: &str) -> String {
         let mut out = text.to_string();
         for (code, placeholder) in &self.codes {
-            out = out.replace(code.as_str(), placeholder);
-            out = out.replace(code.to_uppercase().as_str(), placeholder);
+            if out.contains(code.as_str()) {
+                out = out.replace(code.as_str(), placeholder);
+            }
+            let upper = code.to_uppercase();
+            if out.contains(upper.as_str()) {
+                out = out.replace(upper.as_str(), placeholder);
+            }
         }
+        out
+    }
+
+    /// A string value with every password in it replaced.
+    fn scrub_passwords(&self, text: &str) -> String {
+        let mut out = text.to_string();
         for password in &self.passwords {
             if !password.is_empty() {
                 out = out.replace(password.as_str(), "<password>");
@@ -394,7 +405,7 @@ async fn proxy(state: &State, request: hyper::Request<Body>) -> hyper::Response<
         (elapsed_ms, duration_ms),
     );
     let name = format!("{seq:03}_{}.json", endpoint_name(parts.uri.path()));
-    let text = serde_json::to_string_pretty(&step).unwrap_or_default();
+    let text = step;
     // Written then renamed: a crash loses at most the exchange in flight.
     let path = options.out.join(&name);
     let partial = options.out.join(format!(".{name}.partial"));
@@ -414,7 +425,27 @@ async fn proxy(state: &State, request: hyper::Request<Body>) -> hyper::Response<
         .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
 }
 
-/// One exchange in the recordings' format, secrets scrubbed.
+/// Replaces every string that holds a password, at any depth of a request body.
+fn scrub_passwords(value: &mut Value, secrets: &Secrets) {
+    match value {
+        Value::String(text) => {
+            if secrets
+                .passwords
+                .iter()
+                .any(|p| !p.is_empty() && text.contains(p.as_str()))
+            {
+                *text = secrets.scrub_passwords(text);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| scrub_passwords(v, secrets)),
+        Value::Object(map) => map.values_mut().for_each(|v| scrub_passwords(v, secrets)),
+        _ => {}
+    }
+}
+
+/// One exchange in the recordings' format as JSON text, secrets scrubbed. The answer is
+/// embedded as the upstream sent it (checked to be JSON, never rebuilt: a page of missions
+/// is most of the cost otherwise); only a login answer is parsed, for its security code.
 #[allow(clippy::too_many_arguments)]
 fn record_step(
     state: &State,
@@ -425,13 +456,21 @@ fn record_step(
     headers: &reqwest::header::HeaderMap,
     answer: &[u8],
     (elapsed_ms, duration_ms): (u128, u128),
-) -> Value {
+) -> String {
     let method = parts.method.as_str();
     if let Some(action) = control_step(method, parts.uri.path(), body) {
         return json!({"kind": "out_of_band", "action": action,
-                      "elapsed_ms_since_previous": elapsed_ms});
+                      "elapsed_ms_since_previous": elapsed_ms})
+        .to_string();
     }
     let mut secrets = lock(&state.secrets);
+    let is_login = parts.uri.path() == SECURITY_PATH;
+    // A login answer's new security code gets its placeholder before anything is written.
+    let issued = is_login
+        && serde_json::from_slice::<Value>(answer)
+            .ok()
+            .and_then(|a| a["result"]["security"].as_str().map(|code| secrets.placeholder(code)))
+            .is_some();
     let mut request = Map::new();
     request.insert("method".into(), json!(method));
     let mut kept_headers = Map::new();
@@ -442,10 +481,7 @@ fn record_step(
                 secrets.passwords.push(password);
                 // Whether the password was the user's own, as the answer tells (a login
                 // that issued a code): a replay sends the real one or a wrong one.
-                let issued = serde_json::from_slice::<Value>(answer)
-                    .ok()
-                    .is_some_and(|a| a["result"]["security"].is_string());
-                let password = if issued || parts.uri.path() != SECURITY_PATH {
+                let password = if issued || !is_login {
                     crate::replay::THE_PASSWORD
                 } else {
                     crate::replay::A_WRONG_PASSWORD
@@ -459,20 +495,12 @@ fn record_step(
             kept_headers.insert("Content-Type".into(), json!(value));
         }
     }
-    // An answer's new security code gets its placeholder before anything is written.
-    let answer_json: Option<Value> = serde_json::from_slice(answer).ok();
-    if let Some(code) = answer_json
-        .as_ref()
-        .and_then(|a| a["result"]["security"].as_str())
-    {
-        secrets.placeholder(code);
-    }
     let content_type = kept_headers
         .get("Content-Type")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    let (kind, recorded_body) = match serde_json::from_slice::<Value>(body) {
+    let (kind, mut recorded_body) = match serde_json::from_slice::<Value>(body) {
         _ if body.is_empty() => ("none", Value::Null),
         Ok(value) => ("json", value),
         Err(_) if content_type.starts_with("multipart/") && !state.options.keep_files => {
@@ -490,7 +518,8 @@ fn record_step(
             ),
         },
     };
-    request.insert("path".into(), json!(path));
+    scrub_passwords(&mut recorded_body, &secrets);
+    request.insert("path".into(), json!(secrets.scrub_passwords(path)));
     request.insert("headers".into(), Value::Object(kept_headers));
     request.insert("body_kind".into(), json!(kind));
     request.insert("body".into(), recorded_body);
@@ -506,17 +535,34 @@ fn record_step(
             response_headers.insert(key.into(), value);
         }
     }
-    // JSON answers as parsed values; HTML and other text as status and content type.
-    let response_body = answer_json.unwrap_or(Value::Null);
+    // JSON answers as sent; HTML and other text as status and content type only.
+    // A JSON answer is embedded as sent (checked to be JSON, not rebuilt into values).
+    let says_json = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    let embedded = std::str::from_utf8(answer)
+        .ok()
+        .map(str::trim)
+        .filter(|text| {
+            says_json && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+        });
     let step = json!({
         "elapsed_ms_since_previous": elapsed_ms,
         "duration_ms": duration_ms,
         "request": Value::Object(request),
-        "response": {"http_status": status, "headers": response_headers, "body": response_body},
+        "response": {"http_status": status, "headers": response_headers, "body": null},
     });
-    // Scrub through the text: codes may sit in paths, bodies, headers or answers.
-    let text = secrets.scrub(&step.to_string());
-    serde_json::from_str(&text).unwrap_or(step)
+    let mut text = step.to_string();
+    if let Some(raw) = embedded {
+        // `{..., "response": {..., "body": null}}`: the answer goes where the null is.
+        if let Some(head) = text.strip_suffix("\"body\":null}}") {
+            text = format!("{head}\"body\":{raw}}}}}");
+        }
+    }
+    // Codes may sit anywhere (paths, bodies, answers): replaced in the text, where a code
+    // (hex and hyphens) can only be a string's content.
+    secrets.scrub_codes(&text)
 }
 
 /// A multipart body's parts as names, file names and sizes.
@@ -560,10 +606,17 @@ mod tests {
             (first.as_str(), again.as_str(), second.as_str()),
             ("<security:1>", "<security:1>", "<security:2>")
         );
-        secrets.passwords.push("alice-pass".into());
         assert_eq!(
-            secrets.scrub(r#"{"security": "9F1C-AA", "p": "alice-pass", "q": "77-bb"}"#),
-            r#"{"security": "<security:1>", "p": "<password>", "q": "<security:2>"}"#
+            secrets.scrub_codes(r#"{"security": "9F1C-AA", "q": "77-bb"}"#),
+            r#"{"security": "<security:1>", "q": "<security:2>"}"#
+        );
+        // Passwords are replaced in string values only, so a short one cannot break JSON.
+        secrets.passwords.push("true".into());
+        let mut body = json!({"history": true, "note": "true story", "n": ["is true"]});
+        scrub_passwords(&mut body, &secrets);
+        assert_eq!(
+            body,
+            json!({"history": true, "note": "<password> story", "n": ["is <password>"]})
         );
     }
 

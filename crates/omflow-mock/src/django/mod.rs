@@ -19,6 +19,7 @@ pub(crate) use schema::ModelId;
 use crate::world::World;
 use serde_json::{json, Map, Value};
 use std::cell::OnceCell;
+use std::sync::{Arc, OnceLock};
 
 /// The tables the world computes on demand for a query (users and groups are kept as
 /// typed records, not rows).
@@ -102,16 +103,22 @@ impl<'w> WorldTables<'w> {
 }
 
 impl<'w> Tables<'w> for WorldTables<'w> {
-    fn model(&self, id: ModelId) -> schema::Model {
+    fn model(&self, id: ModelId) -> Arc<schema::Model> {
+        // The models that depend on nothing are built once per process.
+        static MISSIONS: OnceLock<Arc<schema::Model>> = OnceLock::new();
+        static AUTH_GROUPS: OnceLock<Arc<schema::Model>> = OnceLock::new();
+        static OM_GROUPS: OnceLock<Arc<schema::Model>> = OnceLock::new();
         match id {
-            ModelId::Mission => schema::missions(),
-            ModelId::User => schema::users(&self.hexes()),
-            ModelId::AuthGroup => schema::auth_groups(),
-            ModelId::OmGroup => schema::om_groups(),
-            ModelId::Ticket(flow) => schema::tickets(
+            ModelId::Mission => MISSIONS.get_or_init(|| Arc::new(schema::missions())).clone(),
+            ModelId::AuthGroup => AUTH_GROUPS
+                .get_or_init(|| Arc::new(schema::auth_groups()))
+                .clone(),
+            ModelId::OmGroup => OM_GROUPS.get_or_init(|| Arc::new(schema::om_groups())).clone(),
+            ModelId::User => Arc::new(schema::users(&self.hexes())),
+            ModelId::Ticket(flow) => Arc::new(schema::tickets(
                 flow,
                 self.world.flows.get(flow).map_or(0, |f| f.def.column_count),
-            ),
+            )),
         }
     }
 

@@ -14,7 +14,7 @@ use super::value::{py_int_wide, py_repr_str, py_type, stored, Sql, TOO_LARGE};
 
 /// What a query can reach: the schema of each model and its rows.
 pub(crate) trait Tables<'a> {
-    fn model(&self, id: ModelId) -> Model;
+    fn model(&self, id: ModelId) -> std::sync::Arc<Model>;
     fn rows(&self, id: ModelId) -> Vec<&'a Map<String, Value>>;
     /// The group ids of a user row.
     fn groups_of(&self, user: &Map<String, Value>) -> Vec<u64>;
@@ -52,15 +52,15 @@ impl Path {
 
 struct Resolver<'t, 'a> {
     tables: &'t dyn Tables<'a>,
-    models: RefCell<HashMap<ModelId, std::rc::Rc<Model>>>,
+    models: RefCell<HashMap<ModelId, std::sync::Arc<Model>>>,
 }
 
 impl<'t, 'a> Resolver<'t, 'a> {
-    fn model(&self, id: ModelId) -> std::rc::Rc<Model> {
+    fn model(&self, id: ModelId) -> std::sync::Arc<Model> {
         self.models
             .borrow_mut()
             .entry(id)
-            .or_insert_with(|| std::rc::Rc::new(self.tables.model(id)))
+            .or_insert_with(|| self.tables.model(id))
             .clone()
     }
 
@@ -741,14 +741,14 @@ mod tests {
     }
 
     impl<'a> Tables<'a> for &'a Fixture {
-        fn model(&self, id: ModelId) -> Model {
-            match id {
+        fn model(&self, id: ModelId) -> std::sync::Arc<Model> {
+            std::sync::Arc::new(match id {
                 ModelId::Mission => schema::missions(),
                 ModelId::User => schema::users(&[]),
                 ModelId::AuthGroup => schema::auth_groups(),
                 ModelId::OmGroup => schema::om_groups(),
                 ModelId::Ticket(_) => schema::tickets(0, 0),
-            }
+            })
         }
         fn rows(&self, id: ModelId) -> Vec<&'a Map<String, Value>> {
             match id {
