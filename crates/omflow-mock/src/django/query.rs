@@ -554,7 +554,18 @@ pub(crate) fn run<'a>(
             .iter()
             .all(|c| c.lookup.matches(joined.sql(&c.path)))
     };
-    let mut selected: Vec<Joined<'a>> = Vec::new();
+    let mut selected: Vec<Joined<'a>> = Vec::with_capacity(rows.len());
+    let unconditional = hops.is_empty() && filters.is_empty() && excludes.is_empty();
+    let rows = if unconditional {
+        // Nothing to test: every row, as it comes.
+        selected.extend(rows.into_iter().map(|base| Joined {
+            base,
+            joins: Vec::new(),
+        }));
+        Vec::new()
+    } else {
+        rows
+    };
     for row in rows {
         if !excludes.is_empty() {
             let excluded = expand(tables, row, &exclude_hops)
