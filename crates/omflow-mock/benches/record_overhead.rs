@@ -51,7 +51,10 @@ async fn measure(calls: usize, latency: Duration) {
                 .json()
                 .await
                 .expect("JSON");
-            answer["result"]["security"].as_str().unwrap_or("").to_string()
+            answer["result"]["security"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
         }
     };
     let body = |token: &str| {

@@ -469,7 +469,11 @@ fn record_step(
     let issued = is_login
         && serde_json::from_slice::<Value>(answer)
             .ok()
-            .and_then(|a| a["result"]["security"].as_str().map(|code| secrets.placeholder(code)))
+            .and_then(|a| {
+                a["result"]["security"]
+                    .as_str()
+                    .map(|code| secrets.placeholder(code))
+            })
             .is_some();
     let mut request = Map::new();
     request.insert("method".into(), json!(method));
@@ -544,9 +548,7 @@ fn record_step(
     let embedded = std::str::from_utf8(answer)
         .ok()
         .map(str::trim)
-        .filter(|text| {
-            says_json && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
-        });
+        .filter(|text| says_json && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok());
     let step = json!({
         "elapsed_ms_since_previous": elapsed_ms,
         "duration_ms": duration_ms,

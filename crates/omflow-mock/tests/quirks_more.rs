@@ -920,3 +920,35 @@ async fn start_input_fills_the_flow_values_instead_of_the_start_items_inputs() {
         assert_eq!(param["flow_value"], expected, "{param}");
     }
 }
+
+#[tokio::test]
+async fn bodies_are_read_as_pythons_json_reads_them() {
+    let s = Session::new(seed()).await;
+    let list = "/rest/my-mission/api/my-mission/list/";
+    let body = |limit: &str| {
+        format!(
+            r#"{{"security": "{}", "omflow_restapi": 1, "limit": {limit}}}"#,
+            s.token
+        )
+    };
+    let nan = s.raw(list, &body("NaN")).await;
+    assert_eq!(
+        nan["message"],
+        "查詢失敗，錯誤訊息如下：cannot convert float NaN to integer"
+    );
+    for infinite in ["Infinity", "-Infinity", "1e400"] {
+        let answer = s.raw(list, &body(infinite)).await;
+        assert_eq!(
+            answer["message"], "查詢失敗，錯誤訊息如下：cannot convert float infinity to integer",
+            "{infinite}"
+        );
+    }
+    let text = s.raw(list, &body("\"NaN\"")).await;
+    assert!(
+        text["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid literal for int() with base 10: 'NaN'"),
+        "a string stays a string: {text}"
+    );
+}

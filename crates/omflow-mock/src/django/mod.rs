@@ -109,11 +109,15 @@ impl<'w> Tables<'w> for WorldTables<'w> {
         static AUTH_GROUPS: OnceLock<Arc<schema::Model>> = OnceLock::new();
         static OM_GROUPS: OnceLock<Arc<schema::Model>> = OnceLock::new();
         match id {
-            ModelId::Mission => MISSIONS.get_or_init(|| Arc::new(schema::missions())).clone(),
+            ModelId::Mission => MISSIONS
+                .get_or_init(|| Arc::new(schema::missions()))
+                .clone(),
             ModelId::AuthGroup => AUTH_GROUPS
                 .get_or_init(|| Arc::new(schema::auth_groups()))
                 .clone(),
-            ModelId::OmGroup => OM_GROUPS.get_or_init(|| Arc::new(schema::om_groups())).clone(),
+            ModelId::OmGroup => OM_GROUPS
+                .get_or_init(|| Arc::new(schema::om_groups()))
+                .clone(),
             ModelId::User => Arc::new(schema::users(&self.hexes())),
             ModelId::Ticket(flow) => Arc::new(schema::tickets(
                 flow,
