@@ -3,15 +3,15 @@
 
 mod common;
 
-use common::{as_alice, as_user, omflow, standalone, Server};
+use common::{announced, as_alice, as_user, omflow, standalone, Server};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Stdio;
 
 /// `omflow record` in front of `upstream`, writing into `out`.
 fn recorder(upstream: &Server, out: &std::path::Path) -> Server {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
         .args([
             "record",
             "--upstream",
@@ -25,16 +25,7 @@ fn recorder(upstream: &Server, out: &std::path::Path) -> Server {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("announces its address")
-        .to_string();
-    Server { child, url }
+    announced(child)
 }
 
 /// A plain HTTP/1.1 exchange (what a hand-written client sends), returning the JSON body.

@@ -126,6 +126,20 @@ impl World {
         self.flow_by_hex(body.get("flow_uuid")?.as_str()?)
     }
 
+    /// The attachment views' check: `checkOmDataPermission(user, flow_uuid, None, data_id,
+    /// per_type)` with the body's values (`''` when missing, as `postdata.get` gives).
+    fn may_touch_files(&self, caller: &Caller, body: &Map<String, Value>, per_type: &str) -> bool {
+        let empty = Value::String(String::new());
+        let sent = |key: &str| body.get(key).unwrap_or(&empty);
+        self.check_omdata_permission(
+            caller,
+            sent("flow_uuid"),
+            &Value::Null,
+            sent("data_id"),
+            per_type,
+        )
+    }
+
     /// E9: the push permission for `data_id`, then store what can be stored, then always
     /// "upload successful".
     pub(crate) fn upload(
@@ -136,15 +150,7 @@ impl World {
         lang: Lang,
     ) -> Reply {
         let flow = self.body_flow(body);
-        let empty = Value::String(String::new());
-        let sent = |key: &str| body.get(key).unwrap_or(&empty);
-        if !self.check_omdata_permission(
-            caller,
-            sent("flow_uuid"),
-            &Value::Null,
-            sent("data_id"),
-            "_Modify",
-        ) {
+        if !self.may_touch_files(caller, body, "_Modify") {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
         let data_id = body.get("data_id").and_then(int_like);
@@ -204,13 +210,7 @@ impl World {
     ) -> Reply {
         let empty = Value::String(String::new());
         let sent = |key: &str| body.get(key).unwrap_or(&empty);
-        if !self.check_omdata_permission(
-            caller,
-            sent("flow_uuid"),
-            &Value::Null,
-            sent("data_id"),
-            "_View",
-        ) {
+        if !self.may_touch_files(caller, body, "_View") {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
         // `OmdataFiles.objects.filter(flow_uuid=..., data_no=...)` runs outside any error

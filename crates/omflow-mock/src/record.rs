@@ -428,14 +428,13 @@ async fn proxy(state: &State, request: hyper::Request<Body>) -> hyper::Response<
 /// Replaces every string that holds a password, at any depth of a request body.
 fn scrub_passwords(value: &mut Value, secrets: &Secrets) {
     match value {
-        Value::String(text) => {
+        Value::String(text)
             if secrets
                 .passwords
                 .iter()
-                .any(|p| !p.is_empty() && text.contains(p.as_str()))
-            {
-                *text = secrets.scrub_passwords(text);
-            }
+                .any(|p| !p.is_empty() && text.contains(p.as_str())) =>
+        {
+            *text = secrets.scrub_passwords(text);
         }
         Value::Array(items) => items.iter_mut().for_each(|v| scrub_passwords(v, secrets)),
         Value::Object(map) => map.values_mut().for_each(|v| scrub_passwords(v, secrets)),

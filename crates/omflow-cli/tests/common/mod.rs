@@ -33,7 +33,7 @@ pub fn standalone() -> Server {
 
 /// `omflow mock serve` on a free port with extra flags.
 pub fn standalone_with(flags: &[&str]) -> Server {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
         .args(["mock", "serve", "--addr", "127.0.0.1:0"])
         .args(if flags.contains(&"--seed") {
             &[][..]
@@ -44,6 +44,11 @@ pub fn standalone_with(flags: &[&str]) -> Server {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    announced(child)
+}
+
+/// A child that prints `listening on URL` first (`omflow mock serve`, `omflow record`).
+pub fn announced(mut child: Child) -> Server {
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
