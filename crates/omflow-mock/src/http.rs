@@ -469,18 +469,7 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                 Some(id) => f.rows.get(&id).into_iter().collect(),
                 None => f.rows.values().collect(),
             };
-            list_reply(
-                django::run(
-                    &tables,
-                    ModelId::Ticket(flow),
-                    rows,
-                    body,
-                    lang,
-                    django::Source::Table,
-                )
-                .map_err(Failure::Query),
-                lang,
-            )
+            table_reply(&tables, ModelId::Ticket(flow), rows, body, lang)
         }
         "flowmanage/api/omdata/edit/{}/" => {
             let Some(flow) = (match edit_flow(&world, &param, body, is_form) {
@@ -571,18 +560,7 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
             let computed = django::Computed::default();
             let tables = WorldTables::new(&world, &computed);
             let rows = tables.users().iter().collect();
-            list_reply(
-                django::run(
-                    &tables,
-                    ModelId::User,
-                    rows,
-                    body,
-                    lang,
-                    django::Source::Table,
-                )
-                .map_err(Failure::Query),
-                lang,
-            )
+            table_reply(&tables, ModelId::User, rows, body, lang)
         }
         "api/permission/denied/" => Reply::fail(403, text(MessageId::NoPermission, lang)),
         // `getSecurityAjax` reads the Basic header, which a `/rest/` call does not carry.
@@ -689,6 +667,18 @@ fn world_has_view(world: &World, username: &str, flow: usize) -> bool {
 enum Failure {
     Query(String),
     Whole(String),
+}
+
+/// A list query over a whole table (`model.objects`), answered as the view answers.
+fn table_reply<'w>(
+    tables: &WorldTables<'w>,
+    model: ModelId,
+    rows: Vec<&'w Map<String, Value>>,
+    body: &Map<String, Value>,
+    lang: Lang,
+) -> Reply {
+    let result = django::run(tables, model, rows, body, lang, django::Source::Table);
+    list_reply(result.map_err(Failure::Query), lang)
 }
 
 fn list_reply(result: Result<Vec<django::Row<'_>>, Failure>, lang: Lang) -> Reply {

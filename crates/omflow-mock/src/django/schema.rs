@@ -181,6 +181,12 @@ fn columns(spec: &[(&str, Class)]) -> Vec<Field> {
     spec.iter().map(|(n, c)| Field::column(n, *c)).collect()
 }
 
+/// `create_user` and `update_user`: keys to the user table by username.
+fn creator_and_updater() -> [Field; 2] {
+    ["create_user", "update_user"]
+        .map(|name| Field::foreign(name, ModelId::User, "username", Some(Class::Char)))
+}
+
 /// `ommission.Missions`.
 pub(crate) fn missions() -> Model {
     use Class::*;
@@ -197,18 +203,7 @@ pub(crate) fn missions() -> Model {
         ("stop_uuid", Text),
         ("stop_chart_text", Text),
     ]);
-    fields.push(Field::foreign(
-        "create_user",
-        ModelId::User,
-        "username",
-        Some(Char),
-    ));
-    fields.push(Field::foreign(
-        "update_user",
-        ModelId::User,
-        "username",
-        Some(Char),
-    ));
+    fields.extend(creator_and_updater());
     fields.extend(columns(&[
         ("ticket_createtime", DateTime),
         ("createtime", DateTime),
@@ -432,18 +427,7 @@ pub(crate) fn tickets(flow: usize, column_count: u32) -> Model {
         ("updatetime", DateTime),
         ("stoptime", DateTime),
     ]);
-    fields.push(Field::foreign(
-        "create_user",
-        ModelId::User,
-        "username",
-        Some(Char),
-    ));
-    fields.push(Field::foreign(
-        "update_user",
-        ModelId::User,
-        "username",
-        Some(Char),
-    ));
+    fields.extend(creator_and_updater());
     fields.extend(columns(&[("data_param", Text), ("error_message", Text)]));
     fields.push(Field::foreign("init_data", me, "id", Some(Auto)));
     fields.push(Field::column("is_child", Boolean));
