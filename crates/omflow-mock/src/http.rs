@@ -401,6 +401,39 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
             let Some(user) = world.user(&caller.username).cloned() else {
                 return Reply::fail(500, "OmUser matching query does not exist.");
             };
+            let no_rows = || {
+                format!(
+                    "{}'NoneType' object has no attribute 'objects'",
+                    text(MessageId::QueryFailedPrefix, lang)
+                )
+            };
+            // The SDK's plain page (no conditions, id order, whole rows) needs no query
+            // engine: walk the id-ordered index of open missions from the right end.
+            if let Some(page) = plain_page(body) {
+                let visible = world
+                    .open_missions
+                    .iter()
+                    .filter(|(_, visibility)| visibility.shows_to(user.id, &user.groups))
+                    .map(|(id, _)| *id);
+                let ids: Vec<u64> = if page.descending {
+                    visible.rev().skip(page.start).take(page.len).collect()
+                } else {
+                    visible.skip(page.start).take(page.len).collect()
+                };
+                let none_visible = ids.is_empty()
+                    && !world
+                        .open_missions
+                        .values()
+                        .any(|visibility| visibility.shows_to(user.id, &user.groups));
+                if none_visible {
+                    return Reply::fail(404, no_rows());
+                }
+                return Reply::Rendered {
+                    status: 200,
+                    message: text(MessageId::QuerySuccess, lang),
+                    result: world.render_missions(&ids),
+                };
+            }
             // Both maps are ordered by id: walk them together instead of looking each up.
             let mut all = world.missions.iter().peekable();
             let visible: Vec<&Map<String, Value>> = world
@@ -415,10 +448,7 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                 .collect();
             let computed = django::Computed::default();
             let tables = WorldTables::new(&world, &computed);
-            let no_rows = format!(
-                "{}'NoneType' object has no attribute 'objects'",
-                text(MessageId::QueryFailedPrefix, lang)
-            );
+            let no_rows = no_rows();
             let listed = django::run(
                 &tables,
                 ModelId::Mission,
@@ -569,6 +599,48 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
         UNNAMED => Reply::fail(500, "attribute name must be string, not 'NoneType'"),
         _ => Reply::fail(403, text(MessageId::RestUrlError, lang)),
     }
+}
+
+/// A page request with nothing for the query engine to do: no conditions, order by id
+/// (either way), whole rows, plain non-negative integer `start`/`limit` within SQLite's range.
+struct PlainPage {
+    descending: bool,
+    start: usize,
+    len: usize,
+}
+
+fn plain_page(body: &Map<String, Value>) -> Option<PlainPage> {
+    let empty = |key: &str| match body.get(key) {
+        None | Some(Value::Null) => true,
+        Some(Value::Array(items)) => items.is_empty(),
+        _ => false,
+    };
+    let whole_rows = match body.get("search_columns") {
+        None => true,
+        Some(Value::Array(items)) => items.is_empty(),
+        _ => false,
+    };
+    if !(empty("search_conditions") && empty("exclude_conditions") && whole_rows) {
+        return None;
+    }
+    let descending = match body.get("order_columns") {
+        None | Some(Value::Null) => false,
+        Some(Value::Array(items)) if items.is_empty() => false,
+        Some(Value::Array(items)) if items.len() == 1 && items[0] == "id" => false,
+        Some(Value::Array(items)) if items.len() == 1 && items[0] == "-id" => true,
+        _ => return None,
+    };
+    let integer = |key: &str, default: u64| match body.get(key) {
+        None => Some(default),
+        Some(Value::Number(n)) => n.as_u64().filter(|v| i64::try_from(*v).is_ok()),
+        _ => None,
+    };
+    let (start, limit) = (integer("start", 0)?, integer("limit", 100)?);
+    Some(PlainPage {
+        descending,
+        start: usize::try_from(start).ok()?,
+        len: usize::try_from(limit.saturating_sub(start)).ok()?,
+    })
 }
 
 /// Whether the body names its flow by application and flow name (both non-empty).

@@ -952,3 +952,24 @@ async fn bodies_are_read_as_pythons_json_reads_them() {
         "a string stays a string: {text}"
     );
 }
+
+#[tokio::test]
+async fn the_plain_page_path_answers_as_the_query_engine_does() {
+    let s = Session::new(seed()).await;
+    for (start, limit) in [(0, 100), (1, 2), (1, 1), (3, 2), (0, 0)] {
+        for descending in [false, true] {
+            let order = if descending { "-id" } else { "id" };
+            // `["-id"]` takes the plain path, `["-id", "id"]` the engine: same answer.
+            let plain = s
+                .missions(json!({"order_columns": [order], "start": start, "limit": limit}))
+                .await;
+            let engine = s
+                .missions(json!({"order_columns": [order, "id"], "start": start, "limit": limit}))
+                .await;
+            assert_eq!(plain, engine, "{order} {start}..{limit}");
+        }
+    }
+    let default = s.missions(json!({})).await;
+    let engine = s.missions(json!({"order_columns": ["id", "id"]})).await;
+    assert_eq!(default, engine);
+}

@@ -1,0 +1,136 @@
+//! How a call's cost grows with the world: one my-missions call (a page of 100, newest
+//! first) and one push, with 1,000, 10,000 and 100,000 tickets in the fake, measured side by
+//! side in one run, plus resident memory per ticket:
+//! `cargo bench -p omflow-mock --bench world_growth` (`WORLD_SIZES=1000,10000` for others).
+
+use omflow_mock::{FakeOmflow, Seed};
+use std::time::{Duration, Instant};
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let sizes: Vec<usize> = std::env::var("WORLD_SIZES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
+    let http = reqwest::Client::new();
+    let mut first: Option<(f64, f64)> = None;
+    for n in sizes {
+        let before = rss_mb();
+        let seed = (0..n)
+            .fold(Seed::pristine().builder().join_group("admin", 2), |b, i| {
+                b.ticket("mission", "admin", &format!("Ticket {i}"), "green")
+            })
+            .build();
+        let fake = FakeOmflow::builder()
+            .record_requests(false)
+            .seed(seed)
+            .start_standalone()
+            .await
+            .expect("the fake starts");
+        let per_ticket_kb = (rss_mb() - before) * 1024.0 / n as f64;
+        let login: serde_json::Value = http
+            .get(format!("{}/accounts/api/security/get/", fake.uri()))
+            .basic_auth("admin", Some("admin"))
+            .send()
+            .await
+            .expect("login")
+            .json()
+            .await
+            .expect("JSON");
+        let token = login["result"]["security"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let list_body = serde_json::json!({"security": token, "omflow_restapi": 1,
+            "order_columns": ["-id"], "limit": 100})
+        .to_string();
+        let list_url = format!("{}/rest/my-mission/api/my-mission/list/", fake.uri());
+        let list = || async {
+            let started = Instant::now();
+            let bytes = http
+                .post(&list_url)
+                .body(list_body.clone())
+                .send()
+                .await
+                .expect("answer")
+                .bytes()
+                .await
+                .expect("body");
+            assert!(bytes.len() > 10_000);
+            started.elapsed()
+        };
+        for _ in 0..20 {
+            list().await;
+        }
+        let calls = 200;
+        let mut listing = Duration::ZERO;
+        for _ in 0..calls {
+            listing += list().await;
+        }
+        // Pushes of distinct tickets waiting at FITEM_2, their current rows looked up first.
+        let edit_url = format!("{}/rest/flowmanage/api/omdata/edit/mission/", fake.uri());
+        let lookup_url = format!(
+            "{}/rest/flowmanage/api/omdata-data-id/get/mission/",
+            fake.uri()
+        );
+        let pushes = 50;
+        let mut pushing = Duration::ZERO;
+        for k in 0..pushes {
+            let found: serde_json::Value = http
+                .post(&lookup_url)
+                .body(
+                    serde_json::json!({"security": token, "omflow_restapi": 1, "data_no": n - k})
+                        .to_string(),
+                )
+                .send()
+                .await
+                .expect("answer")
+                .json()
+                .await
+                .expect("JSON");
+            let data_id = found["result"][0]["data_id"]
+                .as_u64()
+                .expect("a current row");
+            let body =
+                serde_json::json!({"security": token, "omflow_restapi": 1, "action": "update",
+                "data_id": data_id, "formdata": [
+                    {"id": "FORMITM_1", "type": "h_title", "value": "t"},
+                    {"id": "FORMITM_3", "type": "h_level", "value": "green"},
+                    {"id": "FORMITM_4", "type": "h_status", "value": "dispatch_done"},
+                    {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}]})
+                .to_string();
+            let started = Instant::now();
+            let answer: serde_json::Value = http
+                .post(&edit_url)
+                .body(body)
+                .send()
+                .await
+                .expect("answer")
+                .json()
+                .await
+                .expect("JSON");
+            pushing += started.elapsed();
+            assert_eq!(answer["status"], 200, "push of data_id {data_id}: {answer}");
+        }
+        let list_us = listing.as_secs_f64() * 1e6 / calls as f64;
+        let push_us = pushing.as_secs_f64() * 1e6 / pushes as f64;
+        let (base_list, base_push) = *first.get_or_insert((list_us, push_us));
+        println!(
+            "{n:>7} tickets: list {list_us:>8.0} µs/call ({:.2}x), push {push_us:>8.0} µs/call ({:.2}x), {per_ticket_kb:.1} KB resident per ticket",
+            list_us / base_list,
+            push_us / base_push
+        );
+    }
+}
