@@ -1836,13 +1836,11 @@ pub(crate) fn hyphenate(hex: &str) -> String {
         .unwrap_or_else(|_| hex.to_string())
 }
 
-/// An int or a numeric string, as Django's `int()` reads an id or a ticket number.
+/// Python's `int()` of an id or a ticket number, when it is a non-negative integer.
 pub(crate) fn int_like(value: &Value) -> Option<u64> {
-    match value {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+    crate::django::value::py_int_wide(value)
+        .ok()
+        .and_then(|n| u64::try_from(n).ok())
 }
 
 /// Python truthiness of a JSON value.
