@@ -42,6 +42,8 @@ fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
 fn check_files(root: &Path) -> Result<usize> {
     let mut files = Vec::new();
     json_files(&root.join("fixtures"), &mut files)?;
+    // The built-in seeds live in the fake's package (so it can be published).
+    json_files(&root.join("crates/omflow-mock/seeds"), &mut files)?;
     files.sort();
     for path in &files {
         let text = std::fs::read_to_string(path)?;
@@ -52,7 +54,7 @@ fn check_files(root: &Path) -> Result<usize> {
             .unwrap_or(path)
             .to_string_lossy()
             .replace('\\', "/");
-        if relative.starts_with("fixtures/omflow/seeds/") {
+        if relative.starts_with("crates/omflow-mock/seeds/") {
             let seed: Seed = serde_json::from_value(value)
                 .with_context(|| format!("{relative} is not a seed"))?;
             let again: Seed = serde_json::from_value(serde_json::to_value(&seed)?)?;

@@ -1,5 +1,5 @@
 //! Seeds: what the fake's database holds at start. A seed is a JSON file; `pristine` and
-//! `demo` are built in (`fixtures/omflow/seeds/`), and [`SeedBuilder`] writes one in Rust.
+//! `demo` are built in (`crates/omflow-mock/seeds/`, inside the package), and [`SeedBuilder`] writes one in Rust.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -287,8 +287,8 @@ pub enum SeedError {
     Invalid(String),
 }
 
-const PRISTINE: &str = include_str!("../../../fixtures/omflow/seeds/pristine.json");
-const DEMO: &str = include_str!("../../../fixtures/omflow/seeds/demo.json");
+const PRISTINE: &str = include_str!("../seeds/pristine.json");
+const DEMO: &str = include_str!("../seeds/demo.json");
 
 impl Seed {
     /// What the real server's shipped database holds: admin/admin (in no group), system,
