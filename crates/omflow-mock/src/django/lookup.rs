@@ -184,6 +184,37 @@ pub(crate) struct Lookup {
     pub deferred: Option<String>,
 }
 
+impl Transform {
+    /// The class of what the transform yields (a date, or an integer part).
+    fn output(self) -> Class {
+        if self == Transform::Date {
+            Class::Date
+        } else {
+            Class::Integer
+        }
+    }
+}
+
+/// The transforms `names` apply in turn to a column of `class` (how `values()` and
+/// ordering read `createtime__year`), and the class of what they leave; a relation takes
+/// none.
+pub(crate) fn transform_chain(
+    class: Class,
+    names: &[String],
+) -> Result<(Vec<Transform>, Class), String> {
+    if let (true, Some(first)) = (class.is_relation(), names.first()) {
+        return Err(format!("Related Field got invalid lookup: {first}"));
+    }
+    let mut transforms = Vec::with_capacity(names.len());
+    let mut current = class;
+    for name in names {
+        let t = transform_of(current, name).ok_or_else(|| unsupported(current, name))?;
+        transforms.push(t);
+        current = t.output();
+    }
+    Ok((transforms, current))
+}
+
 /// `build_lookup(lookups, col, value)`: `class` is the final field's class, `cast` the
 /// class that prepares the value (`None` for a value sent as is), `related` whether the
 /// final field is a relation.
@@ -202,19 +233,7 @@ pub(crate) fn build(
         Some((last, rest)) => (rest, last.as_str()),
         None => (&[][..], "exact"),
     };
-    let mut transforms = Vec::new();
-    let mut current = class;
-    for name in transform_names {
-        let Some(t) = transform_of(current, name) else {
-            return Err(unsupported(current, name));
-        };
-        transforms.push(t);
-        current = if t == Transform::Date {
-            Class::Date
-        } else {
-            Class::Integer
-        };
-    }
+    let (mut transforms, mut current) = transform_chain(class, transform_names)?;
     let known = if related {
         RELATED_LOOKUPS.contains(&last)
     } else {
@@ -230,11 +249,7 @@ pub(crate) fn build(
             return Err(unsupported(current, last));
         };
         transforms.push(t);
-        current = if t == Transform::Date {
-            Class::Date
-        } else {
-            Class::Integer
-        };
+        current = t.output();
         "exact"
     };
     let cast = if transforms.is_empty() {
@@ -343,7 +358,7 @@ fn iterate(value: &Value) -> Result<Vec<Value>, String> {
 }
 
 /// Applies the transforms to a stored value (SQLite's `django_datetime_extract` and friends).
-fn apply(transforms: &[Transform], value: Sql) -> Sql {
+pub(crate) fn apply(transforms: &[Transform], value: Sql) -> Sql {
     use chrono::{Datelike, NaiveDateTime, Timelike};
     let mut value = value;
     for t in transforms {
@@ -386,11 +401,6 @@ impl Lookup {
             Test::Range(a, b) => *a == Sql::TooLarge || *b == Sql::TooLarge,
             _ => false,
         }
-    }
-
-    /// A stored value with this lookup's transforms applied.
-    pub fn transformed(&self, stored: Sql) -> Sql {
-        apply(&self.transforms, stored)
     }
 
     /// Whether a stored value passes (SQL's three-valued logic: NULL never passes, except

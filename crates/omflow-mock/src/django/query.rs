@@ -36,6 +36,8 @@ struct Path {
     hops: Vec<Hop>,
     last: Field,
     rest: Vec<String>,
+    /// `rest` read as transforms (`values()` and ordering; filters read it as lookups).
+    transforms: Vec<lookup::Transform>,
 }
 
 impl Path {
@@ -115,6 +117,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
             hops,
             last,
             rest: names[consumed..].to_vec(),
+            transforms: Vec::new(),
         })
     }
 
@@ -128,17 +131,11 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 Err(e) => last_error = Some(e),
                 Ok(mut path) => {
                     path.rest = names[pivot..].to_vec();
-                    if !path.rest.is_empty() {
-                        let concrete = path.last.class != Class::Reverse
-                            && path.last.class != Class::ManyToMany;
-                        let probe = lookup::build(
-                            path.last.class,
-                            path.last.cast(),
-                            &[path.rest.clone(), vec!["isnull".into()]].concat(),
-                            &Value::Bool(false),
-                            Lang::En,
-                        );
-                        if let Err(e) = probe {
+                    match lookup::transform_chain(path.last.class, &path.rest) {
+                        Ok((transforms, _)) => path.transforms = transforms,
+                        Err(e) => {
+                            let concrete = path.last.class != Class::Reverse
+                                && path.last.class != Class::ManyToMany;
                             return Err(match last_error {
                                 Some(join_error) if concrete => join_error,
                                 _ => e,
@@ -692,20 +689,7 @@ fn indexed(path: &Path) -> bool {
 
 /// A path's value with its transforms applied (for ordering and projected transforms).
 fn transformed(path: &Path, joined: &Joined<'_>) -> Sql {
-    let value = joined.sql(path);
-    if path.rest.is_empty() {
-        return value;
-    }
-    match lookup::build(
-        path.last.class,
-        path.last.cast(),
-        &[path.rest.clone(), vec!["isnull".into()]].concat(),
-        &Value::Bool(false),
-        Lang::En,
-    ) {
-        Ok(l) => l.transformed(value),
-        Err(_) => Sql::Null,
-    }
+    lookup::apply(&path.transforms, joined.sql(path))
 }
 
 #[cfg(test)]
@@ -838,6 +822,19 @@ mod tests {
             Ok(vec![1, 2])
         );
         assert_eq!(ids(cond("pk", "=", json!(2))), Ok(vec![2]));
+        // In values() and ordering the rest of a path is transforms, resolved once.
+        assert_eq!(
+            query(
+                ModelId::Mission,
+                json!({"search_columns": ["id", "createtime__year"], "order_columns": ["createtime__year", "-id"]}),
+                Lang::En
+            ),
+            Ok(json!([
+                {"id": 3, "createtime__year": 2025},
+                {"id": 2, "createtime__year": 2026},
+                {"id": 1, "createtime__year": 2026}
+            ]))
+        );
         assert_eq!(
             ids(cond("data_no__isnull", ">", Value::Null)),
             Err("Unsupported lookup 'isnull' for IntegerField or join on the field not permitted, perhaps you meant isnull?".into())
