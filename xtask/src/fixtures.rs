@@ -20,11 +20,13 @@ use std::path::Path;
 pub fn run(root: &Path) -> Result<()> {
     let checked = check_files(root)?;
     println!("fixtures: {checked} files decode and round-trip");
-    check_dsl(root)?;
+    // The second corpus is read once: the DSL check, its replay and the transcripts' setup.
+    let second = Recording::load_dir(&root.join("fixtures/omflow-2/session"))?;
+    check_dsl(&second)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(replay(root))
+    runtime.block_on(replay(root, &second))
 }
 
 fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
@@ -110,10 +112,10 @@ fn check_files(root: &Path) -> Result<usize> {
 }
 
 /// Replays every recording; all of them must agree exchange by exchange.
-async fn replay(root: &Path) -> Result<()> {
+async fn replay(root: &Path, second_corpus: &Recording) -> Result<()> {
     let first = replay_first(root).await?;
-    let second = replay_second(root).await?;
-    let transcripts = replay_transcripts(root).await?;
+    let second = replay_second(second_corpus).await?;
+    let transcripts = replay_transcripts(root, second_corpus).await?;
     print_summary("first session (fixtures/omflow/session)", &first, false);
     print_summary("second corpus (fixtures/omflow-2/session)", &second, true);
     print_summary(
@@ -141,13 +143,12 @@ async fn replay(root: &Path) -> Result<()> {
 /// corpus that the real server answered with success and the DSL accepts round-trips through
 /// it unchanged, and each Django lookup the DSL can write was accepted by the real server at
 /// least once in the form the DSL writes it.
-fn check_dsl(root: &Path) -> Result<()> {
+fn check_dsl(recording: &Recording) -> Result<()> {
     use omflow_model::query::{col, Query};
     const LIST_PATHS: [&str; 2] = [
         "/rest/my-mission/api/my-mission/list/",
         "/rest/flowmanage/api/omdata/list/mission/",
     ];
-    let recording = Recording::load_dir(&root.join("fixtures/omflow-2/session"))?;
     let mut accepted_columns: BTreeSet<String> = BTreeSet::new();
     let (mut round_trips, mut refused) = (0usize, 0usize);
     for step in &recording.steps {
@@ -310,10 +311,9 @@ async fn replay_first(root: &Path) -> Result<Report> {
     Ok(Replayer::new(&fake)?.replay(&recording).await)
 }
 
-async fn replay_second(root: &Path) -> Result<Report> {
-    let recording = Recording::load_dir(&root.join("fixtures/omflow-2/session"))?;
-    let fake = fake_at(local_start(&recording)?).await?;
-    Ok(Replayer::new(&fake)?.replay(&recording).await)
+async fn replay_second(recording: &Recording) -> Result<Report> {
+    let fake = fake_at(local_start(recording)?).await?;
+    Ok(Replayer::new(&fake)?.replay(recording).await)
 }
 
 /// Logs in on the fake as `user` and returns the live code.
@@ -355,12 +355,19 @@ async fn step(fake: &FakeOmflow, token: &str, body: Value) -> Result<Value> {
 /// The second recording's single-endpoint transcripts, on the state they were recorded in:
 /// the first episode's setup (replayed and compared), then the steps its README describes
 /// (dave creates ticket 8, admin pushes data_no 1 to the end and quick-actions data_no 3).
-async fn replay_transcripts(root: &Path) -> Result<Report> {
+async fn replay_transcripts(root: &Path, second_corpus: &Recording) -> Result<Report> {
     let dir = root.join("fixtures/omflow-2");
-    let mut setup = Recording::load_dir(&dir.join("session"))?;
-    setup.steps.retain(|s| {
-        s.episode() == Some(1) && (s.name.contains("_setup_") || s.name.contains("_oob_reset"))
-    });
+    let setup = Recording {
+        steps: second_corpus
+            .steps
+            .iter()
+            .filter(|s| {
+                s.episode() == Some(1)
+                    && (s.name.contains("_setup_") || s.name.contains("_oob_reset"))
+            })
+            .cloned()
+            .collect(),
+    };
     let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
         .and_then(|d| d.and_hms_opt(21, 0, 0))
         .context("date")?;
