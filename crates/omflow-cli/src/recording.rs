@@ -48,11 +48,37 @@ pub struct ReplayArgs {
     pub fake: Option<String>,
     /// USER=PASSWORD for the recording's logins (recordings keep no passwords; a fake's
     /// seed gives its users' own); repeatable.
-    #[arg(long = "login", value_name = "USER=PASSWORD")]
-    pub logins: Vec<String>,
+    #[arg(long = "login", value_name = "USER=PASSWORD", value_parser = parse_login)]
+    pub logins: Vec<Login>,
     /// `text` (one line per difference) or `json`.
     #[arg(long, default_value = "text")]
     pub output: ReplayOutput,
+}
+
+/// A `--login USER=PASSWORD`; its `Debug` never shows the password.
+#[derive(Clone)]
+pub struct Login {
+    user: String,
+    password: String,
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Login")
+            .field("user", &self.user)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+fn parse_login(text: &str) -> Result<Login, String> {
+    match text.split_once('=') {
+        Some((user, password)) if !user.is_empty() => Ok(Login {
+            user: user.to_string(),
+            password: password.to_string(),
+        }),
+        _ => Err("write it as USER=PASSWORD".into()),
+    }
 }
 
 /// How `omflow replay` reports.
@@ -108,7 +134,7 @@ pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
 /// Replays a recording; exit 1 on any difference.
 ///
 /// # Errors
-/// [`Failure::Usage`] for an empty directory, a malformed `--login` or an unreadable seed;
+/// [`Failure::Usage`] for an empty directory or an unreadable seed;
 /// [`Failure::Operation`] when the recording cannot be read or the fake cannot start.
 pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
     let recording = Recording::load_dir(&args.dir).map_err(operation)?;
@@ -118,20 +144,11 @@ pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
             args.dir.display()
         )));
     }
-    let mut passwords = Vec::new();
-    for pair in &args.logins {
-        let Some((user, password)) = pair.split_once('=') else {
-            return Err(Failure::Usage(format!(
-                "--login {pair:?}: write it as USER=PASSWORD"
-            )));
-        };
-        passwords.push((user.to_string(), password.to_string()));
-    }
     let report = match &args.against {
         Some(url) => {
             let mut replayer = Replayer::against(url).map_err(operation)?;
-            for (user, password) in &passwords {
-                replayer.password(user, password);
+            for login in &args.logins {
+                replayer.password(&login.user, &login.password);
             }
             replayer.replay(&recording).await
         }
@@ -151,8 +168,8 @@ pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
                     replayer.password(&user.username, password);
                 }
             }
-            for (user, password) in &passwords {
-                replayer.password(user, password);
+            for login in &args.logins {
+                replayer.password(&login.user, &login.password);
             }
             replayer.replay(&recording).await
         }
