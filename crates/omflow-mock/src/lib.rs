@@ -27,6 +27,7 @@
 //! `POST /__mock/reset`, `POST /__mock/clock/advance {"seconds": N}`, `POST /__mock/tokens/expire`,
 //! `POST /__mock/engine/delay {"ms": N}`, `GET /__mock/state`, `DELETE /__mock/users/{username}`.
 
+mod accept;
 mod assignee;
 mod checker;
 mod clock;

@@ -24,11 +24,8 @@ use base64::Engine as _;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming as Body;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -220,23 +217,8 @@ impl Recorder {
             progress: Mutex::new((0, None)),
             done: Notify::new(),
         });
-        let shared = state.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let state = shared.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |request: hyper::Request<Body>| {
-                        let state = state.clone();
-                        async move { Ok::<_, Infallible>(proxy(&state, request).await) }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
+        let task = crate::accept::serve(listener, state.clone(), |state, request| async move {
+            proxy(&state, request).await
         });
         Ok(Recorder { addr, state, task })
     }

@@ -8,9 +8,6 @@ use crate::http::{serve, HttpReply, Incoming, Shared, MAX_UPLOAD_BYTES};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming as Body;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -26,24 +23,8 @@ impl StandaloneFake {
     pub(crate) async fn start(shared: Arc<Shared>, addr: &str) -> std::io::Result<StandaloneFake> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let state = shared.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let _ = stream.set_nodelay(true);
-                let state = state.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |request: hyper::Request<Body>| {
-                        let state = state.clone();
-                        async move { Ok::<_, Infallible>(answer(&state, request).await) }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
+        let task = crate::accept::serve(listener, shared.clone(), |state, request| async move {
+            answer(&state, request).await
         });
         Ok(StandaloneFake { addr, shared, task })
     }
