@@ -4,6 +4,9 @@
 //! of 50 in one run: `cargo bench -p omflow-mock --features replay --bench record_overhead`
 //! (1,000 calls a side; `RECORD_CALLS=N` for another count). Goal: the proxy under 1.3× direct.
 
+mod common;
+
+use common::admin_token;
 use omflow_mock::record::{RecordOptions, Recorder};
 use omflow_mock::{FakeOmflow, Seed};
 use std::time::{Duration, Instant};
@@ -39,29 +42,11 @@ async fn measure(calls: usize, latency: Duration) {
         .await
         .expect("the recorder starts");
     let http = reqwest::Client::new();
-    let login = |base: String| {
-        let http = http.clone();
-        async move {
-            let answer: serde_json::Value = http
-                .get(format!("{base}/accounts/api/security/get/"))
-                .basic_auth("admin", Some("admin"))
-                .send()
-                .await
-                .expect("login")
-                .json()
-                .await
-                .expect("JSON");
-            answer["result"]["security"]
-                .as_str()
-                .unwrap_or("")
-                .to_string()
-        }
-    };
     let body = |token: &str| {
         serde_json::json!({"security": token, "omflow_restapi": 1, "limit": 100}).to_string()
     };
-    let direct_body = body(&login(fake.uri()).await);
-    let proxy_body = body(&login(recorder.uri()).await);
+    let direct_body = body(&admin_token(&http, &fake.uri()).await);
+    let proxy_body = body(&admin_token(&http, &recorder.uri()).await);
     let list = |base: String, body: String| {
         let http = http.clone();
         async move {

@@ -5,22 +5,13 @@
 //! `THROUGHPUT_REQUESTS=1000000` for the long form). The load generator runs in the same
 //! process on the same 2 cores, so the figures are a lower bound for the server alone.
 
+mod common;
+
+use common::{admin_token, rss_mb};
 use omflow_mock::{FakeOmflow, Seed};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .unwrap_or(0.0)
-        / 1024.0
-}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -48,16 +39,8 @@ async fn main() {
         .pool_max_idle_per_host(64)
         .build()
         .unwrap();
-    let login: serde_json::Value = http
-        .get(format!("{}/accounts/api/security/get/", fake.uri()))
-        .basic_auth("admin", Some("admin"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let body = serde_json::json!({"security": login["result"]["security"], "omflow_restapi": 1, "order_columns": ["-id"], "limit": 100, "start": 0}).to_string();
+    let token = admin_token(&http, &fake.uri()).await;
+    let body = serde_json::json!({"security": token, "omflow_restapi": 1, "order_columns": ["-id"], "limit": 100, "start": 0}).to_string();
     let url = format!("{}/rest/my-mission/api/my-mission/list/", fake.uri());
     let sent = Arc::new(AtomicU64::new(0));
     let rss_at_start = rss_mb();

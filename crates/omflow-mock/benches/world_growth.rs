@@ -3,20 +3,11 @@
 //! side in one run, plus resident memory per ticket:
 //! `cargo bench -p omflow-mock --bench world_growth` (`WORLD_SIZES=1000,10000` for others).
 
+mod common;
+
+use common::{admin_token, post_json, rss_mb};
 use omflow_mock::{FakeOmflow, Seed};
 use std::time::{Duration, Instant};
-
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .unwrap_or(0.0)
-        / 1024.0
-}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -40,19 +31,7 @@ async fn main() {
             .await
             .expect("the fake starts");
         let per_ticket_kb = (rss_mb() - before) * 1024.0 / n as f64;
-        let login: serde_json::Value = http
-            .get(format!("{}/accounts/api/security/get/", fake.uri()))
-            .basic_auth("admin", Some("admin"))
-            .send()
-            .await
-            .expect("login")
-            .json()
-            .await
-            .expect("JSON");
-        let token = login["result"]["security"]
-            .as_str()
-            .unwrap_or("")
-            .to_string();
+        let token = admin_token(&http, &fake.uri()).await;
         let list_body = serde_json::json!({"security": token, "omflow_restapi": 1,
             "order_columns": ["-id"], "limit": 100})
         .to_string();
@@ -88,18 +67,13 @@ async fn main() {
         let pushes = 50;
         let mut pushing = Duration::ZERO;
         for k in 0..pushes {
-            let found: serde_json::Value = http
-                .post(&lookup_url)
-                .body(
-                    serde_json::json!({"security": token, "omflow_restapi": 1, "data_no": n - k})
-                        .to_string(),
-                )
-                .send()
-                .await
-                .expect("answer")
-                .json()
-                .await
-                .expect("JSON");
+            let found = post_json(
+                &http,
+                &lookup_url,
+                serde_json::json!({"security": token, "omflow_restapi": 1, "data_no": n - k})
+                    .to_string(),
+            )
+            .await;
             let data_id = found["result"][0]["data_id"]
                 .as_u64()
                 .expect("a current row");
@@ -112,15 +86,7 @@ async fn main() {
                     {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}]})
                 .to_string();
             let started = Instant::now();
-            let answer: serde_json::Value = http
-                .post(&edit_url)
-                .body(body)
-                .send()
-                .await
-                .expect("answer")
-                .json()
-                .await
-                .expect("JSON");
+            let answer = post_json(&http, &edit_url, body).await;
             pushing += started.elapsed();
             assert_eq!(answer["status"], 200, "push of data_id {data_id}: {answer}");
         }
