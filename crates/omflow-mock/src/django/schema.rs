@@ -130,6 +130,20 @@ impl Field {
         }
     }
 
+    /// The many-to-many between users and groups, from either side.
+    fn user_groups(name: &str, class: Class, target: ModelId) -> Field {
+        Field {
+            name: name.into(),
+            attname: None,
+            class,
+            relation: Some(Relation {
+                target,
+                join: Join::UserGroups,
+                cast: Some(Class::Auto),
+            }),
+        }
+    }
+
     /// The value preparation class of this field when it is compared directly.
     pub fn cast(&self) -> Option<Class> {
         match self.relation {
@@ -257,16 +271,11 @@ pub(crate) fn users(flows: &[String]) -> Model {
         ("default_group", Text),
         ("substitute", Text),
     ]);
-    fields.push(Field {
-        name: "groups".into(),
-        attname: None,
-        class: ManyToMany,
-        relation: Some(Relation {
-            target: ModelId::AuthGroup,
-            join: Join::UserGroups,
-            cast: Some(Auto),
-        }),
-    });
+    fields.push(Field::user_groups(
+        "groups",
+        Class::ManyToMany,
+        ModelId::AuthGroup,
+    ));
     fields.push(Field::reverse(
         "my_mission",
         ModelId::Mission,
@@ -331,16 +340,7 @@ pub(crate) fn auth_groups() -> Model {
             cast: Some(Class::Auto),
         }),
     });
-    fields.push(Field {
-        name: "user".into(),
-        attname: None,
-        class: Class::Reverse,
-        relation: Some(Relation {
-            target: ModelId::User,
-            join: Join::UserGroups,
-            cast: Some(Class::Auto),
-        }),
-    });
+    fields.push(Field::user_groups("user", Class::Reverse, ModelId::User));
     Model {
         fields,
         opaque: vec!["permissions".into()],
@@ -387,16 +387,7 @@ pub(crate) fn om_groups() -> Model {
         "id",
         "assign_group_id",
     ));
-    fields.push(Field {
-        name: "user".into(),
-        attname: None,
-        class: Reverse,
-        relation: Some(Relation {
-            target: ModelId::User,
-            join: Join::UserGroups,
-            cast: Some(Auto),
-        }),
-    });
+    fields.push(Field::user_groups("user", Class::Reverse, ModelId::User));
     Model {
         fields,
         opaque: vec!["permissions".into()],
