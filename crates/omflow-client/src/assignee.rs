@@ -2,10 +2,10 @@
 //! flow's names (`flow-name/load`) and its start form (`form-design/load`). None of these
 //! needs the flow-management permission.
 
-use crate::client::{Client, Effect};
+use crate::client::Client;
 use crate::error::Error;
 use omflow_model::{
-    paths, ApiErrorKind, DataId, FlowNames, FlowUuid, FormDesign, LoadFlowNames, LoadStartForm,
+    ApiErrorKind, DataId, Endpoint, FlowNames, FlowUuid, FormDesign, LoadFlowNames, LoadStartForm,
     LoadTicket, LoadedTicket, StartForm,
 };
 use std::sync::Arc;
@@ -37,7 +37,7 @@ impl Client {
         data_id: DataId,
     ) -> Result<LoadedTicket, Error> {
         let body = LoadTicket { flow_uuid, data_id };
-        self.rest("tickets.load", paths::TICKET_LOAD, &body, Effect::Read)
+        self.rest("tickets.load", Endpoint::TicketLoad, None, &body)
             .await
             .map_err(|err| {
                 no_access(err, || {
@@ -59,9 +59,9 @@ impl Client {
     pub async fn flow_names(&self, flow_uuid: FlowUuid) -> Result<FlowNames, Error> {
         self.rest(
             "flows.names",
-            paths::FLOW_NAMES,
+            Endpoint::FlowNames,
+            None,
             &LoadFlowNames { flow_uuid },
-            Effect::Read,
         )
         .await
     }
@@ -85,9 +85,9 @@ impl Client {
             let form: StartForm = self
                 .rest(
                     "flows.start_form",
-                    paths::START_FORM,
+                    Endpoint::StartForm,
+                    None,
                     &LoadStartForm { flow_uuid },
-                    Effect::Read,
                 )
                 .await
                 .map_err(|err| {

@@ -5,8 +5,9 @@ use crate::error::{snippet, AuthError, Error};
 use bytes::Bytes;
 use http::HeaderValue;
 use omflow_model::{
-    paths, ApiErrorKind, ApiFormat, ApiFormatAction, ApiFormatField, ApiFormatRequest, ApiPath,
-    Envelope, EnvelopeError, FlowUuid, FormDesign, Lang, RestBody, SecurityCode, SecurityGrant,
+    paths, Access, ApiErrorKind, ApiFormat, ApiFormatAction, ApiFormatField, ApiFormatRequest,
+    ApiPath, Endpoint, Envelope, EnvelopeError, FlowUuid, FormDesign, Lang, RestBody, SecurityCode,
+    SecurityGrant,
 };
 use omflow_transport::{HttpRequest, HttpResponse, ReqwestTransport, RetryPolicy, Sent, Transport};
 use secrecy::{ExposeSecret, SecretString};
@@ -429,11 +430,18 @@ impl Client {
     pub(crate) async fn rest<B: Serialize, T: DeserializeOwned>(
         &self,
         operation: &'static str,
-        path: &str,
+        endpoint: Endpoint,
+        param: Option<&str>,
         body: &B,
-        effect: Effect,
     ) -> Result<T, Error> {
-        let call = self.rest_attempts(operation, path, body, effect);
+        let path = endpoint
+            .path(param)
+            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let effect = match endpoint.access() {
+            Access::Read => Effect::Read,
+            Access::Write => Effect::Write,
+        };
+        let call = self.rest_attempts(operation, &path, body, effect);
         match self.inner.operation_timeout {
             None => call.await,
             Some(limit) => {
@@ -536,7 +544,7 @@ impl Client {
             action: ApiFormatAction::Update,
         };
         let format: Option<ApiFormat> = self
-            .rest("flow.api_format", paths::API_FORMAT, &request, Effect::Read)
+            .rest("flow.api_format", Endpoint::ApiFormat, None, &request)
             .await?;
         let format = format.ok_or_else(|| {
             Error::InvalidRequest(format!(

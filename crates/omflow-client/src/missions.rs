@@ -1,10 +1,10 @@
 //! My missions: one page, or every mission as a stream that fetches a page when polled.
 
-use crate::client::{Client, Effect};
+use crate::client::Client;
 use crate::error::Error;
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 use omflow_model::query::Query;
-use omflow_model::{paths, ApiErrorKind, Mission, ProjectedRow};
+use omflow_model::{ApiErrorKind, Endpoint, Mission, ProjectedRow};
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
@@ -95,7 +95,7 @@ async fn fetch_missions<T: DeserializeOwned>(
         page_size = query.page_size()
     );
     match client
-        .rest::<_, Vec<T>>("missions.list", paths::MY_MISSIONS, query, Effect::Read)
+        .rest::<_, Vec<T>>("missions.list", Endpoint::MyMissions, None, query)
         .instrument(span)
         .await
     {

@@ -2,14 +2,14 @@
 //! it (`omdata/load`), type and check the fields against the stop's form, send, and
 //! optionally wait for the engine to say where the ticket went.
 
-use crate::client::{Client, Effect};
+use crate::client::Client;
 use crate::error::Error;
 use crate::fields::{FieldValues, Typed};
 use crate::outcome::{observe, TicketState};
 use omflow_model::query::{col, Query};
 use omflow_model::{
-    paths, ApiErrorKind, ApiPath, DataId, DataNo, DataNoResult, FieldId, FieldType, FlowUuid,
-    FormItem, LoadedTicket, Mission, PushTicket, QuickAction, QuickActionTicket,
+    paths, ApiErrorKind, ApiPath, DataId, DataNo, DataNoResult, Endpoint, FieldId, FieldType,
+    FlowUuid, FormItem, LoadedTicket, Mission, PushTicket, QuickAction, QuickActionTicket,
 };
 use serde_json::Value;
 use std::time::Duration;
@@ -40,11 +40,11 @@ impl Target {
         }
     }
 
-    /// The edit endpoint's path for this target.
-    pub(crate) fn edit_path(&self) -> String {
+    /// The edit endpoint's path parameter for this target.
+    pub(crate) fn edit_param(&self) -> &str {
         match self {
-            Target::Flow(..) => format!("{}{}/", paths::TICKET_EDIT, paths::EDIT_BY_UUID),
-            Target::Path(api_path, _) => format!("{}{}/", paths::TICKET_EDIT, api_path),
+            Target::Flow(..) => paths::EDIT_BY_UUID,
+            Target::Path(api_path, _) => api_path.as_str(),
         }
     }
 
@@ -327,7 +327,12 @@ async fn send_edit<B: serde::Serialize>(
     body: &B,
 ) -> Result<Option<DataNo>, Error> {
     let result: Result<DataNoResult, Error> = client
-        .rest(operation, &target.edit_path(), body, Effect::Write)
+        .rest(
+            operation,
+            Endpoint::TicketEdit,
+            Some(target.edit_param()),
+            body,
+        )
         .await;
     match result {
         Ok(result) => Ok(result.0),

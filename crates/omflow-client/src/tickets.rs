@@ -1,6 +1,6 @@
 //! Tickets: create, delete, the query-form list and the data-id lookup.
 
-use crate::client::{Client, Effect};
+use crate::client::Client;
 use crate::error::Error;
 use crate::fields::{FieldValues, Typed};
 use crate::missions::paged;
@@ -8,7 +8,7 @@ use futures::Stream;
 use omflow_model::query::{col, Query};
 use omflow_model::{
     paths, ApiPath, CreateTicket, DataIdEntry, DataIdLookup, DataNo, DataNoResult, DeleteTickets,
-    FieldType, FlowUuid, FormDesign, ProjectedRow, TicketRow,
+    Endpoint, FieldType, FlowUuid, FormDesign, ProjectedRow, TicketRow,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -168,12 +168,7 @@ impl CreateBuilder {
         body.flow_uuid = self.flow.body_uuid();
         let result: DataNoResult = self
             .client
-            .rest(
-                "tickets.create",
-                &format!("{}{path}/", paths::TICKET_EDIT),
-                &body,
-                Effect::Write,
-            )
+            .rest("tickets.create", Endpoint::TicketEdit, Some(&path), &body)
             .await?;
         Ok(result.0)
     }
@@ -262,9 +257,9 @@ impl Client {
         let _: Value = self
             .rest(
                 "tickets.delete",
-                &format!("{}{}/", paths::TICKET_EDIT, api_path),
+                Endpoint::TicketEdit,
+                Some(api_path.as_str()),
                 &DeleteTickets::new(data_nos.to_vec()),
-                Effect::Write,
             )
             .await?;
         Ok(())
@@ -280,12 +275,11 @@ impl Client {
         data_no: DataNo,
     ) -> Result<Vec<DataIdEntry>, Error> {
         let api_path = parse_path(api_path)?;
-        let path = format!("{}{}/", paths::DATA_ID_LOOKUP, api_path);
         self.rest(
             "tickets.lookup_data_id",
-            &path,
+            Endpoint::DataIdLookup,
+            Some(api_path.as_str()),
             &DataIdLookup { data_no },
-            Effect::Read,
         )
         .await
     }
@@ -376,21 +370,22 @@ async fn fetch_rows<T: serde::de::DeserializeOwned>(
     flow: &FlowRef,
     query: &Query,
 ) -> Result<Vec<T>, Error> {
-    let path = format!("{}{}/", paths::TICKET_LIST, flow.path_param()?);
+    let param = flow.path_param()?;
+    let path = Some(param.as_str());
     match flow.body_uuid() {
         Some(flow_uuid) => {
             client
                 .rest(
                     "tickets.list",
-                    &path,
+                    Endpoint::TicketList,
+                    path,
                     &InFlow { flow_uuid, query },
-                    Effect::Read,
                 )
                 .await
         }
         None => {
             client
-                .rest("tickets.list", &path, query, Effect::Read)
+                .rest("tickets.list", Endpoint::TicketList, path, query)
                 .await
         }
     }

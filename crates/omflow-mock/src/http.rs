@@ -6,7 +6,7 @@ use crate::files::{parse_multipart, UploadedFile};
 use crate::pyjson::dumps;
 use crate::seed::Seed;
 use crate::world::{py_type, text, truthy, Reply, World};
-use omflow_model::{Lang, MessageId};
+use omflow_model::{Endpoint, Lang, MessageId, Mount, Permission};
 use serde_json::{json, Map, Value};
 use std::sync::{Arc, Mutex, MutexGuard};
 use wiremock::{Respond, ResponseTemplate};
@@ -190,52 +190,26 @@ fn page(http: u16, content_type: &'static str, location: Option<String>, body: &
     }
 }
 
-/// The site's named routes under `/rest/` (and, without the prefix, as Django pages).
-const ROUTES: [&str; 18] = [
-    "my-mission/api/my-mission/list/",
-    "flowmanage/api/omdata/list/{}/",
-    "flowmanage/api/omdata/edit/{}/",
-    "flowmanage/api/omdata-data-id/get/{}/",
-    "flowmanage/api/flow-active-api-format/get/",
-    "flowmanage/api/flow-active/update/",
-    "accounts/api/users/group/",
-    "accounts/api/user/add/",
-    "flowmanage/api/omdata-file/upload/",
-    "flowmanage/api/omdata-file/list/",
-    "accounts/api/user/list/",
-    "flowmanage/api/omdata/load/",
-    "flowmanage/api/flow-name/load/",
-    "flowmanage/api/form-design/load/",
-    "flowmanage/api/flow-display/get/",
-    "flowmanage/api/flow-object/load/",
-    "flowmanage/api/flow-active/list/",
-    "flowmanage/api/flow-active-display-field/get/",
-];
-
-/// Resolves a slashed path (no leading `/`) to a route and its parameter.
-fn resolve(url: &str) -> Option<(&'static str, Option<String>)> {
-    for route in ROUTES {
-        match route.split_once("{}") {
-            None if url == route => return Some((route, None)),
-            Some((prefix, suffix)) => {
-                if let Some(rest) = url
-                    .strip_prefix(prefix)
-                    .and_then(|r| r.strip_suffix(suffix))
-                {
-                    if !rest.is_empty() && !rest.contains('/') {
-                        return Some((route, Some(rest.to_string())));
-                    }
-                }
-            }
-            None => {}
-        }
-    }
-    None
+/// The served endpoint under `/rest/` that a slashed path (no leading `/`) names, with its
+/// parameter; the same paths without the prefix are the site's Django pages.
+fn resolve(url: &str) -> Option<(Endpoint, Option<String>)> {
+    let path = format!("/rest/{url}");
+    let (endpoint, param) = Endpoint::resolve(&path)?;
+    (endpoint.mount() == Mount::Rest).then(|| (endpoint, param.map(str::to_string)))
 }
 
-/// Named routes of the site's URL table that the fake serves only through `/rest/` (the
-/// dispatcher resolves against the whole table and runs whatever view it finds).
-const OTHER_NAMED: [&str; 2] = ["api/permission/denied/", "accounts/api/security/get/"];
+/// What the `/rest/` dispatcher resolves a path to: it looks in the site's whole URL table
+/// and runs whatever view it finds by its URL name.
+enum Route {
+    /// An endpoint of the table.
+    Served(Endpoint, Option<String>),
+    /// `api/permission/denied/`.
+    PermissionDenied,
+    /// `accounts/api/security/get/` (the Basic endpoint, reached without its header).
+    SecurityWithoutBasic,
+    /// A pattern without a name: its view cannot be called by name.
+    Unnamed,
+}
 
 /// Unnamed patterns of the root URL table (`omflow/urls.py`): exact pages, and prefixes
 /// followed by any text (`(?P<url>.+)`).
@@ -252,24 +226,22 @@ const UNNAMED_PREFIXES: [&str; 4] = [
     "api/history-files/download/",
 ];
 
-/// The route the `/rest/` dispatcher resolves a slashed path to: a served route, another
-/// named view, or `UNNAMED` for a pattern without a name (its view cannot be called by name).
-fn resolve_rest(url: &str) -> Option<(&'static str, Option<String>)> {
-    if let Some(found) = resolve(url) {
-        return Some(found);
+/// The route the `/rest/` dispatcher resolves a slashed path (no leading `/`) to.
+fn resolve_rest(url: &str) -> Option<Route> {
+    if let Some((endpoint, param)) = resolve(url) {
+        return Some(Route::Served(endpoint, param));
     }
-    if let Some(named) = OTHER_NAMED.iter().find(|r| **r == url) {
-        return Some((named, None));
+    match url {
+        "api/permission/denied/" => return Some(Route::PermissionDenied),
+        "accounts/api/security/get/" => return Some(Route::SecurityWithoutBasic),
+        _ => {}
     }
     let unnamed = UNNAMED_PAGES.contains(&url)
         || UNNAMED_PREFIXES
             .iter()
             .any(|p| url.strip_prefix(p).is_some_and(|rest| !rest.is_empty()));
-    unnamed.then_some((UNNAMED, None))
+    unnamed.then_some(Route::Unnamed)
 }
-
-/// The route name of an unnamed pattern.
-const UNNAMED: &str = "<unnamed>";
 
 /// A request body as `getPostdata` and Django see it.
 struct Parsed {
@@ -366,7 +338,7 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
     } else {
         format!("{url}/")
     };
-    let Some((route, param)) = resolve_rest(&slashed) else {
+    let Some(route) = resolve_rest(&slashed) else {
         return Reply::fail(403, text(MessageId::RestUrlError, lang));
     };
     let Parsed {
@@ -395,9 +367,21 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
         Ok(caller) => caller,
         Err(reply) => return reply,
     };
-    let param = param.unwrap_or_default();
-    match route {
-        "my-mission/api/my-mission/list/" => {
+    let (endpoint, param) = match route {
+        Route::Served(endpoint, param) => (endpoint, param.unwrap_or_default()),
+        Route::PermissionDenied => return Reply::fail(403, text(MessageId::NoPermission, lang)),
+        // `getSecurityAjax` reads the Basic header, which a `/rest/` call does not carry.
+        Route::SecurityWithoutBasic => {
+            return Reply::fail(500, "OmUser matching query does not exist.")
+        }
+        // `getattr(module, None)`: the dispatcher calls views by their URL name.
+        Route::Unnamed => return Reply::fail(500, "attribute name must be string, not 'NoneType'"),
+    };
+    if endpoint.permission() == Permission::FlowManage && !world.is_manager(&caller) {
+        return permission_denied_redirect(path);
+    }
+    match endpoint {
+        Endpoint::MyMissions => {
             let Some(user) = world.user(&caller.username).cloned() else {
                 return Reply::fail(500, "OmUser matching query does not exist.");
             };
@@ -484,7 +468,7 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                 None => list_reply(listed, lang),
             }
         }
-        "flowmanage/api/omdata/list/{}/" => {
+        Endpoint::TicketList => {
             let Some(flow) = list_flow(&world, &param, body) else {
                 return Reply::fail(404, text(MessageId::FlowNotFound, lang));
             };
@@ -501,7 +485,7 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
             };
             table_reply(&tables, ModelId::Ticket(flow), rows, body, lang)
         }
-        "flowmanage/api/omdata/edit/{}/" => {
+        Endpoint::TicketEdit => {
             let Some(flow) = (match edit_flow(&world, &param, body, is_form) {
                 Ok(flow) => flow,
                 Err(reply) => return reply,
@@ -561,42 +545,28 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                 _ => Reply::fail(404, text(MessageId::InvalidAction, lang)),
             }
         }
-        "flowmanage/api/omdata-data-id/get/{}/" => world.lookup_data_id(&param, body, lang),
-        "flowmanage/api/flow-active-api-format/get/" if !world.is_manager(&caller) => {
-            permission_denied_redirect(path)
-        }
-        "flowmanage/api/flow-active/update/" if !world.is_manager(&caller) => {
-            permission_denied_redirect(path)
-        }
-        "flowmanage/api/flow-display/get/" | "flowmanage/api/flow-active/list/"
-            if !world.is_manager(&caller) =>
-        {
-            permission_denied_redirect(path)
-        }
-        "flowmanage/api/flow-display/get/" => world.flow_field_names(body, lang),
-        "flowmanage/api/flow-object/load/" => world.flow_object(body, &caller, lang),
-        "flowmanage/api/flow-active/list/" => world.list_flows(body, lang),
-        "flowmanage/api/flow-active-display-field/get/" => world.display_fields(body, lang),
-        "flowmanage/api/flow-active-api-format/get/" => world.api_format(body, lang),
-        "flowmanage/api/omdata/load/" => world.load_ticket(body, &caller, lang),
-        "flowmanage/api/flow-name/load/" => world.flow_names(body, lang),
-        "flowmanage/api/form-design/load/" => world.start_form(body, &caller, lang),
-        "flowmanage/api/flow-active/update/" => world.toggle_flow_flag(body, lang),
-        "accounts/api/users/group/" => world.set_group_members(body, lang),
-        "accounts/api/user/add/" => world.add_user(body, lang),
-        "flowmanage/api/omdata-file/upload/" => world.upload(body, &files, &caller, lang),
-        "flowmanage/api/omdata-file/list/" => world.list_files(body, &caller, lang),
-        "accounts/api/user/list/" => {
+        Endpoint::DataIdLookup => world.lookup_data_id(&param, body, lang),
+        Endpoint::FlowDisplay => world.flow_field_names(body, lang),
+        Endpoint::FlowObject => world.flow_object(body, &caller, lang),
+        Endpoint::FlowActiveList => world.list_flows(body, lang),
+        Endpoint::DisplayFields => world.display_fields(body, lang),
+        Endpoint::ApiFormat => world.api_format(body, lang),
+        Endpoint::TicketLoad => world.load_ticket(body, &caller, lang),
+        Endpoint::FlowNames => world.flow_names(body, lang),
+        Endpoint::StartForm => world.start_form(body, &caller, lang),
+        Endpoint::FlowActiveUpdate => world.toggle_flow_flag(body, lang),
+        Endpoint::GroupMembers => world.set_group_members(body, lang),
+        Endpoint::UserAdd => world.add_user(body, lang),
+        Endpoint::FileUpload => world.upload(body, &files, &caller, lang),
+        Endpoint::FileList => world.list_files(body, &caller, lang),
+        Endpoint::UserList => {
             let computed = django::Computed::default();
             let tables = WorldTables::new(&world, &computed);
             let rows = tables.users().iter().collect();
             table_reply(&tables, ModelId::User, rows, body, lang)
         }
-        "api/permission/denied/" => Reply::fail(403, text(MessageId::NoPermission, lang)),
-        // `getSecurityAjax` reads the Basic header, which a `/rest/` call does not carry.
-        "accounts/api/security/get/" => Reply::fail(500, "OmUser matching query does not exist."),
-        // `getattr(module, None)`: the dispatcher calls views by their URL name.
-        UNNAMED => Reply::fail(500, "attribute name must be string, not 'NoneType'"),
+        // Not mounted under `/rest/` (the security code), or added to the table after this
+        // fake (a test checks every endpoint of the table is served).
         _ => Reply::fail(403, text(MessageId::RestUrlError, lang)),
     }
 }

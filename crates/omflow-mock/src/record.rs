@@ -113,9 +113,6 @@ pub enum RecordError {
     Client(#[source] reqwest::Error),
 }
 
-/// The login endpoint (the one call that carries a Basic header).
-const SECURITY_PATH: &str = "/accounts/api/security/get/";
-
 /// The placeholders of the security codes seen so far, and the passwords to hide.
 #[derive(Default)]
 struct Secrets {
@@ -445,7 +442,7 @@ fn record_step(
         .to_string();
     }
     let mut secrets = lock(&state.secrets);
-    let is_login = parts.uri.path() == SECURITY_PATH;
+    let is_login = parts.uri.path() == omflow_model::paths::SECURITY;
     // A login answer's new security code gets its placeholder before anything is written.
     let issued = is_login
         && serde_json::from_slice::<Value>(answer)

@@ -46,6 +46,7 @@
 
 pub mod catalog;
 mod design;
+mod endpoint;
 mod envelope;
 mod error;
 mod form;
@@ -64,6 +65,7 @@ pub use design::{
     Choice, CurrentValue, DesignConfig, DesignItem, FlowNames, FormDesign, LoadFlowNames,
     LoadStartForm, LoadTicket, LoadedTicket, StartForm, Translated,
 };
+pub use endpoint::{paths, Access, Endpoint, Mount, PathParamError, Permission};
 pub use envelope::{decode_body, DataNoResult, Envelope, EnvelopeError, StatusCode};
 pub use error::{ApiError, ApiErrorKind};
 pub use form::{FieldType, FormError, FormItem, GroupAssignment};
@@ -78,30 +80,3 @@ pub use requests::{
 pub use security::{SecurityCode, SecurityGrant};
 pub use ticket::{DataIdEntry, GroupHeader, TicketRow};
 pub use time::{Timestamp, TimestampError};
-
-/// Paths of the OMFLOW endpoints this SDK speaks, relative to the server's base URL.
-pub mod paths {
-    /// E1: obtain a security code (HTTP Basic). The trailing slash is required.
-    pub const SECURITY: &str = "/accounts/api/security/get/";
-    /// E2: list my missions.
-    pub const MY_MISSIONS: &str = "/rest/my-mission/api/my-mission/list/";
-    /// E3 prefix: query-form list; append the api_path and `/`.
-    pub const TICKET_LIST: &str = "/rest/flowmanage/api/omdata/list/";
-    /// E4–E7 prefix: create, push, quick action, delete; append the api_path and `/`.
-    pub const TICKET_EDIT: &str = "/rest/flowmanage/api/omdata/edit/";
-    /// E8 prefix: current data_id lookup; append the api_path and `/`.
-    pub const DATA_ID_LOOKUP: &str = "/rest/flowmanage/api/omdata-data-id/get/";
-    /// The API-format helper (needs the flow-management permission `OmFormFlow_Manage`;
-    /// others are redirected to the permission-denied page).
-    pub const API_FORMAT: &str = "/rest/flowmanage/api/flow-active-api-format/get/";
-    /// A ticket row with the form of its stop, as its assignee sees it (login; View
-    /// permission, the assignee, or the creator).
-    pub const TICKET_LOAD: &str = "/rest/flowmanage/api/omdata/load/";
-    /// A flow's app and flow names by its uuid (login only).
-    pub const FLOW_NAMES: &str = "/rest/flowmanage/api/flow-name/load/";
-    /// A flow's start form design (View permission or `OmFormFlow_Manage`).
-    pub const START_FORM: &str = "/rest/flowmanage/api/form-design/load/";
-    /// The edit path parameter that makes the server take the flow from the body's
-    /// `flow_uuid` (32 hex digits) instead of an api_path.
-    pub const EDIT_BY_UUID: &str = "None";
-}

@@ -1,0 +1,95 @@
+//! The fake serves every endpoint of the model's one table, with the table's permission
+//! rule: flow-management endpoints redirect everyone else to the permission-denied page.
+
+mod common;
+
+use common::*;
+use omflow_mock::Seed;
+use omflow_model::{Endpoint, Lang, MessageId, Mount, Permission};
+use serde_json::json;
+
+fn seed() -> Seed {
+    Seed::pristine()
+        .builder()
+        .user("carol", "carol-pass", &[2])
+        .build()
+}
+
+/// A `/rest/` call with an empty body for `endpoint`: (HTTP status, Location, body).
+async fn call(s: &Session, token: &str, endpoint: Endpoint) -> (u16, Option<String>, String) {
+    let path = endpoint
+        .path(endpoint.param().map(|_| "None"))
+        .expect("a path");
+    let body = json!({"security": token, "omflow_restapi": 1});
+    let response = s
+        .http
+        .post(format!("{}{path}", s.fake.uri()))
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string());
+    (status, location, response.text().await.unwrap())
+}
+
+fn is_unknown_route(body: &str) -> bool {
+    let Ok(answer) = serde_json::from_str::<serde_json::Value>(body) else {
+        return false;
+    };
+    Lang::ALL
+        .iter()
+        .any(|&lang| answer["message"] == MessageId::RestUrlError.text(lang))
+}
+
+#[tokio::test]
+async fn every_rest_endpoint_of_the_table_is_served() {
+    let s = Session::new(seed()).await;
+    let mut served = 0;
+    for &endpoint in Endpoint::ALL {
+        if endpoint.mount() != Mount::Rest {
+            continue;
+        }
+        let (status, _, body) = call(&s, &s.token, endpoint).await;
+        assert_eq!(status, 200, "{endpoint:?}: {body}");
+        assert!(
+            !is_unknown_route(&body),
+            "{endpoint:?} is not served: {body}"
+        );
+        served += 1;
+    }
+    assert!(served >= 18, "{served}");
+}
+
+#[tokio::test]
+async fn flow_management_endpoints_redirect_others_and_the_rest_do_not() {
+    let s = Session::new(seed()).await;
+    let carol = s.token_for("carol", "carol-pass").await;
+    for &endpoint in Endpoint::ALL {
+        if endpoint.mount() != Mount::Rest {
+            continue;
+        }
+        let (status, location, body) = call(&s, &carol, endpoint).await;
+        let path = endpoint.path(endpoint.param().map(|_| "None")).unwrap();
+        if endpoint.permission() == Permission::FlowManage {
+            assert_eq!(status, 302, "{endpoint:?}");
+            assert_eq!(
+                location.as_deref(),
+                Some(format!("/api/permission/denied/?next={path}").as_str())
+            );
+        } else {
+            assert_eq!(status, 200, "{endpoint:?}: {body}");
+            assert!(!is_unknown_route(&body), "{endpoint:?}: {body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_security_code_is_not_a_rest_endpoint() {
+    let s = Session::new(seed()).await;
+    let answer = s.call("/rest/accounts/api/security/get/", json!({})).await;
+    assert_eq!(answer["status"], 500, "{answer}");
+}
