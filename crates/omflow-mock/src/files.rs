@@ -193,12 +193,11 @@ impl World {
             });
             self.next_attachment_id += 1;
         }
-        let key = (hyphenate(&hex), data_no);
-        for id in self.by_ticket.get(&key).cloned().unwrap_or_default() {
-            if let Some(mission) = self.mission_mut(id) {
-                mission.insert("attachment".into(), Value::Bool(true));
-            }
-        }
+        self.missions.update_ticket(
+            &hyphenate(&hex),
+            data_no,
+            crate::world::MissionRow::mark_attachment,
+        );
     }
 
     /// E10: the ticket's attachments, newest first, one per file name.

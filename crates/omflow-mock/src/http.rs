@@ -395,7 +395,8 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
             // engine: walk the id-ordered index of open missions from the right end.
             if let Some(page) = plain_page(body) {
                 let visible = world
-                    .open_missions
+                    .missions
+                    .open()
                     .iter()
                     .filter(|(_, visibility)| visibility.shows_to(user.id, &user.groups))
                     .map(|(id, _)| *id);
@@ -406,7 +407,8 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                 };
                 let none_visible = ids.is_empty()
                     && !world
-                        .open_missions
+                        .missions
+                        .open()
                         .values()
                         .any(|visibility| visibility.shows_to(user.id, &user.groups));
                 if none_visible {
@@ -415,19 +417,20 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                 return Reply::Rendered {
                     status: 200,
                     message: text(MessageId::QuerySuccess, lang),
-                    result: world.render_missions(&ids),
+                    result: world.missions.render(&ids),
                 };
             }
             // Both maps are ordered by id: walk them together instead of looking each up.
             let mut all = world.missions.iter().peekable();
             let visible: Vec<&Map<String, Value>> = world
-                .open_missions
+                .missions
+                .open()
                 .iter()
                 .filter(|(_, visibility)| visibility.shows_to(user.id, &user.groups))
                 .filter_map(|(id, _)| {
                     while all.next_if(|(key, _)| *key < id).is_some() {}
                     all.next_if(|(key, _)| *key == id)
-                        .map(|(_, mission)| mission)
+                        .map(|(_, mission)| &**mission)
                 })
                 .collect();
             let computed = django::Computed::default();
@@ -463,7 +466,7 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
                 Some(ids) => Reply::Rendered {
                     status: 200,
                     message: text(MessageId::QuerySuccess, lang),
-                    result: world.render_missions(&ids),
+                    result: world.missions.render(&ids),
                 },
                 None => list_reply(listed, lang),
             }
@@ -854,7 +857,11 @@ mod tests {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|row| Value::Object(world.missions[&row["id"].as_u64().unwrap()].clone()))
+                .map(|row| {
+                    Value::Object(
+                        (**world.missions.get(row["id"].as_u64().unwrap()).unwrap()).clone(),
+                    )
+                })
                 .collect()
         };
         let first = list(&shared);

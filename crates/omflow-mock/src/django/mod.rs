@@ -129,7 +129,7 @@ impl<'w> Tables<'w> for WorldTables<'w> {
     fn rows(&self, id: ModelId) -> Vec<&'w Map<String, Value>> {
         let world = self.world;
         match id {
-            ModelId::Mission => world.missions.values().collect(),
+            ModelId::Mission => world.missions.iter().map(|(_, m)| &**m).collect(),
             ModelId::Ticket(flow) => world
                 .flows
                 .get(flow)

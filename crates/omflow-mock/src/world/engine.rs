@@ -1,0 +1,388 @@
+//! The flow engine: moving a ticket from stop to stop, missions for the stops it reaches,
+//! switches and their inputs, errors, delayed moves.
+
+use super::*;
+
+impl World {
+    pub(super) fn schedule(&mut self, flow: usize, row: u64, from: &str, sent_id: Value) {
+        if self.engine_delay_ms == 0 {
+            self.advance(flow, row, from, sent_id);
+        } else {
+            let due = self.now() + chrono::Duration::milliseconds(self.engine_delay_ms as i64);
+            self.pending.push(Pending {
+                due,
+                flow,
+                row,
+                from: from.to_string(),
+                sent_id,
+            });
+        }
+    }
+
+    pub(super) fn mission_for(
+        &self,
+        flow: usize,
+        row: &Map<String, Value>,
+        stop: &str,
+        stop_text: &str,
+        action: Option<String>,
+    ) -> Option<Map<String, Value>> {
+        let f = &self.flows[flow];
+        let group_field = f
+            .def
+            .fields
+            .iter()
+            .find(|fd| fd.field_type == "h_group")
+            .map(|fd| fd.id.to_lowercase());
+        let assignment: Value = group_field
+            .and_then(|c| {
+                row.get(&c)
+                    .and_then(Value::as_str)
+                    .and_then(|t| serde_json::from_str(t).ok())
+            })
+            .unwrap_or(Value::Null);
+        // The mission's keys point at a group and a user: a value naming neither (a number
+        // with no such row, or not a number) fails the insert's foreign-key check.
+        let key = |text: Option<&str>, exists: &dyn Fn(u64) -> bool| -> Result<Option<u64>, ()> {
+            match text.unwrap_or("") {
+                "" => Ok(None),
+                t => t
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|id| exists(*id))
+                    .map(Some)
+                    .ok_or(()),
+            }
+        };
+        let group = key(assignment["group"].as_str(), &|id| {
+            self.groups.iter().any(|g| g.id == id)
+        })
+        .ok()?;
+        let user = match group {
+            Some(_) => key(assignment["user"].as_str(), &|id| {
+                self.users.iter().any(|u| u.id == id)
+            })
+            .ok()?,
+            None => None,
+        };
+        let now = self.stamp();
+        let data_no = row["data_no"].clone();
+        let ticket_createtime = row["init_data_id"]
+            .as_u64()
+            .and_then(|first| f.rows.get(&first))
+            .map(|r| r["createtime"].clone())
+            .unwrap_or_else(|| row["createtime"].clone());
+        let attachment = self
+            .missions
+            .of_ticket(
+                row["flow_uuid"].as_str().unwrap_or(""),
+                data_no.as_u64().unwrap_or(0),
+            )
+            .iter()
+            .any(|&id| self.missions.get(id).is_some_and(MissionRow::attachment));
+        let mut m = Map::new();
+        m.insert("id".into(), Value::Null);
+        m.insert("flow_uuid".into(), row["flow_uuid"].clone());
+        m.insert("flow_name".into(), json!(f.def.flow_name));
+        m.insert("status".into(), row["status"].clone());
+        m.insert("level".into(), row["level"].clone());
+        m.insert("title".into(), row["title"].clone());
+        m.insert("data_no".into(), data_no);
+        m.insert("data_id".into(), row["id"].clone());
+        m.insert("history".into(), json!(false));
+        m.insert("stop_uuid".into(), json!(stop));
+        m.insert("stop_chart_text".into(), json!(stop_text));
+        m.insert("create_user_id".into(), row["create_user_id"].clone());
+        m.insert("update_user_id".into(), Value::Null);
+        m.insert("ticket_createtime".into(), ticket_createtime);
+        m.insert("createtime".into(), now.clone());
+        m.insert("updatetime".into(), now);
+        m.insert("assignee_id".into(), json!(user));
+        m.insert("assign_group_id".into(), json!(group));
+        m.insert("action".into(), json!(action));
+        m.insert("attachment".into(), json!(attachment));
+        m.insert("closed".into(), json!(false));
+        m.insert("is_active".into(), json!(f.def.is_active));
+        m.insert("deploy_flag".into(), json!(f.def.deployed));
+        Some(m)
+    }
+
+    pub(super) fn resolve_ref(
+        row: &Map<String, Value>,
+        flow_value: &Map<String, Value>,
+        text: &str,
+    ) -> String {
+        if let Some(inner) = text.strip_prefix("#(").and_then(|t| t.strip_suffix(')')) {
+            return row
+                .get(&inner.to_lowercase())
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+        }
+        if let Some(inner) = text.strip_prefix("$(").and_then(|t| t.strip_suffix(')')) {
+            return match flow_value.get(inner) {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Null) | None => String::new(),
+                Some(other) => other.to_string(),
+            };
+        }
+        text.to_string()
+    }
+
+    /// The engine: walks from `from` to the next form or end item.
+    pub(super) fn advance(&mut self, flow: usize, row_id: u64, from: &str, sent_id: Value) {
+        let Some(mut row) = self.flows[flow].rows.get(&row_id).cloned() else {
+            return;
+        };
+        let param: Value = row
+            .get("data_param")
+            .and_then(Value::as_str)
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or(Value::Null);
+        let flow_value = param["flow_value"].as_object().cloned().unwrap_or_default();
+        let mut previous = from.to_string();
+        let mut next = self.item(flow, from).and_then(|i| i.next.clone());
+        let mut chart_input: Option<Map<String, Value>> = None;
+        for _ in 0..64 {
+            let Some(item) = next.as_deref().and_then(|id| self.item(flow, id)).cloned() else {
+                break;
+            };
+            match item.item_type.as_str() {
+                "switch" => {
+                    let mut inputs = Map::new();
+                    let mut target = None;
+                    for rule in &item.rules {
+                        // `switchPoint`'s input log: each side's reference under its inner
+                        // name, and a literal left side under itself (a literal right side
+                        // is not logged).
+                        for (side, literal_logged) in [(&rule.value1, true), (&rule.value2, false)]
+                        {
+                            let inner = side
+                                .strip_prefix("#(")
+                                .or_else(|| side.strip_prefix("$("))
+                                .and_then(|t| t.strip_suffix(')'));
+                            match inner {
+                                Some(inner) => {
+                                    inputs.insert(
+                                        inner.to_string(),
+                                        json!(Self::resolve_ref(&row, &flow_value, side)),
+                                    );
+                                }
+                                None if literal_logged => {
+                                    inputs.insert(side.clone(), json!(side));
+                                }
+                                None => {}
+                            }
+                        }
+                        if Self::resolve_ref(&row, &flow_value, &rule.value1)
+                            == Self::resolve_ref(&row, &flow_value, &rule.value2)
+                        {
+                            target = Some(rule.target.clone());
+                        }
+                    }
+                    let Some(target) = target else {
+                        // No rule matches: the engine had logged its move to the switch
+                        // (without this switch's inputs), then marks the row as errored.
+                        let via = Arrival {
+                            previous: &previous,
+                            flow_value: &flow_value,
+                            chart_input,
+                            sent_id,
+                        };
+                        let param = self.engine_param(flow, &row, &item.id, via);
+                        row.insert("data_param".into(), Value::String(dumps(&param)));
+                        self.fail_row(flow, row, Some(&item), "找不到符合的條件。");
+                        return;
+                    };
+                    chart_input = Some(inputs);
+                    previous = item.id.clone();
+                    next = Some(target);
+                }
+                "form" => {
+                    let via = Arrival {
+                        previous: &previous,
+                        flow_value: &flow_value,
+                        chart_input,
+                        sent_id,
+                    };
+                    self.arrive(flow, &mut row, &item, via);
+                    return;
+                }
+                "end" => {
+                    let now = self.stamp();
+                    // At an end the engine logs no next item and the end as where it came from.
+                    let via = Arrival {
+                        previous: &item.id,
+                        flow_value: &flow_value,
+                        chart_input,
+                        sent_id,
+                    };
+                    let param = self.engine_param(flow, &row, "", via);
+                    row.insert("data_param".into(), Value::String(dumps(&param)));
+                    row.insert("closed".into(), json!(true));
+                    row.insert("running".into(), json!(false));
+                    row.insert("stop_uuid".into(), json!(item.id));
+                    row.insert("stop_chart_text".into(), json!(item.text));
+                    row.insert("stoptime".into(), now);
+                    let data_no = row["data_no"].clone();
+                    let uuid = row["flow_uuid"].clone();
+                    self.flows[flow].rows.insert(row_id, row);
+                    self.missions.update_ticket(
+                        uuid.as_str().unwrap_or(""),
+                        data_no.as_u64().unwrap_or(0),
+                        MissionRow::close,
+                    );
+                    return;
+                }
+                _ => break,
+            }
+        }
+        self.fail_row(flow, row, None, "找不到符合的條件。");
+    }
+
+    /// `markError`: the row stops at the failing item (`stop`), errored, as history; an
+    /// errored copy becomes the current row.
+    pub(super) fn fail_row(
+        &mut self,
+        flow: usize,
+        mut row: Map<String, Value>,
+        stop: Option<&SeedItem>,
+        message: &str,
+    ) {
+        let id = row["id"].as_u64().unwrap_or(0);
+        if let Some(item) = stop {
+            row.insert("stop_uuid".into(), json!(item.id));
+            row.insert("stop_chart_text".into(), json!(item.text));
+            row.insert("stoptime".into(), self.stamp());
+        }
+        row.insert("error".into(), json!(true));
+        row.insert("error_message".into(), json!(message));
+        row.insert("history".into(), json!(true));
+        row.insert("running".into(), json!(false));
+        self.flows[flow].rows.insert(id, row.clone());
+        let new_id = self.flows[flow].next_row_id;
+        self.flows[flow].next_row_id += 1;
+        row.insert("id".into(), json!(new_id));
+        row.insert("history".into(), json!(false));
+        row.insert("error".into(), json!(true));
+        row.insert("error_message".into(), json!(message));
+        self.flows[flow].rows.insert(new_id, row);
+    }
+
+    /// The engine's `data_param` for a row it moves to `to` (`""` at an end).
+    pub(super) fn engine_param(
+        &self,
+        flow: usize,
+        row: &Map<String, Value>,
+        to: &str,
+        via: Arrival<'_>,
+    ) -> Map<String, Value> {
+        let Arrival {
+            previous: from,
+            flow_value,
+            chart_input,
+            sent_id,
+        } = via;
+        let uuid = self.flows[flow].def.flow_uuid.clone();
+        let mut param = Map::new();
+        param.insert("flow_uuid".into(), json!(uuid));
+        param.insert("chart_id_to".into(), json!(to));
+        param.insert("chart_id_from".into(), json!(from));
+        param.insert("data_no".into(), row["data_no"].clone());
+        param.insert("data_id".into(), sent_id);
+        param.insert("table_uuid".into(), json!(uuid));
+        param.insert("flowlog".into(), json!(true));
+        param.insert("error".into(), json!(false));
+        param.insert("flow_value".into(), Value::Object(flow_value.clone()));
+        param.insert("error_pass".into(), json!(false));
+        if let Some(inputs) = chart_input {
+            param.insert("chart_input".into(), Value::Object(inputs));
+        }
+        param
+    }
+
+    pub(super) fn arrive(
+        &mut self,
+        flow: usize,
+        row: &mut Map<String, Value>,
+        stop: &SeedItem,
+        via: Arrival<'_>,
+    ) {
+        self.apply_inputs(flow, row, &stop.inputs, Some(&stop.id));
+        let now = self.stamp();
+        let id = row["id"].as_u64().unwrap_or(0);
+        let mut param = self.engine_param(flow, row, &stop.id, via);
+        row.insert("stop_uuid".into(), json!(stop.id));
+        row.insert("stop_chart_text".into(), json!(stop.text));
+        row.insert("stoptime".into(), now.clone());
+        row.insert("running".into(), json!(false));
+        row.insert("history".into(), json!(true));
+        row.insert("data_param".into(), Value::String(dumps(&param)));
+        self.flows[flow].rows.insert(id, row.clone());
+        let new_id = self.flows[flow].next_row_id;
+        self.flows[flow].next_row_id += 1;
+        let mut copy = row.clone();
+        param.insert("ex_data_id".into(), json!(id));
+        copy.insert("id".into(), json!(new_id));
+        copy.insert("history".into(), json!(false));
+        copy.insert("createtime".into(), now.clone());
+        copy.insert("updatetime".into(), now);
+        copy.insert("data_param".into(), Value::String(dumps(&param)));
+        self.flows[flow].rows.insert(new_id, copy.clone());
+        let has_group = copy
+            .get("group")
+            .and_then(Value::as_str)
+            .is_some_and(|g| !g.is_empty());
+        if self.flows[flow].def.mission && has_group {
+            let label = |a: &Option<crate::seed::SeedQuickAction>| {
+                a.as_ref().map(|a| a.text.clone()).unwrap_or_default()
+            };
+            let action = format!("{},{}", label(&stop.action1), label(&stop.action2));
+            if let Some(mission) = self.mission_for(flow, &copy, &stop.id, &stop.text, Some(action))
+            {
+                self.missions.insert(mission);
+            }
+        }
+    }
+
+    pub(super) fn apply_inputs(
+        &self,
+        flow: usize,
+        row: &mut Map<String, Value>,
+        inputs: &[SeedInput],
+        stop: Option<&str>,
+    ) {
+        for input in inputs {
+            let value = input.value.clone().unwrap_or_default();
+            if let Some(inner) = input
+                .name
+                .strip_prefix("#G")
+                .and_then(|t| t.split_once('('))
+                .and_then(|(_, rest)| rest.strip_suffix(')'))
+            {
+                let column = inner.to_lowercase();
+                let current: Value = row
+                    .get(&column)
+                    .and_then(Value::as_str)
+                    .and_then(|t| serde_json::from_str(t).ok())
+                    .unwrap_or(Value::Null);
+                let _ = current;
+                self.write_field(
+                    flow,
+                    row,
+                    inner,
+                    "h_group",
+                    &json!({"group": value, "user": ""}),
+                    stop,
+                );
+            } else if let Some(inner) = input
+                .name
+                .strip_prefix("#(")
+                .and_then(|t| t.strip_suffix(')'))
+            {
+                let field_type = self.field_type(flow, inner).unwrap_or_default();
+                self.write_field(flow, row, inner, &field_type, &Value::String(value), stop);
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! Form designs and form data: field types, status texts, group headers, the rules
+//! of formdata items.
+
+use super::*;
+
+impl World {
+    pub(super) fn model_name(&self, flow: usize) -> String {
+        format!("Omdata_{}", self.flows[flow].def.flow_uuid)
+    }
+
+    pub(super) fn item<'a>(&'a self, flow: usize, id: &str) -> Option<&'a SeedItem> {
+        self.flows[flow].def.items.iter().find(|i| i.id == id)
+    }
+
+    pub(super) fn field_type(&self, flow: usize, id: &str) -> Option<String> {
+        self.flows[flow]
+            .def
+            .fields
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.field_type.clone())
+    }
+
+    pub(super) fn status_text(&self, flow: usize, stop: Option<&str>, value: &str) -> String {
+        let stop_options = stop
+            .and_then(|s| self.item(flow, s))
+            .and_then(|item| item.fields.iter().find(|f| f.field_type == "h_status"))
+            .map(|f| f.options.clone())
+            .unwrap_or_default();
+        let merged = self.flows[flow]
+            .def
+            .fields
+            .iter()
+            .find(|f| f.field_type == "h_status")
+            .map(|f| f.options.clone())
+            .unwrap_or_default();
+        stop_options
+            .iter()
+            .chain(merged.iter())
+            .find(|o| o.value == value)
+            .map(|o| o.text.clone())
+            .unwrap_or_else(|| value.to_string())
+    }
+
+    pub(super) fn group_header(&self, group: &str, user: &str) -> String {
+        let group_name = group
+            .parse::<u64>()
+            .ok()
+            .and_then(|id| self.groups.iter().find(|g| g.id == id))
+            .map(|g| g.display_name.clone())
+            .unwrap_or_else(|| group.to_string());
+        let user_name = user
+            .parse::<u64>()
+            .ok()
+            .and_then(|id| self.users.iter().find(|u| u.id == id))
+            .map(|u| u.nick_name.clone())
+            .unwrap_or_else(|| user.to_string());
+        dumps(&json!({"group": group_name, "user": user_name}))
+    }
+
+    /// Writes one typed value into a row (the column and its header column).
+    pub(super) fn write_field(
+        &self,
+        flow: usize,
+        row: &mut Map<String, Value>,
+        id: &str,
+        field_type: &str,
+        value: &Value,
+        stop: Option<&str>,
+    ) {
+        let column = id.to_lowercase();
+        let as_text = |v: &Value| match v {
+            Value::Null => String::new(),
+            Value::String(s) => s.clone(),
+            Value::Bool(true) => "True".to_string(),
+            Value::Bool(false) => "False".to_string(),
+            other => dumps(other),
+        };
+        match field_type {
+            "h_group" => {
+                let group = value["group"]
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| as_text(&value["group"]));
+                let user = value["user"]
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| as_text(&value["user"]));
+                row.insert(
+                    column,
+                    Value::String(dumps(&json!({"group": group, "user": user}))),
+                );
+                row.insert(
+                    "group".into(),
+                    Value::String(self.group_header(&group, &user)),
+                );
+            }
+            _ => {
+                // An unfilled areabox (null or false) keeps the design's empty default.
+                let stored = match (field_type, value) {
+                    ("areabox", Value::Null | Value::Bool(false)) => String::new(),
+                    _ => as_text(value),
+                };
+                match field_type {
+                    "h_title" => {
+                        row.insert("title".into(), Value::String(stored.clone()));
+                    }
+                    "h_level" => {
+                        row.insert("level".into(), Value::String(stored.clone()));
+                    }
+                    "h_status" => {
+                        row.insert(
+                            "status".into(),
+                            Value::String(self.status_text(flow, stop, &stored)),
+                        );
+                    }
+                    _ => {}
+                }
+                row.insert(column, Value::String(stored));
+            }
+        }
+    }
+
+    /// Whether a formdata id (lower-cased) names a column of the ticket table: a form
+    /// column, or any other column (`title` is written directly).
+    pub(super) fn valid_column(&self, flow: usize, column: &str) -> bool {
+        let model = crate::django::schema::tickets(flow, self.flows[flow].def.column_count);
+        model
+            .fields
+            .iter()
+            .filter_map(|f| f.attname.as_deref())
+            .any(|attname| attname == column)
+    }
+
+    /// An h_group value without its `user` key: the engine's KeyError.
+    pub(super) fn group_without_user(items: &[Value]) -> bool {
+        items.iter().any(|item| {
+            item["type"] == "h_group"
+                && item["value"]
+                    .as_object()
+                    .is_some_and(|v| !v.contains_key("user"))
+        })
+    }
+
+    /// Checks formdata items have `id`, `type` and `value`; the first missing key is the error.
+    pub(super) fn item_keys(items: &[Value]) -> Result<(), String> {
+        for item in items {
+            for key in ["id", "type", "value"] {
+                if item.get(key).is_none() {
+                    return Err(format!("'{key}'"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `FormDataChecker`: required fields of `design`, on the submitted items only.
+    pub(super) fn check_required(
+        items: &[Value],
+        design: &[(String, String, bool)],
+    ) -> Result<bool, String> {
+        for (id, field_type, required) in design {
+            if !required || !id.starts_with("FORMITM_") {
+                continue;
+            }
+            let Some(item) = items.iter().find(|i| i["id"] == id.as_str()) else {
+                return Ok(false);
+            };
+            let value = &item["value"];
+            if field_type == "h_group" {
+                let Some(object) = value.as_object() else {
+                    return Err(match value {
+                        Value::String(_) => {
+                            "string indices must be integers, not 'str'".to_string()
+                        }
+                        Value::Array(_) => {
+                            "list indices must be integers or slices, not str".to_string()
+                        }
+                        _ => format!("'{}' object is not subscriptable", py_type(value)),
+                    });
+                };
+                let group = object.get("group").ok_or_else(|| "'group'".to_string())?;
+                if !truthy(group) {
+                    return Ok(false);
+                }
+            } else if !(truthy(value) || value.as_f64() == Some(0.0) || value == &json!(false)) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    pub(super) fn main_design(&self, flow: usize) -> Vec<(String, String, bool)> {
+        self.flows[flow]
+            .def
+            .fields
+            .iter()
+            .map(|f| (f.id.clone(), f.field_type.clone(), f.required))
+            .collect()
+    }
+
+    pub(super) fn stop_design(&self, flow: usize, stop: &str) -> Vec<(String, String, bool)> {
+        match self.item(flow, stop) {
+            Some(item) if !item.fields.is_empty() => item
+                .fields
+                .iter()
+                .map(|f| (f.id.clone(), f.field_type.clone(), f.required))
+                .collect(),
+            _ => self.main_design(flow),
+        }
+    }
+}
+
+/// Formdata items with the header items (types `h_*`) last, order otherwise kept.
+pub(super) fn headers_last(items: &[Value]) -> impl Iterator<Item = &Value> {
+    let header = |item: &&Value| item["type"].as_str().is_some_and(|t| t.starts_with("h_"));
+    items
+        .iter()
+        .filter(move |item| !header(item))
+        .chain(items.iter().filter(header))
+}

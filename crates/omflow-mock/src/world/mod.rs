@@ -1,0 +1,376 @@
+//! The fake server's state and its transitions, as the real server applies them.
+
+use crate::clock::Clock;
+use crate::pyjson::dumps;
+use crate::seed::{Seed, SeedError, SeedFlow, SeedInput, SeedItem, SeedStep};
+use chrono::NaiveDateTime;
+use omflow_model::{Lang, MessageId, Timestamp};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+mod admin;
+mod auth;
+mod edit;
+mod engine;
+mod form;
+mod missions;
+mod py;
+
+pub(crate) use missions::{MissionRow, MissionStore};
+pub(crate) use py::{hyphenate, int_like, py_type, python_utf8_error, truthy};
+
+/// Token lifetime after the last accepted use.
+pub const TOKEN_TTL_SECONDS: i64 = 300;
+
+/// One reply of the fake, before it becomes HTTP.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// HTTP 200 with a `{status, message, result}` body.
+    Envelope {
+        /// Envelope status.
+        status: u16,
+        /// Message.
+        message: String,
+        /// Result.
+        result: Value,
+    },
+    /// HTTP 200 with an envelope whose `result` is already rendered JSON text.
+    Rendered {
+        /// Envelope status.
+        status: u16,
+        /// Message.
+        message: String,
+        /// `result`, as Python-style JSON text.
+        result: String,
+    },
+    /// A Django page: status, content type, optional `Location`, body.
+    Page {
+        /// HTTP status.
+        http: u16,
+        /// Content type.
+        content_type: &'static str,
+        /// Redirect target.
+        location: Option<String>,
+        /// Body.
+        body: String,
+    },
+}
+
+impl Reply {
+    pub(crate) fn ok(message: String, result: Value) -> Reply {
+        Reply::Envelope {
+            status: 200,
+            message,
+            result,
+        }
+    }
+
+    pub(crate) fn fail(status: u16, message: impl Into<String>) -> Reply {
+        Reply::Envelope {
+            status,
+            message: message.into(),
+            result: Value::Null,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct User {
+    pub id: u64,
+    pub username: String,
+    pub password: Option<String>,
+    pub email: String,
+    pub nick_name: String,
+    pub is_superuser: bool,
+    pub is_staff: bool,
+    pub is_active: bool,
+    pub groups: Vec<u64>,
+    /// Created through `user/add` (whose form writes empty strings where the model's
+    /// defaults are `"male"` and nulls).
+    pub via_api: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    pub id: u64,
+    pub display_name: String,
+    pub permissions: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    pub username: String,
+    pub updated: NaiveDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Flow {
+    pub def: SeedFlow,
+    pub rows: BTreeMap<u64, Map<String, Value>>,
+    pub next_row_id: u64,
+    pub next_data_no: u64,
+}
+
+#[derive(Debug, Clone)]
+struct Pending {
+    due: NaiveDateTime,
+    flow: usize,
+    row: u64,
+    from: String,
+    /// The `data_id` as the push sent it (the engine logs it so in `data_param`).
+    sent_id: Value,
+}
+
+/// How the engine reached a stop, as its `data_param` logs it.
+struct Arrival<'a> {
+    /// The item it came from.
+    previous: &'a str,
+    flow_value: &'a Map<String, Value>,
+    /// The last switch's input log.
+    chart_input: Option<Map<String, Value>>,
+    /// The `data_id` as the push sent it.
+    sent_id: Value,
+}
+
+/// Everything the fake knows.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub(crate) users: Vec<User>,
+    pub(crate) groups: Vec<Group>,
+    pub(crate) flows: Vec<Flow>,
+    pub(crate) missions: MissionStore,
+    pub(crate) tokens: BTreeMap<String, Token>,
+    pub(crate) by_user: BTreeMap<String, String>,
+    pub(crate) clock: Clock,
+    pending: Vec<Pending>,
+    /// Delay between a create/push and the engine moving the ticket on (0 = synchronous).
+    pub engine_delay_ms: u64,
+    pub(crate) logins: u64,
+    #[cfg_attr(not(feature = "garoon"), allow(dead_code))]
+    pub(crate) garoon: crate::seed::GaroonSeed,
+    /// How long a security code lives after its last use (the real server: 300 s).
+    pub token_ttl: chrono::Duration,
+    /// Uploaded attachment records (names and sizes; the fake keeps no file content).
+    pub(crate) attachments: Vec<crate::files::Attachment>,
+    pub(crate) next_attachment_id: u64,
+    /// The last write stamp handed out (see [`World::stamp`]).
+    last_stamp: std::cell::Cell<Option<NaiveDateTime>>,
+}
+
+/// Who is calling, after the `/rest/` wrapper accepted the token.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub username: String,
+}
+
+pub(crate) fn text(id: MessageId, lang: Lang) -> String {
+    id.text(lang).to_string()
+}
+
+impl World {
+    /// Builds the world from a seed (creating and moving its tickets).
+    ///
+    /// # Errors
+    /// [`SeedError::Invalid`] for an inconsistent seed (a ticket of an unknown flow or user, a step that fails).
+    pub fn from_seed(seed: &Seed, clock: Clock) -> Result<World, SeedError> {
+        let mut world = World {
+            users: seed
+                .users
+                .iter()
+                .map(|u| User {
+                    id: u.id,
+                    username: u.username.clone(),
+                    password: u.password.clone(),
+                    email: u.email.clone(),
+                    nick_name: u.nick_name.clone(),
+                    is_superuser: u.is_superuser,
+                    is_staff: u.is_staff,
+                    is_active: u.is_active,
+                    groups: u.groups.clone(),
+                    via_api: false,
+                })
+                .collect(),
+            groups: seed
+                .groups
+                .iter()
+                .map(|g| Group {
+                    id: g.id,
+                    display_name: g.display_name.clone(),
+                    permissions: g.permissions.clone(),
+                })
+                .collect(),
+            flows: Vec::new(),
+            missions: MissionStore::default(),
+            tokens: BTreeMap::new(),
+            by_user: BTreeMap::new(),
+            clock,
+            pending: Vec::new(),
+            engine_delay_ms: 0,
+            logins: 0,
+            garoon: seed.garoon.clone().unwrap_or_default(),
+            token_ttl: chrono::Duration::seconds(TOKEN_TTL_SECONDS),
+            attachments: Vec::new(),
+            next_attachment_id: 1,
+            last_stamp: std::cell::Cell::new(None),
+        };
+        for def in &seed.flows {
+            if omflow_model::FlowUuid::parse(&def.flow_uuid).is_err() {
+                return Err(SeedError::Invalid(format!(
+                    "flow {} has an invalid uuid",
+                    def.flow_name
+                )));
+            }
+            if !def.items.iter().any(|i| i.item_type == "start") {
+                return Err(SeedError::Invalid(format!(
+                    "flow {} has no start item",
+                    def.flow_name
+                )));
+            }
+            world.flows.push(Flow {
+                def: def.clone(),
+                rows: BTreeMap::new(),
+                next_row_id: 1,
+                next_data_no: 1,
+            });
+        }
+        for (index, ticket) in seed.tickets.iter().enumerate() {
+            let fail = |what: String| SeedError::Invalid(format!("ticket {index}: {what}"));
+            let flow = world
+                .flow_index(&ticket.api_path)
+                .ok_or_else(|| fail(format!("unknown api_path {}", ticket.api_path)))?;
+            let caller = Caller {
+                username: ticket.user.clone(),
+            };
+            let data_no = match world.create(
+                flow,
+                &Value::Array(ticket.formdata.clone()),
+                None,
+                &caller,
+                Lang::ZhHant,
+            ) {
+                Reply::Envelope {
+                    status: 200,
+                    result,
+                    ..
+                } => result.as_u64().unwrap_or(0),
+                other => return Err(fail(format!("create failed: {other:?}"))),
+            };
+            for step in &ticket.then {
+                let data_id = world
+                    .current_row_id(flow, data_no)
+                    .ok_or_else(|| fail("the ticket is closed before its last step".to_string()))?;
+                let mut body = json!({"action": "update", "data_id": data_id});
+                match step {
+                    SeedStep::Push(formdata) => body["formdata"] = Value::Array(formdata.clone()),
+                    SeedStep::QuickAction(action) => {
+                        body["quick_action"] = Value::String(action.clone())
+                    }
+                }
+                let hex = Value::String(world.flows[flow].def.flow_uuid.clone());
+                match world.update(
+                    flow,
+                    &hex,
+                    body.as_object().expect("object"),
+                    &caller,
+                    Lang::ZhHant,
+                ) {
+                    Reply::Envelope { status: 200, .. } => {}
+                    other => return Err(fail(format!("step {step:?} failed: {other:?}"))),
+                }
+            }
+        }
+        Ok(world)
+    }
+
+    pub(crate) fn now(&self) -> NaiveDateTime {
+        self.clock.now()
+    }
+
+    /// The time a write records. Two writes never share a stamp: the real server stores
+    /// microseconds, so its rows always order by time in the order they were written; the
+    /// fake's stamps (milliseconds, as the wire shows them) step forward by a millisecond
+    /// when the clock has not moved since the last one (a frozen clock included).
+    fn stamp(&self) -> Value {
+        use chrono::{DurationRound, TimeDelta};
+        let now = self.now();
+        let now = now
+            .duration_trunc(TimeDelta::milliseconds(1))
+            .unwrap_or(now);
+        let last = self.last_stamp.get();
+        let at = match last {
+            Some(last) if now <= last => last + TimeDelta::milliseconds(1),
+            _ => now,
+        };
+        self.last_stamp.set(Some(at));
+        Value::String(Timestamp::from_naive(at).as_str().to_string())
+    }
+
+    pub(crate) fn flow_index(&self, api_path: &str) -> Option<usize> {
+        self.flows
+            .iter()
+            .position(|f| f.def.api_path == api_path && f.def.deployed)
+    }
+
+    pub(crate) fn flow_by_name(&self, app_name: &str, flow_name: &str) -> Option<usize> {
+        self.flows
+            .iter()
+            .position(|f| f.def.app_name == app_name && f.def.flow_name == flow_name)
+    }
+
+    pub(crate) fn user(&self, username: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.username == username)
+    }
+
+    /// The first row (`init_data_id`) of a ticket.
+    pub(crate) fn first_row_id(&self, flow: usize, data_no: u64) -> Option<u64> {
+        self.flows[flow]
+            .rows
+            .values()
+            .find(|r| r["data_no"] == data_no)
+            .and_then(|r| r["init_data_id"].as_u64())
+    }
+
+    fn current_row_id(&self, flow: usize, data_no: u64) -> Option<u64> {
+        self.flows[flow]
+            .rows
+            .values()
+            .find(|r| r["data_no"] == data_no && r["history"] == false && r["closed"] == false)
+            .and_then(|r| r["id"].as_u64())
+    }
+
+    /// Runs engine work whose delay has passed.
+    pub fn process_due(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let now = self.now();
+        let (due, later): (Vec<_>, Vec<_>) = self.pending.drain(..).partition(|p| p.due <= now);
+        self.pending = later;
+        for p in due {
+            if self.flows[p.flow].rows.contains_key(&p.row) {
+                self.advance(p.flow, p.row, &p.from, p.sent_id);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- security
+
+    /// The state as JSON (for `GET /__mock/state`).
+    pub fn dump(&self) -> Value {
+        let flows: Vec<Value> = self
+            .flows
+            .iter()
+            .map(|f| json!({"api_path": f.def.api_path, "flow_name": f.def.flow_name, "flow_uuid": f.def.flow_uuid, "api": f.def.api, "is_active": f.def.is_active, "rows": f.rows.values().cloned().collect::<Vec<_>>()}))
+            .collect();
+        json!({
+            "now": Timestamp::from_naive(self.now()).as_str(),
+            "users": self.users.iter().map(|u| json!({"id": u.id, "username": u.username, "nick_name": u.nick_name, "is_superuser": u.is_superuser, "is_active": u.is_active, "groups": u.groups})).collect::<Vec<_>>(),
+            "groups": self.groups.iter().map(|g| json!({"id": g.id, "display_name": g.display_name, "permissions": g.permissions})).collect::<Vec<_>>(),
+            "flows": flows,
+            "missions": self.missions.iter().map(|(_, m)| Value::Object((**m).clone())).collect::<Vec<_>>(),
+            "tokens": self.tokens.values().map(|t| json!({"username": t.username, "last_use": Timestamp::from_naive(t.updated).as_str()})).collect::<Vec<_>>(),
+            "logins": self.logins,
+            "attachments": self.attachments.iter().map(crate::files::Attachment::dump).collect::<Vec<_>>(),
+        })
+    }
+}
