@@ -4,7 +4,7 @@
 
 use crate::checker;
 use crate::seed::{SeedField, SeedStopField};
-use crate::world::{int_like, text, truthy, Caller, Reply, User, World};
+use crate::world::{int_like, text, truthy, Caller, Flag, Reply, StateColumns, User, World};
 use omflow_model::{Lang, MessageId};
 use serde_json::{json, Map, Value};
 
@@ -65,14 +65,12 @@ impl World {
             };
             let own = header(row);
             assigned = names_user(&own, &own, &user.nick_name, &user_groups);
-            if row["history"] == true && !assigned {
+            if row.is(Flag::History, true) && !assigned {
                 let data_no = &row["data_no"];
                 // The real check tests the open row's group but the history row's user part.
                 assigned = rows.values().any(|open| {
                     &open["data_no"] == data_no
-                        && open["history"] == false
-                        && open["closed"] == false
-                        && open["running"] == false
+                        && open.is_idle_current()
                         && names_user(&header(open), &own, &user.nick_name, &user_groups)
                 });
             }

@@ -65,16 +65,16 @@ impl World {
         row.insert("flow_uuid".into(), json!(hyphenate(&uuid)));
         row.insert("dataid_header".into(), json!(""));
         row.insert("data_no".into(), json!(data_no));
-        row.insert("history".into(), json!(false));
+        row.set(Flag::History, false);
         for key in ["status", "title", "level", "group"] {
             row.insert(key.into(), Value::Null);
         }
-        row.insert("closed".into(), json!(false));
+        row.set(Flag::Closed, false);
         row.insert("stop_uuid".into(), Value::Null);
         row.insert("stop_chart_type".into(), Value::Null);
         row.insert("stop_chart_text".into(), Value::Null);
-        row.insert("running".into(), json!(true));
-        row.insert("error".into(), json!(false));
+        row.set(Flag::Running, true);
+        row.set(Flag::Error, false);
         row.insert("createtime".into(), now.clone());
         row.insert("updatetime".into(), now.clone());
         row.insert("stoptime".into(), Value::Null);
@@ -154,7 +154,7 @@ impl World {
         self.flows[flow].rows.insert(id, row.clone());
         // The creation record: never visible; skipped (no id used) when its keys fail.
         if let Some(mut creation) = self.mission_for(flow, &row, &start.id, &start.text, None) {
-            creation.insert("history".into(), json!(true));
+            creation.set(Flag::History, true);
             creation.insert("update_user_id".into(), json!(caller.username));
             self.missions.insert(creation);
         }
@@ -195,10 +195,10 @@ impl World {
             return Reply::fail(404, format!("{model} matching query does not exist."));
         };
         let mut row = existing.clone();
-        if row["history"] != false || row["closed"] != false {
+        if !row.is_current() {
             return Reply::fail(404, format!("{model} matching query does not exist."));
         }
-        if row["running"] == true {
+        if row.is(Flag::Running, true) {
             return Reply::fail(404, text(MessageId::TicketRunning, lang));
         }
         let Some(stop_id) = row["stop_uuid"].as_str().map(str::to_string) else {
@@ -293,13 +293,13 @@ impl World {
             );
         }
         let now = self.stamp();
-        row.insert("running".into(), json!(true));
+        row.set(Flag::Running, true);
         row.insert("update_user_id".into(), json!(caller.username));
         row.insert("updatetime".into(), now.clone());
         for key in ["stop_uuid", "stop_chart_text", "stoptime", "error_message"] {
             row.insert(key.into(), Value::Null);
         }
-        row.insert("error".into(), json!(false));
+        row.set(Flag::Error, false);
         let data_no = row["data_no"].clone();
         let uuid = row["flow_uuid"].clone();
         self.flows[flow].rows.insert(data_id, row);
@@ -410,12 +410,7 @@ impl World {
         let rows: Vec<Value> = self.flows[flow]
             .rows
             .values()
-            .filter(|r| {
-                r["data_no"].as_i64().map(i128::from) == Some(n)
-                    && r["history"] == false
-                    && r["running"] == false
-                    && r["closed"] == false
-            })
+            .filter(|r| r["data_no"].as_i64().map(i128::from) == Some(n) && r.is_idle_current())
             .map(|r| json!({"data_id": r["id"], "stop_chart_text": r["stop_chart_text"]}))
             .collect();
         Reply::ok(text(MessageId::QuerySuccess, lang), Value::Array(rows))

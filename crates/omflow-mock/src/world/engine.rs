@@ -219,8 +219,8 @@ impl World {
                     };
                     let param = self.engine_param(flow, &row, "", via);
                     row.insert("data_param".into(), Value::String(dumps(&param)));
-                    row.insert("closed".into(), json!(true));
-                    row.insert("running".into(), json!(false));
+                    row.set(Flag::Closed, true);
+                    row.set(Flag::Running, false);
                     row.insert("stop_uuid".into(), json!(item.id));
                     row.insert("stop_chart_text".into(), json!(item.text));
                     row.insert("stoptime".into(), now);
@@ -255,16 +255,16 @@ impl World {
             row.insert("stop_chart_text".into(), json!(item.text));
             row.insert("stoptime".into(), self.stamp());
         }
-        row.insert("error".into(), json!(true));
+        row.set(Flag::Error, true);
         row.insert("error_message".into(), json!(message));
-        row.insert("history".into(), json!(true));
-        row.insert("running".into(), json!(false));
+        row.set(Flag::History, true);
+        row.set(Flag::Running, false);
         self.flows[flow].rows.insert(id, row.clone());
         let new_id = self.flows[flow].next_row_id;
         self.flows[flow].next_row_id += 1;
         row.insert("id".into(), json!(new_id));
-        row.insert("history".into(), json!(false));
-        row.insert("error".into(), json!(true));
+        row.set(Flag::History, false);
+        row.set(Flag::Error, true);
         row.insert("error_message".into(), json!(message));
         self.flows[flow].rows.insert(new_id, row);
     }
@@ -315,8 +315,8 @@ impl World {
         row.insert("stop_uuid".into(), json!(stop.id));
         row.insert("stop_chart_text".into(), json!(stop.text));
         row.insert("stoptime".into(), now.clone());
-        row.insert("running".into(), json!(false));
-        row.insert("history".into(), json!(true));
+        row.set(Flag::Running, false);
+        row.set(Flag::History, true);
         row.insert("data_param".into(), Value::String(dumps(&param)));
         self.flows[flow].rows.insert(id, row.clone());
         let new_id = self.flows[flow].next_row_id;
@@ -324,7 +324,7 @@ impl World {
         let mut copy = row.clone();
         param.insert("ex_data_id".into(), json!(id));
         copy.insert("id".into(), json!(new_id));
-        copy.insert("history".into(), json!(false));
+        copy.set(Flag::History, false);
         copy.insert("createtime".into(), now.clone());
         copy.insert("updatetime".into(), now);
         copy.insert("data_param".into(), Value::String(dumps(&param)));

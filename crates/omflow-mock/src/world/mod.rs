@@ -15,9 +15,11 @@ mod engine;
 mod form;
 mod missions;
 mod py;
+mod state;
 
 pub(crate) use missions::{MissionRow, MissionStore};
 pub(crate) use py::{hyphenate, int_like, py_type, python_utf8_error, truthy};
+pub(crate) use state::{Flag, StateColumns};
 
 /// Token lifetime after the last accepted use.
 pub const TOKEN_TTL_SECONDS: i64 = 300;
@@ -334,7 +336,7 @@ impl World {
         self.flows[flow]
             .rows
             .values()
-            .find(|r| r["data_no"] == data_no && r["history"] == false && r["closed"] == false)
+            .find(|r| r["data_no"] == data_no && r.is_current())
             .and_then(|r| r["id"].as_u64())
     }
 
