@@ -1,23 +1,4 @@
-//! The OMFLOW endpoints this SDK speaks, in one table: each entry gives the path, whether it
-//! takes a path parameter, whether a call reads or writes, and who may call it. The client
-//! builds its requests from it, the fake routes by it, and the [`paths`] constants are
-//! generated from it, so an endpoint is declared once.
-//!
-//! ```
-//! use omflow_model::{Access, Endpoint};
-//!
-//! assert_eq!(Endpoint::MyMissions.path(None)?, "/rest/my-mission/api/my-mission/list/");
-//! assert_eq!(
-//!     Endpoint::TicketList.path(Some("orders"))?,
-//!     "/rest/flowmanage/api/omdata/list/orders/",
-//! );
-//! assert_eq!(Endpoint::TicketEdit.access(), Access::Write);
-//! assert_eq!(
-//!     Endpoint::resolve("/rest/flowmanage/api/omdata/list/myapp/"),
-//!     Some((Endpoint::TicketList, Some("myapp"))),
-//! );
-//! # Ok::<(), omflow_model::PathParamError>(())
-//! ```
+//! The endpoint table (see [`Endpoint`]).
 
 /// Whether a call changes the server's state (a write is never resent once it may have
 /// reached the server).
@@ -67,7 +48,26 @@ macro_rules! endpoints {
         $variant:ident, $const_name:ident = $path:literal $(+ $param:ident)?,
         $access:ident, $permission:ident, $mount:ident;
     )*) => {
-        /// One OMFLOW endpoint (see the [module docs](self)).
+        /// The OMFLOW endpoints this SDK speaks, in one table: each entry gives the path, whether it
+        /// takes a path parameter, whether a call reads or writes, and who may call it. The client
+        /// builds its requests from it, the fake routes by it, and the [`paths`] constants are
+        /// generated from it, so an endpoint is declared once.
+        ///
+        /// ```
+        /// use omflow_model::{Access, Endpoint};
+        ///
+        /// assert_eq!(Endpoint::MyMissions.path(None)?, "/rest/my-mission/api/my-mission/list/");
+        /// assert_eq!(
+        ///     Endpoint::TicketList.path(Some("orders"))?,
+        ///     "/rest/flowmanage/api/omdata/list/orders/",
+        /// );
+        /// assert_eq!(Endpoint::TicketEdit.access(), Access::Write);
+        /// assert_eq!(
+        ///     Endpoint::resolve("/rest/flowmanage/api/omdata/list/myapp/"),
+        ///     Some((Endpoint::TicketList, Some("myapp"))),
+        /// );
+        /// # Ok::<(), omflow_model::PathParamError>(())
+        /// ```
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum Endpoint {
