@@ -38,6 +38,7 @@ async fn missions_at(client: &Client, stop: &str) -> Vec<Mission> {
 /// Paths of every request the fake received.
 async fn paths(fake: &FakeOmflow) -> Vec<String> {
     fake.server()
+        .expect("a wiremock-served fake")
         .received_requests()
         .await
         .unwrap()

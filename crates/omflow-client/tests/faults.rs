@@ -31,7 +31,7 @@ async fn read_recovers_from_a_503_burst() {
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(3)
         .expect(3)
-        .mount(fake.server())
+        .mount(fake.server().expect("a wiremock-served fake"))
         .await;
     let missions = client(&fake).missions().send().await.unwrap();
     assert_eq!(missions.len(), 1);
@@ -46,7 +46,7 @@ async fn read_recovers_from_connection_resets() {
             std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset")
         })
         .up_to_n_times(2)
-        .mount(fake.server())
+        .mount(fake.server().expect("a wiremock-served fake"))
         .await;
     assert_eq!(client(&fake).missions().send().await.unwrap().len(), 1);
 }
@@ -58,7 +58,7 @@ async fn read_gives_up_after_the_retry_budget() {
         .and(path("/rest/my-mission/api/my-mission/list/"))
         .respond_with(ResponseTemplate::new(503))
         .expect(4)
-        .mount(fake.server())
+        .mount(fake.server().expect("a wiremock-served fake"))
         .await;
     let err = client(&fake).missions().send().await.unwrap_err();
     assert!(matches!(err, Error::Http { status: 503, .. }), "{err}");
@@ -73,7 +73,7 @@ async fn a_push_whose_answer_is_lost_is_not_resent() {
         .and(path("/rest/flowmanage/api/omdata/edit/mission/"))
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
         .expect(1)
-        .mount(fake.server())
+        .mount(fake.server().expect("a wiremock-served fake"))
         .await;
     let err = client
         .push("mission", data_id)
@@ -99,7 +99,7 @@ async fn a_write_answered_503_is_not_resent() {
         .and(path("/rest/flowmanage/api/omdata/edit/mission/"))
         .respond_with(ResponseTemplate::new(503))
         .expect(1)
-        .mount(fake.server())
+        .mount(fake.server().expect("a wiremock-served fake"))
         .await;
     let err = client
         .push("mission", data_id)

@@ -172,7 +172,7 @@ async fn errors_are_typed() {
                 .set_body_raw("<html>Authorization Required</html>", "text/html"),
         )
         .with_priority(1)
-        .mount(fake.server())
+        .mount(fake.server().expect("a wiremock-served fake"))
         .await;
     assert!(matches!(
         admin(&fake).file("1").await.unwrap_err(),

@@ -21,7 +21,8 @@
 //!
 //! Fault injection: mount your own wiremock mocks on [`FakeOmflow::server`] (any priority
 //! below [`FAKE_PRIORITY`], such as wiremock's default 5) and the fake keeps answering
-//! every request they do not match.
+//! every request they do not match. In a long test, [`FakeBuilder::record_requests`]`(false)`
+//! serves without wiremock, so memory stays flat however many calls it answers.
 //!
 //! As a process: `omflow-mock --addr 127.0.0.1:8000 --seed demo`, with control endpoints
 //! `POST /__mock/reset`, `POST /__mock/clock/advance {"seconds": N}`, `POST /__mock/tokens/expire`,
@@ -69,8 +70,15 @@ pub const FAKE_PRIORITY: u8 = 200;
 
 /// A running fake OMFLOW server.
 pub struct FakeOmflow {
-    server: MockServer,
+    backend: Backend,
     shared: Arc<Shared>,
+}
+
+/// What serves the fake's HTTP: wiremock (fault mocks, a record of every request) or the
+/// plain server, which keeps nothing per request.
+enum Backend {
+    Wiremock(MockServer),
+    Plain(StandaloneFake),
 }
 
 /// Options for starting a fake.
@@ -124,9 +132,15 @@ impl FakeBuilder {
         self
     }
 
-    /// Whether the in-process fake keeps every request for
-    /// [`MockServer::received_requests`] through [`FakeOmflow::server`] (default on; turn it
-    /// off in long tests, where the record grows with every call).
+    /// Whether the fake keeps every request it serves (default on).
+    ///
+    /// On, the fake is served by wiremock: [`FakeOmflow::server`] gives the [`MockServer`],
+    /// for [`MockServer::received_requests`] and for mounting fault mocks. wiremock keeps a
+    /// copy of every matched request, so memory grows with every call.
+    ///
+    /// Off, the fake is served by the same plain HTTP server as [`FakeBuilder::start_standalone`]:
+    /// it keeps nothing per request, so memory stays flat in a long test of millions of calls,
+    /// and [`FakeOmflow::server`] is `None` (no wiremock to mount mocks on).
     #[must_use]
     pub fn record_requests(mut self, record: bool) -> Self {
         self.record_requests = record;
@@ -179,21 +193,27 @@ impl FakeBuilder {
             .unwrap_or_else(|| "127.0.0.1:0".into());
         let record = self.record_requests;
         let shared = self.shared()?;
+        if !record {
+            let plain = StandaloneFake::start(shared.clone(), &addr)
+                .await
+                .map_err(StartError::Bind)?;
+            return Ok(FakeOmflow {
+                backend: Backend::Plain(plain),
+                shared,
+            });
+        }
         let listener = TcpListener::bind(addr).map_err(StartError::Bind)?;
-        let builder = MockServer::builder().listener(listener);
-        let builder = if record {
-            builder
-        } else {
-            builder.disable_request_recording()
-        };
-        let server = builder.start().await;
+        let server = MockServer::builder().listener(listener).start().await;
         Mock::given(any())
             .respond_with(FakeResponder(shared.clone()))
             .with_priority(FAKE_PRIORITY)
             .named("omflow fake")
             .mount(&server)
             .await;
-        Ok(FakeOmflow { server, shared })
+        Ok(FakeOmflow {
+            backend: Backend::Wiremock(server),
+            shared,
+        })
     }
 }
 
@@ -242,20 +262,28 @@ impl FakeOmflow {
     /// The base URL (`http://127.0.0.1:PORT`).
     #[must_use]
     pub fn uri(&self) -> String {
-        self.server.uri()
+        match &self.backend {
+            Backend::Wiremock(server) => server.uri(),
+            Backend::Plain(plain) => plain.uri(),
+        }
     }
 
     /// The base URL of the fake's Garoon (`<uri>/g`; feature `garoon`).
     #[cfg(feature = "garoon")]
     #[must_use]
     pub fn garoon_uri(&self) -> String {
-        format!("{}{}", self.server.uri(), GAROON_BASE)
+        format!("{}{}", self.uri(), GAROON_BASE)
     }
 
-    /// The underlying wiremock server, to mount fault-injecting mocks on.
+    /// The underlying wiremock server, to mount fault-injecting mocks on and to read the
+    /// requests it received; `None` when the fake was built with
+    /// [`FakeBuilder::record_requests`]`(false)`.
     #[must_use]
-    pub fn server(&self) -> &MockServer {
-        &self.server
+    pub fn server(&self) -> Option<&MockServer> {
+        match &self.backend {
+            Backend::Wiremock(server) => Some(server),
+            Backend::Plain(_) => None,
+        }
     }
 
     /// Moves the fake's clock forward.

@@ -56,7 +56,7 @@ async fn mounted_mocks_take_precedence_and_the_fake_keeps_working() {
         .and(path("/rest/my-mission/api/my-mission/list/"))
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(2)
-        .mount(s.fake.server())
+        .mount(s.fake.server().expect("a wiremock-served fake"))
         .await;
     let url = format!("{}/rest/my-mission/api/my-mission/list/", s.fake.uri());
     let body = json!({"security": s.token, "omflow_restapi": 1}).to_string();
