@@ -1,9 +1,82 @@
-//! Typed decode of a 10,000-row my-missions page vs `serde_json::Value` decode of the same
-//! bytes, side by side in one run: `cargo bench -p omflow-model --bench decode`.
+//! Typed decode of a 10,000-row my-missions page, written as the fake and the real server
+//! write it (Python's `json.dumps`: every non-ASCII character escaped, `", "` separators),
+//! against, in the same run: `serde_json::Value` of the same bytes, a hand-written
+//! `#[derive(Deserialize)]` row, and the parse-only floor (`IgnoredAny`, which only scans
+//! the bytes): `cargo bench -p omflow-model --bench decode`.
 
 use omflow_model::{decode_body, Mission};
+use serde::de::IgnoredAny;
 use serde_json::Value;
 use std::time::{Duration, Instant};
+
+/// The envelope as a user would write it by hand.
+#[derive(serde::Deserialize)]
+struct HandEnvelope {
+    #[allow(dead_code)]
+    status: Value,
+    #[allow(dead_code)]
+    message: String,
+    result: Vec<HandMission>,
+}
+
+/// A mission row with the SDK's columns, written by hand (timestamps as strings).
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct HandMission {
+    id: u64,
+    flow_uuid: Option<String>,
+    flow_name: Option<String>,
+    status: Option<String>,
+    level: Option<String>,
+    title: Option<String>,
+    data_no: Option<u64>,
+    data_id: Option<u64>,
+    history: bool,
+    stop_uuid: Option<String>,
+    stop_chart_text: Option<String>,
+    create_user_id: Option<String>,
+    update_user_id: Option<String>,
+    ticket_createtime: Option<String>,
+    createtime: String,
+    updatetime: String,
+    assignee_id: Option<u64>,
+    assign_group_id: Option<u64>,
+    action: Option<String>,
+    attachment: bool,
+    closed: bool,
+    is_active: Option<bool>,
+    deploy_flag: Option<bool>,
+}
+
+/// Compact JSON as Python's `json.dumps` writes it: `", "` and `": "` separators outside
+/// strings, every character above U+007F as `\uXXXX` (UTF-16 units).
+fn python_style(json: &str) -> Vec<u8> {
+    let mut out = String::with_capacity(json.len() * 2);
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            match (escaped, c) {
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => escaped = false,
+            }
+        } else if c == '"' {
+            in_string = true;
+        }
+        if c.is_ascii() {
+            out.push(c);
+            if !in_string && (c == ',' || c == ':') {
+                out.push(' ');
+            }
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out.into_bytes()
+}
 
 fn page(rows: usize) -> Vec<u8> {
     let missions: Vec<Value> = (0..rows)
@@ -18,10 +91,9 @@ fn page(rows: usize) -> Vec<u8> {
                 "assign_group_id": 2, "action": ",", "attachment": false, "closed": false, "is_active": true, "deploy_flag": true})
         })
         .collect();
-    serde_json::to_vec(
-        &serde_json::json!({"status": 200, "message": "查詢成功。", "result": missions}),
-    )
-    .unwrap()
+    let compact =
+        serde_json::json!({"status": 200, "message": "查詢成功。", "result": missions}).to_string();
+    python_style(&compact)
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -32,7 +104,8 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 fn main() {
     let body = page(10_000);
     let rounds = 30;
-    let (mut typed, mut untyped) = (Vec::new(), Vec::new());
+    let (mut typed, mut untyped, mut hand, mut floor) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
         let started = Instant::now();
         let missions: Vec<Mission> = decode_body(&body).expect("decodes");
@@ -42,8 +115,15 @@ fn main() {
         let value: Value = serde_json::from_slice(&body).expect("parses");
         untyped.push(started.elapsed());
         assert_eq!(value["result"].as_array().map(Vec::len), Some(10_000));
+        let started = Instant::now();
+        let page: HandEnvelope = serde_json::from_slice(&body).expect("decodes by hand");
+        hand.push(started.elapsed());
+        assert_eq!(page.result.len(), 10_000);
+        let started = Instant::now();
+        serde_json::from_slice::<IgnoredAny>(&body).expect("scans");
+        floor.push(started.elapsed());
     }
-    let (t, v) = (median(typed), median(untyped));
+    let (t, v, h, f) = (median(typed), median(untyped), median(hand), median(floor));
     println!(
         "body: {} bytes, 10,000 missions, {rounds} interleaved rounds",
         body.len()
@@ -55,6 +135,23 @@ fn main() {
     println!(
         "serde_json::Value decode                       median {:>8.2} ms",
         v.as_secs_f64() * 1e3
+    );
+    println!(
+        "hand-written #[derive(Deserialize)] row         median {:>8.2} ms",
+        h.as_secs_f64() * 1e3
+    );
+    println!(
+        "parse-only floor (IgnoredAny)                  median {:>8.2} ms",
+        f.as_secs_f64() * 1e3
+    );
+    let vs_floor = t.as_secs_f64() / f.as_secs_f64();
+    println!(
+        "ratio typed / parse-only floor: {vs_floor:.2} (goal <= 1.50: {})",
+        if vs_floor <= 1.5 { "met" } else { "NOT met" }
+    );
+    println!(
+        "ratio typed / hand-written: {:.2}",
+        t.as_secs_f64() / h.as_secs_f64()
     );
     println!(
         "ratio typed / Value: {:.2} (goal <= 1.00: {})",
