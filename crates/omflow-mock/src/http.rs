@@ -481,10 +481,12 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
             let f = &world.flows[flow];
             let computed = django::Computed::default();
             let tables = WorldTables::new(&world, &computed);
-            // Filters are ANDed: a leading `id = N` selects at most one row, so look it up.
-            let rows = match leading_id(body) {
-                Some(id) => f.rows.get(&id).into_iter().collect(),
-                None => f.rows.values().collect(),
+            // Filters are ANDed: a leading `id = N` selects at most one row, so look it up;
+            // a leading `data_no = N` selects that ticket's rows, from their index.
+            let rows = match (leading_exact(body, "id"), leading_exact(body, "data_no")) {
+                (Some(id), _) => f.rows.get(&id).into_iter().collect(),
+                (None, Some(data_no)) => f.rows_of_ticket(data_no),
+                (None, None) => f.rows.values().collect(),
             };
             table_reply(&tables, ModelId::Ticket(flow), rows, body, lang)
         }
@@ -680,17 +682,23 @@ fn edit_flow(
 
 /// `Some(id)` when the first search condition is a well-formed exact match on `id` with an
 /// integer value (what a push's current-row read sends).
-fn leading_id(body: &Map<String, Value>) -> Option<u64> {
+/// The integer of a first search condition `column = N` (or another word that compares
+/// exactly), if the body starts with one.
+fn leading_exact(body: &Map<String, Value>, column: &str) -> Option<u64> {
     let first = body
         .get("search_conditions")?
         .as_array()?
         .first()?
         .as_object()?;
     let word = first.get("condition")?.as_str()?;
-    if first.get("column")? != "id" || matches!(word, "in" | "contains" | ">" | "<") {
+    if first.get("column")? != column || matches!(word, "in" | "contains" | ">" | "<") {
         return None;
     }
-    first.get("value")?.as_u64()
+    // Beyond SQLite's integers the query fails as a whole: leave that to the full path.
+    first
+        .get("value")?
+        .as_u64()
+        .filter(|&n| i64::try_from(n).is_ok())
 }
 
 fn world_has_view(world: &World, username: &str, flow: usize) -> bool {

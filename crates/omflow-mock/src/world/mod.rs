@@ -111,6 +111,52 @@ pub(crate) struct Flow {
     pub rows: BTreeMap<u64, Map<String, Value>>,
     pub next_row_id: u64,
     pub next_data_no: u64,
+    /// Row ids by ticket number, for lists that start with `data_no = N`.
+    pub by_data_no: IndexCell,
+}
+
+/// The [`DataNoIndex`] behind a lock (it is brought up to date on reads through `&Flow`).
+#[derive(Debug, Default)]
+pub(crate) struct IndexCell(std::sync::Mutex<DataNoIndex>);
+
+impl Clone for IndexCell {
+    fn clone(&self) -> Self {
+        IndexCell(std::sync::Mutex::new(
+            self.0.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+        ))
+    }
+}
+
+/// Row ids by `data_no`, brought up to date when read: rows are only ever added with a
+/// new, larger id (and their `data_no` never changes), so the index takes in the rows
+/// above the last id it has seen; ids of rows deleted since are dropped when looked up.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DataNoIndex {
+    seen_below: u64,
+    ids: std::collections::HashMap<u64, Vec<u64>>,
+}
+
+impl Flow {
+    /// The rows whose `data_no` is the integer `data_no`, in id order (what a scan of
+    /// every row keeping those with that number gives).
+    pub(crate) fn rows_of_ticket(&self, data_no: u64) -> Vec<&Map<String, Value>> {
+        let mut index = self.by_data_no.0.lock().unwrap_or_else(|p| p.into_inner());
+        let from = index.seen_below;
+        for (&id, row) in self.rows.range(from..) {
+            if let Some(n) = row.get("data_no").and_then(Value::as_u64) {
+                index.ids.entry(n).or_default().push(id);
+            }
+            index.seen_below = id + 1;
+        }
+        let Some(ids) = index.ids.get_mut(&data_no) else {
+            return Vec::new();
+        };
+        ids.retain(|id| self.rows.contains_key(id));
+        ids.iter()
+            .filter_map(|id| self.rows.get(id))
+            .filter(|row| row.get("data_no").and_then(Value::as_u64) == Some(data_no))
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -233,6 +279,7 @@ impl World {
                 rows: BTreeMap::new(),
                 next_row_id: 1,
                 next_data_no: 1,
+                by_data_no: Default::default(),
             });
         }
         for (index, ticket) in seed.tickets.iter().enumerate() {
@@ -374,5 +421,56 @@ impl World {
             "logins": self.logins,
             "attachments": self.attachments.iter().map(crate::files::Attachment::dump).collect::<Vec<_>>(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `rows_of_ticket` must give: every row with that number, in id order.
+    fn scan(flow: &Flow, data_no: u64) -> Vec<u64> {
+        flow.rows
+            .iter()
+            .filter(|(_, r)| r.get("data_no").and_then(Value::as_u64) == Some(data_no))
+            .map(|(&id, _)| id)
+            .collect()
+    }
+
+    fn indexed(flow: &Flow, data_no: u64) -> Vec<u64> {
+        flow.rows_of_ticket(data_no)
+            .iter()
+            .map(|r| r["id"].as_u64().expect("rows carry their id"))
+            .collect()
+    }
+
+    #[test]
+    fn the_data_no_index_follows_added_and_removed_rows() {
+        let mut world = World::from_seed(&Seed::demo(), Clock::running()).unwrap();
+        let flow = &mut world.flows[0];
+        let numbers: Vec<u64> = flow
+            .rows
+            .values()
+            .filter_map(|r| r["data_no"].as_u64())
+            .collect();
+        for &n in &numbers {
+            assert_eq!(indexed(flow, n), scan(flow, n));
+        }
+        // A new row of an existing ticket, one of a new ticket, and a deleted ticket.
+        let (&last_id, template) = flow.rows.iter().next_back().unwrap();
+        let mut copy = template.clone();
+        let n = copy["data_no"].as_u64().unwrap();
+        copy.insert("id".into(), json!(last_id + 1));
+        flow.rows.insert(last_id + 1, copy.clone());
+        copy.insert("id".into(), json!(last_id + 2));
+        copy.insert("data_no".into(), json!(9_999));
+        flow.rows.insert(last_id + 2, copy);
+        let gone = numbers[0];
+        flow.rows.retain(|_, r| r["data_no"] != gone);
+        for m in numbers.iter().copied().chain([9_999, 12_345]) {
+            assert_eq!(indexed(flow, m), scan(flow, m), "data_no {m}");
+        }
+        assert!(indexed(flow, n).contains(&(last_id + 1)));
+        assert!(indexed(flow, gone).is_empty());
     }
 }
