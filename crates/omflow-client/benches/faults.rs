@@ -4,8 +4,9 @@
 //! pushed exactly once, or reported as "may have been applied" and pushed at most once;
 //! never twice. `cargo bench -p omflow-client --bench faults` (`FAULT_TICKETS=N`).
 
+mod common;
+
 use omflow_client::{Approval, ApprovalResult, Client, RetryPolicy};
-use omflow_mock::{FakeOmflow, Seed};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -108,17 +109,7 @@ struct Counts {
 }
 
 async fn run(tickets: usize, rate: f64) {
-    let seed = (0..tickets)
-        .fold(Seed::pristine().builder().join_group("admin", 2), |b, i| {
-            b.ticket("mission", "admin", &format!("T{i}"), "red")
-        })
-        .build();
-    let fake = FakeOmflow::builder()
-        .record_requests(false)
-        .seed(seed)
-        .start()
-        .await
-        .unwrap();
+    let fake = common::bulk_fake(tickets, Duration::ZERO).await;
     let injected = Arc::new(Injected::default());
     let url = proxy(
         fake.uri().trim_start_matches("http://").to_string(),

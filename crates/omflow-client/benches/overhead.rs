@@ -10,47 +10,21 @@ use omflow_model::query::Query;
 use std::time::{Duration, Instant};
 
 const CALLS: usize = 1_000;
-
-/// The answer envelope as a user would write it by hand.
-#[derive(serde::Deserialize)]
-struct HandEnvelope {
-    #[allow(dead_code)]
-    status: serde_json::Value,
-    #[allow(dead_code)]
-    message: String,
-    result: Vec<HandMission>,
-}
-
-/// A mission row with the same columns as the SDK's `Mission`, as a user would write it by
-/// hand (timestamps kept as strings, ids as integers).
-#[derive(serde::Deserialize)]
-#[allow(dead_code)]
-struct HandMission {
-    id: u64,
-    flow_uuid: Option<String>,
-    flow_name: Option<String>,
-    status: Option<String>,
-    level: Option<String>,
-    title: Option<String>,
-    data_no: Option<u64>,
-    data_id: Option<u64>,
-    history: bool,
-    stop_uuid: Option<String>,
-    stop_chart_text: Option<String>,
-    create_user_id: Option<String>,
-    update_user_id: Option<String>,
-    ticket_createtime: Option<String>,
-    createtime: String,
-    updatetime: String,
-    assignee_id: Option<u64>,
-    assign_group_id: Option<u64>,
-    action: Option<String>,
-    attachment: bool,
-    closed: bool,
-    is_active: Option<bool>,
-    deploy_flag: Option<bool>,
-}
 const BLOCK: usize = 100;
+
+#[path = "../../omflow-model/benches/hand_written/mod.rs"]
+mod hand_written;
+use hand_written::HandEnvelope;
+
+/// One list call the way a user writes it with reqwest: JSON body, answer as it comes.
+async fn list_call(http: &reqwest::Client, url: &str, body: &[u8]) -> reqwest::Response {
+    http.post(url)
+        .header("content-type", "application/json")
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap()
+}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -84,15 +58,7 @@ async fn main() {
                 .len(),
             100
         );
-        http.post(&url)
-            .header("content-type", "application/json")
-            .body(body.clone())
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        list_call(&http, &url, &body).await.bytes().await.unwrap();
     }
     let (mut sdk, mut bare, mut bare_json, mut hand) = (
         Duration::ZERO,
@@ -109,47 +75,20 @@ async fn main() {
         sdk += started.elapsed();
         let started = Instant::now();
         for _ in 0..BLOCK {
-            let bytes = http
-                .post(&url)
-                .header("content-type", "application/json")
-                .body(body.clone())
-                .send()
-                .await
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
+            let bytes = list_call(&http, &url, &body).await.bytes().await.unwrap();
             assert!(bytes.len() > 10_000);
         }
         bare += started.elapsed();
         let started = Instant::now();
         for _ in 0..BLOCK {
-            let bytes = http
-                .post(&url)
-                .header("content-type", "application/json")
-                .body(body.clone())
-                .send()
-                .await
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
+            let bytes = list_call(&http, &url, &body).await.bytes().await.unwrap();
             let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
             assert_eq!(value["result"].as_array().map(Vec::len), Some(100));
         }
         bare_json += started.elapsed();
         let started = Instant::now();
         for _ in 0..BLOCK {
-            let page: HandEnvelope = http
-                .post(&url)
-                .header("content-type", "application/json")
-                .body(body.clone())
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let page: HandEnvelope = list_call(&http, &url, &body).await.json().await.unwrap();
             assert_eq!(page.result.len(), 100);
         }
         hand += started.elapsed();

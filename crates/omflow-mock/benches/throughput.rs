@@ -7,8 +7,8 @@
 
 mod common;
 
-use common::{admin_token, rss_mb};
-use omflow_mock::{FakeOmflow, Seed};
+use common::{admin_token, rss_mb, tickets_seed};
+use omflow_mock::FakeOmflow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,16 +19,7 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    let seed = (0..1_000)
-        .fold(Seed::pristine().builder().join_group("admin", 2), |b, i| {
-            b.ticket(
-                "mission",
-                "admin",
-                &format!("Ticket {i}"),
-                ["green", "yellow", "red"][i % 3],
-            )
-        })
-        .build();
+    let seed = tickets_seed(1_000);
     let fake = FakeOmflow::builder()
         .record_requests(false)
         .seed(seed)

@@ -7,8 +7,8 @@
 
 mod common;
 
-use common::admin_token;
-use omflow_mock::{FakeOmflow, Seed};
+use common::{admin_token, tickets_seed};
+use omflow_mock::FakeOmflow;
 use std::process::Command;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -76,16 +76,7 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3);
-    let seed = (0..1_000)
-        .fold(Seed::pristine().builder().join_group("admin", 2), |b, i| {
-            b.ticket(
-                "mission",
-                "admin",
-                &format!("Ticket {i}"),
-                ["green", "yellow", "red"][i % 3],
-            )
-        })
-        .build();
+    let seed = tickets_seed(1_000);
     let fake = FakeOmflow::builder()
         .seed(seed)
         .start_standalone()

@@ -41,3 +41,23 @@ async fn post_or_get(request: reqwest::RequestBuilder) -> serde_json::Value {
         .await
         .expect("a JSON answer")
 }
+
+/// `n` tickets of the mission flow created by admin (in group 2), levels cycling green,
+/// yellow, red: the world of the load benches.
+pub fn tickets_seed(n: usize) -> omflow_mock::Seed {
+    (0..n)
+        .fold(
+            omflow_mock::Seed::pristine()
+                .builder()
+                .join_group("admin", 2),
+            |b, i| {
+                b.ticket(
+                    "mission",
+                    "admin",
+                    &format!("Ticket {i}"),
+                    ["green", "yellow", "red"][i % 3],
+                )
+            },
+        )
+        .build()
+}
