@@ -40,7 +40,10 @@ fn process_cpu() -> Duration {
 }
 
 fn python() -> String {
-    if let Ok(python) = std::env::var("OMFLOW_BENCH_PYTHON") {
+    if let Some(python) = std::env::var("OMFLOW_BENCH_PYTHON")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+    {
         return python;
     }
     let venv = concat!(
@@ -110,6 +113,7 @@ async fn main() {
         .unwrap();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/python_requests.py");
     let (uri, interpreter) = (fake.uri(), python());
+    let shown = interpreter.clone();
     let fake_cpu_started = process_cpu();
     let python = tokio::task::spawn_blocking(move || {
         std::process::Command::new(&interpreter)
@@ -130,7 +134,7 @@ async fn main() {
             }),
         Ok(out) => {
             println!(
-                "python script failed (is `requests` installed? scripts/bench-tools): {}",
+                "python script failed with {shown:?} (is `requests` installed? scripts/bench-tools): {}",
                 String::from_utf8_lossy(&out.stderr)
                     .lines()
                     .last()
@@ -139,7 +143,7 @@ async fn main() {
             None
         }
         Err(err) => {
-            println!("python not runnable ({err}); scripts/bench-tools makes a venv");
+            println!("python not runnable as {shown:?} ({err}); scripts/bench-tools makes a venv");
             None
         }
     };
