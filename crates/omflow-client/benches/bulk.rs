@@ -5,7 +5,7 @@
 
 mod common;
 
-use omflow_client::{Approval, ApprovalResult, Client};
+use omflow_client::{ApprovalResult, Client};
 use std::time::{Duration, Instant};
 
 async fn run(tickets: usize, concurrency: usize, latency: Duration) -> f64 {
@@ -15,12 +15,7 @@ async fn run(tickets: usize, concurrency: usize, latency: Duration) -> f64 {
         .build()
         .unwrap();
     let started = Instant::now();
-    let outcomes = client
-        .approve(
-            "任務單",
-            Approval::Set(vec![("FORMITM_4".into(), "dispatch_done".into())]),
-        )
-        .concurrency(concurrency)
+    let outcomes = common::dispatch_all(&client, concurrency)
         .send()
         .await
         .unwrap();

@@ -6,7 +6,7 @@
 
 mod common;
 
-use omflow_client::{Approval, ApprovalResult, Client, RetryPolicy};
+use omflow_client::{ApprovalResult, Client, RetryPolicy};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -123,14 +123,7 @@ async fn run(tickets: usize, rate: f64) {
         .build()
         .unwrap();
     let started = Instant::now();
-    let outcomes = client
-        .approve(
-            "任務單",
-            Approval::Set(vec![("FORMITM_4".into(), "dispatch_done".into())]),
-        )
-        .concurrency(16)
-        .send()
-        .await;
+    let outcomes = common::dispatch_all(&client, 16).send().await;
     let elapsed = started.elapsed().as_secs_f64();
     let outcomes = match outcomes {
         Ok(outcomes) => outcomes,

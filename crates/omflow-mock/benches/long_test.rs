@@ -6,8 +6,8 @@
 
 mod common;
 
-use common::{admin_token, rss_mb};
-use omflow_mock::{FakeOmflow, Seed};
+use common::{admin_token, rss_mb, tickets_seed};
+use omflow_mock::FakeOmflow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -40,31 +40,17 @@ async fn run(fake: &FakeOmflow, total: u64) -> (Vec<(u64, f64)>, Duration) {
         })
         .collect();
     let mut marks = Vec::new();
-    for fraction in [10u64, 50, 100] {
+    for fraction in [10u64, 50] {
         while sent.load(Ordering::Relaxed) < total * fraction / 100 {
             tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        if fraction == 100 {
-            for task in &tasks {
-                while !task.is_finished() {
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                }
-            }
         }
         marks.push((fraction, rss_mb()));
     }
     for task in tasks {
         task.await.unwrap();
     }
+    marks.push((100, rss_mb()));
     (marks, started.elapsed())
-}
-
-fn seed() -> Seed {
-    (0..20)
-        .fold(Seed::pristine().builder().join_group("admin", 2), |b, i| {
-            b.ticket("mission", "admin", &format!("Ticket {i}"), "red")
-        })
-        .build()
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -74,7 +60,7 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
     let off = FakeOmflow::builder()
-        .seed(seed())
+        .seed(tickets_seed(20))
         .record_requests(false)
         .start()
         .await
@@ -93,7 +79,7 @@ async fn main() {
     drop(off);
     let on_calls = (total / 20).max(1_000);
     let on = FakeOmflow::builder()
-        .seed(seed())
+        .seed(tickets_seed(20))
         .record_requests(true)
         .start()
         .await

@@ -680,10 +680,8 @@ fn edit_flow(
         .filter(|&flow| world.flows[flow].def.deployed))
 }
 
-/// `Some(id)` when the first search condition is a well-formed exact match on `id` with an
-/// integer value (what a push's current-row read sends).
-/// The integer of a first search condition `column = N` (or another word that compares
-/// exactly), if the body starts with one.
+/// `Some(n)` when the first search condition is a well-formed exact match on `column` with
+/// an integer value (a push's current-row read sends `id`, a wait for the engine `data_no`).
 fn leading_exact(body: &Map<String, Value>, column: &str) -> Option<u64> {
     let first = body
         .get("search_conditions")?

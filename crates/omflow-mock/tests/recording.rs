@@ -1,20 +1,15 @@
 //! `FakeBuilder::record_requests`: on, wiremock serves and keeps every request; off, the
 //! plain server serves the same answers and keeps none (no wiremock to mount mocks on).
 
-use omflow_mock::{FakeOmflow, Seed};
+mod common;
+
+use omflow_mock::{Clock, FakeOmflow, Seed};
 use serde_json::Value;
 
+/// Alice's my-missions answer from the fake at `uri`.
 async fn login_and_list(uri: &str) -> Value {
     let http = reqwest::Client::new();
-    let login: Value = http
-        .get(format!("{uri}/accounts/api/security/get/"))
-        .basic_auth("alice", Some("alice-pass"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let login = common::login(&http, uri, "alice", "alice-pass").await;
     let code = login["result"]["security"].as_str().expect("alice logs in");
     http.post(format!("{uri}/rest/my-mission/api/my-mission/list/"))
         .json(&serde_json::json!({"security": code, "omflow_restapi": 1}))
@@ -50,13 +45,18 @@ async fn recording_on_keeps_every_request_through_wiremock() {
 
 #[tokio::test]
 async fn recording_off_answers_the_same_without_wiremock() {
-    let recorded = FakeOmflow::start_with(Seed::demo()).await.unwrap();
-    let plain = FakeOmflow::builder()
-        .seed(Seed::demo())
-        .record_requests(false)
-        .start()
-        .await
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
         .unwrap();
+    let start = |record| {
+        FakeOmflow::builder()
+            .seed(Seed::demo())
+            .clock(Clock::frozen(at))
+            .record_requests(record)
+            .start()
+    };
+    let (recorded, plain) = (start(true).await.unwrap(), start(false).await.unwrap());
     assert!(plain.server().is_none(), "no wiremock server to mount on");
     let (a, b) = (
         login_and_list(&recorded.uri()).await,

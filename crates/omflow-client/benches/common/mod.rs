@@ -1,5 +1,6 @@
 //! Shared by the client's bench binaries.
 
+use omflow_client::{Approval, ApproveBuilder, Client};
 use omflow_mock::{FakeOmflow, Seed};
 use std::time::Duration;
 
@@ -18,4 +19,15 @@ pub async fn bulk_fake(tickets: usize, latency: Duration) -> FakeOmflow {
         .start()
         .await
         .expect("the fake starts")
+}
+
+/// The approval the bulk benches run on [`bulk_fake`]'s tickets: set each one's status to
+/// "dispatch done", `concurrency` at a time.
+pub fn dispatch_all(client: &Client, concurrency: usize) -> ApproveBuilder {
+    client
+        .approve(
+            "任務單",
+            Approval::Set(vec![("FORMITM_4".into(), "dispatch_done".into())]),
+        )
+        .concurrency(concurrency)
 }
