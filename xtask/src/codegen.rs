@@ -1,4 +1,5 @@
-//! `cargo xtask codegen`: turns data files under `fixtures/` into Rust sources.
+//! `cargo xtask codegen`: turns data files under `fixtures/` into Rust sources, and the
+//! endpoint table and the model's schemas into `openapi/omflow.json`.
 //!
 //! Each output starts with [`HEADER`]. `--check` renders every output in memory and fails,
 //! naming the file and the command to run, when the file on disk differs.
@@ -42,7 +43,7 @@ pub fn workspace_root() -> PathBuf {
 /// # Errors
 /// When a source file is missing or malformed.
 pub fn render_all(root: &Path) -> Result<Vec<Output>> {
-    let mut outputs = vec![render_messages(root)?];
+    let mut outputs = vec![render_messages(root)?, render_openapi()];
     if let Some(labels) = render_garoon_labels(root)? {
         outputs.push(labels);
     }
@@ -81,6 +82,15 @@ pub fn run(root: &Path, mode: Mode) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `openapi/omflow.json`: the OpenAPI 3.1 document the fake serves at
+/// `GET /__mock/openapi.json`, built from the endpoint table and the model's schemas.
+fn render_openapi() -> Output {
+    Output {
+        path: PathBuf::from("openapi/omflow.json"),
+        text: omflow_mock::openapi::document_text(),
+    }
 }
 
 fn normalize(text: &str) -> String {

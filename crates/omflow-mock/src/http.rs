@@ -755,6 +755,13 @@ fn control_api(shared: &Shared, request: &Incoming<'_>, path: &str) -> HttpReply
     let method = request.method;
     let body: Value = serde_json::from_slice(request.body).unwrap_or(Value::Null);
     match (method, path) {
+        ("GET", "openapi.json") => HttpReply {
+            status: 200,
+            content_type: "application/json".into(),
+            headers: Vec::new(),
+            body: crate::openapi::document_text().into_bytes(),
+            delay_ms: 0,
+        },
         ("POST", "reset") => {
             let seed = shared
                 .seed
@@ -812,7 +819,7 @@ fn control_api(shared: &Shared, request: &Incoming<'_>, path: &str) -> HttpReply
         }
         _ => control_json(
             404,
-            json!({"error": format!("unknown control endpoint {method} /__mock/{path}"), "endpoints": ["POST /__mock/reset", "POST /__mock/clock/advance {\"seconds\": N}", "POST /__mock/tokens/expire", "POST /__mock/engine/delay {\"ms\": N}", "GET /__mock/state", "DELETE /__mock/users/{username}"]}),
+            json!({"error": format!("unknown control endpoint {method} /__mock/{path}"), "endpoints": ["POST /__mock/reset", "POST /__mock/clock/advance {\"seconds\": N}", "POST /__mock/tokens/expire", "POST /__mock/engine/delay {\"ms\": N}", "GET /__mock/state", "GET /__mock/openapi.json", "DELETE /__mock/users/{username}"]}),
         ),
     }
 }

@@ -26,7 +26,8 @@
 //!
 //! As a process: `omflow-mock --addr 127.0.0.1:8000 --seed demo`, with control endpoints
 //! `POST /__mock/reset`, `POST /__mock/clock/advance {"seconds": N}`, `POST /__mock/tokens/expire`,
-//! `POST /__mock/engine/delay {"ms": N}`, `GET /__mock/state`, `DELETE /__mock/users/{username}`.
+//! `POST /__mock/engine/delay {"ms": N}`, `GET /__mock/state`, `GET /__mock/openapi.json` (the OpenAPI 3.1 document, [`openapi`]),
+//! `DELETE /__mock/users/{username}`.
 
 mod accept;
 mod assignee;
@@ -38,6 +39,7 @@ mod files;
 #[cfg(feature = "garoon")]
 mod garoon;
 mod http;
+pub mod openapi;
 mod pyjson;
 #[cfg(feature = "replay")]
 pub mod record;

@@ -139,16 +139,22 @@ fn python_literals(text: &str) -> Option<String> {
     let (mut i, mut changed, mut in_string) = (0, false, false);
     while i < bytes.len() {
         let c = bytes[i];
+        let Some(ch) = text[i..].chars().next() else {
+            break;
+        };
         if in_string {
-            let len = utf8_len(c);
-            out.push_str(&text[i..i + len]);
-            if c == b'\\' && i + 1 < bytes.len() {
-                out.push(bytes[i + 1] as char);
-                i += 2;
+            // Whole characters only: an escaped character may be any character, and `i`
+            // must stay on a character boundary.
+            out.push(ch);
+            i += ch.len_utf8();
+            if ch == '\\' {
+                if let Some(escaped) = text[i..].chars().next() {
+                    out.push(escaped);
+                    i += escaped.len_utf8();
+                }
                 continue;
             }
-            in_string = c != b'"';
-            i += len;
+            in_string = ch != '"';
             continue;
         }
         let rest = &text[i..];
@@ -180,27 +186,41 @@ fn python_literals(text: &str) -> Option<String> {
             }
             i += end.max(1);
         } else {
-            let len = utf8_len(c);
-            out.push_str(&text[i..i + len]);
-            i += len;
+            out.push(ch);
+            i += ch.len_utf8();
         }
     }
     changed.then_some(out)
 }
 
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0xf0..=0xff => 4,
-        0xe0..=0xef => 3,
-        0xc0..=0xdf => 2,
-        _ => 1,
-    }
-}
-
 #[cfg(test)]
 mod loads_tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    #[test]
+    fn an_escaped_multibyte_character_is_copied_whole() {
+        // Found by schemathesis: a backslash before a 2-byte character made the scan land
+        // inside the next character and panic.
+        let text = "--b\r\nname=\"\\\u{80}\"\r\n\r\nnull NaN";
+        assert_eq!(
+            loads(text).is_err(),
+            serde_json::from_str::<serde_json::Value>(text).is_err()
+        );
+        let value = loads("{\"k\\\u{e506b}\": NaN}");
+        assert!(value.is_err(), "{value:?}");
+        let value = loads("{\"k\\\"\u{e506b}\": NaN}").unwrap();
+        assert!(special_float(&value["k\"\u{e506b}"]).unwrap().is_nan());
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_answered_without_panic(text in "\\PC*", tail in "[\\\\\"NaInfty0-9.e-]{0,12}") {
+            let _ = loads(&format!("{text}{tail}"));
+            let _ = loads(&format!("{tail}{text}"));
+        }
+    }
 
     #[test]
     fn python_literals_become_markers_outside_strings_only() {

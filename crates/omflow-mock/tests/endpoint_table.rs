@@ -93,3 +93,37 @@ async fn the_security_code_is_not_a_rest_endpoint() {
     let answer = s.call("/rest/accounts/api/security/get/", json!({})).await;
     assert_eq!(answer["status"], 500, "{answer}");
 }
+
+#[tokio::test]
+async fn the_openapi_document_is_served_and_names_every_endpoint_of_the_table() {
+    let s = Session::new(seed()).await;
+    let response = s
+        .http
+        .get(format!("{}/__mock/openapi.json", s.fake.uri()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let served: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(served, omflow_mock::openapi::document());
+    let paths = served["paths"].as_object().unwrap();
+    assert_eq!(paths.len(), Endpoint::ALL.len());
+    for path in paths.keys() {
+        let concrete = path.replace("{api_path}", "mission");
+        let (endpoint, _) = Endpoint::resolve(&concrete)
+            .unwrap_or_else(|| panic!("{path} is not an endpoint of the table"));
+        let method = if endpoint.mount() == Mount::Basic {
+            "get"
+        } else {
+            "post"
+        };
+        let operation = &paths[path][method];
+        assert_eq!(operation["operationId"], format!("{endpoint:?}"), "{path}");
+        let redirects = operation["responses"].get("302").is_some();
+        assert_eq!(
+            redirects,
+            endpoint.permission() == Permission::FlowManage,
+            "{path}: 302 documented exactly for flow-management endpoints"
+        );
+    }
+}

@@ -26,6 +26,7 @@ fn simple_uuid<S: Serializer>(uuid: &FlowUuid, serializer: S) -> Result<S::Ok, S
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LoadTicket {
     /// The ticket's flow.
     #[serde(serialize_with = "simple_uuid")]
@@ -36,6 +37,7 @@ pub struct LoadTicket {
 
 /// Body of `flow-name/load` (`a_flow_uuid`, 32 hex digits).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LoadFlowNames {
     /// The deployed flow.
     #[serde(serialize_with = "simple_uuid", rename = "a_flow_uuid")]
@@ -44,6 +46,7 @@ pub struct LoadFlowNames {
 
 /// Body of `form-design/load` (the start form of a flow).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LoadStartForm {
     /// The flow.
     #[serde(serialize_with = "simple_uuid")]
@@ -52,6 +55,7 @@ pub struct LoadStartForm {
 
 /// A text with its translation (`{"trans": …, "original": …}`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Translated {
     /// In the request's language (equal to `original` without a language pack).
     #[serde(default)]
@@ -63,6 +67,7 @@ pub struct Translated {
 
 /// The names of a flow (`flow-name/load`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FlowNames {
     /// The flow's name.
@@ -73,6 +78,7 @@ pub struct FlowNames {
 
 /// One option of a list-like field (`{"value": "work_done", "text": "處理完畢"}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Choice {
     /// What is stored and sent.
     #[serde(default)]
@@ -85,6 +91,7 @@ pub struct Choice {
 /// A form design (`formobject`): layout boxes and fields, as the designer saved them.
 /// Members this SDK does not read are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FormDesign {
     /// Boxes (`FORMBOX_n`) and fields (`FORMITM_n`), in form order.
@@ -123,6 +130,7 @@ impl FormDesign {
 
 /// One item of a [`FormDesign`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DesignItem {
     /// `FORMBOX_n` or `FORMITM_n`.
@@ -204,6 +212,7 @@ impl DesignItem {
 
 /// The settings of a [`DesignItem`] this SDK reads; the rest is kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DesignConfig {
     /// Title.
@@ -247,6 +256,7 @@ fn choices_or_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Choice
 /// A field's current value as `omdata/load` sends it (`h_group` as an object, `checkbox` as
 /// a list, others as stored).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CurrentValue {
     /// The field.
     pub id: FieldId,
@@ -280,6 +290,7 @@ pub struct CurrentValue {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LoadedTicket {
     /// The design of the stop the row is at (the start form when it is not at a form stop).
@@ -334,6 +345,7 @@ impl LoadedTicket {
 
 /// The start form of a flow (`form-design/load`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StartForm {
     /// The start stop's inputs when the flow has no form.

@@ -56,6 +56,8 @@ mod mission;
 pub mod query;
 mod record;
 mod requests;
+#[cfg(feature = "schema")]
+mod schema;
 mod security;
 mod ticket;
 mod time;

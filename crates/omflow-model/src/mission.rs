@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 /// Nullability follows the real server. Unknown columns are kept in [`Mission::extra`] and
 /// written back, so a record round-trips.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Mission {
     /// Mission id (global across flows).
@@ -167,6 +168,7 @@ impl QuickActionLabels {
 /// assert_eq!(row.get::<String>("missing").unwrap(), None);
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct ProjectedRow(pub Map<String, Value>);
 

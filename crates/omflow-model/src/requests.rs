@@ -53,6 +53,7 @@ impl<B: Serialize> fmt::Debug for RestBody<'_, B> {
 macro_rules! action_tag {
     ($name:ident, $word:literal) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         enum $name {
             #[default]
             #[serde(rename = $word)]
@@ -66,6 +67,7 @@ action_tag!(DeleteTag, "delete");
 
 /// Create a ticket (`action: "create"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateTicket {
     action: CreateTag,
@@ -91,6 +93,7 @@ impl CreateTicket {
 
 /// Push a ticket (`action: "update"` with `formdata`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PushTicket {
     action: UpdateTag,
@@ -119,6 +122,7 @@ impl PushTicket {
 
 /// A stop's quick action. The server knows exactly these two words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum QuickAction {
     /// `action1`.
     #[serde(rename = "action1")]
@@ -165,6 +169,7 @@ impl FromStr for QuickAction {
 /// Run a stop's quick action (`action: "update"` with `quick_action`). The server ignores any
 /// `formdata` and skips the required-field check, so this body has none.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuickActionTicket {
     action: UpdateTag,
@@ -194,6 +199,7 @@ impl QuickActionTicket {
 /// Delete tickets by number (`action: "delete"`). Numbers are sent as strings: the server
 /// answers "not found" for a bare integer and deletes nothing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeleteTickets {
     action: DeleteTag,
@@ -202,6 +208,7 @@ pub struct DeleteTickets {
         serialize_with = "data_nos_as_strings",
         deserialize_with = "data_nos_from_list"
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<DataNo>"))]
     pub data_no: Vec<DataNo>,
 }
 
@@ -241,6 +248,7 @@ fn data_nos_from_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<
 
 /// Look up a ticket's current `data_id` by its number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DataIdLookup {
     /// The ticket number.
@@ -249,6 +257,7 @@ pub struct DataIdLookup {
 
 /// What the API-format helper (`/rest/flowmanage/api/flow-active-api-format/get/`) describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ApiFormatAction {
     /// The flow's `api_path` (a string result).
@@ -261,6 +270,7 @@ pub enum ApiFormatAction {
 
 /// Ask the server how a flow's API bodies look.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApiFormatRequest {
     /// The flow's application.
@@ -273,6 +283,7 @@ pub struct ApiFormatRequest {
 
 /// The API-format helper's description of a create or push body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiFormat {
     /// An example input body.
     pub input: ApiFormatInput,
@@ -283,6 +294,7 @@ pub struct ApiFormat {
 
 /// The example input of [`ApiFormat`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiFormatInput {
     /// The flow's api_path.
     #[serde(default)]
@@ -299,6 +311,7 @@ pub struct ApiFormatInput {
 
 /// A field in [`ApiFormatInput::formdata`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiFormatField {
     /// The field id.
     pub id: FieldId,

@@ -65,6 +65,7 @@ impl<'de> Deserialize<'de> for SecurityCode {
 
 /// The result of a successful `/accounts/api/security/get/` call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SecurityGrant {
     /// The issued (or still valid, shared) security code.
     pub security: SecurityCode,

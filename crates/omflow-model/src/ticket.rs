@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 /// many history rows. Field values (`formitm_N`, lower-case) and unknown columns are in
 /// [`TicketRow::extra`]; read fields with [`TicketRow::field`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TicketRow {
     /// The row's `data_id`.
@@ -101,6 +102,7 @@ crate::record::record_deserialize!(
 
 /// The decoded `group` column: display names, not ids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GroupHeader {
     /// Group display name.
     pub group: String,
@@ -148,6 +150,7 @@ impl TicketRow {
 
 /// One answer row of `/rest/flowmanage/api/omdata-data-id/get/<api_path>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DataIdEntry {
     /// The ticket's current open row.
     pub data_id: DataId,

@@ -1,0 +1,449 @@
+//! The OpenAPI 3.1 document of the REST API the SDK speaks and this fake serves: one
+//! operation per entry of the [`Endpoint`] table, request bodies and results from the
+//! model's types (their JSON Schemas, draft 2020-12), the envelope with its int-or-string
+//! status, the failure envelope, and the pages Django answers instead of an envelope.
+//!
+//! `cargo xtask codegen` writes it to `openapi/omflow.json`; the fake serves it at
+//! `GET /__mock/openapi.json`.
+//!
+//! ```
+//! let document = omflow_mock::openapi::document();
+//! assert_eq!(document["openapi"], "3.1.0");
+//! assert!(document["paths"]["/rest/my-mission/api/my-mission/list/"]["post"].is_object());
+//! ```
+
+use omflow_model::{
+    ApiFormat, ApiFormatRequest, CreateTicket, DataIdEntry, DataIdLookup, DataNoResult,
+    DeleteTickets, Endpoint, FlowNames, LoadFlowNames, LoadStartForm, LoadTicket, LoadedTicket,
+    Mission, Mount, Permission, ProjectedRow, PushTicket, Query, QuickActionTicket, SecurityGrant,
+    StartForm, TicketRow,
+};
+use schemars::generate::{Contract, SchemaSettings};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde_json::{json, Map, Value};
+
+/// How a request carries its data.
+enum Body {
+    /// `GET` with HTTP Basic, no body (the security endpoint).
+    Basic,
+    /// A JSON object with the `/rest/` fields added.
+    Json(Schema),
+    /// `multipart/form-data` with the `/rest/` fields as text parts.
+    Multipart(Schema),
+}
+
+/// What one endpoint takes and what its success envelope's `result` holds.
+struct Contract_ {
+    summary: &'static str,
+    body: Body,
+    result: Schema,
+}
+
+fn body_of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    T::json_schema(generator)
+}
+
+fn free_object(description: &str) -> Schema {
+    json_schema!({"type": "object", "description": description})
+}
+
+fn list_of(item: Schema) -> Schema {
+    json_schema!({"type": "array", "items": item})
+}
+
+/// The contract of each endpoint; `None` for one this document does not describe yet (a
+/// test keeps that from happening).
+fn contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract_> {
+    let projected = g.subschema_for::<ProjectedRow>();
+    let row_or_projection =
+        |typed: Schema| -> Schema { list_of(json_schema!({"anyOf": [typed, projected.clone()]})) };
+    let contract = match endpoint {
+        Endpoint::Security => Contract_ {
+            summary: "Obtain a security code (HTTP Basic; the trailing slash is required)",
+            body: Body::Basic,
+            result: g.subschema_for::<SecurityGrant>(),
+        },
+        Endpoint::MyMissions => Contract_ {
+            summary: "List my missions (the list query DSL)",
+            body: Body::Json(body_of::<Query>(g)),
+            result: row_or_projection(g.subschema_for::<Mission>()),
+        },
+        Endpoint::TicketList => Contract_ {
+            summary: "The query-form list of a flow (path `None`: the flow by `flow_uuid` in the body)",
+            body: Body::Json(body_of::<Query>(g)),
+            result: row_or_projection(g.subschema_for::<TicketRow>()),
+        },
+        Endpoint::TicketEdit => {
+            let variants = vec![
+                body_of::<CreateTicket>(g),
+                body_of::<PushTicket>(g),
+                body_of::<QuickActionTicket>(g),
+                body_of::<DeleteTickets>(g),
+            ];
+            Contract_ {
+                summary: "Create, push, quick action or delete (by `action`; path `None`: the flow by `flow_uuid`)",
+                body: Body::Json(json_schema!({"oneOf": variants})),
+                result: g.subschema_for::<DataNoResult>(),
+            }
+        }
+        Endpoint::DataIdLookup => Contract_ {
+            summary: "The current data_id of a ticket",
+            body: Body::Json(body_of::<DataIdLookup>(g)),
+            result: list_of(g.subschema_for::<DataIdEntry>()),
+        },
+        Endpoint::ApiFormat => Contract_ {
+            summary: "How a flow's API bodies look (flow-management permission)",
+            body: Body::Json(body_of::<ApiFormatRequest>(g)),
+            result: json_schema!({"anyOf": [
+                g.subschema_for::<ApiFormat>(),
+                {"type": "string", "description": "the flow's api_path (action `query`)"}
+            ]}),
+        },
+        Endpoint::FlowActiveUpdate => Contract_ {
+            summary: "Enable or disable a flow (flow-management permission)",
+            body: Body::Json(free_object("`flow_uuid` and `is_active`")),
+            result: json_schema!({}),
+        },
+        Endpoint::GroupMembers => Contract_ {
+            summary: "Set a group's members",
+            body: Body::Json(free_object("the group and its members")),
+            result: json_schema!({}),
+        },
+        Endpoint::UserAdd => Contract_ {
+            summary: "Add a user",
+            body: Body::Json(free_object("the user's fields")),
+            result: json_schema!({}),
+        },
+        Endpoint::FileUpload => Contract_ {
+            summary: "Upload attachments to a ticket (always answers 200, even when nothing was stored)",
+            body: Body::Multipart(json_schema!({
+                "type": "object",
+                "properties": {
+                    "flow_uuid": {"type": "string", "description": "32 hex digits"},
+                    "data_no": {"type": "string"},
+                    "data_id": {"type": "string"},
+                    "files": {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}}
+                }
+            })),
+            result: json_schema!({"type": "null"}),
+        },
+        Endpoint::FileList => Contract_ {
+            summary: "A ticket's attachments, newest first",
+            body: Body::Json(json_schema!({
+                "type": "object",
+                "properties": {
+                    "flow_uuid": {"type": "string", "description": "32 hex digits"},
+                    "data_no": {},
+                    "data_id": {}
+                }
+            })),
+            result: list_of(json_schema!({
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "file": {"type": "string"},
+                    "size": {"type": "integer"},
+                    "delete": {"type": "boolean"},
+                    "createtime": {"type": "string"},
+                    "file_name": {"type": "string"}
+                }
+            })),
+        },
+        Endpoint::UserList => Contract_ {
+            summary: "The user list (the list query DSL over the user table; no permission check)",
+            body: Body::Json(body_of::<Query>(g)),
+            result: list_of(projected.clone()),
+        },
+        Endpoint::TicketLoad => Contract_ {
+            summary: "A ticket row with the form of its stop (View permission, the assignee, or the creator)",
+            body: Body::Json(body_of::<LoadTicket>(g)),
+            result: g.subschema_for::<LoadedTicket>(),
+        },
+        Endpoint::FlowNames => Contract_ {
+            summary: "A flow's app and flow names by its uuid",
+            body: Body::Json(body_of::<LoadFlowNames>(g)),
+            result: g.subschema_for::<FlowNames>(),
+        },
+        Endpoint::StartForm => Contract_ {
+            summary: "A flow's start form design (View permission or flow management)",
+            body: Body::Json(body_of::<LoadStartForm>(g)),
+            result: g.subschema_for::<StartForm>(),
+        },
+        Endpoint::FlowDisplay => Contract_ {
+            summary: "A flow's field names (flow-management permission)",
+            body: Body::Json(free_object("`flow_uuid`")),
+            result: json_schema!({}),
+        },
+        Endpoint::FlowObject => Contract_ {
+            summary: "A flow's design object (checked by the ticket's data_no)",
+            body: Body::Json(free_object("`flow_uuid` and `data_no`")),
+            result: json_schema!({}),
+        },
+        Endpoint::FlowActiveList => Contract_ {
+            summary: "The list of flows (flow-management permission)",
+            body: Body::Json(body_of::<Query>(g)),
+            result: json_schema!({}),
+        },
+        Endpoint::DisplayFields => Contract_ {
+            summary: "A flow's display fields",
+            body: Body::Json(free_object("`flow_uuid`")),
+            result: json_schema!({}),
+        },
+        _ => return None,
+    };
+    Some(contract)
+}
+
+/// Adds the fields every `/rest/` body carries to an object schema (to each alternative of
+/// a `oneOf`).
+fn with_rest_fields(schema: Schema, multipart: bool) -> Value {
+    let mut value = schema.to_value();
+    if let Some(Value::Array(variants)) = value.get_mut("oneOf") {
+        for variant in variants {
+            add_rest_fields(variant, multipart);
+        }
+    } else {
+        add_rest_fields(&mut value, multipart);
+    }
+    value
+}
+
+fn add_rest_fields(schema: &mut Value, multipart: bool) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    object.insert("type".into(), json!("object"));
+    let properties = object
+        .entry("properties")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .expect("properties is an object");
+    let flag = if multipart {
+        json!({"type": "string", "const": "1"})
+    } else {
+        json!({"const": 1})
+    };
+    properties.insert(
+        "security".into(),
+        json!({"$ref": "#/components/schemas/SecurityCode"}),
+    );
+    properties.insert("omflow_restapi".into(), flag);
+    let required = object
+        .entry("required")
+        .or_insert_with(|| json!([]))
+        .as_array_mut()
+        .expect("required is a list");
+    for key in ["security", "omflow_restapi"] {
+        if !required.iter().any(|r| r == key) {
+            required.push(json!(key));
+        }
+    }
+}
+
+fn envelope_responses(result: Value, endpoint: Endpoint) -> Value {
+    let success = json!({
+        "type": "object",
+        "properties": {
+            "status": {"enum": [200, "200"]},
+            "message": {"type": "string"},
+            "result": result
+        },
+        "required": ["status", "message"]
+    });
+    let mut responses = Map::new();
+    responses.insert(
+        "200".into(),
+        json!({
+            "description": "Every answer of the server's views is HTTP 200 with an envelope: `status` 200 with the result, or a failure envelope (403 refused, 404 failed, 500 an exception the view caught, its text in `message`).",
+            "content": {"application/json": {"schema": {"anyOf": [
+                success,
+                {"$ref": "#/components/schemas/FailureEnvelope"}
+            ]}}}
+        }),
+    );
+    if endpoint.mount() == Mount::Rest {
+        responses.insert(
+            "400".into(),
+            json!({
+                "description": "Django's Bad Request page: the body is larger than Django accepts.",
+                "content": {"text/html": {"schema": {"type": "string"}}}
+            }),
+        );
+    }
+    if endpoint.permission() == Permission::FlowManage {
+        responses.insert(
+            "302".into(),
+            json!({
+                "description": "The caller lacks the flow-management permission: a redirect to the permission-denied page; the view does not run.",
+                "headers": {"Location": {"schema": {"type": "string"}}}
+            }),
+        );
+    }
+    Value::Object(responses)
+}
+
+fn operation(endpoint: Endpoint, contract: Contract_) -> (String, Value) {
+    let path = match endpoint.param() {
+        Some(param) => format!("{}{{{param}}}/", endpoint.prefix()),
+        None => endpoint.prefix().to_string(),
+    };
+    let mut op = Map::new();
+    op.insert("operationId".into(), json!(format!("{endpoint:?}")));
+    op.insert("summary".into(), json!(contract.summary));
+    if let Some(param) = endpoint.param() {
+        op.insert(
+            "parameters".into(),
+            json!([{
+                "name": param,
+                "in": "path",
+                "required": true,
+                "description": "One path segment; `None` on the list and edit endpoints names the flow by the body's `flow_uuid`.",
+                "schema": {"type": "string", "pattern": "^[^/?#]+$"}
+            }]),
+        );
+    }
+    let method = match contract.body {
+        Body::Basic => {
+            op.insert("security".into(), json!([{"basic": []}]));
+            "get"
+        }
+        Body::Json(schema) => {
+            op.insert(
+                "requestBody".into(),
+                json!({"required": true, "content": {"application/json": {"schema": with_rest_fields(schema, false)}}}),
+            );
+            "post"
+        }
+        Body::Multipart(schema) => {
+            op.insert(
+                "requestBody".into(),
+                json!({"required": true, "content": {"multipart/form-data": {"schema": with_rest_fields(schema, true)}}}),
+            );
+            "post"
+        }
+    };
+    op.insert(
+        "responses".into(),
+        envelope_responses(contract.result.to_value(), endpoint),
+    );
+    (path, json!({ method: op }))
+}
+
+fn generator() -> SchemaGenerator {
+    let mut settings = SchemaSettings::draft2020_12();
+    settings.definitions_path = "/components/schemas".into();
+    // The document says what a client reads: the types' `Deserialize` side.
+    settings.contract = Contract::Deserialize;
+    settings.meta_schema = None;
+    settings.into_generator()
+}
+
+/// The whole document.
+#[must_use]
+pub fn document() -> Value {
+    let mut g = generator();
+    let mut paths = Map::new();
+    for &endpoint in Endpoint::ALL {
+        if let Some(contract) = contract(endpoint, &mut g) {
+            let (path, item) = operation(endpoint, contract);
+            paths.insert(path, item);
+        }
+    }
+    g.subschema_for::<omflow_model::SecurityCode>();
+    g.subschema_for::<omflow_model::StatusCode>();
+    let mut schemas: Map<String, Value> = g
+        .take_definitions(true)
+        .into_iter()
+        .collect::<Map<String, Value>>();
+    schemas.insert(
+        "FailureEnvelope".into(),
+        json!({
+            "type": "object",
+            "description": "A failure: `status` is not 200; `message` is localized (Accept-Language), possibly followed by the exception text; `result` is usually null.",
+            "properties": {
+                "status": {"allOf": [
+                    {"$ref": "#/components/schemas/StatusCode"},
+                    {"not": {"enum": [200, "200"]}}
+                ]},
+                "message": {"type": "string"},
+                "result": {}
+            },
+            "required": ["status", "message"]
+        }),
+    );
+    let mut sorted: Vec<(String, Value)> = schemas.into_iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "OMFLOW REST API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "x-generated-by": "cargo xtask codegen (omflow_mock::openapi); do not edit",
+            "description": "The endpoints omflow-rs speaks and its fake serves, as the real OMFLOW server answers them. Every `/rest/` body is a JSON object with `omflow_restapi: 1` and the caller's `security` code."
+        },
+        "paths": paths,
+        "components": {
+            "schemas": sorted.into_iter().collect::<Map<String, Value>>(),
+            "securitySchemes": {"basic": {"type": "http", "scheme": "basic"}}
+        }
+    })
+}
+
+/// The document as the pretty JSON text `openapi/omflow.json` holds.
+#[must_use]
+pub fn document_text() -> String {
+    let mut text = serde_json::to_string_pretty(&document()).expect("a JSON value serializes");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_endpoint_has_an_operation() {
+        let document = document();
+        for &endpoint in Endpoint::ALL {
+            assert!(
+                contract(endpoint, &mut generator()).is_some(),
+                "{endpoint:?} has no contract"
+            );
+            let path = match endpoint.param() {
+                Some(param) => format!("{}{{{param}}}/", endpoint.prefix()),
+                None => endpoint.prefix().to_string(),
+            };
+            assert!(document["paths"][&path].is_object(), "{path} missing");
+        }
+    }
+
+    #[test]
+    fn every_reference_resolves() {
+        let document = document();
+        let schemas = document["components"]["schemas"].as_object().unwrap();
+        let text = document.to_string();
+        for reference in text.split("\"$ref\":\"").skip(1) {
+            let target = reference.split('"').next().unwrap();
+            let name = target
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("reference {target} outside components"));
+            assert!(schemas.contains_key(name), "{name} is not defined");
+        }
+    }
+
+    #[test]
+    fn rest_bodies_carry_the_code_and_flag() {
+        let document = document();
+        let body = &document["paths"]["/rest/flowmanage/api/omdata/edit/{api_path}/"]["post"]
+            ["requestBody"]["content"]["application/json"]["schema"];
+        let variants = body["oneOf"].as_array().unwrap();
+        assert_eq!(variants.len(), 4);
+        for variant in variants {
+            let required = variant["required"].as_array().unwrap();
+            assert!(required.contains(&json!("security")), "{variant}");
+            assert!(required.contains(&json!("omflow_restapi")), "{variant}");
+        }
+        let security = &document["paths"]["/accounts/api/security/get/"]["get"];
+        assert_eq!(security["security"], json!([{"basic": []}]));
+    }
+}
