@@ -123,6 +123,7 @@ pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
         }
         signal = tokio::signal::ctrl_c() => signal.map_err(operation)?,
     }
+    recorder.flush().await;
     eprintln!(
         "omflow: recorded {} exchanges in {}",
         recorder.exchanges(),

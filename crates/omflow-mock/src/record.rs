@@ -3,6 +3,12 @@
 //! recorded sessions (`fixtures/omflow/session/`), so that [`crate::replay`] can replay it
 //! against a fake.
 //!
+//! The answer goes back to the client first; a writer thread scrubs the exchange and writes
+//! its file right after (to a partial file, then renamed), so the disk does not slow the
+//! client down. [`Recorder::flush`] (and `omflow record` on Ctrl-C) waits until every answered
+//! exchange is written; a crash loses at most the exchanges answered in the moment before it
+//! (never more than [`WRITE_QUEUE`]: beyond that, answers wait for the disk).
+//!
 //! Secrets never reach the files: a Basic header is kept as its user only (no password, no
 //! header), every security code is written as a stable placeholder `<security:N>` in requests
 //! and answers alike, and the password of a Basic header is replaced wherever else it
@@ -20,6 +26,7 @@
 //! # Ok(()) }
 //! ```
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use base64::Engine as _;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -117,31 +124,39 @@ pub enum RecordError {
 #[derive(Default)]
 struct Secrets {
     codes: HashMap<String, String>,
+    /// Finds every known code (any case) in one pass; rebuilt when a code is added.
+    matcher: Option<(AhoCorasick, Vec<String>)>,
     passwords: Vec<String>,
 }
 
 impl Secrets {
     fn placeholder(&mut self, code: &str) -> String {
         let next = self.codes.len() + 1;
-        self.codes
+        let placeholder = self
+            .codes
             .entry(code.to_string())
             .or_insert_with(|| format!("<security:{next}>"))
-            .clone()
+            .clone();
+        if self.codes.len() == next {
+            let (codes, placeholders): (Vec<&String>, Vec<String>) =
+                self.codes.iter().map(|(c, p)| (c, p.clone())).unzip();
+            // Codes are hex and hyphens: ASCII case-insensitivity is "any case".
+            self.matcher = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(codes)
+                .ok()
+                .map(|matcher| (matcher, placeholders));
+        }
+        placeholder
     }
 
     /// `text` with every known code (any case) replaced.
     fn scrub_codes(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for (code, placeholder) in &self.codes {
-            if out.contains(code.as_str()) {
-                out = out.replace(code.as_str(), placeholder);
-            }
-            let upper = code.to_uppercase();
-            if out.contains(upper.as_str()) {
-                out = out.replace(upper.as_str(), placeholder);
-            }
+        match &self.matcher {
+            Some((matcher, placeholders)) => matcher.replace_all(text, placeholders),
+            None => text.to_string(),
         }
-        out
     }
 
     /// A string value with every password in it replaced.
@@ -156,13 +171,49 @@ impl Secrets {
     }
 }
 
-struct State {
+/// How many answered exchanges may wait for the disk before answers wait for it.
+pub const WRITE_QUEUE: usize = 64;
+
+/// What the proxy and the writer thread share.
+struct Shared {
     options: RecordOptions,
-    http: reqwest::Client,
     secrets: Mutex<Secrets>,
-    /// Exchanges written so far, and when the last one started.
-    progress: Mutex<(usize, Option<Instant>)>,
-    done: Notify,
+    progress: Mutex<Progress>,
+    /// Told whenever an exchange has been written.
+    written: Notify,
+}
+
+#[derive(Default)]
+struct Progress {
+    /// Exchanges accepted (numbered) so far.
+    started: usize,
+    /// Exchanges answered and handed to the writer.
+    queued: usize,
+    /// Exchanges written to their files.
+    written: usize,
+    /// When the last exchange started.
+    last_start: Option<Instant>,
+}
+
+/// One answered exchange, on its way to its file.
+struct Job {
+    seq: usize,
+    parts: hyper::http::request::Parts,
+    path_and_query: String,
+    body: Bytes,
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    answer: Bytes,
+    timing: (u128, u128),
+}
+
+struct State {
+    shared: Arc<Shared>,
+    http: reqwest::Client,
+    /// The writer thread's queue: exchanges are scrubbed and written there, in the order
+    /// they were answered, so the answer is not held back by the disk. Bounded: when the
+    /// disk falls [`WRITE_QUEUE`] exchanges behind, answers wait for it.
+    writer: tokio::sync::mpsc::Sender<Job>,
 }
 
 /// A running recorder; stops when dropped.
@@ -176,7 +227,7 @@ impl std::fmt::Debug for Recorder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Recorder")
             .field("addr", &self.addr)
-            .field("upstream", &self.state.options.upstream)
+            .field("upstream", &self.state.shared.options.upstream)
             .finish_non_exhaustive()
     }
 }
@@ -207,12 +258,30 @@ impl Recorder {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(RecordError::Client)?;
-        let state = Arc::new(State {
+        let shared = Arc::new(Shared {
             options,
-            http,
             secrets: Mutex::new(Secrets::default()),
-            progress: Mutex::new((0, None)),
-            done: Notify::new(),
+            progress: Mutex::new(Progress::default()),
+            written: Notify::new(),
+        });
+        let (writer, mut jobs) = tokio::sync::mpsc::channel::<Job>(WRITE_QUEUE);
+        let for_writer = shared.clone();
+        std::thread::Builder::new()
+            .name("omflow-record-writer".into())
+            .spawn(move || {
+                // Ends when the proxy (the only sender) is gone.
+                while let Some(job) = jobs.blocking_recv() {
+                    write_exchange(&for_writer, job);
+                }
+            })
+            .map_err(|source| RecordError::Output {
+                path: shared.options.out.clone(),
+                source,
+            })?;
+        let state = Arc::new(State {
+            shared,
+            http,
+            writer,
         });
         let task = crate::accept::serve(listener, state.clone(), |state, request| async move {
             proxy(&state, request).await
@@ -226,22 +295,36 @@ impl Recorder {
         format!("http://{}", self.addr)
     }
 
-    /// Exchanges written so far.
+    /// Exchanges written to their files so far.
     #[must_use]
     pub fn exchanges(&self) -> usize {
-        lock(&self.state.progress).0
+        lock(&self.state.shared.progress).written
     }
 
-    /// Waits until `max_exchanges` have been recorded (forever without a limit).
+    /// Waits until `max_exchanges` have been recorded and written (forever without a limit).
     pub async fn finished(&self) {
+        let shared = &self.state.shared;
         loop {
-            let notified = self.state.done.notified();
-            if self
-                .state
+            let notified = shared.written.notified();
+            if shared
                 .options
                 .max_exchanges
                 .is_some_and(|max| self.exchanges() >= max)
             {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// Waits until every exchange answered so far is written to its file (the answer goes
+    /// back to the client first; a writer thread scrubs and writes it right after).
+    pub async fn flush(&self) {
+        let shared = &self.state.shared;
+        let target = lock(&shared.progress).queued;
+        loop {
+            let notified = shared.written.notified();
+            if lock(&shared.progress).written >= target {
                 return;
             }
             notified.await;
@@ -313,7 +396,7 @@ fn control_step(method: &str, path: &str, body: &[u8]) -> Option<Value> {
 }
 
 async fn proxy(state: &State, request: hyper::Request<Body>) -> hyper::Response<Full<Bytes>> {
-    let options = &state.options;
+    let options = &state.shared.options;
     let (parts, body) = request.into_parts();
     let Ok(collected) = Limited::new(body, options.max_body_bytes).collect().await else {
         return plain(
@@ -322,25 +405,24 @@ async fn proxy(state: &State, request: hyper::Request<Body>) -> hyper::Response<
         );
     };
     let body = collected.to_bytes();
-    let seq = {
-        let mut progress = lock(&state.progress);
-        if options.max_exchanges.is_some_and(|max| progress.0 >= max) {
+    let started = Instant::now();
+    let (seq, elapsed_ms) = {
+        let mut progress = lock(&state.shared.progress);
+        if options
+            .max_exchanges
+            .is_some_and(|max| progress.started >= max)
+        {
             return plain(
                 503,
                 "the recorder reached --max-exchanges and records no more",
             );
         }
-        progress.0 += 1;
-        progress.0
-    };
-    let started = Instant::now();
-    let elapsed_ms = {
-        let mut progress = lock(&state.progress);
+        progress.started += 1;
         let elapsed = progress
-            .1
+            .last_start
             .map_or(0, |previous| started.duration_since(previous).as_millis());
-        progress.1 = Some(started);
-        elapsed
+        progress.last_start = Some(started);
+        (progress.started, elapsed)
     };
     let path_and_query = parts
         .uri
@@ -373,37 +455,63 @@ async fn proxy(state: &State, request: hyper::Request<Body>) -> hyper::Response<
     };
     let duration_ms = started.elapsed().as_millis();
 
-    let step = record_step(
-        state,
-        &parts,
-        &path_and_query,
-        &body,
-        status,
-        &headers,
-        &answer_body,
-        (elapsed_ms, duration_ms),
-    );
-    let name = format!("{seq:03}_{}.json", endpoint_name(parts.uri.path()));
-    let text = step;
-    // Written then renamed: a crash loses at most the exchange in flight.
-    let path = options.out.join(&name);
-    let partial = options.out.join(format!(".{name}.partial"));
-    if std::fs::write(&partial, text).is_ok() {
-        let _ = std::fs::rename(&partial, &path);
-    }
-    state.done.notify_waiters();
-
     let mut response = hyper::Response::builder().status(status);
     for (name, value) in &headers {
         if name != reqwest::header::CONTENT_LENGTH && name != reqwest::header::TRANSFER_ENCODING {
             response = response.header(name.as_str(), value.as_bytes());
         }
     }
+    let job = Job {
+        seq,
+        parts,
+        path_and_query,
+        body,
+        status,
+        headers,
+        answer: answer_body.clone(),
+        timing: (elapsed_ms, duration_ms),
+    };
+    // Queued before the answer leaves, so a code a login issues has its placeholder before
+    // any later exchange that uses it is written.
+    lock(&state.shared.progress).queued += 1;
+    if state.writer.send(job).await.is_err() {
+        // The upstream has answered (and may have acted): the client gets that answer, and
+        // is told on stderr that the recording misses it.
+        eprintln!(
+            "omflow record: the writer has stopped; exchange {seq} is answered but not recorded"
+        );
+    }
     response
         .body(Full::new(answer_body))
         .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
 }
 
+/// Scrubs one exchange and writes it to `NNN_<endpoint>.json` (written then renamed: a crash
+/// loses at most the exchanges not yet written, those answered in the moment before it).
+fn write_exchange(shared: &Shared, job: Job) {
+    let text = record_step(
+        shared,
+        &job.parts,
+        &job.path_and_query,
+        &job.body,
+        job.status,
+        &job.headers,
+        &job.answer,
+        job.timing,
+    );
+    let name = format!(
+        "{:03}_{}.json",
+        job.seq,
+        endpoint_name(job.parts.uri.path())
+    );
+    let path = shared.options.out.join(&name);
+    let partial = shared.options.out.join(format!(".{name}.partial"));
+    if std::fs::write(&partial, text).is_ok() {
+        let _ = std::fs::rename(&partial, &path);
+    }
+    lock(&shared.progress).written += 1;
+    shared.written.notify_waiters();
+}
 /// Replaces every string that holds a password, at any depth of a request body.
 fn scrub_passwords(value: &mut Value, secrets: &Secrets) {
     match value {
@@ -426,7 +534,7 @@ fn scrub_passwords(value: &mut Value, secrets: &Secrets) {
 /// is most of the cost otherwise); only a login answer is parsed, for its security code.
 #[allow(clippy::too_many_arguments)]
 fn record_step(
-    state: &State,
+    state: &Shared,
     parts: &hyper::http::request::Parts,
     path: &str,
     body: &[u8],
@@ -460,7 +568,9 @@ fn record_step(
         let value = value.to_str().unwrap_or("");
         if name == hyper::header::AUTHORIZATION {
             if let Some((user, password)) = basic_credentials(value) {
-                secrets.passwords.push(password);
+                if !secrets.passwords.contains(&password) {
+                    secrets.passwords.push(password);
+                }
                 // Whether the password was the user's own, as the answer tells (a login
                 // that issued a code): a replay sends the real one or a wrong one.
                 let password = if issued || !is_login {

@@ -19,6 +19,19 @@ pub struct Server {
     pub url: String,
 }
 
+impl Server {
+    /// Stops the process as Ctrl-C does (SIGINT) and waits for it to exit.
+    #[allow(dead_code)]
+    pub fn interrupt(&mut self) -> std::process::ExitStatus {
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "SIGINT was not delivered");
+        self.child.wait().expect("the process exits")
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
