@@ -20,6 +20,7 @@ use std::path::Path;
 pub fn run(root: &Path) -> Result<()> {
     let checked = check_files(root)?;
     println!("fixtures: {checked} files decode and round-trip");
+    check_openapi(root)?;
     // The second corpus is read once: the DSL check, its replay and the transcripts' setup.
     let second = Recording::load_dir(&root.join("fixtures/omflow-2/session"))?;
     check_dsl(&second)?;
@@ -37,6 +38,44 @@ fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
         } else if path.extension().is_some_and(|e| e == "json") {
             out.push(path);
         }
+    }
+    Ok(())
+}
+
+/// Every recorded real-server answer is one `openapi/omflow.json` allows.
+fn check_openapi(root: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    for dir in [
+        "fixtures/omflow/session",
+        "fixtures/omflow-2/session",
+        "fixtures/omflow-2/transcripts",
+    ] {
+        json_files(&root.join(dir), &mut files)?;
+    }
+    files.sort();
+    let mut exchanges = Vec::with_capacity(files.len());
+    for file in &files {
+        let text = std::fs::read_to_string(file)?;
+        let value: Value =
+            serde_json::from_str(&text).with_context(|| format!("parsing {}", file.display()))?;
+        let name = file
+            .strip_prefix(root)
+            .unwrap_or(file)
+            .display()
+            .to_string();
+        exchanges.push((name, value));
+    }
+    let document = omflow_mock::openapi::document();
+    let summary = crate::openapi_check::check(
+        &document,
+        exchanges.iter().map(|(name, value)| (name.as_str(), value)),
+    )?;
+    println!(
+        "openapi: {} recorded real-server answers validate against openapi/omflow.json ({} more of a documented status without a JSON body; {} calls to paths or methods the document does not describe)",
+        summary.validated, summary.status_only, summary.not_in_document
+    );
+    for (operation, count) in &summary.per_operation {
+        println!("  {count:>5}  {operation}");
     }
     Ok(())
 }

@@ -4,4 +4,5 @@ pub mod codegen;
 pub mod deps;
 pub mod fixtures;
 pub mod fuzz;
+pub mod openapi_check;
 pub mod readme;

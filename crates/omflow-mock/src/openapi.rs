@@ -96,7 +96,8 @@ fn contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract_> {
             body: Body::Json(body_of::<ApiFormatRequest>(g)),
             result: json_schema!({"anyOf": [
                 g.subschema_for::<ApiFormat>(),
-                {"type": "string", "description": "the flow's api_path (action `query`)"}
+                {"type": "string", "description": "the flow's api_path (action `query`)"},
+                {"type": "null", "description": "an unknown app or flow: the server's failure (`讀取失敗。`) keeps the success status"}
             ]}),
         },
         Endpoint::FlowActiveUpdate => Contract_ {
@@ -162,7 +163,10 @@ fn contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract_> {
         Endpoint::FlowNames => Contract_ {
             summary: "A flow's app and flow names by its uuid",
             body: Body::Json(body_of::<LoadFlowNames>(g)),
-            result: g.subschema_for::<FlowNames>(),
+            result: json_schema!({"anyOf": [
+                g.subschema_for::<FlowNames>(),
+                {"type": "string", "description": "the bare app name, for a body naming an app (`a_app_id`, `w_app_id`)"}
+            ]}),
         },
         Endpoint::StartForm => Contract_ {
             summary: "A flow's start form design (View permission or flow management)",
