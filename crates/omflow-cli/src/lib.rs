@@ -7,6 +7,7 @@
 pub mod expr;
 pub mod output;
 pub mod recording;
+pub mod seed_reader;
 
 use clap::{Args, Parser, Subcommand};
 use futures::StreamExt;
@@ -111,6 +112,27 @@ enum Command {
     /// exchange that answers differently (exit 1 if any).
     #[command(after_help = "Example:\n  omflow replay rec --fake demo --output json")]
     Replay(recording::ReplayArgs),
+    /// Seeds for the fake.
+    #[command(subcommand)]
+    Seed(SeedCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SeedCommand {
+    /// Write a seed read from the server as far as its REST API shows it to the logged-in
+    /// user (users and groups; the flows of the user's missions with their forms and stops),
+    /// and list on stderr what it could not read.
+    #[command(
+        after_help = "Example:\n  omflow seed from-server --out my-seed.json\n  omflow replay rec --fake my-seed.json --login alice=alice-pass"
+    )]
+    FromServer {
+        /// Where to write the seed (JSON).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -386,6 +408,7 @@ fn in_cli_words(err: &(dyn std::error::Error + 'static)) -> String {
 
 struct Session {
     client: Client,
+    user: String,
     _fake: Option<FakeOmflow>,
 }
 
@@ -439,7 +462,7 @@ async fn connect(connection: &Connection) -> Result<Session, Failure> {
             )
         }
     };
-    let mut builder = Client::builder(url).credentials(user, password);
+    let mut builder = Client::builder(url).credentials(user.clone(), password);
     if let Some(lang) = connection.lang {
         builder = builder.language(lang);
     }
@@ -451,6 +474,7 @@ async fn connect(connection: &Connection) -> Result<Session, Failure> {
     })?;
     Ok(Session {
         client,
+        user,
         _fake: fake,
     })
 }
@@ -783,6 +807,28 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
+        }
+        Command::Seed(SeedCommand::FromServer { out, force }) => {
+            if out.exists() && !force {
+                return Err(usage(format!(
+                    "{} exists; choose another --out or add --force to replace it",
+                    out.display()
+                )));
+            }
+            let read = seed_reader::read(client, client.base_url().as_str(), &session.user).await?;
+            let text = serde_json::to_string_pretty(&read.seed)
+                .map_err(|e| Failure::Operation(Box::new(e)))?;
+            std::fs::write(&out, text + "\n").map_err(|e| Failure::Operation(Box::new(e)))?;
+            say(&format!(
+                "wrote {}: {} users, {} groups, {} flows",
+                out.display(),
+                read.seed.users.len(),
+                read.seed.groups.len(),
+                read.seed.flows.len()
+            ));
+            for gap in &read.gaps {
+                eprintln!("omflow: not read: {gap}");
+            }
         }
         Command::Mock(_) | Command::Garoon(_) | Command::Record(_) | Command::Replay(_) => {
             unreachable!("handled above")

@@ -49,6 +49,7 @@ mod missions;
 mod outcome;
 mod push;
 mod tickets;
+mod users;
 
 pub use bulk::{
     Approval, ApprovalOutcome, ApprovalResult, ApproveBuilder, PlannedApproval, DEFAULT_ENGINE_WAIT,
@@ -62,3 +63,4 @@ pub use omflow_transport::RetryPolicy;
 pub use outcome::TicketState;
 pub use push::{PushBuilder, PushOutcome, QuickActionBuilder};
 pub use tickets::{CreateBuilder, TicketsRequest};
+pub use users::UserWithGroups;

@@ -222,3 +222,42 @@ async fn creating_with_add_alone_needs_types_and_says_so() {
         .unwrap();
     assert_eq!(created.map(|n| n.get()), Some(1));
 }
+
+#[tokio::test]
+async fn the_approver_reads_every_user_with_groups_and_never_a_password_column() {
+    let demo = Seed::demo();
+    let fake = FakeOmflow::start_with(demo.clone()).await.unwrap();
+    let users = client(&fake, "alice", "alice-pass").users().await.unwrap();
+    let read: Vec<(u64, String, Vec<u64>)> = users
+        .iter()
+        .map(|u| {
+            (
+                u.user.id.get(),
+                u.user.username.clone(),
+                u.groups.iter().map(|(id, _)| id.get()).collect(),
+            )
+        })
+        .collect();
+    let expected: Vec<(u64, String, Vec<u64>)> = demo
+        .users
+        .iter()
+        .map(|u| (u.id, u.username.clone(), u.groups.clone()))
+        .collect();
+    assert_eq!(read, expected);
+    let alice = users.iter().find(|u| u.user.username == "alice").unwrap();
+    let group_name = &demo.groups.iter().find(|g| g.id == 2).unwrap().display_name;
+    assert_eq!(alice.groups[0].1, *group_name);
+    // Every user-list query the client sent projected its columns.
+    let requests = fake.server().unwrap().received_requests().await.unwrap();
+    let lists: Vec<serde_json::Value> = requests
+        .iter()
+        .filter(|r| r.url.path() == omflow_model::paths::USER_LIST)
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert!(!lists.is_empty());
+    for body in lists {
+        let columns = body["search_columns"].as_array().unwrap();
+        assert!(!columns.is_empty(), "{body}");
+        assert!(!columns.iter().any(|c| c == "password"), "{body}");
+    }
+}

@@ -61,6 +61,7 @@ mod schema;
 mod security;
 mod ticket;
 mod time;
+mod user;
 
 pub use catalog::{Lang, MessageId};
 pub use design::{
@@ -82,3 +83,4 @@ pub use requests::{
 pub use security::{SecurityCode, SecurityGrant};
 pub use ticket::{DataIdEntry, GroupHeader, TicketRow};
 pub use time::{Timestamp, TimestampError};
+pub use user::UserRow;

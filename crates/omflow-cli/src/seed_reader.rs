@@ -1,0 +1,290 @@
+//! `omflow seed from-server`: a seed for the fake, read from a server as far as its REST API
+//! shows it to the logged-in user, so `omflow replay --fake SEED` can start from the user's
+//! own state.
+//!
+//! What the API shows: every user (the user list, safe columns only) and their groups; for
+//! each flow of the user's missions its names, api_path (the API-format helper, managers
+//! only), its start form (View permission) and the form, stop name and quick actions of
+//! each stop a mission of the user is at (the ticket-load call). What it does not show is
+//! reported, never guessed: passwords (the server holds only hashes), group permissions,
+//! how stops connect and what they assign, and the tickets themselves.
+
+use futures::TryStreamExt;
+use omflow_client::model::{FlowUuid, FormDesign, Mission};
+use omflow_client::{Client, Error};
+use omflow_mock::seed::{
+    SeedField, SeedFlow, SeedGroup, SeedItem, SeedOption, SeedQuickAction, SeedStopField, SeedUser,
+};
+use omflow_mock::Seed;
+use std::collections::BTreeMap;
+
+/// A seed and what it could not read.
+#[derive(Debug)]
+pub struct ReadSeed {
+    /// The seed.
+    pub seed: Seed,
+    /// One line per thing the API did not show (fill them in by hand).
+    pub gaps: Vec<String>,
+}
+
+fn options(design_choices: &[omflow_client::model::Choice]) -> Vec<SeedOption> {
+    design_choices
+        .iter()
+        .map(|c| SeedOption {
+            value: c.value.clone(),
+            text: c.text.clone(),
+        })
+        .collect()
+}
+
+fn main_fields(design: &FormDesign) -> Vec<SeedField> {
+    design
+        .fields()
+        .filter_map(|item| {
+            let id = item.field_id()?;
+            Some(SeedField {
+                id: id.to_string(),
+                field_type: item.field_type().as_str().to_string(),
+                title: item.title().unwrap_or_default().to_string(),
+                user_title: None,
+                options: options(item.choices()),
+                default: None,
+                required: item.required(),
+            })
+        })
+        .collect()
+}
+
+fn stop_fields(design: &FormDesign) -> Vec<SeedStopField> {
+    design
+        .fields()
+        .filter_map(|item| {
+            let id = item.field_id()?;
+            Some(SeedStopField {
+                id: id.to_string(),
+                field_type: item.field_type().as_str().to_string(),
+                required: item.required(),
+                options: options(item.choices()),
+            })
+        })
+        .collect()
+}
+
+/// The ticket table's column count: the designer's item counter where a design read shows
+/// it (deleted fields keep their columns), else the highest `FORMITM_n` among the fields.
+fn column_count(fields: &[SeedField], counters: &[u32]) -> u32 {
+    fields
+        .iter()
+        .filter_map(|f| f.id.strip_prefix("FORMITM_")?.parse::<u32>().ok())
+        .chain(counters.iter().copied())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The designer's `form_item_counter` of a design, if it has one.
+fn item_counter(design: &FormDesign) -> Option<u32> {
+    design
+        .extra
+        .get("form_item_counter")?
+        .as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+}
+
+/// Reads a seed through `client` (logged in as the user whose view it records).
+///
+/// # Errors
+/// When the user list or the missions cannot be read; a flow's optional parts that the
+/// user may not read become gaps instead.
+pub async fn read(client: &Client, server: &str, user: &str) -> Result<ReadSeed, Error> {
+    let mut gaps = vec![
+        "passwords: the server keeps only hashes; give each user's with `omflow replay --login USER=PASSWORD` or set `password` in the file".to_string(),
+        "group permissions (Omdata_<flow>_View/_Add/_Delete, OmFormFlow_Manage): not readable through the REST API; add them to `groups[].permissions`".to_string(),
+        "tickets: not copied; the seed starts with none (add `tickets` to create some at start)".to_string(),
+        "groups nobody belongs to: the user list shows a group only through its members".to_string(),
+    ];
+    let users = client.users().await?;
+    let mut groups: BTreeMap<u64, String> = BTreeMap::new();
+    let seed_users = users
+        .iter()
+        .map(|u| {
+            for (id, name) in &u.groups {
+                groups.entry(id.get()).or_insert_with(|| name.clone());
+            }
+            SeedUser {
+                id: u.user.id.get(),
+                username: u.user.username.clone(),
+                password: None,
+                email: u.user.email.clone().unwrap_or_default(),
+                nick_name: u.user.nick_name.clone().unwrap_or_default(),
+                is_superuser: u.user.is_superuser,
+                is_staff: u.user.is_staff,
+                is_active: u.user.is_active,
+                groups: u.groups.iter().map(|(id, _)| id.get()).collect(),
+            }
+        })
+        .collect();
+    let missions: Vec<Mission> = client.missions().stream().try_collect().await?;
+    let mut by_flow: BTreeMap<FlowUuid, Vec<&Mission>> = BTreeMap::new();
+    for mission in &missions {
+        if let Some(flow) = mission.flow_uuid {
+            by_flow.entry(flow).or_default().push(mission);
+        }
+    }
+    let mut flows = Vec::new();
+    for (flow_uuid, missions) in by_flow {
+        let hex = flow_uuid.simple();
+        let names = client.flow_names(flow_uuid).await?;
+        let api_path = match client.flow_info(&names.app_name, &names.flow_name).await {
+            Ok(info) => info.api_path.to_string(),
+            Err(_) => {
+                let made_up = format!("flow-{}", &hex[..8]);
+                gaps.push(format!(
+                    "flow {}: api_path is readable only with the flow-management permission; `{made_up}` stands in (calls by uuid, path None, are unaffected)",
+                    names.flow_name
+                ));
+                made_up
+            }
+        };
+        let mut counters = Vec::new();
+        let (mut fields, form_object) = match client.start_form(flow_uuid).await {
+            Ok(design) => {
+                counters.extend(item_counter(&design));
+                (main_fields(&design), serde_json::to_value(&*design).ok())
+            }
+            Err(_) => {
+                gaps.push(format!(
+                    "flow {}: the start form needs the flow's View permission; fields are taken from the stops' forms",
+                    names.flow_name
+                ));
+                (Vec::new(), None)
+            }
+        };
+        let mut items: Vec<SeedItem> = Vec::new();
+        for mission in missions {
+            let (Some(stop), Some(data_id)) = (&mission.stop_uuid, mission.data_id) else {
+                continue;
+            };
+            if mission.history || items.iter().any(|i| &i.id == stop) {
+                continue;
+            }
+            let Ok(loaded) = client.load_ticket(flow_uuid, data_id).await else {
+                continue;
+            };
+            if !loaded.is_at_form_stop() {
+                continue;
+            }
+            counters.extend(item_counter(&loaded.formobject));
+            for field in main_fields(&loaded.formobject) {
+                if !fields.iter().any(|f| f.id == field.id) {
+                    fields.push(field);
+                }
+            }
+            let labels = loaded.quick_actions();
+            let action = |label: Option<String>| {
+                label.map(|text| SeedQuickAction {
+                    text,
+                    inputs: Vec::new(),
+                })
+            };
+            items.push(SeedItem {
+                id: stop.clone(),
+                item_type: "form".into(),
+                text: mission.stop_chart_text.clone().unwrap_or_default(),
+                next: None,
+                inputs: Vec::new(),
+                fields: stop_fields(&loaded.formobject),
+                action1: action(labels.action1),
+                action2: action(labels.action2),
+                rules: Vec::new(),
+                form_object: serde_json::to_value(&loaded.formobject).ok(),
+            });
+        }
+        // The fake needs a start item; the API does not show the flow's, so one that leads
+        // nowhere stands in (a create in this flow stops there until `next` is filled in).
+        let start_id = (1..)
+            .map(|n| format!("FITEM_{n}"))
+            .find(|id| !items.iter().any(|item| &item.id == id))
+            .unwrap_or_default();
+        gaps.push(format!(
+            "flow {}: {} stop(s) read from the missions; how stops connect (`next`, switch `rules`), what they assign (`inputs`) and the end item are not shown by the REST API; a start item {start_id} with no `next` stands in for the flow's own",
+            names.flow_name,
+            items.len()
+        ));
+        items.insert(
+            0,
+            SeedItem {
+                id: start_id,
+                item_type: "start".into(),
+                text: String::new(),
+                next: None,
+                inputs: Vec::new(),
+                fields: Vec::new(),
+                action1: None,
+                action2: None,
+                rules: Vec::new(),
+                form_object: None,
+            },
+        );
+        fields.sort_by_key(|f| {
+            f.id.strip_prefix("FORMITM_")
+                .and_then(|n| n.parse::<u32>().ok())
+                .unwrap_or(u32::MAX)
+        });
+        flows.push(SeedFlow {
+            app_name: names.app_name,
+            flow_name: names.flow_name,
+            flow_uuid: hex,
+            api_path,
+            api: true,
+            is_active: true,
+            mission: true,
+            deployed: true,
+            column_count: column_count(&fields, &counters),
+            fields,
+            items,
+            form_object,
+            ui_config: None,
+        });
+    }
+    let seed = Seed {
+        description: format!("read from {server} as {user} by `omflow seed from-server`"),
+        users: seed_users,
+        groups: groups
+            .into_iter()
+            .map(|(id, display_name)| SeedGroup {
+                id,
+                display_name,
+                permissions: Vec::new(),
+            })
+            .collect(),
+        flows,
+        tickets: Vec::new(),
+        garoon: None,
+    };
+    Ok(ReadSeed { seed, gaps })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use omflow_client::model::FieldType;
+
+    #[test]
+    fn the_column_count_is_the_highest_field_number_or_counter() {
+        let field = |id: &str| SeedField {
+            id: id.into(),
+            field_type: FieldType::Inputbox.as_str().into(),
+            title: String::new(),
+            user_title: None,
+            options: Vec::new(),
+            default: None,
+            required: false,
+        };
+        assert_eq!(
+            column_count(&[field("FORMITM_2"), field("FORMITM_11")], &[]),
+            11
+        );
+        assert_eq!(column_count(&[field("FORMITM_2")], &[7, 5]), 7);
+        assert_eq!(column_count(&[], &[]), 0);
+    }
+}

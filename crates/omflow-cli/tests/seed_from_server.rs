@@ -1,0 +1,148 @@
+//! `omflow seed from-server`: as the ordinary approver and as the superuser, the seed holds
+//! the server's users and groups and the flows of the user's missions, never a password,
+//! loads into the fake, and an existing file is never replaced without `--force`.
+
+mod common;
+
+use common::{against, as_alice, standalone};
+use omflow_mock::Seed;
+
+fn read_seed(command: assert_cmd::Command, name: &str) -> (Seed, String, String) {
+    let out = std::env::temp_dir().join(format!("omflow-seed-{}-{name}.json", std::process::id()));
+    let _ = std::fs::remove_file(&out);
+    let mut command = command;
+    let output = command
+        .args(["seed", "from-server", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let seed = Seed::load(out.to_str().unwrap()).expect("the written seed loads");
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    std::fs::remove_file(&out).unwrap();
+    (seed, text, stderr)
+}
+
+fn check_against_the_demo(seed: &Seed, text: &str) {
+    let demo = Seed::demo();
+    let people = |s: &Seed| -> Vec<(u64, String, String, bool, bool, Vec<u64>)> {
+        s.users
+            .iter()
+            .map(|u| {
+                let mut groups = u.groups.clone();
+                groups.sort_unstable();
+                (
+                    u.id,
+                    u.username.clone(),
+                    u.nick_name.clone(),
+                    u.is_superuser,
+                    u.is_active,
+                    groups,
+                )
+            })
+            .collect()
+    };
+    assert_eq!(people(seed), people(&demo));
+    assert!(seed.users.iter().all(|u| u.password.is_none()));
+    for secret in ["alice-pass", "\"admin\": \"admin\"", "pbkdf2"] {
+        assert!(!text.contains(secret), "{secret} in the seed");
+    }
+    let with_members: Vec<(u64, String)> = demo
+        .groups
+        .iter()
+        .filter(|g| demo.users.iter().any(|u| u.groups.contains(&g.id)))
+        .map(|g| (g.id, g.display_name.clone()))
+        .collect();
+    let read: Vec<(u64, String)> = seed
+        .groups
+        .iter()
+        .map(|g| (g.id, g.display_name.clone()))
+        .collect();
+    assert_eq!(read, with_members);
+    let demo_flow = &demo.flows[0];
+    assert_eq!(seed.flows.len(), 1);
+    let flow = &seed.flows[0];
+    assert_eq!(
+        (&flow.flow_uuid, &flow.app_name, &flow.flow_name),
+        (
+            &demo_flow.flow_uuid,
+            &demo_flow.app_name,
+            &demo_flow.flow_name
+        )
+    );
+    assert_eq!(flow.items[0].item_type, "start");
+    let analysis = flow
+        .items
+        .iter()
+        .find(|i| i.id == "FITEM_2")
+        .expect("the stop alice has missions at");
+    assert_eq!(analysis.item_type, "form");
+    let demo_ids: Vec<&str> = demo_flow.fields.iter().map(|f| f.id.as_str()).collect();
+    assert!(!analysis.fields.is_empty());
+    assert!(analysis
+        .fields
+        .iter()
+        .all(|f| demo_ids.contains(&f.id.as_str())));
+    assert_eq!(flow.column_count, demo_flow.column_count);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_approver_reads_a_seed_that_starts_a_fake() {
+    let server = standalone();
+    let (seed, text, stderr) = read_seed(as_alice(&server), "alice");
+    check_against_the_demo(&seed, &text);
+    // Without the flow-management permission the api_path is not readable: said, not guessed.
+    assert_eq!(seed.flows[0].api_path, "flow-dc33fb34");
+    assert!(stderr.contains("api_path is readable only"), "{stderr}");
+    assert!(stderr.contains("passwords"), "{stderr}");
+    // With a password filled in, the seed runs a fake alice can log in to.
+    let mut seed = seed;
+    let alice = seed
+        .users
+        .iter_mut()
+        .find(|u| u.username == "alice")
+        .unwrap();
+    alice.password = Some("alice-pass".into());
+    let fake = omflow_mock::FakeOmflow::start_with(seed).await.unwrap();
+    let login: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/accounts/api/security/get/", fake.uri()))
+        .basic_auth("alice", Some("alice-pass"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(login["status"], 200, "{login}");
+}
+
+#[test]
+fn the_superuser_reads_the_api_path_and_an_existing_file_is_kept() {
+    let server = standalone();
+    let (seed, text, _) = read_seed(against(&server), "admin");
+    check_against_the_demo(&seed, &text);
+    assert_eq!(seed.flows[0].api_path, "mission");
+
+    let out = std::env::temp_dir().join(format!("omflow-seed-{}-kept.json", std::process::id()));
+    std::fs::write(&out, "my hand-written seed").unwrap();
+    let refused = against(&server)
+        .args(["seed", "from-server", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "my hand-written seed"
+    );
+    let replaced = against(&server)
+        .args(["seed", "from-server", "--force", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(replaced.status.success());
+    assert!(Seed::load(out.to_str().unwrap()).is_ok());
+    std::fs::remove_file(&out).unwrap();
+}
