@@ -71,8 +71,8 @@ fn check_openapi(root: &Path) -> Result<()> {
         exchanges.iter().map(|(name, value)| (name.as_str(), value)),
     )?;
     println!(
-        "openapi: {} recorded real-server answers validate against openapi/omflow.json ({} more of a documented status without a JSON body; {} calls to paths or methods the document does not describe)",
-        summary.validated, summary.status_only, summary.not_in_document
+        "openapi: {} recorded real-server answers validate against openapi/omflow.json, {} unprojected list rows against their typed row ({} more of a documented status without a JSON body; {} calls to paths or methods the document does not describe)",
+        summary.validated, summary.typed_rows, summary.status_only, summary.not_in_document
     );
     for (operation, count) in &summary.per_operation {
         println!("  {count:>5}  {operation}");

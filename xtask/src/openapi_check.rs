@@ -21,6 +21,26 @@ pub struct Summary {
     pub not_in_document: usize,
     /// Validated answers per operation.
     pub per_operation: BTreeMap<String, usize>,
+    /// Rows of unprojected list answers validated against the typed row schema (`Mission`,
+    /// `TicketRow`), which the result's `anyOf` with projected rows would not single out.
+    pub typed_rows: usize,
+}
+
+/// The typed row a list endpoint returns when the query projects nothing.
+fn typed_row(endpoint: Endpoint) -> Option<&'static str> {
+    match endpoint {
+        Endpoint::MyMissions => Some("Mission"),
+        Endpoint::TicketList => Some("TicketRow"),
+        _ => None,
+    }
+}
+
+fn compile(root: &Value, what: &str) -> Result<Validator> {
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .build(root)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("the schema of {what}"))
 }
 
 /// The document's path for an endpoint (`{api_path}` for its parameter).
@@ -42,6 +62,7 @@ pub fn check<'a>(
     exchanges: impl IntoIterator<Item = (&'a str, &'a Value)>,
 ) -> Result<Summary> {
     let mut validators: HashMap<(String, String), Validator> = HashMap::new();
+    let mut rows: HashMap<&'static str, Validator> = HashMap::new();
     let mut summary = Summary::default();
     let mut failures = Vec::new();
     for (name, exchange) in exchanges {
@@ -90,11 +111,7 @@ pub fn check<'a>(
             for (k, v) in schema.as_object().into_iter().flatten() {
                 root[k] = v.clone();
             }
-            let validator = jsonschema::options()
-                .with_draft(Draft::Draft202012)
-                .build(&root)
-                .map_err(|e| anyhow::anyhow!("{e}"))
-                .with_context(|| format!("the schema of {operation_path} HTTP {status}"))?;
+            let validator = compile(&root, &format!("{operation_path} HTTP {status}"))?;
             validators.insert(key.clone(), validator);
         }
         let validator = &validators[&key];
@@ -104,6 +121,35 @@ pub fn check<'a>(
                 error.instance_path()
             ));
             continue;
+        }
+        // Django takes the columns from whatever iterates (a list, a dict's keys, a text's
+        // characters): anything but nothing or an empty value projects.
+        let projected = match &request["body"]["search_columns"] {
+            Value::Null => false,
+            Value::Array(columns) => !columns.is_empty(),
+            Value::Object(columns) => !columns.is_empty(),
+            Value::String(columns) => !columns.is_empty(),
+            _ => true,
+        };
+        if let (Some(row), false, true) = (typed_row(endpoint), projected, body["status"] == 200) {
+            if !rows.contains_key(row) {
+                let root = json!({
+                    "components": document["components"].clone(),
+                    "$ref": format!("#/components/schemas/{row}")
+                });
+                rows.insert(row, compile(&root, row)?);
+            }
+            let validator = &rows[row];
+            for (index, item) in body["result"].as_array().into_iter().flatten().enumerate() {
+                if let Some(error) = validator.iter_errors(item).next() {
+                    failures.push(format!(
+                        "{name}: result[{index}] is not a {row}: at {}: {error}",
+                        error.instance_path()
+                    ));
+                } else {
+                    summary.typed_rows += 1;
+                }
+            }
         }
         summary.validated += 1;
         *summary
@@ -139,6 +185,20 @@ mod tests {
                 "body": {"status": status, "message": "x", "result": null}
             }
         })
+    }
+
+    #[test]
+    fn an_unprojected_row_is_checked_as_a_mission() {
+        let document = omflow_mock::openapi::document();
+        let mut answer = exchange(json!(200));
+        answer["response"]["body"]["result"] = json!([{"id": 1}]);
+        let error = check(&document, [("row", &answer)])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("result[0] is not a Mission"), "{error}");
+        answer["request"]["body"] = json!({"search_columns": ["id"]});
+        let summary = check(&document, [("projected", &answer)]).unwrap();
+        assert_eq!((summary.validated, summary.typed_rows), (1, 0));
     }
 
     #[test]

@@ -809,16 +809,34 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             ));
         }
         Command::Seed(SeedCommand::FromServer { out, force }) => {
-            if out.exists() && !force {
-                return Err(usage(format!(
+            let exists = |out: &std::path::Path| {
+                usage(format!(
                     "{} exists; choose another --out or add --force to replace it",
                     out.display()
-                )));
+                ))
+            };
+            if out.exists() && !force {
+                return Err(exists(&out));
             }
             let read = seed_reader::read(client, client.base_url().as_str(), &session.user).await?;
             let text = serde_json::to_string_pretty(&read.seed)
                 .map_err(|e| Failure::Operation(Box::new(e)))?;
-            std::fs::write(&out, text + "\n").map_err(|e| Failure::Operation(Box::new(e)))?;
+            // Without --force the file is created only if it still does not exist.
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true);
+            if force {
+                options.create(true).truncate(true);
+            } else {
+                options.create_new(true);
+            }
+            let mut file = match options.open(&out) {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    return Err(exists(&out))
+                }
+                other => other.map_err(|e| Failure::Operation(Box::new(e)))?,
+            };
+            std::io::Write::write_all(&mut file, (text + "\n").as_bytes())
+                .map_err(|e| Failure::Operation(Box::new(e)))?;
             say(&format!(
                 "wrote {}: {} users, {} groups, {} flows",
                 out.display(),

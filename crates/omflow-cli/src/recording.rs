@@ -129,6 +129,12 @@ pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
         recorder.exchanges(),
         args.out.display()
     );
+    if recorder.failed() > 0 {
+        eprintln!(
+            "omflow: {} exchanges are not recorded (the upstream did not answer, or a file could not be written; said above)",
+            recorder.failed()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

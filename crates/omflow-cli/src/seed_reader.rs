@@ -133,13 +133,27 @@ pub async fn read(client: &Client, server: &str, user: &str) -> Result<ReadSeed,
     let mut flows = Vec::new();
     for (flow_uuid, missions) in by_flow {
         let hex = flow_uuid.simple();
-        let names = client.flow_names(flow_uuid).await?;
+        let names = match client.flow_names(flow_uuid).await {
+            Ok(names) => names,
+            Err(err) => {
+                gaps.push(format!(
+                    "flow {hex}: left out, its names could not be read: {err}"
+                ));
+                continue;
+            }
+        };
         let api_path = match client.flow_info(&names.app_name, &names.flow_name).await {
             Ok(info) => info.api_path.to_string(),
-            Err(_) => {
+            Err(err) => {
                 let made_up = format!("flow-{}", &hex[..8]);
+                let why = match &err {
+                    Error::Http { status: 302, .. } => {
+                        "is readable only with the flow-management permission".to_string()
+                    }
+                    other => format!("could not be read ({other})"),
+                };
                 gaps.push(format!(
-                    "flow {}: api_path is readable only with the flow-management permission; `{made_up}` stands in (calls by uuid, path None, are unaffected)",
+                    "flow {}: api_path {why}; `{made_up}` stands in (calls by uuid, path None, are unaffected)",
                     names.flow_name
                 ));
                 made_up
@@ -167,8 +181,15 @@ pub async fn read(client: &Client, server: &str, user: &str) -> Result<ReadSeed,
             if mission.history || items.iter().any(|i| &i.id == stop) {
                 continue;
             }
-            let Ok(loaded) = client.load_ticket(flow_uuid, data_id).await else {
-                continue;
+            let loaded = match client.load_ticket(flow_uuid, data_id).await {
+                Ok(loaded) => loaded,
+                Err(err) => {
+                    gaps.push(format!(
+                        "flow {}: stop {stop} left out, ticket row {data_id} could not be loaded: {err}",
+                        names.flow_name
+                    ));
+                    continue;
+                }
             };
             if !loaded.is_at_form_stop() {
                 continue;

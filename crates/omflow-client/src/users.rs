@@ -73,9 +73,12 @@ impl Client {
         &self,
         columns: &[&str],
     ) -> impl futures::Stream<Item = Result<T, Error>> + Send + 'static {
-        let query = Query::builder()
+        // Ordered by every projected column: a user in several groups has a row per group,
+        // and pages must not split ties in a different order each time.
+        let query = columns
+            .iter()
+            .fold(Query::builder(), |b, column| b.order_by(*column))
             .columns(columns.iter().copied())
-            .order_by("id")
             .page_size(PAGE)
             .build();
         let client = self.clone();

@@ -7,7 +7,9 @@
 //! its file right after (to a partial file, then renamed), so the disk does not slow the
 //! client down. [`Recorder::flush`] (and `omflow record` on Ctrl-C) waits until every answered
 //! exchange is written; a crash loses at most the exchanges answered in the moment before it
-//! (never more than [`WRITE_QUEUE`]: beyond that, answers wait for the disk).
+//! (the one being written and at most [`WRITE_QUEUE`] queued: beyond that, answers wait for
+//! the disk). Dropping the recorder stops it accepting connections; call `flush` first, or
+//! the exchanges still queued are lost if the process exits.
 //!
 //! Secrets never reach the files: a Basic header is kept as its user only (no password, no
 //! header), every security code is written as a stable placeholder `<security:N>` in requests
@@ -22,7 +24,8 @@
 //! let options = RecordOptions::new("https://omflow.example.com", "recording".into());
 //! let recorder = Recorder::start("127.0.0.1:8001", options).await?;
 //! println!("point OMFLOW_URL at {}", recorder.uri());
-//! recorder.finished().await; // after --max-exchanges, or drop the recorder to stop
+//! recorder.finished().await; // after --max-exchanges (or stop on Ctrl-C, then flush)
+//! println!("{} exchanges written", recorder.exchanges());
 //! # Ok(()) }
 //! ```
 
@@ -131,6 +134,10 @@ struct Secrets {
 
 impl Secrets {
     fn placeholder(&mut self, code: &str) -> String {
+        if code.is_empty() {
+            // Nothing to hide, and an empty pattern would match everywhere.
+            return String::new();
+        }
         let next = self.codes.len() + 1;
         let placeholder = self
             .codes
@@ -153,10 +160,23 @@ impl Secrets {
 
     /// `text` with every known code (any case) replaced.
     fn scrub_codes(&self, text: &str) -> String {
-        match &self.matcher {
-            Some((matcher, placeholders)) => matcher.replace_all(text, placeholders),
-            None => text.to_string(),
+        if let Some((matcher, placeholders)) = &self.matcher {
+            return matcher.replace_all(text, placeholders);
         }
+        // No matcher (no code yet, or one could not be built): code by code.
+        let mut out = text.to_string();
+        for (code, placeholder) in &self.codes {
+            for form in [
+                code.to_ascii_lowercase(),
+                code.to_ascii_uppercase(),
+                code.clone(),
+            ] {
+                if out.contains(form.as_str()) {
+                    out = out.replace(form.as_str(), placeholder);
+                }
+            }
+        }
+        out
     }
 
     /// A string value with every password in it replaced.
@@ -179,7 +199,7 @@ struct Shared {
     options: RecordOptions,
     secrets: Mutex<Secrets>,
     progress: Mutex<Progress>,
-    /// Told whenever an exchange has been written.
+    /// Told whenever an exchange is done (written, or failed).
     written: Notify,
 }
 
@@ -187,10 +207,11 @@ struct Shared {
 struct Progress {
     /// Exchanges accepted (numbered) so far.
     started: usize,
-    /// Exchanges answered and handed to the writer.
-    queued: usize,
     /// Exchanges written to their files.
     written: usize,
+    /// Exchanges that will not be written: the upstream did not answer (the client got 502),
+    /// the writer had stopped, or the file could not be written.
+    failed: usize,
     /// When the last exchange started.
     last_start: Option<Instant>,
 }
@@ -207,13 +228,21 @@ struct Job {
     timing: (u128, u128),
 }
 
+/// What the writer thread receives.
+enum ToWriter {
+    /// An exchange to write.
+    Exchange(Box<Job>),
+    /// Answered when every message sent before it is done.
+    Barrier(tokio::sync::oneshot::Sender<()>),
+}
+
 struct State {
     shared: Arc<Shared>,
     http: reqwest::Client,
     /// The writer thread's queue: exchanges are scrubbed and written there, in the order
     /// they were answered, so the answer is not held back by the disk. Bounded: when the
     /// disk falls [`WRITE_QUEUE`] exchanges behind, answers wait for it.
-    writer: tokio::sync::mpsc::Sender<Job>,
+    writer: tokio::sync::mpsc::Sender<ToWriter>,
 }
 
 /// A running recorder; stops when dropped.
@@ -264,14 +293,19 @@ impl Recorder {
             progress: Mutex::new(Progress::default()),
             written: Notify::new(),
         });
-        let (writer, mut jobs) = tokio::sync::mpsc::channel::<Job>(WRITE_QUEUE);
+        let (writer, mut jobs) = tokio::sync::mpsc::channel::<ToWriter>(WRITE_QUEUE);
         let for_writer = shared.clone();
         std::thread::Builder::new()
             .name("omflow-record-writer".into())
             .spawn(move || {
                 // Ends when the proxy (the only sender) is gone.
-                while let Some(job) = jobs.blocking_recv() {
-                    write_exchange(&for_writer, job);
+                while let Some(message) = jobs.blocking_recv() {
+                    match message {
+                        ToWriter::Exchange(job) => write_exchange(&for_writer, *job),
+                        ToWriter::Barrier(done) => {
+                            let _ = done.send(());
+                        }
+                    }
                 }
             })
             .map_err(|source| RecordError::Output {
@@ -301,33 +335,46 @@ impl Recorder {
         lock(&self.state.shared.progress).written
     }
 
-    /// Waits until `max_exchanges` have been recorded and written (forever without a limit).
+    /// Exchanges that were not written: the upstream did not answer (the client got HTTP
+    /// 502), or the file could not be written (said on stderr).
+    #[must_use]
+    pub fn failed(&self) -> usize {
+        lock(&self.state.shared.progress).failed
+    }
+
+    /// Waits until `max_exchanges` have been taken and each of them is done: written, or
+    /// failed (forever without a limit).
     pub async fn finished(&self) {
         let shared = &self.state.shared;
+        let Some(max) = shared.options.max_exchanges else {
+            return std::future::pending().await;
+        };
         loop {
             let notified = shared.written.notified();
-            if shared
-                .options
-                .max_exchanges
-                .is_some_and(|max| self.exchanges() >= max)
             {
-                return;
+                let progress = lock(&shared.progress);
+                if progress.started >= max && progress.written + progress.failed >= progress.started
+                {
+                    return;
+                }
             }
             notified.await;
         }
     }
 
     /// Waits until every exchange answered so far is written to its file (the answer goes
-    /// back to the client first; a writer thread scrubs and writes it right after).
+    /// back to the client first; a writer thread scrubs and writes it right after). Returns
+    /// at once if the writer has stopped.
     pub async fn flush(&self) {
-        let shared = &self.state.shared;
-        let target = lock(&shared.progress).queued;
-        loop {
-            let notified = shared.written.notified();
-            if lock(&shared.progress).written >= target {
-                return;
-            }
-            notified.await;
+        let (done, wait) = tokio::sync::oneshot::channel();
+        if self
+            .state
+            .writer
+            .send(ToWriter::Barrier(done))
+            .await
+            .is_ok()
+        {
+            let _ = wait.await;
         }
     }
 }
@@ -448,10 +495,16 @@ async fn proxy(state: &State, request: hyper::Request<Body>) -> hyper::Response<
             let headers = response.headers().clone();
             match response.bytes().await {
                 Ok(bytes) => (status, headers, bytes),
-                Err(e) => return plain(502, &format!("the upstream answer broke off: {e}")),
+                Err(e) => {
+                    state.shared.fail();
+                    return plain(502, &format!("the upstream answer broke off: {e}"));
+                }
             }
         }
-        Err(e) => return plain(502, &format!("the upstream did not answer: {e}")),
+        Err(e) => {
+            state.shared.fail();
+            return plain(502, &format!("the upstream did not answer: {e}"));
+        }
     };
     let duration_ms = started.elapsed().as_millis();
 
@@ -473,10 +526,15 @@ async fn proxy(state: &State, request: hyper::Request<Body>) -> hyper::Response<
     };
     // Queued before the answer leaves, so a code a login issues has its placeholder before
     // any later exchange that uses it is written.
-    lock(&state.shared.progress).queued += 1;
-    if state.writer.send(job).await.is_err() {
+    if state
+        .writer
+        .send(ToWriter::Exchange(Box::new(job)))
+        .await
+        .is_err()
+    {
         // The upstream has answered (and may have acted): the client gets that answer, and
         // is told on stderr that the recording misses it.
+        state.shared.fail();
         eprintln!(
             "omflow record: the writer has stopped; exchange {seq} is answered but not recorded"
         );
@@ -506,11 +564,29 @@ fn write_exchange(shared: &Shared, job: Job) {
     );
     let path = shared.options.out.join(&name);
     let partial = shared.options.out.join(format!(".{name}.partial"));
-    if std::fs::write(&partial, text).is_ok() {
-        let _ = std::fs::rename(&partial, &path);
+    match std::fs::write(&partial, text).and_then(|()| std::fs::rename(&partial, &path)) {
+        Ok(()) => {
+            lock(&shared.progress).written += 1;
+            shared.written.notify_waiters();
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            eprintln!(
+                "omflow record: exchange {} is not recorded: writing {}: {e}",
+                job.seq,
+                path.display()
+            );
+            shared.fail();
+        }
     }
-    lock(&shared.progress).written += 1;
-    shared.written.notify_waiters();
+}
+
+impl Shared {
+    /// Counts an exchange that will not be written.
+    fn fail(&self) {
+        lock(&self.progress).failed += 1;
+        self.written.notify_waiters();
+    }
 }
 /// Replaces every string that holds a password, at any depth of a request body.
 fn scrub_passwords(value: &mut Value, secrets: &Secrets) {

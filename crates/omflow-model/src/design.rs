@@ -235,6 +235,13 @@ pub struct DesignConfig {
     pub regex: Option<String>,
     /// Options.
     #[serde(default, deserialize_with = "choices_or_empty")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(
+            with = "serde_json::Value",
+            description = "Options: a list of `{value, text}` on list fields; anything else reads as none."
+        )
+    )]
     pub lists: Vec<Choice>,
     /// Everything else.
     #[serde(flatten)]

@@ -1,6 +1,8 @@
 //! JSON Schemas (draft 2020-12, as OpenAPI 3.1 uses) of the wire types whose serde is
-//! written by hand; the others derive theirs. Each schema accepts what the type's
-//! `Deserialize` accepts, so a document built from them describes what this SDK reads.
+//! written by hand; the others derive theirs. Each schema follows what the type's
+//! `Deserialize` accepts, as closely as JSON Schema can say it (it cannot tell `7.0` from
+//! `7`: both are integers to it, while the id decoders take only the latter), so a document
+//! built from them describes what this SDK reads.
 
 use crate::envelope::{DataNoResult, StatusCode};
 use crate::form::{FieldType, FormItem, GroupAssignment};
@@ -20,10 +22,10 @@ macro_rules! int_id_schema {
 
             fn json_schema(_: &mut SchemaGenerator) -> Schema {
                 json_schema!({
-                    "description": concat!("A ", $what, ": a non-negative integer, or the same number as a string."),
+                    "description": concat!("A ", $what, ": a non-negative integer (not written with a fraction such as 7.0), or the same number as a string."),
                     "anyOf": [
                         {"type": "integer", "minimum": 0},
-                        {"type": "string", "pattern": "^[0-9]+$"}
+                        {"type": "string", "pattern": "^\\+?[0-9]+$"}
                     ]
                 })
             }
@@ -104,7 +106,7 @@ impl JsonSchema for StatusCode {
             "description": "200 success, 403 refused, 404 failed, 500 exception; an integer on the wire, a numeric string in the server's own examples.",
             "anyOf": [
                 {"type": "integer", "minimum": 0, "maximum": 65535},
-                {"type": "string", "pattern": "^ *[0-9]+ *$"}
+                {"type": "string", "pattern": "^\\s*[0-9]+\\s*$"}
             ]
         })
     }
@@ -144,13 +146,14 @@ impl JsonSchema for GroupAssignment {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         let id = json_schema!({"anyOf": [
-            {"type": "string", "pattern": "^[0-9]*$"},
+            {"type": "string", "pattern": "^\\+?[0-9]*$"},
             {"type": "integer", "minimum": 0}
         ]});
         json_schema!({
             "description": "An h_group value: group and user ids as texts (\"\" for none).",
             "type": "object",
-            "properties": {"group": id, "user": id}
+            "properties": {"group": id, "user": id},
+            "required": ["group", "user"]
         })
     }
 }
@@ -167,7 +170,7 @@ impl JsonSchema for FormItem {
             "properties": {
                 "id": generator.subschema_for::<FieldId>(),
                 "type": generator.subschema_for::<FieldType>(),
-                "value": {}
+                "value": {"not": {"type": "null"}}
             },
             "required": ["id", "type", "value"],
             "additionalProperties": false
