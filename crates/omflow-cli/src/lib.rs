@@ -833,10 +833,12 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     return Err(exists(&out))
                 }
-                other => other.map_err(|e| Failure::Operation(Box::new(e)))?,
+                other => {
+                    other.map_err(|e| failed(format!("cannot write {}: {e}", out.display())))?
+                }
             };
             std::io::Write::write_all(&mut file, (text + "\n").as_bytes())
-                .map_err(|e| Failure::Operation(Box::new(e)))?;
+                .map_err(|e| failed(format!("cannot write {}: {e}", out.display())))?;
             say(&format!(
                 "wrote {}: {} users, {} groups, {} flows",
                 out.display(),

@@ -47,7 +47,8 @@ pub struct ReplayArgs {
     #[arg(long)]
     pub fake: Option<String>,
     /// USER=PASSWORD for the recording's logins (recordings keep no passwords; a fake's
-    /// seed gives its users' own); repeatable.
+    /// seed gives its users' own); against the fake it also becomes that user's password
+    /// there (a seed read by `omflow seed from-server` has none); repeatable.
     #[arg(long = "login", value_name = "USER=PASSWORD", value_parser = parse_login)]
     pub logins: Vec<Login>,
     /// `text` (one line per difference) or `json`.
@@ -161,7 +162,20 @@ pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
         }
         None => {
             let seed_name = args.fake.as_deref().unwrap_or("demo");
-            let seed = Seed::load(seed_name).map_err(|e| Failure::Usage(e.to_string()))?;
+            let mut seed = Seed::load(seed_name).map_err(|e| Failure::Usage(e.to_string()))?;
+            // A seed read from a server holds no passwords: a --login gives the fake's user
+            // the password the recording's login used.
+            for login in &args.logins {
+                match seed.users.iter_mut().find(|u| u.username == login.user) {
+                    Some(user) => user.password = Some(login.password.clone()),
+                    None => {
+                        return Err(Failure::Usage(format!(
+                            "--login {}: the seed {seed_name} has no such user",
+                            login.user
+                        )))
+                    }
+                }
+            }
             let fake = FakeOmflow::builder()
                 .seed(seed.clone())
                 .clock(Clock::frozen_now())

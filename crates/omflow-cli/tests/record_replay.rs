@@ -195,3 +195,46 @@ fn a_recorded_cli_session_replays_against_a_fresh_fake() {
         .contains("at /message"));
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn a_login_recorded_by_the_approver_replays_against_a_seed_read_from_the_server() {
+    let server = standalone();
+    let out = std::env::temp_dir().join(format!("omflow-record-seed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let mut proxy = recorder(&server, &out);
+    let basic = ("Authorization", "Basic YWxpY2U6YWxpY2UtcGFzcw=="); // alice:alice-pass
+    let login = raw(
+        &proxy.url,
+        "GET",
+        "/accounts/api/security/get/",
+        &[basic],
+        "",
+    );
+    assert_eq!(login["status"], 200, "{login}");
+    assert!(proxy.interrupt().success());
+
+    let seed = out.join("seed.json.txt");
+    let read = as_alice(&server)
+        .args(["seed", "from-server", "--out"])
+        .arg(&seed)
+        .output()
+        .unwrap();
+    assert!(read.status.success(), "{read:?}");
+    let replay = |login: &str| {
+        omflow()
+            .arg("replay")
+            .arg(&out)
+            .args(["--fake", seed.to_str().unwrap(), "--login", login])
+            .output()
+            .unwrap()
+    };
+    // The seed has no passwords: --login gives the fake's alice hers.
+    let agreed = replay("alice=alice-pass");
+    let report = String::from_utf8_lossy(&agreed.stdout);
+    assert!(agreed.status.success(), "{report}");
+    assert!(report.contains("1 of 1 exchanges agree"), "{report}");
+    let unknown = replay("nobody=x");
+    assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no such user"));
+    let _ = std::fs::remove_dir_all(&out);
+}
