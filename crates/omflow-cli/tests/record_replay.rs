@@ -44,6 +44,12 @@ fn raw(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str
     serde_json::from_str(body).unwrap_or(Value::Null)
 }
 
+/// A login as alice (alice:alice-pass) by hand, as a script would send it.
+fn login_as_alice(url: &str) -> Value {
+    let basic = ("Authorization", "Basic YWxpY2U6YWxpY2UtcGFzcw==");
+    raw(url, "GET", "/accounts/api/security/get/", &[basic], "")
+}
+
 fn ndjson(output: &std::process::Output) -> Vec<Value> {
     String::from_utf8_lossy(&output.stdout)
         .lines()
@@ -109,14 +115,7 @@ fn a_recorded_cli_session_replays_against_a_fresh_fake() {
         .unwrap();
     assert!(!refused.status.success());
     // An expired code: log in by hand, expire the fake's codes, use the old one.
-    let basic = ("Authorization", "Basic YWxpY2U6YWxpY2UtcGFzcw=="); // alice:alice-pass
-    let login = raw(
-        &proxy.url,
-        "GET",
-        "/accounts/api/security/get/",
-        &[basic],
-        "",
-    );
+    let login = login_as_alice(&proxy.url);
     let code = login["result"]["security"].as_str().unwrap().to_string();
     raw(&proxy.url, "POST", "/__mock/tokens/expire", &[], "");
     let expired = raw(
@@ -202,14 +201,7 @@ fn a_login_recorded_by_the_approver_replays_against_a_seed_read_from_the_server(
     let out = std::env::temp_dir().join(format!("omflow-record-seed-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let mut proxy = recorder(&server, &out);
-    let basic = ("Authorization", "Basic YWxpY2U6YWxpY2UtcGFzcw=="); // alice:alice-pass
-    let login = raw(
-        &proxy.url,
-        "GET",
-        "/accounts/api/security/get/",
-        &[basic],
-        "",
-    );
+    let login = login_as_alice(&proxy.url);
     assert_eq!(login["status"], 200, "{login}");
     assert!(proxy.interrupt().success());
 

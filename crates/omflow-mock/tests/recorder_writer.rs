@@ -2,6 +2,8 @@
 //! its placeholders, and `finished` ends even when the upstream does not answer.
 #![cfg(feature = "replay")]
 
+mod common;
+
 use omflow_mock::record::{RecordOptions, Recorder};
 use omflow_mock::{FakeOmflow, Seed};
 
@@ -28,15 +30,7 @@ async fn after_flush_every_answered_exchange_is_written_with_its_placeholder() {
         .await
         .unwrap();
     let http = reqwest::Client::new();
-    let login: serde_json::Value = http
-        .get(format!("{}/accounts/api/security/get/", recorder.uri()))
-        .basic_auth("alice", Some("alice-pass"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let login = common::login(&http, &recorder.uri(), "alice", "alice-pass").await;
     let code = login["result"]["security"].as_str().unwrap().to_string();
     let calls = 40;
     let lists = (0..calls).map(|_| {
