@@ -41,76 +41,49 @@ int_id_schema!(
     UserId: "user id",
 );
 
-impl JsonSchema for FlowUuid {
-    fn schema_name() -> Cow<'static, str> {
-        "FlowUuid".into()
-    }
+/// A type whose schema is a fixed JSON text: `schema_name` is the type's name.
+macro_rules! fixed_schema {
+    ($($name:ident => $schema:tt),* $(,)?) => {$(
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
 
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A flow's uuid: 32 hex digits, or hyphenated as list results carry it.",
-            "type": "string",
-            "pattern": "^([0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
-        })
-    }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!($schema)
+            }
+        }
+    )*};
 }
 
-impl JsonSchema for FieldId {
-    fn schema_name() -> Cow<'static, str> {
-        "FieldId".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A form field id.",
-            "type": "string",
-            "pattern": "^FORMITM_[0-9]{1,9}$"
-        })
-    }
-}
-
-impl JsonSchema for SecurityCode {
-    fn schema_name() -> Cow<'static, str> {
-        "SecurityCode".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "The security code from /accounts/api/security/get/ (a uuid4 text).",
-            "type": "string"
-        })
-    }
-}
-
-impl JsonSchema for Timestamp {
-    fn schema_name() -> Cow<'static, str> {
-        "Timestamp".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "Server-local time as Django writes it, without zone.",
-            "type": "string",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?$"
-        })
-    }
-}
-
-impl JsonSchema for StatusCode {
-    fn schema_name() -> Cow<'static, str> {
-        "StatusCode".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "200 success, 403 refused, 404 failed, 500 exception; an integer on the wire, a numeric string in the server's own examples.",
-            "anyOf": [
-                {"type": "integer", "minimum": 0, "maximum": 65535},
-                {"type": "string", "pattern": "^\\s*[0-9]+\\s*$"}
-            ]
-        })
-    }
-}
+fixed_schema!(
+    FlowUuid => {
+        "description": "A flow's uuid: 32 hex digits, or hyphenated as list results carry it.",
+        "type": "string",
+        "pattern": "^([0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+    },
+    FieldId => {
+        "description": "A form field id.",
+        "type": "string",
+        "pattern": "^FORMITM_[0-9]{1,9}$"
+    },
+    SecurityCode => {
+        "description": "The security code from /accounts/api/security/get/ (a uuid4 text).",
+        "type": "string"
+    },
+    Timestamp => {
+        "description": "Server-local time as Django writes it, without zone.",
+        "type": "string",
+        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?$"
+    },
+    StatusCode => {
+        "description": "200 success, 403 refused, 404 failed, 500 exception; an integer on the wire, a numeric string in the server's own examples.",
+        "anyOf": [
+            {"type": "integer", "minimum": 0, "maximum": 65535},
+            {"type": "string", "pattern": "^\\s*[0-9]+\\s*$"}
+        ]
+    },
+);
 
 impl JsonSchema for FieldType {
     fn schema_name() -> Cow<'static, str> {
