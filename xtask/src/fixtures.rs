@@ -20,9 +20,10 @@ use std::path::Path;
 pub fn run(root: &Path) -> Result<()> {
     let checked = check_files(root)?;
     println!("fixtures: {checked} files decode and round-trip");
-    check_openapi(root)?;
-    // The second corpus is read once: the DSL check, its replay and the transcripts' setup.
+    // The second corpus is read once: the OpenAPI and DSL checks, its replay and the
+    // transcripts' setup.
     let second = Recording::load_dir(&root.join("fixtures/omflow-2/session"))?;
+    check_openapi(root, &second)?;
     check_dsl(&second)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -43,33 +44,15 @@ fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
 }
 
 /// Every recorded real-server answer is one `openapi/omflow.json` allows.
-fn check_openapi(root: &Path) -> Result<()> {
-    let mut files = Vec::new();
-    for dir in [
-        "fixtures/omflow/session",
-        "fixtures/omflow-2/session",
-        "fixtures/omflow-2/transcripts",
-    ] {
-        json_files(&root.join(dir), &mut files)?;
-    }
-    files.sort();
-    let mut exchanges = Vec::with_capacity(files.len());
-    for file in &files {
-        let text = std::fs::read_to_string(file)?;
-        let value: Value =
-            serde_json::from_str(&text).with_context(|| format!("parsing {}", file.display()))?;
-        let name = file
-            .strip_prefix(root)
-            .unwrap_or(file)
-            .display()
-            .to_string();
-        exchanges.push((name, value));
-    }
+fn check_openapi(root: &Path, second: &Recording) -> Result<()> {
+    let first = Recording::load_dir(&root.join("fixtures/omflow/session"))?;
+    let transcripts = Recording::load_dir(&root.join("fixtures/omflow-2/transcripts"))?;
     let document = omflow_mock::openapi::document();
-    let summary = crate::openapi_check::check(
-        &document,
-        exchanges.iter().map(|(name, value)| (name.as_str(), value)),
-    )?;
+    let steps = [&first, second, &transcripts]
+        .into_iter()
+        .flat_map(|recording| &recording.steps);
+    let summary =
+        crate::openapi_check::check(&document, steps.map(|step| (step.name.as_str(), &step.raw)))?;
     println!(
         "openapi: {} recorded real-server answers validate against openapi/omflow.json, {} unprojected list rows against their typed row ({} more of a documented status without a JSON body; {} calls to paths or methods the document does not describe)",
         summary.validated, summary.typed_rows, summary.status_only, summary.not_in_document

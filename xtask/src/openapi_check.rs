@@ -43,14 +43,6 @@ fn compile(root: &Value, what: &str) -> Result<Validator> {
         .with_context(|| format!("the schema of {what}"))
 }
 
-/// The document's path for an endpoint (`{api_path}` for its parameter).
-fn template(endpoint: Endpoint) -> String {
-    match endpoint.param() {
-        Some(param) => format!("{}{{{param}}}/", endpoint.prefix()),
-        None => endpoint.prefix().to_string(),
-    }
-}
-
 /// Checks every recorded exchange (`request`/`response` objects as the recordings hold them)
 /// against `document`.
 ///
@@ -89,7 +81,7 @@ pub fn check<'a>(
             summary.not_in_document += 1;
             continue;
         }
-        let operation_path = template(endpoint);
+        let operation_path = omflow_mock::openapi::operation_path(endpoint);
         let operation = &document["paths"][&operation_path][&method];
         let status = response["http_status"].to_string();
         let Some(answer) = operation["responses"].get(&status) else {

@@ -55,17 +55,15 @@ fn main_fields(design: &FormDesign) -> Vec<SeedField> {
         .collect()
 }
 
-fn stop_fields(design: &FormDesign) -> Vec<SeedStopField> {
-    design
-        .fields()
-        .filter_map(|item| {
-            let id = item.field_id()?;
-            Some(SeedStopField {
-                id: id.to_string(),
-                field_type: item.field_type().as_str().to_string(),
-                required: item.required(),
-                options: options(item.choices()),
-            })
+/// A stop's own fields: those of its form, as the stop requires them.
+fn stop_fields(fields: &[SeedField]) -> Vec<SeedStopField> {
+    fields
+        .iter()
+        .map(|field| SeedStopField {
+            id: field.id.clone(),
+            field_type: field.field_type.clone(),
+            required: field.required,
+            options: field.options.clone(),
         })
         .collect()
 }
@@ -195,9 +193,10 @@ pub async fn read(client: &Client, server: &str, user: &str) -> Result<ReadSeed,
                 continue;
             }
             counters.extend(item_counter(&loaded.formobject));
-            for field in main_fields(&loaded.formobject) {
+            let at_stop = main_fields(&loaded.formobject);
+            for field in &at_stop {
                 if !fields.iter().any(|f| f.id == field.id) {
-                    fields.push(field);
+                    fields.push(field.clone());
                 }
             }
             let labels = loaded.quick_actions();
@@ -213,7 +212,7 @@ pub async fn read(client: &Client, server: &str, user: &str) -> Result<ReadSeed,
                 text: mission.stop_chart_text.clone().unwrap_or_default(),
                 next: None,
                 inputs: Vec::new(),
-                fields: stop_fields(&loaded.formobject),
+                fields: stop_fields(&at_stop),
                 action1: action(labels.action1),
                 action2: action(labels.action2),
                 rules: Vec::new(),

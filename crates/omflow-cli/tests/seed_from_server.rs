@@ -105,16 +105,14 @@ async fn the_approver_reads_a_seed_that_starts_a_fake() {
         .unwrap();
     alice.password = Some("alice-pass".into());
     let fake = omflow_mock::FakeOmflow::start_with(seed).await.unwrap();
-    let login: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/accounts/api/security/get/", fake.uri()))
-        .basic_auth("alice", Some("alice-pass"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
+    let alice = omflow_client::Client::builder(fake.uri())
+        .credentials("alice", "alice-pass")
+        .build()
         .unwrap();
-    assert_eq!(login["status"], 200, "{login}");
+    alice
+        .login()
+        .await
+        .expect("alice logs in to the seeded fake");
 }
 
 #[test]

@@ -42,9 +42,9 @@ impl Client {
     /// [`Error::Api`] when the server refuses the query; transport errors after the read
     /// retries. Retrying is always safe.
     pub async fn users(&self) -> Result<Vec<UserWithGroups>, Error> {
-        let rows: Vec<UserRow> = self.user_pages(&UserRow::COLUMNS).try_collect().await?;
+        let rows: Vec<UserRow> = self.user_pages(&UserRow::COLUMNS)?.try_collect().await?;
         let memberships: Vec<Membership> = self
-            .user_pages(&["id", "groups__id", "groups__name"])
+            .user_pages(&["id", "groups__id", "groups__name"])?
             .try_collect()
             .await?;
         let mut groups: BTreeMap<UserId, Vec<(GroupId, String)>> = BTreeMap::new();
@@ -72,7 +72,7 @@ impl Client {
     fn user_pages<T: serde::de::DeserializeOwned + Send + 'static>(
         &self,
         columns: &[&str],
-    ) -> impl futures::Stream<Item = Result<T, Error>> + Send + 'static {
+    ) -> Result<impl futures::Stream<Item = Result<T, Error>> + Send + 'static, Error> {
         // Ordered by every projected column: a user in several groups has a row per group,
         // and pages must not split ties in a different order each time.
         let query = columns
@@ -80,20 +80,14 @@ impl Client {
             .fold(Query::builder(), |b, column| b.order_by(*column))
             .columns(columns.iter().copied())
             .page_size(PAGE)
-            .build();
-        let client = self.clone();
-        futures::stream::once(
-            async move { query.map_err(|e| Error::InvalidRequest(e.to_string())) },
-        )
-        .map_ok(move |query| {
-            paged(client.clone(), query, |client, query| {
-                Box::pin(async move {
-                    client
-                        .rest::<_, Vec<T>>("users.list", Endpoint::UserList, None, &query)
-                        .await
-                })
+            .build()
+            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        Ok(paged(self.clone(), query, |client, query| {
+            Box::pin(async move {
+                client
+                    .rest::<_, Vec<T>>("users.list", Endpoint::UserList, None, &query)
+                    .await
             })
-        })
-        .try_flatten()
+        }))
     }
 }

@@ -286,11 +286,17 @@ fn envelope_responses(result: Value, endpoint: Endpoint) -> Value {
     Value::Object(responses)
 }
 
-fn operation(endpoint: Endpoint, contract: Contract_) -> (String, Value) {
-    let path = match endpoint.param() {
+/// An endpoint's path in the document: its parameter, if any, as `{api_path}`.
+#[must_use]
+pub fn operation_path(endpoint: Endpoint) -> String {
+    match endpoint.param() {
         Some(param) => format!("{}{{{param}}}/", endpoint.prefix()),
         None => endpoint.prefix().to_string(),
-    };
+    }
+}
+
+fn operation(endpoint: Endpoint, contract: Contract_) -> (String, Value) {
+    let path = operation_path(endpoint);
     let mut op = Map::new();
     op.insert("operationId".into(), json!(format!("{endpoint:?}")));
     op.insert("summary".into(), json!(contract.summary));
@@ -355,10 +361,7 @@ pub fn document() -> Value {
     }
     g.subschema_for::<omflow_model::SecurityCode>();
     g.subschema_for::<omflow_model::StatusCode>();
-    let mut schemas: Map<String, Value> = g
-        .take_definitions(true)
-        .into_iter()
-        .collect::<Map<String, Value>>();
+    let mut schemas = g.take_definitions(true);
     schemas.insert(
         "FailureEnvelope".into(),
         json!({
@@ -375,8 +378,7 @@ pub fn document() -> Value {
             "required": ["status", "message"]
         }),
     );
-    let mut sorted: Vec<(String, Value)> = schemas.into_iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    schemas.sort_keys();
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -387,7 +389,7 @@ pub fn document() -> Value {
         },
         "paths": paths,
         "components": {
-            "schemas": sorted.into_iter().collect::<Map<String, Value>>(),
+            "schemas": schemas,
             "securitySchemes": {"basic": {"type": "http", "scheme": "basic"}}
         }
     })
@@ -413,10 +415,7 @@ mod tests {
                 contract(endpoint, &mut generator()).is_some(),
                 "{endpoint:?} has no contract"
             );
-            let path = match endpoint.param() {
-                Some(param) => format!("{}{{{param}}}/", endpoint.prefix()),
-                None => endpoint.prefix().to_string(),
-            };
+            let path = operation_path(endpoint);
             assert!(document["paths"][&path].is_object(), "{path} missing");
         }
     }
