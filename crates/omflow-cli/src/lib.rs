@@ -1073,11 +1073,14 @@ async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCode, Failure
         ));
         return Ok(ExitCode::SUCCESS);
     }
+    // Listen before the first push: a Ctrl-C from then on stops new pushes, never kills.
+    let interrupt = omflow_mock::serve::Interrupt::listen();
     let outcomes = builder.start().await?;
     let watcher = {
         let stop = stop.clone();
         tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
+            if let Ok(mut interrupt) = interrupt {
+                interrupt.recv().await;
                 stop.store(true, Ordering::SeqCst);
                 eprintln!(
                     "omflow: interrupted; waiting for the pushes in flight (no new one starts)"

@@ -99,7 +99,7 @@ fn operation(err: impl std::error::Error + Send + Sync + 'static) -> Failure {
 ///
 /// # Errors
 /// [`Failure::Operation`] when the address cannot be bound, the directory not created or
-/// Ctrl-C not awaited.
+/// Ctrl-C cannot be listened for.
 pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
     let mut options = RecordOptions::new(&args.upstream, args.out.clone())
         .keep_files(args.keep_files)
@@ -107,6 +107,7 @@ pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
     if let Some(max) = args.max_exchanges {
         options = options.max_exchanges(max);
     }
+    let mut interrupt = omflow_mock::serve::Interrupt::listen().map_err(operation)?;
     let recorder = Recorder::start(&args.listen, options)
         .await
         .map_err(operation)?;
@@ -122,7 +123,7 @@ pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
         () = recorder.finished() => {
             eprintln!("omflow: --max-exchanges reached");
         }
-        signal = tokio::signal::ctrl_c() => signal.map_err(operation)?,
+        () = interrupt.recv() => {}
     }
     recorder.flush().await;
     eprintln!(

@@ -230,3 +230,32 @@ fn a_login_recorded_by_the_approver_replays_against_a_seed_read_from_the_server(
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no such user"));
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// A Ctrl-C the moment a long-running command has said where it listens stops it cleanly:
+/// the handler is installed before the announcement, so the signal never kills the process
+/// (which would lose what `omflow record` had not flushed). Several at once, so that some
+/// signal lands in the instant right after the announcement.
+#[test]
+fn ctrl_c_right_after_the_announcement_exits_cleanly() {
+    let server = standalone();
+    std::thread::scope(|scope| {
+        for worker in 0..6 {
+            let server = &server;
+            scope.spawn(move || {
+                for round in 0..6 {
+                    let out = std::env::temp_dir().join(format!(
+                        "omflow-record-ctrl-c-{}-{worker}-{round}",
+                        std::process::id()
+                    ));
+                    let mut proxy = recorder(server, &out);
+                    let recorded = proxy.interrupt();
+                    let _ = std::fs::remove_dir_all(&out);
+                    assert!(recorded.success(), "omflow record: {recorded:?}");
+                    let mut fake = standalone();
+                    let served = fake.interrupt();
+                    assert!(served.success(), "omflow mock serve: {served:?}");
+                }
+            });
+        }
+    });
+}

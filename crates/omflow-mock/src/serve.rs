@@ -44,6 +44,7 @@ pub enum ServeError {
 pub async fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     use std::io::Write;
     let seed = Seed::load(&args.seed)?;
+    let mut interrupt = Interrupt::listen()?;
     let fake = FakeOmflow::builder()
         .seed(seed)
         .addr(&args.addr)
@@ -53,6 +54,38 @@ pub async fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         .await?;
     println!("listening on {}", fake.uri());
     std::io::stdout().flush().ok();
-    tokio::signal::ctrl_c().await?;
+    interrupt.recv().await;
     Ok(())
+}
+
+/// Ctrl-C (SIGINT), listened for from the moment it is made.
+///
+/// `tokio::signal::ctrl_c()` installs its handler only when first polled, so a Ctrl-C that
+/// arrives between printing `listening on` and awaiting it would kill the process with no
+/// chance to flush. Make one of these before announcing anything.
+#[derive(Debug)]
+pub struct Interrupt {
+    #[cfg(unix)]
+    signal: tokio::signal::unix::Signal,
+    #[cfg(windows)]
+    signal: tokio::signal::windows::CtrlC,
+}
+
+impl Interrupt {
+    /// Installs the handler now.
+    ///
+    /// # Errors
+    /// When the process cannot listen for the signal.
+    pub fn listen() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        let signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+        #[cfg(windows)]
+        let signal = tokio::signal::windows::ctrl_c()?;
+        Ok(Self { signal })
+    }
+
+    /// Waits for the next Ctrl-C.
+    pub async fn recv(&mut self) {
+        self.signal.recv().await;
+    }
 }
