@@ -138,16 +138,24 @@ fn a_recorded_cli_session_replays_against_a_fresh_fake() {
         .collect();
     files.sort();
     assert!(files.len() >= 8, "{files:?}");
+    let mut placeholders = std::collections::BTreeSet::new();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
         for secret in [
             "alice-pass",
             "YWxpY2U6YWxpY2UtcGFzcw",
             "wrong-password",
+            "YWxpY2U6d3JvbmctcGFzc3dvcmQ",
             code.as_str(),
         ] {
             assert!(!text.contains(secret), "{} holds {secret}", file.display());
         }
+        placeholders.extend(text.match_indices("<security:").map(|(at, _)| {
+            text[at..]
+                .split_once('>')
+                .map_or("", |(p, _)| p)
+                .to_string()
+        }));
     }
 
     // Every exchange agrees on a fresh fake with the same seed.
@@ -159,6 +167,13 @@ fn a_recorded_cli_session_replays_against_a_fresh_fake() {
         .unwrap();
     let report = String::from_utf8_lossy(&replayed.stdout).to_string();
     assert!(replayed.status.success(), "{report}");
+    // Every real code in the recording became a placeholder, one per distinct code: the
+    // server gave alice one code (the one grepped for above) until it expired.
+    assert_eq!(
+        placeholders.into_iter().collect::<Vec<_>>(),
+        ["<security:1"],
+        "every code the recording holds is the one the test knows"
+    );
     // Every file but the out-of-band expiry is an exchange.
     let exchanges = files.len() - 1;
     assert!(
