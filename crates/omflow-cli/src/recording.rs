@@ -159,6 +159,7 @@ pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
             for login in &args.logins {
                 replayer.password(&login.user, &login.password);
             }
+            refuse_missing_passwords(&replayer, &recording)?;
             replayer.replay(&recording).await
         }
         None => {
@@ -193,6 +194,7 @@ pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
             for login in &args.logins {
                 replayer.password(&login.user, &login.password);
             }
+            refuse_missing_passwords(&replayer, &recording)?;
             replayer.replay(&recording).await
         }
     };
@@ -202,6 +204,23 @@ pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Nothing is sent when a recorded login has no password to replay it with.
+fn refuse_missing_passwords(replayer: &Replayer<'_>, recording: &Recording) -> Result<(), Failure> {
+    let missing = replayer.missing_passwords(recording);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let flags: Vec<String> = missing
+        .iter()
+        .map(|user| format!("--login {user}=PASSWORD"))
+        .collect();
+    Err(Failure::Usage(format!(
+        "the recording logs in as {} and keeps no password; nothing was replayed: give {}",
+        missing.join(", "),
+        flags.join(" ")
+    )))
 }
 
 fn print_report(report: &Report, output: ReplayOutput) {

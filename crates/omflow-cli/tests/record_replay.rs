@@ -274,3 +274,71 @@ fn ctrl_c_right_after_the_announcement_exits_cleanly() {
         }
     });
 }
+
+/// `omflow replay --against URL` replays against a running server: a fresh one agrees; a
+/// wrong password for the recording's login is named as the first difference, exit 1.
+#[test]
+fn a_recording_replays_against_a_running_server() {
+    let server = standalone();
+    let out = std::env::temp_dir().join(format!("omflow-record-against-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let mut proxy = recorder(&server, &out);
+    let mut listed = as_alice(&server);
+    listed
+        .env("OMFLOW_URL", &proxy.url)
+        .args(["missions", "--output", "ndjson"]);
+    assert!(listed.output().unwrap().status.success());
+    assert!(proxy.interrupt().success());
+
+    let fresh = standalone();
+    let replay = |login: &str| {
+        omflow()
+            .arg("replay")
+            .arg(&out)
+            .args([
+                "--against",
+                &fresh.url,
+                "--output",
+                "json",
+                "--login",
+                login,
+            ])
+            .output()
+            .unwrap()
+    };
+    let agreed = replay("alice=alice-pass");
+    let report: Value = serde_json::from_slice(&agreed.stdout).unwrap();
+    assert!(agreed.status.success(), "{report}");
+    assert_eq!(report["differences"], serde_json::json!([]), "{report}");
+    assert_eq!(report["exchanges"], 2, "{report}");
+    assert_eq!(report["agree"], 2, "{report}");
+
+    let wrong = replay("alice=not-hers");
+    assert_eq!(wrong.status.code(), Some(1), "{wrong:?}");
+    let report: Value = serde_json::from_slice(&wrong.stdout).unwrap();
+    assert!(
+        report["differences"][0]["exchange"]
+            .as_str()
+            .is_some_and(|name| name.contains("security")),
+        "{report}"
+    );
+    // No password for the recorded login: refused before anything is sent (to a listener
+    // that would see any connection).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let none = omflow()
+        .arg("replay")
+        .arg(&out)
+        .args([
+            "--against",
+            &format!("http://{}", listener.local_addr().unwrap()),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(none.status.code(), Some(2), "{none:?}");
+    let said = String::from_utf8_lossy(&none.stderr);
+    assert!(said.contains("--login alice=PASSWORD"), "{said}");
+    assert!(none.stdout.is_empty(), "{none:?}");
+    listener.set_nonblocking(true).unwrap();
+    assert!(listener.accept().is_err(), "the replay connected");
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -271,6 +271,33 @@ impl<'a> Replayer<'a> {
             .insert(user.to_string(), password.to_string());
     }
 
+    /// The users `recording` logs in as with a password it does not keep (recordings made
+    /// by `omflow record`) and this replayer has none for, sorted: replaying those logins
+    /// could only fail, so a caller asks for the passwords before sending anything.
+    #[must_use]
+    pub fn missing_passwords(&self, recording: &Recording) -> Vec<String> {
+        let mut users: Vec<String> = recording
+            .steps
+            .iter()
+            .filter_map(|step| {
+                let request = &step.raw["request"];
+                let has_header = request["headers"]
+                    .as_object()
+                    .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("authorization")));
+                let user = request["basic_auth"]["user"].as_str()?;
+                let needs_it = matches!(
+                    request["basic_auth"]["password"].as_str(),
+                    None | Some(THE_PASSWORD)
+                );
+                (!has_header && needs_it && !self.passwords.contains_key(user))
+                    .then(|| user.to_string())
+            })
+            .collect();
+        users.sort();
+        users.dedup();
+        users
+    }
+
     fn base_url(&self) -> String {
         match self.target {
             Target::Fake(fake) => fake.uri(),
