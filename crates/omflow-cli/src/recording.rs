@@ -3,8 +3,8 @@
 
 use crate::Failure;
 use clap::Args;
-use omflow_mock::record::{RecordOptions, Recorder};
-use omflow_mock::replay::{Recording, Replayer, Report};
+use omflow_mock::record::{RecordError, RecordOptions, Recorder};
+use omflow_mock::replay::{Recording, ReplayError, Replayer, Report};
 use omflow_mock::{Clock, FakeOmflow, Seed};
 use serde_json::json;
 use std::io::Write;
@@ -98,6 +98,7 @@ fn operation(err: impl std::error::Error + Send + Sync + 'static) -> Failure {
 /// Records until `--max-exchanges` or Ctrl-C.
 ///
 /// # Errors
+/// [`Failure::Usage`] for an upstream that is not an `http(s)://` URL;
 /// [`Failure::Operation`] when the address cannot be bound, the directory not created or
 /// Ctrl-C cannot be listened for.
 pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
@@ -110,7 +111,10 @@ pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
     let mut interrupt = omflow_mock::serve::Interrupt::listen().map_err(operation)?;
     let recorder = Recorder::start(&args.listen, options)
         .await
-        .map_err(operation)?;
+        .map_err(|e| match e {
+            RecordError::Upstream { .. } => Failure::Usage(format!("--upstream: {e}")),
+            other => operation(other),
+        })?;
     println!("listening on {}", recorder.uri());
     std::io::stdout().flush().ok();
     eprintln!(
@@ -143,7 +147,8 @@ pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
 /// Replays a recording; exit 1 on any difference.
 ///
 /// # Errors
-/// [`Failure::Usage`] for an empty directory or an unreadable seed;
+/// [`Failure::Usage`] for an empty directory, an unreadable seed, an `--against` that is not
+/// an `http(s)://` URL, or a recorded login with no password to replay it with;
 /// [`Failure::Operation`] when the recording cannot be read or the fake cannot start.
 pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
     let recording = Recording::load_dir(&args.dir).map_err(operation)?;
@@ -155,7 +160,10 @@ pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
     }
     let report = match &args.against {
         Some(url) => {
-            let mut replayer = Replayer::against(url).map_err(operation)?;
+            let mut replayer = Replayer::against(url).map_err(|e| match e {
+                ReplayError::ServerUrl { .. } => Failure::Usage(format!("--against: {e}")),
+                other => operation(other),
+            })?;
             for login in &args.logins {
                 replayer.password(&login.user, &login.password);
             }

@@ -342,3 +342,43 @@ fn a_recording_replays_against_a_running_server() {
     assert!(listener.accept().is_err(), "the replay connected");
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// A server URL that is not one is a usage error (exit 2) before anything is done.
+#[test]
+fn record_and_replay_refuse_a_server_url_that_is_not_one() {
+    let out = std::env::temp_dir().join(format!("omflow-record-bad-url-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let recorded = omflow()
+        .args(["record", "--upstream", "omflow.example.com", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(recorded.status.code(), Some(2), "{recorded:?}");
+    let said = String::from_utf8_lossy(&recorded.stderr);
+    assert!(
+        said.contains("--upstream") && said.contains("http"),
+        "{said}"
+    );
+    assert!(!out.exists(), "nothing is created for a bad upstream");
+
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(
+        out.join("001_x.json"),
+        r#"{"request": {"method": "GET", "path": "/"}, "response": {"http_status": 200}}"#,
+    )
+    .unwrap();
+    let replayed = omflow()
+        .arg("replay")
+        .arg(&out)
+        .args(["--against", "not-a-url"])
+        .output()
+        .unwrap();
+    assert_eq!(replayed.status.code(), Some(2), "{replayed:?}");
+    let said = String::from_utf8_lossy(&replayed.stderr);
+    assert!(
+        said.contains("--against") && said.contains("no scheme"),
+        "{said}"
+    );
+    assert!(replayed.stdout.is_empty(), "{replayed:?}");
+    let _ = std::fs::remove_dir_all(&out);
+}

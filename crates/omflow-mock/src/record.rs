@@ -121,6 +121,14 @@ pub enum RecordError {
     /// The HTTP client for the upstream could not be built.
     #[error("cannot build the HTTP client")]
     Client(#[source] reqwest::Error),
+    /// The upstream is not an `http://` or `https://` URL.
+    #[error("the upstream {url:?} is not a server URL: {problem}")]
+    Upstream {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        problem: String,
+    },
 }
 
 /// The placeholders of the security codes seen so far, and the passwords to hide.
@@ -265,8 +273,16 @@ impl Recorder {
     /// Listens on `listen` (`127.0.0.1:0` picks a port) and records into `options.out`.
     ///
     /// # Errors
-    /// [`RecordError::Listen`], [`RecordError::Output`] or [`RecordError::Client`].
+    /// [`RecordError::Upstream`] for an upstream that is not an `http(s)://` URL (checked
+    /// before anything is created), [`RecordError::Listen`], [`RecordError::Output`] or
+    /// [`RecordError::Client`].
     pub async fn start(listen: &str, options: RecordOptions) -> Result<Recorder, RecordError> {
+        crate::replay::server_base_url(&options.upstream).map_err(|problem| {
+            RecordError::Upstream {
+                url: options.upstream.clone(),
+                problem,
+            }
+        })?;
         std::fs::create_dir_all(&options.out).map_err(|source| RecordError::Output {
             path: options.out.clone(),
             source,

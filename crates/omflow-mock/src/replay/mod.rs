@@ -56,6 +56,38 @@ pub enum ReplayError {
     /// The HTTP client could not be built.
     #[error("cannot build the replay's HTTP client")]
     Client(#[source] reqwest::Error),
+    /// The server to replay against is not an `http://` or `https://` URL.
+    #[error("{url:?} is not a server URL: {problem}")]
+    ServerUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+/// A server's base URL as `omflow record` and `omflow replay` take it: `http://` or
+/// `https://` with a host, no query or fragment; returned without a trailing `/`.
+pub(crate) fn server_base_url(url: &str) -> Result<String, String> {
+    let parsed = url::Url::parse(url).map_err(|e| match e {
+        url::ParseError::RelativeUrlWithoutBase => {
+            "it has no scheme: add http:// or https://".to_string()
+        }
+        other => other.to_string(),
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "the scheme {:?} is not http or https",
+            parsed.scheme()
+        ));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err("it has no host".into());
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err("a base URL takes no query or fragment".into());
+    }
+    Ok(url.trim_end_matches('/').to_string())
 }
 
 /// One step of a recording: an HTTP exchange or an out-of-band step (`reset`, `delete_user`).
@@ -244,8 +276,13 @@ impl<'a> Replayer<'a> {
     /// process): time is not moved and out-of-band steps are reported as not applied.
     ///
     /// # Errors
-    /// [`ReplayError::Client`] when the HTTP client cannot be built.
+    /// [`ReplayError::ServerUrl`] when `base_url` is not an `http://` or `https://` URL with
+    /// a host; [`ReplayError::Client`] when the HTTP client cannot be built.
     pub fn against(base_url: &'a str) -> Result<Replayer<'a>, ReplayError> {
+        server_base_url(base_url).map_err(|problem| ReplayError::ServerUrl {
+            url: base_url.to_string(),
+            problem,
+        })?;
         Self::with_target(Target::Server(base_url.trim_end_matches('/')))
     }
 
@@ -630,6 +667,34 @@ fn cut(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::{Clock, Seed};
+
+    #[test]
+    fn a_server_url_is_http_or_https_with_a_host() {
+        assert_eq!(
+            server_base_url("http://127.0.0.1:8000/").as_deref(),
+            Ok("http://127.0.0.1:8000")
+        );
+        assert_eq!(
+            server_base_url("https://omflow.example.com/sub").as_deref(),
+            Ok("https://omflow.example.com/sub")
+        );
+        for (bad, says) in [
+            ("not-a-url", "no scheme"),
+            ("omflow.example.com:8000", "not http or https"),
+            ("ftp://omflow.example.com", "not http or https"),
+            ("http://", "empty host"),
+            ("http://h/?security=x", "no query"),
+            ("http://h/#top", "no query or fragment"),
+            ("", "no scheme"),
+        ] {
+            let problem = server_base_url(bad).expect_err(bad);
+            assert!(problem.contains(says), "{bad}: {problem}");
+        }
+        assert!(matches!(
+            Replayer::against("not-a-url"),
+            Err(ReplayError::ServerUrl { .. })
+        ));
+    }
 
     /// The first steps of the project's first recorded session (logins and a list).
     fn first_steps(n: usize) -> Recording {
