@@ -1073,9 +1073,11 @@ async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCode, Failure
         ));
         return Ok(ExitCode::SUCCESS);
     }
-    // Listen before the first push: a Ctrl-C from then on stops new pushes, never kills.
-    let interrupt = omflow_mock::serve::Interrupt::listen();
+    // Collecting the missions pushes nothing: a Ctrl-C there still ends the process. The
+    // stream pushes only when polled, so listening here, before the first poll, means a
+    // Ctrl-C from the first push on stops new pushes and never kills.
     let outcomes = builder.start().await?;
+    let interrupt = omflow_mock::serve::Interrupt::listen();
     let watcher = {
         let stop = stop.clone();
         tokio::spawn(async move {

@@ -248,6 +248,7 @@ fn http_get(url: &str) -> Value {
     serde_json::from_str(body).unwrap()
 }
 
+#[cfg(unix)]
 #[test]
 fn ctrl_c_stops_new_pushes_waits_for_those_in_flight_and_exits_130() {
     let server = standalone_with(&["--latency-ms", "150"]);
@@ -273,11 +274,7 @@ fn ctrl_c_stops_new_pushes_waits_for_those_in_flight_and_exits_130() {
         first.starts_with("approved data_id"),
         "outcomes stream as they finish: {first}"
     );
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    common::interrupt(&child);
     let rest: Vec<String> = lines.map(Result::unwrap).collect();
     let code = child.wait().unwrap().code();
     let mut stderr = String::new();

@@ -57,6 +57,7 @@ fn ndjson(output: &std::process::Output) -> Vec<Value> {
         .collect()
 }
 
+#[cfg(unix)]
 #[test]
 fn a_recorded_cli_session_replays_against_a_fresh_fake() {
     let server = standalone();
@@ -210,6 +211,7 @@ fn a_recorded_cli_session_replays_against_a_fresh_fake() {
     let _ = std::fs::remove_dir_all(&out);
 }
 
+#[cfg(unix)]
 #[test]
 fn a_login_recorded_by_the_approver_replays_against_a_seed_read_from_the_server() {
     let server = standalone();
@@ -250,6 +252,7 @@ fn a_login_recorded_by_the_approver_replays_against_a_seed_read_from_the_server(
 /// the handler is installed before the announcement, so the signal never kills the process
 /// (which would lose what `omflow record` had not flushed). Several at once, so that some
 /// signal lands in the instant right after the announcement.
+#[cfg(unix)]
 #[test]
 fn ctrl_c_right_after_the_announcement_exits_cleanly() {
     let server = standalone();
@@ -277,6 +280,7 @@ fn ctrl_c_right_after_the_announcement_exits_cleanly() {
 
 /// `omflow replay --against URL` replays against a running server: a fresh one agrees; a
 /// wrong password for the recording's login is named as the first difference, exit 1.
+#[cfg(unix)]
 #[test]
 fn a_recording_replays_against_a_running_server() {
     let server = standalone();

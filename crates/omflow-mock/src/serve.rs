@@ -32,8 +32,8 @@ pub enum ServeError {
     /// The server could not start.
     #[error(transparent)]
     Start(#[from] crate::StartError),
-    /// Waiting for Ctrl-C failed.
-    #[error("cannot wait for Ctrl-C: {0}")]
+    /// Ctrl-C cannot be listened for.
+    #[error("cannot listen for Ctrl-C: {0}")]
     Signal(#[from] std::io::Error),
 }
 

@@ -21,15 +21,18 @@ pub struct Server {
 
 impl Server {
     /// Stops the process as Ctrl-C does (SIGINT) and waits for it to exit.
-    #[allow(dead_code)]
+    #[cfg(unix)]
     pub fn interrupt(&mut self) -> std::process::ExitStatus {
-        let sent = std::process::Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(sent.success(), "SIGINT was not delivered");
+        interrupt(&self.child);
         self.child.wait().expect("the process exits")
     }
+}
+
+/// Sends `child` SIGINT, as Ctrl-C in its terminal would, straight from this process.
+#[cfg(unix)]
+pub fn interrupt(child: &Child) {
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("a pid fits in i32"));
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).expect("SIGINT is delivered");
 }
 
 impl Drop for Server {
