@@ -175,16 +175,32 @@ pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
             let mut seed = Seed::load(seed_name).map_err(|e| Failure::Usage(e.to_string()))?;
             // A seed read from a server holds no passwords: a --login gives the fake's user
             // the password the recording's login used.
+            let added = recording.added_users();
             for login in &args.logins {
                 match seed.users.iter_mut().find(|u| u.username == login.user) {
                     Some(user) => user.password = Some(login.password.clone()),
+                    // The recording creates the user: the replay gives it this password.
+                    None if added.contains(&login.user) => {}
                     None => {
                         return Err(Failure::Usage(format!(
-                            "--login {}: the seed {seed_name} has no such user",
+                            "--login {}: the seed {seed_name} has no such user and the recording does not add one",
                             login.user
                         )))
                     }
                 }
+            }
+            let strangers: Vec<String> = recording
+                .logins_without_password()
+                .into_iter()
+                .filter(|user| {
+                    !added.contains(user) && !seed.users.iter().any(|u| &u.username == user)
+                })
+                .collect();
+            if !strangers.is_empty() {
+                return Err(Failure::Usage(format!(
+                    "the recording logs in as {}, whom the seed {seed_name} does not have and the recording does not add; nothing was replayed: give a seed that has them (--fake FILE, e.g. from `omflow seed from-server`) or replay --against the server",
+                    strangers.join(", ")
+                )));
             }
             let fake = FakeOmflow::builder()
                 .seed(seed.clone())

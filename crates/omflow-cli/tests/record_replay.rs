@@ -386,3 +386,107 @@ fn record_and_replay_refuse_a_server_url_that_is_not_one() {
     assert!(replayed.stdout.is_empty(), "{replayed:?}");
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// A user created through the recorder: the password its `user/add` body sets is never
+/// written (nor its Basic value); the replay gives the new user the `--login` password, so
+/// its recorded login agrees; without it, nothing is replayed.
+#[cfg(unix)]
+#[test]
+fn a_user_added_while_recording_keeps_its_password_out_of_the_files() {
+    let server = standalone();
+    let out = std::env::temp_dir().join(format!("omflow-record-user-add-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let mut proxy = recorder(&server, &out);
+    let admin = raw(
+        &proxy.url,
+        "GET",
+        "/accounts/api/security/get/",
+        &[("Authorization", "Basic YWRtaW46YWRtaW4=")],
+        "",
+    );
+    let code = admin["result"]["security"].as_str().unwrap().to_string();
+    let added = raw(
+        &proxy.url,
+        "POST",
+        "/rest/accounts/api/user/add/",
+        &[("Content-Type", "application/json")],
+        &serde_json::json!({"security": code, "omflow_restapi": 1, "username": "carol",
+            "nick_name": "Carol", "email_@": "carol@example.com", "refresh_rate_$": "0",
+            "token": "Carol-Pass-1"})
+        .to_string(),
+    );
+    assert_eq!(added["status"], 200, "{added}");
+    // carol:Carol-Pass-1
+    let carol = ("Authorization", "Basic Y2Fyb2w6Q2Fyb2wtUGFzcy0x");
+    let login = raw(
+        &proxy.url,
+        "GET",
+        "/accounts/api/security/get/",
+        &[carol],
+        "",
+    );
+    assert_eq!(login["status"], 200, "{login}");
+    assert!(proxy.interrupt().success());
+
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for secret in [
+            "Carol-Pass-1",
+            "Y2Fyb2w6Q2Fyb2wtUGFzcy0x",
+            "YWRtaW46YWRtaW4=",
+        ] {
+            assert!(!text.contains(secret), "{} holds {secret}", path.display());
+        }
+    }
+    let replay = |logins: &[&str]| {
+        let mut cmd = omflow();
+        cmd.arg("replay").arg(&out).args(["--fake", "demo"]);
+        for login in logins {
+            cmd.args(["--login", login]);
+        }
+        cmd.output().unwrap()
+    };
+    let agreed = replay(&["carol=Carol-Pass-1"]);
+    let report = String::from_utf8_lossy(&agreed.stdout);
+    assert!(agreed.status.success(), "{report}");
+    assert!(report.contains("3 of 3 exchanges agree"), "{report}");
+    let refused = replay(&[]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--login carol=PASSWORD"));
+    // A --login for a user neither seeded nor added by the recording is refused.
+    let stranger = replay(&["dave=x"]);
+    assert!(String::from_utf8_lossy(&stranger.stderr).contains("does not add one"));
+    // A recording that logs in as a user the seed lacks (alice is not in the pristine
+    // seed) is refused before anything is replayed, naming the user.
+    let pristine = omflow()
+        .arg("replay")
+        .arg(&out)
+        .args(["--fake", "pristine", "--login", "carol=Carol-Pass-1"])
+        .output()
+        .unwrap();
+    assert!(
+        pristine.status.success(),
+        "admin is seeded, carol added: {pristine:?}"
+    );
+    std::fs::write(
+        out.join("004_accounts_api_security_get.json"),
+        r#"{"request": {"method": "GET", "path": "/accounts/api/security/get/", "headers": {},
+            "basic_auth": {"user": "alice", "password": "<password>"}, "body_kind": "none",
+            "body": null}, "response": {"http_status": 200, "headers": {}, "body": null}}"#,
+    )
+    .unwrap();
+    let lacking = omflow()
+        .arg("replay")
+        .arg(&out)
+        .args(["--fake", "pristine", "--login", "carol=Carol-Pass-1"])
+        .output()
+        .unwrap();
+    assert_eq!(lacking.status.code(), Some(2), "{lacking:?}");
+    let said = String::from_utf8_lossy(&lacking.stderr);
+    assert!(
+        said.contains("logs in as alice, whom the seed pristine does not have"),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -13,7 +13,8 @@
 //!
 //! Secrets never reach the files: a Basic header is kept as its user only (no password, no
 //! header), every security code is written as a stable placeholder `<security:N>` in requests
-//! and answers alike, and the password of a Basic header is replaced wherever else it
+//! and answers alike, a password a request body sets (`user/add`'s `token`) is written as
+//! `<password>`, and every password seen (Basic or body) is replaced wherever else it
 //! appears. The fake's control calls (`/__mock/...`) are forwarded and written as the
 //! out-of-band steps the replayer applies to a fake (clock, token expiry, reset).
 //!
@@ -604,6 +605,10 @@ impl Shared {
         self.written.notify_waiters();
     }
 }
+/// The request body fields that carry a password in clear (`user/add` sends the new
+/// user's password as `token`).
+const PASSWORD_FIELDS: [&str; 2] = ["token", "password"];
+
 /// Replaces every string that holds a password, at any depth of a request body.
 fn scrub_passwords(value: &mut Value, secrets: &Secrets) {
     match value {
@@ -702,6 +707,18 @@ fn record_step(
             ),
         },
     };
+    // A password a body sets (user/add's `token`) is hidden as a Basic one is: the field
+    // itself, and the text wherever it appears in this and every later exchange.
+    if let Value::Object(fields) = &mut recorded_body {
+        for key in PASSWORD_FIELDS {
+            if let Some(Value::String(password)) = fields.get_mut(key) {
+                let password = std::mem::replace(password, crate::replay::THE_PASSWORD.into());
+                if !password.is_empty() && !secrets.passwords.contains(&password) {
+                    secrets.passwords.push(password);
+                }
+            }
+        }
+    }
     scrub_passwords(&mut recorded_body, &secrets);
     request.insert("path".into(), json!(secrets.scrub_passwords(path)));
     request.insert("headers".into(), Value::Object(kept_headers));
@@ -747,19 +764,31 @@ fn record_step(
     secrets.scrub_codes(&text)
 }
 
-/// A multipart body's parts as names, file names and sizes.
+/// A multipart body's parts as names, file names and sizes (in bytes, as sent: a part's
+/// content is everything between its blank line and the CRLF before the next delimiter).
 fn multipart_summary(content_type: &str, body: &[u8]) -> Value {
-    let Some(boundary) = content_type
+    let boundary = content_type
         .split(';')
         .find_map(|p| p.trim().strip_prefix("boundary="))
+        .map(|b| b.trim_matches('"'))
+        .filter(|b| !b.is_empty());
+    let Some(delimiters) =
+        boundary.and_then(|b| AhoCorasick::new([format!("--{b}").into_bytes()]).ok())
     else {
         return json!({"parts": [], "size": body.len()});
     };
-    let text = String::from_utf8_lossy(body);
-    let parts: Vec<Value> = text
-        .split(&format!("--{}", boundary.trim_matches('"')))
-        .filter_map(|part| {
-            let (head, content) = part.split_once("\r\n\r\n")?;
+    let starts: Vec<(usize, usize)> = delimiters
+        .find_iter(body)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let parts: Vec<Value> = starts
+        .windows(2)
+        .filter_map(|pair| {
+            let part = &body[pair[0].1..pair[1].0];
+            let blank = part.windows(4).position(|w| w == b"\r\n\r\n")?;
+            let head = String::from_utf8_lossy(&part[..blank]);
+            let content = &part[blank + 4..];
+            let content = content.strip_suffix(b"\r\n").unwrap_or(content);
             let attribute = |name: &str| {
                 head.split(';')
                     .find_map(|p| p.trim().strip_prefix(&format!("{name}=\"")))
@@ -767,8 +796,7 @@ fn multipart_summary(content_type: &str, body: &[u8]) -> Value {
                     .map(str::to_string)
             };
             let name = attribute("name")?;
-            Some(json!({"name": name, "filename": attribute("filename"),
-                        "size": content.trim_end_matches("\r\n").len()}))
+            Some(json!({"name": name, "filename": attribute("filename"), "size": content.len()}))
         })
         .collect();
     json!({"parts": parts, "size": body.len()})
@@ -800,6 +828,29 @@ mod tests {
             body,
             json!({"history": true, "note": "<password> story", "n": ["is <password>"]})
         );
+    }
+
+    #[test]
+    fn multipart_part_sizes_are_bytes_as_sent() {
+        let file: &[u8] = &[0xff, 0xfe, 0x00, b'\r', b'\n', b'x', b'\r', b'\n'];
+        let mut body = b"--XyZ\r\nContent-Disposition: form-data; name=\"security\"\r\n\r\ncode\r\n--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n".to_vec();
+        body.extend_from_slice(file);
+        body.extend_from_slice(b"\r\n--XyZ--\r\n");
+        let summary = multipart_summary("multipart/form-data; boundary=\"XyZ\"", &body);
+        assert_eq!(
+            summary,
+            json!({"parts": [
+                {"name": "security", "filename": null, "size": 4},
+                {"name": "files", "filename": "a.bin", "size": file.len()},
+            ], "size": body.len()})
+        );
+        // No boundary, or an empty one: the whole size only.
+        for content_type in ["multipart/form-data", "multipart/form-data; boundary="] {
+            assert_eq!(
+                multipart_summary(content_type, &body),
+                json!({"parts": [], "size": body.len()})
+            );
+        }
     }
 
     #[test]

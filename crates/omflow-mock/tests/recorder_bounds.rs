@@ -16,14 +16,19 @@ fn out_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
-/// The recorded exchanges, in order.
-fn steps(dir: &std::path::Path) -> Vec<Value> {
+/// The recorded files, in order.
+fn files_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut names: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     names.sort();
     names
+}
+
+/// The recorded exchanges, in order.
+fn steps(dir: &std::path::Path) -> Vec<Value> {
+    files_in(dir)
         .iter()
         .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
         .collect()
@@ -54,16 +59,25 @@ async fn past_max_exchanges_it_answers_503_says_why_and_records_no_more() {
     let http = reqwest::Client::new();
     let login = common::login(&http, &recorder.uri(), "alice", "alice-pass").await;
     let code = login["result"]["security"].as_str().unwrap().to_string();
+    let short = std::time::Duration::from_millis(200);
+    assert!(
+        tokio::time::timeout(short, recorder.finished())
+            .await
+            .is_err(),
+        "not finished after one exchange of two"
+    );
     assert_eq!(list(&http, &recorder.uri(), &code).await.0, 200);
-    let (status, text) = list(&http, &recorder.uri(), &code).await;
-    assert_eq!(status, 503, "{text}");
-    assert!(text.contains("--max-exchanges"), "{text}");
     // `omflow record` ends on this.
     tokio::time::timeout(std::time::Duration::from_secs(5), recorder.finished())
         .await
         .expect("finished once the maximum is recorded");
+    let (status, text) = list(&http, &recorder.uri(), &code).await;
+    assert_eq!(status, 503, "{text}");
+    assert!(text.contains("--max-exchanges"), "{text}");
     recorder.flush().await;
     assert_eq!(steps(&dir).len(), 2);
+    let seen = fake.server().unwrap().received_requests().await.unwrap();
+    assert_eq!(seen.len(), 2, "the third call never reached the server");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -180,5 +194,27 @@ async fn an_html_answer_keeps_its_status_and_headers_but_not_its_page() {
         .as_str()
         .is_some_and(|t| t.starts_with("text/html")));
     assert_eq!(response["body"], Value::Null, "{response}");
+
+    // A page with a body: kept as status and content type, its HTML not written.
+    let page = http
+        .get(format!("{}/no-such-page/", recorder.uri()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 404);
+    assert!(page.text().await.unwrap().contains("Page not found"));
+    recorder.flush().await;
+    let names = files_in(&dir);
+    let text = std::fs::read_to_string(names.last().unwrap()).unwrap();
+    let step: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(step["response"]["http_status"], 404, "{step}");
+    assert!(step["response"]["headers"]["content-type"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("text/html")));
+    assert_eq!(step["response"]["body"], Value::Null, "{step}");
+    assert!(
+        !text.contains("Page not found") && !text.contains("<html"),
+        "{text}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -119,6 +119,50 @@ pub struct Recording {
 }
 
 impl Recording {
+    /// The users this recording creates (`user/add` requests), sorted.
+    #[must_use]
+    pub fn added_users(&self) -> Vec<String> {
+        let mut users: Vec<String> = self
+            .steps
+            .iter()
+            .filter(|step| {
+                step.raw["request"]["path"]
+                    .as_str()
+                    .is_some_and(|path| path.trim_end_matches('/').ends_with("/api/user/add"))
+            })
+            .filter_map(|step| step.raw["request"]["body"]["username"].as_str())
+            .map(str::to_string)
+            .collect();
+        users.sort();
+        users.dedup();
+        users
+    }
+
+    /// The users this recording logs in as with their right password without keeping it
+    /// (`omflow record` keeps only the user), sorted: a replay needs their passwords.
+    #[must_use]
+    pub fn logins_without_password(&self) -> Vec<String> {
+        let mut users: Vec<String> = self
+            .steps
+            .iter()
+            .filter_map(|step| {
+                let request = &step.raw["request"];
+                let has_header = request["headers"]
+                    .as_object()
+                    .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("authorization")));
+                let user = request["basic_auth"]["user"].as_str()?;
+                let right_one = matches!(
+                    request["basic_auth"]["password"].as_str(),
+                    None | Some(THE_PASSWORD)
+                );
+                (!has_header && right_one).then(|| user.to_string())
+            })
+            .collect();
+        users.sort();
+        users.dedup();
+        users
+    }
+
     /// Every `*.json` file of `dir`, in file-name order.
     ///
     /// # Errors
@@ -313,26 +357,11 @@ impl<'a> Replayer<'a> {
     /// could only fail, so a caller asks for the passwords before sending anything.
     #[must_use]
     pub fn missing_passwords(&self, recording: &Recording) -> Vec<String> {
-        let mut users: Vec<String> = recording
-            .steps
-            .iter()
-            .filter_map(|step| {
-                let request = &step.raw["request"];
-                let has_header = request["headers"]
-                    .as_object()
-                    .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("authorization")));
-                let user = request["basic_auth"]["user"].as_str()?;
-                let needs_it = matches!(
-                    request["basic_auth"]["password"].as_str(),
-                    None | Some(THE_PASSWORD)
-                );
-                (!has_header && needs_it && !self.passwords.contains_key(user))
-                    .then(|| user.to_string())
-            })
-            .collect();
-        users.sort();
-        users.dedup();
-        users
+        recording
+            .logins_without_password()
+            .into_iter()
+            .filter(|user| !self.passwords.contains_key(user))
+            .collect()
     }
 
     fn base_url(&self) -> String {
@@ -433,6 +462,22 @@ impl<'a> Replayer<'a> {
         out
     }
 
+    /// A recorded body that creates a user (`user/add`: `username`, and `token` kept as
+    /// [`THE_PASSWORD`]) with the password this replay was given for that user, so the
+    /// user's recorded logins work; any other body as recorded.
+    fn with_password(&self, body: &Value) -> Value {
+        let mut body = body.clone();
+        let given = body["username"]
+            .as_str()
+            .and_then(|user| self.passwords.get(user))
+            .filter(|_| body["token"] == THE_PASSWORD)
+            .cloned();
+        if let Some(password) = given {
+            body["token"] = Value::String(password);
+        }
+        body
+    }
+
     /// Sends one recorded request; `Err` says what differs.
     async fn exchange(&mut self, exchange: &Value) -> Result<(), String> {
         let request = &exchange["request"];
@@ -468,10 +513,10 @@ impl<'a> Replayer<'a> {
             return Err("recorded without its file contents (record with --keep-files)".into());
         }
         let body: Option<Vec<u8>> = match request["body_kind"].as_str() {
-            Some("json") => Some(
-                self.to_live(&crate::pyjson::dumps(&request["body"]))
-                    .into_bytes(),
-            ),
+            Some("json") => {
+                let body = self.with_password(&request["body"]);
+                Some(self.to_live(&crate::pyjson::dumps(&body)).into_bytes())
+            }
             Some("raw" | "form" | "multipart") => Some(
                 self.to_live(request["body"].as_str().unwrap_or(""))
                     .into_bytes(),
