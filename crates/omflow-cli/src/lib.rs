@@ -368,19 +368,23 @@ pub async fn run(cli: Cli) -> ExitCode {
             if verbose {
                 eprintln!("error: {}", Chain(err.as_ref()));
             } else {
-                // One line: the error, then its causes.
-                let mut line = in_cli_words(err.as_ref());
-                let mut source = err.source();
-                while let Some(cause) = source {
-                    line.push_str(": ");
-                    line.push_str(&output::printable(&cause.to_string()));
-                    source = cause.source();
-                }
-                eprintln!("error: {line}");
+                eprintln!("error: {}", one_line(err.as_ref()));
             }
             ExitCode::from(1)
         }
     }
+}
+
+/// One line: the error in the command line's words, then its causes.
+pub(crate) fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = in_cli_words(err);
+    let mut source = err.source();
+    while let Some(cause) = source {
+        line.push_str(": ");
+        line.push_str(&output::printable(&cause.to_string()));
+        source = cause.source();
+    }
+    line
 }
 
 /// An error as a command-line user reads it: flags, not Rust calls.

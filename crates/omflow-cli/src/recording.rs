@@ -23,9 +23,9 @@ pub struct RecordArgs {
     /// The directory the exchanges are written to.
     #[arg(long)]
     pub out: PathBuf,
-    /// Stop after this many exchanges.
-    #[arg(long)]
-    pub max_exchanges: Option<usize>,
+    /// Stop after this many exchanges (at least 1).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_exchanges: Option<u64>,
     /// The largest body recorded (bytes); larger requests get HTTP 413.
     #[arg(long, default_value_t = 32 * 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -106,7 +106,7 @@ pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
         .keep_files(args.keep_files)
         .max_body_bytes(args.max_body_bytes);
     if let Some(max) = args.max_exchanges {
-        options = options.max_exchanges(max);
+        options = options.max_exchanges(usize::try_from(max).unwrap_or(usize::MAX));
     }
     let mut interrupt = omflow_mock::serve::Interrupt::listen().map_err(operation)?;
     let recorder = Recorder::start(&args.listen, options)
@@ -151,7 +151,10 @@ pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
 /// an `http(s)://` URL, or a recorded login with no password to replay it with;
 /// [`Failure::Operation`] when the recording cannot be read or the fake cannot start.
 pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
-    let recording = Recording::load_dir(&args.dir).map_err(operation)?;
+    // A recording that cannot be read is the caller's to fix (exit 2): exit 1 means the
+    // replay found a difference.
+    let recording =
+        Recording::load_dir(&args.dir).map_err(|e| Failure::Usage(crate::one_line(&e)))?;
     if recording.steps.is_empty() {
         return Err(Failure::Usage(format!(
             "{} holds no recorded exchange (*.json)",

@@ -490,3 +490,53 @@ fn a_user_added_while_recording_keeps_its_password_out_of_the_files() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// What is not a recording is the caller's to fix (exit 2, said on stderr); exit 1 stays
+/// "the replay found a difference". `--max-exchanges 0` would record nothing: refused.
+#[test]
+fn replay_and_record_refuse_what_cannot_work_with_exit_2() {
+    let dir = std::env::temp_dir().join(format!("omflow-replay-bad-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let replay = |dir: &std::path::Path| omflow().arg("replay").arg(dir).output().unwrap();
+    let cases: [(&str, Option<&str>, &str); 4] = [
+        ("missing", None, "cannot read"),
+        ("not-json", Some("{"), "is not JSON"),
+        (
+            "array",
+            Some("[1]"),
+            "is not a recorded exchange: not a JSON object",
+        ),
+        (
+            "no-path",
+            Some(r#"{"request": {"method": "GET"}, "response": {"http_status": 200}}"#),
+            "no request.path",
+        ),
+    ];
+    for (name, file, says) in cases {
+        let case = dir.join(name);
+        if let Some(text) = file {
+            std::fs::create_dir_all(&case).unwrap();
+            std::fs::write(case.join("001_x.json"), text).unwrap();
+        }
+        let out = replay(&case);
+        assert_eq!(out.status.code(), Some(2), "{name}: {out:?}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains(says), "{name}: {said}");
+        assert!(out.stdout.is_empty(), "{name}: {out:?}");
+    }
+    let zero = omflow()
+        .args([
+            "record",
+            "--upstream",
+            "http://127.0.0.1:9",
+            "--max-exchanges",
+            "0",
+        ])
+        .arg("--out")
+        .arg(dir.join("rec"))
+        .output()
+        .unwrap();
+    assert_eq!(zero.status.code(), Some(2), "{zero:?}");
+    assert!(!dir.join("rec").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

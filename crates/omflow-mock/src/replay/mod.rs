@@ -53,6 +53,14 @@ pub enum ReplayError {
         #[source]
         source: serde_json::Error,
     },
+    /// A file of the recording is JSON but not a recorded step.
+    #[error("{path} is not a recorded exchange: {problem}")]
+    NotAnExchange {
+        /// The file.
+        path: PathBuf,
+        /// What it lacks.
+        problem: &'static str,
+    },
     /// The HTTP client could not be built.
     #[error("cannot build the replay's HTTP client")]
     Client(#[source] reqwest::Error),
@@ -167,7 +175,8 @@ impl Recording {
     ///
     /// # Errors
     /// [`ReplayError::Read`] when the directory or a file cannot be read,
-    /// [`ReplayError::NotJson`] when a file is not JSON.
+    /// [`ReplayError::NotJson`] when a file is not JSON, [`ReplayError::NotAnExchange`] when
+    /// it is JSON but no recorded step.
     pub fn load_dir(dir: &Path) -> Result<Recording, ReplayError> {
         let read = |source| ReplayError::Read {
             path: dir.to_path_buf(),
@@ -191,6 +200,9 @@ impl Recording {
                 path: path.clone(),
                 source,
             })?;
+            if let Err(problem) = check_step(&raw) {
+                return Err(ReplayError::NotAnExchange { path, problem });
+            }
             let name = path
                 .file_name()
                 .unwrap_or_default()
@@ -200,6 +212,32 @@ impl Recording {
         }
         Ok(Recording { steps })
     }
+}
+
+/// Whether `raw` is a step a replay can send or apply: an exchange (a request with a method
+/// and an absolute path, an answer with an HTTP status) or an out-of-band step (an action).
+fn check_step(raw: &Value) -> Result<(), &'static str> {
+    if !raw.is_object() {
+        return Err("not a JSON object");
+    }
+    if raw["kind"] == "out_of_band" {
+        return if raw["action"]["type"].is_string() {
+            Ok(())
+        } else {
+            Err("an out-of-band step without an action type")
+        };
+    }
+    let request = &raw["request"];
+    if !request["method"].is_string() {
+        return Err("no request.method");
+    }
+    if !request["path"].as_str().is_some_and(|p| p.starts_with('/')) {
+        return Err("no request.path starting with /");
+    }
+    if !raw["response"]["http_status"].is_u64() {
+        return Err("no response.http_status");
+    }
+    Ok(())
 }
 
 /// What one recorded exchange gave on replay.
