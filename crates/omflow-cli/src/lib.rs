@@ -105,7 +105,7 @@ enum Command {
     /// Record a server: a proxy that forwards every request to --upstream and writes each
     /// exchange to --out (no passwords; security codes as placeholders).
     #[command(
-        after_help = "Example:\n  omflow record --upstream https://omflow.example.com --listen 127.0.0.1:8001 --out rec\n  OMFLOW_URL=http://127.0.0.1:8001 omflow missions\n  omflow replay rec --fake my-seed.json"
+        after_help = "Example:\n  omflow record --upstream https://omflow.example.com --listen 127.0.0.1:8001 --out rec\n  OMFLOW_URL=http://127.0.0.1:8001 omflow missions\n  omflow replay rec --fake my-seed.json --login alice=alice-pass"
     )]
     Record(recording::RecordArgs),
     /// Replay a recording against a fresh fake (or --against a server) and report every
@@ -819,6 +819,12 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
                     out.display()
                 ))
             };
+            if out.is_dir() {
+                return Err(usage(format!(
+                    "{} is a directory; --out takes a file name",
+                    out.display()
+                )));
+            }
             if out.exists() && !force {
                 return Err(exists(&out));
             }

@@ -26,9 +26,9 @@ pub struct RecordArgs {
     /// Stop after this many exchanges (at least 1).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_exchanges: Option<u64>,
-    /// The largest body recorded (bytes); larger requests get HTTP 413.
-    #[arg(long, default_value_t = 32 * 1024 * 1024)]
-    pub max_body_bytes: usize,
+    /// The largest body recorded (bytes, at least 1); larger requests get HTTP 413.
+    #[arg(long, default_value_t = 32 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_body_bytes: u64,
     /// Keep multipart uploads whole (file contents included).
     #[arg(long)]
     pub keep_files: bool,
@@ -104,7 +104,7 @@ fn operation(err: impl std::error::Error + Send + Sync + 'static) -> Failure {
 pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
     let mut options = RecordOptions::new(&args.upstream, args.out.clone())
         .keep_files(args.keep_files)
-        .max_body_bytes(args.max_body_bytes);
+        .max_body_bytes(usize::try_from(args.max_body_bytes).unwrap_or(usize::MAX));
     if let Some(max) = args.max_exchanges {
         options = options.max_exchanges(usize::try_from(max).unwrap_or(usize::MAX));
     }
@@ -113,6 +113,7 @@ pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
         .await
         .map_err(|e| match e {
             RecordError::Upstream { .. } => Failure::Usage(format!("--upstream: {e}")),
+            RecordError::OutputNotEmpty { .. } => Failure::Usage(format!("--out: {e}")),
             other => operation(other),
         })?;
     println!("listening on {}", recorder.uri());
@@ -130,18 +131,23 @@ pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
         () = interrupt.recv() => {}
     }
     recorder.flush().await;
+    let recorded = recorder.exchanges();
     eprintln!(
-        "omflow: recorded {} exchanges in {}",
-        recorder.exchanges(),
+        "omflow: recorded {recorded} exchange{} in {}",
+        if recorded == 1 { "" } else { "s" },
         args.out.display()
     );
-    if recorder.failed() > 0 {
-        eprintln!(
-            "omflow: {} exchanges are not recorded (the upstream did not answer, or a file could not be written; said above)",
-            recorder.failed()
-        );
+    if recorder.failed() == 0 {
+        return Ok(ExitCode::SUCCESS);
     }
-    Ok(ExitCode::SUCCESS)
+    for why in recorder.failures() {
+        eprintln!("omflow: not recorded: {why}");
+    }
+    eprintln!(
+        "omflow: {} of the exchanges are not recorded (the upstream did not answer, or a file could not be written)",
+        recorder.failed()
+    );
+    Ok(ExitCode::from(1))
 }
 
 /// Replays a recording; exit 1 on any difference.
@@ -161,6 +167,7 @@ pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
             args.dir.display()
         )));
     }
+    check_logins(&args.logins, &recording)?;
     let report = match &args.against {
         Some(url) => {
             let mut replayer = Replayer::against(url).map_err(|e| match e {
@@ -231,6 +238,33 @@ pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Every `--login` is used, once: a password for a user the recording never logs in as
+/// (nor creates) would be ignored without a word.
+fn check_logins(logins: &[Login], recording: &Recording) -> Result<(), Failure> {
+    let needed = recording.logins_without_password();
+    let added = recording.added_users();
+    for (i, login) in logins.iter().enumerate() {
+        if logins[..i].iter().any(|l| l.user == login.user) {
+            return Err(Failure::Usage(format!(
+                "--login {} is given twice",
+                login.user
+            )));
+        }
+        if !needed.contains(&login.user) && !added.contains(&login.user) {
+            let logs_in_as = if needed.is_empty() {
+                "no one with a kept-out password".to_string()
+            } else {
+                needed.join(", ")
+            };
+            return Err(Failure::Usage(format!(
+                "--login {}: the recording never logs in as {} with a password to give (it logs in as {logs_in_as})",
+                login.user, login.user
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Nothing is sent when a recorded login has no password to replay it with.

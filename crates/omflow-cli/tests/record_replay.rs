@@ -246,7 +246,7 @@ fn a_login_recorded_by_the_approver_replays_against_a_seed_read_from_the_server(
     assert!(report.contains("1 of 1 exchanges agree"), "{report}");
     let unknown = replay("nobody=x");
     assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no such user"));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("never logs in as nobody"));
     let _ = std::fs::remove_dir_all(&out);
 }
 
@@ -456,9 +456,13 @@ fn a_user_added_while_recording_keeps_its_password_out_of_the_files() {
     let refused = replay(&[]);
     assert_eq!(refused.status.code(), Some(2), "{refused:?}");
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--login carol=PASSWORD"));
-    // A --login for a user neither seeded nor added by the recording is refused.
+    // A --login the recording has no use for is refused, not ignored.
     let stranger = replay(&["dave=x"]);
-    assert!(String::from_utf8_lossy(&stranger.stderr).contains("does not add one"));
+    assert!(String::from_utf8_lossy(&stranger.stderr).contains("never logs in as dave"));
+    // Given twice: which one would count is not the tool's guess.
+    let twice = replay(&["carol=Carol-Pass-1", "carol=other"]);
+    assert_eq!(twice.status.code(), Some(2), "{twice:?}");
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("given twice"));
     // A recording that logs in as a user the seed lacks (alice is not in the pristine
     // seed) is refused before anything is replayed, naming the user.
     let pristine = omflow()
@@ -540,5 +544,97 @@ fn replay_and_record_refuse_what_cannot_work_with_exit_2() {
         .unwrap();
     assert_eq!(zero.status.code(), Some(2), "{zero:?}");
     assert!(!dir.join("rec").exists());
+    let no_body = omflow()
+        .args([
+            "record",
+            "--upstream",
+            "http://127.0.0.1:9",
+            "--max-body-bytes",
+            "0",
+        ])
+        .arg("--out")
+        .arg(dir.join("rec"))
+        .output()
+        .unwrap();
+    assert_eq!(no_body.status.code(), Some(2), "{no_body:?}");
+    // A user and password in the upstream would replace every client's own login.
+    let with_login = omflow()
+        .args([
+            "record",
+            "--upstream",
+            "http://admin:admin@127.0.0.1:9",
+            "--out",
+        ])
+        .arg(dir.join("rec"))
+        .output()
+        .unwrap();
+    assert_eq!(with_login.status.code(), Some(2), "{with_login:?}");
+    let said = String::from_utf8_lossy(&with_login.stderr);
+    assert!(said.contains("no user or password"), "{said}");
+    assert!(
+        !said.contains("admin:admin"),
+        "the password is not echoed: {said}"
+    );
+    // Into a directory holding an earlier recording: refused, the files untouched.
+    let earlier = dir.join("earlier");
+    std::fs::create_dir_all(&earlier).unwrap();
+    std::fs::write(earlier.join("001_x.json"), "{}").unwrap();
+    let mixed = omflow()
+        .args(["record", "--upstream", "http://127.0.0.1:9", "--out"])
+        .arg(&earlier)
+        .output()
+        .unwrap();
+    assert_eq!(mixed.status.code(), Some(2), "{mixed:?}");
+    assert!(String::from_utf8_lossy(&mixed.stderr).contains("is not empty"));
+    assert_eq!(
+        std::fs::read_to_string(earlier.join("001_x.json")).unwrap(),
+        "{}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An upstream that does not answer: each exchange it missed is named on stderr when the
+/// recorder stops, and the exit status is 1 (not everything asked for was recorded).
+#[cfg(unix)]
+#[test]
+fn a_recorder_whose_upstream_does_not_answer_names_each_miss_and_exits_1() {
+    let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let upstream = format!("http://{}", unused.local_addr().unwrap());
+    drop(unused);
+    let out =
+        std::env::temp_dir().join(format!("omflow-record-no-upstream-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
+        .args([
+            "record",
+            "--upstream",
+            &upstream,
+            "--listen",
+            "127.0.0.1:0",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut proxy = announced(child);
+    let answer = raw(&proxy.url, "GET", "/accounts/api/security/get/", &[], "");
+    assert_eq!(answer, Value::Null, "a 502 page, not JSON");
+    common::interrupt(&proxy.child);
+    let mut said = String::new();
+    proxy
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut said)
+        .unwrap();
+    let status = proxy.child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("not recorded: exchange 1: the upstream did not answer"),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
 }

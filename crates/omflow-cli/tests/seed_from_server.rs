@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{against, as_alice, standalone};
+use common::{against, as_alice, omflow, standalone};
 use omflow_mock::Seed;
 
 fn read_seed(command: assert_cmd::Command, name: &str) -> (Seed, String, String) {
@@ -143,4 +143,50 @@ fn the_superuser_reads_the_api_path_and_an_existing_file_is_kept() {
     assert!(replaced.status.success());
     assert!(Seed::load(out.to_str().unwrap()).is_ok());
     std::fs::remove_file(&out).unwrap();
+
+    // A directory is no file name, --force or not.
+    let dir = std::env::temp_dir();
+    for force in [false, true] {
+        let mut cmd = against(&server);
+        cmd.args(["seed", "from-server", "--out"]).arg(&dir);
+        if force {
+            cmd.arg("--force");
+        }
+        let refused = cmd.output().unwrap();
+        assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("is a directory"));
+    }
+}
+
+/// A seed file that is not a seed is named in the error, and a taken address is said once.
+#[test]
+fn a_bad_seed_file_is_named_and_a_taken_address_said_once() {
+    let file = std::env::temp_dir().join(format!("omflow-not-a-seed-{}.txt", std::process::id()));
+    std::fs::write(&file, "not json").unwrap();
+    let served = omflow()
+        .args(["mock", "serve", "--addr", "127.0.0.1:0", "--seed"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!served.status.success());
+    let said = String::from_utf8_lossy(&served.stderr);
+    assert!(
+        said.contains(&format!("seed file {} is not a valid seed", file.display())),
+        "{said}"
+    );
+    std::fs::remove_file(&file).unwrap();
+
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let served = omflow()
+        .args([
+            "mock",
+            "serve",
+            "--addr",
+            &taken.local_addr().unwrap().to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!served.status.success());
+    let said = String::from_utf8_lossy(&served.stderr);
+    assert_eq!(said.matches("in use").count(), 1, "{said}");
 }

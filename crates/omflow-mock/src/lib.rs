@@ -226,7 +226,7 @@ pub enum StartError {
     #[error(transparent)]
     Seed(#[from] SeedError),
     /// The address could not be bound.
-    #[error("cannot listen: {0}")]
+    #[error("cannot listen")]
     Bind(#[source] std::io::Error),
 }
 

@@ -12,9 +12,17 @@ struct Args {
     serve: ServeArgs,
 }
 
+/// Exit 1 with one line (the error and its causes) when the fake cannot run: an error
+/// returned from `main` would be printed with its debug form and, under `RUST_BACKTRACE`,
+/// a backtrace.
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    serve(&args.serve).await?;
-    Ok(())
+    match serve(&args.serve).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {:#}", anyhow::Error::new(e));
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

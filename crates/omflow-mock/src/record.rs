@@ -122,10 +122,17 @@ pub enum RecordError {
     /// The HTTP client for the upstream could not be built.
     #[error("cannot build the HTTP client")]
     Client(#[source] reqwest::Error),
+    /// The output directory holds files already (an earlier recording's would mix with
+    /// this one's, which starts at `001`).
+    #[error("{path} is not empty: record into a new or empty directory")]
+    OutputNotEmpty {
+        /// The directory.
+        path: PathBuf,
+    },
     /// The upstream is not an `http://` or `https://` URL.
     #[error("the upstream {url:?} is not a server URL: {problem}")]
     Upstream {
-        /// The URL as given.
+        /// The URL as given, without a user or password.
         url: String,
         /// What is wrong with it.
         problem: String,
@@ -221,6 +228,8 @@ struct Progress {
     /// Exchanges that will not be written: the upstream did not answer (the client got 502),
     /// the writer had stopped, or the file could not be written.
     failed: usize,
+    /// Why, one line per failed exchange (the first [`MAX_FAILURES_KEPT`]).
+    failures: Vec<String>,
     /// When the last exchange started.
     last_start: Option<Instant>,
 }
@@ -274,26 +283,36 @@ impl Recorder {
     /// Listens on `listen` (`127.0.0.1:0` picks a port) and records into `options.out`.
     ///
     /// # Errors
-    /// [`RecordError::Upstream`] for an upstream that is not an `http(s)://` URL (checked
-    /// before anything is created), [`RecordError::Listen`], [`RecordError::Output`] or
-    /// [`RecordError::Client`].
+    /// [`RecordError::Upstream`] for an upstream that is not an `http(s)://` URL,
+    /// [`RecordError::OutputNotEmpty`] for an output directory with files in it (both
+    /// checked before anything is created), [`RecordError::Listen`],
+    /// [`RecordError::Output`] or [`RecordError::Client`].
     pub async fn start(listen: &str, options: RecordOptions) -> Result<Recorder, RecordError> {
         crate::replay::server_base_url(&options.upstream).map_err(|problem| {
             RecordError::Upstream {
-                url: options.upstream.clone(),
+                url: crate::replay::url_for_messages(&options.upstream),
                 problem,
             }
         })?;
-        std::fs::create_dir_all(&options.out).map_err(|source| RecordError::Output {
-            path: options.out.clone(),
-            source,
-        })?;
+        // A recording starts at 001: files of an earlier one would mix with it.
+        if let Ok(mut entries) = std::fs::read_dir(&options.out) {
+            if entries.next().is_some() {
+                return Err(RecordError::OutputNotEmpty {
+                    path: options.out.clone(),
+                });
+            }
+        }
         let listener = TcpListener::bind(listen)
             .await
             .map_err(|source| RecordError::Listen {
                 addr: listen.to_string(),
                 source,
             })?;
+        // Created once the address is ours: a recorder that cannot start leaves nothing.
+        std::fs::create_dir_all(&options.out).map_err(|source| RecordError::Output {
+            path: options.out.clone(),
+            source,
+        })?;
         let addr = listener
             .local_addr()
             .map_err(|source| RecordError::Listen {
@@ -353,10 +372,17 @@ impl Recorder {
     }
 
     /// Exchanges that were not written: the upstream did not answer (the client got HTTP
-    /// 502), or the file could not be written (said on stderr).
+    /// 502), or the file could not be written.
     #[must_use]
     pub fn failed(&self) -> usize {
         lock(&self.state.shared.progress).failed
+    }
+
+    /// Why exchanges were not written, one line each (`exchange N: ...`), in the order they
+    /// failed; at most [`MAX_FAILURES_KEPT`] ([`Recorder::failed`] counts them all).
+    #[must_use]
+    pub fn failures(&self) -> Vec<String> {
+        lock(&self.state.shared.progress).failures.clone()
     }
 
     /// Waits until `max_exchanges` have been taken and each of them is done: written, or
@@ -513,14 +539,16 @@ async fn proxy(state: &State, request: hyper::Request<Body>) -> hyper::Response<
             match response.bytes().await {
                 Ok(bytes) => (status, headers, bytes),
                 Err(e) => {
-                    state.shared.fail();
-                    return plain(502, &format!("the upstream answer broke off: {e}"));
+                    let why = format!("the upstream answer broke off: {}", chain(&e));
+                    state.shared.fail(format!("exchange {seq}: {why}"));
+                    return plain(502, &why);
                 }
             }
         }
         Err(e) => {
-            state.shared.fail();
-            return plain(502, &format!("the upstream did not answer: {e}"));
+            let why = format!("the upstream did not answer: {}", chain(&e));
+            state.shared.fail(format!("exchange {seq}: {why}"));
+            return plain(502, &why);
         }
     };
     let duration_ms = started.elapsed().as_millis();
@@ -550,11 +578,10 @@ async fn proxy(state: &State, request: hyper::Request<Body>) -> hyper::Response<
         .is_err()
     {
         // The upstream has answered (and may have acted): the client gets that answer, and
-        // is told on stderr that the recording misses it.
-        state.shared.fail();
-        eprintln!(
-            "omflow record: the writer has stopped; exchange {seq} is answered but not recorded"
-        );
+        // the failures say that the recording misses it.
+        state.shared.fail(format!(
+            "exchange {seq}: answered, but the writer has stopped"
+        ));
     }
     response
         .body(Full::new(answer_body))
@@ -588,22 +615,42 @@ fn write_exchange(shared: &Shared, job: Job) {
         }
         Err(e) => {
             let _ = std::fs::remove_file(&partial);
-            eprintln!(
-                "omflow record: exchange {} is not recorded: writing {}: {e}",
+            shared.fail(format!(
+                "exchange {}: writing {}: {e}",
                 job.seq,
                 path.display()
-            );
-            shared.fail();
+            ));
         }
     }
 }
 
 impl Shared {
-    /// Counts an exchange that will not be written.
-    fn fail(&self) {
-        lock(&self.progress).failed += 1;
+    /// Counts an exchange that will not be written, and keeps why.
+    fn fail(&self, why: String) {
+        {
+            let mut progress = lock(&self.progress);
+            progress.failed += 1;
+            if progress.failures.len() < MAX_FAILURES_KEPT {
+                progress.failures.push(why);
+            }
+        }
         self.written.notify_waiters();
     }
+}
+
+/// How many failure lines a recorder keeps (the count goes on).
+pub const MAX_FAILURES_KEPT: usize = 100;
+
+/// An error and its sources, as one line ("error sending request" alone says nothing).
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 /// The request body fields that carry a password in clear (`user/add` sends the new
 /// user's password as `token`).

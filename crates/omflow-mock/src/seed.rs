@@ -282,6 +282,14 @@ pub enum SeedError {
         #[source]
         source: std::io::Error,
     },
+    /// A seed file is not valid JSON for a seed.
+    #[error("seed file {path} is not a valid seed: {error}")]
+    ParseFile {
+        /// The file.
+        path: String,
+        /// What the parser said (in the message: it is the whole cause).
+        error: serde_json::Error,
+    },
     /// The seed's content is inconsistent.
     #[error("invalid seed: {0}")]
     Invalid(String),
@@ -307,7 +315,8 @@ impl Seed {
     /// `pristine`, `demo`, or a path to a seed JSON file.
     ///
     /// # Errors
-    /// [`SeedError::Io`] for an unreadable file, [`SeedError::Parse`] for JSON that is not a seed.
+    /// [`SeedError::Io`] for an unreadable file, [`SeedError::ParseFile`] for one that is not
+    /// a seed.
     pub fn load(name_or_path: &str) -> Result<Seed, SeedError> {
         match name_or_path {
             "pristine" => Ok(Seed::pristine()),
@@ -317,7 +326,10 @@ impl Seed {
                     path: path.to_string(),
                     source,
                 })?;
-                Ok(serde_json::from_str(&text)?)
+                serde_json::from_str(&text).map_err(|error| SeedError::ParseFile {
+                    path: path.to_string(),
+                    error,
+                })
             }
         }
     }

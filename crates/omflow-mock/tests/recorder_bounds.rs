@@ -34,10 +34,38 @@ fn steps(dir: &std::path::Path) -> Vec<Value> {
         .collect()
 }
 
-async fn recorder(options: RecordOptions) -> Recorder {
-    Recorder::start("127.0.0.1:0", options)
-        .await
-        .expect("the recorder starts")
+/// A recorder with these options in front of a demo fake, alice logged in through it.
+struct Recorded {
+    fake: FakeOmflow,
+    dir: std::path::PathBuf,
+    recorder: Recorder,
+    /// Follows no redirect: a 302 is an answer to record.
+    http: reqwest::Client,
+    code: String,
+}
+
+async fn recorded(name: &str, options: impl FnOnce(RecordOptions) -> RecordOptions) -> Recorded {
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    let dir = out_dir(name);
+    let recorder = Recorder::start(
+        "127.0.0.1:0",
+        options(RecordOptions::new(&fake.uri(), dir.clone())),
+    )
+    .await
+    .expect("the recorder starts");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = common::login(&http, &recorder.uri(), "alice", "alice-pass").await;
+    let code = login["result"]["security"].as_str().unwrap().to_string();
+    Recorded {
+        fake,
+        dir,
+        recorder,
+        http,
+        code,
+    }
 }
 
 async fn list(http: &reqwest::Client, uri: &str, code: &str) -> (u16, String) {
@@ -52,13 +80,13 @@ async fn list(http: &reqwest::Client, uri: &str, code: &str) -> (u16, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn past_max_exchanges_it_answers_503_says_why_and_records_no_more() {
-    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
-    let dir = out_dir("max");
-    let options = RecordOptions::new(&fake.uri(), dir.clone()).max_exchanges(2);
-    let recorder = recorder(options).await;
-    let http = reqwest::Client::new();
-    let login = common::login(&http, &recorder.uri(), "alice", "alice-pass").await;
-    let code = login["result"]["security"].as_str().unwrap().to_string();
+    let Recorded {
+        fake,
+        dir,
+        recorder,
+        http,
+        code,
+    } = recorded("max", |o| o.max_exchanges(2)).await;
     let short = std::time::Duration::from_millis(200);
     assert!(
         tokio::time::timeout(short, recorder.finished())
@@ -83,13 +111,13 @@ async fn past_max_exchanges_it_answers_503_says_why_and_records_no_more() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_body_over_the_limit_gets_413_and_is_neither_forwarded_nor_recorded() {
-    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
-    let dir = out_dir("body");
-    let options = RecordOptions::new(&fake.uri(), dir.clone()).max_body_bytes(256);
-    let recorder = recorder(options).await;
-    let http = reqwest::Client::new();
-    let login = common::login(&http, &recorder.uri(), "alice", "alice-pass").await;
-    let code = login["result"]["security"].as_str().unwrap().to_string();
+    let Recorded {
+        fake,
+        dir,
+        recorder,
+        http,
+        code,
+    } = recorded("body", |o| o.max_body_bytes(256)).await;
     let big = json!({"security": code, "omflow_restapi": 1, "note": "x".repeat(1_000)});
     let answer = http
         .post(format!("{}{}", recorder.uri(), paths::MY_MISSIONS))
@@ -112,13 +140,16 @@ async fn a_body_over_the_limit_gets_413_and_is_neither_forwarded_nor_recorded() 
 
 /// An upload of one file through a recorder with these options; the recorded request.
 async fn recorded_upload(keep_files: bool) -> Value {
-    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
-    let dir = out_dir(if keep_files { "keep" } else { "summary" });
-    let options = RecordOptions::new(&fake.uri(), dir.clone()).keep_files(keep_files);
-    let recorder = recorder(options).await;
-    let http = reqwest::Client::new();
-    let login = common::login(&http, &recorder.uri(), "alice", "alice-pass").await;
-    let code = login["result"]["security"].as_str().unwrap().to_string();
+    let Recorded {
+        fake: _fake,
+        dir,
+        recorder,
+        http,
+        code,
+    } = recorded(if keep_files { "keep" } else { "summary" }, |o| {
+        o.keep_files(keep_files)
+    })
+    .await;
     let form = reqwest::multipart::Form::new()
         .text("security", code)
         .text("data_id", "1")
@@ -166,16 +197,13 @@ async fn an_upload_keeps_its_parts_names_and_sizes_and_its_content_only_when_ask
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_html_answer_keeps_its_status_and_headers_but_not_its_page() {
-    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
-    let dir = out_dir("html");
-    let options = RecordOptions::new(&fake.uri(), dir.clone());
-    let recorder = recorder(options).await;
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let login = common::login(&http, &recorder.uri(), "alice", "alice-pass").await;
-    let code = login["result"]["security"].as_str().unwrap().to_string();
+    let Recorded {
+        fake: _fake,
+        dir,
+        recorder,
+        http,
+        code,
+    } = recorded("html", |o| o).await;
     // alice manages no flow: the real server redirects her to its permission page.
     let answer = http
         .post(format!("{}{}", recorder.uri(), paths::FLOW_ACTIVE_LIST))

@@ -91,6 +91,54 @@ async fn finished_ends_when_the_upstream_does_not_answer() {
         .await
         .expect("finished ends once both exchanges are done");
     assert_eq!((recorder.exchanges(), recorder.failed()), (0, 2));
+    // Each failure says which exchange and why.
+    let failures = recorder.failures();
+    assert_eq!(failures.len(), 2, "{failures:?}");
+    for (n, why) in failures.iter().enumerate() {
+        assert!(
+            why.starts_with(&format!("exchange {}: the upstream did not answer", n + 1)),
+            "{why}"
+        );
+    }
     assert!(files(&dir).is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recorder_refuses_a_directory_with_files_and_leaves_nothing_when_it_cannot_start() {
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    let dir = out_dir("not-empty");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("001_earlier.json"), "{}").unwrap();
+    let refused = Recorder::start("127.0.0.1:0", RecordOptions::new(&fake.uri(), dir.clone()))
+        .await
+        .expect_err("a directory with files is refused");
+    assert!(
+        matches!(
+            refused,
+            omflow_mock::record::RecordError::OutputNotEmpty { .. }
+        ),
+        "{refused}"
+    );
+    assert_eq!(
+        files(&dir),
+        ["001_earlier.json"],
+        "the earlier file is untouched"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // An address already taken: no directory is left behind.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let fresh = out_dir("never-created");
+    let refused = Recorder::start(
+        &taken.local_addr().unwrap().to_string(),
+        RecordOptions::new(&fake.uri(), fresh.clone()),
+    )
+    .await
+    .expect_err("the address is taken");
+    assert!(
+        matches!(refused, omflow_mock::record::RecordError::Listen { .. }),
+        "{refused}"
+    );
+    assert!(!fresh.exists());
 }

@@ -115,3 +115,18 @@ async fn binary_serves_and_is_controllable() {
     assert_eq!(bad.status(), 400);
     drop(guard);
 }
+
+/// A fake that cannot start says why in one line, exit 1, even under `RUST_BACKTRACE`.
+#[test]
+fn binary_that_cannot_start_says_why_in_one_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_omflow-mock"))
+        .args(["--addr", &taken.local_addr().unwrap().to_string()])
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(said.trim().lines().count(), 1, "{said}");
+    assert!(said.starts_with("error: cannot listen: "), "{said}");
+}

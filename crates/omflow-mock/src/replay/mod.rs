@@ -67,11 +67,23 @@ pub enum ReplayError {
     /// The server to replay against is not an `http://` or `https://` URL.
     #[error("{url:?} is not a server URL: {problem}")]
     ServerUrl {
-        /// The URL as given.
+        /// The URL as given, without a user or password.
         url: String,
         /// What is wrong with it.
         problem: String,
     },
+}
+
+/// `url` as an error message may show it: without a user or password.
+pub(crate) fn url_for_messages(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// A server's base URL as `omflow record` and `omflow replay` take it: `http://` or
@@ -91,6 +103,11 @@ pub(crate) fn server_base_url(url: &str) -> Result<String, String> {
     }
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err("it has no host".into());
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(
+            "a base URL takes no user or password: the recorded logins carry their own".into(),
+        );
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err("a base URL takes no query or fragment".into());
@@ -362,7 +379,7 @@ impl<'a> Replayer<'a> {
     /// a host; [`ReplayError::Client`] when the HTTP client cannot be built.
     pub fn against(base_url: &'a str) -> Result<Replayer<'a>, ReplayError> {
         server_base_url(base_url).map_err(|problem| ReplayError::ServerUrl {
-            url: base_url.to_string(),
+            url: url_for_messages(base_url),
             problem,
         })?;
         Self::with_target(Target::Server(base_url.trim_end_matches('/')))
@@ -768,6 +785,8 @@ mod tests {
             ("http://", "empty host"),
             ("http://h/?security=x", "no query"),
             ("http://h/#top", "no query or fragment"),
+            ("http://user:pw@h/", "no user or password"),
+            ("http://user@h/", "no user or password"),
             ("", "no scheme"),
         ] {
             let problem = server_base_url(bad).expect_err(bad);
