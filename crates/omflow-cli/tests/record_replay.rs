@@ -638,3 +638,52 @@ fn a_recorder_whose_upstream_does_not_answer_names_each_miss_and_exits_1() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// A connection flag given to a command that does not connect as a user is refused with
+/// what to use instead; the same setting in the environment (a shell's) is not.
+#[test]
+fn connection_flags_are_refused_where_they_would_be_ignored() {
+    let dir = std::env::temp_dir().join(format!("omflow-replay-flags-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("001_x.json"),
+        r#"{"request": {"method": "GET", "path": "/no-such-page/"}, "response": {"http_status": 404, "headers": {"content-type": "text/html"}}}"#,
+    )
+    .unwrap();
+    let flagged = omflow()
+        .args(["replay", "--url", "http://127.0.0.1:9"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(flagged.status.code(), Some(2), "{flagged:?}");
+    let said = String::from_utf8_lossy(&flagged.stderr);
+    assert!(
+        said.contains("takes no --url") && said.contains("--against"),
+        "{said}"
+    );
+    let recording = omflow()
+        .args([
+            "record",
+            "--upstream",
+            "http://127.0.0.1:9",
+            "--user",
+            "alice",
+            "--out",
+        ])
+        .arg(dir.join("rec"))
+        .output()
+        .unwrap();
+    assert_eq!(recording.status.code(), Some(2), "{recording:?}");
+    assert!(String::from_utf8_lossy(&recording.stderr).contains("takes no --user"));
+    // From the environment: the replay runs (against its own fake) and agrees.
+    let from_env = omflow()
+        .arg("replay")
+        .arg(&dir)
+        .env("OMFLOW_URL", "http://127.0.0.1:9")
+        .env("OMFLOW_USER", "alice")
+        .output()
+        .unwrap();
+    assert!(from_env.status.success(), "{from_env:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
