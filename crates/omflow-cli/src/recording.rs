@@ -5,6 +5,7 @@ use crate::Failure;
 use clap::Args;
 use omflow_mock::record::{RecordError, RecordOptions, Recorder};
 use omflow_mock::replay::{Recording, ReplayError, Replayer, Report};
+use omflow_mock::serve::Login;
 use omflow_mock::{Clock, FakeOmflow, Seed};
 use serde_json::json;
 use std::io::Write;
@@ -49,37 +50,11 @@ pub struct ReplayArgs {
     /// USER=PASSWORD for the recording's logins (recordings keep no passwords; a fake's
     /// seed gives its users' own); against the fake it also becomes that user's password
     /// there (a seed read by `omflow seed from-server` has none); repeatable.
-    #[arg(long = "login", value_name = "USER=PASSWORD", value_parser = parse_login)]
+    #[arg(long = "login", value_name = "USER=PASSWORD", value_parser = Login::parse)]
     pub logins: Vec<Login>,
     /// `text` (one line per difference) or `json`.
     #[arg(long, default_value = "text")]
     pub output: ReplayOutput,
-}
-
-/// A `--login USER=PASSWORD`; its `Debug` never shows the password.
-#[derive(Clone)]
-pub struct Login {
-    user: String,
-    password: String,
-}
-
-impl std::fmt::Debug for Login {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Login")
-            .field("user", &self.user)
-            .field("password", &"<redacted>")
-            .finish()
-    }
-}
-
-fn parse_login(text: &str) -> Result<Login, String> {
-    match text.split_once('=') {
-        Some((user, password)) if !user.is_empty() => Ok(Login {
-            user: user.to_string(),
-            password: password.to_string(),
-        }),
-        _ => Err("write it as USER=PASSWORD".into()),
-    }
 }
 
 /// How `omflow replay` reports.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{against, as_alice, omflow, standalone};
+use common::{against, as_alice, omflow, standalone, standalone_with};
 use omflow_mock::Seed;
 
 fn read_seed(command: assert_cmd::Command, name: &str) -> (Seed, String, String) {
@@ -189,4 +189,26 @@ fn a_bad_seed_file_is_named_and_a_taken_address_said_once() {
     assert!(!served.status.success());
     let said = String::from_utf8_lossy(&served.stderr);
     assert_eq!(said.matches("in use").count(), 1, "{said}");
+}
+
+/// A seed read from a server has no passwords: `mock serve --login` gives its users theirs,
+/// so the approver can log in to a fake started from it; an unknown user is refused.
+#[test]
+fn a_seed_read_from_the_server_serves_with_the_approvers_password() {
+    let server = standalone();
+    let (_, text, _) = read_seed(as_alice(&server), "serve");
+    let file = std::env::temp_dir().join(format!("omflow-seed-{}-served.json", std::process::id()));
+    std::fs::write(&file, text).unwrap();
+    let path = file.to_str().unwrap();
+    let fake = standalone_with(&["--seed", path, "--login", "alice=alice-pass"]);
+    let listed = as_alice(&fake).args(["missions"]).output().unwrap();
+    assert!(listed.status.success(), "{listed:?}");
+    let unknown = omflow()
+        .args(["mock", "serve", "--addr", "127.0.0.1:0", "--seed", path])
+        .args(["--login", "nobody=x"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("--login nobody"));
+    std::fs::remove_file(&file).unwrap();
 }

@@ -21,6 +21,44 @@ pub struct ServeArgs {
     /// Delay every answer by this many milliseconds (a slow network or server).
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
+    /// USER=PASSWORD: give the seed's user this password (a seed read by `omflow seed
+    /// from-server` has none, so no one could log in); repeatable.
+    #[arg(long = "login", value_name = "USER=PASSWORD", value_parser = Login::parse)]
+    pub logins: Vec<Login>,
+}
+
+/// A `--login USER=PASSWORD`; its `Debug` never shows the password.
+#[derive(Clone)]
+pub struct Login {
+    /// The username.
+    pub user: String,
+    /// The password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Login")
+            .field("user", &self.user)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Login {
+    /// `USER=PASSWORD` (the password may hold `=`; the user may not be empty).
+    ///
+    /// # Errors
+    /// A message saying how to write it.
+    pub fn parse(text: &str) -> Result<Login, String> {
+        match text.split_once('=') {
+            Some((user, password)) if !user.is_empty() => Ok(Login {
+                user: user.to_string(),
+                password: password.to_string(),
+            }),
+            _ => Err("write it as USER=PASSWORD".into()),
+        }
+    }
 }
 
 /// Why a standalone fake could not run.
@@ -43,7 +81,20 @@ pub enum ServeError {
 /// [`ServeError`] for an unreadable seed, an address that cannot be bound, or no Ctrl-C handler.
 pub async fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     use std::io::Write;
-    let seed = Seed::load(&args.seed)?;
+    let mut seed = Seed::load(&args.seed)?;
+    for login in &args.logins {
+        let user = seed
+            .users
+            .iter_mut()
+            .find(|u| u.username == login.user)
+            .ok_or_else(|| {
+                crate::SeedError::Invalid(format!(
+                    "--login {}: the seed {} has no such user",
+                    login.user, args.seed
+                ))
+            })?;
+        user.password = Some(login.password.clone());
+    }
     let mut interrupt = Interrupt::listen()?;
     let fake = FakeOmflow::builder()
         .seed(seed)
