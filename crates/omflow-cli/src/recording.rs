@@ -218,7 +218,7 @@ pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
 /// Every `--login` is used, once: a password for a user the recording never logs in as
 /// (nor creates) would be ignored without a word.
 fn check_logins(logins: &[Login], recording: &Recording) -> Result<(), Failure> {
-    let needed = recording.logins_without_password();
+    let needed = recording.login_users();
     let added = recording.added_users();
     for (i, login) in logins.iter().enumerate() {
         if logins[..i].iter().any(|l| l.user == login.user) {
@@ -229,12 +229,12 @@ fn check_logins(logins: &[Login], recording: &Recording) -> Result<(), Failure> 
         }
         if !needed.contains(&login.user) && !added.contains(&login.user) {
             let logs_in_as = if needed.is_empty() {
-                "no one with a kept-out password".to_string()
+                "no one".to_string()
             } else {
                 needed.join(", ")
             };
             return Err(Failure::Usage(format!(
-                "--login {}: the recording never logs in as {} with a password to give (it logs in as {logs_in_as})",
+                "--login {}: the recording never logs in as {} nor adds that user (it logs in as {logs_in_as})",
                 login.user, login.user
             )));
         }

@@ -687,3 +687,28 @@ fn connection_flags_are_refused_where_they_would_be_ignored() {
     assert!(from_env.status.success(), "{from_env:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A recording that keeps its logins' passwords (the fixture format) still takes a
+/// `--login` for those users: against a seed without passwords it is the one they need.
+#[test]
+fn a_login_for_a_user_whose_password_the_recording_keeps_is_accepted() {
+    let dir = std::env::temp_dir().join(format!("omflow-replay-kept-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("001_security.json"),
+        r#"{"request": {"method": "GET", "path": "/no-such-page/",
+            "headers": {"Authorization": "Basic YWRtaW46YWRtaW4="},
+            "basic_auth": {"user": "admin", "password": "admin"}},
+            "response": {"http_status": 404, "headers": {"content-type": "text/html"}}}"#,
+    )
+    .unwrap();
+    let replayed = omflow()
+        .arg("replay")
+        .arg(&dir)
+        .args(["--fake", "demo", "--login", "admin=admin"])
+        .output()
+        .unwrap();
+    assert!(replayed.status.success(), "{replayed:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -74,15 +74,26 @@ pub enum ReplayError {
     },
 }
 
-/// `url` as an error message may show it: without a user or password.
+/// `url` as an error message may show it: without a user or password, even when it does
+/// not parse (whatever comes before the last `@` is hidden).
 pub(crate) fn url_for_messages(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+    if let Ok(mut parsed) = url::Url::parse(url) {
+        if !parsed.username().is_empty() || parsed.password().is_some() {
             let _ = parsed.set_username("");
             let _ = parsed.set_password(None);
-            parsed.to_string()
+            return parsed.to_string();
         }
-        _ => url.to_string(),
+    }
+    match url.rsplit_once('@') {
+        Some((head, tail)) => {
+            let scheme = head.split_once("://").map_or("", |(s, _)| s);
+            if scheme.is_empty() {
+                format!("***@{tail}")
+            } else {
+                format!("{scheme}://***@{tail}")
+            }
+        }
+        None => url.to_string(),
     }
 }
 
@@ -163,6 +174,21 @@ impl Recording {
         users
     }
 
+    /// Every user this recording logs in as (Basic), in any form: with the password kept,
+    /// kept out, or recorded as wrong; sorted.
+    #[must_use]
+    pub fn login_users(&self) -> Vec<String> {
+        let mut users: Vec<String> = self
+            .steps
+            .iter()
+            .filter_map(|step| step.raw["request"]["basic_auth"]["user"].as_str())
+            .map(str::to_string)
+            .collect();
+        users.sort();
+        users.dedup();
+        users
+    }
+
     /// The users this recording logs in as with their right password without keeping it
     /// (`omflow record` keeps only the user), sorted: a replay needs their passwords.
     #[must_use]
@@ -206,7 +232,13 @@ impl Recording {
                 paths.push(path);
             }
         }
-        paths.sort();
+        // By the number a name starts with, then by name: `1000_…` comes after `999_…`
+        // (a recording past 999 exchanges), as `00002_…` after `00001_…`.
+        paths.sort_by_cached_key(|path| {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+            (digits.parse::<u128>().ok(), name.into_owned())
+        });
         let mut steps = Vec::with_capacity(paths.len());
         for path in paths {
             let text = std::fs::read_to_string(&path).map_err(|source| ReplayError::Read {
@@ -769,6 +801,29 @@ mod tests {
     use crate::{Clock, Seed};
 
     #[test]
+    fn a_recording_past_999_exchanges_stays_in_order() {
+        let dir = std::env::temp_dir().join(format!("omflow-order-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let step =
+            r#"{"request": {"method": "GET", "path": "/"}, "response": {"http_status": 200}}"#;
+        for name in ["1000_b.json", "999_a.json", "100_c.json", "1001_d.json"] {
+            std::fs::write(dir.join(name), step).unwrap();
+        }
+        let names: Vec<String> = Recording::load_dir(&dir)
+            .unwrap()
+            .steps
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["100_c.json", "999_a.json", "1000_b.json", "1001_d.json"]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn a_server_url_is_http_or_https_with_a_host() {
         assert_eq!(
             server_base_url("http://127.0.0.1:8000/").as_deref(),
@@ -796,6 +851,20 @@ mod tests {
             Replayer::against("not-a-url"),
             Err(ReplayError::ServerUrl { .. })
         ));
+        // No message shows a password, whether the URL parses or not.
+        for bad in [
+            "http://alice:s3cret@h/",
+            "alice:s3cret@omflow.example.com",
+            "https://alice:s3cret@host:99999",
+            "https://alice:s3cret@",
+        ] {
+            let message = Replayer::against(bad).expect_err(bad).to_string();
+            assert!(!message.contains("s3cret"), "{bad}: {message}");
+        }
+        assert_eq!(
+            url_for_messages("https://alice:s3cret@host:99999"),
+            "https://***@host:99999"
+        );
     }
 
     /// The first steps of the project's first recorded session (logins and a list).
