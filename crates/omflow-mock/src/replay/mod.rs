@@ -74,6 +74,23 @@ pub enum ReplayError {
     },
 }
 
+/// Whether a recorded request carries its `Authorization` header as sent (the corpora do;
+/// `omflow record` keeps only the user).
+fn sends_its_header(request: &Value) -> bool {
+    request["headers"]
+        .as_object()
+        .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("authorization")))
+}
+
+/// Whether a recorded login used the user's right password without keeping it: the replay
+/// supplies it.
+fn password_to_supply(request: &Value) -> bool {
+    matches!(
+        request["basic_auth"]["password"].as_str(),
+        None | Some(THE_PASSWORD)
+    )
+}
+
 /// `url` as an error message may show it: without a user or password, even when it does
 /// not parse (whatever comes before the last `@` is hidden).
 pub(crate) fn url_for_messages(url: &str) -> String {
@@ -158,60 +175,39 @@ impl Recording {
     /// The users this recording creates (`user/add` requests), sorted.
     #[must_use]
     pub fn added_users(&self) -> Vec<String> {
-        let mut users: Vec<String> = self
-            .steps
-            .iter()
-            .filter(|step| {
-                step.raw["request"]["path"]
-                    .as_str()
-                    .is_some_and(|path| path.trim_end_matches('/').ends_with("/api/user/add"))
-            })
-            .filter_map(|step| step.raw["request"]["body"]["username"].as_str())
-            .map(str::to_string)
-            .collect();
-        users.sort();
-        users.dedup();
-        users
+        self.users(|request| {
+            let adds = request["path"]
+                .as_str()
+                .is_some_and(|path| path.trim_end_matches('/').ends_with("/api/user/add"));
+            adds.then(|| request["body"]["username"].as_str()).flatten()
+        })
     }
 
     /// Every user this recording logs in as (Basic), in any form: with the password kept,
     /// kept out, or recorded as wrong; sorted.
     #[must_use]
     pub fn login_users(&self) -> Vec<String> {
-        let mut users: Vec<String> = self
-            .steps
-            .iter()
-            .filter_map(|step| step.raw["request"]["basic_auth"]["user"].as_str())
-            .map(str::to_string)
-            .collect();
-        users.sort();
-        users.dedup();
-        users
+        self.users(|request| request["basic_auth"]["user"].as_str())
     }
 
     /// The users this recording logs in as with their right password without keeping it
     /// (`omflow record` keeps only the user), sorted: a replay needs their passwords.
     #[must_use]
     pub fn logins_without_password(&self) -> Vec<String> {
-        let mut users: Vec<String> = self
+        self.users(|request| {
+            let user = request["basic_auth"]["user"].as_str()?;
+            (password_to_supply(request) && !sends_its_header(request)).then_some(user)
+        })
+    }
+
+    /// The users `pick` finds in the steps' requests, sorted, each once.
+    fn users(&self, pick: impl Fn(&Value) -> Option<&str>) -> Vec<String> {
+        let users: std::collections::BTreeSet<&str> = self
             .steps
             .iter()
-            .filter_map(|step| {
-                let request = &step.raw["request"];
-                let has_header = request["headers"]
-                    .as_object()
-                    .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("authorization")));
-                let user = request["basic_auth"]["user"].as_str()?;
-                let right_one = matches!(
-                    request["basic_auth"]["password"].as_str(),
-                    None | Some(THE_PASSWORD)
-                );
-                (!has_header && right_one).then(|| user.to_string())
-            })
+            .filter_map(|step| pick(&step.raw["request"]))
             .collect();
-        users.sort();
-        users.dedup();
-        users
+        users.into_iter().map(str::to_string).collect()
     }
 
     /// Every `*.json` file of `dir`, in file-name order.
@@ -582,17 +578,17 @@ impl<'a> Replayer<'a> {
         }
         // A recording without the header (`omflow record` keeps only the user): log in with
         // the password the replay was given for that user.
-        let has_header = request["headers"]
-            .as_object()
-            .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("authorization")));
-        if let (false, Some(user)) = (has_header, request["basic_auth"]["user"].as_str()) {
-            let password = match request["basic_auth"]["password"].as_str() {
-                None | Some(THE_PASSWORD) => self
-                    .passwords
+        if let (false, Some(user)) = (
+            sends_its_header(request),
+            request["basic_auth"]["user"].as_str(),
+        ) {
+            let password = if password_to_supply(request) {
+                self.passwords
                     .get(user)
                     .map(String::as_str)
-                    .ok_or_else(|| format!("no password for {user:?}: give one to the replay"))?,
-                Some(recorded) => recorded,
+                    .ok_or_else(|| format!("no password for {user:?}: give one to the replay"))?
+            } else {
+                request["basic_auth"]["password"].as_str().unwrap_or("")
             };
             builder = builder.basic_auth(user, Some(password));
         }
