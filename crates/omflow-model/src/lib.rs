@@ -45,6 +45,7 @@
 //! ```
 
 pub mod catalog;
+pub mod chart;
 mod design;
 mod endpoint;
 mod envelope;
@@ -56,6 +57,7 @@ mod mission;
 pub mod query;
 mod record;
 mod requests;
+pub mod routing;
 #[cfg(feature = "schema")]
 mod schema;
 mod security;
@@ -64,6 +66,7 @@ mod time;
 mod user;
 
 pub use catalog::{Lang, MessageId};
+pub use chart::{FlowChart, LoadFlowChart, LoadedFlowChart};
 pub use design::{
     Choice, CurrentValue, DesignConfig, DesignItem, FlowNames, FormDesign, LoadFlowNames,
     LoadStartForm, LoadTicket, LoadedTicket, StartForm, Translated,
