@@ -46,6 +46,7 @@
 
 pub mod catalog;
 pub mod chart;
+pub mod checks;
 mod design;
 mod endpoint;
 mod envelope;
