@@ -25,11 +25,15 @@ pub enum Approval {
 
 /// What happened to one mission.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct ApprovalOutcome {
     /// The mission.
     pub mission: Mission,
     /// Pushed (with the ticket number), skipped (why), or failed.
     pub result: ApprovalResult,
+    /// The first push's answer was lost, reading the ticket back showed it was not applied,
+    /// and it was sent once more (never a second time).
+    pub resent: bool,
 }
 
 /// One mission's result.
@@ -39,7 +43,8 @@ pub enum ApprovalResult {
     /// Pushed, and (when waited for) where the engine took the ticket: never into its error
     /// state, which is [`ApprovalResult::Failed`] with [`Error::EngineFailed`].
     Approved(PushOutcome),
-    /// Not sent (for example, the stop has no such quick action).
+    /// Not sent: the checks refused it (the stop's form does not take a value, the engine
+    /// could not route it, the stop has no such quick action); the text says why.
     Skipped(String),
     /// Sent or tried, and failed.
     Failed(Error),
@@ -48,14 +53,17 @@ pub enum ApprovalResult {
     NotSent(String),
 }
 
-/// One mission of a planned approval, and why it would be skipped, if it would.
+/// One mission of a planned approval: the verdict of the same checks the run makes.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PlannedApproval {
     /// The mission.
     pub mission: Mission,
-    /// `Some(reason)` when the run would not send it (its stop lacks the quick action).
+    /// `Some(reason)` when the run would not send it (the stop's form refuses a value, the
+    /// engine could not route it, the stop lacks the quick action).
     pub skip: Option<String>,
+    /// Where the push would take the ticket, when it would be sent.
+    pub prediction: Option<omflow_model::routing::Prediction>,
 }
 
 /// A bulk approval; see [`Client::approve`].
@@ -70,6 +78,7 @@ pub struct ApproveBuilder {
     dry_run: bool,
     wait: Option<Duration>,
     stop: Option<Arc<AtomicBool>>,
+    force: bool,
 }
 
 /// How long a bulk approval waits, per ticket, for the engine to move it on.
@@ -90,6 +99,7 @@ impl Client {
             dry_run: false,
             wait: Some(DEFAULT_ENGINE_WAIT),
             stop: None,
+            force: false,
         }
     }
 }
@@ -131,6 +141,14 @@ impl ApproveBuilder {
         self
     }
 
+    /// Sends every ticket even where the checks refuse it (see [`crate::PushBuilder::force`]):
+    /// a ticket the engine cannot route is then left in its error state.
+    #[must_use]
+    pub fn force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
     /// Lists what would be approved without sending anything.
     #[must_use]
     pub fn dry_run(mut self, dry_run: bool) -> Self {
@@ -166,21 +184,54 @@ impl ApproveBuilder {
             .collect())
     }
 
-    /// What a run would do, mission by mission, without sending anything: exactly the
-    /// tickets it would send, and those it would skip with the reason.
+    /// What a run would do, mission by mission, without sending anything: each ticket's form
+    /// and the flow's design are loaded and every check of a real run is made, so the
+    /// verdicts are the run's: sent, with where the ticket would go, or skipped, with why.
     ///
     /// # Errors
-    /// As [`ApproveBuilder::candidates`].
+    /// As [`ApproveBuilder::candidates`]; a ticket that cannot be checked is skipped with the
+    /// reason.
     pub async fn plan(&self) -> Result<Vec<PlannedApproval>, Error> {
-        Ok(self
-            .candidates()
-            .await?
-            .into_iter()
-            .map(|mission| {
-                let skip = skip_reason(&mission, &self.approval);
-                PlannedApproval { mission, skip }
-            })
-            .collect())
+        let candidates = self.candidates().await?;
+        let client = self.client.clone();
+        let approval = self.approval.clone();
+        let force = self.force;
+        let mut planned: Vec<(usize, PlannedApproval)> =
+            futures::stream::iter(candidates.into_iter().enumerate())
+                .map(|(index, mission)| {
+                    let client = client.clone();
+                    let approval = approval.clone();
+                    async move {
+                        let checked = match &approval {
+                            Approval::Set(values) => {
+                                push_of(&client, &mission, values, force).check().await
+                            }
+                            Approval::QuickAction(action) => {
+                                quick_action_of(&client, &mission, *action, force)
+                                    .check()
+                                    .await
+                            }
+                        };
+                        let (skip, prediction) = match checked {
+                            Ok(plan) => (None, Some(plan.prediction)),
+                            Err(err) if err.is_refusal() => (Some(err.to_string()), None),
+                            Err(err) => (Some(format!("cannot be checked: {err}")), None),
+                        };
+                        (
+                            index,
+                            PlannedApproval {
+                                mission,
+                                skip,
+                                prediction,
+                            },
+                        )
+                    }
+                })
+                .buffer_unordered(self.concurrency)
+                .collect()
+                .await;
+        planned.sort_by_key(|(index, _)| *index);
+        Ok(planned.into_iter().map(|(_, p)| p).collect())
     }
 
     /// Starts the approval: the missions are collected first (the list is live), then
@@ -193,27 +244,40 @@ impl ApproveBuilder {
         let plan = if self.dry_run {
             Vec::new()
         } else {
-            self.plan().await?
+            self.candidates().await?
         };
         let client = self.client.clone();
         let approval = self.approval.clone();
         let wait = self.wait;
         let stop = self.stop.clone();
+        let force = self.force;
         Ok(futures::stream::iter(plan)
-            .map(move |planned| {
+            .map(move |mission| {
                 let client = client.clone();
                 let approval = approval.clone();
                 let stop = stop.clone();
                 async move {
-                    let PlannedApproval { mission, skip } = planned;
-                    let result = if let Some(why) = skip {
-                        ApprovalResult::Skipped(why)
-                    } else if stop.is_some_and(|flag| flag.load(Ordering::SeqCst)) {
-                        ApprovalResult::NotSent("stopped before this ticket's turn".into())
-                    } else {
-                        approve_one(&client, &mission, &approval, wait).await
-                    };
-                    ApprovalOutcome { mission, result }
+                    if stop.is_some_and(|flag| flag.load(Ordering::SeqCst)) {
+                        return ApprovalOutcome {
+                            mission,
+                            result: ApprovalResult::NotSent(
+                                "stopped before this ticket's turn".into(),
+                            ),
+                            resent: false,
+                        };
+                    }
+                    let mut result = approve_one(&client, &mission, &approval, wait, force).await;
+                    let mut resent = false;
+                    if matches!(&result, ApprovalResult::Failed(Error::NotApplied { .. })) {
+                        // Read back: not applied, so sending once more cannot push twice.
+                        resent = true;
+                        result = approve_one(&client, &mission, &approval, wait, force).await;
+                    }
+                    ApprovalOutcome {
+                        mission,
+                        result,
+                        resent,
+                    }
                 }
             })
             .buffer_unordered(self.concurrency))
@@ -234,6 +298,7 @@ impl ApproveBuilder {
                     result: ApprovalResult::Skipped(
                         planned.skip.unwrap_or_else(|| "dry run".into()),
                     ),
+                    resent: false,
                 })
                 .collect());
         }
@@ -241,13 +306,35 @@ impl ApproveBuilder {
     }
 }
 
-fn skip_reason(mission: &Mission, approval: &Approval) -> Option<String> {
-    match approval {
-        Approval::QuickAction(action) if !mission.quick_actions().offers(*action) => Some(format!(
-            "the stop {:?} offers no {action}",
-            mission.stop_chart_text.as_deref().unwrap_or("")
-        )),
-        _ => None,
+fn push_of(
+    client: &Client,
+    mission: &Mission,
+    values: &[(String, Value)],
+    force: bool,
+) -> crate::PushBuilder {
+    let builder = values
+        .iter()
+        .fold(client.push_mission(mission), |b, (id, v)| {
+            b.set(id, v.clone())
+        });
+    if force {
+        builder.force()
+    } else {
+        builder
+    }
+}
+
+fn quick_action_of(
+    client: &Client,
+    mission: &Mission,
+    action: QuickAction,
+    force: bool,
+) -> crate::QuickActionBuilder {
+    let builder = client.quick_action_mission(mission, action);
+    if force {
+        builder.force()
+    } else {
+        builder
     }
 }
 
@@ -256,24 +343,18 @@ async fn approve_one(
     mission: &Mission,
     approval: &Approval,
     wait: Option<Duration>,
+    force: bool,
 ) -> ApprovalResult {
     let outcome = match approval {
         Approval::Set(values) => {
-            let mut builder = values
-                .iter()
-                .fold(client.push_mission(mission), |b, (id, v)| {
-                    b.set(id, v.clone())
-                });
+            let mut builder = push_of(client, mission, values, force);
             if let Some(wait) = wait {
                 builder = builder.wait_for_engine(wait);
             }
             builder.send().await
         }
         Approval::QuickAction(action) => {
-            if let Some(why) = skip_reason(mission, approval) {
-                return ApprovalResult::Skipped(why);
-            }
-            let mut builder = client.quick_action_mission(mission, *action);
+            let mut builder = quick_action_of(client, mission, *action, force);
             if let Some(wait) = wait {
                 builder = builder.wait_for_engine(wait);
             }
@@ -288,6 +369,7 @@ async fn approve_one(
             }),
             _ => ApprovalResult::Approved(outcome),
         },
+        Err(err) if err.is_refusal() => ApprovalResult::Skipped(err.to_string()),
         Err(err) => ApprovalResult::Failed(err),
     }
 }

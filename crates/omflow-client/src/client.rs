@@ -189,6 +189,7 @@ impl ClientBuilder {
                 token: tokio::sync::Mutex::new(None),
                 formats: tokio::sync::Mutex::new(HashMap::new()),
                 start_forms: tokio::sync::Mutex::new(HashMap::new()),
+                charts: tokio::sync::Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -225,6 +226,8 @@ pub(crate) struct Inner {
     formats: tokio::sync::Mutex<HashMap<(String, String), Arc<FlowInfo>>>,
     /// Start-form designs per flow, each loaded once (concurrent callers share the load).
     pub(crate) start_forms: tokio::sync::Mutex<StartForms>,
+    /// Flow designs per flow (routing predictions), each loaded once.
+    pub(crate) charts: tokio::sync::Mutex<crate::guard::Charts>,
 }
 
 /// An OMFLOW client. Cheap to clone; share it across tasks.

@@ -1,5 +1,7 @@
 //! The client's errors: where it failed, and whether the request may have been applied.
 
+use omflow_model::checks::Refusal;
+use omflow_model::routing::Prediction;
 use omflow_model::{ApiError, ApiErrorKind, QuickAction, QuickActionLabels};
 pub use omflow_transport::Sent;
 use omflow_transport::TransportError;
@@ -116,21 +118,32 @@ pub enum Error {
     /// Logging in failed.
     #[error(transparent)]
     Auth(#[from] AuthError),
-    /// The stop's form has no such field (not sent).
-    #[error("field {field} is not on this stop's form (not sent); its fields: {available}")]
-    UnknownField {
-        /// The field asked for.
-        field: String,
-        /// The form's field ids with their titles (`FORMITM_1 主旨, ...`).
-        available: String,
+    /// The stop's form refuses a value (not sent): an unknown, hidden or read-only field, a
+    /// value none of the field's choices, a field set twice, a required field left empty, a
+    /// value off the field's pattern or format.
+    #[error("{refusal} (not sent)")]
+    Refused {
+        /// What the form refuses, naming the field, its title and what it allows.
+        refusal: Refusal,
     },
-    /// A value the stop's form refuses (not sent).
-    #[error("field {field}: {reason} (not sent)")]
-    InvalidValue {
-        /// The field.
-        field: String,
-        /// Why.
-        reason: String,
+    /// The engine would leave the ticket in its error state, where only an administrator can
+    /// repair it (not sent).
+    #[error("ticket row {data_id}: the push {} (not sent)", prediction.route)]
+    WouldStrand {
+        /// The row.
+        data_id: omflow_model::DataId,
+        /// The prediction: the stops passed and the switch with its rules as tested.
+        prediction: Box<Prediction>,
+    },
+    /// The answer to a write was lost, and reading the ticket back showed that the write was
+    /// not applied: sending it again is safe.
+    #[error("{operation}: the answer was lost; reading the ticket back shows it was not applied")]
+    NotApplied {
+        /// The operation.
+        operation: &'static str,
+        /// The lost answer's error.
+        #[source]
+        source: Box<Error>,
     },
     /// The user may not read what the operation needs (not sent).
     #[error("not allowed to {action}: that needs {needs}")]
@@ -165,7 +178,10 @@ pub enum Error {
     },
     /// The mission's stop does not offer this quick action (the server would push the ticket
     /// unchanged instead); use `force()` to send it anyway.
-    #[error("quick action {action} is not offered at this stop (offered: {}); not sent, use --force (QuickActionBuilder::force) to send it anyway", describe_labels(labels))]
+    #[error(
+        "quick action {action} is not offered at this stop (offered: {}); not sent",
+        describe_labels(labels)
+    )]
     QuickActionUnavailable {
         /// The action.
         action: QuickAction,
@@ -190,6 +206,24 @@ fn describe_labels(labels: &QuickActionLabels) -> String {
 }
 
 impl Error {
+    pub(crate) fn refused(refusal: Refusal) -> Error {
+        Error::Refused { refusal }
+    }
+
+    /// Whether the SDK refused the request before sending it because the stop's form or the
+    /// flow's routing would not take it ([`Error::Refused`], [`Error::WouldStrand`],
+    /// [`Error::QuickActionUnavailable`], [`Error::NotActionable`]).
+    #[must_use]
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            Error::Refused { .. }
+                | Error::WouldStrand { .. }
+                | Error::QuickActionUnavailable { .. }
+                | Error::NotActionable { .. }
+        )
+    }
+
     /// The classified API failure, if the server answered with one.
     #[must_use]
     pub fn api(&self) -> Option<&ApiError> {
@@ -211,6 +245,7 @@ impl Error {
                 !*write && (*status == 429 || (500..600).contains(status))
             }
             Error::Api { error, .. } => error.is_retryable(),
+            Error::NotApplied { .. } => true,
             _ => false,
         }
     }
@@ -238,8 +273,9 @@ impl Error {
             Error::Transport { sent, .. } | Error::Http { sent, .. } => *sent,
             Error::Api { .. } | Error::Decode { .. } => Sent::Maybe,
             Error::InvalidRequest(_)
-            | Error::UnknownField { .. }
-            | Error::InvalidValue { .. }
+            | Error::Refused { .. }
+            | Error::WouldStrand { .. }
+            | Error::NotApplied { .. }
             | Error::NoAccess { .. }
             | Error::NotActionable { .. }
             | Error::QuickActionUnavailable { .. } => Sent::No,

@@ -1,85 +1,102 @@
-//! Field values a push or create sets: by id (typed from a form design) or with an explicit
-//! type. Invalid ids and values are reported when the request is sent, before anything is.
+//! Field values a push or create sets: by id (typed and checked against a form design) or with
+//! an explicit type. Invalid ids and values are reported when the request is sent, before
+//! anything is.
 
 use crate::error::Error;
-use omflow_model::{FieldId, FieldType, FormItem};
+use omflow_model::checks::{check_values, Refusal};
+use omflow_model::{FieldId, FieldType, FormDesign, FormItem};
 use serde_json::Value;
 
-/// What a design says of a field id.
-pub(crate) enum Typed {
-    /// The field and its type.
-    Known(FieldType),
-    /// No such field; the text lists the fields there are (`FORMITM_1 主旨, ...`).
-    Unknown(String),
+/// One value as set, in order.
+#[derive(Debug, Clone)]
+struct Entry {
+    id: Result<FieldId, String>,
+    value: Value,
+    field_type: Option<FieldType>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct FieldValues {
-    values: Vec<(Result<FieldId, Error>, Value)>,
-    typed: Vec<Result<FormItem, Error>>,
-}
-
-fn field(id: &str) -> Result<FieldId, Error> {
-    FieldId::new(id).map_err(|e| Error::InvalidRequest(e.to_string()))
+    entries: Vec<Entry>,
 }
 
 impl FieldValues {
     pub(crate) fn set(&mut self, field_id: &str, value: Value) {
-        self.values.push((field(field_id), value));
+        self.entries.push(Entry {
+            id: FieldId::new(field_id).map_err(|e| e.to_string()),
+            value,
+            field_type: None,
+        });
     }
 
     pub(crate) fn set_typed(&mut self, field_id: &str, field_type: FieldType, value: Value) {
-        let item = field(field_id).and_then(|id| {
-            FormItem::new(id, field_type, value).map_err(|e| Error::InvalidRequest(e.to_string()))
+        self.entries.push(Entry {
+            id: FieldId::new(field_id).map_err(|e| e.to_string()),
+            value,
+            field_type: Some(field_type),
         });
-        self.typed.push(item);
     }
 
     /// The first invalid field id or value, before anything is sent.
     pub(crate) fn validate(&self) -> Result<(), Error> {
-        let invalid = self
-            .values
-            .iter()
-            .filter_map(|(id, _)| id.as_ref().err())
-            .chain(self.typed.iter().filter_map(|item| item.as_ref().err()))
-            .next();
-        match invalid {
-            Some(Error::InvalidRequest(message)) => Err(Error::InvalidRequest(message.clone())),
-            Some(other) => Err(Error::InvalidRequest(other.to_string())),
-            None => Ok(()),
+        for entry in &self.entries {
+            let id = entry.id.clone().map_err(Error::InvalidRequest)?;
+            if let Some(field_type) = &entry.field_type {
+                FormItem::new(id, field_type.clone(), entry.value.clone())
+                    .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+            }
         }
+        Ok(())
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.values.is_empty() && self.typed.is_empty()
+        self.entries.is_empty()
     }
 
     /// Whether some value still needs its type from a design.
     pub(crate) fn needs_types(&self) -> bool {
-        !self.values.is_empty()
+        self.entries.iter().any(|e| e.field_type.is_none())
     }
 
-    /// The items, typing untyped values with `type_of`; a later value for the same field
-    /// replaces an earlier one. The first invalid id or value is the error.
-    pub(crate) fn into_items(
-        self,
-        type_of: impl Fn(&FieldId) -> Typed,
+    /// The values checked against the form a stop shows ([`omflow_model::checks`]): typed from
+    /// the form (an explicit type gives way to the form's), labels
+    /// mapped to values. The first refusal is the error.
+    pub(crate) fn checked(&self, design: &FormDesign) -> Result<Vec<FormItem>, Error> {
+        let pairs = self
+            .entries
+            .iter()
+            .map(|entry| {
+                Ok((
+                    entry.id.clone().map_err(Error::InvalidRequest)?,
+                    entry.value.clone(),
+                ))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        check_values(design, &pairs).map_err(Error::refused)
+    }
+
+    /// The items unchecked (a forced push): typed by `type_of` or explicitly; a later value
+    /// for the same field replaces an earlier one.
+    pub(crate) fn unchecked(
+        &self,
+        type_of: impl Fn(&FieldId) -> Option<FieldType>,
+        available: impl Fn() -> String,
     ) -> Result<Vec<FormItem>, Error> {
-        let mut items: Vec<FormItem> = self.typed.into_iter().collect::<Result<_, _>>()?;
-        for (id, value) in self.values {
-            let id = id?;
-            let field_type = match type_of(&id) {
-                Typed::Known(field_type) => field_type,
-                Typed::Unknown(available) => {
-                    return Err(Error::UnknownField {
+        let mut items: Vec<FormItem> = Vec::with_capacity(self.entries.len());
+        for entry in &self.entries {
+            let id = entry.id.clone().map_err(Error::InvalidRequest)?;
+            let field_type = match entry.field_type.clone().or_else(|| type_of(&id)) {
+                Some(field_type) => field_type,
+                None => {
+                    return Err(Error::refused(Refusal::UnknownField {
                         field: id.to_string(),
-                        available,
-                    })
+                        available: available(),
+                    }))
                 }
             };
             items.retain(|item| item.id() != &id);
             items.push(
-                FormItem::new(id, field_type, value)
+                FormItem::new(id, field_type, entry.value.clone())
                     .map_err(|e| Error::InvalidRequest(e.to_string()))?,
             );
         }
@@ -91,29 +108,55 @@ impl FieldValues {
 mod tests {
     use super::*;
 
+    fn design() -> FormDesign {
+        serde_json::from_str(
+            r#"{"items": [{"id": "FORMITM_1", "type": "h_title", "config": {"title": "主旨"}},
+                {"id": "FORMITM_4", "type": "h_status", "config": {"title": "階段",
+                 "lists": [{"value": "a", "text": "甲"}, {"value": "b", "text": "乙"}]}}]}"#,
+        )
+        .unwrap()
+    }
+
     #[test]
     fn unknown_field_lists_the_form() {
         let mut values = FieldValues::default();
         values.set("FORMITM_9", Value::from("x"));
-        let err = values
-            .into_items(|_| Typed::Unknown("FORMITM_1 主旨".into()))
-            .unwrap_err();
-        assert!(matches!(&err, Error::UnknownField { field, .. } if field == "FORMITM_9"));
+        let err = values.checked(&design()).unwrap_err();
+        assert!(
+            matches!(&err, Error::Refused { refusal } if refusal.field() == "FORMITM_9"),
+            "{err}"
+        );
         assert!(err.to_string().contains("FORMITM_1 主旨"), "{err}");
     }
 
     #[test]
-    fn later_values_replace_earlier_ones_and_bad_ids_fail() {
+    fn a_field_set_twice_is_refused_unless_forced() {
         let mut values = FieldValues::default();
         values.set_typed("FORMITM_4", FieldType::HStatus, Value::from("a"));
-        values.set("FORMITM_4", Value::from("b"));
+        values.set("FORMITM_4", Value::from("乙"));
+        let err = values.checked(&design()).unwrap_err();
+        assert!(err.to_string().contains("set more than once"), "{err}");
         let items = values
-            .into_items(|_| Typed::Known(FieldType::HStatus))
+            .unchecked(|_| Some(FieldType::HStatus), String::new)
             .unwrap();
         assert_eq!(items.len(), 1);
-        assert_eq!(items[0].value(), "b");
+        assert_eq!(
+            items[0].value(),
+            "乙",
+            "forced: sent as given, the last wins"
+        );
         let mut bad = FieldValues::default();
         bad.set("title", Value::from("x"));
-        assert!(bad.into_items(|_| Typed::Known(FieldType::HTitle)).is_err());
+        assert!(bad.validate().is_err());
+    }
+
+    #[test]
+    fn labels_become_values_and_typed_fields_off_the_form_are_refused() {
+        let mut values = FieldValues::default();
+        values.set("FORMITM_4", Value::from("乙"));
+        let items = values.checked(&design()).unwrap();
+        assert_eq!(items[0].value(), "b");
+        values.set_typed("FORMITM_7", FieldType::Inputbox, Value::from("x"));
+        assert!(values.checked(&design()).is_err());
     }
 }

@@ -220,3 +220,41 @@ async fn settled_as_assignee(
         Err(err) => Err(err),
     }
 }
+
+/// Whether a write to row `data_id` was applied, read back after its answer was lost:
+/// `Some((applied, data_no))`, or `None` when the user can see neither the row (View
+/// permission: a row that became history, or is running, was pushed) nor its mission (an
+/// open mission of the row means it is still current: not pushed).
+pub(crate) async fn applied(
+    client: &Client,
+    flow: FlowUuid,
+    data_id: DataId,
+    hint: &crate::guard::Whereabouts,
+) -> Option<(bool, Option<DataNo>)> {
+    let by_id = Query::builder()
+        .filter(col("id").eq(data_id))
+        .page_size(1)
+        .build()
+        .ok()?;
+    if let Ok(rows) = client
+        .tickets_in_flow(flow)
+        .include_history()
+        .query(by_id)
+        .send()
+        .await
+    {
+        if let Some(row) = rows.first() {
+            return Some((row.history || row.running, Some(row.data_no)));
+        }
+    }
+    // Only a row that was one of the user's missions tells by its mission.
+    hint.stop.as_ref()?;
+    let mission = Query::builder()
+        .filter(col("data_id").eq(data_id))
+        .filter(col("flow_uuid").eq(flow.simple()))
+        .page_size(1)
+        .build()
+        .ok()?;
+    let missions = client.missions().query(mission).send().await.ok()?;
+    Some((missions.is_empty(), hint.data_no))
+}

@@ -4,12 +4,14 @@
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::fields::{FieldValues, Typed};
+use crate::fields::FieldValues;
+use crate::guard::{Whereabouts, Writes};
 use crate::outcome::{observe, TicketState};
 use omflow_model::query::{col, Query};
+use omflow_model::routing::Prediction;
 use omflow_model::{
-    paths, ApiErrorKind, ApiPath, DataId, DataNo, DataNoResult, Endpoint, FieldId, FieldType,
-    FlowUuid, FormItem, LoadedTicket, Mission, PushTicket, QuickAction, QuickActionTicket,
+    paths, ApiErrorKind, ApiPath, DataId, DataNo, DataNoResult, Endpoint, FieldType, FlowUuid,
+    FormItem, LoadedTicket, Mission, PushTicket, QuickAction, QuickActionTicket,
 };
 use serde_json::Value;
 use std::time::Duration;
@@ -124,7 +126,9 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn push_mission(&self, mission: &Mission) -> PushBuilder {
-        PushBuilder::new(self.clone(), Target::of_mission(mission))
+        let mut builder = PushBuilder::new(self.clone(), Target::of_mission(mission));
+        builder.hint = Whereabouts::of_mission(mission);
+        builder
     }
 
     /// Pushes ticket row `data_id` of the flow at `api_path` (see [`Client::push_mission`]).
@@ -145,18 +149,32 @@ impl Client {
 }
 
 /// What a push or quick action did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PushOutcome {
     /// The ticket number the server answered with (`None` when the server sent none).
     pub data_no: Option<DataNo>,
     /// Where the engine took the ticket, when waited for ([`PushBuilder::wait_for_engine`]).
     pub state: Option<TicketState>,
+    /// Where the flow's design said the push would take the ticket, before it was sent
+    /// (`None` for a create).
+    pub prediction: Option<Prediction>,
+    /// What the checks refused and [`PushBuilder::force`] sent anyway (empty when nothing
+    /// was overridden).
+    pub forced: Vec<String>,
+    /// The answer was lost and reading the ticket back showed the push applied.
+    pub resolved_after_lost_answer: bool,
 }
 
 impl PushOutcome {
     pub(crate) fn new(data_no: Option<DataNo>, state: Option<TicketState>) -> Self {
-        PushOutcome { data_no, state }
+        PushOutcome {
+            data_no,
+            state,
+            prediction: None,
+            forced: Vec::new(),
+            resolved_after_lost_answer: false,
+        }
     }
 
     /// The ticket's next row, when waited for and seen.
@@ -165,29 +183,62 @@ impl PushOutcome {
     }
 }
 
+/// What a push would do, checked without sending: the items it would send, where the flow's
+/// design says the ticket would go, and what [`PushBuilder::force`] overrides.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PushPlan {
+    /// The ticket's flow.
+    pub flow: FlowUuid,
+    /// The row pushed.
+    pub data_id: DataId,
+    /// The form items to send (labels mapped to values, the stop's other required fields
+    /// filled with their current values).
+    pub items: Vec<FormItem>,
+    /// Where the ticket would go.
+    pub prediction: Prediction,
+    /// The refusals a forced push overrides (empty without `force`).
+    pub forced: Vec<String>,
+}
+
 /// A push; see [`Client::push_mission`].
 #[derive(Debug)]
 #[must_use = "a push does nothing until sent"]
 pub struct PushBuilder {
     client: Client,
-    target: Result<Target, Error>,
+    target: Result<Target, String>,
     fields: FieldValues,
     fill_required: bool,
     wait: Option<Duration>,
+    force: bool,
+    hint: Whereabouts,
 }
 
 impl PushBuilder {
     fn new(client: Client, target: Result<Target, Error>) -> Self {
+        let target = target.map_err(|e| e.to_string());
         PushBuilder {
             client,
             target,
             fields: FieldValues::default(),
             fill_required: true,
             wait: None,
+            force: false,
+            hint: Whereabouts::default(),
         }
     }
 
-    /// Sets a field; its type comes from the stop's form.
+    /// Sends even what the checks refuse (a value the stop's form does not offer, a read-only
+    /// field, a field set twice, a push the engine cannot route): the outcome's
+    /// [`PushOutcome::forced`] says what was overridden. A push the engine cannot route
+    /// leaves the ticket in its error state, where only an administrator can repair it.
+    pub fn force(mut self) -> Self {
+        self.force = true;
+        self
+    }
+
+    /// Sets a field; its type comes from the stop's form, and a choice's label is mapped to
+    /// its value.
     pub fn set(mut self, field_id: &str, value: impl Into<Value>) -> Self {
         self.fields.set(field_id, value.into());
         self
@@ -218,32 +269,157 @@ impl PushBuilder {
         self
     }
 
-    /// Loads the ticket, checks and sends the push.
+    /// Loads the ticket, checks the values against the stop's form and predicts where the
+    /// engine takes the ticket, without sending anything.
     ///
     /// # Errors
-    /// Before sending (nothing was sent): [`Error::NoAccess`] (the user may not read the
-    /// row), [`Error::UnknownField`], [`Error::NotActionable`] (closed, or not at a form
-    /// stop), [`Error::InvalidRequest`]. From the server: [`Error::MovedOn`] (the row is not
-    /// current any more: already pushed), [`Error::Api`] (`MissingRequiredFields`,
-    /// `PermissionDenied`, `TicketRunning`, ...). A push is never resent once it may have
-    /// reached the server: see [`Error::may_have_been_applied`].
-    pub async fn send(self) -> Result<PushOutcome, Error> {
-        let target = self.target?;
+    /// Those of [`PushBuilder::send`] that come before sending.
+    pub async fn check(&self) -> Result<PushPlan, Error> {
+        let target = self.target.clone().map_err(Error::InvalidRequest)?;
         self.fields.validate()?;
         let flow = self.client.resolve_uuid(&target).await?;
         let ticket = self.client.load_ticket(flow, target.data_id()).await?;
         ensure_actionable(&ticket, target.data_id())?;
-        let items = self.fields.typed(&ticket)?;
+        let mut forced = Vec::new();
+        let items = match self.fields.checked(&ticket.formobject) {
+            Ok(items) => items,
+            Err(err) if self.force && err.is_refusal() => {
+                forced.push(err.to_string());
+                self.fields.unchecked(
+                    |id| ticket.formobject.field(id).map(|f| f.field_type()),
+                    || ticket.formobject.describe_fields(),
+                )?
+            }
+            Err(err) => return Err(err),
+        };
         let items = if self.fill_required {
             with_required(&ticket, items)?
         } else {
             items
         };
-        check_patterns(&ticket, &items)?;
-        let mut body = PushTicket::new(target.data_id(), items);
+        let prediction = self
+            .client
+            .predict_push(
+                flow,
+                target.data_id(),
+                self.hint.clone(),
+                &ticket,
+                Writes::Items(&items),
+            )
+            .await;
+        guard_route(&prediction, target.data_id(), self.force, &mut forced)?;
+        Ok(PushPlan {
+            flow,
+            data_id: target.data_id(),
+            items,
+            prediction,
+            forced,
+        })
+    }
+
+    /// Loads the ticket, checks and sends the push.
+    ///
+    /// # Errors
+    /// Before sending (nothing was sent): [`Error::NoAccess`] (the user may not read the
+    /// row), [`Error::Refused`] (the stop's form refuses a value), [`Error::WouldStrand`]
+    /// (no rule after the stop routes the values: the engine would leave the ticket in its
+    /// error state), [`Error::NotActionable`] (closed, or not at a form stop),
+    /// [`Error::InvalidRequest`]. From the server: [`Error::MovedOn`] (the row is not
+    /// current any more: already pushed), [`Error::Api`] (`MissingRequiredFields`,
+    /// `PermissionDenied`, `TicketRunning`, ...). A push is never resent: when its answer is
+    /// lost the ticket is read back, and [`Error::NotApplied`] says it was not applied (safe
+    /// to send again); only when the read-back fails too is the error one that
+    /// [`Error::may_have_been_applied`].
+    pub async fn send(self) -> Result<PushOutcome, Error> {
+        let plan = self.check().await?;
+        let target = self.target.map_err(Error::InvalidRequest)?;
+        let mut body = PushTicket::new(target.data_id(), plan.items);
         body.flow_uuid = target.body_uuid();
-        let data_no = send_edit(&self.client, "tickets.push", &target, &body).await?;
-        finish(&self.client, &target, flow, data_no, self.wait).await
+        let sent = send_edit(&self.client, "tickets.push", &target, &body).await;
+        let Sent { data_no, resolved } = resolve_lost(
+            &self.client,
+            plan.flow,
+            &target,
+            &self.hint,
+            "tickets.push",
+            sent,
+        )
+        .await?;
+        let mut outcome = finish(&self.client, &target, plan.flow, data_no, self.wait).await?;
+        fill_engine_message(&mut outcome, &plan.prediction);
+        outcome.prediction = Some(plan.prediction);
+        outcome.forced = plan.forced;
+        outcome.resolved_after_lost_answer = resolved;
+        Ok(outcome)
+    }
+}
+
+/// Refuses a push the engine would strand, unless forced (then says so).
+fn guard_route(
+    prediction: &Prediction,
+    data_id: DataId,
+    force: bool,
+    forced: &mut Vec<String>,
+) -> Result<(), Error> {
+    if !prediction.route.is_stranded() {
+        return Ok(());
+    }
+    if force {
+        forced.push(prediction.route.to_string());
+        return Ok(());
+    }
+    Err(Error::WouldStrand {
+        data_id,
+        prediction: Box::new(prediction.clone()),
+    })
+}
+
+/// A user without View cannot read the engine's message; the prediction knows it.
+fn fill_engine_message(outcome: &mut PushOutcome, prediction: &Prediction) {
+    if let Some(TicketState::EngineError { message, .. }) = &mut outcome.state {
+        if message.is_none() {
+            *message = prediction.route.engine_message();
+        }
+    }
+}
+
+/// The answer of a write, with a lost answer resolved by reading the ticket back.
+struct Sent {
+    data_no: Option<DataNo>,
+    resolved: bool,
+}
+
+/// When a push's answer is lost, reads the row back: gone from the current rows (history,
+/// or running) means applied; still current means not applied ([`Error::NotApplied`]). A
+/// read-back that fails keeps the original error.
+async fn resolve_lost(
+    client: &Client,
+    flow: FlowUuid,
+    target: &Target,
+    hint: &Whereabouts,
+    operation: &'static str,
+    sent: Result<Option<DataNo>, Error>,
+) -> Result<Sent, Error> {
+    let err = match sent {
+        Ok(data_no) => {
+            return Ok(Sent {
+                data_no,
+                resolved: false,
+            })
+        }
+        Err(err) if err.may_have_been_applied() => err,
+        Err(err) => return Err(err),
+    };
+    match crate::outcome::applied(client, flow, target.data_id(), hint).await {
+        Some((true, data_no)) => Ok(Sent {
+            data_no: data_no.or(hint.data_no),
+            resolved: true,
+        }),
+        Some((false, _)) => Err(Error::NotApplied {
+            operation,
+            source: Box::new(err),
+        }),
+        None => Err(err),
     }
 }
 
@@ -286,38 +462,6 @@ fn with_required(ticket: &LoadedTicket, mut items: Vec<FormItem>) -> Result<Vec<
         items.push(item);
     }
     Ok(items)
-}
-
-/// The server checks each submitted value against its field's regular expression (Python's
-/// `re.match`: anchored at the start); a mismatch would come back as "missing required
-/// fields". Patterns Rust's `regex` cannot read are left to the server.
-fn check_patterns(ticket: &LoadedTicket, items: &[FormItem]) -> Result<(), Error> {
-    for item in items {
-        let Some(pattern) = ticket
-            .formobject
-            .field(item.id())
-            .and_then(|field| field.regex())
-        else {
-            continue;
-        };
-        let Ok(anchored) = regex::Regex::new(&format!("^(?:{pattern})")) else {
-            continue;
-        };
-        let matches = match item.value() {
-            Value::String(text) => anchored.is_match(text),
-            _ => false,
-        };
-        if !matches {
-            return Err(Error::InvalidValue {
-                field: item.id().to_string(),
-                reason: format!(
-                    "the stop requires text matching /{pattern}/, got {}",
-                    item.value()
-                ),
-            });
-        }
-    }
-    Ok(())
 }
 
 async fn send_edit<B: serde::Serialize>(
@@ -364,7 +508,7 @@ async fn finish(
         ),
         _ => None,
     };
-    Ok(PushOutcome { data_no, state })
+    Ok(PushOutcome::new(data_no, state))
 }
 
 /// A quick action; see [`Client::quick_action_mission`].
@@ -372,10 +516,11 @@ async fn finish(
 #[must_use = "a quick action does nothing until sent"]
 pub struct QuickActionBuilder {
     client: Client,
-    target: Result<Target, Error>,
+    target: Result<Target, String>,
     action: QuickAction,
     force: bool,
     wait: Option<Duration>,
+    hint: Whereabouts,
 }
 
 impl Client {
@@ -387,7 +532,10 @@ impl Client {
         mission: &Mission,
         action: QuickAction,
     ) -> QuickActionBuilder {
-        QuickActionBuilder::new(self.clone(), Target::of_mission(mission), action)
+        let mut builder =
+            QuickActionBuilder::new(self.clone(), Target::of_mission(mission), action);
+        builder.hint = Whereabouts::of_mission(mission);
+        builder
     }
 
     /// Runs a quick action on ticket row `data_id` of the flow at `api_path`.
@@ -416,17 +564,20 @@ impl Client {
 
 impl QuickActionBuilder {
     fn new(client: Client, target: Result<Target, Error>, action: QuickAction) -> Self {
+        let target = target.map_err(|e| e.to_string());
         QuickActionBuilder {
             client,
             target,
             action,
             force: false,
             wait: None,
+            hint: Whereabouts::default(),
         }
     }
 
     /// Sends even when the stop does not offer the action (the server then pushes the
-    /// ticket on with its values unchanged).
+    /// ticket on with its values unchanged), or when the engine could not route what the
+    /// action writes; the outcome's [`PushOutcome::forced`] says what was overridden.
     pub fn force(mut self) -> Self {
         self.force = true;
         self
@@ -438,40 +589,81 @@ impl QuickActionBuilder {
         self
     }
 
+    /// Loads the ticket, checks the action and predicts where it takes the ticket, without
+    /// sending anything.
+    ///
+    /// # Errors
+    /// Those of [`QuickActionBuilder::send`] that come before sending.
+    pub async fn check(&self) -> Result<PushPlan, Error> {
+        let target = self.target.clone().map_err(Error::InvalidRequest)?;
+        let flow = self.client.resolve_uuid(&target).await?;
+        let ticket = self.client.load_ticket(flow, target.data_id()).await?;
+        let mut forced = Vec::new();
+        let refusal = ensure_actionable(&ticket, target.data_id()).and_then(|()| {
+            let labels = ticket.quick_actions();
+            if labels.offers(self.action) {
+                Ok(())
+            } else {
+                Err(Error::QuickActionUnavailable {
+                    action: self.action,
+                    labels,
+                })
+            }
+        });
+        match refusal {
+            Err(err) if self.force => forced.push(err.to_string()),
+            Err(err) => return Err(err),
+            Ok(()) => {}
+        }
+        let which = match self.action {
+            QuickAction::Action1 => 1,
+            QuickAction::Action2 => 2,
+        };
+        let prediction = self
+            .client
+            .predict_push(
+                flow,
+                target.data_id(),
+                self.hint.clone(),
+                &ticket,
+                Writes::QuickAction(which),
+            )
+            .await;
+        guard_route(&prediction, target.data_id(), self.force, &mut forced)?;
+        Ok(PushPlan {
+            flow,
+            data_id: target.data_id(),
+            items: Vec::new(),
+            prediction,
+            forced,
+        })
+    }
+
     /// Loads the ticket, checks the action and sends it.
     ///
     /// # Errors
-    /// [`Error::QuickActionUnavailable`] (not sent), and those of [`PushBuilder::send`].
+    /// [`Error::QuickActionUnavailable`] and [`Error::WouldStrand`] (not sent), and those of
+    /// [`PushBuilder::send`].
     pub async fn send(self) -> Result<PushOutcome, Error> {
-        let target = self.target?;
-        let flow = self.client.resolve_uuid(&target).await?;
-        let ticket = self.client.load_ticket(flow, target.data_id()).await?;
-        if !self.force {
-            ensure_actionable(&ticket, target.data_id())?;
-            let labels = ticket.quick_actions();
-            if !labels.offers(self.action) {
-                return Err(Error::QuickActionUnavailable {
-                    action: self.action,
-                    labels,
-                });
-            }
-        }
+        let plan = self.check().await?;
+        let target = self.target.map_err(Error::InvalidRequest)?;
         let mut body = QuickActionTicket::new(target.data_id(), self.action);
         body.flow_uuid = target.body_uuid();
-        let data_no = send_edit(&self.client, "tickets.quick_action", &target, &body).await?;
-        finish(&self.client, &target, flow, data_no, self.wait).await
-    }
-}
-
-impl FieldValues {
-    /// Types every value from the loaded stop's form.
-    fn typed(self, ticket: &LoadedTicket) -> Result<Vec<FormItem>, Error> {
-        self.into_items(|id: &FieldId| {
-            ticket
-                .formobject
-                .field(id)
-                .map(|field| Typed::Known(field.field_type()))
-                .unwrap_or_else(|| Typed::Unknown(ticket.formobject.describe_fields()))
-        })
+        let sent = send_edit(&self.client, "tickets.quick_action", &target, &body).await;
+        let Sent { data_no, resolved } = resolve_lost(
+            &self.client,
+            plan.flow,
+            &target,
+            &self.hint,
+            "tickets.quick_action",
+            sent,
+        )
+        .await?;
+        let mut outcome = finish(&self.client, &target, plan.flow, data_no, self.wait).await?;
+        fill_engine_message(&mut outcome, &plan.prediction);
+        outcome.prediction = Some(plan.prediction);
+        outcome.forced = plan.forced;
+        outcome.resolved_after_lost_answer = resolved;
+        Ok(outcome)
     }
 }

@@ -2,13 +2,13 @@
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::fields::{FieldValues, Typed};
+use crate::fields::FieldValues;
 use crate::missions::paged;
 use futures::Stream;
 use omflow_model::query::{col, Query};
 use omflow_model::{
     paths, ApiPath, CreateTicket, DataIdEntry, DataIdLookup, DataNo, DataNoResult, DeleteTickets,
-    Endpoint, FieldType, FlowUuid, FormDesign, ProjectedRow, TicketRow,
+    Endpoint, FieldType, FlowUuid, ProjectedRow, TicketRow,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -139,7 +139,7 @@ impl CreateBuilder {
     /// Sends the create.
     ///
     /// # Errors
-    /// Not sent: [`Error::InvalidRequest`] (no field), [`Error::UnknownField`],
+    /// Not sent: [`Error::InvalidRequest`] (no field), [`Error::Refused`] (the start form refuses a value),
     /// [`Error::NoAccess`] (the start form cannot be read to type the fields). From the
     /// server: [`Error::Api`] (`PermissionDenied` without Add, `MissingRequiredFields`).
     /// Never resent once it may have reached the server.
@@ -160,10 +160,10 @@ impl CreateBuilder {
         } else {
             None
         };
-        let items = self.fields.into_items(|id| match &design {
-            Some(design) => type_in(design, id),
-            None => Typed::Unknown(String::new()),
-        })?;
+        let items = match &design {
+            Some(design) => self.fields.checked(design)?,
+            None => self.fields.unchecked(|_| None, String::new)?,
+        };
         let mut body = CreateTicket::new(items);
         body.flow_uuid = self.flow.body_uuid();
         let result: DataNoResult = self
@@ -172,13 +172,6 @@ impl CreateBuilder {
             .await?;
         Ok(result.0)
     }
-}
-
-fn type_in(design: &FormDesign, id: &omflow_model::FieldId) -> Typed {
-    design
-        .field(id)
-        .map(|field| Typed::Known(field.field_type()))
-        .unwrap_or_else(|| Typed::Unknown(design.describe_fields()))
 }
 
 impl Client {

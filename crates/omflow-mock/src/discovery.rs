@@ -61,19 +61,86 @@ impl World {
             return Reply::fail(404, text(MessageId::FlowNotFound, lang));
         };
         let def = &self.flows[flow].def;
-        let items: Vec<Value> = def
-            .items
-            .iter()
-            .map(|item| json!({"id": item.id, "type": item.item_type, "text": item.text}))
-            .collect();
         Reply::ok(
             text(MessageId::UpdateSuccess, lang),
             json!({
-                "flowobject": crate::pyjson::dumps(&json!({"items": items})),
+                "flowobject": crate::pyjson::dumps(&self.flow_chart(flow)),
                 "inoutput": [],
                 "flow_name": def.flow_name,
             }),
         )
+    }
+
+    /// The flow's design as the designer saves it: its stops with their inputs, quick
+    /// actions and switch rules, a line per `next`, and the main form.
+    pub(crate) fn flow_chart(&self, flow: usize) -> Value {
+        let def = &self.flows[flow].def;
+        let assignments = |inputs: &[crate::seed::SeedInput]| -> Vec<Value> {
+            inputs
+                .iter()
+                .map(|i| json!({"require": false, "value": i.value, "name": i.name, "des": ""}))
+                .collect()
+        };
+        let mut items: Vec<Value> = Vec::new();
+        for item in &def.items {
+            let mut config = Map::new();
+            match item.item_type.as_str() {
+                "switch" => {
+                    let rules: Vec<Value> = item
+                        .rules
+                        .iter()
+                        .map(|r| json!({"target": r.target, "value1": r.value1, "value2": r.value2, "rule": r.rule}))
+                        .collect();
+                    config.insert("calculate".into(), json!([]));
+                    config.insert("rules".into(), Value::Array(rules));
+                }
+                _ => {
+                    config.insert("calculate".into(), json!([]));
+                    config.insert("input".into(), Value::Array(assignments(&item.inputs)));
+                    config.insert("output".into(), json!([]));
+                }
+            }
+            if item.item_type == "form" {
+                for (n, action) in [(1, &item.action1), (2, &item.action2)] {
+                    config.insert(format!("action{n}"), json!(action.is_some()));
+                    config.insert(
+                        format!("action{n}_text"),
+                        json!(action.as_ref().map(|a| a.text.clone()).unwrap_or_default()),
+                    );
+                    config.insert(
+                        format!("input{n}"),
+                        Value::Array(
+                            action
+                                .as_ref()
+                                .map(|a| assignments(&a.inputs))
+                                .unwrap_or_default(),
+                        ),
+                    );
+                }
+            }
+            items.push(
+                json!({"id": item.id, "type": item.item_type, "text": item.text, "config": config}),
+            );
+        }
+        let mut line = 0;
+        for item in &def.items {
+            if let Some(next) = &item.next {
+                line += 1;
+                items.push(
+                    json!({"id": format!("FLINE_MW{line}"), "type": "line", "text": "",
+                    "config": {"source_item": item.id, "target_item": next}}),
+                );
+            }
+        }
+        json!({
+            "flow_item_counter": def.items.len(),
+            "flow_line_counter": line,
+            "form_object": self.main_form_object(flow),
+            "is_sub": false,
+            "subflow": [],
+            "items": items,
+            "version": 1,
+        })
     }
 
     /// `listFlowActiveAjax` (flow management): the deployed flows of an application.

@@ -206,6 +206,25 @@ pub struct SeedRule {
     pub value2: String,
     /// Where to go.
     pub target: String,
+    /// The operator (`=`, `!=`, `>`, `<`; text order, as the engine compares).
+    #[serde(default = "equals", skip_serializing_if = "is_equals")]
+    pub rule: String,
+}
+
+fn equals() -> String {
+    "=".into()
+}
+
+fn is_equals(rule: &str) -> bool {
+    rule == "="
+}
+
+impl SeedRule {
+    /// The rule as the flow chart writes it.
+    #[must_use]
+    pub fn to_chart(&self) -> omflow_model::chart::SwitchRule {
+        omflow_model::chart::SwitchRule::new(&self.value1, &self.rule, &self.value2, &self.target)
+    }
 }
 
 /// A flow item.

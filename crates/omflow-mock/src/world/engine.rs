@@ -2,6 +2,22 @@
 //! switches and their inputs, errors, delayed moves.
 
 use super::*;
+use crate::seed::SeedRule;
+use omflow_model::routing::{self, Operand, TicketValues};
+
+/// The row and flow values as the engine reads them (every column known).
+fn engine_values(row: &Map<String, Value>, flow_value: &Map<String, Value>) -> TicketValues {
+    let mut values = TicketValues::complete();
+    for (column, value) in row {
+        if column.starts_with("formitm_") {
+            values.set_field(column, Operand::from_json(value));
+        }
+    }
+    for (name, value) in flow_value {
+        values.set_flow(name, Operand::from_json(value));
+    }
+    values
+}
 
 impl World {
     pub(super) fn schedule(&mut self, flow: usize, row: u64, from: &str, sent_id: Value) {
@@ -174,12 +190,19 @@ impl World {
                                 None => {}
                             }
                         }
-                        if Self::resolve_ref(&row, &flow_value, &rule.value1)
-                            == Self::resolve_ref(&row, &flow_value, &rule.value2)
-                        {
-                            target = Some(rule.target.clone());
-                        }
                     }
+                    let rules: Vec<_> = item.rules.iter().map(SeedRule::to_chart).collect();
+                    let values = engine_values(&row, &flow_value);
+                    let (outcome, _) =
+                        routing::evaluate_switch(&rules, &values, &routing::Calculated::default());
+                    let failure = match outcome {
+                        routing::SwitchOutcome::Goes { target: to, .. } => {
+                            target = Some(to);
+                            None
+                        }
+                        routing::SwitchOutcome::Raised(message) => Some(message),
+                        _ => Some(routing::NO_RULE_MATCHED.to_string()),
+                    };
                     let Some(target) = target else {
                         // No rule matches: the engine had logged its move to the switch
                         // (without this switch's inputs), then marks the row as errored.
@@ -191,7 +214,8 @@ impl World {
                         };
                         let param = self.engine_param(flow, &row, &item.id, via);
                         row.insert("data_param".into(), Value::String(dumps(&param)));
-                        self.fail_row(flow, row, Some(&item), "找不到符合的條件。");
+                        let message = failure.unwrap_or_default();
+                        self.fail_row(flow, row, Some(&item), &message);
                         return;
                     };
                     chart_input = Some(inputs);

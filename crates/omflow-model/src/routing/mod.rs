@@ -221,6 +221,15 @@ pub struct StopRef {
 }
 
 impl StopRef {
+    /// A stop by id and name.
+    #[must_use]
+    pub fn new(id: &str, text: &str) -> StopRef {
+        StopRef {
+            id: id.to_string(),
+            text: text.to_string(),
+        }
+    }
+
     fn of(item: &ChartItem) -> StopRef {
         StopRef {
             id: item.id.clone(),
@@ -519,6 +528,17 @@ pub struct Prediction {
     pub route: Route,
     /// The stops entered, in order (the last is where it ends up).
     pub passed: Vec<StopRef>,
+}
+
+impl Prediction {
+    /// A route reached without passing any stop.
+    #[must_use]
+    pub fn new(route: Route) -> Prediction {
+        Prediction {
+            route,
+            passed: Vec::new(),
+        }
+    }
 }
 
 enum Leave {

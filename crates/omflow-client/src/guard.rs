@@ -1,0 +1,214 @@
+//! What keeps a push from stranding a ticket: the stop's form checks the values
+//! ([`omflow_model::checks`]), and the flow's design (`flow-object/load`, which the ticket's
+//! assignee and creator may read) predicts where the engine takes the ticket
+//! ([`omflow_model::routing`]). A push the engine cannot route is refused before it is sent,
+//! unless forced.
+
+use crate::client::Client;
+use crate::error::Error;
+use omflow_model::chart::{Assignment, FlowChart, LoadFlowChart, LoadedFlowChart};
+use omflow_model::query::{col, Query};
+use omflow_model::routing::{
+    predict, Operand, Prediction, Reference, Route, StopRef, TicketValues,
+};
+use omflow_model::{DataId, DataNo, Endpoint, FlowUuid, FormItem, LoadedTicket, Mission};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Flow designs per flow, each loaded once per client (concurrent callers share the load).
+pub(crate) type Charts = HashMap<FlowUuid, Arc<tokio::sync::OnceCell<Arc<FlowChart>>>>;
+
+/// Where a ticket row stands, as far as the user can see: its ticket number and its stop.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Whereabouts {
+    pub(crate) data_no: Option<DataNo>,
+    pub(crate) stop: Option<String>,
+}
+
+impl Whereabouts {
+    pub(crate) fn of_mission(mission: &Mission) -> Self {
+        Whereabouts {
+            data_no: mission.data_no,
+            stop: mission.stop_uuid.clone(),
+        }
+    }
+}
+
+impl Client {
+    /// The design of a flow (stops, lines, switch rules), read through ticket `data_no`
+    /// (`flow-object/load` admits the ticket's assignee and creator, and View holders). Loaded
+    /// once per flow for the client's lifetime: a flow redeployed while a client runs is seen
+    /// by a new client.
+    ///
+    /// # Errors
+    /// [`Error::NoAccess`] when the user may not read the ticket; [`Error::Decode`] when the
+    /// design is not valid JSON; transport errors (a read: retrying is safe).
+    pub async fn flow_chart(
+        &self,
+        flow_uuid: FlowUuid,
+        data_no: DataNo,
+    ) -> Result<Arc<FlowChart>, Error> {
+        let cell = {
+            let mut charts = self.inner.charts.lock().await;
+            charts.entry(flow_uuid).or_default().clone()
+        };
+        cell.get_or_try_init(|| async {
+            let loaded: LoadedFlowChart = self
+                .rest(
+                    "flows.chart",
+                    Endpoint::FlowObject,
+                    None,
+                    &LoadFlowChart::new(flow_uuid, data_no),
+                )
+                .await
+                .map_err(|err| {
+                    crate::assignee::no_access(err, || {
+                        (
+                            format!(
+                                "read the design of flow {} through ticket {data_no}",
+                                flow_uuid.simple()
+                            ),
+                            "the flow's View permission, or being the ticket's assignee or creator"
+                                .into(),
+                        )
+                    })
+                })?;
+            loaded.chart().map(Arc::new).map_err(|e| Error::Decode {
+                operation: "flows.chart",
+                path: "result.flowobject".into(),
+                message: e.to_string(),
+            })
+        })
+        .await
+        .cloned()
+    }
+
+    /// The ticket number and stop of row `data_id`: from my missions, else from the
+    /// query-form list (View permission); unknown when neither shows it.
+    pub(crate) async fn whereabouts(
+        &self,
+        flow: FlowUuid,
+        data_id: DataId,
+        known: Whereabouts,
+    ) -> Whereabouts {
+        if known.data_no.is_some() && known.stop.is_some() {
+            return known;
+        }
+        let by_row = Query::builder()
+            .filter(col("data_id").eq(data_id))
+            .filter(col("flow_uuid").eq(flow.simple()))
+            .page_size(1)
+            .build();
+        if let Ok(query) = by_row {
+            if let Ok(missions) = self.missions().query(query).send().await {
+                if let Some(mission) = missions.first() {
+                    return Whereabouts::of_mission(mission);
+                }
+            }
+        }
+        let by_id = Query::builder()
+            .filter(col("id").eq(data_id))
+            .page_size(1)
+            .build();
+        if let Ok(query) = by_id {
+            if let Ok(rows) = self
+                .tickets_in_flow(flow)
+                .include_history()
+                .query(query)
+                .send()
+                .await
+            {
+                if let Some(row) = rows.first() {
+                    return Whereabouts {
+                        data_no: Some(row.data_no),
+                        stop: row.stop_uuid.clone(),
+                    };
+                }
+            }
+        }
+        known
+    }
+
+    /// Where a push leaving `ticket` with `writes` would take it, or why that cannot be told.
+    pub(crate) async fn predict_push(
+        &self,
+        flow: FlowUuid,
+        data_id: DataId,
+        known: Whereabouts,
+        ticket: &LoadedTicket,
+        writes: Writes<'_>,
+    ) -> Prediction {
+        let at = self.whereabouts(flow, data_id, known).await;
+        let (Some(data_no), Some(stop)) = (at.data_no, at.stop) else {
+            return unpredictable(
+                "this stop",
+                "the SDK cannot see which stop the row is at (not among your missions, and no View permission)",
+            );
+        };
+        let chart = match self.flow_chart(flow, data_no).await {
+            Ok(chart) => chart,
+            Err(err) => {
+                return unpredictable(
+                    &stop,
+                    &format!("the flow's design could not be read: {err}"),
+                )
+            }
+        };
+        let mut values = TicketValues::partial();
+        for current in &ticket.formdata {
+            values.set_field_json(current.id.as_str(), &current.value);
+        }
+        match writes {
+            Writes::Items(items) => {
+                for item in items {
+                    values.set_field_json(item.id().as_str(), item.value());
+                }
+            }
+            Writes::QuickAction(which) => {
+                let Some(inputs) = chart.stop(&stop).and_then(|s| s.quick_action_inputs(which))
+                else {
+                    // The action is not designed at this stop: the row is pushed unchanged.
+                    return predict(&chart, &stop, values);
+                };
+                apply_quick_action(inputs, &mut values);
+            }
+        }
+        predict(&chart, &stop, values)
+    }
+}
+
+/// What a push writes before the engine routes the ticket.
+pub(crate) enum Writes<'a> {
+    /// The form's values.
+    Items(&'a [FormItem]),
+    /// Quick action 1 or 2's designed inputs.
+    QuickAction(u8),
+}
+
+/// A quick action's inputs (`doQuickAction`): a field gets a literal, another field's value, or
+/// a flow value (which the SDK cannot see).
+fn apply_quick_action(inputs: &[Assignment], values: &mut TicketValues) {
+    for input in inputs {
+        let Reference::Field(column) = Reference::parse(&input.name) else {
+            continue;
+        };
+        let value = match Reference::parse(&input.value_text()) {
+            Reference::Field(from) => values.field(&from),
+            Reference::GroupPart { column, part } => values.group_part(&column, part),
+            Reference::Flow(_) => None,
+            Reference::Literal(text) => Some(Operand::Text(text)),
+        };
+        match value {
+            Some(value) => values.set_field(&column, value),
+            None => values.forget_field(&column),
+        }
+    }
+}
+
+fn unpredictable(stop: &str, why: &str) -> Prediction {
+    let route = Route::Unpredictable {
+        past: StopRef::new(stop, ""),
+        why: why.to_string(),
+    };
+    Prediction::new(route)
+}
