@@ -69,9 +69,14 @@ enum Command {
         flow: String,
         /// The ticket's current data_id.
         data_id: u64,
-        /// FORMITM_N=VALUE (JSON for objects such as h_group); repeatable.
+        /// FORMITM_N=VALUE (JSON for objects such as h_group; a choice's label is taken for its
+        /// value); repeatable, once per field.
         #[arg(long = "set", required = true)]
         set: Vec<String>,
+        /// Send even what the checks refuse (a value the stop does not offer, a read-only
+        /// field, a push no rule routes: the ticket is then stranded in the engine's error state).
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         wait: Wait,
     },
@@ -82,9 +87,10 @@ enum Command {
         flow: String,
         /// The ticket's current data_id.
         data_id: u64,
-        /// action1 or action2.
-        action: QuickAction,
-        /// Send even if the stop does not offer it (the server then pushes the ticket unchanged).
+        /// action1, action2, or the action's label as `missions` shows it (完成).
+        action: String,
+        /// Send even if the stop does not offer it (the server then pushes the ticket
+        /// unchanged), or if the engine could not route what it writes.
         #[arg(long)]
         force: bool,
         #[command(flatten)]
@@ -209,15 +215,15 @@ struct ListArgs {
     /// Only these columns (comma-separated).
     #[arg(long, value_delimiter = ',')]
     columns: Vec<String>,
-    /// At most N rows (one request).
+    /// At most N rows (one request); says on stderr when more match. Without it, every row.
     #[arg(long, conflicts_with = "all")]
     limit: Option<u64>,
-    /// Every row, page after page.
+    /// Every row, page after page (the default).
     #[arg(long)]
     all: bool,
-    /// Rows per page with --all.
-    #[arg(long, default_value_t = 100)]
-    page_size: u64,
+    /// Rows per request when listing every row (default 100).
+    #[arg(long, conflicts_with = "limit")]
+    page_size: Option<u64>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     output: Format,
@@ -263,9 +269,13 @@ struct ApproveArgs {
     /// Tickets pushed at once.
     #[arg(long, default_value_t = 8)]
     concurrency: usize,
-    /// Show what would be approved; send nothing.
+    /// Check every ticket as the run would (its stop's form, where the push would take it)
+    /// and print the verdicts; send nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Send even what the checks refuse (tickets no rule routes are then stranded).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     wait: Wait,
 }
@@ -296,6 +306,9 @@ enum TicketsCommand {
         /// FORMITM_N=VALUE (repeatable).
         #[arg(long = "set", required = true)]
         set: Vec<String>,
+        /// Send even what the start form's checks refuse.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         wait: Wait,
     },
@@ -403,9 +416,9 @@ fn in_cli_words(err: &(dyn std::error::Error + 'static)) -> String {
                 if offered.is_empty() { "none".to_string() } else { offered.join(", ") }
             )
         }
-        Some(Error::UnknownField { field, available }) => format!(
-            "--set {field}: the stop's form has no such field (not sent); its fields: {available}"
-        ),
+        Some(err @ (Error::Refused { .. } | Error::WouldStrand { .. })) => {
+            output::printable(&format!("{err}; add --force to send it anyway"))
+        }
         _ => output::printable(&err.to_string()),
     }
 }
@@ -492,10 +505,15 @@ fn list_query(filters: &Filters, list: &ListArgs) -> Result<Query, Failure> {
         };
     }
     builder = builder.columns(list.columns.clone());
-    let page_size = if list.all {
-        list.page_size
-    } else {
-        list.limit.unwrap_or(100)
+    let page_size = match list.limit {
+        Some(0) => {
+            return Err(usage(
+                "--limit 0: give at least 1 (or leave --limit out for every row)",
+            ))
+        }
+        // One more than shown tells whether more match.
+        Some(limit) => limit.saturating_add(1),
+        None => list.page_size.unwrap_or(100),
     };
     builder
         .page_size(page_size)
@@ -657,19 +675,21 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Missions(args) => {
             let query = list_query(&args.filters, &args.list)?;
             let request = client.missions().query(query);
-            let rows: Vec<Value> = if args.list.all {
-                request
-                    .stream_projected()
-                    .map_ok(|row| Value::Object(row.0))
-                    .try_collect()
-                    .await?
-            } else {
-                request
-                    .send_projected()
-                    .await?
-                    .into_iter()
-                    .map(|row| Value::Object(row.0))
-                    .collect()
+            let rows: Vec<Value> = match args.list.limit {
+                None => {
+                    request
+                        .stream_projected()
+                        .map_ok(|row| Value::Object(row.0))
+                        .try_collect()
+                        .await?
+                }
+                Some(limit) => {
+                    let rows = request.send_projected().await?;
+                    shown_of(
+                        rows.into_iter().map(|row| Value::Object(row.0)).collect(),
+                        limit,
+                    )
+                }
             };
             let rows = if args.list.output == Format::Table {
                 rows.into_iter().map(readable_actions).collect()
@@ -686,6 +706,7 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             flow,
             data_id,
             set,
+            force,
             wait,
         } => {
             let values = sets(&set)?;
@@ -695,6 +716,9 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
                 Row::Uuid(uuid) => client.push_in_flow(uuid, DataId(data_id)),
                 Row::Path(api_path) => client.push(&api_path, DataId(data_id)),
             };
+            if force {
+                builder = builder.force();
+            }
             for set in values {
                 builder = match set.field_type {
                     Some(field_type) => builder.set_typed(&set.id, field_type, set.value),
@@ -715,7 +739,9 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             wait,
         } => {
             let wait = wait.duration()?;
-            let mut builder = match row_in(client, &flow, DataId(data_id)).await? {
+            let row = row_in(client, &flow, DataId(data_id)).await?;
+            let action = quick_action_named(client, &row, DataId(data_id), &action).await?;
+            let mut builder = match row {
                 Row::Mission(mission) => client.quick_action_mission(&mission, action),
                 Row::Uuid(uuid) => client.quick_action_in_flow(uuid, DataId(data_id), action),
                 Row::Path(api_path) => client.quick_action(&api_path, DataId(data_id), action),
@@ -748,19 +774,21 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             if history {
                 request = request.include_history();
             }
-            let rows: Vec<Value> = if list.all {
-                request
-                    .stream_projected()
-                    .map_ok(|row| Value::Object(row.0))
-                    .try_collect()
-                    .await?
-            } else {
-                request
-                    .send_projected()
-                    .await?
-                    .into_iter()
-                    .map(|row| Value::Object(row.0))
-                    .collect()
+            let rows: Vec<Value> = match list.limit {
+                None => {
+                    request
+                        .stream_projected()
+                        .map_ok(|row| Value::Object(row.0))
+                        .try_collect()
+                        .await?
+                }
+                Some(limit) => {
+                    let rows = request.send_projected().await?;
+                    shown_of(
+                        rows.into_iter().map(|row| Value::Object(row.0)).collect(),
+                        limit,
+                    )
+                }
             };
             emit(
                 list.output,
@@ -768,7 +796,12 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
                 &columns_of(&TICKET_COLUMNS, &list.columns),
             )?;
         }
-        Command::Tickets(TicketsCommand::Create { flow, set, wait }) => {
+        Command::Tickets(TicketsCommand::Create {
+            flow,
+            set,
+            force,
+            wait,
+        }) => {
             let values = sets(&set)?;
             let wait = wait.duration()?;
             let mut builder = match flow_in(client, &flow).await? {
@@ -780,6 +813,9 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
                     Some(field_type) => builder.set_typed(&set.id, field_type, set.value),
                     None => builder.set(&set.id, set.value),
                 };
+            }
+            if force {
+                builder = builder.force();
             }
             if let Some(wait) = wait {
                 builder = builder.wait_for_engine(wait);
@@ -915,6 +951,18 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The first `limit` rows of a page asked one row longer; says on stderr when more match.
+fn shown_of(mut rows: Vec<Value>, limit: u64) -> Vec<Value> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    if rows.len() > limit {
+        rows.truncate(limit);
+        eprintln!(
+            "omflow: showing the first {limit} rows; more match (leave --limit out to list every row)"
+        );
+    }
+    rows
+}
+
 /// Prints what a push or create did (`{what} (ticket N)` for pushes, `created ticket N`);
 /// exit 1 when the engine failed the ticket.
 fn report_push(what: &str, outcome: &omflow_client::PushOutcome) -> ExitCode {
@@ -927,19 +975,74 @@ fn report_push(what: &str, outcome: &omflow_client::PushOutcome) -> ExitCode {
     } else {
         format!("{what} (ticket {ticket})")
     };
+    for overridden in &outcome.forced {
+        eprintln!(
+            "omflow: --force: sent although {}",
+            output::printable(overridden)
+        );
+    }
+    if outcome.resolved_after_lost_answer {
+        eprintln!("omflow: the answer was lost; reading the ticket back shows the push applied");
+    }
+    let predicted = outcome
+        .prediction
+        .as_ref()
+        .map(|p| format!(": {}", p.route))
+        .unwrap_or_default();
     match &outcome.state {
         Some(state) if state.is_engine_error() => {
-            say(&format!("{subject}: the server accepted it, then {state}"));
+            say(&format!(
+                "{subject}{predicted}; the server accepted it, then {state}"
+            ));
             ExitCode::from(1)
         }
         Some(state) => {
-            say(&format!("{subject}: now {state}"));
+            say(&format!("{subject}{predicted}; now {state}"));
             ExitCode::SUCCESS
         }
         None => {
-            say(&subject);
+            say(&format!("{subject}{predicted}"));
             ExitCode::SUCCESS
         }
+    }
+}
+
+/// `action1`, `action2`, or a label of the row's stop (`完成`).
+async fn quick_action_named(
+    client: &Client,
+    row: &Row,
+    data_id: DataId,
+    name: &str,
+) -> Result<QuickAction, Failure> {
+    if let Ok(action) = name.parse::<QuickAction>() {
+        return Ok(action);
+    }
+    let labels = match row {
+        Row::Mission(mission) => mission.quick_actions(),
+        Row::Uuid(uuid) => client.load_ticket(*uuid, data_id).await?.quick_actions(),
+        Row::Path(_) => omflow_model::QuickActionLabels::default(),
+    };
+    let matching: Vec<QuickAction> = [
+        (QuickAction::Action1, &labels.action1),
+        (QuickAction::Action2, &labels.action2),
+    ]
+    .into_iter()
+    .filter(|(_, label)| label.as_deref() == Some(name))
+    .map(|(action, _)| action)
+    .collect();
+    match matching.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(usage(output::printable(&format!(
+            "{name:?} is neither action1, action2 nor a quick action of this stop (offered: {})",
+            [labels.action1.as_deref(), labels.action2.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))),
+        _ => Err(usage(format!(
+            "{name:?} names both quick actions of this stop; give action1 or action2"
+        ))),
     }
 }
 
@@ -1106,6 +1209,7 @@ async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCode, Failure
         .query(query)
         .concurrency(args.concurrency)
         .wait_for_engine(wait)
+        .force(args.force)
         .stop_flag(stop.clone());
     if args.dry_run {
         let plan = builder.plan().await?;
@@ -1117,8 +1221,13 @@ async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCode, Failure
             match &planned.skip {
                 None => {
                     sending += 1;
+                    let route = planned
+                        .prediction
+                        .as_ref()
+                        .map(|p| format!(": {}", p.route))
+                        .unwrap_or_default();
                     say(&format!(
-                        "would approve data_id {id} (ticket {ticket}, {})",
+                        "would approve data_id {id} (ticket {ticket}, {}){route}",
                         m.title.clone().unwrap_or_default()
                     ));
                 }
@@ -1172,9 +1281,16 @@ async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCode, Failure
         let line = match &outcome.result {
             ApprovalResult::Approved(pushed) => {
                 approved += 1;
+                let route = pushed
+                    .prediction
+                    .as_ref()
+                    .map(|p| format!(": {}", p.route))
+                    .unwrap_or_default();
                 match &pushed.state {
-                    Some(state) => format!("approved data_id {id} (ticket {ticket}): now {state}"),
-                    None => format!("approved data_id {id} (ticket {ticket})"),
+                    Some(state) => {
+                        format!("approved data_id {id} (ticket {ticket}){route}; now {state}")
+                    }
+                    None => format!("approved data_id {id} (ticket {ticket}){route}"),
                 }
             }
             ApprovalResult::Skipped(why) => {

@@ -49,6 +49,7 @@ pub struct CreateBuilder {
     flow: FlowRef,
     fields: FieldValues,
     wait: Option<std::time::Duration>,
+    force: bool,
 }
 
 impl Client {
@@ -64,6 +65,7 @@ impl Client {
             flow: FlowRef::Path(api_path.to_string()),
             fields: FieldValues::default(),
             wait: None,
+            force: false,
         }
     }
 
@@ -75,11 +77,19 @@ impl Client {
             flow: FlowRef::Uuid(flow_uuid),
             fields: FieldValues::default(),
             wait: None,
+            force: false,
         }
     }
 }
 
 impl CreateBuilder {
+    /// Sends even what the start form's checks refuse (see [`crate::PushBuilder::force`]).
+    #[must_use]
+    pub fn force(mut self) -> Self {
+        self.force = true;
+        self
+    }
+
     /// With [`CreateBuilder::send_and_observe`]: wait up to `timeout` for the engine to
     /// move the new ticket to its first stop.
     pub fn wait_for_engine(mut self, timeout: std::time::Duration) -> Self {
@@ -161,7 +171,16 @@ impl CreateBuilder {
             None
         };
         let items = match &design {
-            Some(design) => self.fields.checked(design)?,
+            Some(design) => match self.fields.checked(design) {
+                Err(err) if self.force && err.is_refusal() => {
+                    tracing::warn!(refusal = %err, "create forced past the start form's checks");
+                    self.fields.unchecked(
+                        |id| design.field(id).map(|f| f.field_type()),
+                        || design.describe_fields(),
+                    )?
+                }
+                other => other?,
+            },
             None => self.fields.unchecked(|_| None, String::new)?,
         };
         let mut body = CreateTicket::new(items);
