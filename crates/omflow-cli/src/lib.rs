@@ -989,15 +989,16 @@ fn report_push(what: &str, outcome: &omflow_client::PushOutcome) -> ExitCode {
         .as_ref()
         .map(|p| format!(": {}", p.route))
         .unwrap_or_default();
+    let then = if predicted.is_empty() { ": " } else { "; " };
     match &outcome.state {
         Some(state) if state.is_engine_error() => {
             say(&format!(
-                "{subject}{predicted}; the server accepted it, then {state}"
+                "{subject}{predicted}{then}the server accepted it, then {state}"
             ));
             ExitCode::from(1)
         }
         Some(state) => {
-            say(&format!("{subject}{predicted}; now {state}"));
+            say(&format!("{subject}{predicted}{then}now {state}"));
             ExitCode::SUCCESS
         }
         None => {

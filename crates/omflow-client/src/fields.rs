@@ -3,7 +3,7 @@
 //! anything is.
 
 use crate::error::Error;
-use omflow_model::checks::{check_values, Refusal};
+use omflow_model::checks::{check_create_values, check_values, Refusal};
 use omflow_model::{FieldId, FieldType, FormDesign, FormItem};
 use serde_json::Value;
 
@@ -62,8 +62,16 @@ impl FieldValues {
     /// the form (an explicit type gives way to the form's), labels
     /// mapped to values. The first refusal is the error.
     pub(crate) fn checked(&self, design: &FormDesign) -> Result<Vec<FormItem>, Error> {
-        let pairs = self
-            .entries
+        check_values(design, &self.pairs()?).map_err(Error::refused)
+    }
+
+    /// As [`FieldValues::checked`], on a start form ([`check_create_values`]).
+    pub(crate) fn checked_for_create(&self, design: &FormDesign) -> Result<Vec<FormItem>, Error> {
+        check_create_values(design, &self.pairs()?).map_err(Error::refused)
+    }
+
+    fn pairs(&self) -> Result<Vec<(FieldId, Value)>, Error> {
+        self.entries
             .iter()
             .map(|entry| {
                 Ok((
@@ -71,8 +79,7 @@ impl FieldValues {
                     entry.value.clone(),
                 ))
             })
-            .collect::<Result<Vec<_>, Error>>()?;
-        check_values(design, &pairs).map_err(Error::refused)
+            .collect::<Result<Vec<_>, Error>>()
     }
 
     /// The items unchecked (a forced push): typed by `type_of` or explicitly; a later value

@@ -171,7 +171,7 @@ impl CreateBuilder {
             None
         };
         let items = match &design {
-            Some(design) => match self.fields.checked(design) {
+            Some(design) => match self.fields.checked_for_create(design) {
                 Err(err) if self.force && err.is_refusal() => {
                     tracing::warn!(refusal = %err, "create forced past the start form's checks");
                     self.fields.unchecked(

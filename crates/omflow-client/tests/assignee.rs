@@ -130,10 +130,17 @@ async fn engine_errors_are_reported_with_the_message_where_the_user_may_read_it(
         let outcome = client
             .push_mission(&mission)
             .set("FORMITM_4", "no-such-rule")
+            .force()
             .wait_for_engine(Duration::from_millis(300))
             .send()
             .await
             .unwrap();
+        assert_eq!(
+            outcome.forced.len(),
+            2,
+            "the choice and the route: {:?}",
+            outcome.forced
+        );
         let Some(TicketState::EngineError { message, stop, .. }) = &outcome.state else {
             panic!("{user}: {:?}", outcome.state)
         };
@@ -145,7 +152,11 @@ async fn engine_errors_are_reported_with_the_message_where_the_user_may_read_it(
                 "the row stands at the switch"
             );
         } else {
-            assert_eq!(*message, None, "alice cannot read the error row");
+            assert_eq!(
+                message.as_deref(),
+                Some("找不到符合的條件。"),
+                "alice cannot read the error row; the prediction knew the engine's message"
+            );
         }
     }
 }

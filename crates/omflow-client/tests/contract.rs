@@ -1,6 +1,7 @@
 //! Contract tests: the exact method, path, headers and JSON body of every operation.
 
 use omflow_client::{Client, Error, RetryPolicy};
+use omflow_model::checks::Refusal;
 use omflow_model::query::{col, Query};
 use omflow_model::{DataId, DataNo, FlowUuid, QuickAction};
 use serde_json::{json, Value};
@@ -222,7 +223,7 @@ async fn unknown_fields_and_unoffered_quick_actions_are_refused_after_the_load()
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::UnknownField { field, available } if field == "FORMITM_9" && available.contains("FORMITM_4 階段")),
+        matches!(&err, Error::Refused { refusal: Refusal::UnknownField { field, available } } if field == "FORMITM_9" && available.contains("FORMITM_4 階段")),
         "{err}"
     );
     assert!(!err.may_have_been_applied());
@@ -314,7 +315,7 @@ async fn values_the_stop_pattern_refuses_are_not_sent() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidValue { field, .. } if field == "FORMITM_1"),
+        matches!(&err, Error::Refused { refusal: Refusal::Pattern { field, .. } } if field.id == "FORMITM_1"),
         "{err}"
     );
     client

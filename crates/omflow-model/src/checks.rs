@@ -245,6 +245,27 @@ pub fn check_values(
     design: &FormDesign,
     values: &[(FieldId, Value)],
 ) -> Result<Vec<FormItem>, Refusal> {
+    check_values_as(design, values, true)
+}
+
+/// [`check_values`] for a create: the start form marks fields the flow sets itself (a
+/// status, an assignment) read-only, yet creating through the API has always set them, so
+/// read-only and hidden are not refused there; every other check is made.
+///
+/// # Errors
+/// The first [`Refusal`].
+pub fn check_create_values(
+    design: &FormDesign,
+    values: &[(FieldId, Value)],
+) -> Result<Vec<FormItem>, Refusal> {
+    check_values_as(design, values, false)
+}
+
+fn check_values_as(
+    design: &FormDesign,
+    values: &[(FieldId, Value)],
+    at_stop: bool,
+) -> Result<Vec<FormItem>, Refusal> {
     let mut items: Vec<FormItem> = Vec::with_capacity(values.len());
     for (index, (id, value)) in values.iter().enumerate() {
         let Some(field) = design.field(id) else {
@@ -258,7 +279,7 @@ pub fn check_values(
                 field: FieldRef::of(field),
             });
         }
-        let value = check_field(field, value)?;
+        let value = check_field_as(field, value, at_stop)?;
         let item =
             FormItem::new(id.clone(), field.field_type(), value).map_err(|e| Refusal::Type {
                 field: FieldRef::of(field),
@@ -275,11 +296,15 @@ pub fn check_values(
 /// # Errors
 /// The field's [`Refusal`].
 pub fn check_field(field: &DesignItem, value: &Value) -> Result<Value, Refusal> {
+    check_field_as(field, value, true)
+}
+
+fn check_field_as(field: &DesignItem, value: &Value, at_stop: bool) -> Result<Value, Refusal> {
     let name = || FieldRef::of(field);
-    if field.hidden == Some(true) {
+    if at_stop && field.hidden == Some(true) {
         return Err(Refusal::Hidden { field: name() });
     }
-    if field.readonly() {
+    if at_stop && field.readonly() {
         return Err(Refusal::ReadOnly { field: name() });
     }
     let field_type = field.field_type();

@@ -95,3 +95,16 @@ pub fn as_user(server: &Server, user: &str, password: &str) -> Command {
         .env("OMFLOW_PASSWORD", password);
     cmd
 }
+
+/// A plain HTTP/1.0 GET over a TCP socket (no client library needed).
+pub fn http_get(url: &str) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(stream, "GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    let body = text.split_once("\r\n\r\n").unwrap().1;
+    serde_json::from_str(body).unwrap()
+}
