@@ -84,7 +84,6 @@ impl Client {
 
 impl CreateBuilder {
     /// Sends even what the start form's checks refuse (see [`crate::PushBuilder::force`]).
-    #[must_use]
     pub fn force(mut self) -> Self {
         self.force = true;
         self
