@@ -7,14 +7,10 @@
 //! (its lines only draw the picture). Members this SDK does not read are kept in `extra`, and
 //! lists of an unexpected shape read as empty rather than failing the whole design.
 
-use crate::design::FormDesign;
+use crate::design::{simple_uuid, FormDesign};
 use crate::ids::{DataNo, FlowUuid};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
-
-fn simple_uuid<S: Serializer>(uuid: &FlowUuid, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&uuid.simple())
-}
 
 /// Body of `flow-object/load`: the design of a ticket's flow and the ticket's flow log at one
 /// level (1: the flow itself). `loadFlowObjectAjax` lets the ticket's assignee and creator

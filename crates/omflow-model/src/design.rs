@@ -8,7 +8,10 @@ use crate::mission::QuickActionLabels;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-fn simple_uuid<S: Serializer>(uuid: &FlowUuid, serializer: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn simple_uuid<S: Serializer>(
+    uuid: &FlowUuid,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&uuid.simple())
 }
 
