@@ -59,8 +59,8 @@ impl FieldValues {
     }
 
     /// The values checked against the form a stop shows ([`omflow_model::checks`]): typed from
-    /// the form (an explicit type gives way to the form's), labels
-    /// mapped to values. The first refusal is the error.
+    /// the form (an explicit type gives way to the form's), labels mapped to values. The
+    /// first refusal is the error.
     pub(crate) fn checked(&self, design: &FormDesign) -> Result<Vec<FormItem>, Error> {
         check_values(design, &self.pairs()?).map_err(Error::refused)
     }
@@ -82,8 +82,8 @@ impl FieldValues {
             .collect::<Result<Vec<_>, Error>>()
     }
 
-    /// The items unchecked (a forced push): typed by `type_of` or explicitly; a later value
-    /// for the same field replaces an earlier one.
+    /// The items unchecked (a forced push, or a create without a design): typed by `type_of`
+    /// (the form), else explicitly; a later value for the same field replaces an earlier one.
     pub(crate) fn unchecked(
         &self,
         type_of: impl Fn(&FieldId) -> Option<FieldType>,
@@ -92,7 +92,7 @@ impl FieldValues {
         let mut items: Vec<FormItem> = Vec::with_capacity(self.entries.len());
         for entry in &self.entries {
             let id = entry.id.clone().map_err(Error::InvalidRequest)?;
-            let field_type = match entry.field_type.clone().or_else(|| type_of(&id)) {
+            let field_type = match type_of(&id).or_else(|| entry.field_type.clone()) {
                 Some(field_type) => field_type,
                 None => {
                     return Err(Error::refused(Refusal::UnknownField {

@@ -68,8 +68,13 @@ impl Target {
 
 impl Client {
     /// Finds the flow uuid of a row named by api_path: from my missions (the assignee), else
-    /// from the query-form list (View permission).
-    pub(crate) async fn resolve_uuid(&self, target: &Target) -> Result<FlowUuid, Error> {
+    /// from the query-form list (View permission). What the row found tells of its ticket and
+    /// stop is kept in `hint` (the prediction needs it, so it is not read again).
+    pub(crate) async fn resolve_uuid(
+        &self,
+        target: &Target,
+        hint: &mut Whereabouts,
+    ) -> Result<FlowUuid, Error> {
         let (api_path, data_id) = match target {
             Target::Flow(uuid, _) => return Ok(*uuid),
             Target::Path(api_path, data_id) => (api_path, *data_id),
@@ -79,14 +84,15 @@ impl Client {
             .page_size(1)
             .build()
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        if let Some(uuid) = self
+        if let Some((uuid, mission)) = self
             .missions()
             .query(by_row)
             .send()
             .await?
             .into_iter()
-            .find_map(|m| m.flow_uuid)
+            .find_map(|m| Some((m.flow_uuid?, m)))
         {
+            *hint = Whereabouts::of_mission(&mission);
             return Ok(uuid);
         }
         let by_id = Query::builder()
@@ -101,11 +107,21 @@ impl Client {
             .send()
             .await
         {
-            Ok(rows) => rows.into_iter().next().and_then(|row| row.flow_uuid).ok_or_else(|| {
-                Error::InvalidRequest(format!(
-                    "flow {api_path} has no ticket row {data_id}; not sent"
-                ))
-            }),
+            Ok(rows) => {
+                let row = rows.into_iter().next();
+                let uuid = row.as_ref().and_then(|row| row.flow_uuid).ok_or_else(|| {
+                    Error::InvalidRequest(format!(
+                        "flow {api_path} has no ticket row {data_id}; not sent"
+                    ))
+                })?;
+                if let Some(row) = row {
+                    *hint = Whereabouts {
+                        data_no: Some(row.data_no),
+                        stop: row.stop_uuid,
+                    };
+                }
+                Ok(uuid)
+            }
             Err(err) if err.api_kind() == Some(ApiErrorKind::PermissionDenied) => {
                 Err(Error::NoAccess {
                     action: format!("find ticket row {data_id} of flow {api_path}"),
@@ -277,7 +293,8 @@ impl PushBuilder {
     pub async fn check(&self) -> Result<PushPlan, Error> {
         let target = self.target.clone().map_err(Error::InvalidRequest)?;
         self.fields.validate()?;
-        let flow = self.client.resolve_uuid(&target).await?;
+        let mut hint = self.hint.clone();
+        let flow = self.client.resolve_uuid(&target, &mut hint).await?;
         let ticket = self.client.load_ticket(flow, target.data_id()).await?;
         ensure_actionable(&ticket, target.data_id())?;
         let mut forced = Vec::new();
@@ -299,13 +316,7 @@ impl PushBuilder {
         };
         let prediction = self
             .client
-            .predict_push(
-                flow,
-                target.data_id(),
-                self.hint.clone(),
-                &ticket,
-                Writes::Items(&items),
-            )
+            .predict_push(flow, target.data_id(), hint, &ticket, Writes::Items(&items))
             .await;
         guard_route(&prediction, target.data_id(), self.force, &mut forced)?;
         Ok(PushPlan {
@@ -331,26 +342,20 @@ impl PushBuilder {
     /// to send again); only when the read-back fails too is the error one that
     /// [`Error::may_have_been_applied`].
     pub async fn send(self) -> Result<PushOutcome, Error> {
-        let plan = self.check().await?;
+        let mut plan = self.check().await?;
         let target = self.target.map_err(Error::InvalidRequest)?;
-        let mut body = PushTicket::new(target.data_id(), plan.items);
+        let mut body = PushTicket::new(target.data_id(), std::mem::take(&mut plan.items));
         body.flow_uuid = target.body_uuid();
-        let sent = send_edit(&self.client, "tickets.push", &target, &body).await;
-        let Sent { data_no, resolved } = resolve_lost(
+        deliver(
             &self.client,
-            plan.flow,
+            "tickets.push",
             &target,
             &self.hint,
-            "tickets.push",
-            sent,
+            plan,
+            &body,
+            self.wait,
         )
-        .await?;
-        let mut outcome = finish(&self.client, &target, plan.flow, data_no, self.wait).await?;
-        fill_engine_message(&mut outcome, &plan.prediction);
-        outcome.prediction = Some(plan.prediction);
-        outcome.forced = plan.forced;
-        outcome.resolved_after_lost_answer = resolved;
-        Ok(outcome)
+        .await
     }
 }
 
@@ -374,13 +379,31 @@ fn guard_route(
     })
 }
 
-/// A user without View cannot read the engine's message; the prediction knows it.
-fn fill_engine_message(outcome: &mut PushOutcome, prediction: &Prediction) {
+/// Sends a checked push or quick action, resolves a lost answer, waits for the engine when
+/// asked, and reports with the plan's prediction and what was forced.
+async fn deliver<B: serde::Serialize>(
+    client: &Client,
+    operation: &'static str,
+    target: &Target,
+    hint: &Whereabouts,
+    plan: PushPlan,
+    body: &B,
+    wait: Option<Duration>,
+) -> Result<PushOutcome, Error> {
+    let sent = send_edit(client, operation, target, body).await;
+    let Sent { data_no, resolved } =
+        resolve_lost(client, plan.flow, target, hint, operation, sent).await?;
+    let mut outcome = finish(client, target, plan.flow, data_no, wait).await?;
+    // A user without View cannot read the engine's message; the prediction knows it.
     if let Some(TicketState::EngineError { message, .. }) = &mut outcome.state {
         if message.is_none() {
-            *message = prediction.route.engine_message();
+            *message = plan.prediction.route.engine_message();
         }
     }
+    outcome.prediction = Some(plan.prediction);
+    outcome.forced = plan.forced;
+    outcome.resolved_after_lost_answer = resolved;
+    Ok(outcome)
 }
 
 /// The answer of a write, with a lost answer resolved by reading the ticket back.
@@ -596,7 +619,8 @@ impl QuickActionBuilder {
     /// Those of [`QuickActionBuilder::send`] that come before sending.
     pub async fn check(&self) -> Result<PushPlan, Error> {
         let target = self.target.clone().map_err(Error::InvalidRequest)?;
-        let flow = self.client.resolve_uuid(&target).await?;
+        let mut hint = self.hint.clone();
+        let flow = self.client.resolve_uuid(&target, &mut hint).await?;
         let ticket = self.client.load_ticket(flow, target.data_id()).await?;
         let mut forced = Vec::new();
         let refusal = ensure_actionable(&ticket, target.data_id()).and_then(|()| {
@@ -624,7 +648,7 @@ impl QuickActionBuilder {
             .predict_push(
                 flow,
                 target.data_id(),
-                self.hint.clone(),
+                hint,
                 &ticket,
                 Writes::QuickAction(which),
             )
@@ -649,21 +673,15 @@ impl QuickActionBuilder {
         let target = self.target.map_err(Error::InvalidRequest)?;
         let mut body = QuickActionTicket::new(target.data_id(), self.action);
         body.flow_uuid = target.body_uuid();
-        let sent = send_edit(&self.client, "tickets.quick_action", &target, &body).await;
-        let Sent { data_no, resolved } = resolve_lost(
+        deliver(
             &self.client,
-            plan.flow,
+            "tickets.quick_action",
             &target,
             &self.hint,
-            "tickets.quick_action",
-            sent,
+            plan,
+            &body,
+            self.wait,
         )
-        .await?;
-        let mut outcome = finish(&self.client, &target, plan.flow, data_no, self.wait).await?;
-        fill_engine_message(&mut outcome, &plan.prediction);
-        outcome.prediction = Some(plan.prediction);
-        outcome.forced = plan.forced;
-        outcome.resolved_after_lost_answer = resolved;
-        Ok(outcome)
+        .await
     }
 }

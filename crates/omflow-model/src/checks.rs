@@ -411,18 +411,12 @@ fn check_group(field: &DesignItem, value: &Value) -> Result<Value, Refusal> {
         Some(Value::Null) | None => Some(String::new()),
         Some(_) => None,
     };
-    let (Some(group), Some(user)) = (part("group"), part("user")) else {
+    let (true, Some(group), Some(user)) = (value.is_object(), part("group"), part("user")) else {
         return Err(Refusal::Type {
             field: name(),
             message: format!("an h_group value is {{\"group\": \"<id>\", \"user\": \"<id or empty>\"}}, got {value}"),
         });
     };
-    if !value.is_object() {
-        return Err(Refusal::Type {
-            field: name(),
-            message: format!("an h_group value is {{\"group\": \"<id>\", \"user\": \"<id or empty>\"}}, got {value}"),
-        });
-    }
     for (what, id) in [("group", &group), ("user", &user)] {
         if !id.is_empty() && !id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Refusal::Format {

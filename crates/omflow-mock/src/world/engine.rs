@@ -166,7 +166,6 @@ impl World {
             match item.item_type.as_str() {
                 "switch" => {
                     let mut inputs = Map::new();
-                    let mut target = None;
                     for rule in &item.rules {
                         // `switchPoint`'s input log: each side's reference under its inner
                         // name, and a literal left side under itself (a literal right side
@@ -195,32 +194,28 @@ impl World {
                     let values = engine_values(&row, &flow_value);
                     let (outcome, _) =
                         routing::evaluate_switch(&rules, &values, &routing::Calculated::default());
-                    let failure = match outcome {
-                        routing::SwitchOutcome::Goes { target: to, .. } => {
-                            target = Some(to);
-                            None
+                    let message = match outcome {
+                        routing::SwitchOutcome::Goes { target, .. } => {
+                            chart_input = Some(inputs);
+                            previous = item.id.clone();
+                            next = Some(target);
+                            continue;
                         }
-                        routing::SwitchOutcome::Raised(message) => Some(message),
-                        _ => Some(routing::NO_RULE_MATCHED.to_string()),
+                        routing::SwitchOutcome::Raised(message) => message,
+                        _ => routing::NO_RULE_MATCHED.to_string(),
                     };
-                    let Some(target) = target else {
-                        // No rule matches: the engine had logged its move to the switch
-                        // (without this switch's inputs), then marks the row as errored.
-                        let via = Arrival {
-                            previous: &previous,
-                            flow_value: &flow_value,
-                            chart_input,
-                            sent_id,
-                        };
-                        let param = self.engine_param(flow, &row, &item.id, via);
-                        row.insert("data_param".into(), Value::String(dumps(&param)));
-                        let message = failure.unwrap_or_default();
-                        self.fail_row(flow, row, Some(&item), &message);
-                        return;
+                    // No rule matches: the engine had logged its move to the switch (without
+                    // this switch's inputs), then marks the row as errored.
+                    let via = Arrival {
+                        previous: &previous,
+                        flow_value: &flow_value,
+                        chart_input,
+                        sent_id,
                     };
-                    chart_input = Some(inputs);
-                    previous = item.id.clone();
-                    next = Some(target);
+                    let param = self.engine_param(flow, &row, &item.id, via);
+                    row.insert("data_param".into(), Value::String(dumps(&param)));
+                    self.fail_row(flow, row, Some(&item), &message);
+                    return;
                 }
                 "form" => {
                     let via = Arrival {

@@ -183,11 +183,20 @@ fn read(
     }
 }
 
-/// `value1`: `$(v)` is this stop's calculated `v`, else the flow value.
-fn read_left(value1: &str, values: &TicketValues, calculated: &Calculated) -> Option<Operand> {
-    read(value1, values, |name| match calculated.get(name) {
-        Some(value) => value,
-        None => values.flow(name),
+/// `$(name)` at a stop: its calculated value, else the flow value.
+fn calculated_or_flow(
+    name: &str,
+    values: &TicketValues,
+    calculated: &Calculated,
+) -> Option<Operand> {
+    calculated.get(name).unwrap_or_else(|| values.flow(name))
+}
+
+/// A reference whose `$(v)` is this stop's calculated `v`, else the flow value (a switch's
+/// `value1`, an `output` row's value).
+fn read_left(text: &str, values: &TicketValues, calculated: &Calculated) -> Option<Operand> {
+    read(text, values, |name| {
+        calculated_or_flow(name, values, calculated)
     })
 }
 
@@ -561,10 +570,7 @@ fn leave(chart: &FlowChart, item: &ChartItem) -> Leave {
 /// engine does not read fields there).
 fn input_value(text: &str, values: &TicketValues, calculated: &Calculated) -> Option<Operand> {
     match Reference::parse(text) {
-        Reference::Flow(name) => match calculated.get(&name) {
-            Some(value) => value,
-            None => values.flow(&name),
-        },
+        Reference::Flow(name) => calculated_or_flow(&name, values, calculated),
         _ => Some(Operand::Text(text.to_string())),
     }
 }
@@ -596,12 +602,7 @@ fn write_outputs(outputs: &[Assignment], values: &mut TicketValues, calculated: 
         let Reference::Flow(name) = Reference::parse(&output.name) else {
             continue;
         };
-        let value = read(&output.value_text(), values, |name| {
-            match calculated.get(name) {
-                Some(value) => value,
-                None => values.flow(name),
-            }
-        });
+        let value = read_left(&output.value_text(), values, calculated);
         match value {
             Some(value) => values.set_flow(&name, value),
             None => values.forget_flow(&name),
