@@ -977,7 +977,7 @@ fn report_push(what: &str, outcome: &omflow_client::PushOutcome) -> ExitCode {
     };
     for overridden in &outcome.forced {
         eprintln!(
-            "omflow: --force: sent although {}",
+            "omflow: sent with --force, overriding: {}",
             output::printable(overridden)
         );
     }

@@ -152,7 +152,11 @@ fn forcing_a_push_no_rule_routes_strands_it_and_says_so() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stdout} {stderr}");
-    assert!(stderr.contains("--force: sent although"), "{stderr}");
+    assert!(
+        stderr.contains("sent with --force, overriding: field FORMITM_4 階段")
+            && !stderr.contains("(not sent)"),
+        "{stderr}"
+    );
     assert!(
         stdout.contains("would strand the ticket at 是否指派 (FITEM_3)"),
         "{stdout}"

@@ -224,6 +224,23 @@ impl Error {
         )
     }
 
+    /// What a refusal says was wrong, without "not sent": what [`crate::PushOutcome::forced`]
+    /// lists when a forced push overrode it.
+    pub(crate) fn overridden(&self) -> String {
+        match self {
+            Error::Refused { refusal } => refusal.to_string(),
+            Error::WouldStrand { prediction, .. } => prediction.route.to_string(),
+            Error::QuickActionUnavailable { action, labels } => format!(
+                "quick action {action} is not offered at this stop (offered: {})",
+                describe_labels(labels)
+            ),
+            Error::NotActionable { data_id, reason } => {
+                format!("ticket row {data_id} cannot be pushed: {reason}")
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// The classified API failure, if the server answered with one.
     #[must_use]
     pub fn api(&self) -> Option<&ApiError> {

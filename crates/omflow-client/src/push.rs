@@ -301,7 +301,7 @@ impl PushBuilder {
         let items = match self.fields.checked(&ticket.formobject) {
             Ok(items) => items,
             Err(err) if self.force && err.is_refusal() => {
-                forced.push(err.to_string());
+                forced.push(err.overridden());
                 self.fields.unchecked(
                     |id| ticket.formobject.field(id).map(|f| f.field_type()),
                     || ticket.formobject.describe_fields(),
@@ -635,7 +635,7 @@ impl QuickActionBuilder {
             }
         });
         match refusal {
-            Err(err) if self.force => forced.push(err.to_string()),
+            Err(err) if self.force => forced.push(err.overridden()),
             Err(err) => return Err(err),
             Ok(()) => {}
         }
