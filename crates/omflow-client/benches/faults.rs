@@ -1,12 +1,15 @@
 //! Fault runs: a 10,000-ticket bulk approval (concurrency 16) through a TCP proxy that resets
 //! 1 %, 5 % and 20 % of the requests it carries, half of them before the server sees the
-//! request and half after the server has answered (the answer is lost). Every ticket must be
-//! pushed exactly once, or reported as "may have been applied" and pushed at most once;
-//! never twice. `cargo bench -p omflow-client --bench faults` (`FAULT_TICKETS=N`).
+//! request and half after the server has answered (the answer is lost). A lost answer is
+//! resolved by reading the ticket back; a push found not applied is sent once more. Goals:
+//! nothing left "may have been applied" at 1 % and 5 %, at most 1 in 200 at 20 %, nothing
+//! pushed twice, and every ticket reported approved at its predicted next stop in the fake's
+//! state. `cargo bench -p omflow-client --bench faults` (`FAULT_TICKETS=N`).
 
 mod common;
 
 use omflow_client::{ApprovalResult, Client, RetryPolicy};
+use omflow_model::routing::Route;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -98,17 +101,37 @@ async fn proxy(target: String, rate: f64, injected: Arc<Injected>) -> String {
     address
 }
 
+/// What one rate's run found, by the client's report checked against the fake's state.
 #[derive(Default, Debug)]
 struct Counts {
-    approved_once: usize,
-    maybe_applied_once: usize,
-    maybe_not_applied: usize,
-    failed_not_applied: usize,
-    wrong: usize,
+    /// Reported approved, pushed once, and now at the stop the prediction named.
+    approved: usize,
+    /// Of those, the first answer was lost, the read-back showed it not applied, and it was
+    /// sent again.
+    resent: usize,
+    /// Reported "may have been applied": the read-back itself failed.
+    unresolved: usize,
+    /// Reported failed (not "may have been applied") and not pushed.
+    failed: usize,
+    /// Of those, sent again after a first lost answer, and the second answer lost too (read
+    /// back: not applied; a bulk approval resends at most once).
+    failed_after_resend: usize,
+    /// Pushed more than once.
     twice: usize,
+    /// A report the state contradicts (approved but not pushed, or not at its next stop;
+    /// failed but pushed).
+    wrong: usize,
 }
 
-async fn run(tickets: usize, rate: f64) {
+/// The stop an approved ticket should now be at: the one its prediction named.
+fn predicted_stop(outcome: &omflow_client::PushOutcome) -> Option<&str> {
+    match &outcome.prediction.as_ref()?.route {
+        Route::AtStop { stop, .. } => Some(stop.id.as_str()),
+        _ => None,
+    }
+}
+
+async fn run(tickets: usize, rate: f64) -> Counts {
     let fake = common::bulk_fake(tickets, Duration::ZERO).await;
     let injected = Arc::new(Injected::default());
     let url = proxy(
@@ -127,56 +150,85 @@ async fn run(tickets: usize, rate: f64) {
     let elapsed = started.elapsed().as_secs_f64();
     let outcomes = match outcomes {
         Ok(outcomes) => outcomes,
-        Err(err) => {
-            println!(
-                "{:>4.0} % resets: the approval failed as a whole: {err}",
-                rate * 100.0
-            );
-            return;
-        }
+        Err(err) => panic!(
+            "resets {:.0}%: the approval failed as a whole: {err}",
+            rate * 100.0
+        ),
     };
-    let mut rows_per_ticket: HashMap<u64, usize> = HashMap::new();
-    for row in fake.state().tickets("mission") {
-        *rows_per_ticket.entry(row.data_no.get()).or_default() += 1;
+    let rows = fake.state().tickets("mission");
+    let mut pushes_per_ticket: HashMap<u64, usize> = HashMap::new();
+    let mut stop_now: HashMap<u64, String> = HashMap::new();
+    for row in &rows {
+        // A seeded ticket has two rows (its creation and its current row); each push adds one.
+        *pushes_per_ticket.entry(row.data_no.get()).or_default() += 1;
+        if !row.history && !row.error {
+            if let Some(stop) = &row.stop_uuid {
+                stop_now.insert(row.data_no.get(), stop.clone());
+            }
+        }
     }
     let mut counts = Counts::default();
     for outcome in &outcomes {
         let data_no = outcome.mission.data_no.map(|n| n.get()).unwrap_or(0);
-        let pushes = rows_per_ticket
+        let pushes = pushes_per_ticket
             .get(&data_no)
             .copied()
             .unwrap_or(0)
             .saturating_sub(2);
+        if pushes > 1 {
+            counts.twice += 1;
+            continue;
+        }
         match (&outcome.result, pushes) {
-            (_, n) if n > 1 => counts.twice += 1,
-            (ApprovalResult::Approved(_), 1) => counts.approved_once += 1,
-            (ApprovalResult::Failed(err), 1) if err.may_have_been_applied() => {
-                counts.maybe_applied_once += 1
+            (ApprovalResult::Approved(pushed), 1)
+                if predicted_stop(pushed).is_some()
+                    && predicted_stop(pushed) == stop_now.get(&data_no).map(String::as_str) =>
+            {
+                counts.approved += 1;
+                counts.resent += usize::from(outcome.resent);
             }
-            (ApprovalResult::Failed(err), 0) if err.may_have_been_applied() => {
-                counts.maybe_not_applied += 1
+            (ApprovalResult::Failed(err), _) if err.may_have_been_applied() => {
+                counts.unresolved += 1
             }
-            (ApprovalResult::Failed(_), 0) => counts.failed_not_applied += 1,
+            (ApprovalResult::Failed(_), 0) => {
+                counts.failed += 1;
+                counts.failed_after_resend += usize::from(outcome.resent);
+            }
             _ => counts.wrong += 1,
         }
     }
-    let untouched = rows_per_ticket.values().filter(|&&rows| rows == 2).count();
     println!(
-        "{:>4.0} % resets ({} before the server, {} answers lost), {} tickets in {elapsed:.1} s: pushed once and reported approved {}; reported \"may have been applied\": {} applied once, {} not applied; failed and not applied {}; pushed twice {}; result contradicting the state {}; tickets left unpushed {untouched}",
+        "resets {:.0}%: approved {}, resent after a check {}, unresolved {}, pushed twice {} \
+         ({} tickets in {elapsed:.1} s; {} resets before the server, {} answers lost; \
+         failed and not applied {} ({} of them after their one resend); reports the state contradicts {})",
         rate * 100.0,
+        counts.approved,
+        counts.resent,
+        counts.unresolved,
+        counts.twice,
+        outcomes.len(),
         injected.before_server.load(Ordering::Relaxed),
         injected.answer_lost.load(Ordering::Relaxed),
-        outcomes.len(),
-        counts.approved_once,
-        counts.maybe_applied_once,
-        counts.maybe_not_applied,
-        counts.failed_not_applied,
-        counts.twice,
+        counts.failed,
+        counts.failed_after_resend,
         counts.wrong,
     );
     assert_eq!(outcomes.len(), tickets, "every ticket has an outcome");
+    counts
+}
+
+/// The goals of issue 23: nothing unresolved at 1 % and 5 % resets, at most 50 (of 10,000)
+/// at 20 %, nothing pushed twice, and every report agreeing with the fake's state.
+fn check_goals(rate: f64, tickets: usize, counts: &Counts) {
+    let allowed_unresolved = if rate > 0.1 { tickets / 200 } else { 0 };
+    assert!(
+        counts.unresolved <= allowed_unresolved,
+        "resets {:.0}%: {} unresolved, goal at most {allowed_unresolved}",
+        rate * 100.0,
+        counts.unresolved
+    );
     assert_eq!(counts.twice, 0, "no ticket pushed twice");
-    assert_eq!(counts.wrong, 0, "every result agrees with the state");
+    assert_eq!(counts.wrong, 0, "every report agrees with the state");
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -185,7 +237,12 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
+    let mut results = Vec::new();
     for rate in [0.01, 0.05, 0.20] {
-        run(tickets, rate).await;
+        results.push((rate, run(tickets, rate).await));
     }
+    for (rate, counts) in &results {
+        check_goals(*rate, tickets, counts);
+    }
+    println!("goals met: unresolved 0 at 1 % and 5 %, at most 1 in 200 at 20 %; pushed twice 0; every approved ticket at its predicted next stop");
 }
