@@ -1,5 +1,5 @@
 //! `cargo xtask codegen`: turns data files under `fixtures/` into Rust sources, and the
-//! endpoint table and the model's schemas into `openapi/omflow.json`.
+//! endpoint table and the model's schemas into `crates/omflow-mock/openapi/omflow.json`.
 //!
 //! Each output starts with [`HEADER`]. `--check` renders every output in memory and fails,
 //! naming the file and the command to run, when the file on disk differs.
@@ -84,12 +84,12 @@ pub fn run(root: &Path, mode: Mode) -> Result<()> {
     Ok(())
 }
 
-/// `openapi/omflow.json`: the OpenAPI 3.1 document the fake serves at
+/// `crates/omflow-mock/openapi/omflow.json`: the OpenAPI 3.1 document the fake serves at
 /// `GET /__mock/openapi.json`, built from the endpoint table and the model's schemas.
 fn render_openapi() -> Output {
     Output {
-        path: PathBuf::from("openapi/omflow.json"),
-        text: omflow_mock::openapi::document_text(),
+        path: PathBuf::from("crates/omflow-mock/openapi/omflow.json"),
+        text: omflow_conformance::openapi::document_text(),
     }
 }
 

@@ -1,12 +1,12 @@
 //! `cargo xtask fixtures`: every file under `fixtures/` decodes and round-trips, and the
 //! recorded real-server session replays against the fake with the same answers.
 //!
-//! The replay itself is `omflow_mock::replay` (one implementation for every recording): see
+//! The replay itself is `omflow_conformance::replay` (one implementation for every recording): see
 //! its documentation for what is normalised and compared. Ids are not normalised: the fake
 //! allocates data ids, mission ids and ticket numbers as the real server does.
 
 use anyhow::{bail, Context, Result};
-use omflow_mock::replay::{Outcome, Recording, Replayer, Report};
+use omflow_conformance::replay::{Outcome, Recording, Replayer, Report};
 use omflow_mock::{Clock, FakeOmflow, Seed};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -43,18 +43,18 @@ fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// Every recorded real-server answer is one `openapi/omflow.json` allows.
+/// Every recorded real-server answer is one `crates/omflow-mock/openapi/omflow.json` allows.
 fn check_openapi(root: &Path, second: &Recording) -> Result<()> {
     let first = Recording::load_dir(&root.join("fixtures/omflow/session"))?;
     let transcripts = Recording::load_dir(&root.join("fixtures/omflow-2/transcripts"))?;
-    let document = omflow_mock::openapi::document();
+    let document = omflow_conformance::openapi::document();
     let steps = [&first, second, &transcripts]
         .into_iter()
         .flat_map(|recording| &recording.steps);
     let summary =
         crate::openapi_check::check(&document, steps.map(|step| (step.name.as_str(), &step.raw)))?;
     println!(
-        "openapi: {} recorded real-server answers validate against openapi/omflow.json, {} unprojected list rows against their typed row ({} more of a documented status without a JSON body; {} calls to paths or methods the document does not describe)",
+        "openapi: {} recorded real-server answers validate against crates/omflow-mock/openapi/omflow.json, {} unprojected list rows against their typed row ({} more of a documented status without a JSON body; {} calls to paths or methods the document does not describe)",
         summary.validated, summary.typed_rows, summary.status_only, summary.not_in_document
     );
     for (operation, count) in &summary.per_operation {

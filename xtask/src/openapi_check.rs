@@ -81,7 +81,7 @@ pub fn check<'a>(
             summary.not_in_document += 1;
             continue;
         }
-        let operation_path = omflow_mock::openapi::operation_path(endpoint);
+        let operation_path = omflow_conformance::openapi::operation_path(endpoint);
         let operation = &document["paths"][&operation_path][&method];
         let status = response["http_status"].to_string();
         let Some(answer) = operation["responses"].get(&status) else {
@@ -151,7 +151,7 @@ pub fn check<'a>(
     }
     if !failures.is_empty() {
         bail!(
-            "{} recorded answers are outside openapi/omflow.json:\n  {}",
+            "{} recorded answers are outside crates/omflow-mock/openapi/omflow.json:\n  {}",
             failures.len(),
             failures
                 .iter()
@@ -181,7 +181,7 @@ mod tests {
 
     #[test]
     fn an_unprojected_row_is_checked_as_a_mission() {
-        let document = omflow_mock::openapi::document();
+        let document = omflow_conformance::openapi::document();
         let mut answer = exchange(json!(200));
         answer["response"]["body"]["result"] = json!([{"id": 1}]);
         let error = check(&document, [("row", &answer)])
@@ -195,7 +195,7 @@ mod tests {
 
     #[test]
     fn an_answer_outside_the_document_is_named() {
-        let document = omflow_mock::openapi::document();
+        let document = omflow_conformance::openapi::document();
         let good = exchange(json!(404));
         let summary = check(&document, [("good", &good)]).unwrap();
         assert_eq!(summary.validated, 1);

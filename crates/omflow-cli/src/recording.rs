@@ -3,8 +3,8 @@
 
 use crate::Failure;
 use clap::Args;
-use omflow_mock::record::{RecordError, RecordOptions, Recorder};
-use omflow_mock::replay::{Recording, ReplayError, Replayer, Report};
+use omflow_conformance::record::{RecordError, RecordOptions, Recorder};
+use omflow_conformance::replay::{Recording, ReplayError, Replayer, Report};
 use omflow_mock::serve::Login;
 use omflow_mock::{Clock, FakeOmflow, Seed};
 use serde_json::json;

@@ -1,4 +1,5 @@
-//! The one HTTP/1.1 accept loop (hyper) behind the standalone fake and the recording proxy.
+//! The one HTTP/1.1 accept loop (hyper) behind the standalone fake and the recording proxy
+//! (`omflow-conformance`), public for that proxy.
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -12,7 +13,7 @@ use tokio::net::TcpListener;
 
 /// Serves every connection `listener` accepts, each request answered by `answer(state,
 /// request)`, until the returned task is aborted.
-pub(crate) fn serve<S, F, Fut>(
+pub fn serve<S, F, Fut>(
     listener: TcpListener,
     state: Arc<S>,
     answer: F,

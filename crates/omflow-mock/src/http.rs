@@ -759,7 +759,7 @@ fn control_api(shared: &Shared, request: &Incoming<'_>, path: &str) -> HttpReply
             status: 200,
             content_type: "application/json".into(),
             headers: Vec::new(),
-            body: crate::openapi::document_text().into_bytes(),
+            body: crate::OPENAPI_DOCUMENT.as_bytes().to_vec(),
             delay_ms: 0,
         },
         ("POST", "reset") => {

@@ -121,6 +121,7 @@ pub fn loads(text: &str) -> Result<serde_json::Value, serde_json::Error> {
 }
 
 /// The float a marker stands for, if `value` is one.
+#[must_use]
 pub fn special_float(value: &serde_json::Value) -> Option<f64> {
     match value.as_str()?.strip_prefix(SPECIAL_FLOAT)? {
         "nan" => Some(f64::NAN),

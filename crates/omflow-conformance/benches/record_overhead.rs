@@ -1,7 +1,7 @@
 //! What recording costs: the same my-missions list calls (100 of 1,000 missions) sent to the
 //! standalone fake directly and through the recording proxy (`omflow record`'s
-//! [`omflow_mock::record::Recorder`], writing every exchange to disk), interleaved in blocks
-//! of 50 in one run: `cargo bench -p omflow-mock --features replay --bench record_overhead`
+//! [`omflow_conformance::record::Recorder`], writing every exchange to disk), interleaved in blocks
+//! of 50 in one run: `cargo bench -p omflow-conformance --bench record_overhead`
 //! (1,000 calls a side; `RECORD_CALLS=N` for another count, `RECORD_GATE_ONLY=1` for the gated
 //! setting alone). Goal: the proxy under 1.3× direct.
 //!
@@ -22,10 +22,11 @@
 //! fifth of a millisecond, 50 times faster than the real server answers a page of 2) and a
 //! server 5 ms away are measured and reported beside it.
 
+#[path = "../../omflow-mock/benches/common/mod.rs"]
 mod common;
 
 use common::admin_token;
-use omflow_mock::record::{RecordOptions, Recorder};
+use omflow_conformance::record::{RecordOptions, Recorder};
 use omflow_mock::FakeOmflow;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;

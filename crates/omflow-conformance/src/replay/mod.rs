@@ -12,7 +12,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use omflow_mock::replay::{Recording, Replayer};
+//! use omflow_conformance::replay::{Recording, Replayer};
 //! use omflow_mock::FakeOmflow;
 //!
 //! let recording = Recording::load_dir("fixtures/omflow-2/session".as_ref())?;
@@ -24,9 +24,9 @@
 
 pub mod normalize;
 
-use crate::FakeOmflow;
 use base64::Engine as _;
 use normalize::TokenBook;
+use omflow_mock::FakeOmflow;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -598,7 +598,10 @@ impl<'a> Replayer<'a> {
         let body: Option<Vec<u8>> = match request["body_kind"].as_str() {
             Some("json") => {
                 let body = self.with_password(&request["body"]);
-                Some(self.to_live(&crate::pyjson::dumps(&body)).into_bytes())
+                Some(
+                    self.to_live(&omflow_mock::pyjson::dumps(&body))
+                        .into_bytes(),
+                )
             }
             Some("raw" | "form" | "multipart") => Some(
                 self.to_live(request["body"].as_str().unwrap_or(""))
@@ -794,7 +797,7 @@ fn cut(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Clock, Seed};
+    use omflow_mock::{Clock, Seed};
 
     #[test]
     fn a_recording_past_999_exchanges_stays_in_order() {

@@ -3,11 +3,11 @@
 //! model's types (their JSON Schemas, draft 2020-12), the envelope with its int-or-string
 //! status, the failure envelope, and the pages Django answers instead of an envelope.
 //!
-//! `cargo xtask codegen` writes it to `openapi/omflow.json`; the fake serves it at
+//! `cargo xtask codegen` writes it to `crates/omflow-mock/openapi/omflow.json`; the fake serves it at
 //! `GET /__mock/openapi.json`.
 //!
 //! ```
-//! let document = omflow_mock::openapi::document();
+//! let document = omflow_conformance::openapi::document();
 //! assert_eq!(document["openapi"], "3.1.0");
 //! assert!(document["paths"]["/rest/my-mission/api/my-mission/list/"]["post"].is_object());
 //! ```
@@ -384,7 +384,7 @@ pub fn document() -> Value {
         "info": {
             "title": "OMFLOW REST API",
             "version": env!("CARGO_PKG_VERSION"),
-            "x-generated-by": "cargo xtask codegen (omflow_mock::openapi); do not edit",
+            "x-generated-by": "cargo xtask codegen (omflow_conformance::openapi); do not edit",
             "description": "The endpoints omflow-rs speaks and its fake serves, as the real OMFLOW server answers them. Every `/rest/` body is a JSON object with `omflow_restapi: 1` and the caller's `security` code."
         },
         "paths": paths,
@@ -395,7 +395,7 @@ pub fn document() -> Value {
     })
 }
 
-/// The document as the pretty JSON text `openapi/omflow.json` holds.
+/// The document as the pretty JSON text `crates/omflow-mock/openapi/omflow.json` holds.
 #[must_use]
 pub fn document_text() -> String {
     let mut text = serde_json::to_string_pretty(&document()).expect("a JSON value serializes");

@@ -1,11 +1,11 @@
 //! What the recorder keeps and where it stops: `--max-exchanges` and the body limit answer
 //! with a clear message and record nothing more, multipart uploads keep their parts' names
 //! and sizes (content only with `keep_files`), HTML answers keep status and content type.
-#![cfg(feature = "replay")]
 
+#[path = "../../omflow-mock/tests/common/mod.rs"]
 mod common;
 
-use omflow_mock::record::{RecordOptions, Recorder};
+use omflow_conformance::record::{RecordOptions, Recorder};
 use omflow_mock::{FakeOmflow, Seed};
 use omflow_model::paths;
 use serde_json::{json, Value};

@@ -1,10 +1,10 @@
 //! The recorder's writer: every answered exchange is on disk after `flush`, in order with
 //! its placeholders, and `finished` ends even when the upstream does not answer.
-#![cfg(feature = "replay")]
 
+#[path = "../../omflow-mock/tests/common/mod.rs"]
 mod common;
 
-use omflow_mock::record::{RecordOptions, Recorder};
+use omflow_conformance::record::{RecordOptions, Recorder};
 use omflow_mock::{FakeOmflow, Seed};
 
 fn out_dir(name: &str) -> std::path::PathBuf {
@@ -116,7 +116,7 @@ async fn a_recorder_refuses_a_directory_with_files_and_leaves_nothing_when_it_ca
     assert!(
         matches!(
             refused,
-            omflow_mock::record::RecordError::OutputNotEmpty { .. }
+            omflow_conformance::record::RecordError::OutputNotEmpty { .. }
         ),
         "{refused}"
     );
@@ -137,7 +137,10 @@ async fn a_recorder_refuses_a_directory_with_files_and_leaves_nothing_when_it_ca
     .await
     .expect_err("the address is taken");
     assert!(
-        matches!(refused, omflow_mock::record::RecordError::Listen { .. }),
+        matches!(
+            refused,
+            omflow_conformance::record::RecordError::Listen { .. }
+        ),
         "{refused}"
     );
     assert!(!fresh.exists());

@@ -20,7 +20,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use omflow_mock::record::{RecordOptions, Recorder};
+//! use omflow_conformance::record::{RecordOptions, Recorder};
 //!
 //! let options = RecordOptions::new("https://omflow.example.com", "recording".into());
 //! let recorder = Recorder::start("127.0.0.1:8001", options).await?;
@@ -353,9 +353,10 @@ impl Recorder {
             http,
             writer,
         });
-        let task = crate::accept::serve(listener, state.clone(), |state, request| async move {
-            proxy(&state, request).await
-        });
+        let task =
+            omflow_mock::accept::serve(listener, state.clone(), |state, request| async move {
+                proxy(&state, request).await
+            });
         Ok(Recorder { addr, state, task })
     }
 
