@@ -5,8 +5,8 @@
 use crate::client::Client;
 use crate::error::Error;
 use omflow_model::{
-    ApiErrorKind, DataId, Endpoint, FlowNames, FlowUuid, FormDesign, LoadFlowNames, LoadStartForm,
-    LoadTicket, LoadedTicket, StartForm,
+    ApiErrorKind, DataId, FlowNames, FlowUuid, FormDesign, LoadFlowNames, LoadStartForm,
+    LoadTicket, LoadedTicket, Operation, StartForm,
 };
 use std::sync::Arc;
 
@@ -37,7 +37,7 @@ impl Client {
         data_id: DataId,
     ) -> Result<LoadedTicket, Error> {
         let body = LoadTicket { flow_uuid, data_id };
-        self.rest("tickets.load", Endpoint::TicketLoad, None, &body)
+        self.rest(Operation::TicketsLoad, None, &body)
             .await
             .map_err(|err| {
                 no_access(err, || {
@@ -57,13 +57,8 @@ impl Client {
     /// # Errors
     /// [`Error::Api`] (kind `ServerError`) when no deployed flow has this uuid.
     pub async fn flow_names(&self, flow_uuid: FlowUuid) -> Result<FlowNames, Error> {
-        self.rest(
-            "flows.names",
-            Endpoint::FlowNames,
-            None,
-            &LoadFlowNames { flow_uuid },
-        )
-        .await
+        self.rest(Operation::FlowsNames, None, &LoadFlowNames { flow_uuid })
+            .await
     }
 
     /// A flow's start form (what a create fills in), fetched once per flow and shared by
@@ -84,8 +79,7 @@ impl Client {
         cell.get_or_try_init(|| async {
             let form: StartForm = self
                 .rest(
-                    "flows.start_form",
-                    Endpoint::StartForm,
+                    Operation::FlowsStartForm,
                     None,
                     &LoadStartForm { flow_uuid },
                 )
@@ -103,7 +97,7 @@ impl Client {
                     })
                 })?;
             form.design().map(Arc::new).map_err(|e| Error::Decode {
-                operation: "flows.start_form",
+                operation: Operation::FlowsStartForm.name(),
                 path: "result.formobject".into(),
                 message: e.to_string(),
             })

@@ -6,8 +6,8 @@ use bytes::Bytes;
 use http::HeaderValue;
 use omflow_model::{
     paths, Access, ApiErrorKind, ApiFormat, ApiFormatAction, ApiFormatField, ApiFormatRequest,
-    ApiPath, Endpoint, Envelope, EnvelopeError, FlowUuid, FormDesign, Lang, RestBody, SecurityCode,
-    SecurityGrant,
+    ApiPath, Envelope, EnvelopeError, FlowUuid, FormDesign, Lang, Operation, RestBody,
+    SecurityCode, SecurityGrant,
 };
 use omflow_transport::{HttpRequest, HttpResponse, ReqwestTransport, RetryPolicy, Sent, Transport};
 use secrecy::{ExposeSecret, SecretString};
@@ -338,10 +338,14 @@ impl Client {
         let mut request = HttpRequest::get(self.url(paths::SECURITY)?);
         request.headers.insert(http::header::AUTHORIZATION, header);
         let response = self
-            .send_with_retry("security.get", request, Effect::Read)
-            .instrument(tracing::info_span!("omflow.login"))
+            .send_with_retry(
+                Operation::Login.name(),
+                request,
+                effect_of(Operation::Login),
+            )
+            .instrument(span_of(Operation::Login))
             .await?;
-        let envelope = parse_envelope("security.get", &response)?;
+        let envelope = parse_envelope(Operation::Login.name(), &response)?;
         match envelope.into_result::<SecurityGrant>() {
             Ok(grant) => Ok(grant.security),
             Err(EnvelopeError::Api(err)) => Err(match err.kind() {
@@ -432,19 +436,19 @@ impl Client {
     /// once when the server refuses it, and reads the envelope.
     pub(crate) async fn rest<B: Serialize, T: DeserializeOwned>(
         &self,
-        operation: &'static str,
-        endpoint: Endpoint,
+        op: Operation,
         param: Option<&str>,
         body: &B,
     ) -> Result<T, Error> {
-        let path = endpoint
+        let operation = op.name();
+        let path = op
+            .endpoint()
             .path(param)
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        let effect = match endpoint.access() {
-            Access::Read => Effect::Read,
-            Access::Write => Effect::Write,
-        };
-        let call = self.rest_attempts(operation, &path, body, effect);
+        let effect = effect_of(op);
+        let call = self
+            .rest_attempts(operation, &path, body, effect)
+            .instrument(span_of(op));
         match self.inner.operation_timeout {
             None => call.await,
             Some(limit) => {
@@ -546,9 +550,8 @@ impl Client {
             flow_name: key.1.clone(),
             action: ApiFormatAction::Update,
         };
-        let format: Option<ApiFormat> = self
-            .rest("flow.api_format", Endpoint::ApiFormat, None, &request)
-            .await?;
+        let format: Option<ApiFormat> =
+            self.rest(Operation::FlowsApiFormat, None, &request).await?;
         let format = format.ok_or_else(|| {
             Error::InvalidRequest(format!(
                 "the server does not know flow {flow_name:?} of app {app_name:?}"
@@ -561,7 +564,7 @@ impl Client {
             .map(ApiPath::new)
             .transpose()
             .map_err(|e| Error::Decode {
-                operation: "flow.api_format",
+                operation: Operation::FlowsApiFormat.name(),
                 path: "input.api_path".into(),
                 message: e.to_string(),
             })?;
@@ -607,4 +610,41 @@ fn decode_error(operation: &'static str, error: EnvelopeError) -> Error {
             message: other.to_string(),
         },
     }
+}
+
+/// Whether the transport may resend a call of `op` (its endpoint's [`Access`]).
+fn effect_of(op: Operation) -> Effect {
+    match op.access() {
+        Access::Read => Effect::Read,
+        Access::Write => Effect::Write,
+    }
+}
+
+/// The span every call of `op` runs in, named `omflow.<operation name>` (a span's name must
+/// be a literal, hence one arm per operation; the test below holds the names to the table).
+pub(crate) fn span_of(op: Operation) -> tracing::Span {
+    macro_rules! spans {
+        ($($variant:ident => $name:literal),* $(,)?) => {
+            match op {
+                $(Operation::$variant => tracing::info_span!($name, operation = op.name()),)*
+                _ => tracing::info_span!("omflow.operation", operation = op.name()),
+            }
+        };
+    }
+    spans!(
+        Login => "omflow.security.get",
+        MissionsList => "omflow.missions.list",
+        TicketsList => "omflow.tickets.list",
+        TicketsLoad => "omflow.tickets.load",
+        TicketsCreate => "omflow.tickets.create",
+        TicketsPush => "omflow.tickets.push",
+        TicketsQuickAction => "omflow.tickets.quick_action",
+        TicketsDelete => "omflow.tickets.delete",
+        TicketsLookupDataId => "omflow.tickets.lookup_data_id",
+        FlowsNames => "omflow.flows.names",
+        FlowsStartForm => "omflow.flows.start_form",
+        FlowsChart => "omflow.flows.chart",
+        FlowsApiFormat => "omflow.flow.api_format",
+        UsersList => "omflow.users.list",
+    )
 }

@@ -11,7 +11,7 @@ use omflow_model::query::{col, Query};
 use omflow_model::routing::{
     predict, Operand, Prediction, Reference, Route, StopRef, TicketValues,
 };
-use omflow_model::{DataId, DataNo, Endpoint, FlowUuid, FormItem, LoadedTicket, Mission};
+use omflow_model::{DataId, DataNo, FlowUuid, FormItem, LoadedTicket, Mission, Operation};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -55,8 +55,7 @@ impl Client {
         cell.get_or_try_init(|| async {
             let loaded: LoadedFlowChart = self
                 .rest(
-                    "flows.chart",
-                    Endpoint::FlowObject,
+                    Operation::FlowsChart,
                     None,
                     &LoadFlowChart::new(flow_uuid, data_no),
                 )
@@ -74,7 +73,7 @@ impl Client {
                     })
                 })?;
             loaded.chart().map(Arc::new).map_err(|e| Error::Decode {
-                operation: "flows.chart",
+                operation: Operation::FlowsChart.name(),
                 path: "result.flowobject".into(),
                 message: e.to_string(),
             })

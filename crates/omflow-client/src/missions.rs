@@ -4,7 +4,7 @@ use crate::client::Client;
 use crate::error::Error;
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 use omflow_model::query::Query;
-use omflow_model::{ApiErrorKind, Endpoint, Mission, ProjectedRow};
+use omflow_model::{ApiErrorKind, Mission, Operation, ProjectedRow};
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
@@ -88,15 +88,13 @@ async fn fetch_missions<T: DeserializeOwned>(
     client: &Client,
     query: &Query,
 ) -> Result<Vec<T>, Error> {
-    use tracing::Instrument;
-    let span = tracing::info_span!(
-        "omflow.missions.list",
+    tracing::debug!(
         offset = query.offset(),
-        page_size = query.page_size()
+        page_size = query.page_size(),
+        "missions page"
     );
     match client
-        .rest::<_, Vec<T>>("missions.list", Endpoint::MyMissions, None, query)
-        .instrument(span)
+        .rest::<_, Vec<T>>(Operation::MissionsList, None, query)
         .await
     {
         Err(err) if err.api_kind() == Some(ApiErrorKind::NoVisibleMissions) => Ok(Vec::new()),

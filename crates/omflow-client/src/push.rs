@@ -10,8 +10,8 @@ use crate::outcome::{observe, TicketState};
 use omflow_model::query::{col, Query};
 use omflow_model::routing::Prediction;
 use omflow_model::{
-    paths, ApiErrorKind, ApiPath, DataId, DataNo, DataNoResult, Endpoint, FieldType, FlowUuid,
-    FormItem, LoadedTicket, Mission, PushTicket, QuickAction, QuickActionTicket,
+    paths, ApiErrorKind, ApiPath, DataId, DataNo, DataNoResult, FieldType, FlowUuid, FormItem,
+    LoadedTicket, Mission, Operation, PushTicket, QuickAction, QuickActionTicket,
 };
 use serde_json::Value;
 use std::time::Duration;
@@ -348,7 +348,7 @@ impl PushBuilder {
         body.flow_uuid = target.body_uuid();
         deliver(
             &self.client,
-            "tickets.push",
+            Operation::TicketsPush,
             &target,
             &self.hint,
             plan,
@@ -383,7 +383,7 @@ fn guard_route(
 /// asked, and reports with the plan's prediction and what was forced.
 async fn deliver<B: serde::Serialize>(
     client: &Client,
-    operation: &'static str,
+    operation: Operation,
     target: &Target,
     hint: &Whereabouts,
     plan: PushPlan,
@@ -420,7 +420,7 @@ async fn resolve_lost(
     flow: FlowUuid,
     target: &Target,
     hint: &Whereabouts,
-    operation: &'static str,
+    operation: Operation,
     sent: Result<Option<DataNo>, Error>,
 ) -> Result<Sent, Error> {
     let err = match sent {
@@ -439,7 +439,7 @@ async fn resolve_lost(
             resolved: true,
         }),
         Some((false, _)) => Err(Error::NotApplied {
-            operation,
+            operation: operation.name(),
             source: Box::new(err),
         }),
         None => Err(err),
@@ -489,17 +489,12 @@ fn with_required(ticket: &LoadedTicket, mut items: Vec<FormItem>) -> Result<Vec<
 
 async fn send_edit<B: serde::Serialize>(
     client: &Client,
-    operation: &'static str,
+    operation: Operation,
     target: &Target,
     body: &B,
 ) -> Result<Option<DataNo>, Error> {
     let result: Result<DataNoResult, Error> = client
-        .rest(
-            operation,
-            Endpoint::TicketEdit,
-            Some(target.edit_param()),
-            body,
-        )
+        .rest(operation, Some(target.edit_param()), body)
         .await;
     match result {
         Ok(result) => Ok(result.0),
@@ -675,7 +670,7 @@ impl QuickActionBuilder {
         body.flow_uuid = target.body_uuid();
         deliver(
             &self.client,
-            "tickets.quick_action",
+            Operation::TicketsQuickAction,
             &target,
             &self.hint,
             plan,

@@ -8,7 +8,7 @@ use futures::Stream;
 use omflow_model::query::{col, Query};
 use omflow_model::{
     paths, ApiPath, CreateTicket, DataIdEntry, DataIdLookup, DataNo, DataNoResult, DeleteTickets,
-    Endpoint, FieldType, FlowUuid, ProjectedRow, TicketRow,
+    FieldType, FlowUuid, Operation, ProjectedRow, TicketRow,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -186,7 +186,7 @@ impl CreateBuilder {
         body.flow_uuid = self.flow.body_uuid();
         let result: DataNoResult = self
             .client
-            .rest("tickets.create", Endpoint::TicketEdit, Some(&path), &body)
+            .rest(Operation::TicketsCreate, Some(&path), &body)
             .await?;
         Ok(result.0)
     }
@@ -267,8 +267,7 @@ impl Client {
         }
         let _: Value = self
             .rest(
-                "tickets.delete",
-                Endpoint::TicketEdit,
+                Operation::TicketsDelete,
                 Some(api_path.as_str()),
                 &DeleteTickets::new(data_nos.to_vec()),
             )
@@ -287,8 +286,7 @@ impl Client {
     ) -> Result<Vec<DataIdEntry>, Error> {
         let api_path = parse_path(api_path)?;
         self.rest(
-            "tickets.lookup_data_id",
-            Endpoint::DataIdLookup,
+            Operation::TicketsLookupDataId,
             Some(api_path.as_str()),
             &DataIdLookup { data_no },
         )
@@ -386,18 +384,9 @@ async fn fetch_rows<T: serde::de::DeserializeOwned>(
     match flow.body_uuid() {
         Some(flow_uuid) => {
             client
-                .rest(
-                    "tickets.list",
-                    Endpoint::TicketList,
-                    path,
-                    &InFlow { flow_uuid, query },
-                )
+                .rest(Operation::TicketsList, path, &InFlow { flow_uuid, query })
                 .await
         }
-        None => {
-            client
-                .rest("tickets.list", Endpoint::TicketList, path, query)
-                .await
-        }
+        None => client.rest(Operation::TicketsList, path, query).await,
     }
 }

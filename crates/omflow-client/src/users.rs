@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::missions::paged;
 use futures::TryStreamExt;
 use omflow_model::query::Query;
-use omflow_model::{Endpoint, GroupId, UserId, UserRow};
+use omflow_model::{GroupId, Operation, UserId, UserRow};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -85,7 +85,7 @@ impl Client {
         Ok(paged(self.clone(), query, |client, query| {
             Box::pin(async move {
                 client
-                    .rest::<_, Vec<T>>("users.list", Endpoint::UserList, None, &query)
+                    .rest::<_, Vec<T>>(Operation::UsersList, None, &query)
                     .await
             })
         }))

@@ -55,6 +55,7 @@ mod form;
 mod generated;
 mod ids;
 mod mission;
+mod operation;
 pub mod query;
 mod record;
 mod requests;
@@ -78,6 +79,7 @@ pub use error::{ApiError, ApiErrorKind};
 pub use form::{FieldType, FormError, FormItem, GroupAssignment};
 pub use ids::{ApiPath, DataId, DataNo, FieldId, FlowUuid, GroupId, IdError, MissionId, UserId};
 pub use mission::{Mission, ProjectedRow, QuickActionLabels};
+pub use operation::Operation;
 pub use query::{Query, QueryError};
 pub use requests::{
     ApiFormat, ApiFormatAction, ApiFormatField, ApiFormatInput, ApiFormatRequest, CreateTicket,

@@ -1,0 +1,130 @@
+//! The operations table (see [`Operation`]).
+
+use crate::endpoint::{Access, Endpoint};
+
+macro_rules! operations {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident = $name:literal, $endpoint:ident;
+    )*) => {
+        /// Every operation the client performs, in one table: its name (used in the client's
+        /// error messages and its tracing span, `omflow.<name>`) and the [`Endpoint`] it calls.
+        /// Several operations share an endpoint (create, push, quick action and delete all
+        /// POST to the edit view); whether a call may be resent follows from the endpoint.
+        ///
+        /// ```
+        /// use omflow_model::{Access, Endpoint, Operation};
+        ///
+        /// assert_eq!(Operation::TicketsPush.name(), "tickets.push");
+        /// assert_eq!(Operation::TicketsPush.endpoint(), Endpoint::TicketEdit);
+        /// assert_eq!(Operation::TicketsPush.access(), Access::Write);
+        /// assert_eq!(Operation::from_name("missions.list"), Some(Operation::MissionsList));
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Operation {
+            $( $(#[doc = $doc])* $variant, )*
+        }
+
+        impl Operation {
+            /// Every operation, in table order.
+            pub const ALL: &'static [Operation] = &[$(Operation::$variant),*];
+
+            /// Its name (`tickets.push`).
+            #[must_use]
+            pub const fn name(self) -> &'static str {
+                match self { $(Operation::$variant => $name,)* }
+            }
+
+            /// The endpoint it calls.
+            #[must_use]
+            pub const fn endpoint(self) -> Endpoint {
+                match self { $(Operation::$variant => Endpoint::$endpoint,)* }
+            }
+
+            /// The operation of this name.
+            #[must_use]
+            pub fn from_name(name: &str) -> Option<Operation> {
+                match name { $($name => Some(Operation::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+operations! {
+    /// Obtain a security code with HTTP Basic.
+    Login = "security.get", Security;
+    /// List my missions.
+    MissionsList = "missions.list", MyMissions;
+    /// The query-form list of a flow's tickets.
+    TicketsList = "tickets.list", TicketList;
+    /// A ticket row with the form of its stop.
+    TicketsLoad = "tickets.load", TicketLoad;
+    /// Create a ticket.
+    TicketsCreate = "tickets.create", TicketEdit;
+    /// Push a ticket on from its stop.
+    TicketsPush = "tickets.push", TicketEdit;
+    /// Run a stop's quick action.
+    TicketsQuickAction = "tickets.quick_action", TicketEdit;
+    /// Delete tickets.
+    TicketsDelete = "tickets.delete", TicketEdit;
+    /// The current data_id of tickets.
+    TicketsLookupDataId = "tickets.lookup_data_id", DataIdLookup;
+    /// A flow's app and flow names.
+    FlowsNames = "flows.names", FlowNames;
+    /// A flow's start form.
+    FlowsStartForm = "flows.start_form", StartForm;
+    /// A flow's design (the chart the push prediction walks).
+    FlowsChart = "flows.chart", FlowObject;
+    /// A flow's api_path and fields by app and flow name.
+    FlowsApiFormat = "flow.api_format", ApiFormat;
+    /// The user list.
+    UsersList = "users.list", UserList;
+}
+
+impl Operation {
+    /// Whether a call reads or writes (its endpoint's [`Access`]).
+    #[must_use]
+    pub const fn access(self) -> Access {
+        self.endpoint().access()
+    }
+}
+
+impl std::fmt::Display for Operation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_found_again() {
+        let mut seen = std::collections::HashSet::new();
+        for &operation in Operation::ALL {
+            assert!(seen.insert(operation.name()), "{operation} twice");
+            assert_eq!(Operation::from_name(operation.name()), Some(operation));
+        }
+        assert_eq!(Operation::from_name("tickets.nothing"), None);
+    }
+
+    #[test]
+    fn writes_are_the_edit_operations() {
+        let writes: Vec<_> = Operation::ALL
+            .iter()
+            .filter(|op| op.access() == Access::Write)
+            .map(|op| op.name())
+            .collect();
+        assert_eq!(
+            writes,
+            [
+                "tickets.create",
+                "tickets.push",
+                "tickets.quick_action",
+                "tickets.delete"
+            ]
+        );
+    }
+}
