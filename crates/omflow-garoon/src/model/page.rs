@@ -1,0 +1,114 @@
+//! A page of the admin request list: [`RequestPage`], its encoding, and its decoding.
+
+use super::context::{entries, flag, index, Ctx, Decoded, GaroonParseError, Mode};
+use super::json::Json;
+use super::keyed::Keyed;
+use super::request::{request, WorkflowRequest};
+use serde::{Serialize, Serializer};
+
+/// A page of `GET /api/v1/workflow/admin/requests`, decoded (read-only; encoding writes the
+/// page as read).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestPage {
+    requests: Vec<WorkflowRequest>,
+    has_next: bool,
+    extra: Keyed<Json>,
+    source: Json,
+}
+
+impl RequestPage {
+    /// The requests, in server order.
+    #[must_use]
+    pub fn requests(&self) -> &[WorkflowRequest] {
+        &self.requests
+    }
+    /// The requests, taken.
+    #[must_use]
+    pub fn into_requests(self) -> Vec<WorkflowRequest> {
+        self.requests
+    }
+    /// More pages follow.
+    #[must_use]
+    pub fn has_next(&self) -> bool {
+        self.has_next
+    }
+    /// Members this SDK does not know, exactly as sent.
+    #[must_use]
+    pub fn extra(&self) -> &Keyed<Json> {
+        &self.extra
+    }
+    /// The page exactly as read.
+    #[must_use]
+    pub fn to_json(&self) -> &Json {
+        &self.source
+    }
+}
+
+/// Decodes a list page.
+///
+/// # Errors
+/// As [`decode_request`](super::decode_request); also a missing `hasNext` in strict mode.
+pub fn decode_page(text: &str, mode: Mode) -> Result<Decoded<RequestPage>, GaroonParseError> {
+    let json = Json::parse(text).map_err(|e| GaroonParseError {
+        path: String::new(),
+        message: format!("not JSON: {e}"),
+    })?;
+    decode_page_json(&json, mode)
+}
+
+/// Decodes a list page from a parsed tree.
+///
+/// # Errors
+/// As [`decode_page`].
+pub fn decode_page_json(json: &Json, mode: Mode) -> Result<Decoded<RequestPage>, GaroonParseError> {
+    let mut ctx = Ctx {
+        mode,
+        warnings: Vec::new(),
+    };
+    let mut page = RequestPage {
+        requests: Vec::new(),
+        has_next: false,
+        extra: Keyed::default(),
+        source: json.clone(),
+    };
+    let mut seen_has_next = false;
+    for (key, value) in entries(json, "")? {
+        match key.as_str() {
+            "requests" => match value {
+                Json::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        page.requests
+                            .push(request(&mut ctx, item, &index("/requests", i))?);
+                    }
+                }
+                other => {
+                    return Err(GaroonParseError {
+                        path: "/requests".into(),
+                        message: format!("expected a list, got {}", other.kind()),
+                    })
+                }
+            },
+            "hasNext" => {
+                seen_has_next = true;
+                page.has_next = flag(&mut ctx, value, "/hasNext", false)?.unwrap_or(false);
+            }
+            _ => {
+                page.extra.push(key, value.clone());
+            }
+        }
+    }
+    if !seen_has_next {
+        ctx.warn("/hasNext", "missing hasNext; read as false")?;
+    }
+    Ok(Decoded {
+        value: page,
+        warnings: ctx.warnings,
+    })
+}
+
+impl Serialize for RequestPage {
+    /// Writes the page as it was read.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.source.serialize(serializer)
+    }
+}
