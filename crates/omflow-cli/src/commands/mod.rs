@@ -1,0 +1,8 @@
+//! One module per command.
+
+pub(crate) mod approve;
+pub(crate) mod garoon;
+pub(crate) mod missions;
+pub(crate) mod push;
+pub(crate) mod seed;
+pub(crate) mod tickets;

@@ -1,0 +1,156 @@
+//! `omflow push` and `omflow quick-action`, and how a push is reported.
+
+use crate::args::Wait;
+use crate::failure::{usage, Failure};
+use crate::listing::{say, sets};
+use crate::naming::{row_in, Row};
+use crate::output;
+use omflow_client::Client;
+use omflow_model::{DataId, QuickAction};
+use std::process::ExitCode;
+
+/// Pushes row `data_id` of `flow` with `set`, checked (unless `force`) and reported.
+pub(crate) async fn push(
+    client: &Client,
+    flow: &str,
+    data_id: u64,
+    set: &[String],
+    force: bool,
+    wait: &Wait,
+) -> Result<ExitCode, Failure> {
+    let values = sets(set)?;
+    let wait = wait.duration()?;
+    let mut builder = match row_in(client, flow, DataId(data_id)).await? {
+        Row::Mission(mission) => client.push_mission(&mission),
+        Row::Uuid(uuid) => client.push_in_flow(uuid, DataId(data_id)),
+        Row::Path(api_path) => client.push(&api_path, DataId(data_id)),
+    };
+    if force {
+        builder = builder.force();
+    }
+    for set in values {
+        builder = match set.field_type {
+            Some(field_type) => builder.set_typed(&set.id, field_type, set.value),
+            None => builder.set(&set.id, set.value),
+        };
+    }
+    if let Some(wait) = wait {
+        builder = builder.wait_for_engine(wait);
+    }
+    let outcome = builder.send().await?;
+    Ok(report_push(&format!("pushed data_id {data_id}"), &outcome))
+}
+
+/// Runs quick action `action` (action1, action2 or a label) on row `data_id` of `flow`.
+pub(crate) async fn quick_action(
+    client: &Client,
+    flow: &str,
+    data_id: u64,
+    action: &str,
+    force: bool,
+    wait: &Wait,
+) -> Result<ExitCode, Failure> {
+    let wait = wait.duration()?;
+    let row = row_in(client, flow, DataId(data_id)).await?;
+    let action = quick_action_named(client, &row, DataId(data_id), action).await?;
+    let mut builder = match row {
+        Row::Mission(mission) => client.quick_action_mission(&mission, action),
+        Row::Uuid(uuid) => client.quick_action_in_flow(uuid, DataId(data_id), action),
+        Row::Path(api_path) => client.quick_action(&api_path, DataId(data_id), action),
+    };
+    if force {
+        builder = builder.force();
+    }
+    if let Some(wait) = wait {
+        builder = builder.wait_for_engine(wait);
+    }
+    let outcome = builder.send().await?;
+    Ok(report_push(
+        &format!("{action} sent for data_id {data_id}"),
+        &outcome,
+    ))
+}
+
+/// Prints what a push or create did (`{what} (ticket N)` for pushes, `created ticket N`);
+/// exit 1 when the engine failed the ticket.
+pub(crate) fn report_push(what: &str, outcome: &omflow_client::PushOutcome) -> ExitCode {
+    let ticket = outcome
+        .data_no
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| "?".into());
+    let subject = if what == "created" {
+        format!("created ticket {ticket}")
+    } else {
+        format!("{what} (ticket {ticket})")
+    };
+    for overridden in &outcome.forced {
+        eprintln!(
+            "omflow: sent with --force, overriding: {}",
+            output::printable(overridden)
+        );
+    }
+    if outcome.resolved_after_lost_answer {
+        eprintln!("omflow: the answer was lost; reading the ticket back shows the push applied");
+    }
+    let predicted = outcome
+        .prediction
+        .as_ref()
+        .map(|p| format!(": {}", p.route))
+        .unwrap_or_default();
+    let then = if predicted.is_empty() { ": " } else { "; " };
+    match &outcome.state {
+        Some(state) if state.is_engine_error() => {
+            say(&format!(
+                "{subject}{predicted}{then}the server accepted it, then {state}"
+            ));
+            ExitCode::from(1)
+        }
+        Some(state) => {
+            say(&format!("{subject}{predicted}{then}now {state}"));
+            ExitCode::SUCCESS
+        }
+        None => {
+            say(&format!("{subject}{predicted}"));
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// `action1`, `action2`, or a label of the row's stop (`完成`).
+pub(crate) async fn quick_action_named(
+    client: &Client,
+    row: &Row,
+    data_id: DataId,
+    name: &str,
+) -> Result<QuickAction, Failure> {
+    if let Ok(action) = name.parse::<QuickAction>() {
+        return Ok(action);
+    }
+    let labels = match row {
+        Row::Mission(mission) => mission.quick_actions(),
+        Row::Uuid(uuid) => client.load_ticket(*uuid, data_id).await?.quick_actions(),
+        Row::Path(_) => omflow_model::QuickActionLabels::default(),
+    };
+    let matching: Vec<QuickAction> = [
+        (QuickAction::Action1, &labels.action1),
+        (QuickAction::Action2, &labels.action2),
+    ]
+    .into_iter()
+    .filter(|(_, label)| label.as_deref() == Some(name))
+    .map(|(action, _)| action)
+    .collect();
+    match matching.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(usage(output::printable(&format!(
+            "{name:?} is neither action1, action2 nor a quick action of this stop (offered: {})",
+            [labels.action1.as_deref(), labels.action2.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))),
+        _ => Err(usage(format!(
+            "{name:?} names both quick actions of this stop; give action1 or action2"
+        ))),
+    }
+}

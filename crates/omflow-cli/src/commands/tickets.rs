@@ -1,0 +1,138 @@
+//! `omflow tickets list|create|delete`.
+
+use crate::args::{Filters, ListArgs, Wait};
+use crate::commands::push::report_push;
+use crate::failure::{failed, usage, Failure};
+use crate::listing::{columns_of, emit, list_query, rows_of, say, sets, TICKET_COLUMNS};
+use crate::naming::{flow_in, Flow};
+use futures::TryStreamExt;
+use omflow_client::{Client, TicketsRequest};
+use omflow_model::query::Query;
+use omflow_model::DataNo;
+use std::process::ExitCode;
+
+/// The ticket list of `flow` (by uuid, name or api_path).
+async fn tickets_of(client: &Client, flow: &str) -> Result<TicketsRequest, Failure> {
+    Ok(match flow_in(client, flow).await? {
+        Flow::Uuid(uuid) => client.tickets_in_flow(uuid),
+        Flow::Path(api_path) => client.tickets(&api_path),
+    })
+}
+
+/// Lists a flow's tickets: every row (streamed), or `--limit` of them.
+pub(crate) async fn list(
+    client: &Client,
+    flow: &str,
+    filters: &Filters,
+    history: bool,
+    list: &ListArgs,
+) -> Result<(), Failure> {
+    let query = list_query(filters, list)?;
+    let mut request = tickets_of(client, flow).await?.query(query);
+    if history {
+        request = request.include_history();
+    }
+    let rows = rows_of(request, list.limit).await?;
+    emit(
+        list.output,
+        &rows,
+        &columns_of(&TICKET_COLUMNS, &list.columns),
+    )
+}
+
+/// Creates a ticket in `flow` with `set`, checked (unless `force`) and reported.
+pub(crate) async fn create(
+    client: &Client,
+    flow: &str,
+    set: &[String],
+    force: bool,
+    wait: &Wait,
+) -> Result<ExitCode, Failure> {
+    let values = sets(set)?;
+    let wait = wait.duration()?;
+    let mut builder = match flow_in(client, flow).await? {
+        Flow::Uuid(uuid) => client.create_in_flow(uuid),
+        Flow::Path(api_path) => client.create(&api_path),
+    };
+    for set in values {
+        builder = match set.field_type {
+            Some(field_type) => builder.set_typed(&set.id, field_type, set.value),
+            None => builder.set(&set.id, set.value),
+        };
+    }
+    if force {
+        builder = builder.force();
+    }
+    if let Some(wait) = wait {
+        builder = builder.wait_for_engine(wait);
+    }
+    let created = builder.send_and_observe().await?;
+    Ok(report_push("created", &created))
+}
+
+/// Which of `numbers` exist in the flow (history rows included).
+async fn existing(request: TicketsRequest, numbers: &[DataNo]) -> Result<Vec<u64>, Failure> {
+    let query = Query::builder()
+        .filter(omflow_model::query::col("data_no").is_in(numbers.iter().map(|n| n.get())))
+        .columns(["data_no"])
+        .page_size(1000)
+        .build()
+        .map_err(|e| usage(e.to_string()))?;
+    let rows: Vec<omflow_model::ProjectedRow> = request
+        .include_history()
+        .query(query)
+        .stream_projected()
+        .try_collect()
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| r.get::<u64>("data_no").ok().flatten())
+        .collect())
+}
+
+/// Deletes tickets `data_nos` of `flow`: refused whole when one does not exist, and checked
+/// afterwards.
+pub(crate) async fn delete(client: &Client, flow: &str, data_nos: &[u64]) -> Result<(), Failure> {
+    let request = tickets_of(client, flow).await?;
+    let numbers: Vec<DataNo> = data_nos.iter().copied().map(DataNo).collect();
+    let listed = |numbers: &[u64], among: &[u64], present: bool| -> Vec<String> {
+        numbers
+            .iter()
+            .filter(|n| among.contains(n) == present)
+            .map(u64::to_string)
+            .collect()
+    };
+    let before = existing(request.clone(), &numbers).await?;
+    let missing = listed(data_nos, &before, false);
+    if !missing.is_empty() {
+        return Err(failed(format!(
+            "no ticket {} in this flow; nothing was deleted",
+            missing.join(", ")
+        )));
+    }
+    let api_path =
+        match flow_in(client, flow).await? {
+            Flow::Path(api_path) => api_path,
+            Flow::Uuid(_) => return Err(usage(
+                "tickets delete needs the flow's api_path (the server deletes by api_path only)",
+            )),
+        };
+    client.delete(&api_path, &numbers).await?;
+    let after = existing(request, &numbers).await?;
+    let left = listed(data_nos, &after, true);
+    if !left.is_empty() {
+        return Err(failed(format!(
+            "the server answered success but ticket(s) {} still exist",
+            left.join(", ")
+        )));
+    }
+    say(&format!(
+        "deleted ticket(s) {}",
+        data_nos
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    Ok(())
+}

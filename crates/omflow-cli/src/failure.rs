@@ -1,0 +1,63 @@
+//! How a command fails, and errors in the command line's words.
+
+use crate::output;
+use omflow_client::Error;
+
+/// A failure: a usage problem (exit 2) or a failed operation (exit 1).
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad arguments.
+    Usage(String),
+    /// The operation failed.
+    Operation(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<Error> for Failure {
+    fn from(err: Error) -> Self {
+        Failure::Operation(Box::new(err))
+    }
+}
+
+pub(crate) fn usage(message: impl Into<String>) -> Failure {
+    Failure::Usage(message.into())
+}
+
+/// A failure of the operation with a message of our own.
+pub(crate) fn failed(message: String) -> Failure {
+    Failure::Operation(message.into())
+}
+
+/// One line: the error in the command line's words, then its causes.
+pub(crate) fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = in_cli_words(err);
+    let mut source = err.source();
+    while let Some(cause) = source {
+        line.push_str(": ");
+        line.push_str(&output::printable(&cause.to_string()));
+        source = cause.source();
+    }
+    line
+}
+
+/// An error as a command-line user reads it: flags, not Rust calls.
+pub(crate) fn in_cli_words(err: &(dyn std::error::Error + 'static)) -> String {
+    match err.downcast_ref::<Error>() {
+        Some(Error::QuickActionUnavailable { action, labels }) => {
+            let offered: Vec<String> = [
+                labels.action1.as_ref().map(|l| format!("action1 {l:?}")),
+                labels.action2.as_ref().map(|l| format!("action2 {l:?}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            format!(
+                "quick action {action} is not offered at this stop (offered: {}); not sent, add --force to send it anyway",
+                if offered.is_empty() { "none".to_string() } else { offered.join(", ") }
+            )
+        }
+        Some(err @ (Error::Refused { .. } | Error::WouldStrand { .. })) => {
+            output::printable(&format!("{err}; add --force to send it anyway"))
+        }
+        _ => output::printable(&err.to_string()),
+    }
+}

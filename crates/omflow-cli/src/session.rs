@@ -1,0 +1,144 @@
+//! The connection: logging, the server (or the embedded demo) and the client.
+
+use crate::args::{Cli, Command, Connection};
+use crate::failure::{usage, Failure};
+use omflow_client::Client;
+use omflow_mock::{FakeOmflow, Seed};
+use std::io::IsTerminal;
+
+/// Logs to stderr when `-v` or `RUST_LOG` asks for it.
+pub(crate) fn init_tracing(verbose: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(spec) if !spec.trim().is_empty() => EnvFilter::new(spec),
+        _ if verbose => {
+            EnvFilter::new("omflow_client=debug,omflow_transport=debug,omflow_cli=debug")
+        }
+        _ => return,
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}
+
+pub(crate) struct Session {
+    pub(crate) client: Client,
+    pub(crate) user: String,
+    _fake: Option<FakeOmflow>,
+}
+
+pub(crate) async fn connect(connection: &Connection) -> Result<Session, Failure> {
+    let (url, user, password, fake) = match &connection.url {
+        Some(url) => {
+            let user = connection
+                .user
+                .clone()
+                .ok_or_else(|| usage("--user (or OMFLOW_USER) is required with --url"))?;
+            let password = match (&connection.password, &connection.password_file) {
+                (Some(p), _) => p.clone(),
+                (None, Some(path)) => std::fs::read_to_string(path)
+                    .map_err(|e| usage(format!("cannot read --password-file {}: {e}", path.display())))?
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+                (None, None) if std::io::stdin().is_terminal() => {
+                    rpassword::prompt_password(format!("OMFLOW password for {user}: ")).map_err(|e| usage(format!("cannot read the password: {e}")))?
+                }
+                (None, None) => return Err(usage("no password: set OMFLOW_PASSWORD, --password-file, or run on a terminal to be asked")),
+            };
+            (url.clone(), user, password, None)
+        }
+        None => {
+            let partial = [
+                connection.user.as_ref().map(|_| "OMFLOW_USER/--user"),
+                connection
+                    .password
+                    .as_ref()
+                    .map(|_| "OMFLOW_PASSWORD/--password"),
+                connection.password_file.as_ref().map(|_| "--password-file"),
+            ];
+            let given: Vec<&str> = partial.into_iter().flatten().collect();
+            if !given.is_empty() {
+                return Err(usage(format!(
+                    "{} given but no server: set OMFLOW_URL (or --url); the embedded demo runs only when no server setting at all is given",
+                    given.join(", ")
+                )));
+            }
+            let fake = FakeOmflow::start_with(Seed::demo())
+                .await
+                .map_err(|e| Failure::Operation(Box::new(e)))?;
+            eprintln!("omflow: no server settings; using the embedded demo server at {} as admin (demo users admin/admin and alice/alice-pass; `omflow mock serve` runs it for OMFLOW_URL)", fake.uri());
+            (
+                fake.uri(),
+                "admin".to_string(),
+                "admin".to_string(),
+                Some(fake),
+            )
+        }
+    };
+    let mut builder = Client::builder(url).credentials(user.clone(), password);
+    if let Some(lang) = connection.lang {
+        builder = builder.language(lang);
+    }
+    let client = builder.build().map_err(|e| match e {
+        omflow_client::BuildError::Url { url, .. } if !url.contains("://") => usage(format!(
+            "OMFLOW_URL {url:?} has no scheme: add http:// or https://"
+        )),
+        other => usage(format!("OMFLOW_URL: {other}")),
+    })?;
+    Ok(Session {
+        client,
+        user,
+        _fake: fake,
+    })
+}
+
+/// The connection flags given on the command line (not from the environment, where a
+/// user's shell may keep them for the other commands).
+pub(crate) fn connection_flags_given(connection: &Connection) -> Vec<&'static str> {
+    let from_flag = |value: Option<&str>, var: &str| {
+        value.is_some() && std::env::var(var).ok().as_deref() != value
+    };
+    let mut given = Vec::new();
+    if from_flag(connection.url.as_deref(), "OMFLOW_URL") {
+        given.push("--url");
+    }
+    if from_flag(connection.user.as_deref(), "OMFLOW_USER") {
+        given.push("--user");
+    }
+    if from_flag(connection.password.as_deref(), "OMFLOW_PASSWORD") {
+        given.push("--password");
+    }
+    if connection.password_file.is_some() {
+        given.push("--password-file");
+    }
+    given
+}
+
+/// `omflow mock serve`, `record` and `replay` connect to no server as a user: a connection
+/// flag given to them would be ignored, so it is refused with what to use instead.
+pub(crate) fn refuse_connection_flags(cli: &Cli) -> Result<(), Failure> {
+    let (command, instead) = match &cli.command {
+        Command::Mock(_) => ("mock serve", "it serves at --addr with the seed's users"),
+        Command::Record(_) => (
+            "record",
+            "it forwards to --upstream URL, and the clients pointed at it log in themselves",
+        ),
+        Command::Replay(_) => (
+            "replay",
+            "it replays against --against URL or a fresh fake (--fake SEED), with --login USER=PASSWORD for the recorded logins",
+        ),
+        _ => return Ok(()),
+    };
+    let given = connection_flags_given(&cli.connection);
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(usage(format!(
+        "omflow {command} takes no {}: {instead}",
+        given.join(", ")
+    )))
+}
