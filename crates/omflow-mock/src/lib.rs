@@ -44,6 +44,7 @@ pub mod seed;
 #[cfg(feature = "cli")]
 pub mod serve;
 mod standalone;
+mod views;
 mod world;
 
 pub use clock::Clock;
