@@ -57,20 +57,17 @@ fn ndjson(output: &std::process::Output) -> Vec<Value> {
         .collect()
 }
 
+/// The approver's session through `proxy`: list, push, quick action, a failing login and a
+/// code used after the fake expired it. Returns that code.
 #[cfg(unix)]
-#[test]
-fn a_recorded_cli_session_replays_against_a_fresh_fake() {
-    let server = standalone();
-    let out = std::env::temp_dir().join(format!("omflow-record-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
-    let proxy = recorder(&server, &out);
+fn record_a_session(server: &Server, proxy: &Server) -> String {
     let via_proxy = |mut cmd: assert_cmd::Command| {
         cmd.env("OMFLOW_URL", &proxy.url);
         cmd
     };
 
     // The approver's session: list, push, quick action.
-    let listed = via_proxy(as_alice(&server))
+    let listed = via_proxy(as_alice(server))
         .args(["missions", "--output", "ndjson"])
         .output()
         .unwrap();
@@ -84,7 +81,7 @@ fn a_recorded_cli_session_replays_against_a_fresh_fake() {
             .unwrap_or_else(|| panic!("a mission at {stop}"))
     };
     let (to_push, to_quick) = (at("FITEM_2"), at("FITEM_5"));
-    let pushed = via_proxy(as_alice(&server))
+    let pushed = via_proxy(as_alice(server))
         .args([
             "push",
             "任務單",
@@ -97,7 +94,7 @@ fn a_recorded_cli_session_replays_against_a_fresh_fake() {
         .output()
         .unwrap();
     assert!(pushed.status.success(), "{pushed:?}");
-    let quick = via_proxy(as_alice(&server))
+    let quick = via_proxy(as_alice(server))
         .args([
             "quick-action",
             "任務單",
@@ -110,7 +107,7 @@ fn a_recorded_cli_session_replays_against_a_fresh_fake() {
         .unwrap();
     assert!(quick.status.success(), "{quick:?}");
     // A failing login.
-    let refused = via_proxy(as_user(&server, "alice", "wrong-password"))
+    let refused = via_proxy(as_user(server, "alice", "wrong-password"))
         .args(["missions"])
         .output()
         .unwrap();
@@ -127,12 +124,17 @@ fn a_recorded_cli_session_replays_against_a_fresh_fake() {
         &format!(r#"{{"security": "{code}", "omflow_restapi": 1}}"#),
     );
     assert_ne!(expired["status"], 200, "{expired}");
-    // Ctrl-C: the recorder writes every answered exchange before it exits.
-    let mut proxy = proxy;
-    assert!(proxy.interrupt().success());
+    code
+}
 
-    // No secret reached the files.
-    let mut files: Vec<_> = std::fs::read_dir(&out)
+/// The recorded exchange files, sorted, after checking that none holds a secret; with the
+/// security-code placeholders they hold.
+#[cfg(unix)]
+fn recorded_files_without_secrets(
+    out: &std::path::Path,
+    code: &str,
+) -> (Vec<std::path::PathBuf>, std::collections::BTreeSet<String>) {
+    let mut files: Vec<_> = std::fs::read_dir(out)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
@@ -147,7 +149,7 @@ fn a_recorded_cli_session_replays_against_a_fresh_fake() {
             "YWxpY2U6YWxpY2UtcGFzcw",
             "wrong-password",
             "YWxpY2U6d3JvbmctcGFzc3dvcmQ",
-            code.as_str(),
+            code,
         ] {
             assert!(!text.contains(secret), "{} holds {secret}", file.display());
         }
@@ -158,11 +160,19 @@ fn a_recorded_cli_session_replays_against_a_fresh_fake() {
                 .to_string()
         }));
     }
+    (files, placeholders)
+}
 
-    // Every exchange agrees on a fresh fake with the same seed.
+/// Replays `out` on a fresh demo fake: every exchange agrees, and the recorder learned one code.
+#[cfg(unix)]
+fn every_exchange_agrees(
+    out: &std::path::Path,
+    files: &[std::path::PathBuf],
+    placeholders: std::collections::BTreeSet<String>,
+) {
     let replayed = omflow()
         .arg("replay")
-        .arg(&out)
+        .arg(out)
         .args(["--fake", "demo"])
         .output()
         .unwrap();
@@ -183,8 +193,11 @@ fn a_recorded_cli_session_replays_against_a_fresh_fake() {
         report.contains(&format!("{exchanges} of {exchanges} exchanges agree")),
         "{report}"
     );
+}
 
-    // Change one answer: the replay names that exchange and exits 1.
+/// Changes one recorded answer: the replay names that exchange and exits 1.
+#[cfg(unix)]
+fn a_changed_answer_is_named(out: &std::path::Path, files: &[std::path::PathBuf]) {
     let changed = files
         .iter()
         .find(|f| f.to_string_lossy().contains("my_mission_list"))
@@ -194,7 +207,7 @@ fn a_recorded_cli_session_replays_against_a_fresh_fake() {
     std::fs::write(changed, step.to_string()).unwrap();
     let replayed = omflow()
         .arg("replay")
-        .arg(&out)
+        .arg(out)
         .args(["--fake", "demo", "--output", "json"])
         .output()
         .unwrap();
@@ -210,6 +223,29 @@ fn a_recorded_cli_session_replays_against_a_fresh_fake() {
         .as_str()
         .unwrap()
         .contains("at /message"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_recorded_cli_session_replays_against_a_fresh_fake() {
+    let server = standalone();
+    let out = std::env::temp_dir().join(format!("omflow-record-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let proxy = recorder(&server, &out);
+
+    let code = record_a_session(&server, &proxy);
+    // Ctrl-C: the recorder writes every answered exchange before it exits.
+    let mut proxy = proxy;
+    assert!(proxy.interrupt().success());
+
+    // No secret reached the files.
+    let (files, placeholders) = recorded_files_without_secrets(&out, &code);
+
+    // Every exchange agrees on a fresh fake with the same seed.
+    every_exchange_agrees(&out, &files, placeholders);
+
+    // Change one answer: the replay names that exchange and exits 1.
+    a_changed_answer_is_named(&out, &files);
     let _ = std::fs::remove_dir_all(&out);
 }
 
