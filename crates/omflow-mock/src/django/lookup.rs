@@ -225,6 +225,29 @@ pub(crate) fn build(
     value: &Value,
     lang: Lang,
 ) -> Result<Lookup, String> {
+    let (transforms, current, lookup) = split_lookup(class, lookups)?;
+    let cast = if transforms.is_empty() {
+        cast
+    } else {
+        Some(current)
+    };
+    let mut prep = Prep {
+        cast,
+        lang,
+        deferred: None,
+    };
+    let test = test_of(lookup, value, &mut prep)?;
+    Ok(Lookup {
+        transforms,
+        test,
+        deferred: prep.deferred,
+    })
+}
+
+/// The names after the field read as transforms, then a lookup (`exact` when there are
+/// none; a last name that is no lookup is a transform with `exact` on it): the transforms,
+/// the class they leave, and the lookup's name.
+fn split_lookup(class: Class, lookups: &[String]) -> Result<(Vec<Transform>, Class, &str), String> {
     let related = class.is_relation();
     if related && lookups.len() > 1 {
         return Err(format!("Related Field got invalid lookup: {}", lookups[0]));
@@ -252,97 +275,121 @@ pub(crate) fn build(
         current = t.output();
         "exact"
     };
-    let cast = if transforms.is_empty() {
-        cast
-    } else {
-        Some(current)
-    };
-    let deferred: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
-    let prep = |v: &Value| match prepare(cast, v, lang) {
-        Err(error) if cast == Some(Class::Uuid) => {
-            deferred.borrow_mut().get_or_insert(error);
-            Ok(Sql::Text(String::new()))
+    Ok((transforms, current, lookup))
+}
+
+/// `get_prep_value` for one lookup's values: `cast` prepares them; a uuid's error waits
+/// in `deferred` for the SQL compile, as does a `range` with too few values (the first
+/// such error wins).
+struct Prep {
+    cast: Option<Class>,
+    lang: Lang,
+    deferred: Option<String>,
+}
+
+impl Prep {
+    fn value(&mut self, v: &Value) -> Result<Sql, String> {
+        match prepare(self.cast, v, self.lang) {
+            Err(error) if self.cast == Some(Class::Uuid) => {
+                self.deferred.get_or_insert(error);
+                Ok(Sql::Text(String::new()))
+            }
+            other => other,
         }
-        other => other,
-    };
-    let like = |kind: Like| -> Result<Test, String> {
-        if value.is_null() {
-            return Err("Cannot use None as a query value".into());
-        }
-        Ok(Test::Like(kind, py_str(value)))
-    };
-    let test = match lookup {
+    }
+
+    fn values(&mut self, members: &[Value]) -> Result<Vec<Sql>, String> {
+        members.iter().map(|v| self.value(v)).collect()
+    }
+}
+
+/// What the lookup named `lookup` tests, with `value` prepared by `prep`.
+fn test_of(lookup: &str, value: &Value, prep: &mut Prep) -> Result<Test, String> {
+    Ok(match lookup {
         "exact" | "iexact" if value.is_null() => Test::IsNull(true),
-        "exact" => Test::Compare(Ordering::Equal, false, prep(value)?),
-        "iexact" => like(Like::Exact)?,
-        "contains" | "icontains" => like(Like::Contains)?,
-        "startswith" | "istartswith" => like(Like::StartsWith)?,
-        "endswith" | "iendswith" => like(Like::EndsWith)?,
+        "exact" => Test::Compare(Ordering::Equal, false, prep.value(value)?),
+        "iexact" => like_test(Like::Exact, value)?,
+        "contains" | "icontains" => like_test(Like::Contains, value)?,
+        "startswith" | "istartswith" => like_test(Like::StartsWith, value)?,
+        "endswith" | "iendswith" => like_test(Like::EndsWith, value)?,
         // `IsNull` cannot take None either (only exact and iexact turn None into IS NULL).
         "isnull" if value.is_null() => return Err("Cannot use None as a query value".into()),
         "isnull" => Test::IsNull(crate::world::truthy(value)),
-        "gt" | "gte" | "lt" | "lte" => {
-            let prepared = prep(value)?;
-            if prepared == Sql::Null {
-                return Err("Cannot use None as a query value".into());
-            }
-            match lookup {
-                "gt" => Test::Compare(Ordering::Greater, false, prepared),
-                "gte" => Test::Compare(Ordering::Greater, true, prepared),
-                "lt" => Test::Compare(Ordering::Less, false, prepared),
-                _ => Test::Compare(Ordering::Less, true, prepared),
-            }
-        }
-        "in" => {
-            let members: Vec<Value> = iterate(value)?;
-            let prepared: Vec<Sql> = members
-                .iter()
-                .map(prep)
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .filter(|v| *v != Sql::Null)
-                .collect();
-            if prepared.is_empty() {
-                Test::Nothing
-            } else {
-                Test::In(prepared)
-            }
-        }
-        "range" => {
-            let members = iterate(value)?;
-            let prepared = members.iter().map(prep).collect::<Result<Vec<_>, _>>()?;
-            // `BETWEEN %s AND %s` takes the first two; fewer fail when the SQL is compiled.
-            match prepared.as_slice() {
-                [low, high, ..] => Test::Range(low.clone(), high.clone()),
-                _ => {
-                    deferred
-                        .borrow_mut()
-                        .get_or_insert_with(|| "tuple index out of range".into());
-                    Test::Nothing
-                }
-            }
-        }
+        "gt" | "gte" | "lt" | "lte" => compare_test(lookup, value, prep)?,
+        "in" => in_test(value, prep)?,
+        "range" => range_test(value, prep)?,
+        _ => regex_test(lookup, value)?,
+    })
+}
+
+/// `iexact`, `contains`, `startswith`, `endswith` and their case-insensitive twins: SQLite's
+/// `LIKE`, which ignores ASCII case.
+fn like_test(kind: Like, value: &Value) -> Result<Test, String> {
+    if value.is_null() {
+        return Err("Cannot use None as a query value".into());
+    }
+    Ok(Test::Like(kind, py_str(value)))
+}
+
+/// `gt`, `gte`, `lt` and `lte`.
+fn compare_test(lookup: &str, value: &Value, prep: &mut Prep) -> Result<Test, String> {
+    let prepared = prep.value(value)?;
+    if prepared == Sql::Null {
+        return Err("Cannot use None as a query value".into());
+    }
+    Ok(match lookup {
+        "gt" => Test::Compare(Ordering::Greater, false, prepared),
+        "gte" => Test::Compare(Ordering::Greater, true, prepared),
+        "lt" => Test::Compare(Ordering::Less, false, prepared),
+        _ => Test::Compare(Ordering::Less, true, prepared),
+    })
+}
+
+/// `in`: the members without `None`; none left is Django's `EmptyResultSet`.
+fn in_test(value: &Value, prep: &mut Prep) -> Result<Test, String> {
+    let members: Vec<Value> = iterate(value)?;
+    let prepared: Vec<Sql> = prep
+        .values(&members)?
+        .into_iter()
+        .filter(|v| *v != Sql::Null)
+        .collect();
+    Ok(if prepared.is_empty() {
+        Test::Nothing
+    } else {
+        Test::In(prepared)
+    })
+}
+
+/// `range`: `BETWEEN %s AND %s` takes the first two values; fewer fail when the SQL is
+/// compiled.
+fn range_test(value: &Value, prep: &mut Prep) -> Result<Test, String> {
+    let members = iterate(value)?;
+    let prepared = prep.values(&members)?;
+    Ok(match prepared.as_slice() {
+        [low, high, ..] => Test::Range(low.clone(), high.clone()),
         _ => {
-            if value.is_null() {
-                return Err("Cannot use None as a query value".into());
-            }
-            let pattern = if lookup == "iregex" {
-                format!("(?i){}", py_str(value))
-            } else {
-                py_str(value)
-            };
-            // SQLite calls Python's `re.search` per row at execution; a pattern the fake's
-            // engine cannot compile matches nothing (it is never an error at build time).
-            match regex::Regex::new(&pattern) {
-                Ok(compiled) => Test::Regex(compiled),
-                Err(_) => Test::Nothing,
-            }
+            prep.deferred
+                .get_or_insert_with(|| "tuple index out of range".into());
+            Test::Nothing
         }
+    })
+}
+
+/// `regex` and `iregex`.
+fn regex_test(lookup: &str, value: &Value) -> Result<Test, String> {
+    if value.is_null() {
+        return Err("Cannot use None as a query value".into());
+    }
+    let pattern = if lookup == "iregex" {
+        format!("(?i){}", py_str(value))
+    } else {
+        py_str(value)
     };
-    Ok(Lookup {
-        transforms,
-        test,
-        deferred: deferred.into_inner(),
+    // SQLite calls Python's `re.search` per row at execution; a pattern the fake's
+    // engine cannot compile matches nothing (it is never an error at build time).
+    Ok(match regex::Regex::new(&pattern) {
+        Ok(compiled) => Test::Regex(compiled),
+        Err(_) => Test::Nothing,
     })
 }
 

@@ -1,16 +1,29 @@
 //! `listQueryBuilder` over Django 2.2: `model.objects.filter(...).exclude(...)
 //! .order_by(...)[start:limit].values(...)`, evaluated in the real order so that the same
 //! error wins, with column paths resolved as `Query.names_to_path` and `setup_joins` do.
+//!
+//! - [`path`]: column paths resolved against the models;
+//! - [`join`]: the rows a query's relations reach;
+//! - [`request`]: the request body read as Python reads it;
+//! - [`filter`]: the WHERE clause, built, compiled and tested;
+//! - [`order`]: `order_by`, checked, resolved and sorted;
+//! - [`page`]: the slice `[start:limit]`;
+//! - [`projection`]: `values()` and the result rows.
+
+mod filter;
+mod join;
+mod order;
+mod page;
+mod path;
+mod projection;
+mod request;
 
 use omflow_model::Lang;
 use serde_json::{Map, Value};
-use std::cell::RefCell;
-use std::cmp::Ordering;
-use std::collections::HashMap;
 
-use super::lookup::{self, Lookup};
-use super::schema::{Class, Field, Join, Model, ModelId};
-use super::value::{py_int_wide, py_repr_str, py_type, stored, Sql, TOO_LARGE};
+use super::schema::{Model, ModelId};
+use page::Page;
+use path::Resolver;
 
 /// What a query can reach: the schema of each model and its rows.
 pub(crate) trait Tables<'a> {
@@ -18,354 +31,6 @@ pub(crate) trait Tables<'a> {
     fn rows(&self, id: ModelId) -> Vec<&'a Map<String, Value>>;
     /// The group ids of a user row.
     fn groups_of(&self, user: &Map<String, Value>) -> Vec<u64>;
-}
-
-/// One relation crossed by a column path.
-#[derive(Debug, Clone)]
-struct Hop {
-    /// The path up to and including this relation (`create_user__groups`): the join's name.
-    key: String,
-    from: ModelId,
-    field: Field,
-}
-
-/// A resolved column path: the relations it crosses, the field it ends on, and the names
-/// left over as lookups or transforms.
-#[derive(Debug, Clone)]
-struct Path {
-    hops: Vec<Hop>,
-    last: Field,
-    rest: Vec<String>,
-    /// `rest` read as transforms (`values()` and ordering; filters read it as lookups).
-    transforms: Vec<lookup::Transform>,
-}
-
-impl Path {
-    /// The joins a value needs: a path ending on a forward key reads the key itself.
-    fn joins(&self) -> &[Hop] {
-        match self.last.relation.map(|r| r.join) {
-            Some(Join::Forward { .. }) if self.last.attname.is_some() => {
-                &self.hops[..self.hops.len() - 1]
-            }
-            _ => &self.hops,
-        }
-    }
-}
-
-struct Resolver<'t, 'a> {
-    tables: &'t dyn Tables<'a>,
-    models: RefCell<HashMap<ModelId, std::sync::Arc<Model>>>,
-}
-
-impl<'t, 'a> Resolver<'t, 'a> {
-    fn model(&self, id: ModelId) -> std::sync::Arc<Model> {
-        self.models
-            .borrow_mut()
-            .entry(id)
-            .or_insert_with(|| self.tables.model(id))
-            .clone()
-    }
-
-    /// `Query.names_to_path`.
-    fn names_to_path(
-        &self,
-        base: ModelId,
-        names: &[String],
-        fail_on_missing: bool,
-    ) -> Result<Path, String> {
-        let mut model_id = base;
-        let mut hops = Vec::new();
-        let mut last: Option<Field> = None;
-        let mut consumed = 0;
-        for (pos, name) in names.iter().enumerate() {
-            let model = self.model(model_id);
-            let Some(field) = model.field(name).cloned() else {
-                if pos == 0 || fail_on_missing {
-                    return Err(format!(
-                        "Cannot resolve keyword '{name}' into field. Choices are: {}",
-                        model.choices()
-                    ));
-                }
-                break;
-            };
-            consumed = pos + 1;
-            match field.relation {
-                Some(relation) => {
-                    let key = names[..=pos].join("__");
-                    hops.push(Hop {
-                        key,
-                        from: model_id,
-                        field: field.clone(),
-                    });
-                    model_id = relation.target;
-                    last = Some(field);
-                }
-                None => {
-                    if fail_on_missing && pos + 1 != names.len() {
-                        return Err(format!(
-                            "Cannot resolve keyword {} into field. Join on '{name}' not permitted.",
-                            py_repr_str(&names[pos + 1])
-                        ));
-                    }
-                    last = Some(field);
-                    break;
-                }
-            }
-        }
-        let last = last.ok_or_else(|| "Cannot parse keyword query ''".to_string())?;
-        Ok(Path {
-            hops,
-            last,
-            rest: names[consumed..].to_vec(),
-            transforms: Vec::new(),
-        })
-    }
-
-    /// `setup_joins` as `values()` and ordering use it: the longest resolvable prefix, the
-    /// rest as transforms (an unknown transform on a concrete field reports the join error).
-    fn setup_joins(&self, base: ModelId, names: &[String]) -> Result<Path, String> {
-        let mut last_error = None;
-        for pivot in (1..=names.len()).rev() {
-            match self.names_to_path(base, &names[..pivot], true) {
-                Err(e) if pivot == 1 => return Err(e),
-                Err(e) => last_error = Some(e),
-                Ok(mut path) => {
-                    path.rest = names[pivot..].to_vec();
-                    match lookup::transform_chain(path.last.class, &path.rest) {
-                        Ok((transforms, _)) => path.transforms = transforms,
-                        Err(e) => {
-                            let concrete = path.last.class != Class::Reverse
-                                && path.last.class != Class::ManyToMany;
-                            return Err(match last_error {
-                                Some(join_error) if concrete => join_error,
-                                _ => e,
-                            });
-                        }
-                    }
-                    return Ok(path);
-                }
-            }
-        }
-        Err(format!(
-            "Cannot resolve keyword '' into field. Choices are: {}",
-            self.model(base).choices()
-        ))
-    }
-}
-
-/// One condition of a filter or exclude.
-struct Condition {
-    path: Path,
-    lookup: Lookup,
-}
-
-/// A row with its joins: for each join key, the joined row (or none, an outer join's NULL).
-#[derive(Clone)]
-struct Joined<'a> {
-    base: &'a Map<String, Value>,
-    joins: Vec<(String, Option<&'a Map<String, Value>>)>,
-}
-
-impl<'a> Joined<'a> {
-    fn row_at(&self, key: Option<&str>) -> Option<&'a Map<String, Value>> {
-        match key {
-            None => Some(self.base),
-            Some(key) => self
-                .joins
-                .iter()
-                .find(|(k, _)| k == key)
-                .and_then(|(_, row)| *row),
-        }
-    }
-
-    /// The raw value of a path (NULL when a join found nothing).
-    fn raw(&self, path: &Path) -> Value {
-        let joins = path.joins();
-        let row = self.row_at(joins.last().map(|h| h.key.as_str()));
-        let Some(row) = row else {
-            return Value::Null;
-        };
-        let key = if joins.len() < path.hops.len() || path.last.relation.is_none() {
-            path.last.attname.as_deref().unwrap_or("id")
-        } else {
-            // A path ending on a reverse or many-to-many relation reads the related key.
-            "id"
-        };
-        row.get(key).cloned().unwrap_or(Value::Null)
-    }
-
-    fn sql(&self, path: &Path) -> Sql {
-        let class = match path.last.relation {
-            Some(r) => r.cast,
-            None => Some(path.last.class),
-        };
-        stored(class, &self.raw(path))
-    }
-}
-
-fn related<'a>(
-    tables: &dyn Tables<'a>,
-    hop: &Hop,
-    row: &Map<String, Value>,
-) -> Vec<&'a Map<String, Value>> {
-    let Some(relation) = hop.field.relation else {
-        return Vec::new();
-    };
-    let same = |a: &Value, b: &Value| match (a, b) {
-        (Value::Null, _) | (_, Value::Null) => false,
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::String(x), Value::Number(y)) | (Value::Number(y), Value::String(x)) => {
-            x.parse::<f64>().ok() == y.as_f64()
-        }
-        (x, y) => x == y,
-    };
-    match relation.join {
-        Join::Forward { remote } => {
-            let local = row
-                .get(hop.field.attname.as_deref().unwrap_or(""))
-                .cloned()
-                .unwrap_or(Value::Null);
-            let local = if hop.field.name == "group_ptr" {
-                row.get("id").cloned().unwrap_or(Value::Null)
-            } else {
-                local
-            };
-            tables
-                .rows(relation.target)
-                .into_iter()
-                .filter(|r| same(r.get(remote).unwrap_or(&Value::Null), &local))
-                .take(1)
-                .collect()
-        }
-        Join::Reverse { local, remote } => {
-            let local = row.get(local).cloned().unwrap_or(Value::Null);
-            tables
-                .rows(relation.target)
-                .into_iter()
-                .filter(|r| same(r.get(remote).unwrap_or(&Value::Null), &local))
-                .collect()
-        }
-        Join::UserGroups => {
-            if hop.from == ModelId::User {
-                let ids = tables.groups_of(row);
-                tables
-                    .rows(relation.target)
-                    .into_iter()
-                    .filter(|g| {
-                        g.get("id")
-                            .and_then(Value::as_u64)
-                            .is_some_and(|id| ids.contains(&id))
-                    })
-                    .collect()
-            } else {
-                let id = row.get("id").and_then(Value::as_u64);
-                tables
-                    .rows(ModelId::User)
-                    .into_iter()
-                    .filter(|u| id.is_some_and(|id| tables.groups_of(u).contains(&id)))
-                    .collect()
-            }
-        }
-    }
-}
-
-/// Every combination of joined rows for `base` over the joins `paths` need.
-fn expand<'a>(
-    tables: &dyn Tables<'a>,
-    base: &'a Map<String, Value>,
-    hops: &[Hop],
-) -> Vec<Joined<'a>> {
-    let mut rows = vec![Joined {
-        base,
-        joins: Vec::new(),
-    }];
-    for hop in hops {
-        let parent = hop.key.rsplit_once("__").map(|(p, _)| p.to_string());
-        let mut next = Vec::with_capacity(rows.len());
-        for joined in rows {
-            if joined.joins.iter().any(|(k, _)| *k == hop.key) {
-                next.push(joined);
-                continue;
-            }
-            let from = match &parent {
-                None => Some(joined.base),
-                Some(p) => joined.row_at(Some(p)),
-            };
-            let targets = from.map(|r| related(tables, hop, r)).unwrap_or_default();
-            if targets.is_empty() {
-                let mut j = joined.clone();
-                j.joins.push((hop.key.clone(), None));
-                next.push(j);
-            } else {
-                for target in targets {
-                    let mut j = joined.clone();
-                    j.joins.push((hop.key.clone(), Some(target)));
-                    next.push(j);
-                }
-            }
-        }
-        rows = next;
-    }
-    rows
-}
-
-/// Django's `ORDER_PATTERN` (`\?|[-+]?[.\w]+$`, Python's `re.match`).
-fn order_pattern(word: &str) -> bool {
-    if word.starts_with('?') {
-        return true;
-    }
-    let word = word.strip_suffix('\n').unwrap_or(word);
-    let rest = word.strip_prefix(['-', '+']).unwrap_or(word);
-    !rest.is_empty()
-        && rest
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-}
-
-/// `*value` as a call argument: the items Python would unpack, or its error.
-fn unpack(value: &Value, call: &str) -> Result<Vec<Value>, String> {
-    match value {
-        Value::Array(items) => Ok(items.clone()),
-        Value::String(s) => Ok(s.chars().map(|c| Value::String(c.to_string())).collect()),
-        Value::Object(o) => Ok(o.keys().map(|k| Value::String(k.clone())).collect()),
-        other => Err(format!(
-            "django.db.models.query.QuerySet.{call}() argument after * must be an iterable, not {}",
-            py_type(other)
-        )),
-    }
-}
-
-/// `searchConditionBuilder`: the conditions before the first one it cannot build.
-fn condition_words(value: Option<&Value>) -> Vec<(String, Value)> {
-    let mut out = Vec::new();
-    let Some(Value::Array(items)) = value else {
-        return out;
-    };
-    for item in items {
-        let Some(object) = item.as_object() else {
-            break;
-        };
-        let (Some(Value::String(column)), Some(word), Some(value)) = (
-            object.get("column"),
-            object.get("condition"),
-            object.get("value"),
-        ) else {
-            break;
-        };
-        let suffix = match word {
-            Value::Array(_) | Value::Object(_) => break,
-            Value::String(w) => match w.as_str() {
-                "in" => "__in",
-                "contains" => "__icontains",
-                ">" => "__gt",
-                "<" => "__lt",
-                _ => "",
-            },
-            _ => "",
-        };
-        out.push((format!("{column}{suffix}"), value.clone()));
-    }
-    out
 }
 
 /// A result row: a whole stored row (by reference) or a projection.
@@ -395,301 +60,45 @@ pub(crate) fn run<'a>(
     lang: Lang,
     source: Source<'_>,
 ) -> Result<Vec<Row<'a>>, String> {
-    let resolver = Resolver {
-        tables,
-        models: RefCell::new(HashMap::new()),
-    };
-    let limit = match body.get("limit") {
-        None => 100,
-        Some(v) => py_int_wide(v)?,
-    };
-    let start = match body.get("start") {
-        None => 0,
-        Some(v) => py_int_wide(v)?,
-    };
-    let filter_words = condition_words(body.get("search_conditions"));
-    let exclude_words = condition_words(body.get("exclude_conditions"));
+    let resolver = Resolver::new(tables);
+    let limit = request::int_or(body, "limit", 100)?;
+    let start = request::int_or(body, "start", 0)?;
+    let filter_words = request::condition_words(body.get("search_conditions"));
+    let exclude_words = request::condition_words(body.get("exclude_conditions"));
     if let (true, Source::Filtered { when_empty }) = (rows.is_empty(), source) {
         return Err(when_empty.to_string());
     }
-    let build = |words: &[(String, Value)]| -> Result<Vec<Condition>, String> {
-        words
-            .iter()
-            .map(|(column, value)| {
-                if column.is_empty() {
-                    return Err("Cannot parse keyword query ''".to_string());
-                }
-                let names: Vec<String> = column.split("__").map(str::to_string).collect();
-                let path = resolver.names_to_path(base, &names, false)?;
-                let lookup =
-                    lookup::build(path.last.class, path.last.cast(), &path.rest, value, lang)?;
-                Ok(Condition { path, lookup })
-            })
-            .collect()
-    };
-    let filters = build(&filter_words)?;
-    let excludes = build(&exclude_words)?;
-
-    let order_value = match body.get("order_columns") {
-        None => Value::Null,
-        Some(v) => v.clone(),
-    };
-    let order_items = if crate::world::truthy(&order_value) {
-        unpack(&order_value, "order_by")?
-    } else {
-        vec![Value::String("id".into())]
-    };
-    let mut invalid = Vec::new();
-    for item in &order_items {
-        match item {
-            Value::String(word) if !order_pattern(word) => invalid.push(py_repr_str(word)),
-            Value::String(_) => {}
-            other => {
-                return Err(format!(
-                    "expected string or bytes-like object, got '{}'",
-                    py_type(other)
-                ))
-            }
-        }
-    }
-    if !invalid.is_empty() {
-        return Err(format!(
-            "Invalid order_by arguments: [{}]",
-            invalid.join(", ")
-        ));
-    }
-    if start < 0 || limit < 0 {
-        return Err("Negative indexing is not supported.".into());
-    }
-    let projection: Option<Vec<(String, Path)>> = match body.get("search_columns") {
-        None => None,
-        Some(value) => {
-            let names = unpack(value, "values")?;
-            if names.is_empty() {
-                None
-            } else {
-                let mut out = Vec::new();
-                for name in names {
-                    let Value::String(name) = name else {
-                        return Err(format!(
-                            "'{}' object has no attribute 'split'",
-                            py_type(&name)
-                        ));
-                    };
-                    let parts: Vec<String> = name.split("__").map(str::to_string).collect();
-                    out.push((name, resolver.setup_joins(base, &parts)?));
-                }
-                Some(out)
-            }
-        }
-    };
-    let mut order: Vec<(Path, bool)> = Vec::new();
-    for item in &order_items {
-        let Value::String(word) = item else { continue };
-        if word.starts_with('?') && word == "?" {
-            continue;
-        }
-        let (descending, name) = match word.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, word.as_str()),
-        };
-        let name = name.strip_suffix('\n').unwrap_or(name);
-        let parts: Vec<String> = name.split("__").map(str::to_string).collect();
-        order.push((resolver.setup_joins(base, &parts)?, descending));
-    }
+    let filters = filter::conditions(&resolver, base, &filter_words, lang)?;
+    let excludes = filter::conditions(&resolver, base, &exclude_words, lang)?;
+    let order_items = order::order_items(body)?;
+    let page = Page::new(start, limit)?;
+    let projection = projection::columns(&resolver, base, body)?;
+    let order = order::order_paths(&resolver, base, &order_items)?;
 
     // Joins: every relation the filters, the projection and the ordering cross.
-    let mut hops: Vec<Hop> = Vec::new();
-    let mut add = |path: &Path| {
-        for hop in path.joins() {
-            if !hops.iter().any(|h| h.key == hop.key) {
-                hops.push(hop.clone());
-            }
-        }
-    };
-    filters.iter().for_each(|c| add(&c.path));
-    projection.iter().flatten().for_each(|(_, path)| add(path));
-    order.iter().for_each(|(path, _)| add(path));
-    let exclude_hops: Vec<Hop> = excludes
-        .iter()
-        .flat_map(|c| c.path.joins().to_vec())
-        .collect();
-    // Compiling the WHERE clause, condition by condition: errors Django defers to
-    // `get_db_prep_value`, and `EmptyResultSet` (an empty `in`) ending the query with no
-    // rows; inside an exclude an empty condition matches everything instead. The empty
-    // slice's condition comes last.
-    for condition in &filters {
-        if let Some(error) = &condition.lookup.deferred {
-            return Err(error.clone());
-        }
-        if matches!(condition.lookup.test, lookup::Test::Nothing) {
-            return Ok(Vec::new());
-        }
+    let hops = join::query_hops(
+        filters
+            .iter()
+            .map(|c| &c.path)
+            .chain(projection.iter().flatten().map(|(_, path)| path))
+            .chain(order.iter().map(|(path, _)| path)),
+    );
+    // Compiling the WHERE clause (an `EmptyResultSet` ends the query with no rows); the
+    // empty slice's condition comes last.
+    if filter::compile_where(&filters, &excludes)? {
+        return Ok(Vec::new());
     }
-    if let Some(error) = excludes.iter().find_map(|c| c.lookup.deferred.clone()) {
-        return Err(error);
-    }
-    let (low, high) = (start.min(limit), limit);
-    if low == high {
+    if page.is_empty() {
         return Ok(Vec::new());
     }
     // Execution: the LIMIT/OFFSET written into the SQL text, then the bound parameters.
-    // Django writes `LIMIT high - low OFFSET low`.
-    if high - low > i128::from(i64::MAX) || low > i128::from(i64::MAX) {
-        return Err("datatype mismatch".into());
-    }
-    if filters
-        .iter()
-        .chain(&excludes)
-        .any(|c| c.lookup.too_large())
-    {
-        return Err(TOO_LARGE.into());
-    }
+    page.check_sql()?;
+    filter::check_bindable(&filters, &excludes)?;
 
-    let passes = |joined: &Joined<'a>, conditions: &[Condition]| {
-        conditions
-            .iter()
-            .all(|c| c.lookup.matches(joined.sql(&c.path)))
-    };
-    let mut selected: Vec<Joined<'a>> = Vec::with_capacity(rows.len());
-    let unconditional = hops.is_empty() && filters.is_empty() && excludes.is_empty();
-    let rows = if unconditional {
-        // Nothing to test: every row, as it comes.
-        selected.extend(rows.into_iter().map(|base| Joined {
-            base,
-            joins: Vec::new(),
-        }));
-        Vec::new()
-    } else {
-        rows
-    };
-    for row in rows {
-        if !excludes.is_empty() {
-            let excluded = expand(tables, row, &exclude_hops)
-                .iter()
-                .any(|joined| passes(joined, &excludes));
-            if excluded {
-                continue;
-            }
-        }
-        if hops.is_empty() {
-            let joined = Joined {
-                base: row,
-                joins: Vec::new(),
-            };
-            if passes(&joined, &filters) {
-                selected.push(joined);
-            }
-        } else {
-            selected.extend(
-                expand(tables, row, &hops)
-                    .into_iter()
-                    .filter(|joined| passes(joined, &filters)),
-            );
-        }
-    }
-
-    // Rows arrive in ascending id order, so an `id` first key without joins needs no sort.
-    let by_id_only = hops.is_empty()
-        && order
-            .first()
-            .is_some_and(|(p, _)| p.hops.is_empty() && p.rest.is_empty() && p.last.name == "id");
-    if by_id_only {
-        if order[0].1 {
-            selected.reverse();
-        }
-    } else if !order.is_empty() {
-        let mut keyed: Vec<(Vec<Sql>, Joined<'a>)> = selected
-            .into_iter()
-            .map(|joined| {
-                let keys = order
-                    .iter()
-                    .map(|(path, _)| transformed(path, &joined))
-                    .collect();
-                (keys, joined)
-            })
-            .collect();
-        // With no WHERE clause SQLite walks the index of a first key that has one (foreign
-        // keys, unique columns), backwards for a descending order, and sorts only the rest:
-        // ties then come in descending row order. With a WHERE clause it scans and sorts,
-        // and ties keep the table's order.
-        let unfiltered =
-            matches!(source, Source::Table) && filters.is_empty() && excludes.is_empty();
-        let ties_descending = unfiltered
-            && order
-                .first()
-                .is_some_and(|(path, descending)| *descending && indexed(path));
-        let row_id = |j: &Joined<'_>| j.base.get("id").and_then(Value::as_u64).unwrap_or(0);
-        keyed.sort_by(|(a, ja), (b, jb)| {
-            for ((x, y), (_, descending)) in a.iter().zip(b).zip(&order) {
-                let ordering = x.compare(y);
-                let ordering = if *descending {
-                    ordering.reverse()
-                } else {
-                    ordering
-                };
-                if ordering != Ordering::Equal {
-                    return ordering;
-                }
-            }
-            if ties_descending {
-                row_id(jb).cmp(&row_id(ja))
-            } else {
-                Ordering::Equal
-            }
-        });
-        selected = keyed.into_iter().map(|(_, joined)| joined).collect();
-    }
-
-    let end = usize::try_from(high)
-        .unwrap_or(usize::MAX)
-        .min(selected.len());
-    let begin = usize::try_from(low).unwrap_or(usize::MAX);
-    let page: &[Joined<'a>] = if begin < end {
-        &selected[begin..end]
-    } else {
-        &[]
-    };
-    Ok(match &projection {
-        None => page.iter().map(|j| Row::Whole(j.base)).collect(),
-        Some(columns) => page
-            .iter()
-            .map(|joined| {
-                let mut out = Map::new();
-                for (name, path) in columns {
-                    let value = if path.rest.is_empty() {
-                        joined.raw(path)
-                    } else {
-                        match transformed(path, joined) {
-                            Sql::Null | Sql::TooLarge => Value::Null,
-                            Sql::Int(i) => Value::from(i),
-                            Sql::Real(f) => Value::from(f),
-                            Sql::Text(t) => Value::String(t),
-                        }
-                    };
-                    out.insert(name.clone(), value);
-                }
-                Row::Projected(out)
-            })
-            .collect(),
-    })
-}
-
-/// Whether a path is a column of the queried table with an index of its own (Django
-/// indexes foreign keys; unique columns have one too).
-fn indexed(path: &Path) -> bool {
-    let own_column = path.hops.len() <= 1 && path.rest.is_empty();
-    let unique = ["username", "email", "user_uuid", "group_uuid"];
-    own_column
-        && match path.last.class {
-            Class::ForeignKey | Class::OneToOne => path.hops.len() == 1,
-            _ => path.hops.is_empty() && unique.contains(&path.last.name.as_str()),
-        }
-}
-
-/// A path's value with its transforms applied (for ordering and projected transforms).
-fn transformed(path: &Path, joined: &Joined<'_>) -> Sql {
-    lookup::apply(&path.transforms, joined.sql(path))
+    let selected = filter::select(tables, rows, &hops, &filters, &excludes);
+    let unfiltered = matches!(source, Source::Table) && filters.is_empty() && excludes.is_empty();
+    let selected = order::sort(selected, &order, &hops, unfiltered);
+    Ok(projection::rows(page.of(&selected), projection.as_deref()))
 }
 
 #[cfg(test)]
