@@ -6,15 +6,14 @@
 //!
 //! The crate's modules: `args` (clap), `session` (logging, the server, the client),
 //! `failure` (errors in the command line's words), `listing` (queries, columns, tables),
-//! `naming` (which flow and row the command line names), and one module per command under
-//! `commands`.
+//! and one module per command under `commands`. Which flow and row a command names is the
+//! client's job (`Client::flow` with a `FlowRef`).
 
 mod args;
 mod commands;
 pub mod expr;
 mod failure;
 mod listing;
-mod naming;
 pub mod output;
 pub mod recording;
 pub mod seed_reader;

@@ -10,8 +10,8 @@
 //! how stops connect and what they assign, and the tickets themselves.
 
 use futures::TryStreamExt;
-use omflow_client::model::{FlowUuid, FormDesign, Mission};
-use omflow_client::{Client, Error};
+use omflow_client::model::{FlowNames, FlowUuid, FormDesign, LoadedTicket, Mission};
+use omflow_client::{Client, Error, UserWithGroups};
 use omflow_mock::seed::{
     SeedField, SeedFlow, SeedGroup, SeedItem, SeedOption, SeedQuickAction, SeedStopField, SeedUser,
 };
@@ -94,15 +94,48 @@ fn item_counter(design: &FormDesign) -> Option<u32> {
 /// When the user list or the missions cannot be read; a flow's optional parts that the
 /// user may not read become gaps instead.
 pub async fn read(client: &Client, server: &str, user: &str) -> Result<ReadSeed, Error> {
-    let mut gaps = vec![
+    let mut gaps = unreadable_by_the_api();
+    let users = client.users().await?;
+    let (seed_users, groups) = users_and_groups(&users);
+    let missions: Vec<Mission> = client.missions().stream().try_collect().await?;
+    let mut flows = Vec::new();
+    for (flow_uuid, missions) in missions_by_flow(&missions) {
+        if let Some(flow) = read_flow(client, flow_uuid, missions, &mut gaps).await {
+            flows.push(flow);
+        }
+    }
+    let seed = Seed {
+        description: format!("read from {server} as {user} by `omflow seed from-server`"),
+        users: seed_users,
+        groups: groups
+            .into_iter()
+            .map(|(id, display_name)| SeedGroup {
+                id,
+                display_name,
+                permissions: Vec::new(),
+            })
+            .collect(),
+        flows,
+        tickets: Vec::new(),
+        garoon: None,
+    };
+    Ok(ReadSeed { seed, gaps })
+}
+
+/// The gaps of every seed read: what the REST API never shows.
+fn unreadable_by_the_api() -> Vec<String> {
+    vec![
         "passwords: the server keeps only hashes; give each user's with `omflow replay --login USER=PASSWORD` or set `password` in the file".to_string(),
         "group permissions (Omdata_<flow>_View/_Add/_Delete, OmFormFlow_Manage): not readable through the REST API; add them to `groups[].permissions`".to_string(),
         "tickets: not copied; the seed starts with none (add `tickets` to create some at start)".to_string(),
         "groups nobody belongs to: the user list shows a group only through its members".to_string(),
-    ];
-    let users = client.users().await?;
+    ]
+}
+
+/// The seed's users, and the groups they belong to (id and name, by id).
+fn users_and_groups(users: &[UserWithGroups]) -> (Vec<SeedUser>, BTreeMap<u64, String>) {
     let mut groups: BTreeMap<u64, String> = BTreeMap::new();
-    let seed_users = users
+    let seed_users: Vec<SeedUser> = users
         .iter()
         .map(|u| {
             for (id, name) in &u.groups {
@@ -121,167 +154,225 @@ pub async fn read(client: &Client, server: &str, user: &str) -> Result<ReadSeed,
             }
         })
         .collect();
-    let missions: Vec<Mission> = client.missions().stream().try_collect().await?;
+    (seed_users, groups)
+}
+
+/// The missions of each flow (those without a flow left out).
+fn missions_by_flow(missions: &[Mission]) -> BTreeMap<FlowUuid, Vec<&Mission>> {
     let mut by_flow: BTreeMap<FlowUuid, Vec<&Mission>> = BTreeMap::new();
-    for mission in &missions {
+    for mission in missions {
         if let Some(flow) = mission.flow_uuid {
             by_flow.entry(flow).or_default().push(mission);
         }
     }
-    let mut flows = Vec::new();
-    for (flow_uuid, missions) in by_flow {
-        let hex = flow_uuid.simple();
-        let names = match client.flow_names(flow_uuid).await {
-            Ok(names) => names,
-            Err(err) => {
-                gaps.push(format!(
-                    "flow {hex}: left out, its names could not be read: {err}"
-                ));
-                continue;
-            }
-        };
-        let api_path = match client.flow_info(&names.app_name, &names.flow_name).await {
-            Ok(info) => info.api_path.to_string(),
-            Err(err) => {
-                let made_up = format!("flow-{}", &hex[..8]);
-                let why = match &err {
-                    Error::Http { status: 302, .. } => {
-                        "is readable only with the flow-management permission".to_string()
-                    }
-                    other => format!("could not be read ({other})"),
-                };
-                gaps.push(format!(
-                    "flow {}: api_path {why}; `{made_up}` stands in (calls by uuid, path None, are unaffected)",
-                    names.flow_name
-                ));
-                made_up
-            }
-        };
-        let mut counters = Vec::new();
-        let (mut fields, form_object) = match client.start_form(flow_uuid).await {
-            Ok(design) => {
-                counters.extend(item_counter(&design));
-                (main_fields(&design), serde_json::to_value(&*design).ok())
-            }
-            Err(_) => {
-                gaps.push(format!(
-                    "flow {}: the start form needs the flow's View permission; fields are taken from the stops' forms",
-                    names.flow_name
-                ));
-                (Vec::new(), None)
-            }
-        };
-        let mut items: Vec<SeedItem> = Vec::new();
-        for mission in missions {
-            let (Some(stop), Some(data_id)) = (&mission.stop_uuid, mission.data_id) else {
-                continue;
-            };
-            if mission.history || items.iter().any(|i| &i.id == stop) {
-                continue;
-            }
-            let loaded = match client.load_ticket(flow_uuid, data_id).await {
-                Ok(loaded) => loaded,
-                Err(err) => {
-                    gaps.push(format!(
-                        "flow {}: stop {stop} left out, ticket row {data_id} could not be loaded: {err}",
-                        names.flow_name
-                    ));
-                    continue;
-                }
-            };
-            if !loaded.is_at_form_stop() {
-                continue;
-            }
-            counters.extend(item_counter(&loaded.formobject));
-            let at_stop = main_fields(&loaded.formobject);
-            for field in &at_stop {
-                if !fields.iter().any(|f| f.id == field.id) {
-                    fields.push(field.clone());
-                }
-            }
-            let labels = loaded.quick_actions();
-            let action = |label: Option<String>| {
-                label.map(|text| SeedQuickAction {
-                    text,
-                    inputs: Vec::new(),
-                })
-            };
-            items.push(SeedItem {
-                id: stop.clone(),
-                item_type: "form".into(),
-                text: mission.stop_chart_text.clone().unwrap_or_default(),
-                next: None,
-                inputs: Vec::new(),
-                fields: stop_fields(&at_stop),
-                action1: action(labels.action1),
-                action2: action(labels.action2),
-                rules: Vec::new(),
-                form_object: serde_json::to_value(&loaded.formobject).ok(),
-            });
+    by_flow
+}
+
+/// One flow of the user's missions as the API shows it; `None` (and a gap) when its names
+/// cannot be read.
+async fn read_flow(
+    client: &Client,
+    flow_uuid: FlowUuid,
+    missions: Vec<&Mission>,
+    gaps: &mut Vec<String>,
+) -> Option<SeedFlow> {
+    let hex = flow_uuid.simple();
+    let names = match client.flow_names(flow_uuid).await {
+        Ok(names) => names,
+        Err(err) => {
+            gaps.push(format!(
+                "flow {hex}: left out, its names could not be read: {err}"
+            ));
+            return None;
         }
-        // The fake needs a start item; the API does not show the flow's, so one that leads
-        // nowhere stands in (a create in this flow stops there until `next` is filled in).
-        let start_id = (1..)
-            .map(|n| format!("FITEM_{n}"))
-            .find(|id| !items.iter().any(|item| &item.id == id))
-            .unwrap_or_default();
-        gaps.push(format!(
-            "flow {}: {} stop(s) read from the missions; how stops connect (`next`, switch `rules`), what they assign (`inputs`) and the end item are not shown by the REST API; a start item {start_id} with no `next` stands in for the flow's own",
-            names.flow_name,
-            items.len()
-        ));
-        items.insert(
-            0,
-            SeedItem {
-                id: start_id,
-                item_type: "start".into(),
-                text: String::new(),
-                next: None,
-                inputs: Vec::new(),
-                fields: Vec::new(),
-                action1: None,
-                action2: None,
-                rules: Vec::new(),
-                form_object: None,
-            },
-        );
-        fields.sort_by_key(|f| {
-            f.id.strip_prefix("FORMITM_")
-                .and_then(|n| n.parse::<u32>().ok())
-                .unwrap_or(u32::MAX)
-        });
-        flows.push(SeedFlow {
-            app_name: names.app_name,
-            flow_name: names.flow_name,
-            flow_uuid: hex,
-            api_path,
-            api: true,
-            is_active: true,
-            mission: true,
-            deployed: true,
-            column_count: column_count(&fields, &counters),
-            fields,
-            items,
-            form_object,
-            ui_config: None,
-        });
-    }
-    let seed = Seed {
-        description: format!("read from {server} as {user} by `omflow seed from-server`"),
-        users: seed_users,
-        groups: groups
-            .into_iter()
-            .map(|(id, display_name)| SeedGroup {
-                id,
-                display_name,
-                permissions: Vec::new(),
-            })
-            .collect(),
-        flows,
-        tickets: Vec::new(),
-        garoon: None,
     };
-    Ok(ReadSeed { seed, gaps })
+    let api_path = flow_api_path(client, &names, &hex, gaps).await;
+    let mut counters = Vec::new();
+    let (mut fields, form_object) =
+        start_form_fields(client, flow_uuid, &names.flow_name, &mut counters, gaps).await;
+    let mut items = stop_items(
+        client,
+        flow_uuid,
+        &names.flow_name,
+        missions,
+        &mut fields,
+        &mut counters,
+        gaps,
+    )
+    .await;
+    add_start_item(&mut items, &names.flow_name, gaps);
+    fields.sort_by_key(|f| {
+        f.id.strip_prefix("FORMITM_")
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(u32::MAX)
+    });
+    Some(SeedFlow {
+        app_name: names.app_name,
+        flow_name: names.flow_name,
+        flow_uuid: hex,
+        api_path,
+        api: true,
+        is_active: true,
+        mission: true,
+        deployed: true,
+        column_count: column_count(&fields, &counters),
+        fields,
+        items,
+        form_object,
+        ui_config: None,
+    })
+}
+
+/// A flow's api_path; when the API-format helper does not tell it, a made-up one (and a
+/// gap saying why).
+async fn flow_api_path(
+    client: &Client,
+    names: &FlowNames,
+    hex: &str,
+    gaps: &mut Vec<String>,
+) -> String {
+    match client.flow_info(&names.app_name, &names.flow_name).await {
+        Ok(info) => info.api_path.to_string(),
+        Err(err) => {
+            let made_up = format!("flow-{}", &hex[..8]);
+            let why = match &err {
+                Error::Http { status: 302, .. } => {
+                    "is readable only with the flow-management permission".to_string()
+                }
+                other => format!("could not be read ({other})"),
+            };
+            gaps.push(format!(
+                "flow {}: api_path {why}; `{made_up}` stands in (calls by uuid, path None, are unaffected)",
+                names.flow_name
+            ));
+            made_up
+        }
+    }
+}
+
+/// A flow's fields and design from its start form (its item counter added to `counters`);
+/// none (and a gap) when the user may not read it.
+async fn start_form_fields(
+    client: &Client,
+    flow_uuid: FlowUuid,
+    flow_name: &str,
+    counters: &mut Vec<u32>,
+    gaps: &mut Vec<String>,
+) -> (Vec<SeedField>, Option<serde_json::Value>) {
+    match client.start_form(flow_uuid).await {
+        Ok(design) => {
+            counters.extend(item_counter(&design));
+            (main_fields(&design), serde_json::to_value(&*design).ok())
+        }
+        Err(_) => {
+            gaps.push(format!(
+                "flow {flow_name}: the start form needs the flow's View permission; fields are taken from the stops' forms"
+            ));
+            (Vec::new(), None)
+        }
+    }
+}
+
+/// The form stops the user's open missions of a flow are at, one item each, read by
+/// loading a ticket row there; their fields not yet in `fields` are added, their item
+/// counters to `counters`. A row that cannot be loaded leaves its stop out (and a gap).
+async fn stop_items(
+    client: &Client,
+    flow_uuid: FlowUuid,
+    flow_name: &str,
+    missions: Vec<&Mission>,
+    fields: &mut Vec<SeedField>,
+    counters: &mut Vec<u32>,
+    gaps: &mut Vec<String>,
+) -> Vec<SeedItem> {
+    let mut items: Vec<SeedItem> = Vec::new();
+    for mission in missions {
+        let (Some(stop), Some(data_id)) = (&mission.stop_uuid, mission.data_id) else {
+            continue;
+        };
+        if mission.history || items.iter().any(|i| &i.id == stop) {
+            continue;
+        }
+        let loaded = match client.load_ticket(flow_uuid, data_id).await {
+            Ok(loaded) => loaded,
+            Err(err) => {
+                gaps.push(format!(
+                    "flow {flow_name}: stop {stop} left out, ticket row {data_id} could not be loaded: {err}"
+                ));
+                continue;
+            }
+        };
+        if !loaded.is_at_form_stop() {
+            continue;
+        }
+        counters.extend(item_counter(&loaded.formobject));
+        let at_stop = main_fields(&loaded.formobject);
+        for field in &at_stop {
+            if !fields.iter().any(|f| f.id == field.id) {
+                fields.push(field.clone());
+            }
+        }
+        items.push(stop_item(mission, stop, &loaded, &at_stop));
+    }
+    items
+}
+
+/// The item of a form stop a mission is at, from the loaded ticket row there.
+fn stop_item(
+    mission: &Mission,
+    stop: &str,
+    loaded: &LoadedTicket,
+    at_stop: &[SeedField],
+) -> SeedItem {
+    let labels = loaded.quick_actions();
+    let action = |label: Option<String>| {
+        label.map(|text| SeedQuickAction {
+            text,
+            inputs: Vec::new(),
+        })
+    };
+    SeedItem {
+        id: stop.to_string(),
+        item_type: "form".into(),
+        text: mission.stop_chart_text.clone().unwrap_or_default(),
+        next: None,
+        inputs: Vec::new(),
+        fields: stop_fields(at_stop),
+        action1: action(labels.action1),
+        action2: action(labels.action2),
+        rules: Vec::new(),
+        form_object: serde_json::to_value(&loaded.formobject).ok(),
+    }
+}
+
+/// Puts a start item first: the fake needs one, and the API does not show the flow's (a
+/// gap says so, with what else of the flow's wiring is not shown).
+fn add_start_item(items: &mut Vec<SeedItem>, flow_name: &str, gaps: &mut Vec<String>) {
+    // The fake needs a start item; the API does not show the flow's, so one that leads
+    // nowhere stands in (a create in this flow stops there until `next` is filled in).
+    let start_id = (1..)
+        .map(|n| format!("FITEM_{n}"))
+        .find(|id| !items.iter().any(|item| &item.id == id))
+        .unwrap_or_default();
+    gaps.push(format!(
+        "flow {flow_name}: {} stop(s) read from the missions; how stops connect (`next`, switch `rules`), what they assign (`inputs`) and the end item are not shown by the REST API; a start item {start_id} with no `next` stands in for the flow's own",
+        items.len()
+    ));
+    items.insert(
+        0,
+        SeedItem {
+            id: start_id,
+            item_type: "start".into(),
+            text: String::new(),
+            next: None,
+            inputs: Vec::new(),
+            fields: Vec::new(),
+            action1: None,
+            action2: None,
+            rules: Vec::new(),
+            form_object: None,
+        },
+    );
 }
 
 #[cfg(test)]

@@ -68,6 +68,7 @@ pub struct PlannedApproval {
 
 /// A bulk approval; see [`Client::approve`].
 #[derive(Debug)]
+#[must_use = "an approval does nothing until planned, started or sent"]
 pub struct ApproveBuilder {
     client: Client,
     flow_name: String,
@@ -87,7 +88,6 @@ pub const DEFAULT_ENGINE_WAIT: Duration = Duration::from_secs(10);
 impl Client {
     /// Approves every mission of the flow `flow_name` that matches the query
     /// (collected first, then pushed), as the official sample scripts do.
-    #[must_use]
     pub fn approve(&self, flow_name: &str, approval: Approval) -> ApproveBuilder {
         ApproveBuilder {
             client: self.clone(),
@@ -106,21 +106,18 @@ impl Client {
 
 impl ApproveBuilder {
     /// Extra filters on my missions.
-    #[must_use]
     pub fn query(mut self, query: Query) -> Self {
         self.query = query;
         self
     }
 
     /// Only missions of this flow uuid (as well as the flow name).
-    #[must_use]
     pub fn flow_uuid(mut self, uuid: FlowUuid) -> Self {
         self.flow_uuid = Some(uuid);
         self
     }
 
     /// Pushes at most this many tickets at once (default 8, at least 1).
-    #[must_use]
     pub fn concurrency(mut self, concurrency: usize) -> Self {
         self.concurrency = concurrency.max(1);
         self
@@ -128,7 +125,6 @@ impl ApproveBuilder {
 
     /// How long to wait per ticket for the engine (default [`DEFAULT_ENGINE_WAIT`]); `None`
     /// does not wait, so engine failures are not seen.
-    #[must_use]
     pub fn wait_for_engine(mut self, wait: Option<Duration>) -> Self {
         self.wait = wait;
         self
@@ -143,14 +139,12 @@ impl ApproveBuilder {
 
     /// Sends every ticket even where the checks refuse it (see [`crate::PushBuilder::force`]):
     /// a ticket the engine cannot route is then left in its error state.
-    #[must_use]
     pub fn force(mut self, force: bool) -> Self {
         self.force = force;
         self
     }
 
     /// Lists what would be approved without sending anything.
-    #[must_use]
     pub fn dry_run(mut self, dry_run: bool) -> Self {
         self.dry_run = dry_run;
         self
@@ -240,12 +234,15 @@ impl ApproveBuilder {
     /// # Errors
     /// Collecting the missions can fail ([`Error::Api`], transport errors); the pushes'
     /// failures are outcomes, not errors.
+    ///
+    /// A dry run ([`ApproveBuilder::dry_run`]) sends nothing: its stream yields the verdicts
+    /// [`ApproveBuilder::send`] reports for a dry run.
     pub async fn start(self) -> Result<impl Stream<Item = ApprovalOutcome> + Send, Error> {
-        let plan = if self.dry_run {
-            Vec::new()
-        } else {
-            self.candidates().await?
-        };
+        if self.dry_run {
+            let verdicts = self.dry_verdicts().await?;
+            return Ok(futures::stream::iter(verdicts).boxed());
+        }
+        let plan = self.candidates().await?;
         let client = self.client.clone();
         let approval = self.approval.clone();
         let wait = self.wait;
@@ -280,7 +277,8 @@ impl ApproveBuilder {
                     }
                 }
             })
-            .buffer_unordered(self.concurrency))
+            .buffer_unordered(self.concurrency)
+            .boxed())
     }
 
     /// Runs the approval; one outcome per mission, in completion order.
@@ -289,20 +287,23 @@ impl ApproveBuilder {
     /// As [`ApproveBuilder::start`].
     pub async fn send(self) -> Result<Vec<ApprovalOutcome>, Error> {
         if self.dry_run {
-            return Ok(self
-                .plan()
-                .await?
-                .into_iter()
-                .map(|planned| ApprovalOutcome {
-                    mission: planned.mission,
-                    result: ApprovalResult::Skipped(
-                        planned.skip.unwrap_or_else(|| "dry run".into()),
-                    ),
-                    resent: false,
-                })
-                .collect());
+            return self.dry_verdicts().await;
         }
         Ok(self.start().await?.collect().await)
+    }
+
+    /// A dry run's outcomes: each planned mission skipped, with its refusal or "dry run".
+    async fn dry_verdicts(self) -> Result<Vec<ApprovalOutcome>, Error> {
+        Ok(self
+            .plan()
+            .await?
+            .into_iter()
+            .map(|planned| ApprovalOutcome {
+                mission: planned.mission,
+                result: ApprovalResult::Skipped(planned.skip.unwrap_or_else(|| "dry run".into())),
+                resent: false,
+            })
+            .collect())
     }
 }
 

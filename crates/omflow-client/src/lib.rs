@@ -45,6 +45,7 @@ mod bulk;
 mod client;
 mod error;
 mod fields;
+mod flows;
 mod guard;
 mod missions;
 mod outcome;
@@ -57,6 +58,7 @@ pub use bulk::{
 };
 pub use client::{BuildError, Client, ClientBuilder, Credentials, FlowInfo, RENEW_AFTER_IDLE};
 pub use error::{AuthError, Chain, Error, Sent};
+pub use flows::{FlowHandle, ResolvedFlow};
 pub use futures;
 pub use missions::MissionsRequest;
 pub use omflow_model as model;

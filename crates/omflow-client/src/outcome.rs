@@ -90,14 +90,14 @@ impl fmt::Display for TicketState {
     }
 }
 
-/// Watches ticket `data_no` until the engine has moved it on from row `old` (`DataId(0)`
-/// for a create), or `timeout`.
+/// Watches ticket `data_no` until the engine has moved it on from row `old` (`None` for a
+/// create, which has no earlier row), or `timeout`.
 pub(crate) async fn observe(
     client: &Client,
     flow: Option<FlowUuid>,
     api_path: Option<&ApiPath>,
     data_no: DataNo,
-    old: DataId,
+    old: Option<DataId>,
     timeout: Duration,
 ) -> Result<TicketState, Error> {
     let deadline = tokio::time::Instant::now() + timeout;
@@ -138,7 +138,7 @@ async fn settled_from_rows(
     flow: Option<FlowUuid>,
     api_path: Option<&ApiPath>,
     data_no: DataNo,
-    old: DataId,
+    old: Option<DataId>,
 ) -> Result<Option<TicketState>, Error> {
     let query = Query::builder()
         .filter(col("data_no").eq(data_no))
@@ -153,7 +153,7 @@ async fn settled_from_rows(
     let rows = request.query(query).send().await?;
     let Some(row) = rows
         .into_iter()
-        .find(|row| !row.running && (row.id != old || row.closed || row.error))
+        .find(|row| !row.running && (Some(row.id) != old || row.closed || row.error))
     else {
         return Ok(None);
     };
@@ -179,7 +179,7 @@ async fn settled_as_assignee(
     client: &Client,
     flow: FlowUuid,
     data_no: DataNo,
-    old: DataId,
+    old: Option<DataId>,
     last: bool,
 ) -> Result<Option<TicketState>, Error> {
     let query = Query::builder()
@@ -188,16 +188,16 @@ async fn settled_as_assignee(
         .build()
         .map_err(|e| Error::InvalidRequest(e.to_string()))?;
     let missions = client.missions().query(query).send().await?;
-    if let Some(mission) = missions.into_iter().find(|m| m.data_id != Some(old)) {
+    if let Some(mission) = missions.into_iter().find(|m| m.data_id != old) {
         return Ok(Some(TicketState::AtStop {
             data_id: mission.data_id,
             stop: mission.stop_chart_text,
         }));
     }
-    if old.get() == 0 {
+    let Some(old) = old else {
         // A create: there is no earlier row to load.
         return Ok(None);
-    }
+    };
     match client.load_ticket(flow, old).await {
         Ok(ticket) if ticket.closed => Ok(Some(TicketState::Closed { data_id: None })),
         Ok(ticket) if ticket.find_item => Ok(Some(TicketState::AtStop {

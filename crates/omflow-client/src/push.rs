@@ -11,7 +11,7 @@ use omflow_model::query::{col, Query};
 use omflow_model::routing::Prediction;
 use omflow_model::{
     paths, ApiErrorKind, ApiPath, DataId, DataNo, DataNoResult, FieldType, FlowUuid, FormItem,
-    LoadedTicket, Mission, Operation, PushTicket, QuickAction, QuickActionTicket,
+    LoadedTicket, Mission, Operation, PushTicket, QuickAction, QuickActionTicket, TicketRef,
 };
 use serde_json::Value;
 use std::time::Duration;
@@ -26,16 +26,6 @@ pub(crate) enum Target {
 }
 
 impl Target {
-    pub(crate) fn of_mission(mission: &Mission) -> Result<Target, Error> {
-        let data_id = mission.data_id.ok_or_else(|| {
-            Error::InvalidRequest(format!("mission {} has no data_id", mission.id))
-        })?;
-        let flow = mission.flow_uuid.ok_or_else(|| {
-            Error::InvalidRequest(format!("mission {} has no flow_uuid", mission.id))
-        })?;
-        Ok(Target::Flow(flow, data_id))
-    }
-
     pub(crate) fn data_id(&self) -> DataId {
         match self {
             Target::Flow(_, id) | Target::Path(_, id) => *id,
@@ -64,6 +54,18 @@ impl Target {
             Target::Flow(..) => None,
         }
     }
+}
+
+/// The row a mission names.
+fn row_of(mission: &Mission) -> Result<TicketRef, Error> {
+    TicketRef::try_from(mission).map_err(|e| Error::InvalidRequest(e.to_string()))
+}
+
+/// Row `data_id` of the flow at `api_path` (checked).
+fn row_by_path(api_path: &str, data_id: DataId) -> Result<TicketRef, Error> {
+    ApiPath::new(api_path)
+        .map(|path| TicketRef::new(path, data_id))
+        .map_err(|e| Error::InvalidRequest(e.to_string()))
 }
 
 impl Client {
@@ -142,9 +144,14 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn push_mission(&self, mission: &Mission) -> PushBuilder {
-        let mut builder = PushBuilder::new(self.clone(), Target::of_mission(mission));
+        let mut builder = self.push_row(row_of(mission));
         builder.hint = Whereabouts::of_mission(mission);
         builder
+    }
+
+    /// A push of `row` (or of the reason it names none).
+    pub(crate) fn push_row(&self, row: Result<TicketRef, Error>) -> PushBuilder {
+        PushBuilder::new(self.clone(), row)
     }
 
     /// Pushes ticket row `data_id` of the flow at `api_path` (see [`Client::push_mission`]).
@@ -152,15 +159,12 @@ impl Client {
     /// # Errors
     /// See [`PushBuilder::send`].
     pub fn push(&self, api_path: &str, data_id: DataId) -> PushBuilder {
-        let target = ApiPath::new(api_path)
-            .map(|path| Target::Path(path, data_id))
-            .map_err(|e| Error::InvalidRequest(e.to_string()));
-        PushBuilder::new(self.clone(), target)
+        self.push_row(row_by_path(api_path, data_id))
     }
 
     /// Pushes ticket row `data_id` of the flow with this uuid (see [`Client::push_mission`]).
     pub fn push_in_flow(&self, flow_uuid: FlowUuid, data_id: DataId) -> PushBuilder {
-        PushBuilder::new(self.clone(), Ok(Target::Flow(flow_uuid, data_id)))
+        self.push_row(Ok(TicketRef::new(flow_uuid, data_id)))
     }
 }
 
@@ -215,6 +219,10 @@ pub struct PushPlan {
     pub prediction: Prediction,
     /// The refusals a forced push overrides (empty without `force`).
     pub forced: Vec<String>,
+    /// The row as the server takes it, resolved once.
+    pub(crate) target: Target,
+    /// What is known of where the row stands (from a mission of mine, or the row read).
+    pub(crate) hint: Whereabouts,
 }
 
 /// A push; see [`Client::push_mission`].
@@ -222,7 +230,7 @@ pub struct PushPlan {
 #[must_use = "a push does nothing until sent"]
 pub struct PushBuilder {
     client: Client,
-    target: Result<Target, String>,
+    row: Result<TicketRef, String>,
     fields: FieldValues,
     fill_required: bool,
     wait: Option<Duration>,
@@ -231,11 +239,10 @@ pub struct PushBuilder {
 }
 
 impl PushBuilder {
-    fn new(client: Client, target: Result<Target, Error>) -> Self {
-        let target = target.map_err(|e| e.to_string());
+    fn new(client: Client, row: Result<TicketRef, Error>) -> Self {
         PushBuilder {
             client,
-            target,
+            row: row.map_err(|e| e.to_string()),
             fields: FieldValues::default(),
             fill_required: true,
             wait: None,
@@ -291,9 +298,10 @@ impl PushBuilder {
     /// # Errors
     /// Those of [`PushBuilder::send`] that come before sending.
     pub async fn check(&self) -> Result<PushPlan, Error> {
-        let target = self.target.clone().map_err(Error::InvalidRequest)?;
+        let row = self.row.clone().map_err(Error::InvalidRequest)?;
         self.fields.validate()?;
         let mut hint = self.hint.clone();
+        let target = self.client.resolve_row(&row, &mut hint).await?;
         let flow = self.client.resolve_uuid(&target, &mut hint).await?;
         let ticket = self.client.load_ticket(flow, target.data_id()).await?;
         ensure_actionable(&ticket, target.data_id())?;
@@ -316,7 +324,13 @@ impl PushBuilder {
         };
         let prediction = self
             .client
-            .predict_push(flow, target.data_id(), hint, &ticket, Writes::Items(&items))
+            .predict_push(
+                flow,
+                target.data_id(),
+                hint.clone(),
+                &ticket,
+                Writes::Items(&items),
+            )
             .await;
         guard_route(&prediction, target.data_id(), self.force, &mut forced)?;
         Ok(PushPlan {
@@ -325,6 +339,8 @@ impl PushBuilder {
             items,
             prediction,
             forced,
+            target,
+            hint,
         })
     }
 
@@ -343,14 +359,14 @@ impl PushBuilder {
     /// [`Error::may_have_been_applied`].
     pub async fn send(self) -> Result<PushOutcome, Error> {
         let mut plan = self.check().await?;
-        let target = self.target.map_err(Error::InvalidRequest)?;
+        let (target, hint) = (plan.target.clone(), plan.hint.clone());
         let mut body = PushTicket::new(target.data_id(), std::mem::take(&mut plan.items));
         body.flow_uuid = target.body_uuid();
         deliver(
             &self.client,
             Operation::TicketsPush,
             &target,
-            &self.hint,
+            &hint,
             plan,
             &body,
             self.wait,
@@ -519,7 +535,7 @@ async fn finish(
                 Some(flow),
                 target.api_path(),
                 data_no,
-                target.data_id(),
+                Some(target.data_id()),
                 timeout,
             )
             .await?,
@@ -534,7 +550,7 @@ async fn finish(
 #[must_use = "a quick action does nothing until sent"]
 pub struct QuickActionBuilder {
     client: Client,
-    target: Result<Target, String>,
+    row: Result<TicketRef, String>,
     action: QuickAction,
     force: bool,
     wait: Option<Duration>,
@@ -550,10 +566,18 @@ impl Client {
         mission: &Mission,
         action: QuickAction,
     ) -> QuickActionBuilder {
-        let mut builder =
-            QuickActionBuilder::new(self.clone(), Target::of_mission(mission), action);
+        let mut builder = self.quick_action_row(row_of(mission), action);
         builder.hint = Whereabouts::of_mission(mission);
         builder
+    }
+
+    /// A quick action on `row` (or of the reason it names none).
+    pub(crate) fn quick_action_row(
+        &self,
+        row: Result<TicketRef, Error>,
+        action: QuickAction,
+    ) -> QuickActionBuilder {
+        QuickActionBuilder::new(self.clone(), row, action)
     }
 
     /// Runs a quick action on ticket row `data_id` of the flow at `api_path`.
@@ -563,10 +587,7 @@ impl Client {
         data_id: DataId,
         action: QuickAction,
     ) -> QuickActionBuilder {
-        let target = ApiPath::new(api_path)
-            .map(|path| Target::Path(path, data_id))
-            .map_err(|e| Error::InvalidRequest(e.to_string()));
-        QuickActionBuilder::new(self.clone(), target, action)
+        self.quick_action_row(row_by_path(api_path, data_id), action)
     }
 
     /// Runs a quick action on ticket row `data_id` of the flow with this uuid.
@@ -576,16 +597,15 @@ impl Client {
         data_id: DataId,
         action: QuickAction,
     ) -> QuickActionBuilder {
-        QuickActionBuilder::new(self.clone(), Ok(Target::Flow(flow_uuid, data_id)), action)
+        self.quick_action_row(Ok(TicketRef::new(flow_uuid, data_id)), action)
     }
 }
 
 impl QuickActionBuilder {
-    fn new(client: Client, target: Result<Target, Error>, action: QuickAction) -> Self {
-        let target = target.map_err(|e| e.to_string());
+    fn new(client: Client, row: Result<TicketRef, Error>, action: QuickAction) -> Self {
         QuickActionBuilder {
             client,
-            target,
+            row: row.map_err(|e| e.to_string()),
             action,
             force: false,
             wait: None,
@@ -613,8 +633,9 @@ impl QuickActionBuilder {
     /// # Errors
     /// Those of [`QuickActionBuilder::send`] that come before sending.
     pub async fn check(&self) -> Result<PushPlan, Error> {
-        let target = self.target.clone().map_err(Error::InvalidRequest)?;
+        let row = self.row.clone().map_err(Error::InvalidRequest)?;
         let mut hint = self.hint.clone();
+        let target = self.client.resolve_row(&row, &mut hint).await?;
         let flow = self.client.resolve_uuid(&target, &mut hint).await?;
         let ticket = self.client.load_ticket(flow, target.data_id()).await?;
         let mut forced = Vec::new();
@@ -643,7 +664,7 @@ impl QuickActionBuilder {
             .predict_push(
                 flow,
                 target.data_id(),
-                hint,
+                hint.clone(),
                 &ticket,
                 Writes::QuickAction(which),
             )
@@ -655,6 +676,8 @@ impl QuickActionBuilder {
             items: Vec::new(),
             prediction,
             forced,
+            target,
+            hint,
         })
     }
 
@@ -665,14 +688,14 @@ impl QuickActionBuilder {
     /// [`PushBuilder::send`].
     pub async fn send(self) -> Result<PushOutcome, Error> {
         let plan = self.check().await?;
-        let target = self.target.map_err(Error::InvalidRequest)?;
+        let (target, hint) = (plan.target.clone(), plan.hint.clone());
         let mut body = QuickActionTicket::new(target.data_id(), self.action);
         body.flow_uuid = target.body_uuid();
         deliver(
             &self.client,
             Operation::TicketsQuickAction,
             &target,
-            &self.hint,
+            &hint,
             plan,
             &body,
             self.wait,

@@ -3,12 +3,13 @@
 use crate::client::Client;
 use crate::error::Error;
 use crate::fields::FieldValues;
+use crate::flows::ResolvedFlow;
 use crate::missions::paged;
 use futures::Stream;
 use omflow_model::query::{col, Query};
 use omflow_model::{
-    paths, ApiPath, CreateTicket, DataIdEntry, DataIdLookup, DataNo, DataNoResult, DeleteTickets,
-    FieldType, FlowUuid, Operation, ProjectedRow, TicketRow,
+    ApiPath, CreateTicket, DataIdEntry, DataIdLookup, DataNo, DataNoResult, DeleteTickets,
+    FieldType, FlowRef, FlowUuid, Operation, ProjectedRow, TicketRow,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -17,36 +18,12 @@ fn parse_path(api_path: &str) -> Result<ApiPath, Error> {
     ApiPath::new(api_path).map_err(|e| Error::InvalidRequest(e.to_string()))
 }
 
-/// Which flow a create or list names.
-#[derive(Debug, Clone)]
-enum FlowRef {
-    Path(String),
-    Uuid(FlowUuid),
-}
-
-impl FlowRef {
-    /// The path parameter: the api_path, or `None` (the flow then comes from the body).
-    fn path_param(&self) -> Result<String, Error> {
-        match self {
-            FlowRef::Path(api_path) => Ok(parse_path(api_path)?.as_str().to_string()),
-            FlowRef::Uuid(_) => Ok(paths::EDIT_BY_UUID.to_string()),
-        }
-    }
-
-    fn body_uuid(&self) -> Option<String> {
-        match self {
-            FlowRef::Uuid(uuid) => Some(uuid.simple()),
-            FlowRef::Path(_) => None,
-        }
-    }
-}
-
 /// A ticket creation; see [`Client::create`].
 #[derive(Debug)]
 #[must_use = "a create does nothing until sent"]
 pub struct CreateBuilder {
     client: Client,
-    flow: FlowRef,
+    flow: Result<FlowRef, String>,
     fields: FieldValues,
     wait: Option<std::time::Duration>,
     force: bool,
@@ -60,21 +37,20 @@ impl Client {
     /// api_path, View to learn the flow's uuid); with Add alone, use
     /// [`CreateBuilder::set_typed`] for every field.
     pub fn create(&self, api_path: &str) -> CreateBuilder {
-        CreateBuilder {
-            client: self.clone(),
-            flow: FlowRef::Path(api_path.to_string()),
-            fields: FieldValues::default(),
-            wait: None,
-            force: false,
-        }
+        self.create_ref(parse_path(api_path).map(FlowRef::from))
     }
 
     /// Creates a ticket on the flow with this uuid (as missions carry it); see
     /// [`Client::create`].
     pub fn create_in_flow(&self, flow_uuid: FlowUuid) -> CreateBuilder {
+        self.create_ref(Ok(flow_uuid.into()))
+    }
+
+    /// A create in `flow` (or of the reason it names none).
+    pub(crate) fn create_ref(&self, flow: Result<FlowRef, Error>) -> CreateBuilder {
         CreateBuilder {
             client: self.clone(),
-            flow: FlowRef::Uuid(flow_uuid),
+            flow: flow.map_err(|e| e.to_string()),
             fields: FieldValues::default(),
             wait: None,
             force: false,
@@ -102,14 +78,13 @@ impl CreateBuilder {
     /// As [`CreateBuilder::send`].
     pub async fn send_and_observe(self) -> Result<crate::PushOutcome, Error> {
         let client = self.client.clone();
-        let flow = self.flow.clone();
         let wait = self.wait;
-        let data_no = self.send().await?;
+        let (data_no, flow) = self.send_resolved().await?;
         let state = match (wait, data_no) {
             (Some(timeout), Some(data_no)) => {
-                let (uuid, api_path) = match &flow {
-                    FlowRef::Uuid(uuid) => (Some(*uuid), None),
-                    FlowRef::Path(path) => (None, Some(parse_path(path)?)),
+                let (uuid, api_path) = match flow {
+                    ResolvedFlow::Uuid(uuid) => (Some(uuid), None),
+                    ResolvedFlow::ApiPath(path) => (None, Some(path)),
                 };
                 Some(
                     crate::outcome::observe(
@@ -117,7 +92,7 @@ impl CreateBuilder {
                         uuid,
                         api_path.as_ref(),
                         data_no,
-                        omflow_model::DataId(0),
+                        None,
                         timeout,
                     )
                     .await?,
@@ -153,17 +128,25 @@ impl CreateBuilder {
     /// server: [`Error::Api`] (`PermissionDenied` without Add, `MissingRequiredFields`).
     /// Never resent once it may have reached the server.
     pub async fn send(self) -> Result<Option<DataNo>, Error> {
-        let path = self.flow.path_param()?;
+        Ok(self.send_resolved().await?.0)
+    }
+
+    /// Sends, and says how the flow was resolved.
+    async fn send_resolved(self) -> Result<(Option<DataNo>, ResolvedFlow), Error> {
+        let flow = self.flow.clone().map_err(Error::InvalidRequest)?;
         self.fields.validate()?;
         if self.fields.is_empty() {
             return Err(Error::InvalidRequest(
                 "a create needs at least the flow's required fields".into(),
             ));
         }
+        let flow = self.client.resolve_flow(&flow).await?;
         let design = if self.fields.needs_types() {
-            let uuid = match &self.flow {
-                FlowRef::Uuid(uuid) => *uuid,
-                FlowRef::Path(api_path) => self.client.flow_uuid_of_path(api_path).await?,
+            let uuid = match &flow {
+                ResolvedFlow::Uuid(uuid) => *uuid,
+                ResolvedFlow::ApiPath(api_path) => {
+                    self.client.flow_uuid_of_path(api_path.as_str()).await?
+                }
             };
             Some(self.client.start_form(uuid).await?)
         } else {
@@ -183,12 +166,12 @@ impl CreateBuilder {
             None => self.fields.unchecked(|_| None, String::new)?,
         };
         let mut body = CreateTicket::new(items);
-        body.flow_uuid = self.flow.body_uuid();
+        body.flow_uuid = flow.body_uuid();
         let result: DataNoResult = self
             .client
-            .rest(Operation::TicketsCreate, Some(&path), &body)
+            .rest(Operation::TicketsCreate, Some(flow.path_param()), &body)
             .await?;
-        Ok(result.0)
+        Ok((result.0, flow))
     }
 }
 
@@ -227,7 +210,7 @@ impl Client {
 #[derive(Debug, Clone)]
 pub struct TicketsRequest {
     client: Client,
-    flow: FlowRef,
+    flow: Result<FlowRef, String>,
     query: Query,
     history: bool,
 }
@@ -237,20 +220,20 @@ impl Client {
     /// only unless [`TicketsRequest::include_history`]. Needs the flow's View permission.
     #[must_use]
     pub fn tickets(&self, api_path: &str) -> TicketsRequest {
-        TicketsRequest {
-            client: self.clone(),
-            flow: FlowRef::Path(api_path.to_string()),
-            query: Query::default(),
-            history: false,
-        }
+        self.tickets_ref(parse_path(api_path).map(FlowRef::from))
     }
 
     /// Like [`Client::tickets`], naming the flow by uuid (as missions carry it).
     #[must_use]
     pub fn tickets_in_flow(&self, flow_uuid: FlowUuid) -> TicketsRequest {
+        self.tickets_ref(Ok(flow_uuid.into()))
+    }
+
+    /// The rows of `flow` (or of the reason it names none).
+    pub(crate) fn tickets_ref(&self, flow: Result<FlowRef, Error>) -> TicketsRequest {
         TicketsRequest {
             client: self.clone(),
-            flow: FlowRef::Uuid(flow_uuid),
+            flow: flow.map_err(|e| e.to_string()),
             query: Query::default(),
             history: false,
         }
@@ -309,8 +292,10 @@ impl TicketsRequest {
         self
     }
 
-    fn effective(&self) -> Result<(FlowRef, Query), Error> {
-        self.flow.path_param()?;
+    /// The flow as the server takes it, and the query with the history filter.
+    async fn effective(&self) -> Result<(ResolvedFlow, Query), Error> {
+        let flow = self.flow.clone().map_err(Error::InvalidRequest)?;
+        let flow = self.client.resolve_flow(&flow).await?;
         let query = if self.history {
             self.query.clone()
         } else {
@@ -318,7 +303,7 @@ impl TicketsRequest {
                 .and_filter(col("history").eq(false))
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?
         };
-        Ok((self.flow.clone(), query))
+        Ok((flow, query))
     }
 
     /// One page of rows.
@@ -326,7 +311,7 @@ impl TicketsRequest {
     /// # Errors
     /// [`Error::Api`] (`PermissionDenied` without the flow's View permission, `FlowNotFound`, `QueryFailed`); a read, safe to retry.
     pub async fn send(self) -> Result<Vec<TicketRow>, Error> {
-        let (flow, query) = self.effective()?;
+        let (flow, query) = self.effective().await?;
         fetch_rows(&self.client, &flow, &query).await
     }
 
@@ -335,7 +320,7 @@ impl TicketsRequest {
     /// # Errors
     /// As [`TicketsRequest::send`].
     pub async fn send_projected(self) -> Result<Vec<ProjectedRow>, Error> {
-        let (flow, query) = self.effective()?;
+        let (flow, query) = self.effective().await?;
         fetch_rows(&self.client, &flow, &query).await
     }
 
@@ -355,14 +340,18 @@ impl TicketsRequest {
         self,
     ) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
         use futures::StreamExt;
-        match self.effective() {
-            Ok((flow, query)) => paged(self.client, query, move |client, query| {
-                let flow = flow.clone();
-                Box::pin(async move { fetch_rows(&client, &flow, &query).await })
-            })
-            .boxed(),
-            Err(err) => futures::stream::once(async move { Err(err) }).boxed(),
-        }
+        // The flow is resolved once, when the stream is first polled.
+        futures::stream::once(async move {
+            match self.effective().await {
+                Ok((flow, query)) => paged(self.client, query, move |client, query| {
+                    let flow = flow.clone();
+                    Box::pin(async move { fetch_rows(&client, &flow, &query).await })
+                })
+                .boxed(),
+                Err(err) => futures::stream::once(async move { Err(err) }).boxed(),
+            }
+        })
+        .flatten()
     }
 }
 
@@ -376,11 +365,10 @@ struct InFlow<'a> {
 
 async fn fetch_rows<T: serde::de::DeserializeOwned>(
     client: &Client,
-    flow: &FlowRef,
+    flow: &ResolvedFlow,
     query: &Query,
 ) -> Result<Vec<T>, Error> {
-    let param = flow.path_param()?;
-    let path = Some(param.as_str());
+    let path = Some(flow.path_param());
     match flow.body_uuid() {
         Some(flow_uuid) => {
             client

@@ -55,14 +55,54 @@ fn list_of(item: Schema) -> Schema {
 /// test keeps that from happening).
 fn contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract_> {
     let projected = g.subschema_for::<ProjectedRow>();
-    let row_or_projection =
-        |typed: Schema| -> Schema { list_of(json_schema!({"anyOf": [typed, projected.clone()]})) };
+    account_contract(endpoint, g, &projected)
+        .or_else(|| ticket_contract(endpoint, g, &projected))
+        .or_else(|| attachment_contract(endpoint))
+        .or_else(|| flow_contract(endpoint, g))
+}
+
+/// The login, the user list and the user and group changes; `None` for other endpoints.
+fn account_contract(
+    endpoint: Endpoint,
+    g: &mut SchemaGenerator,
+    projected: &Schema,
+) -> Option<Contract_> {
     let contract = match endpoint {
         Endpoint::Security => Contract_ {
             summary: "Obtain a security code (HTTP Basic; the trailing slash is required)",
             body: Body::Basic,
             result: g.subschema_for::<SecurityGrant>(),
         },
+        Endpoint::GroupMembers => Contract_ {
+            summary: "Set a group's members",
+            body: Body::Json(free_object("the group and its members")),
+            result: json_schema!({}),
+        },
+        Endpoint::UserAdd => Contract_ {
+            summary: "Add a user",
+            body: Body::Json(free_object("the user's fields")),
+            result: json_schema!({}),
+        },
+        Endpoint::UserList => Contract_ {
+            summary: "The user list (the list query DSL over the user table; no permission check)",
+            body: Body::Json(body_of::<Query>(g)),
+            result: list_of(projected.clone()),
+        },
+        _ => return None,
+    };
+    Some(contract)
+}
+
+/// The mission and ticket lists, the ticket edits and the ticket reads; `None` for other
+/// endpoints.
+fn ticket_contract(
+    endpoint: Endpoint,
+    g: &mut SchemaGenerator,
+    projected: &Schema,
+) -> Option<Contract_> {
+    let row_or_projection =
+        |typed: Schema| -> Schema { list_of(json_schema!({"anyOf": [typed, projected.clone()]})) };
+    let contract = match endpoint {
         Endpoint::MyMissions => Contract_ {
             summary: "List my missions (the list query DSL)",
             body: Body::Json(body_of::<Query>(g)),
@@ -91,32 +131,22 @@ fn contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract_> {
             body: Body::Json(body_of::<DataIdLookup>(g)),
             result: list_of(g.subschema_for::<DataIdEntry>()),
         },
-        Endpoint::ApiFormat => Contract_ {
-            summary: "How a flow's API bodies look (flow-management permission)",
-            body: Body::Json(body_of::<ApiFormatRequest>(g)),
-            result: json_schema!({"anyOf": [
-                g.subschema_for::<ApiFormat>(),
-                {"type": "string", "description": "the flow's api_path (action `query`)"},
-                {"type": "null", "description": "an unknown app or flow: the server's failure (`讀取失敗。`) keeps the success status"}
-            ]}),
+        Endpoint::TicketLoad => Contract_ {
+            summary: "A ticket row with the form of its stop (View permission, the assignee, or the creator)",
+            body: Body::Json(body_of::<LoadTicket>(g)),
+            result: g.subschema_for::<LoadedTicket>(),
         },
-        Endpoint::FlowActiveUpdate => Contract_ {
-            summary: "Enable or disable a flow (flow-management permission)",
-            body: Body::Json(free_object("`flow_uuid` and `is_active`")),
-            result: json_schema!({}),
-        },
-        Endpoint::GroupMembers => Contract_ {
-            summary: "Set a group's members",
-            body: Body::Json(free_object("the group and its members")),
-            result: json_schema!({}),
-        },
-        Endpoint::UserAdd => Contract_ {
-            summary: "Add a user",
-            body: Body::Json(free_object("the user's fields")),
-            result: json_schema!({}),
-        },
+        _ => return None,
+    };
+    Some(contract)
+}
+
+/// A ticket's attachments: the upload and the list; `None` for other endpoints.
+fn attachment_contract(endpoint: Endpoint) -> Option<Contract_> {
+    let contract = match endpoint {
         Endpoint::FileUpload => Contract_ {
-            summary: "Upload attachments to a ticket (always answers 200, even when nothing was stored)",
+            summary:
+                "Upload attachments to a ticket (always answers 200, even when nothing was stored)",
             body: Body::Multipart(json_schema!({
                 "type": "object",
                 "properties": {
@@ -150,15 +180,28 @@ fn contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract_> {
                 }
             })),
         },
-        Endpoint::UserList => Contract_ {
-            summary: "The user list (the list query DSL over the user table; no permission check)",
-            body: Body::Json(body_of::<Query>(g)),
-            result: list_of(projected.clone()),
+        _ => return None,
+    };
+    Some(contract)
+}
+
+/// A flow's names, forms, fields and design, its API format, and the flow list and
+/// switch; `None` for other endpoints.
+fn flow_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract_> {
+    let contract = match endpoint {
+        Endpoint::ApiFormat => Contract_ {
+            summary: "How a flow's API bodies look (flow-management permission)",
+            body: Body::Json(body_of::<ApiFormatRequest>(g)),
+            result: json_schema!({"anyOf": [
+                g.subschema_for::<ApiFormat>(),
+                {"type": "string", "description": "the flow's api_path (action `query`)"},
+                {"type": "null", "description": "an unknown app or flow: the server's failure (`讀取失敗。`) keeps the success status"}
+            ]}),
         },
-        Endpoint::TicketLoad => Contract_ {
-            summary: "A ticket row with the form of its stop (View permission, the assignee, or the creator)",
-            body: Body::Json(body_of::<LoadTicket>(g)),
-            result: g.subschema_for::<LoadedTicket>(),
+        Endpoint::FlowActiveUpdate => Contract_ {
+            summary: "Enable or disable a flow (flow-management permission)",
+            body: Body::Json(free_object("`flow_uuid` and `is_active`")),
+            result: json_schema!({}),
         },
         Endpoint::FlowNames => Contract_ {
             summary: "A flow's app and flow names by its uuid",

@@ -695,9 +695,54 @@ fn record_step(
         .to_string();
     }
     let mut secrets = lock(&state.secrets);
+    let request = recorded_request(state, parts, path, body, answer, &mut secrets);
+    let response_headers = recorded_response_headers(headers);
+    let embedded = embeddable_answer(headers, answer);
+    let text = step_text(
+        (elapsed_ms, duration_ms),
+        request,
+        status,
+        response_headers,
+        embedded,
+    );
+    // Codes may sit anywhere (paths, bodies, answers): replaced in the text, where a code
+    // (hex and hyphens) can only be a string's content.
+    secrets.scrub_codes(&text)
+}
+
+/// The `request` part of a step: method, Basic user, path, kept headers and body, with
+/// every password hidden (and remembered, with a login answer's new code, in `secrets`).
+fn recorded_request(
+    state: &Shared,
+    parts: &hyper::http::request::Parts,
+    path: &str,
+    body: &[u8],
+    answer: &[u8],
+    secrets: &mut Secrets,
+) -> Map<String, Value> {
     let is_login = parts.uri.path() == omflow_model::paths::SECURITY;
-    // A login answer's new security code gets its placeholder before anything is written.
-    let issued = is_login
+    let issued = login_issued_code(is_login, answer, secrets);
+    let mut request = Map::new();
+    request.insert("method".into(), json!(parts.method.as_str()));
+    let kept_headers = request_headers(parts, is_login, issued, secrets, &mut request);
+    let content_type = kept_headers
+        .get("Content-Type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let (kind, mut recorded_body) = request_body(body, &content_type, state.options.keep_files);
+    hide_body_passwords(&mut recorded_body, secrets);
+    request.insert("path".into(), json!(secrets.scrub_passwords(path)));
+    request.insert("headers".into(), Value::Object(kept_headers));
+    request.insert("body_kind".into(), json!(kind));
+    request.insert("body".into(), recorded_body);
+    request
+}
+
+/// Whether a login answer issued a new security code; the code gets its placeholder
+/// before anything is written.
+fn login_issued_code(is_login: bool, answer: &[u8], secrets: &mut Secrets) -> bool {
+    is_login
         && serde_json::from_slice::<Value>(answer)
             .ok()
             .and_then(|a| {
@@ -705,9 +750,18 @@ fn record_step(
                     .as_str()
                     .map(|code| secrets.placeholder(code))
             })
-            .is_some();
-    let mut request = Map::new();
-    request.insert("method".into(), json!(method));
+            .is_some()
+}
+
+/// The request headers a step keeps (`Content-Type`), returned; a Basic header becomes
+/// `basic_auth` in `request` (its user, and which password), its password remembered.
+fn request_headers(
+    parts: &hyper::http::request::Parts,
+    is_login: bool,
+    issued: bool,
+    secrets: &mut Secrets,
+    request: &mut Map<String, Value>,
+) -> Map<String, Value> {
     let mut kept_headers = Map::new();
     for (name, value) in &parts.headers {
         let value = value.to_str().unwrap_or("");
@@ -732,16 +786,17 @@ fn record_step(
             kept_headers.insert("Content-Type".into(), json!(value));
         }
     }
-    let content_type = kept_headers
-        .get("Content-Type")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let (kind, mut recorded_body) = match serde_json::from_slice::<Value>(body) {
+    kept_headers
+}
+
+/// A request body as a step records it: its kind and its value (JSON as is, a multipart
+/// body summarized unless files are kept, other text as text, anything else base64).
+fn request_body(body: &[u8], content_type: &str, keep_files: bool) -> (&'static str, Value) {
+    match serde_json::from_slice::<Value>(body) {
         _ if body.is_empty() => ("none", Value::Null),
         Ok(value) => ("json", value),
-        Err(_) if content_type.starts_with("multipart/") && !state.options.keep_files => {
-            ("multipart_summary", multipart_summary(&content_type, body))
+        Err(_) if content_type.starts_with("multipart/") && !keep_files => {
+            ("multipart_summary", multipart_summary(content_type, body))
         }
         Err(_) => match std::str::from_utf8(body) {
             Ok(text) if content_type.starts_with("multipart/") => ("multipart", json!(text)),
@@ -754,10 +809,14 @@ fn record_step(
                 json!(base64::engine::general_purpose::STANDARD.encode(body)),
             ),
         },
-    };
+    }
+}
+
+/// Hides the passwords in a recorded request body.
+fn hide_body_passwords(recorded_body: &mut Value, secrets: &mut Secrets) {
     // A password a body sets (user/add's `token`) is hidden as a Basic one is: the field
     // itself, and the text wherever it appears in this and every later exchange.
-    if let Value::Object(fields) = &mut recorded_body {
+    if let Value::Object(fields) = recorded_body {
         for key in PASSWORD_FIELDS {
             if let Some(Value::String(password)) = fields.get_mut(key) {
                 let password = std::mem::replace(password, crate::replay::THE_PASSWORD.into());
@@ -767,11 +826,11 @@ fn record_step(
             }
         }
     }
-    scrub_passwords(&mut recorded_body, &secrets);
-    request.insert("path".into(), json!(secrets.scrub_passwords(path)));
-    request.insert("headers".into(), Value::Object(kept_headers));
-    request.insert("body_kind".into(), json!(kind));
-    request.insert("body".into(), recorded_body);
+    scrub_passwords(recorded_body, secrets);
+}
+
+/// The answer headers a step keeps.
+fn recorded_response_headers(headers: &reqwest::header::HeaderMap) -> Map<String, Value> {
     let header = |key: &str| {
         headers
             .get(key)
@@ -784,16 +843,35 @@ fn record_step(
             response_headers.insert(key.into(), value);
         }
     }
-    // JSON answers as sent; HTML and other text as status and content type only.
-    // A JSON answer is embedded as sent (checked to be JSON, not rebuilt into values).
+    response_headers
+}
+
+/// The answer's text when it goes into the step as sent: JSON answers as sent; HTML and
+/// other text as status and content type only. A JSON answer is embedded as sent (checked
+/// to be JSON, not rebuilt into values).
+fn embeddable_answer<'a>(
+    headers: &reqwest::header::HeaderMap,
+    answer: &'a [u8],
+) -> Option<&'a str> {
     let says_json = headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("application/json"));
-    let embedded = std::str::from_utf8(answer)
+    std::str::from_utf8(answer)
         .ok()
         .map(str::trim)
-        .filter(|text| says_json && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok());
+        .filter(|text| says_json && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
+}
+
+/// A step as JSON text (codes not yet scrubbed), the embedded answer, if any, as its
+/// response body.
+fn step_text(
+    (elapsed_ms, duration_ms): (u128, u128),
+    request: Map<String, Value>,
+    status: u16,
+    response_headers: Map<String, Value>,
+    embedded: Option<&str>,
+) -> String {
     let step = json!({
         "elapsed_ms_since_previous": elapsed_ms,
         "duration_ms": duration_ms,
@@ -807,9 +885,7 @@ fn record_step(
             text = format!("{head}\"body\":{raw}}}}}");
         }
     }
-    // Codes may sit anywhere (paths, bodies, answers): replaced in the text, where a code
-    // (hex and hyphens) can only be a string's content.
-    secrets.scrub_codes(&text)
+    text
 }
 
 /// A multipart body's parts as names, file names and sizes (in bytes, as sent: a part's

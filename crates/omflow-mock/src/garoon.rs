@@ -127,121 +127,181 @@ fn approved_at(request: &Value) -> Option<String> {
         .max()
 }
 
-fn list(world: &World, request: &Incoming<'_>) -> HttpReply {
-    let params: Vec<(String, String)> = request
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let get = |name: &str| {
-        params
+/// An instant of the approval-range parameters.
+type Instant = chrono::DateTime<chrono::FixedOffset>;
+
+/// A request's query parameters, the last of a repeated name winning.
+struct Params(Vec<(String, String)>);
+
+impl Params {
+    fn of(request: &Incoming<'_>) -> Params {
+        Params(
+            request
+                .url
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    fn get(&self, name: &str) -> Option<String> {
+        self.0
             .iter()
             .rev()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
-    };
-    let bad = |name: &str, why: &str| {
-        error(
-            400,
-            "GRN_REST_API_00002",
-            &format!("Invalid parameter: {name}."),
-            why,
-        )
-    };
-    let limit = match get("limit").map(|v| v.parse::<u64>()) {
-        None => 100,
-        Some(Ok(n)) if (1..=1000).contains(&n) => n,
-        _ => return bad("limit", "limit must be an integer from 1 to 1000."),
-    };
-    let offset = match get("offset").map(|v| v.parse::<u64>()) {
-        None => 0,
-        Some(Ok(n)) if n <= 2_147_483_647 => n,
-        _ => return bad("offset", "offset must be an integer from 0 to 2147483647."),
-    };
-    let descending = match get("orderBy").as_deref() {
-        None | Some("createdAt asc") => false,
-        Some("createdAt desc") => true,
-        Some(_) => {
-            return bad(
-                "orderBy",
-                "orderBy must be \"createdAt asc\" or \"createdAt desc\".",
-            )
-        }
-    };
-    let fields: Option<Vec<String>> = match get("fields") {
-        None => None,
-        Some(list) => {
-            let names: Vec<String> = list.split(',').map(str::to_string).collect();
-            if let Some(unknown) = names.iter().find(|n| !FIELDS.contains(&n.as_str())) {
-                return bad("fields", &format!("{unknown:?} cannot be selected."));
-            }
-            Some(names)
-        }
-    };
-    let statuses: Option<Vec<String>> = match get("status") {
-        None => None,
-        Some(list) => {
-            let tokens: Vec<String> = list.split(',').map(str::to_string).collect();
-            if let Some(unknown) = tokens.iter().find(|t| StatusType::from_token(t).is_none()) {
-                return bad("status", &format!("unknown status {unknown:?}."));
-            }
-            Some(tokens)
-        }
-    };
-    let instant = |name: &'static str| -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, &'static str> {
-        match get(name) {
+    }
+
+    /// An RFC 3339 instant; the parameter's name when it is not one.
+    fn instant(&self, name: &'static str) -> Result<Option<Instant>, &'static str> {
+        match self.get(name) {
             None => Ok(None),
-            Some(text) => chrono::DateTime::parse_from_rfc3339(&text).map(Some).map_err(|_| name),
-        }
-    };
-    let (start, end) = match (
-        instant("rangeStartApprovedAt"),
-        instant("rangeEndApprovedAt"),
-    ) {
-        (Ok(s), Ok(e)) => (s, e),
-        (Err(name), _) | (_, Err(name)) => return bad(name, "expected an RFC 3339 date and time."),
-    };
-    if let (Some(s), Some(e)) = (start, end) {
-        if s >= e {
-            return bad(
-                "rangeStartApprovedAt",
-                "the start must be earlier than the end.",
-            );
+            Some(text) => chrono::DateTime::parse_from_rfc3339(&text)
+                .map(Some)
+                .map_err(|_| name),
         }
     }
-    let form = get("form");
-    let mut selected: Vec<&Value> = world
-        .garoon
-        .requests
-        .iter()
-        .filter(|r| form.as_deref().is_none_or(|f| r["form"]["id"] == f))
-        .filter(|r| {
-            statuses
+}
+
+fn bad(name: &str, why: &str) -> HttpReply {
+    error(
+        400,
+        "GRN_REST_API_00002",
+        &format!("Invalid parameter: {name}."),
+        why,
+    )
+}
+
+/// The admin request list's query, read and checked.
+struct ListQuery {
+    limit: u64,
+    offset: u64,
+    descending: bool,
+    fields: Option<Vec<String>>,
+    statuses: Option<Vec<String>>,
+    /// Approved strictly after.
+    start: Option<Instant>,
+    /// Approved strictly before.
+    end: Option<Instant>,
+    form: Option<String>,
+}
+
+impl ListQuery {
+    /// Reads the parameters in this order, the first bad one answering 400: `limit`,
+    /// `offset`, `orderBy`, `fields`, `status`, the approval range.
+    fn parse(params: &Params) -> Result<ListQuery, HttpReply> {
+        let limit = match params.get("limit").map(|v| v.parse::<u64>()) {
+            None => 100,
+            Some(Ok(n)) if (1..=1000).contains(&n) => n,
+            _ => return Err(bad("limit", "limit must be an integer from 1 to 1000.")),
+        };
+        let offset = match params.get("offset").map(|v| v.parse::<u64>()) {
+            None => 0,
+            Some(Ok(n)) if n <= 2_147_483_647 => n,
+            _ => {
+                return Err(bad(
+                    "offset",
+                    "offset must be an integer from 0 to 2147483647.",
+                ))
+            }
+        };
+        let descending = match params.get("orderBy").as_deref() {
+            None | Some("createdAt asc") => false,
+            Some("createdAt desc") => true,
+            Some(_) => {
+                return Err(bad(
+                    "orderBy",
+                    "orderBy must be \"createdAt asc\" or \"createdAt desc\".",
+                ))
+            }
+        };
+        let fields = Self::fields_param(params)?;
+        let statuses = Self::status_param(params)?;
+        let (start, end) = Self::approved_range(params)?;
+        Ok(ListQuery {
+            limit,
+            offset,
+            descending,
+            fields,
+            statuses,
+            start,
+            end,
+            form: params.get("form"),
+        })
+    }
+
+    /// `fields`: names of `FIELDS`, comma-separated.
+    fn fields_param(params: &Params) -> Result<Option<Vec<String>>, HttpReply> {
+        let Some(list) = params.get("fields") else {
+            return Ok(None);
+        };
+        let names: Vec<String> = list.split(',').map(str::to_string).collect();
+        if let Some(unknown) = names.iter().find(|n| !FIELDS.contains(&n.as_str())) {
+            return Err(bad("fields", &format!("{unknown:?} cannot be selected.")));
+        }
+        Ok(Some(names))
+    }
+
+    /// `status`: status tokens, comma-separated.
+    fn status_param(params: &Params) -> Result<Option<Vec<String>>, HttpReply> {
+        let Some(list) = params.get("status") else {
+            return Ok(None);
+        };
+        let tokens: Vec<String> = list.split(',').map(str::to_string).collect();
+        if let Some(unknown) = tokens.iter().find(|t| StatusType::from_token(t).is_none()) {
+            return Err(bad("status", &format!("unknown status {unknown:?}.")));
+        }
+        Ok(Some(tokens))
+    }
+
+    /// `rangeStartApprovedAt` and `rangeEndApprovedAt` (the start's error first), the
+    /// start earlier than the end.
+    fn approved_range(params: &Params) -> Result<(Option<Instant>, Option<Instant>), HttpReply> {
+        let (start, end) = match (
+            params.instant("rangeStartApprovedAt"),
+            params.instant("rangeEndApprovedAt"),
+        ) {
+            (Ok(s), Ok(e)) => (s, e),
+            (Err(name), _) | (_, Err(name)) => {
+                return Err(bad(name, "expected an RFC 3339 date and time."))
+            }
+        };
+        if let (Some(s), Some(e)) = (start, end) {
+            if s >= e {
+                return Err(bad(
+                    "rangeStartApprovedAt",
+                    "the start must be earlier than the end.",
+                ));
+            }
+        }
+        Ok((start, end))
+    }
+
+    /// Whether a request passes the form, status and approval-range filters.
+    fn matches(&self, r: &Value) -> bool {
+        self.form.as_deref().is_none_or(|f| r["form"]["id"] == f)
+            && self
+                .statuses
                 .as_ref()
                 .is_none_or(|s| s.iter().any(|t| r["status"]["type"] == t.as_str()))
-        })
-        .filter(|r| {
-            if start.is_none() && end.is_none() {
-                return true;
-            }
-            let Some(at) =
-                approved_at(r).and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
-            else {
-                return false;
-            };
-            start.is_none_or(|s| at > s) && end.is_none_or(|e| at < e)
-        })
-        .collect();
-    selected.sort_by(|a, b| a["createdAt"].as_str().cmp(&b["createdAt"].as_str()));
-    if descending {
-        selected.reverse();
+            && self.approved_in_range(r)
     }
-    let total = selected.len() as u64;
-    let page: Vec<Value> = selected
-        .into_iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .map(|r| match &fields {
+
+    /// Without a range, any request; with one, a request approved strictly inside it.
+    fn approved_in_range(&self, r: &Value) -> bool {
+        if self.start.is_none() && self.end.is_none() {
+            return true;
+        }
+        let Some(at) = approved_at(r).and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+        else {
+            return false;
+        };
+        self.start.is_none_or(|s| at > s) && self.end.is_none_or(|e| at < e)
+    }
+
+    /// A request with only the selected fields (all of them without `fields`).
+    fn project(&self, r: &Value) -> Value {
+        match &self.fields {
             None => r.clone(),
             Some(names) => Value::Object(
                 r.as_object()
@@ -253,10 +313,34 @@ fn list(world: &World, request: &Incoming<'_>) -> HttpReply {
                     })
                     .unwrap_or_default(),
             ),
-        })
+        }
+    }
+}
+
+fn list(world: &World, request: &Incoming<'_>) -> HttpReply {
+    let query = match ListQuery::parse(&Params::of(request)) {
+        Ok(query) => query,
+        Err(reply) => return reply,
+    };
+    let mut selected: Vec<&Value> = world
+        .garoon
+        .requests
+        .iter()
+        .filter(|r| query.matches(r))
+        .collect();
+    selected.sort_by(|a, b| a["createdAt"].as_str().cmp(&b["createdAt"].as_str()));
+    if query.descending {
+        selected.reverse();
+    }
+    let total = selected.len() as u64;
+    let page: Vec<Value> = selected
+        .into_iter()
+        .skip(query.offset as usize)
+        .take(query.limit as usize)
+        .map(|r| query.project(r))
         .collect();
     HttpReply::json(
         200,
-        &json!({"requests": page, "hasNext": offset + limit < total}),
+        &json!({"requests": page, "hasNext": query.offset + query.limit < total}),
     )
 }

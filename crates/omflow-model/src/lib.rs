@@ -58,6 +58,7 @@ mod mission;
 mod operation;
 pub mod query;
 mod record;
+mod refs;
 mod requests;
 pub mod routing;
 #[cfg(feature = "schema")]
@@ -81,6 +82,7 @@ pub use ids::{ApiPath, DataId, DataNo, FieldId, FlowUuid, GroupId, IdError, Miss
 pub use mission::{Mission, ProjectedRow, QuickActionLabels};
 pub use operation::Operation;
 pub use query::{Query, QueryError};
+pub use refs::{FlowRef, NotARow, TicketRef};
 pub use requests::{
     ApiFormat, ApiFormatAction, ApiFormatField, ApiFormatInput, ApiFormatRequest, CreateTicket,
     DataIdLookup, DeleteTickets, PushTicket, QuickAction, QuickActionTicket, RestBody,

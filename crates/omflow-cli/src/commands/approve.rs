@@ -3,10 +3,10 @@
 use crate::args::ApproveArgs;
 use crate::failure::{failed, usage, Failure};
 use crate::listing::{query_from, say, sets};
-use crate::naming::my_flows;
 use crate::output;
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use omflow_client::{Approval, ApprovalResult, ApproveBuilder, Client};
+use omflow_model::query::Query;
 use omflow_model::FlowUuid;
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -216,4 +216,34 @@ async fn dry_run(builder: ApproveBuilder) -> Result<ExitCode, Failure> {
         plan.len() - sending
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The flows of my missions: (uuid, name), each once, in first-seen order.
+async fn my_flows(client: &Client) -> Result<Vec<(FlowUuid, String)>, Failure> {
+    let query = Query::builder()
+        .columns(["flow_uuid", "flow_name"])
+        .page_size(500)
+        .build()
+        .map_err(|e| usage(e.to_string()))?;
+    let rows: Vec<omflow_model::ProjectedRow> = client
+        .missions()
+        .query(query)
+        .stream_projected()
+        .try_collect()
+        .await?;
+    let mut flows: Vec<(FlowUuid, String)> = Vec::new();
+    for row in rows {
+        let uuid = row.get::<FlowUuid>("flow_uuid").ok().flatten();
+        let name = row
+            .get::<String>("flow_name")
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        if let Some(uuid) = uuid {
+            if !flows.iter().any(|(known, _)| *known == uuid) {
+                flows.push((uuid, name));
+            }
+        }
+    }
+    Ok(flows)
 }

@@ -3,10 +3,9 @@
 use crate::args::Wait;
 use crate::failure::{usage, Failure};
 use crate::listing::{say, sets};
-use crate::naming::{row_in, Row};
 use crate::output;
-use omflow_client::Client;
-use omflow_model::{DataId, QuickAction};
+use omflow_client::{Client, ResolvedFlow};
+use omflow_model::{DataId, FlowRef, QuickAction};
 use std::process::ExitCode;
 
 /// Pushes row `data_id` of `flow` with `set`, checked (unless `force`) and reported.
@@ -20,11 +19,7 @@ pub(crate) async fn push(
 ) -> Result<ExitCode, Failure> {
     let values = sets(set)?;
     let wait = wait.duration()?;
-    let mut builder = match row_in(client, flow, DataId(data_id)).await? {
-        Row::Mission(mission) => client.push_mission(&mission),
-        Row::Uuid(uuid) => client.push_in_flow(uuid, DataId(data_id)),
-        Row::Path(api_path) => client.push(&api_path, DataId(data_id)),
-    };
+    let mut builder = client.flow(FlowRef::parse(flow)).push(DataId(data_id));
     if force {
         builder = builder.force();
     }
@@ -51,13 +46,9 @@ pub(crate) async fn quick_action(
     wait: &Wait,
 ) -> Result<ExitCode, Failure> {
     let wait = wait.duration()?;
-    let row = row_in(client, flow, DataId(data_id)).await?;
-    let action = quick_action_named(client, &row, DataId(data_id), action).await?;
-    let mut builder = match row {
-        Row::Mission(mission) => client.quick_action_mission(&mission, action),
-        Row::Uuid(uuid) => client.quick_action_in_flow(uuid, DataId(data_id), action),
-        Row::Path(api_path) => client.quick_action(&api_path, DataId(data_id), action),
-    };
+    let flow = FlowRef::parse(flow);
+    let action = quick_action_named(client, &flow, DataId(data_id), action).await?;
+    let mut builder = client.flow(flow).quick_action(DataId(data_id), action);
     if force {
         builder = builder.force();
     }
@@ -119,17 +110,16 @@ pub(crate) fn report_push(what: &str, outcome: &omflow_client::PushOutcome) -> E
 /// `action1`, `action2`, or a label of the row's stop (`完成`).
 pub(crate) async fn quick_action_named(
     client: &Client,
-    row: &Row,
+    flow: &FlowRef,
     data_id: DataId,
     name: &str,
 ) -> Result<QuickAction, Failure> {
     if let Ok(action) = name.parse::<QuickAction>() {
         return Ok(action);
     }
-    let labels = match row {
-        Row::Mission(mission) => mission.quick_actions(),
-        Row::Uuid(uuid) => client.load_ticket(*uuid, data_id).await?.quick_actions(),
-        Row::Path(_) => omflow_model::QuickActionLabels::default(),
+    let labels = match client.resolve_flow(flow).await? {
+        ResolvedFlow::Uuid(uuid) => client.load_ticket(uuid, data_id).await?.quick_actions(),
+        _ => omflow_model::QuickActionLabels::default(),
     };
     let matching: Vec<QuickAction> = [
         (QuickAction::Action1, &labels.action1),

@@ -4,20 +4,11 @@ use crate::args::{Filters, ListArgs, Wait};
 use crate::commands::push::report_push;
 use crate::failure::{failed, usage, Failure};
 use crate::listing::{columns_of, emit, list_query, rows_of, say, sets, TICKET_COLUMNS};
-use crate::naming::{flow_in, Flow};
 use futures::TryStreamExt;
-use omflow_client::{Client, TicketsRequest};
+use omflow_client::{Client, ResolvedFlow, TicketsRequest};
 use omflow_model::query::Query;
-use omflow_model::DataNo;
+use omflow_model::{DataNo, FlowRef};
 use std::process::ExitCode;
-
-/// The ticket list of `flow` (by uuid, name or api_path).
-async fn tickets_of(client: &Client, flow: &str) -> Result<TicketsRequest, Failure> {
-    Ok(match flow_in(client, flow).await? {
-        Flow::Uuid(uuid) => client.tickets_in_flow(uuid),
-        Flow::Path(api_path) => client.tickets(&api_path),
-    })
-}
 
 /// Lists a flow's tickets: every row (streamed), or `--limit` of them.
 pub(crate) async fn list(
@@ -28,7 +19,7 @@ pub(crate) async fn list(
     list: &ListArgs,
 ) -> Result<(), Failure> {
     let query = list_query(filters, list)?;
-    let mut request = tickets_of(client, flow).await?.query(query);
+    let mut request = client.flow(FlowRef::parse(flow)).tickets().query(query);
     if history {
         request = request.include_history();
     }
@@ -50,10 +41,7 @@ pub(crate) async fn create(
 ) -> Result<ExitCode, Failure> {
     let values = sets(set)?;
     let wait = wait.duration()?;
-    let mut builder = match flow_in(client, flow).await? {
-        Flow::Uuid(uuid) => client.create_in_flow(uuid),
-        Flow::Path(api_path) => client.create(&api_path),
-    };
+    let mut builder = client.flow(FlowRef::parse(flow)).create();
     for set in values {
         builder = match set.field_type {
             Some(field_type) => builder.set_typed(&set.id, field_type, set.value),
@@ -93,7 +81,8 @@ async fn existing(request: TicketsRequest, numbers: &[DataNo]) -> Result<Vec<u64
 /// Deletes tickets `data_nos` of `flow`: refused whole when one does not exist, and checked
 /// afterwards.
 pub(crate) async fn delete(client: &Client, flow: &str, data_nos: &[u64]) -> Result<(), Failure> {
-    let request = tickets_of(client, flow).await?;
+    let flow = client.flow(FlowRef::parse(flow));
+    let request = flow.tickets();
     let numbers: Vec<DataNo> = data_nos.iter().copied().map(DataNo).collect();
     let listed = |numbers: &[u64], among: &[u64], present: bool| -> Vec<String> {
         numbers
@@ -110,14 +99,12 @@ pub(crate) async fn delete(client: &Client, flow: &str, data_nos: &[u64]) -> Res
             missing.join(", ")
         )));
     }
-    let api_path =
-        match flow_in(client, flow).await? {
-            Flow::Path(api_path) => api_path,
-            Flow::Uuid(_) => return Err(usage(
-                "tickets delete needs the flow's api_path (the server deletes by api_path only)",
-            )),
-        };
-    client.delete(&api_path, &numbers).await?;
+    if let ResolvedFlow::Uuid(_) = client.resolve_flow(flow.reference()).await? {
+        return Err(usage(
+            "tickets delete needs the flow's api_path (the server deletes by api_path only)",
+        ));
+    }
+    flow.delete(&numbers).await?;
     let after = existing(request, &numbers).await?;
     let left = listed(data_nos, &after, true);
     if !left.is_empty() {

@@ -17,42 +17,128 @@ impl World {
         if !self.has_permission(caller, flow, "Add") {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
-        let items: Vec<Value> = match formdata {
-            Value::Array(items) => items.clone(),
-            Value::String(s) => match serde_json::from_str::<Value>(s) {
-                Ok(Value::Array(items)) => items,
-                _ => return Reply::fail(500, "Expecting value: line 1 column 1 (char 0)"),
-            },
-            Value::Null => Vec::new(),
-            other => {
-                return Reply::fail(500, format!("'{}' object is not iterable", py_type(other)))
-            }
+        let items = match self.create_items(flow, formdata, lang) {
+            Ok(items) => items,
+            Err(reply) => return reply,
         };
-        if let Err(message) = Self::item_keys(&items) {
-            return Reply::fail(500, message);
-        }
-        if !self.flows[flow].def.is_active {
-            return Reply::fail(404, text(MessageId::FlowDisabled, lang));
-        }
-        match Self::check_required(&items, &self.main_design(flow)) {
-            Ok(true) => {}
-            Ok(false) => return Reply::fail(404, text(MessageId::MissingRequiredFields, lang)),
-            Err(message) => return Reply::fail(404, message),
-        }
-        if Self::group_without_user(&items) {
-            return Reply::fail(404, "'user'");
-        }
         // An id that is not a column makes the engine's insert fail inside `checkActive`,
         // which answers nothing: the view reports success with no number, and the number
         // drawn before the insert stays used.
-        let unknown_column = items.iter().any(|item| {
-            let column = item["id"].as_str().unwrap_or("").to_lowercase();
-            !self.valid_column(flow, &column)
-        });
-        if unknown_column {
+        if self.first_unknown_column(flow, &items).is_some() {
             self.flows[flow].next_data_no += 1;
             return Reply::ok(text(MessageId::CreateSuccess, lang), Value::Null);
         }
+        let (id, data_no, mut row) = self.new_ticket_row(flow, caller);
+        // Defaults for fields not supplied, then the submitted items.
+        self.write_defaults(flow, &mut row, &items);
+        // `FormatFormdataListToFormdata` maps the header items (h_title, h_level, ...) onto
+        // their columns after every item is read: a header wins over an item naming the
+        // column itself.
+        self.write_items(flow, &mut row, &items, None);
+        let start = self.flows[flow]
+            .def
+            .items
+            .iter()
+            .find(|i| i.item_type == "start")
+            .cloned()
+            .expect("checked at seed time");
+        let flow_value = Self::start_flow_value(&start, start_input);
+        row.insert(
+            "data_param".into(),
+            Value::String(dumps(&json!({"flow_value": flow_value}))),
+        );
+        self.flows[flow].rows.insert(id, row.clone());
+        // The creation record: never visible; skipped (no id used) when its keys fail.
+        if let Some(mut creation) = self.mission_for(flow, &row, &start.id, &start.text, None) {
+            creation.set(Flag::History, true);
+            creation.insert("update_user_id".into(), json!(caller.username));
+            self.missions.insert(creation);
+        }
+        self.schedule(flow, id, &start.id, json!(id));
+        Reply::ok(text(MessageId::CreateSuccess, lang), json!(data_no))
+    }
+
+    /// Push or quick action (`action: "update"`).
+    pub(crate) fn update(
+        &mut self,
+        flow: usize,
+        flow_uuid: &Value,
+        body: &Map<String, Value>,
+        caller: &Caller,
+        lang: Lang,
+    ) -> Reply {
+        let model = self.model_name(flow);
+        // `postdata.get('data_id', '')`.
+        let empty = Value::String(String::new());
+        let sent_id = body.get("data_id").unwrap_or(&empty);
+        if !self.check_omdata_permission(caller, flow_uuid, &Value::Null, sent_id, "_Modify") {
+            return Reply::fail(403, text(MessageId::NoPermission, lang));
+        }
+        let (data_id, mut row) = match self.idle_current_row(flow, &model, sent_id, lang) {
+            Ok(found) => found,
+            Err(reply) => return reply,
+        };
+        let stop = match self.manual_stop(flow, &row, lang) {
+            Ok(stop) => stop,
+            Err(reply) => return reply,
+        };
+        let items = match body.get("quick_action").filter(|v| truthy(v)) {
+            Some(quick) => self.quick_action_items(flow, &row, &stop, quick),
+            None => self.push_items(flow, &stop.id, body.get("formdata"), lang),
+        };
+        let items = match items {
+            Ok(items) => items,
+            Err(reply) => return reply,
+        };
+        // A push writes the row itself (Django's own error names the column), unlike create.
+        if let Some(column) = self.first_unknown_column(flow, &items) {
+            return Reply::fail(404, format!("{model} has no field named '{column}'"));
+        }
+        self.write_items(flow, &mut row, &items, Some(&stop.id));
+        let data_no = self.store_pushed_row(flow, data_id, row, caller);
+        self.schedule(flow, data_id, &stop.id, sent_id.clone());
+        Reply::ok(text(MessageId::PushSuccess, lang), data_no)
+    }
+
+    // ------------------------------------------------------------ create's steps
+
+    /// The create's formdata as items, checked in the view's order: the formdata's shape
+    /// and the items' keys (500), the flow being active, required fields and group users
+    /// (404).
+    fn create_items(&self, flow: usize, formdata: &Value, lang: Lang) -> Result<Vec<Value>, Reply> {
+        let items = Self::create_formdata(formdata)?;
+        if let Err(message) = Self::item_keys(&items) {
+            return Err(Reply::fail(500, message));
+        }
+        if !self.flows[flow].def.is_active {
+            return Err(Reply::fail(404, text(MessageId::FlowDisabled, lang)));
+        }
+        Self::check_filled(&items, &self.main_design(flow), lang)?;
+        Ok(items)
+    }
+
+    /// The create's `formdata`: a list, JSON text of one, or nothing.
+    fn create_formdata(formdata: &Value) -> Result<Vec<Value>, Reply> {
+        match formdata {
+            Value::Array(items) => Ok(items.clone()),
+            Value::String(s) => match serde_json::from_str::<Value>(s) {
+                Ok(Value::Array(items)) => Ok(items),
+                _ => Err(Reply::fail(
+                    500,
+                    "Expecting value: line 1 column 1 (char 0)",
+                )),
+            },
+            Value::Null => Ok(Vec::new()),
+            other => Err(Reply::fail(
+                500,
+                format!("'{}' object is not iterable", py_type(other)),
+            )),
+        }
+    }
+
+    /// Draws a new ticket's row id and number and builds its row: running, every form
+    /// column empty, `data_param` still null.
+    fn new_ticket_row(&mut self, flow: usize, caller: &Caller) -> (u64, u64, Map<String, Value>) {
         let now = self.stamp();
         let f = &mut self.flows[flow];
         let id = f.next_row_id;
@@ -87,50 +173,49 @@ impl World {
         for n in 1..=f.def.column_count {
             row.insert(format!("formitm_{n}"), Value::Null);
         }
-        // Defaults for fields not supplied, then the submitted items.
-        let fields = f.def.fields.clone();
-        for field in &fields {
+        (id, data_no, row)
+    }
+
+    /// Writes the design defaults of the fields no item supplies.
+    fn write_defaults(&self, flow: usize, row: &mut Map<String, Value>, items: &[Value]) {
+        for field in &self.flows[flow].def.fields {
             if items.iter().any(|i| i["id"] == field.id.as_str()) {
                 continue;
             }
-            // An areabox's design default is the empty text (other types have none).
-            let default = match (field.default.as_deref(), field.field_type.as_str()) {
-                (Some(default), _) => default,
-                (None, "areabox") => "",
-                (None, _) => continue,
+            let Some(value) = Self::default_value(field) else {
+                continue;
             };
-            let value = match field.field_type.as_str() {
-                "h_group" => {
-                    let (g, u) = default.split_once(',').unwrap_or((default, ""));
-                    json!({"group": g, "user": u})
-                }
-                "checkbox" => Value::String(dumps(
-                    &default
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .collect::<Vec<_>>(),
-                )),
-                _ => Value::String(default.to_string()),
-            };
-            self.write_field(flow, &mut row, &field.id, &field.field_type, &value, None);
+            self.write_field(flow, row, &field.id, &field.field_type, &value, None);
         }
-        // `FormatFormdataListToFormdata` maps the header items (h_title, h_level, ...) onto
-        // their columns after every item is read: a header wins over an item naming the
-        // column itself.
-        for item in headers_last(&items) {
-            let id = item["id"].as_str().unwrap_or("");
-            let field_type = item["type"].as_str().unwrap_or("");
-            self.write_field(flow, &mut row, id, field_type, &item["value"], None);
-        }
-        let start = self.flows[flow]
-            .def
-            .items
-            .iter()
-            .find(|i| i.item_type == "start")
-            .cloned()
-            .expect("checked at seed time");
-        // `startPoint`: a non-empty `start_input` object (or JSON text of one) fills the
-        // flow values instead of the start item's own inputs.
+    }
+
+    /// A field's design default as a formdata value (`None`: it has none).
+    fn default_value(field: &crate::seed::SeedField) -> Option<Value> {
+        // An areabox's design default is the empty text (other types have none).
+        let default = match (field.default.as_deref(), field.field_type.as_str()) {
+            (Some(default), _) => default,
+            (None, "areabox") => "",
+            (None, _) => return None,
+        };
+        let value = match field.field_type.as_str() {
+            "h_group" => {
+                let (g, u) = default.split_once(',').unwrap_or((default, ""));
+                json!({"group": g, "user": u})
+            }
+            "checkbox" => Value::String(dumps(
+                &default
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>(),
+            )),
+            _ => Value::String(default.to_string()),
+        };
+        Some(value)
+    }
+
+    /// `startPoint`: a non-empty `start_input` object (or JSON text of one) fills the
+    /// flow values instead of the start item's own inputs.
+    fn start_flow_value(start: &SeedItem, start_input: Option<&Value>) -> Map<String, Value> {
         let start_input = match start_input {
             Some(Value::String(text)) => serde_json::from_str::<Value>(text).ok(),
             other => other.cloned(),
@@ -147,151 +232,171 @@ impl World {
                 }
             }
         }
-        row.insert(
-            "data_param".into(),
-            Value::String(dumps(&json!({"flow_value": flow_value}))),
-        );
-        self.flows[flow].rows.insert(id, row.clone());
-        // The creation record: never visible; skipped (no id used) when its keys fail.
-        if let Some(mut creation) = self.mission_for(flow, &row, &start.id, &start.text, None) {
-            creation.set(Flag::History, true);
-            creation.insert("update_user_id".into(), json!(caller.username));
-            self.missions.insert(creation);
-        }
-        self.schedule(flow, id, &start.id, json!(id));
-        Reply::ok(text(MessageId::CreateSuccess, lang), json!(data_no))
+        flow_value
     }
 
-    /// Push or quick action (`action: "update"`).
-    pub(crate) fn update(
-        &mut self,
+    // ------------------------------------------------------------ update's steps
+
+    /// `objects.get(id=data_id, history=False, closed=False)` inside updateOmData's
+    /// error handling (Python's int() of the id, then the lookup), then the ticket must
+    /// not be running: the row's id and a copy of the row.
+    fn idle_current_row(
+        &self,
         flow: usize,
-        flow_uuid: &Value,
-        body: &Map<String, Value>,
-        caller: &Caller,
+        model: &str,
+        sent_id: &Value,
         lang: Lang,
-    ) -> Reply {
-        let model = self.model_name(flow);
-        // `postdata.get('data_id', '')`.
-        let empty = Value::String(String::new());
-        let sent_id = body.get("data_id").unwrap_or(&empty);
-        if !self.check_omdata_permission(caller, flow_uuid, &Value::Null, sent_id, "_Modify") {
-            return Reply::fail(403, text(MessageId::NoPermission, lang));
-        }
-        // `objects.get(id=data_id, history=False, closed=False)` inside updateOmData's
-        // error handling: Python's int() of the id, then the lookup.
+    ) -> Result<(u64, Map<String, Value>), Reply> {
         // `get(id=None)` is Django's `IS NULL`: no row, not an int() error.
         let data_id = match sent_id {
             Value::Null => -1,
             sent => match crate::django::value::py_int_wide(sent) {
                 Ok(id) => id,
-                Err(error) => return Reply::fail(404, error),
+                Err(error) => return Err(Reply::fail(404, error)),
             },
         };
         let existing = u64::try_from(data_id)
             .ok()
             .and_then(|id| self.flows[flow].rows.get(&id).map(|row| (id, row)));
         let Some((data_id, existing)) = existing else {
-            return Reply::fail(404, format!("{model} matching query does not exist."));
+            return Err(Reply::fail(
+                404,
+                format!("{model} matching query does not exist."),
+            ));
         };
-        let mut row = existing.clone();
+        let row = existing.clone();
         if !row.is_current() {
-            return Reply::fail(404, format!("{model} matching query does not exist."));
+            return Err(Reply::fail(
+                404,
+                format!("{model} matching query does not exist."),
+            ));
         }
         if row.is(Flag::Running, true) {
-            return Reply::fail(404, text(MessageId::TicketRunning, lang));
+            return Err(Reply::fail(404, text(MessageId::TicketRunning, lang)));
         }
+        Ok((data_id, row))
+    }
+
+    /// The form item the row stopped at (its `stop_uuid`), once the flow is active.
+    fn manual_stop(
+        &self,
+        flow: usize,
+        row: &Map<String, Value>,
+        lang: Lang,
+    ) -> Result<SeedItem, Reply> {
         let Some(stop_id) = row["stop_uuid"].as_str().map(str::to_string) else {
-            return Reply::fail(404, "'NoneType' object has no attribute 'split'");
+            return Err(Reply::fail(
+                404,
+                "'NoneType' object has no attribute 'split'",
+            ));
         };
         if !self.flows[flow].def.is_active {
-            return Reply::fail(404, text(MessageId::FlowDisabled, lang));
+            return Err(Reply::fail(404, text(MessageId::FlowDisabled, lang)));
         }
         let stop = self
             .item(flow, stop_id.rsplit('-').next().unwrap_or(&stop_id))
             .cloned();
         let Some(stop) = stop.filter(|s| s.item_type == "form") else {
-            return Reply::fail(404, text(MessageId::NotAtManualStop, lang));
+            return Err(Reply::fail(404, text(MessageId::NotAtManualStop, lang)));
         };
-        let quick = body.get("quick_action").filter(|v| truthy(v));
-        let items: Vec<Value> = if let Some(quick) = quick {
-            let config = match quick.as_str() {
-                Some("action1") => stop.action1.clone(),
-                Some("action2") => stop.action2.clone(),
-                _ => None,
+        Ok(stop)
+    }
+
+    /// A quick action's inputs as formdata items, their values resolved against the row
+    /// and its flow values.
+    fn quick_action_items(
+        &self,
+        flow: usize,
+        row: &Map<String, Value>,
+        stop: &SeedItem,
+        quick: &Value,
+    ) -> Result<Vec<Value>, Reply> {
+        let config = match quick.as_str() {
+            Some("action1") => stop.action1.clone(),
+            Some("action2") => stop.action2.clone(),
+            _ => None,
+        };
+        let param: Value = row
+            .get("data_param")
+            .and_then(Value::as_str)
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or(Value::Null);
+        let flow_value = param["flow_value"].as_object().cloned().unwrap_or_default();
+        let mut items = Vec::new();
+        for input in config.map(|c| c.inputs).unwrap_or_default() {
+            let target = Self::input_target(&input.name);
+            let Some(field_type) = self.field_type(flow, &target) else {
+                return Err(Reply::fail(404, "'id'"));
             };
-            let param: Value = row
-                .get("data_param")
-                .and_then(Value::as_str)
-                .and_then(|t| serde_json::from_str(t).ok())
-                .unwrap_or(Value::Null);
-            let flow_value = param["flow_value"].as_object().cloned().unwrap_or_default();
-            let mut items = Vec::new();
-            for input in config.map(|c| c.inputs).unwrap_or_default() {
-                let chars: Vec<char> = input.name.chars().collect();
-                let target: String = if chars.len() >= 3 {
-                    chars[2..chars.len() - 1].iter().collect()
-                } else {
-                    String::new()
-                };
-                let Some(field_type) = self.field_type(flow, &target) else {
-                    return Reply::fail(404, "'id'");
-                };
-                let value = match input.value.as_deref() {
-                    None => String::new(),
-                    Some(v) => Self::resolve_ref(&row, &flow_value, v),
-                };
-                items.push(json!({"id": target, "type": field_type, "value": value}));
-            }
-            items
+            let value = match input.value.as_deref() {
+                None => String::new(),
+                Some(v) => Self::resolve_ref(row, &flow_value, v),
+            };
+            items.push(json!({"id": target, "type": field_type, "value": value}));
+        }
+        Ok(items)
+    }
+
+    /// The field an action input targets: its name without the first two characters and
+    /// the last one (empty when shorter than three).
+    fn input_target(name: &str) -> String {
+        let chars: Vec<char> = name.chars().collect();
+        if chars.len() >= 3 {
+            chars[2..chars.len() - 1].iter().collect()
         } else {
-            let items = match body.get("formdata") {
-                None | Some(Value::Null) => Vec::new(),
-                Some(Value::Array(items)) => items.clone(),
-                Some(Value::String(_)) => {
-                    return Reply::fail(404, "string indices must be integers, not 'str'")
-                }
-                // Iterating an object yields its keys: texts, which have no `['id']`.
-                Some(Value::Object(keys)) if keys.is_empty() => Vec::new(),
-                Some(Value::Object(_)) => {
-                    return Reply::fail(404, "string indices must be integers, not 'str'")
-                }
-                Some(other) => {
-                    return Reply::fail(404, format!("'{}' object is not iterable", py_type(other)))
-                }
-            };
-            if let Err(message) = Self::item_keys(&items) {
-                return Reply::fail(404, message);
+            String::new()
+        }
+    }
+
+    /// A push's `formdata` as items, checked (all 404): its shape, the items' keys,
+    /// required fields of the stop's design and group users.
+    fn push_items(
+        &self,
+        flow: usize,
+        stop: &str,
+        formdata: Option<&Value>,
+        lang: Lang,
+    ) -> Result<Vec<Value>, Reply> {
+        let items = match formdata {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items.clone(),
+            Some(Value::String(_)) => {
+                return Err(Reply::fail(
+                    404,
+                    "string indices must be integers, not 'str'",
+                ))
             }
-            match Self::check_required(&items, &self.stop_design(flow, &stop.id)) {
-                Ok(true) => {}
-                Ok(false) => return Reply::fail(404, text(MessageId::MissingRequiredFields, lang)),
-                Err(message) => return Reply::fail(404, message),
+            // Iterating an object yields its keys: texts, which have no `['id']`.
+            Some(Value::Object(keys)) if keys.is_empty() => Vec::new(),
+            Some(Value::Object(_)) => {
+                return Err(Reply::fail(
+                    404,
+                    "string indices must be integers, not 'str'",
+                ))
             }
-            if Self::group_without_user(&items) {
-                return Reply::fail(404, "'user'");
+            Some(other) => {
+                return Err(Reply::fail(
+                    404,
+                    format!("'{}' object is not iterable", py_type(other)),
+                ))
             }
-            items
         };
-        // A push writes the row itself (Django's own error names the column), unlike create.
-        for item in &items {
-            let column = item["id"].as_str().unwrap_or("").to_lowercase();
-            if !self.valid_column(flow, &column) {
-                return Reply::fail(404, format!("{model} has no field named '{column}'"));
-            }
+        if let Err(message) = Self::item_keys(&items) {
+            return Err(Reply::fail(404, message));
         }
-        for item in headers_last(&items) {
-            let id = item["id"].as_str().unwrap_or("");
-            let field_type = item["type"].as_str().unwrap_or("");
-            self.write_field(
-                flow,
-                &mut row,
-                id,
-                field_type,
-                &item["value"],
-                Some(&stop.id),
-            );
-        }
+        Self::check_filled(&items, &self.stop_design(flow, stop), lang)?;
+        Ok(items)
+    }
+
+    /// Marks the pushed row running again and stores it, then finishes the ticket's open
+    /// mission when exactly one matches the row. Returns the ticket's `data_no`.
+    fn store_pushed_row(
+        &mut self,
+        flow: usize,
+        data_id: u64,
+        mut row: Map<String, Value>,
+        caller: &Caller,
+    ) -> Value {
         let now = self.stamp();
         row.set(Flag::Running, true);
         row.insert("update_user_id".into(), json!(caller.username));
@@ -318,8 +423,55 @@ impl World {
             self.missions
                 .update(only, |m| m.finish(&caller.username, now));
         }
-        self.schedule(flow, data_id, &stop.id, sent_id.clone());
-        Reply::ok(text(MessageId::PushSuccess, lang), data_no)
+        data_no
+    }
+
+    // ------------------------------------------------------------ shared checks
+
+    /// `FormDataChecker`'s required fields of `design`, then an h_group value without its
+    /// `user` key (the engine's KeyError): both answer 404.
+    fn check_filled(
+        items: &[Value],
+        design: &[(String, String, bool)],
+        lang: Lang,
+    ) -> Result<(), Reply> {
+        match Self::check_required(items, design) {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(Reply::fail(
+                    404,
+                    text(MessageId::MissingRequiredFields, lang),
+                ))
+            }
+            Err(message) => return Err(Reply::fail(404, message)),
+        }
+        if Self::group_without_user(items) {
+            return Err(Reply::fail(404, "'user'"));
+        }
+        Ok(())
+    }
+
+    /// The first item id (lower-cased) that names no column of the ticket table.
+    fn first_unknown_column(&self, flow: usize, items: &[Value]) -> Option<String> {
+        items
+            .iter()
+            .map(|item| item["id"].as_str().unwrap_or("").to_lowercase())
+            .find(|column| !self.valid_column(flow, column))
+    }
+
+    /// Writes formdata items into a row, the header items last.
+    fn write_items(
+        &self,
+        flow: usize,
+        row: &mut Map<String, Value>,
+        items: &[Value],
+        stop: Option<&str>,
+    ) {
+        for item in headers_last(items) {
+            let id = item["id"].as_str().unwrap_or("");
+            let field_type = item["type"].as_str().unwrap_or("");
+            self.write_field(flow, row, id, field_type, &item["value"], stop);
+        }
     }
 
     /// Delete (`action: "delete"`).
