@@ -5,6 +5,8 @@
 //!
 //! - [`record`]: a recording proxy in front of a real server, writing every exchange to a
 //!   session directory (`fixtures/omflow/session/` holds such recordings);
+//! - [`format`]: the recording format, one typed step per file, written and read through
+//!   serde with the answer bodies kept as sent;
 //! - [`replay`]: replays a recording against the fake and compares every answer (what
 //!   `cargo xtask fixtures` and `omflow replay` run);
 //! - [`openapi`]: the OpenAPI 3.1 document built from the endpoint table and the model's
@@ -16,6 +18,7 @@
 //! assert_eq!(document["openapi"], "3.1.0");
 //! ```
 
+pub mod format;
 pub mod openapi;
 pub mod record;
 pub mod replay;

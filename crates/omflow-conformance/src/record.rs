@@ -30,11 +30,13 @@
 //! # Ok(()) }
 //! ```
 
+use crate::format::{Exchange, OutOfBand, OutOfBandKind, Request, Response, Step};
 use aho_corasick::{AhoCorasick, MatchKind};
 use base64::Engine as _;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming as Body;
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -690,9 +692,11 @@ fn record_step(
 ) -> String {
     let method = parts.method.as_str();
     if let Some(action) = control_step(method, parts.uri.path(), body) {
-        return json!({"kind": "out_of_band", "action": action,
-                      "elapsed_ms_since_previous": elapsed_ms})
-        .to_string();
+        return step_json(&Step::OutOfBand(OutOfBand {
+            kind: OutOfBandKind::OutOfBand,
+            action,
+            elapsed_ms_since_previous: Some(elapsed_ms),
+        }));
     }
     let mut secrets = lock(&state.secrets);
     let request = recorded_request(state, parts, path, body, answer, &mut secrets);
@@ -863,29 +867,42 @@ fn embeddable_answer<'a>(
         .filter(|text| says_json && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
 }
 
-/// A step as JSON text (codes not yet scrubbed), the embedded answer, if any, as its
-/// response body.
+/// The text of an exchange, its answer embedded as the server sent it.
 fn step_text(
     (elapsed_ms, duration_ms): (u128, u128),
-    request: Map<String, Value>,
+    mut request: Map<String, Value>,
     status: u16,
     response_headers: Map<String, Value>,
     embedded: Option<&str>,
 ) -> String {
-    let step = json!({
-        "elapsed_ms_since_previous": elapsed_ms,
-        "duration_ms": duration_ms,
-        "request": Value::Object(request),
-        "response": {"http_status": status, "headers": response_headers, "body": null},
-    });
-    let mut text = step.to_string();
-    if let Some(raw) = embedded {
-        // `{..., "response": {..., "body": null}}`: the answer goes where the null is.
-        if let Some(head) = text.strip_suffix("\"body\":null}}") {
-            text = format!("{head}\"body\":{raw}}}}}");
-        }
-    }
-    text
+    let text_of = |key: &str, request: &mut Map<String, Value>| match request.remove(key) {
+        Some(Value::String(text)) => text,
+        _ => String::new(),
+    };
+    let (method, path) = (
+        text_of("method", &mut request),
+        text_of("path", &mut request),
+    );
+    step_json(&Step::Exchange(Exchange {
+        elapsed_ms_since_previous: Some(elapsed_ms),
+        duration_ms: Some(duration_ms),
+        request: Request {
+            method,
+            path,
+            rest: request,
+        },
+        response: Response {
+            http_status: status,
+            headers: response_headers,
+            body: embedded.and_then(|raw| RawValue::from_string(raw.to_string()).ok()),
+        },
+    }))
+}
+
+/// A step as one line of JSON.
+fn step_json(step: &Step) -> String {
+    serde_json::to_string(step)
+        .unwrap_or_else(|e| format!("{{\"unwritable_step\":{:?}}}", e.to_string()))
 }
 
 /// A multipart body's parts as names, file names and sizes (in bytes, as sent: a part's

@@ -24,6 +24,7 @@
 
 pub mod normalize;
 
+use crate::format::Step;
 use base64::Engine as _;
 use normalize::TokenBook;
 use omflow_mock::FakeOmflow;
@@ -245,7 +246,7 @@ impl Recording {
                 path: path.clone(),
                 source,
             })?;
-            if let Err(problem) = check_step(&raw) {
+            if let Err(problem) = check_step(&text, &raw) {
                 return Err(ReplayError::NotAnExchange { path, problem });
             }
             let name = path
@@ -259,9 +260,15 @@ impl Recording {
     }
 }
 
-/// Whether `raw` is a step a replay can send or apply: an exchange (a request with a method
-/// and an absolute path, an answer with an HTTP status) or an out-of-band step (an action).
-fn check_step(raw: &Value) -> Result<(), &'static str> {
+/// Whether `text` (read as `raw`) is a step of the recording format ([`Step`]) a replay
+/// can send or apply: an exchange with an absolute path, or an out-of-band step whose
+/// action has a type. What is wrong is said member by member.
+fn check_step(text: &str, raw: &Value) -> Result<(), &'static str> {
+    match Step::from_json(text) {
+        Ok(Step::Exchange(exchange)) if exchange.request.path.starts_with('/') => return Ok(()),
+        Ok(Step::OutOfBand(step)) if step.action["type"].is_string() => return Ok(()),
+        _ => {}
+    }
     if !raw.is_object() {
         return Err("not a JSON object");
     }
@@ -282,7 +289,7 @@ fn check_step(raw: &Value) -> Result<(), &'static str> {
     if !raw["response"]["http_status"].is_u64() {
         return Err("no response.http_status");
     }
-    Ok(())
+    Err("not a step of the recording format")
 }
 
 /// What one recorded exchange gave on replay.
