@@ -9,7 +9,9 @@ use omflow_model::{
     ApiPath, Envelope, EnvelopeError, FlowUuid, FormDesign, Lang, Operation, RestBody,
     SecurityCode, SecurityGrant,
 };
-use omflow_transport::{HttpRequest, HttpResponse, ReqwestTransport, RetryPolicy, Sent, Transport};
+use omflow_transport::{
+    HttpConfig, HttpConfigError, HttpRequest, HttpResponse, RetryPolicy, Sent, Transport,
+};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -64,14 +66,7 @@ pub struct ClientBuilder {
     base_url: String,
     credentials: Option<Credentials>,
     lang: Option<Lang>,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    /// Whether `timeout`/`connect_timeout` were set by the caller (a custom transport
-    /// cannot honour them).
-    attempt_timeouts_set: bool,
-    operation_timeout: Option<Duration>,
-    retry: RetryPolicy,
-    transport: Option<Arc<dyn Transport>>,
+    http: HttpConfig,
 }
 
 /// A client is invalid.
@@ -115,15 +110,13 @@ impl ClientBuilder {
 
     /// Per-attempt timeout (default 30 s; `None` disables it).
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeout = timeout;
-        self.attempt_timeouts_set = true;
+        self.http = self.http.timeout(timeout);
         self
     }
 
     /// Connect timeout (default 10 s; `None` disables it).
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.connect_timeout = timeout;
-        self.attempt_timeouts_set = true;
+        self.http = self.http.connect_timeout(timeout);
         self
     }
 
@@ -131,19 +124,25 @@ impl ClientBuilder {
     /// them and a login it needs (default none). A write that runs out of time may have
     /// been applied ([`Error::may_have_been_applied`]).
     pub fn operation_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.operation_timeout = timeout;
+        self.http = self.http.operation_timeout(timeout);
         self
     }
 
     /// Retry policy for reads (default: 3 retries with backoff).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.http = self.http.retry(policy);
         self
     }
 
     /// Uses another transport (tests, middleware).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport = Some(transport);
+        self.http = self.http.transport_of_my_own(transport);
+        self
+    }
+
+    /// The whole HTTP configuration at once (the same type configures the Garoon client).
+    pub fn http(mut self, config: HttpConfig) -> Self {
+        self.http = config;
         self
     }
 
@@ -166,26 +165,23 @@ impl ClientBuilder {
             let path = format!("{}/", base.path());
             base.set_path(&path);
         }
-        let transport: Arc<dyn Transport> = match self.transport {
-            Some(_) if self.attempt_timeouts_set => {
-                return Err(BuildError::TimeoutsNeedBuiltInTransport)
+        let transport = self.http.transport().map_err(|e| match e {
+            HttpConfigError::TimeoutsNeedBuiltInTransport => {
+                BuildError::TimeoutsNeedBuiltInTransport
             }
-            Some(t) => t,
-            None => Arc::new(
-                ReqwestTransport::builder()
-                    .timeout(self.timeout)
-                    .connect_timeout(self.connect_timeout)
-                    .build()?,
-            ),
-        };
+            HttpConfigError::Transport(source) => BuildError::Transport(source),
+            other => BuildError::Transport(omflow_transport::TransportError::Build {
+                message: other.to_string(),
+            }),
+        })?;
         Ok(Client {
             inner: Arc::new(Inner {
                 base,
                 transport,
                 credentials: self.credentials,
                 lang: self.lang,
-                retry: self.retry,
-                operation_timeout: self.operation_timeout,
+                retry: *self.http.retry_policy(),
+                operation_timeout: self.http.operation_limit(),
                 token: tokio::sync::Mutex::new(None),
                 formats: tokio::sync::Mutex::new(HashMap::new()),
                 start_forms: tokio::sync::Mutex::new(HashMap::new()),
@@ -259,12 +255,7 @@ impl Client {
             base_url: base_url.into(),
             credentials: None,
             lang: None,
-            timeout: Some(Duration::from_secs(30)),
-            connect_timeout: Some(Duration::from_secs(10)),
-            attempt_timeouts_set: false,
-            operation_timeout: None,
-            retry: RetryPolicy::default(),
-            transport: None,
+            http: HttpConfig::default(),
         }
     }
 

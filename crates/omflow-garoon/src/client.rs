@@ -9,8 +9,8 @@ use crate::model::{
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 use http::HeaderValue;
 use omflow_transport::{
-    body_snippet as snippet, HttpRequest, HttpResponse, ReqwestTransport, RetryPolicy, Sent,
-    Transport, TransportError,
+    body_snippet as snippet, HttpConfig, HttpConfigError, HttpRequest, HttpResponse, RetryPolicy,
+    Sent, Transport, TransportError,
 };
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use secrecy::{ExposeSecret, SecretString};
@@ -18,6 +18,7 @@ use serde_json::Value;
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 use tracing::Instrument;
 use url::Url;
 
@@ -114,9 +115,8 @@ pub struct GaroonClientBuilder {
     base: String,
     auth: Option<GaroonAuth>,
     front_door: Option<(String, SecretString)>,
-    retry: RetryPolicy,
+    http: HttpConfig,
     mode: Mode,
-    transport: Option<Arc<dyn Transport>>,
 }
 
 impl GaroonClientBuilder {
@@ -148,7 +148,35 @@ impl GaroonClientBuilder {
     /// Retry policy for the (read-only) calls.
     #[must_use]
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
+        self.http = self.http.retry(retry);
+        self
+    }
+
+    /// Per-attempt timeout (default 30 s; `None` disables it).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.http = self.http.timeout(timeout);
+        self
+    }
+
+    /// Connect timeout (default 10 s; `None` disables it).
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.http = self.http.connect_timeout(timeout);
+        self
+    }
+
+    /// A limit on each call as a whole, its retries included (default none).
+    #[must_use]
+    pub fn operation_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.http = self.http.operation_timeout(timeout);
+        self
+    }
+
+    /// The whole HTTP configuration at once (the same type configures the OMFLOW client).
+    #[must_use]
+    pub fn http(mut self, config: HttpConfig) -> Self {
+        self.http = config;
         self
     }
 
@@ -161,7 +189,7 @@ impl GaroonClientBuilder {
 
     /// Another transport.
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport = Some(transport);
+        self.http = self.http.transport_of_my_own(transport);
         self
     }
 
@@ -182,21 +210,19 @@ impl GaroonClientBuilder {
         if matches!(auth, GaroonAuth::OAuth(_)) && self.front_door.is_some() {
             return Err(GaroonError::InvalidRequest("an OAuth bearer token and a Basic front door both need the Authorization header; use password authentication behind Basic auth".into()));
         }
-        let transport: Arc<dyn Transport> = match self.transport {
-            Some(t) => t,
-            None => Arc::new(ReqwestTransport::builder().build().map_err(|source| {
-                GaroonError::Transport {
-                    sent: Sent::No,
-                    source,
-                }
-            })?),
-        };
+        let transport = self.http.transport().map_err(|e| match e {
+            HttpConfigError::Transport(source) => GaroonError::Transport {
+                sent: Sent::No,
+                source,
+            },
+            other => GaroonError::InvalidRequest(other.to_string()),
+        })?;
         Ok(GaroonClient {
             inner: Arc::new(Inner {
                 base,
                 auth,
                 front_door: self.front_door,
-                retry: self.retry,
+                http: self.http,
                 mode: self.mode,
                 transport,
             }),
@@ -208,7 +234,7 @@ struct Inner {
     base: Url,
     auth: GaroonAuth,
     front_door: Option<(String, SecretString)>,
-    retry: RetryPolicy,
+    http: HttpConfig,
     mode: Mode,
     transport: Arc<dyn Transport>,
 }
@@ -246,9 +272,8 @@ impl GaroonClient {
             base: base.into(),
             auth: None,
             front_door: None,
-            retry: RetryPolicy::default(),
+            http: HttpConfig::default(),
             mode: Mode::Tolerant,
-            transport: None,
         }
     }
 
@@ -284,22 +309,29 @@ impl GaroonClient {
                 sensitive(format!("Basic {value}"))?,
             );
         }
-        omflow_transport::send_with_retry(
+        let send = omflow_transport::send_with_retry(
             self.inner.transport.as_ref(),
             request,
-            &self.inner.retry,
+            self.inner.http.retry_policy(),
             omflow_transport::Effect::Read,
             "garoon.get",
         )
         .instrument(tracing::debug_span!(
             "omflow.garoon.get",
             url.path = url.path()
-        ))
-        .await
-        .map_err(|source| GaroonError::Transport {
-            sent: source.sent(),
-            source,
-        })
+        ));
+        let timed_out = |timeout| TransportError::Timeout {
+            timeout,
+            sent: Sent::Maybe,
+        };
+        self.inner
+            .http
+            .within(send, timed_out)
+            .await
+            .map_err(|source| GaroonError::Transport {
+                sent: source.sent(),
+                source,
+            })
     }
 
     fn check(response: &HttpResponse, path: &str) -> Result<(), GaroonError> {

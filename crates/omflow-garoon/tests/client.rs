@@ -340,3 +340,37 @@ fn httpdate_now() -> String {
         .format("%a, %d %b %Y %H:%M:%S GMT")
         .to_string()
 }
+
+/// Garoon takes the same HTTP configuration as OMFLOW: a server that does not answer is
+/// given up on after the attempt timeout, or after the operation timeout across retries.
+#[tokio::test]
+async fn a_garoon_that_hangs_runs_into_the_timeouts() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let short = std::time::Duration::from_millis(200);
+    let by_attempt = GaroonClient::builder(server.uri())
+        .password("admin", "admin")
+        .timeout(Some(short))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = by_attempt.request("1").await.unwrap_err();
+    assert!(matches!(err, GaroonError::Transport { .. }), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+    let by_operation = GaroonClient::builder(server.uri())
+        .password("admin", "admin")
+        .operation_timeout(Some(short))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = by_operation.request("1").await.unwrap_err();
+    assert!(
+        err.to_string().contains("no answer") || format!("{err:?}").contains("Timeout"),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+}

@@ -19,7 +19,9 @@
 //! # Ok(()) }
 //! ```
 
+mod config;
 mod retry;
+pub use config::{HttpConfig, HttpConfigError};
 pub use retry::{
     body_snippet, retry_after, send_with_retry, Effect, RetryPolicy, RetryPolicyError,
     MAX_RETRY_AFTER,
