@@ -1,4 +1,4 @@
-//! Project tasks: `cargo xtask codegen [--check]`, `cargo xtask fixtures`, `cargo xtask readme`, `cargo xtask fuzz`.
+//! Project tasks: `cargo xtask codegen [--check]`, `cargo xtask fixtures`, `cargo xtask readme`, `cargo xtask sizes`, `cargo xtask fuzz`.
 
 pub mod codegen;
 pub mod deps;
@@ -6,3 +6,4 @@ pub mod fixtures;
 pub mod fuzz;
 pub mod openapi_check;
 pub mod readme;
+pub mod sizes;

@@ -5,7 +5,7 @@
 //!
 //! - [`record`]: a recording proxy in front of a real server, writing every exchange to a
 //!   session directory (`fixtures/omflow/session/` holds such recordings);
-//! - [`format`]: the recording format, one typed step per file, written and read through
+//! - [`format`](mod@format): the recording format, one typed step per file, written and read through
 //!   serde with the answer bodies kept as sent;
 //! - [`replay`]: replays a recording against the fake and compares every answer (what
 //!   `cargo xtask fixtures` and `omflow replay` run);

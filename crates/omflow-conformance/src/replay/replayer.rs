@@ -1,0 +1,334 @@
+//! The replayer: sends each recorded step to a fake (or any server) and reports the outcome.
+
+use super::normalize::TokenBook;
+use super::recording::{password_to_supply, sends_its_header};
+use super::{server_base_url, url_for_messages, THE_PASSWORD};
+use super::{Outcome, RecordedStep, Recording, ReplayError, Report};
+use base64::Engine as _;
+use omflow_mock::FakeOmflow;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Where a replay sends its requests.
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    /// A fake: its clock follows the recording and out-of-band steps apply to it.
+    Fake(&'a FakeOmflow),
+    /// Any server at a base URL: time passes as it does and out-of-band steps cannot apply.
+    Server(&'a str),
+}
+
+/// Sends recorded requests to a fake (or any server) and compares its answers with the
+/// recorded ones.
+pub struct Replayer<'a> {
+    target: Target<'a>,
+    http: reqwest::Client,
+    /// Passwords for recordings that keep only the Basic user (`omflow record`).
+    passwords: HashMap<String, String>,
+    pub(super) recorded_to_live: HashMap<String, String>,
+    pub(super) recorded_tokens: TokenBook,
+    pub(super) live_tokens: TokenBook,
+}
+
+impl std::fmt::Debug for Replayer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replayer")
+            .field("target", &self.base_url())
+            .field("bound_tokens", &self.recorded_to_live.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Replayer<'a> {
+    /// A replayer against `fake` (redirects are not followed: they are compared).
+    ///
+    /// # Errors
+    /// [`ReplayError::Client`] when the HTTP client cannot be built.
+    pub fn new(fake: &'a FakeOmflow) -> Result<Replayer<'a>, ReplayError> {
+        Self::with_target(Target::Fake(fake))
+    }
+
+    /// A replayer against any server at `base_url` (a real one, or a fake in another
+    /// process): time is not moved and out-of-band steps are reported as not applied.
+    ///
+    /// # Errors
+    /// [`ReplayError::ServerUrl`] when `base_url` is not an `http://` or `https://` URL with
+    /// a host; [`ReplayError::Client`] when the HTTP client cannot be built.
+    pub fn against(base_url: &'a str) -> Result<Replayer<'a>, ReplayError> {
+        server_base_url(base_url).map_err(|problem| ReplayError::ServerUrl {
+            url: url_for_messages(base_url),
+            problem,
+        })?;
+        Self::with_target(Target::Server(base_url.trim_end_matches('/')))
+    }
+
+    fn with_target(target: Target<'a>) -> Result<Replayer<'a>, ReplayError> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(ReplayError::Client)?;
+        Ok(Replayer {
+            target,
+            http,
+            passwords: HashMap::new(),
+            recorded_to_live: HashMap::new(),
+            recorded_tokens: TokenBook::default(),
+            live_tokens: TokenBook::default(),
+        })
+    }
+
+    /// The password to log in as `user` with, for recorded logins that keep only the user
+    /// (recordings made by `omflow record` never hold a password).
+    pub fn password(&mut self, user: &str, password: &str) {
+        self.passwords
+            .insert(user.to_string(), password.to_string());
+    }
+
+    /// The users `recording` logs in as with a password it does not keep (recordings made
+    /// by `omflow record`) and this replayer has none for, sorted: replaying those logins
+    /// could only fail, so a caller asks for the passwords before sending anything.
+    #[must_use]
+    pub fn missing_passwords(&self, recording: &Recording) -> Vec<String> {
+        recording
+            .logins_without_password()
+            .into_iter()
+            .filter(|user| !self.passwords.contains_key(user))
+            .collect()
+    }
+
+    fn base_url(&self) -> String {
+        match self.target {
+            Target::Fake(fake) => fake.uri(),
+            Target::Server(url) => url.to_string(),
+        }
+    }
+
+    /// Binds a recorded token to a live one issued to `user` outside the recording (a
+    /// transcript that starts with a token its file does not log in for).
+    pub fn bind_token(&mut self, user: &str, recorded: &str, live: &str) {
+        self.recorded_to_live
+            .insert(recorded.to_string(), live.to_string());
+        self.recorded_tokens.learn(user, recorded);
+        self.live_tokens.learn(user, live);
+    }
+
+    /// Whether a recorded token is bound already.
+    #[must_use]
+    pub fn knows_token(&self, recorded: &str) -> bool {
+        self.recorded_to_live.contains_key(recorded)
+    }
+
+    /// Replays every step of `recording` in order.
+    pub async fn replay(&mut self, recording: &Recording) -> Report {
+        let mut report = Report::default();
+        for step in &recording.steps {
+            if let Some(outcome) = self.step(step).await {
+                report.outcomes.push(outcome);
+            }
+        }
+        report
+    }
+
+    /// Replays one step; `None` for an out-of-band step that was applied.
+    pub async fn step(&mut self, step: &RecordedStep) -> Option<Outcome> {
+        let elapsed = step.raw["elapsed_ms_since_previous"]
+            .as_f64()
+            .unwrap_or(0.0);
+        if let Target::Fake(fake) = self.target {
+            fake.advance_clock(elapsed / 1000.0);
+        }
+        let outcome = |difference: Option<String>| Outcome {
+            name: step.name.clone(),
+            episode: step.episode(),
+            endpoint: step.raw["request"]["path"]
+                .as_str()
+                .unwrap_or("(out of band)")
+                .to_string(),
+            difference,
+        };
+        if step.is_out_of_band() {
+            return (!self.out_of_band(&step.raw["action"]))
+                .then(|| outcome(Some("out-of-band step could not be applied".into())));
+        }
+        Some(outcome(self.exchange(&step.raw).await.err()))
+    }
+
+    fn out_of_band(&mut self, action: &Value) -> bool {
+        let Target::Fake(fake) = self.target else {
+            return false;
+        };
+        match action["type"].as_str() {
+            Some("delete_user") => {
+                let username = action["username"].as_str().unwrap_or("");
+                fake.with_world(|w| w.delete_user(username))
+            }
+            Some("reset") => {
+                self.recorded_to_live.clear();
+                self.recorded_tokens.clear();
+                self.live_tokens.clear();
+                fake.reset().is_ok()
+            }
+            Some("expire_tokens") => {
+                fake.with_world(|w| w.expire_tokens());
+                true
+            }
+            Some("advance_clock") => {
+                fake.advance_clock(action["seconds"].as_f64().unwrap_or(0.0));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn to_live(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (recorded, live) in &self.recorded_to_live {
+            if out.contains(recorded.as_str()) {
+                out = out.replace(recorded.as_str(), live);
+            }
+            let upper = recorded.to_uppercase();
+            if out.contains(upper.as_str()) {
+                out = out.replace(upper.as_str(), &live.to_uppercase());
+            }
+        }
+        out
+    }
+
+    /// A recorded body that creates a user (`user/add`: `username`, and `token` kept as
+    /// [`THE_PASSWORD`]) with the password this replay was given for that user, so the
+    /// user's recorded logins work; any other body as recorded.
+    fn with_password(&self, body: &Value) -> Value {
+        let mut body = body.clone();
+        let given = body["username"]
+            .as_str()
+            .and_then(|user| self.passwords.get(user))
+            .filter(|_| body["token"] == THE_PASSWORD)
+            .cloned();
+        if let Some(password) = given {
+            body["token"] = Value::String(password);
+        }
+        body
+    }
+
+    /// Sends one recorded request; `Err` says what differs.
+    async fn exchange(&mut self, exchange: &Value) -> Result<(), String> {
+        let request = &exchange["request"];
+        let method =
+            reqwest::Method::from_bytes(request["method"].as_str().unwrap_or("GET").as_bytes())
+                .map_err(|e| format!("recorded method is not valid: {e}"))?;
+        let path = self.to_live(request["path"].as_str().unwrap_or("/"));
+        let mut builder = self
+            .http
+            .request(method, format!("{}{path}", self.base_url()));
+        if let Some(headers) = request["headers"].as_object() {
+            for (key, value) in headers {
+                builder = builder.header(key.as_str(), self.to_live(value.as_str().unwrap_or("")));
+            }
+        }
+        // A recording without the header (`omflow record` keeps only the user): log in with
+        // the password the replay was given for that user.
+        if let (false, Some(user)) = (
+            sends_its_header(request),
+            request["basic_auth"]["user"].as_str(),
+        ) {
+            let password = if password_to_supply(request) {
+                self.passwords
+                    .get(user)
+                    .map(String::as_str)
+                    .ok_or_else(|| format!("no password for {user:?}: give one to the replay"))?
+            } else {
+                request["basic_auth"]["password"].as_str().unwrap_or("")
+            };
+            builder = builder.basic_auth(user, Some(password));
+        }
+        if request["body_kind"] == "multipart_summary" {
+            return Err("recorded without its file contents (record with --keep-files)".into());
+        }
+        let body: Option<Vec<u8>> = match request["body_kind"].as_str() {
+            Some("json") => {
+                let body = self.with_password(&request["body"]);
+                Some(
+                    self.to_live(&omflow_mock::pyjson::dumps(&body))
+                        .into_bytes(),
+                )
+            }
+            Some("raw" | "form" | "multipart") => Some(
+                self.to_live(request["body"].as_str().unwrap_or(""))
+                    .into_bytes(),
+            ),
+            Some("raw_base64") => Some(
+                base64::engine::general_purpose::STANDARD
+                    .decode(request["body"].as_str().unwrap_or(""))
+                    .map_err(|e| format!("recorded raw_base64 body is not base64: {e}"))?,
+            ),
+            _ => None,
+        };
+        if let Some(body) = body {
+            builder = builder.body(body);
+        }
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| format!("request failed: {e}"))?;
+        let status = response.status().as_u16();
+        let header = |key: &str| {
+            response
+                .headers()
+                .get(key)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header("content-type").unwrap_or_default();
+        let location = header("location");
+        let language = header("content-language");
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| format!("answer could not be read: {e}"))?;
+        let want = &exchange["response"];
+        let mut problems = Vec::new();
+        if want["http_status"].as_u64() != Some(u64::from(status)) {
+            problems.push(format!("HTTP {status}, recorded {}", want["http_status"]));
+        }
+        let want_type = want["headers"]["content-type"].as_str().unwrap_or("");
+        if want_type.split(';').next() != content_type.split(';').next() {
+            problems.push(format!(
+                "content-type {content_type:?}, recorded {want_type:?}"
+            ));
+        }
+        if want["headers"]["location"].as_str() != location.as_deref() {
+            problems.push(format!(
+                "location {location:?}, recorded {}",
+                want["headers"]["location"]
+            ));
+        }
+        if let Some(want_language) = want["headers"]["content-language"].as_str() {
+            if Some(want_language) != language.as_deref() {
+                problems.push(format!(
+                    "content-language {language:?}, recorded {want_language:?}"
+                ));
+            }
+        }
+        if want["body"].is_object() {
+            match serde_json::from_slice::<Value>(&bytes) {
+                Ok(live) => {
+                    if let Some(problem) = self.compare_body(exchange, &live) {
+                        problems.push(problem);
+                    }
+                }
+                Err(_) => problems.push(format!(
+                    "body is not JSON: {}",
+                    String::from_utf8_lossy(&bytes)
+                        .chars()
+                        .take(120)
+                        .collect::<String>()
+                )),
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
