@@ -62,6 +62,9 @@ pub(crate) enum Command {
         /// field, a push no rule routes: the ticket is then stranded in the engine's error state).
         #[arg(long)]
         force: bool,
+        /// Write this comment on the ticket first (after the checks pass, before the push).
+        #[arg(long)]
+        comment: Option<String>,
         #[command(flatten)]
         wait: Wait,
     },
@@ -78,8 +81,39 @@ pub(crate) enum Command {
         /// unchanged), or if the engine could not route what it writes.
         #[arg(long)]
         force: bool,
+        /// Write this comment on the ticket first (after the checks pass).
+        #[arg(long)]
+        comment: Option<String>,
         #[command(flatten)]
         wait: Wait,
+    },
+    /// Add a comment (a work log entry) to a ticket: its assignee, or with the flow's Modify
+    /// permission.
+    #[command(after_help = "Example:\n  omflow comment 任務單 1 \"checked the printer\"")]
+    Comment {
+        /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        flow: String,
+        /// The ticket's number (NO in `missions`).
+        data_no: u64,
+        /// The comment.
+        text: String,
+    },
+    /// A ticket's comments, oldest first: its assignee, its creator, or with View.
+    #[command(after_help = "Example:\n  omflow comments 任務單 1 --output json")]
+    Comments {
+        /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        flow: String,
+        /// The ticket's number (NO in `missions`).
+        data_no: u64,
+        /// table, json or ndjson.
+        #[arg(long, default_value = "table")]
+        output: Format,
+    },
+    /// The groups a field can be assigned to.
+    Groups {
+        /// table, json or ndjson.
+        #[arg(long, default_value = "table")]
+        output: Format,
     },
     /// Approve every mission of a flow (the sample scripts' job). Ctrl-C stops starting
     /// new pushes, waits for those in flight and reports what was done (exit 130).
@@ -261,6 +295,9 @@ pub(crate) struct ApproveArgs {
     /// Send even what the checks refuse (tickets no rule routes are then stranded).
     #[arg(long)]
     pub(crate) force: bool,
+    /// Write this comment on each ticket before its push.
+    #[arg(long)]
+    pub(crate) comment: Option<String>,
     #[command(flatten)]
     pub(crate) wait: Wait,
 }

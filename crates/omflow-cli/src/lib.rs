@@ -75,18 +75,42 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             data_id,
             set,
             force,
+            comment,
             wait,
-        } => return commands::push::push(client, &flow, data_id, &set, force, &wait).await,
+        } => {
+            let how = commands::push::How {
+                force,
+                comment,
+                wait,
+            };
+            return commands::push::push(client, &flow, data_id, &set, &how).await;
+        }
         Command::QuickAction {
             flow,
             data_id,
             action,
             force,
+            comment,
             wait,
         } => {
-            return commands::push::quick_action(client, &flow, data_id, &action, force, &wait)
-                .await
+            let how = commands::push::How {
+                force,
+                comment,
+                wait,
+            };
+            return commands::push::quick_action(client, &flow, data_id, &action, &how).await;
         }
+        Command::Comment {
+            flow,
+            data_no,
+            text,
+        } => commands::desk::comment(client, &flow, data_no, &text).await?,
+        Command::Comments {
+            flow,
+            data_no,
+            output,
+        } => commands::desk::comments(client, &flow, data_no, output).await?,
+        Command::Groups { output } => commands::desk::groups(client, output).await?,
         Command::Approve(args) => return commands::approve::approve(client, args).await,
         Command::Tickets(TicketsCommand::List {
             flow,

@@ -112,7 +112,7 @@ pub async fn read(client: &Client, server: &str, user: &str) -> Result<ReadSeed,
             .map(|(id, display_name)| SeedGroup {
                 id,
                 display_name,
-                permissions: Vec::new(),
+                ..SeedGroup::default()
             })
             .collect(),
         flows,

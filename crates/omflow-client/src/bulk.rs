@@ -80,6 +80,7 @@ pub struct ApproveBuilder {
     wait: Option<Duration>,
     stop: Option<Arc<AtomicBool>>,
     force: bool,
+    comment: Option<String>,
 }
 
 /// How long a bulk approval waits, per ticket, for the engine to move it on.
@@ -100,6 +101,7 @@ impl Client {
             wait: Some(DEFAULT_ENGINE_WAIT),
             stop: None,
             force: false,
+            comment: None,
         }
     }
 }
@@ -141,6 +143,14 @@ impl ApproveBuilder {
     /// a ticket the engine cannot route is then left in its error state.
     pub fn force(mut self, force: bool) -> Self {
         self.force = force;
+        self
+    }
+
+    /// Writes `text` as a comment on each ticket before its push (see
+    /// [`crate::PushBuilder::comment`]); a ticket whose push is sent again after a lost
+    /// answer gets its comment once.
+    pub fn comment(mut self, text: impl Into<String>) -> Self {
+        self.comment = Some(text.into());
         self
     }
 
@@ -248,10 +258,12 @@ impl ApproveBuilder {
         let wait = self.wait;
         let stop = self.stop.clone();
         let force = self.force;
+        let comment = self.comment.clone();
         Ok(futures::stream::iter(plan)
             .map(move |mission| {
                 let client = client.clone();
                 let approval = approval.clone();
+                let comment = comment.clone();
                 let stop = stop.clone();
                 async move {
                     if stop.is_some_and(|flag| flag.load(Ordering::SeqCst)) {
@@ -263,12 +275,36 @@ impl ApproveBuilder {
                             resent: false,
                         };
                     }
-                    let mut result = approve_one(&client, &mission, &approval, wait, force).await;
+                    let send =
+                        |comment| approve_one(&client, &mission, &approval, wait, force, comment);
+                    let mut result = send(comment.as_deref()).await;
                     let mut resent = false;
-                    if matches!(&result, ApprovalResult::Failed(Error::NotApplied { .. })) {
-                        // Read back: not applied, so sending once more cannot push twice.
-                        resent = true;
-                        result = approve_one(&client, &mission, &approval, wait, force).await;
+                    let not_applied = |err: &Error| matches!(err, Error::NotApplied { .. });
+                    match &result {
+                        ApprovalResult::Failed(err) if not_applied(err) => {
+                            // Read back: not applied, so sending once more cannot push twice.
+                            resent = true;
+                            result = send(None).await;
+                        }
+                        ApprovalResult::Failed(Error::AfterComment { source })
+                            if not_applied(source) =>
+                        {
+                            // The comment stands; only the push is sent again.
+                            resent = true;
+                            result = match send(None).await {
+                                ApprovalResult::Approved(mut outcome) => {
+                                    outcome.commented = true;
+                                    ApprovalResult::Approved(outcome)
+                                }
+                                ApprovalResult::Failed(err) => {
+                                    ApprovalResult::Failed(Error::AfterComment {
+                                        source: Box::new(err),
+                                    })
+                                }
+                                other => other,
+                            };
+                        }
+                        _ => {}
                     }
                     ApprovalOutcome {
                         mission,
@@ -345,6 +381,7 @@ async fn approve_one(
     approval: &Approval,
     wait: Option<Duration>,
     force: bool,
+    comment: Option<&str>,
 ) -> ApprovalResult {
     let outcome = match approval {
         Approval::Set(values) => {
@@ -352,12 +389,18 @@ async fn approve_one(
             if let Some(wait) = wait {
                 builder = builder.wait_for_engine(wait);
             }
+            if let Some(text) = comment {
+                builder = builder.comment(text);
+            }
             builder.send().await
         }
         Approval::QuickAction(action) => {
             let mut builder = quick_action_of(client, mission, *action, force);
             if let Some(wait) = wait {
                 builder = builder.wait_for_engine(wait);
+            }
+            if let Some(text) = comment {
+                builder = builder.comment(text);
             }
             builder.send().await
         }

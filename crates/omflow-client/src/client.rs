@@ -637,5 +637,8 @@ pub(crate) fn span_of(op: Operation) -> tracing::Span {
         FlowsChart => "omflow.flows.chart",
         FlowsApiFormat => "omflow.flow.api_format",
         UsersList => "omflow.users.list",
+        WorklogAdd => "omflow.worklog.add",
+        WorklogList => "omflow.worklog.list",
+        GroupsList => "omflow.groups.list",
     )
 }

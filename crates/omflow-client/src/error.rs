@@ -145,6 +145,15 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
+    /// The comment asked for with a push or quick action was written (comments go first:
+    /// the assignee may comment only while the row is theirs), then the push or quick
+    /// action failed; the source says how, and whether it may have been applied.
+    #[error("the comment was written, then: {source}")]
+    AfterComment {
+        /// Why the push or quick action failed.
+        #[source]
+        source: Box<Error>,
+    },
     /// The user may not read what the operation needs (not sent).
     #[error("not allowed to {action}: that needs {needs}")]
     NoAccess {
@@ -246,6 +255,7 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api { error, .. } => Some(error),
+            Error::AfterComment { source } => source.api(),
             _ => None,
         }
     }
@@ -274,6 +284,7 @@ impl Error {
         match self {
             Error::Http { status, .. } => Some(*status),
             Error::Api { error, .. } => Some(error.status().0),
+            Error::AfterComment { source } => source.status(),
             _ => None,
         }
     }
@@ -299,12 +310,16 @@ impl Error {
             Error::MovedOn { .. } | Error::EngineFailed { .. } => Sent::Maybe,
             Error::Auth(_) => Sent::No,
             Error::OperationTimeout { .. } => Sent::Maybe,
+            Error::AfterComment { source } => source.sent(),
         }
     }
 
     /// Whether a write may have been applied although no answer said so.
     #[must_use]
     pub fn may_have_been_applied(&self) -> bool {
+        if let Error::AfterComment { source } = self {
+            return source.may_have_been_applied();
+        }
         matches!(
             self,
             Error::Transport {

@@ -136,6 +136,11 @@ impl Client {
 }
 
 impl FlowHandle {
+    /// The client.
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// How the flow was named.
     #[must_use]
     pub fn reference(&self) -> &FlowRef {

@@ -43,6 +43,7 @@
 mod assignee;
 mod bulk;
 mod client;
+mod desk;
 mod error;
 mod fields;
 mod flows;
@@ -57,6 +58,7 @@ pub use bulk::{
     Approval, ApprovalOutcome, ApprovalResult, ApproveBuilder, PlannedApproval, DEFAULT_ENGINE_WAIT,
 };
 pub use client::{BuildError, Client, ClientBuilder, Credentials, FlowInfo, RENEW_AFTER_IDLE};
+pub use desk::TicketHandle;
 pub use error::{AuthError, Chain, Error, Sent};
 pub use flows::{FlowHandle, ResolvedFlow};
 pub use futures;

@@ -184,6 +184,8 @@ pub struct PushOutcome {
     pub forced: Vec<String>,
     /// The answer was lost and reading the ticket back showed the push applied.
     pub resolved_after_lost_answer: bool,
+    /// A comment was written before the push ([`PushBuilder::comment`]).
+    pub commented: bool,
 }
 
 impl PushOutcome {
@@ -194,6 +196,7 @@ impl PushOutcome {
             prediction: None,
             forced: Vec::new(),
             resolved_after_lost_answer: false,
+            commented: false,
         }
     }
 
@@ -236,6 +239,7 @@ pub struct PushBuilder {
     wait: Option<Duration>,
     force: bool,
     hint: Whereabouts,
+    comment: Option<String>,
 }
 
 impl PushBuilder {
@@ -248,6 +252,7 @@ impl PushBuilder {
             wait: None,
             force: false,
             hint: Whereabouts::default(),
+            comment: None,
         }
     }
 
@@ -257,6 +262,15 @@ impl PushBuilder {
     /// leaves the ticket in its error state, where only an administrator can repair it.
     pub fn force(mut self) -> Self {
         self.force = true;
+        self
+    }
+
+    /// Writes `text` as a comment (a work log entry) on the ticket, after the checks pass
+    /// and before the push is sent: the assignee may comment only while the row is theirs.
+    /// If the comment cannot be written nothing is pushed; if the push then fails, the
+    /// error is [`Error::AfterComment`] (the comment stays).
+    pub fn comment(mut self, text: impl Into<String>) -> Self {
+        self.comment = Some(text.into());
         self
     }
 
@@ -359,17 +373,15 @@ impl PushBuilder {
     /// [`Error::may_have_been_applied`].
     pub async fn send(self) -> Result<PushOutcome, Error> {
         let mut plan = self.check().await?;
-        let (target, hint) = (plan.target.clone(), plan.hint.clone());
-        let mut body = PushTicket::new(target.data_id(), std::mem::take(&mut plan.items));
-        body.flow_uuid = target.body_uuid();
+        let mut body = PushTicket::new(plan.data_id, std::mem::take(&mut plan.items));
+        body.flow_uuid = plan.target.body_uuid();
         deliver(
             &self.client,
             Operation::TicketsPush,
-            &target,
-            &hint,
             plan,
             &body,
             self.wait,
+            self.comment.as_deref(),
         )
         .await
     }
@@ -400,12 +412,38 @@ fn guard_route(
 async fn deliver<B: serde::Serialize>(
     client: &Client,
     operation: Operation,
-    target: &Target,
-    hint: &Whereabouts,
+    plan: PushPlan,
+    body: &B,
+    wait: Option<Duration>,
+    comment: Option<&str>,
+) -> Result<PushOutcome, Error> {
+    // The comment goes first: the assignee may comment only while the row is theirs.
+    if let Some(text) = comment {
+        crate::desk::comment_on_row(client, plan.flow, plan.data_id, plan.hint.data_no, text)
+            .await?;
+    }
+    let delivered = deliver_checked(client, operation, plan, body, wait).await;
+    match (delivered, comment) {
+        (Ok(mut outcome), Some(_)) => {
+            outcome.commented = true;
+            Ok(outcome)
+        }
+        (Err(err), Some(_)) => Err(Error::AfterComment {
+            source: Box::new(err),
+        }),
+        (result, None) => result,
+    }
+}
+
+/// Sends a checked push or quick action (see [`deliver`]).
+async fn deliver_checked<B: serde::Serialize>(
+    client: &Client,
+    operation: Operation,
     plan: PushPlan,
     body: &B,
     wait: Option<Duration>,
 ) -> Result<PushOutcome, Error> {
+    let (target, hint) = (&plan.target.clone(), &plan.hint.clone());
     let sent = send_edit(client, operation, target, body).await;
     let Sent { data_no, resolved } =
         resolve_lost(client, plan.flow, target, hint, operation, sent).await?;
@@ -555,6 +593,7 @@ pub struct QuickActionBuilder {
     force: bool,
     wait: Option<Duration>,
     hint: Whereabouts,
+    comment: Option<String>,
 }
 
 impl Client {
@@ -610,6 +649,7 @@ impl QuickActionBuilder {
             force: false,
             wait: None,
             hint: Whereabouts::default(),
+            comment: None,
         }
     }
 
@@ -618,6 +658,12 @@ impl QuickActionBuilder {
     /// action writes; the outcome's [`PushOutcome::forced`] says what was overridden.
     pub fn force(mut self) -> Self {
         self.force = true;
+        self
+    }
+
+    /// Writes a comment first; see [`PushBuilder::comment`].
+    pub fn comment(mut self, text: impl Into<String>) -> Self {
+        self.comment = Some(text.into());
         self
     }
 
@@ -688,17 +734,15 @@ impl QuickActionBuilder {
     /// [`PushBuilder::send`].
     pub async fn send(self) -> Result<PushOutcome, Error> {
         let plan = self.check().await?;
-        let (target, hint) = (plan.target.clone(), plan.hint.clone());
-        let mut body = QuickActionTicket::new(target.data_id(), self.action);
-        body.flow_uuid = target.body_uuid();
+        let mut body = QuickActionTicket::new(plan.data_id, self.action);
+        body.flow_uuid = plan.target.body_uuid();
         deliver(
             &self.client,
             Operation::TicketsQuickAction,
-            &target,
-            &hint,
             plan,
             &body,
             self.wait,
+            self.comment.as_deref(),
         )
         .await
     }

@@ -177,7 +177,7 @@ impl CreateBuilder {
 
 impl Client {
     /// The uuid of the flow at `api_path`, from its first ticket row (View permission).
-    async fn flow_uuid_of_path(&self, api_path: &str) -> Result<FlowUuid, Error> {
+    pub(crate) async fn flow_uuid_of_path(&self, api_path: &str) -> Result<FlowUuid, Error> {
         let first = Query::builder()
             .page_size(1)
             .build()

@@ -204,6 +204,7 @@ async fn creating_with_add_alone_needs_types_and_says_so() {
         id: 3,
         display_name: "Add only".into(),
         permissions: vec![format!("Omdata_{HEX}_Add")],
+        ..SeedGroup::default()
     });
     let fake = FakeOmflow::start_with(seed).await.unwrap();
     let ivy = client(&fake, "ivy", "pw");

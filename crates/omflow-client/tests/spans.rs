@@ -90,6 +90,10 @@ async fn every_operation(client: &Client) {
         .await
         .unwrap();
     client.users().await.unwrap();
+    let ticket = client.flow(flow).ticket(DataNo(1));
+    ticket.comment("spanned").await.unwrap();
+    assert_eq!(ticket.comments().await.unwrap()[0].content, "spanned");
+    client.groups().await.unwrap();
 }
 
 #[tokio::test]

@@ -13,10 +13,10 @@
 //! ```
 
 use omflow_model::{
-    ApiFormat, ApiFormatRequest, CreateTicket, DataIdEntry, DataIdLookup, DataNoResult,
-    DeleteTickets, Endpoint, FlowNames, LoadFlowNames, LoadStartForm, LoadTicket, LoadedTicket,
-    Mission, Mount, Permission, ProjectedRow, PushTicket, Query, QuickActionTicket, SecurityGrant,
-    StartForm, TicketRow,
+    AddWorklog, ApiFormat, ApiFormatRequest, CreateTicket, DataIdEntry, DataIdLookup, DataNoResult,
+    DeleteTickets, Endpoint, FlowNames, GroupRow, ListGroups, ListWorklog, LoadFlowNames,
+    LoadStartForm, LoadTicket, LoadedTicket, Mission, Mount, Permission, ProjectedRow, PushTicket,
+    Query, QuickActionTicket, SecurityGrant, StartForm, TicketRow, WorklogEntry,
 };
 use schemars::generate::{Contract, SchemaSettings};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
@@ -59,6 +59,30 @@ fn contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract_> {
         .or_else(|| ticket_contract(endpoint, g, &projected))
         .or_else(|| attachment_contract(endpoint))
         .or_else(|| flow_contract(endpoint, g))
+        .or_else(|| desk_contract(endpoint, g))
+}
+
+/// A ticket's work log and the group list; `None` for other endpoints.
+fn desk_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract_> {
+    let contract = match endpoint {
+        Endpoint::WorklogCreate => Contract_ {
+            summary: "Add a work log entry (a comment) to a ticket (a superuser, Omdata_<hex>_Modify, or the row's assignee)",
+            body: Body::Json(body_of::<AddWorklog>(g)),
+            result: json_schema!({"type": "null"}),
+        },
+        Endpoint::WorklogList => Contract_ {
+            summary: "A ticket's work log, oldest first (View, the row's assignee, or the ticket's creator)",
+            body: Body::Json(body_of::<ListWorklog>(g)),
+            result: list_of(g.subschema_for::<WorklogEntry>()),
+        },
+        Endpoint::GroupList => Contract_ {
+            summary: "The groups (functional_flag \"False\") or roles (\"True\"); any logged-in user",
+            body: Body::Json(body_of::<ListGroups>(g)),
+            result: list_of(g.subschema_for::<GroupRow>()),
+        },
+        _ => return None,
+    };
+    Some(contract)
 }
 
 /// The login, the user list and the user and group changes; `None` for other endpoints.

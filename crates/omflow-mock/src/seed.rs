@@ -75,7 +75,7 @@ fn yes() -> bool {
 }
 
 /// A group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SeedGroup {
     /// Id.
     pub id: u64,
@@ -84,6 +84,16 @@ pub struct SeedGroup {
     /// Permission codenames (`Omdata_<hex>_Add|Modify|View|Delete`).
     #[serde(default)]
     pub permissions: Vec<String>,
+    /// A role (the group list's `functional_flag` `"True"`) rather than a group a field can
+    /// be assigned to.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub functional: bool,
+    /// Its uuid (32 hex digits; one is derived from the id when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_uuid: Option<String>,
+    /// Its description.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
 }
 
 /// A flow and its definition.

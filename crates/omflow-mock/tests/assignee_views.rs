@@ -31,6 +31,7 @@ fn seed() -> Seed {
         id: 3,
         display_name: "Add only".into(),
         permissions: vec![format!("Omdata_{HEX}_Add")],
+        ..SeedGroup::default()
     });
     seed
 }

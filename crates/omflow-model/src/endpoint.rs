@@ -167,6 +167,13 @@ endpoints! {
     FlowActiveList, FLOW_ACTIVE_LIST = "/rest/flowmanage/api/flow-active/list/", Read, FlowManage, Rest;
     /// A flow's display fields.
     DisplayFields, DISPLAY_FIELDS = "/rest/flowmanage/api/flow-active-display-field/get/", Read, Login, Rest;
+    /// Adds a work log entry (a comment) to a ticket: a superuser, a holder of
+    /// `Omdata_<hex>_Modify`, or the row's assignee.
+    WorklogCreate, WORKLOG_CREATE = "/rest/flowmanage/api/omdata-worklog/create/", Write, Login, Rest;
+    /// A ticket's work log: View holders, the row's assignee and the ticket's creator.
+    WorklogList, WORKLOG_LIST = "/rest/flowmanage/api/omdata-worklog/list/", Read, Login, Rest;
+    /// The groups (or roles): any logged-in user.
+    GroupList, GROUP_LIST = "/rest/accounts/api/group/list/", Read, Login, Rest;
 }
 
 impl Endpoint {

@@ -48,6 +48,7 @@ pub mod catalog;
 pub mod chart;
 pub mod checks;
 mod design;
+mod desk;
 mod endpoint;
 mod envelope;
 mod error;
@@ -74,6 +75,7 @@ pub use design::{
     Choice, CurrentValue, DesignConfig, DesignItem, FlowNames, FormDesign, LoadFlowNames,
     LoadStartForm, LoadTicket, LoadedTicket, StartForm, Translated,
 };
+pub use desk::{AddWorklog, GroupRow, ListGroups, ListWorklog, WorklogEntry};
 pub use endpoint::{paths, Access, Endpoint, Mount, PathParamError, Permission};
 pub use envelope::{decode_body, DataNoResult, Envelope, EnvelopeError, StatusCode};
 pub use error::{ApiError, ApiErrorKind};

@@ -80,6 +80,12 @@ operations! {
     FlowsApiFormat = "flow.api_format", ApiFormat;
     /// The user list.
     UsersList = "users.list", UserList;
+    /// Add a work log entry (a comment) to a ticket.
+    WorklogAdd = "worklog.add", WorklogCreate;
+    /// A ticket's work log.
+    WorklogList = "worklog.list", WorklogList;
+    /// The groups.
+    GroupsList = "groups.list", GroupList;
 }
 
 impl Operation {
@@ -123,7 +129,8 @@ mod tests {
                 "tickets.create",
                 "tickets.push",
                 "tickets.quick_action",
-                "tickets.delete"
+                "tickets.delete",
+                "worklog.add"
             ]
         );
     }

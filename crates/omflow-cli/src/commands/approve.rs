@@ -67,7 +67,7 @@ pub(crate) async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCo
     let wait = args.wait.duration()?;
     let (uuid, flow_name) = chosen_flow(client, &args.flow).await?;
     let stop = Arc::new(AtomicBool::new(false));
-    let builder = client
+    let mut builder = client
         .approve(&flow_name, approval)
         .flow_uuid(uuid)
         .query(query)
@@ -75,6 +75,9 @@ pub(crate) async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCo
         .wait_for_engine(wait)
         .force(args.force)
         .stop_flag(stop.clone());
+    if let Some(text) = &args.comment {
+        builder = builder.comment(text);
+    }
     if args.dry_run {
         return dry_run(builder).await;
     }
@@ -129,11 +132,12 @@ async fn run(builder: ApproveBuilder, stop: Arc<AtomicBool>) -> Result<ExitCode,
                     .as_ref()
                     .map(|p| format!(": {}", p.route))
                     .unwrap_or_default();
+                let commented = if pushed.commented { ", commented" } else { "" };
                 match &pushed.state {
-                    Some(state) => {
-                        format!("approved data_id {id} (ticket {ticket}){route}; now {state}")
-                    }
-                    None => format!("approved data_id {id} (ticket {ticket}){route}"),
+                    Some(state) => format!(
+                        "approved data_id {id} (ticket {ticket}{commented}){route}; now {state}"
+                    ),
+                    None => format!("approved data_id {id} (ticket {ticket}{commented}){route}"),
                 }
             }
             ApprovalResult::Skipped(why) => {

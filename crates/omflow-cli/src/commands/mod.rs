@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub(crate) mod approve;
+pub(crate) mod desk;
 pub(crate) mod garoon;
 pub(crate) mod missions;
 pub(crate) mod push;

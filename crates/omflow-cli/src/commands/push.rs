@@ -8,17 +8,23 @@ use omflow_client::{Client, ResolvedFlow};
 use omflow_model::{DataId, FlowRef, QuickAction};
 use std::process::ExitCode;
 
-/// Pushes row `data_id` of `flow` with `set`, checked (unless `force`) and reported.
+/// How a push or quick action is sent: `--force`, `--comment`, `--wait`.
+pub(crate) struct How {
+    pub(crate) force: bool,
+    pub(crate) comment: Option<String>,
+    pub(crate) wait: Wait,
+}
+
+/// Pushes row `data_id` of `flow` with `set`, checked (unless `--force`) and reported.
 pub(crate) async fn push(
     client: &Client,
     flow: &str,
     data_id: u64,
     set: &[String],
-    force: bool,
-    wait: &Wait,
+    how: &How,
 ) -> Result<ExitCode, Failure> {
     let values = sets(set)?;
-    let wait = wait.duration()?;
+    let (force, wait) = (how.force, how.wait.duration()?);
     let mut builder = client.flow(FlowRef::parse(flow)).push(DataId(data_id));
     if force {
         builder = builder.force();
@@ -32,6 +38,9 @@ pub(crate) async fn push(
     if let Some(wait) = wait {
         builder = builder.wait_for_engine(wait);
     }
+    if let Some(text) = &how.comment {
+        builder = builder.comment(text);
+    }
     let outcome = builder.send().await?;
     Ok(report_push(&format!("pushed data_id {data_id}"), &outcome))
 }
@@ -42,10 +51,9 @@ pub(crate) async fn quick_action(
     flow: &str,
     data_id: u64,
     action: &str,
-    force: bool,
-    wait: &Wait,
+    how: &How,
 ) -> Result<ExitCode, Failure> {
-    let wait = wait.duration()?;
+    let (force, wait) = (how.force, how.wait.duration()?);
     let flow = FlowRef::parse(flow);
     let action = quick_action_named(client, &flow, DataId(data_id), action).await?;
     let mut builder = client.flow(flow).quick_action(DataId(data_id), action);
@@ -54,6 +62,9 @@ pub(crate) async fn quick_action(
     }
     if let Some(wait) = wait {
         builder = builder.wait_for_engine(wait);
+    }
+    if let Some(text) = &how.comment {
+        builder = builder.comment(text);
     }
     let outcome = builder.send().await?;
     Ok(report_push(
@@ -79,6 +90,9 @@ pub(crate) fn report_push(what: &str, outcome: &omflow_client::PushOutcome) -> E
             "omflow: sent with --force, overriding: {}",
             output::printable(overridden)
         );
+    }
+    if outcome.commented {
+        eprintln!("omflow: the comment was written first");
     }
     if outcome.resolved_after_lost_answer {
         eprintln!("omflow: the answer was lost; reading the ticket back shows the push applied");

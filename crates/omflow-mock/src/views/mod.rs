@@ -4,10 +4,12 @@
 //! declares and no view serves answers as an unknown `/rest/` URL, and a test checks that
 //! every endpoint is served.
 
+mod group_list;
 mod my_missions;
 mod ticket_edit;
 mod ticket_list;
 mod user_list;
+mod worklog;
 
 use crate::django::{self, ModelId, WorldTables};
 use crate::files::UploadedFile;
@@ -41,6 +43,9 @@ pub(crate) fn dispatch(world: &mut World, endpoint: Endpoint, call: &ViewCall<'_
         Endpoint::TicketList => ticket_list::view(world, call),
         Endpoint::TicketEdit => ticket_edit::view(world, call),
         Endpoint::UserList => user_list::view(world, call),
+        Endpoint::WorklogCreate => worklog::create(world, call),
+        Endpoint::WorklogList => worklog::list(world, call),
+        Endpoint::GroupList => group_list::view(world, call),
         Endpoint::DataIdLookup => world.lookup_data_id(call.param, body, lang),
         Endpoint::FlowDisplay => world.flow_field_names(body, lang),
         Endpoint::FlowObject => world.flow_object(body, call.caller, lang),

@@ -97,6 +97,21 @@ pub(crate) struct Group {
     pub id: u64,
     pub display_name: String,
     pub permissions: Vec<String>,
+    /// A role rather than a group.
+    pub functional: bool,
+    pub group_uuid: String,
+    pub description: String,
+}
+
+/// A work log entry (a comment) on a ticket: the real `OmdataWorklog` keeps the flow, the
+/// ticket number, the text, the author and the time.
+#[derive(Debug, Clone)]
+pub(crate) struct WorklogRow {
+    pub flow_uuid: String,
+    pub data_no: i128,
+    pub content: String,
+    pub author: String,
+    pub createtime: String,
 }
 
 #[derive(Debug, Clone)]
@@ -200,6 +215,8 @@ pub struct World {
     pub token_ttl: chrono::Duration,
     /// Uploaded attachment records (names and sizes; the fake keeps no file content).
     pub(crate) attachments: Vec<crate::files::Attachment>,
+    /// Work log entries (comments), in the order written.
+    pub(crate) worklogs: Vec<WorklogRow>,
     pub(crate) next_attachment_id: u64,
     /// The last write stamp handed out (see [`World::stamp`]).
     last_stamp: std::cell::Cell<Option<NaiveDateTime>>,
@@ -245,6 +262,11 @@ impl World {
                     id: g.id,
                     display_name: g.display_name.clone(),
                     permissions: g.permissions.clone(),
+                    functional: g.functional,
+                    group_uuid: g.group_uuid.clone().unwrap_or_else(|| {
+                        format!("{:032x}", 0x6f6d_666c_6f77_u128 << 64 | u128::from(g.id))
+                    }),
+                    description: g.description.clone(),
                 })
                 .collect(),
             flows: Vec::new(),
@@ -258,6 +280,7 @@ impl World {
             garoon: seed.garoon.clone().unwrap_or_default(),
             token_ttl: chrono::Duration::seconds(TOKEN_TTL_SECONDS),
             attachments: Vec::new(),
+            worklogs: Vec::new(),
             next_attachment_id: 1,
             last_stamp: std::cell::Cell::new(None),
         };
@@ -329,6 +352,16 @@ impl World {
             }
         }
         Ok(world)
+    }
+
+    /// The time a work log records, with microseconds as Django stores it.
+    pub(crate) fn stamp_micros(&self) -> String {
+        let stamp = self.stamp();
+        let text = stamp.as_str().unwrap_or_default();
+        match text.split_once('.') {
+            Some((whole, fraction)) => format!("{whole}.{fraction:0<6}"),
+            None => format!("{text}.000000"),
+        }
     }
 
     pub(crate) fn now(&self) -> NaiveDateTime {
@@ -420,6 +453,7 @@ impl World {
             "tokens": self.tokens.values().map(|t| json!({"username": t.username, "last_use": Timestamp::from_naive(t.updated).as_str()})).collect::<Vec<_>>(),
             "logins": self.logins,
             "attachments": self.attachments.iter().map(crate::files::Attachment::dump).collect::<Vec<_>>(),
+            "worklogs": self.worklogs.iter().map(|w| json!({"flow_uuid": w.flow_uuid, "data_no": w.data_no.to_string(), "content": w.content, "author": w.author, "createtime": w.createtime})).collect::<Vec<_>>(),
         })
     }
 }

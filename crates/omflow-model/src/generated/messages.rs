@@ -99,6 +99,8 @@ pub enum MessageId {
     SettingSuccess,
     /// The flow could not be found.: setup: flow-active update with unknown app/flow, not observed
     FlowNotFoundSetting,
+    /// Search successful: POST /rest/flowmanage/api/omdata-worklog/list/ success (status 200)
+    SearchSuccess,
 }
 
 impl MessageId {
@@ -149,6 +151,7 @@ impl MessageId {
         MessageId::GroupError,
         MessageId::SettingSuccess,
         MessageId::FlowNotFoundSetting,
+        MessageId::SearchSuccess,
     ];
 
     /// The catalog key (`fixtures/omflow/messages.json` `id`).
@@ -200,6 +203,7 @@ impl MessageId {
             MessageId::GroupError => "group_error",
             MessageId::SettingSuccess => "setting_success",
             MessageId::FlowNotFoundSetting => "flow_not_found_setting",
+            MessageId::SearchSuccess => "search_success",
         }
     }
 
@@ -252,6 +256,7 @@ impl MessageId {
             MessageId::GroupError => false,
             MessageId::SettingSuccess => false,
             MessageId::FlowNotFoundSetting => false,
+            MessageId::SearchSuccess => false,
         }
     }
 
@@ -439,6 +444,10 @@ impl MessageId {
             (MessageId::FlowNotFoundSetting, Lang::ZhHans) => "找不到该流程。",
             (MessageId::FlowNotFoundSetting, Lang::En) => "The flow could not be found.",
             (MessageId::FlowNotFoundSetting, Lang::Ja) => "フローが見つかりませんでした。",
+            (MessageId::SearchSuccess, Lang::ZhHant) => "搜尋成功。",
+            (MessageId::SearchSuccess, Lang::ZhHans) => "搜寻成功",
+            (MessageId::SearchSuccess, Lang::En) => "Search successful",
+            (MessageId::SearchSuccess, Lang::Ja) => "搜尋成功。",
         }
     }
 }

@@ -1,0 +1,163 @@
+//! The assignee's desk from the command line, as alice against the standalone fake: a bulk
+//! approval with a comment leaves the comment on every approved ticket, comments read back,
+//! the groups list; a user with no rights is refused with what is missing.
+
+mod common;
+
+use common::{as_alice, as_user, http_get, standalone_with, Server};
+use serde_json::Value;
+
+/// The demo seed plus erin, who belongs to no group and holds no permission.
+fn demo_with_erin() -> (Server, tempdir::Dir) {
+    let mut seed: Value =
+        serde_json::from_str(include_str!("../../omflow-mock/seeds/demo.json")).unwrap();
+    seed["users"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "id": 9, "username": "erin", "password": "erin-pass", "email": "erin@example.com",
+            "nick_name": "Erin", "is_superuser": false, "is_active": true, "groups": []
+        }));
+    let dir = tempdir::Dir::new();
+    let path = dir.0.join("seed.json");
+    std::fs::write(&path, seed.to_string()).unwrap();
+    let server = standalone_with(&["--seed", path.to_str().unwrap()]);
+    (server, dir)
+}
+
+mod tempdir {
+    /// A directory removed when dropped.
+    pub struct Dir(pub std::path::PathBuf);
+    impl Dir {
+        pub fn new() -> Dir {
+            let path = std::env::temp_dir().join(format!(
+                "omflow-desk-{}-{:?}",
+                std::process::id(),
+                std::thread::current().id()
+            ));
+            std::fs::create_dir_all(&path).unwrap();
+            Dir(path)
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn stdout_of(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The ticket numbers of alice's missions at `stop`.
+fn tickets_at(server: &Server, stop: &str) -> Vec<u64> {
+    stdout_of(
+        as_alice(server)
+            .args(["missions", "--output", "ndjson", "--where"])
+            .arg(format!("stop_uuid={stop}")),
+    )
+    .lines()
+    .map(|l| {
+        serde_json::from_str::<Value>(l).unwrap()["data_no"]
+            .as_u64()
+            .unwrap()
+    })
+    .collect()
+}
+
+#[test]
+fn an_approval_with_a_comment_leaves_it_on_every_ticket() {
+    let (server, _dir) = demo_with_erin();
+    let approved = tickets_at(&server, "FITEM_2");
+    assert!(!approved.is_empty());
+    let out = stdout_of(as_alice(&server).args([
+        "approve",
+        "--flow",
+        "任務單",
+        "--where",
+        "stop_uuid=FITEM_2",
+        "--set",
+        "FORMITM_4=dispatch_done",
+        "--comment",
+        "checked",
+    ]));
+    assert!(
+        out.contains(&format!("approved {}", approved.len())),
+        "{out}"
+    );
+    for data_no in &approved {
+        let comments = stdout_of(as_alice(&server).args([
+            "comments",
+            "任務單",
+            &data_no.to_string(),
+            "--output",
+            "json",
+        ]));
+        let comments: Value = serde_json::from_str(&comments).unwrap();
+        let texts: Vec<&str> = comments
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["content"].as_str().unwrap())
+            .collect();
+        assert_eq!(texts, ["checked"], "ticket {data_no}");
+        assert_eq!(comments[0]["create_user_id__nick_name"], "alice");
+    }
+    let state = http_get(&format!("{}/__mock/state", server.url));
+    assert_eq!(
+        state["worklogs"].as_array().unwrap().len(),
+        approved.len(),
+        "one comment per approved ticket, none twice"
+    );
+}
+
+#[test]
+fn alice_comments_and_reads_groups_and_erin_is_refused_with_what_is_missing() {
+    let (server, _dir) = demo_with_erin();
+    let data_no = tickets_at(&server, "FITEM_5")[0].to_string();
+    let said = stdout_of(as_alice(&server).args(["comment", "任務單", &data_no, "looked at it"]));
+    assert!(said.contains("commented on ticket"), "{said}");
+    let groups = stdout_of(as_alice(&server).args(["groups", "--output", "json"]));
+    let groups: Value = serde_json::from_str(&groups).unwrap();
+    assert_eq!(groups[0]["display_name"], "資訊服務組");
+    assert_eq!(groups.as_array().unwrap().len(), 1, "roles are not groups");
+    let before = http_get(&format!("{}/__mock/state", server.url))["worklogs"].clone();
+    let by_name = as_user(&server, "erin", "erin-pass")
+        .args(["comments", "任務單", &data_no])
+        .output()
+        .unwrap();
+    assert_eq!(by_name.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&by_name.stderr).contains("no mission of yours is in a flow named"),
+        "{}",
+        String::from_utf8_lossy(&by_name.stderr)
+    );
+    let uuid = "dc33fb340034418c8fbb3baf15525e86";
+    for args in [
+        vec!["comment", uuid, &data_no, "not mine"],
+        vec!["comments", uuid, &data_no],
+    ] {
+        let out = as_user(&server, "erin", "erin-pass")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("not allowed to") && err.contains("assignee"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(
+        http_get(&format!("{}/__mock/state", server.url))["worklogs"],
+        before,
+        "a refused comment writes nothing"
+    );
+}

@@ -1,0 +1,235 @@
+//! The assignee's desk beyond the form: a ticket's work log (comments) and the groups.
+//!
+//! A ticket is named by its flow and its number ([`FlowHandle::ticket`]); the server checks
+//! a work log's permissions on a row of the ticket, which the client finds: the caller's
+//! mission of the ticket (an assignee), else the ticket's current row (View permission),
+//! else none (a superuser and a holder of the flow's Modify or View permission need none).
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::flows::{FlowHandle, ResolvedFlow};
+use omflow_model::query::{col, Query};
+use omflow_model::{
+    AddWorklog, DataId, DataNo, FlowRef, FlowUuid, GroupRow, ListGroups, ListWorklog, Operation,
+    WorklogEntry,
+};
+
+/// A ticket of a flow, by its number; see [`FlowHandle::ticket`].
+#[derive(Debug, Clone)]
+#[must_use = "a ticket handle does nothing until an operation is called on it"]
+pub struct TicketHandle {
+    client: Client,
+    flow: FlowRef,
+    data_no: DataNo,
+}
+
+impl FlowHandle {
+    /// Ticket `data_no` of this flow: its work log (comments).
+    pub fn ticket(&self, data_no: DataNo) -> TicketHandle {
+        TicketHandle {
+            client: self.client().clone(),
+            flow: self.reference().clone(),
+            data_no,
+        }
+    }
+}
+
+impl TicketHandle {
+    /// The ticket's number.
+    #[must_use]
+    pub fn data_no(&self) -> DataNo {
+        self.data_no
+    }
+
+    /// Adds a comment (a work log entry). Allowed to the assignee of the ticket's current
+    /// row, a holder of the flow's Modify permission and a superuser; not to its creator.
+    ///
+    /// # Errors
+    /// [`Error::NoAccess`] when the user may not; [`Error::InvalidRequest`] for an empty
+    /// text; transport errors (a write: never resent once it may have been applied).
+    pub async fn comment(&self, text: &str) -> Result<(), Error> {
+        if text.trim().is_empty() {
+            return Err(Error::InvalidRequest("a comment needs some text".into()));
+        }
+        let (flow_uuid, data_id) = self.row().await?;
+        add_comment(&self.client, flow_uuid, self.data_no, data_id, text).await
+    }
+
+    /// The ticket's comments, oldest first. Readable by its assignee and its creator, and
+    /// by holders of the flow's View permission.
+    ///
+    /// # Errors
+    /// [`Error::NoAccess`] when the user may not read them; transport errors (a read).
+    pub async fn comments(&self) -> Result<Vec<WorklogEntry>, Error> {
+        let (flow_uuid, data_id) = self.row().await?;
+        let body = ListWorklog {
+            flow_uuid,
+            data_no: self.data_no,
+            data_id,
+        };
+        self.client
+            .rest(Operation::WorklogList, None, &body)
+            .await
+            .map_err(|err| {
+                crate::assignee::no_access(err, || {
+                    (
+                        format!("read the comments of ticket {}", self.data_no),
+                        "to be the assignee of its current row or its creator, or the flow's View permission".into(),
+                    )
+                })
+            })
+    }
+
+    /// The flow's uuid and the row the server checks permissions on.
+    async fn row(&self) -> Result<(FlowUuid, Option<DataId>), Error> {
+        let flow_uuid = match self.client.resolve_flow(&self.flow).await? {
+            ResolvedFlow::Uuid(uuid) => uuid,
+            ResolvedFlow::ApiPath(path) => match self.client.flow_uuid_of_path(path.as_str()).await
+            {
+                Ok(uuid) => uuid,
+                Err(err) if err.api_kind() == Some(omflow_model::ApiErrorKind::FlowNotFound) => {
+                    return Err(match &self.flow {
+                        FlowRef::Name(name) => Error::InvalidRequest(format!(
+                            "no mission of yours is in a flow named {name:?}, and no flow has the api_path {name:?}; name the flow by uuid"
+                        )),
+                        _ => err,
+                    })
+                }
+                Err(err) => return Err(err),
+            },
+        };
+        let data_id = self.client.current_row_of(flow_uuid, self.data_no).await?;
+        Ok((flow_uuid, data_id))
+    }
+}
+
+/// Writes a comment on ticket `data_no`, its permission checked on row `data_id`.
+pub(crate) async fn add_comment(
+    client: &Client,
+    flow_uuid: FlowUuid,
+    data_no: DataNo,
+    data_id: Option<DataId>,
+    text: &str,
+) -> Result<(), Error> {
+    let body = AddWorklog {
+        flow_uuid,
+        data_no,
+        data_id,
+        content: text.to_string(),
+    };
+    let _: serde_json::Value = client
+        .rest(Operation::WorklogAdd, None, &body)
+        .await
+        .map_err(|err| {
+            crate::assignee::no_access(err, || {
+                (
+                    format!("add a comment to ticket {data_no}"),
+                    "to be the assignee of its current row, or the flow's Modify permission (its creator may read comments, not add them)".into(),
+                )
+            })
+        })?;
+    Ok(())
+}
+
+impl Client {
+    /// The groups a field can be assigned to (any logged-in user may read them).
+    ///
+    /// # Errors
+    /// Transport and server errors (a read: retrying is safe).
+    pub async fn groups(&self) -> Result<Vec<GroupRow>, Error> {
+        self.rest(Operation::GroupsList, None, &ListGroups::default())
+            .await
+    }
+
+    /// The current row of ticket `data_no`: from my missions, else from the flow's rows
+    /// (View permission); `None` when neither shows it.
+    pub(crate) async fn current_row_of(
+        &self,
+        flow_uuid: FlowUuid,
+        data_no: DataNo,
+    ) -> Result<Option<DataId>, Error> {
+        let mine = Query::builder()
+            .filter(col("flow_uuid").eq(flow_uuid.simple()))
+            .filter(col("data_no").eq(data_no))
+            .page_size(1)
+            .build()
+            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let missions = self.missions().query(mine).send().await?;
+        if let Some(data_id) = missions.iter().find_map(|m| m.data_id) {
+            return Ok(Some(data_id));
+        }
+        let current = Query::builder()
+            .filter(col("data_no").eq(data_no))
+            .page_size(1)
+            .build()
+            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        match self.tickets_in_flow(flow_uuid).query(current).send().await {
+            Ok(rows) => Ok(rows.first().map(|row| row.id)),
+            Err(err) if err.api_kind() == Some(omflow_model::ApiErrorKind::PermissionDenied) => {
+                Ok(None)
+            }
+            Err(err) => Err(err),
+        }
+    }
+}
+
+/// Writes a comment on the ticket of row `data_id` (its number from `data_no`, or found).
+pub(crate) async fn comment_on_row(
+    client: &Client,
+    flow_uuid: FlowUuid,
+    data_id: DataId,
+    data_no: Option<DataNo>,
+    text: &str,
+) -> Result<(), Error> {
+    if text.trim().is_empty() {
+        return Err(Error::InvalidRequest("a comment needs some text".into()));
+    }
+    let data_no = match data_no {
+        Some(data_no) => data_no,
+        None => client.data_no_of(flow_uuid, data_id).await?,
+    };
+    add_comment(client, flow_uuid, data_no, Some(data_id), text).await
+}
+
+impl Client {
+    /// The ticket number of row `data_id`: from my missions, else from the flow's rows.
+    async fn data_no_of(&self, flow_uuid: FlowUuid, data_id: DataId) -> Result<DataNo, Error> {
+        let by_row = Query::builder()
+            .filter(col("data_id").eq(data_id))
+            .page_size(1)
+            .build()
+            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        if let Some(data_no) = self
+            .missions()
+            .query(by_row)
+            .send()
+            .await?
+            .iter()
+            .find_map(|m| m.data_no)
+        {
+            return Ok(data_no);
+        }
+        let by_id = Query::builder()
+            .filter(col("id").eq(data_id))
+            .page_size(1)
+            .build()
+            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let rows = self
+            .tickets_in_flow(flow_uuid)
+            .include_history()
+            .query(by_id)
+            .send()
+            .await
+            .map_err(|err| {
+                crate::assignee::no_access(err, || {
+                    (
+                        format!("find the ticket of row {data_id}"),
+                        "the row among your missions, or the flow's View permission".into(),
+                    )
+                })
+            })?;
+        rows.first()
+            .map(|row| row.data_no)
+            .ok_or_else(|| Error::InvalidRequest(format!("the flow has no ticket row {data_id}")))
+    }
+}
