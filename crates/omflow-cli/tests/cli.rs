@@ -196,7 +196,7 @@ fn approver_job(run: impl Fn() -> Command, sees_engine_message: bool) {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "pushed data_id 2 (ticket 1): would go to 任務處理 (FITEM_5), group 2; now at stop 任務處理",
+            "pushed data_id 2 (ticket 1): would go to 任務處理 (FITEM_5), group 資訊服務組; now at stop 任務處理",
         ));
     let ticket_1 = run()
         .args(["missions", "--output", "ndjson", "--where", "data_no=1"])

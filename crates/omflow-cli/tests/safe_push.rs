@@ -124,7 +124,7 @@ fn every_refusal_names_the_field_and_changes_nothing() {
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(
-            stdout.contains("would go to 任務處理 (FITEM_5), group 2"),
+            stdout.contains("would go to 任務處理 (FITEM_5), group 資訊服務組"),
             "{who}: {stdout}"
         );
         assert!(stdout.contains("now at stop 任務處理"), "{who}: {stdout}");

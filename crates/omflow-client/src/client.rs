@@ -186,6 +186,7 @@ impl ClientBuilder {
                 formats: tokio::sync::Mutex::new(HashMap::new()),
                 start_forms: tokio::sync::Mutex::new(HashMap::new()),
                 charts: tokio::sync::Mutex::new(HashMap::new()),
+                groups: tokio::sync::OnceCell::new(),
             }),
         })
     }
@@ -224,6 +225,8 @@ pub(crate) struct Inner {
     pub(crate) start_forms: tokio::sync::Mutex<StartForms>,
     /// Flow designs per flow (routing predictions), each loaded once.
     pub(crate) charts: tokio::sync::Mutex<crate::guard::Charts>,
+    /// The group list (names in predictions), loaded once.
+    pub(crate) groups: tokio::sync::OnceCell<Arc<Vec<omflow_model::GroupRow>>>,
 }
 
 /// An OMFLOW client. Cheap to clone; share it across tasks.

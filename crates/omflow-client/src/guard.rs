@@ -137,6 +137,43 @@ impl Client {
         ticket: &LoadedTicket,
         writes: Writes<'_>,
     ) -> Prediction {
+        let mut prediction = self
+            .predict_route(flow, data_id, known, ticket, writes)
+            .await;
+        if let Route::AtStop {
+            assignee: Some(assignee),
+            ..
+        } = &mut prediction.route
+        {
+            assignee.group_name = self.group_name(&assignee.group).await;
+        }
+        prediction
+    }
+
+    /// The name of group `id` (the group list, read once per client; `None` when it cannot
+    /// be read or has no such group).
+    async fn group_name(&self, id: &str) -> Option<String> {
+        let id: u64 = id.parse().ok()?;
+        let groups = self
+            .inner
+            .groups
+            .get_or_try_init(|| async { self.groups().await.map(Arc::new) })
+            .await
+            .ok()?;
+        groups
+            .iter()
+            .find(|group| group.id.get() == id)
+            .map(|group| group.display_name.clone())
+    }
+
+    async fn predict_route(
+        &self,
+        flow: FlowUuid,
+        data_id: DataId,
+        known: Whereabouts,
+        ticket: &LoadedTicket,
+        writes: Writes<'_>,
+    ) -> Prediction {
         let at = self.whereabouts(flow, data_id, known).await;
         let (Some(data_no), Some(stop)) = (at.data_no, at.stop) else {
             return unpredictable(

@@ -266,6 +266,8 @@ pub struct Assignee {
     pub group: String,
     /// The user id within the group (`""`: anyone in the group).
     pub user: String,
+    /// The group's name, when the caller has looked it up (the design holds only the id).
+    pub group_name: Option<String>,
 }
 
 /// Why the engine would leave a ticket in its error state.
@@ -344,8 +346,17 @@ impl fmt::Display for Route {
                 write!(f, "would go to {stop}")?;
                 match assignee {
                     Some(a) if a.group.is_empty() => write!(f, ", assigned to no group"),
-                    Some(a) if a.user.is_empty() => write!(f, ", group {}", a.group),
-                    Some(a) => write!(f, ", group {} user {}", a.group, a.user),
+                    Some(a) => {
+                        match &a.group_name {
+                            Some(name) => write!(f, ", group {name}")?,
+                            None => write!(f, ", group {}", a.group)?,
+                        }
+                        if a.user.is_empty() {
+                            Ok(())
+                        } else {
+                            write!(f, " user {}", a.user)
+                        }
+                    }
                     None => Ok(()),
                 }
             }
@@ -637,7 +648,11 @@ fn arrive(
         } else {
             text(2)?
         };
-        return Some(Assignee { group, user });
+        return Some(Assignee {
+            group,
+            user,
+            group_name: None,
+        });
     }
     // The engine puts part k at index k-1 of a list, appending: G1 then G2 gives [g, u];
     // G2 alone ["", u]; anything else in another order reads as neither.
@@ -660,7 +675,11 @@ fn arrive(
     } else {
         user
     };
-    Some(Assignee { group, user })
+    Some(Assignee {
+        group,
+        user,
+        group_name: None,
+    })
 }
 
 #[cfg(test)]

@@ -45,7 +45,8 @@ fn a_known_value_goes_to_its_stop_and_keeps_the_assignment() {
             },
             assignee: Some(Assignee {
                 group: "2".into(),
-                user: "3".into()
+                user: "3".into(),
+                group_name: None,
             }),
         }
     );
@@ -69,7 +70,8 @@ fn back_to_a_form_with_a_group_input_reassigns() {
             },
             assignee: Some(Assignee {
                 group: "2".into(),
-                user: String::new()
+                user: String::new(),
+                group_name: None,
             }),
         }
     );
@@ -320,6 +322,7 @@ fn group_inputs_in_the_engine_order() {
         Some(Assignee {
             group: g.into(),
             user: u.into(),
+            group_name: None,
         })
     };
     assert_eq!(
