@@ -109,6 +109,20 @@ pub(crate) enum Command {
         #[arg(long, default_value = "table")]
         output: Format,
     },
+    /// Where a ticket has been: the stops it passed (who, when, what was set), or the flow
+    /// drawn with its path and current stop (`--format mermaid` or `dot`).
+    #[command(
+        after_help = "Examples:\n  omflow history 任務單 1\n  omflow history 任務單 1 --format dot | dot -Tsvg > ticket-1.svg"
+    )]
+    History {
+        /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        flow: String,
+        /// The ticket's number (NO in `missions`).
+        data_no: u64,
+        /// text, json, mermaid or dot.
+        #[arg(long, default_value = "text")]
+        format: HistoryFormat,
+    },
     /// The groups a field can be assigned to.
     Groups {
         /// table, json or ndjson.
@@ -351,4 +365,17 @@ pub(crate) enum MockCommand {
     /// Run the fake server until interrupted (the same options as the `omflow-mock`
     /// binary).
     Serve(omflow_mock::serve::ServeArgs),
+}
+
+/// How `omflow history` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum HistoryFormat {
+    /// A readable timeline.
+    Text,
+    /// The flow log and the history rows as JSON.
+    Json,
+    /// The flow as a Mermaid flowchart, the path and current stop highlighted.
+    Mermaid,
+    /// The flow as Graphviz dot, the path and current stop highlighted.
+    Dot,
 }

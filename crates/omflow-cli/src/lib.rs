@@ -111,6 +111,11 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             output,
         } => commands::desk::comments(client, &flow, data_no, output).await?,
         Command::Groups { output } => commands::desk::groups(client, output).await?,
+        Command::History {
+            flow,
+            data_no,
+            format,
+        } => commands::desk::history(client, &flow, data_no, format).await?,
         Command::Approve(args) => return commands::approve::approve(client, args).await,
         Command::Tickets(TicketsCommand::List {
             flow,

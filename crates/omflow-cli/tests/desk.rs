@@ -161,3 +161,98 @@ fn alice_comments_and_reads_groups_and_erin_is_refused_with_what_is_missing() {
         "a refused comment writes nothing"
     );
 }
+
+#[test]
+fn history_shows_the_stops_passed_and_the_flow_drawn_renders_with_graphviz() {
+    let (server, dir) = demo_with_erin();
+    let data_no = tickets_at(&server, "FITEM_2")[0];
+    let data_id = stdout_of(
+        as_alice(&server)
+            .args(["missions", "--output", "ndjson", "--where"])
+            .arg(format!("data_no={data_no}")),
+    )
+    .lines()
+    .map(|l| {
+        serde_json::from_str::<Value>(l).unwrap()["data_id"]
+            .as_u64()
+            .unwrap()
+    })
+    .next()
+    .unwrap();
+    stdout_of(as_alice(&server).args([
+        "push",
+        "任務單",
+        &data_id.to_string(),
+        "--set",
+        "FORMITM_4=dispatch_done",
+    ]));
+    let text = stdout_of(as_alice(&server).args(["history", "任務單", &data_no.to_string()]));
+    let stops: Vec<&str> = [
+        "開始 (FITEM_1, start)",
+        "任務分析 (FITEM_2, form)",
+        "是否指派 (FITEM_3, switch)  -> FITEM_5",
+        "任務處理 (FITEM_5, form)",
+    ]
+    .into_iter()
+    .collect();
+    let mut at = 0;
+    for stop in stops {
+        let found = text[at..]
+            .find(stop)
+            .unwrap_or_else(|| panic!("{stop} in order in:\n{text}"));
+        at += found + stop.len();
+    }
+    assert!(text.contains("<- now here"), "{text}");
+    assert!(text.contains("by alice"), "who pushed: {text}");
+    let dot = stdout_of(as_alice(&server).args([
+        "history",
+        "任務單",
+        &data_no.to_string(),
+        "--format",
+        "dot",
+    ]));
+    let dot_file = dir.0.join("ticket.dot");
+    std::fs::write(&dot_file, &dot).unwrap();
+    let svg = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .arg(&dot_file)
+        .output()
+        .expect("Graphviz's dot is installed (.ci/run installs it)");
+    assert!(
+        svg.status.success(),
+        "{}",
+        String::from_utf8_lossy(&svg.stderr)
+    );
+    let svg = String::from_utf8(svg.stdout).unwrap();
+    for stop in [
+        "開始",
+        "任務分析",
+        "是否指派",
+        "任務處理",
+        "任務審核",
+        "任務完成",
+    ] {
+        assert!(svg.contains(stop), "the drawing shows {stop}");
+    }
+    let mermaid = stdout_of(as_alice(&server).args([
+        "history",
+        "任務單",
+        &data_no.to_string(),
+        "--format",
+        "mermaid",
+    ]));
+    assert!(
+        mermaid.starts_with("flowchart LR") && mermaid.contains("class FITEM_5 current"),
+        "{mermaid}"
+    );
+    let refused = as_user(&server, "erin", "erin-pass")
+        .args([
+            "history",
+            "dc33fb340034418c8fbb3baf15525e86",
+            &data_no.to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not allowed to read where ticket"));
+}

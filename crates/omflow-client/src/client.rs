@@ -441,7 +441,7 @@ impl Client {
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         let effect = effect_of(op);
         let call = self
-            .rest_attempts(operation, &path, body, effect)
+            .rest_attempts(op, &path, body, effect)
             .instrument(span_of(op));
         match self.inner.operation_timeout {
             None => call.await,
@@ -459,11 +459,12 @@ impl Client {
 
     async fn rest_attempts<B: Serialize, T: DeserializeOwned>(
         &self,
-        operation: &'static str,
+        op: Operation,
         path: &str,
         body: &B,
         effect: Effect,
     ) -> Result<T, Error> {
+        let operation = op.name();
         let url = self.url(path)?;
         let mut replayed = false;
         loop {
@@ -480,6 +481,12 @@ impl Client {
                     sent: Sent::Maybe,
                     write: effect == Effect::Write,
                 });
+            }
+            if op.answers_bare() && !is_envelope(&response.body) {
+                if let Ok(value) = serde_json::from_slice::<T>(&response.body) {
+                    self.touch(&code).await;
+                    return Ok(value);
+                }
             }
             match omflow_model::decode_body::<T>(&response.body) {
                 Ok(value) => {
@@ -643,5 +650,24 @@ pub(crate) fn span_of(op: Operation) -> tracing::Span {
         WorklogAdd => "omflow.worklog.add",
         WorklogList => "omflow.worklog.list",
         GroupsList => "omflow.groups.list",
+        TicketsHistory => "omflow.tickets.history",
+        TicketsFlowLog => "omflow.tickets.flow_log",
+    )
+}
+
+/// Whether an answer is a `{status, message, result}` envelope (a failure, for the
+/// operations whose success is a bare object).
+fn is_envelope(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        status: Option<serde::de::IgnoredAny>,
+        message: Option<serde::de::IgnoredAny>,
+    }
+    matches!(
+        serde_json::from_slice::<Probe>(body),
+        Ok(Probe {
+            status: Some(_),
+            message: Some(_)
+        })
     )
 }

@@ -8,11 +8,33 @@
 use crate::client::Client;
 use crate::error::Error;
 use crate::flows::{FlowHandle, ResolvedFlow};
+use omflow_model::chart::{FlowChart, LoadFlowChart, LoadedFlowChart};
 use omflow_model::query::{col, Query};
 use omflow_model::{
-    AddWorklog, DataId, DataNo, FlowRef, FlowUuid, GroupRow, ListGroups, ListWorklog, Operation,
-    WorklogEntry,
+    AddWorklog, DataId, DataNo, FlowLogEntry, FlowRef, FlowUuid, GroupRow, HistoryPage, HistoryRow,
+    ListGroups, ListHistory, ListWorklog, Operation, WorklogEntry,
 };
+
+/// Where a ticket has been; see [`TicketHandle::flow_log`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct FlowLog {
+    /// The flow's design.
+    pub chart: FlowChart,
+    /// Every stop the ticket entered, oldest first.
+    pub entries: Vec<FlowLogEntry>,
+}
+
+impl FlowLog {
+    /// The flow drawn with the ticket's path (`dot()` for Graphviz, `mermaid()`).
+    #[must_use]
+    pub fn path(&self) -> omflow_model::history::Path<'_> {
+        omflow_model::history::Path {
+            chart: &self.chart,
+            passed: &self.entries,
+        }
+    }
+}
 
 /// A ticket of a flow, by its number; see [`FlowHandle::ticket`].
 #[derive(Debug, Clone)]
@@ -80,8 +102,86 @@ impl TicketHandle {
             })
     }
 
+    /// The ticket's earlier rows, oldest first (level, status, when and by whom each was
+    /// written). Readable by its assignee and holders of the flow's View permission.
+    ///
+    /// # Errors
+    /// [`Error::NoAccess`] when the user may not read them; transport errors (a read).
+    pub async fn history(&self) -> Result<Vec<HistoryRow>, Error> {
+        let (flow_uuid, data_id) = self.row().await?;
+        let mut rows = Vec::new();
+        loop {
+            let body = ListHistory::new(flow_uuid, self.data_no, data_id, rows.len() as u64, 100);
+            let page: HistoryPage = self
+                .client
+                .rest(Operation::TicketsHistory, None, &body)
+                .await
+                .map_err(|err| {
+                    crate::assignee::no_access(err, || {
+                        (
+                            format!("read the history of ticket {}", self.data_no),
+                            "to be the assignee of its current row, or the flow's View permission"
+                                .into(),
+                        )
+                    })
+                })?;
+            let last = page.data.is_empty()
+                || rows.len() + page.data.len() >= page.records_filtered as usize;
+            rows.extend(page.data);
+            if last {
+                return Ok(rows);
+            }
+        }
+    }
+
+    /// Where the ticket has been: the flow's design and every stop the ticket entered, with
+    /// what went in and came out. Readable by the assignee or creator of any of its rows,
+    /// and holders of the flow's View permission.
+    ///
+    /// # Errors
+    /// [`Error::NoAccess`] when the user may not read it; [`Error::Decode`] for a design that
+    /// is not JSON; transport errors (a read).
+    pub async fn flow_log(&self) -> Result<FlowLog, Error> {
+        let flow_uuid = self.flow_uuid().await?;
+        let loaded: LoadedFlowChart = self
+            .client
+            .rest(
+                Operation::TicketsFlowLog,
+                None,
+                &LoadFlowChart::new(flow_uuid, self.data_no),
+            )
+            .await
+            .map_err(|err| {
+                crate::assignee::no_access(err, || {
+                    (
+                        format!("read where ticket {} has been", self.data_no),
+                        "to be the assignee or creator of one of its rows, or the flow's View permission".into(),
+                    )
+                })
+            })?;
+        let chart = loaded.chart().map_err(|e| Error::Decode {
+            operation: Operation::TicketsFlowLog.name(),
+            path: "result.flowobject".into(),
+            message: e.to_string(),
+        })?;
+        let entries = loaded
+            .inoutput
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|entry| serde_json::from_value(entry).ok())
+            .collect();
+        Ok(FlowLog { chart, entries })
+    }
+
     /// The flow's uuid and the row the server checks permissions on.
     async fn row(&self) -> Result<(FlowUuid, Option<DataId>), Error> {
+        let flow_uuid = self.flow_uuid().await?;
+        let data_id = self.client.current_row_of(flow_uuid, self.data_no).await?;
+        Ok((flow_uuid, data_id))
+    }
+
+    /// The flow's uuid (a name is resolved from my missions, an api_path from a row).
+    async fn flow_uuid(&self) -> Result<FlowUuid, Error> {
         let flow_uuid = match self.client.resolve_flow(&self.flow).await? {
             ResolvedFlow::Uuid(uuid) => uuid,
             ResolvedFlow::ApiPath(path) => match self.client.flow_uuid_of_path(path.as_str()).await
@@ -98,8 +198,7 @@ impl TicketHandle {
                 Err(err) => return Err(err),
             },
         };
-        let data_id = self.client.current_row_of(flow_uuid, self.data_no).await?;
-        Ok((flow_uuid, data_id))
+        Ok(flow_uuid)
     }
 }
 

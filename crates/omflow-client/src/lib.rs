@@ -58,7 +58,7 @@ pub use bulk::{
     Approval, ApprovalOutcome, ApprovalResult, ApproveBuilder, PlannedApproval, DEFAULT_ENGINE_WAIT,
 };
 pub use client::{BuildError, Client, ClientBuilder, Credentials, FlowInfo, RENEW_AFTER_IDLE};
-pub use desk::TicketHandle;
+pub use desk::{FlowLog, TicketHandle};
 pub use error::{AuthError, Chain, Error, Sent};
 pub use flows::{FlowHandle, ResolvedFlow};
 pub use futures;

@@ -93,6 +93,8 @@ async fn every_operation(client: &Client) {
     let ticket = client.flow(flow).ticket(DataNo(1));
     ticket.comment("spanned").await.unwrap();
     assert_eq!(ticket.comments().await.unwrap()[0].content, "spanned");
+    assert!(!ticket.flow_log().await.unwrap().entries.is_empty());
+    ticket.history().await.unwrap();
     client.groups().await.unwrap();
 }
 

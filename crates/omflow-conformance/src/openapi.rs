@@ -14,9 +14,10 @@
 
 use omflow_model::{
     AddWorklog, ApiFormat, ApiFormatRequest, CreateTicket, DataIdEntry, DataIdLookup, DataNoResult,
-    DeleteTickets, Endpoint, FlowNames, GroupRow, ListGroups, ListWorklog, LoadFlowNames,
-    LoadStartForm, LoadTicket, LoadedTicket, Mission, Mount, Permission, ProjectedRow, PushTicket,
-    Query, QuickActionTicket, SecurityGrant, StartForm, TicketRow, WorklogEntry,
+    DeleteTickets, Endpoint, FlowNames, GroupRow, HistoryPage, ListGroups, ListHistory,
+    ListWorklog, LoadFlowNames, LoadStartForm, LoadTicket, LoadedTicket, Mission, Mount,
+    Permission, ProjectedRow, PushTicket, Query, QuickActionTicket, SecurityGrant, StartForm,
+    TicketRow, WorklogEntry,
 };
 use schemars::generate::{Contract, SchemaSettings};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
@@ -74,6 +75,11 @@ fn desk_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract
             summary: "A ticket's work log, oldest first (View, the row's assignee, or the ticket's creator)",
             body: Body::Json(body_of::<ListWorklog>(g)),
             result: list_of(g.subschema_for::<WorklogEntry>()),
+        },
+        Endpoint::HistoryList => Contract_ {
+            summary: "A ticket's earlier rows as a DataTables page, answered bare (not in an envelope) on success (View, the row's assignee, or the flow-management permission)",
+            body: Body::Json(body_of::<ListHistory>(g)),
+            result: g.subschema_for::<HistoryPage>(),
         },
         Endpoint::GroupList => Contract_ {
             summary: "The groups (functional_flag \"False\") or roles (\"True\"); any logged-in user",
@@ -312,15 +318,20 @@ fn add_rest_fields(schema: &mut Value, multipart: bool) {
 }
 
 fn envelope_responses(result: Value, endpoint: Endpoint) -> Value {
-    let success = json!({
-        "type": "object",
-        "properties": {
-            "status": {"enum": [200, "200"]},
-            "message": {"type": "string"},
-            "result": result
-        },
-        "required": ["status", "message"]
-    });
+    // The history list answers its DataTables page bare; its failures are envelopes.
+    let success = if endpoint == Endpoint::HistoryList {
+        result
+    } else {
+        json!({
+            "type": "object",
+            "properties": {
+                "status": {"enum": [200, "200"]},
+                "message": {"type": "string"},
+                "result": result
+            },
+            "required": ["status", "message"]
+        })
+    };
     let mut responses = Map::new();
     responses.insert(
         "200".into(),

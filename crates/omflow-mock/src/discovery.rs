@@ -61,11 +61,23 @@ impl World {
             return Reply::fail(404, text(MessageId::FlowNotFound, lang));
         };
         let def = &self.flows[flow].def;
+        // The log of the asked level (`int(flow_level)` per entry: a bad level answers null,
+        // but only when there are entries to test it on).
+        let entries = crate::world::int_like(data_no)
+            .map(|n| self.flow_log(flow, n))
+            .unwrap_or_default();
+        let level = body.get("flow_level").and_then(crate::world::int_like);
+        let inoutput = match level {
+            _ if entries.is_empty() => json!([]),
+            Some(1) => Value::Array(entries),
+            Some(_) => json!([]),
+            None => Value::Null,
+        };
         Reply::ok(
             text(MessageId::UpdateSuccess, lang),
             json!({
                 "flowobject": crate::pyjson::dumps(&self.flow_chart(flow)),
-                "inoutput": [],
+                "inoutput": inoutput,
                 "flow_name": def.flow_name,
             }),
         )

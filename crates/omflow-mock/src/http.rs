@@ -160,6 +160,16 @@ fn render(reply: Reply, lang: Lang) -> HttpReply {
             .into_bytes(),
             delay_ms: 0,
         },
+        Reply::Bare { body } => HttpReply {
+            status: 200,
+            content_type: "application/json".into(),
+            headers: vec![
+                ("content-language", lang.tag().to_string()),
+                ("vary", "Cookie, Accept-Language".to_string()),
+            ],
+            body: dumps(&body).into_bytes(),
+            delay_ms: 0,
+        },
         Reply::Page {
             http,
             content_type,

@@ -172,6 +172,9 @@ endpoints! {
     WorklogCreate, WORKLOG_CREATE = "/rest/flowmanage/api/omdata-worklog/create/", Write, Login, Rest;
     /// A ticket's work log: View holders, the row's assignee and the ticket's creator.
     WorklogList, WORKLOG_LIST = "/rest/flowmanage/api/omdata-worklog/list/", Read, Login, Rest;
+    /// A ticket's earlier rows, as a DataTables page (not an envelope): View holders, the
+    /// row's assignee, or the flow-management permission.
+    HistoryList, HISTORY_LIST = "/rest/flowmanage/api/omdata-history/list/", Read, Login, Rest;
     /// The groups (or roles): any logged-in user.
     GroupList, GROUP_LIST = "/rest/accounts/api/group/list/", Read, Login, Rest;
 }

@@ -86,9 +86,20 @@ operations! {
     WorklogList = "worklog.list", WorklogList;
     /// The groups.
     GroupsList = "groups.list", GroupList;
+    /// A ticket's earlier rows (a DataTables page, not an envelope).
+    TicketsHistory = "tickets.history", HistoryList;
+    /// A ticket's flow log with the flow's design.
+    TicketsFlowLog = "tickets.flow_log", FlowObject;
 }
 
 impl Operation {
+    /// Whether the success answer is a bare JSON object rather than an envelope (failures
+    /// still come as envelopes).
+    #[must_use]
+    pub const fn answers_bare(self) -> bool {
+        matches!(self, Operation::TicketsHistory)
+    }
+
     /// Whether a call reads or writes (its endpoint's [`Access`]).
     #[must_use]
     pub const fn access(self) -> Access {

@@ -1,7 +1,8 @@
 //! `omflow comment`, `omflow comments` and `omflow groups`: the assignee's desk.
 
+use crate::args::HistoryFormat;
 use crate::failure::Failure;
-use crate::listing::{columns_of, emit, say};
+use crate::listing::{columns_of, emit, say, say_raw};
 use crate::output::Format;
 use omflow_client::Client;
 use omflow_model::{DataNo, FlowRef};
@@ -63,4 +64,82 @@ fn as_rows<T: serde::Serialize>(items: &[T]) -> Result<Vec<Value>, Failure> {
         .iter()
         .map(|item| serde_json::to_value(item).map_err(|e| Failure::Operation(Box::new(e))))
         .collect()
+}
+
+/// Prints where ticket `data_no` of `flow` has been.
+pub(crate) async fn history(
+    client: &Client,
+    flow: &str,
+    data_no: u64,
+    format: HistoryFormat,
+) -> Result<(), Failure> {
+    let ticket = client.flow(FlowRef::parse(flow)).ticket(DataNo(data_no));
+    let log = ticket.flow_log().await?;
+    match format {
+        HistoryFormat::Dot => say_raw(log.path().dot().trim_end()),
+        HistoryFormat::Mermaid => say_raw(log.path().mermaid().trim_end()),
+        HistoryFormat::Json => {
+            let rows = ticket.history().await.unwrap_or_default();
+            let text = serde_json::to_string_pretty(&serde_json::json!({
+                "flow_log": log.entries,
+                "history": rows,
+            }))
+            .map_err(|e| Failure::Operation(Box::new(e)))?;
+            say_raw(&text);
+        }
+        HistoryFormat::Text => {
+            say(&format!("ticket {data_no} of {flow}"));
+            for (i, entry) in log.entries.iter().enumerate() {
+                let last = i + 1 == log.entries.len();
+                say(&timeline_line(entry, last));
+            }
+            // Who wrote each earlier row (the assignee and View holders may read this).
+            if let Ok(rows) = ticket.history().await {
+                for row in rows {
+                    say(&format!(
+                        "  row {}: {} by {} ({} / {})",
+                        row.id,
+                        row.updatetime.unwrap_or_default(),
+                        row.update_user.unwrap_or_default(),
+                        row.level.unwrap_or_default(),
+                        row.status.unwrap_or_default()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One stop of the timeline: when, which stop, what went in or where it led.
+fn timeline_line(entry: &omflow_model::FlowLogEntry, last: bool) -> String {
+    let kind = entry.stop_chart_type.as_deref().unwrap_or("?");
+    let name = entry.stop_chart_text.as_deref().unwrap_or("");
+    let when = entry.createtime.as_deref().unwrap_or("");
+    let what = match kind {
+        "switch" if entry.error => "no rule matched: the ticket stopped in error".to_string(),
+        "switch" => format!("-> {}", entry.output_data.as_str().unwrap_or("")),
+        "form" => match entry.input_data.as_object() {
+            Some(set) if !set.is_empty() => {
+                let set: Vec<String> = set
+                    .iter()
+                    .map(|(k, v)| {
+                        format!("{k}={}", v.as_str().map_or(v.to_string(), str::to_string))
+                    })
+                    .collect();
+                format!("set {}", set.join(", "))
+            }
+            _ => String::new(),
+        },
+        _ => String::new(),
+    };
+    let here = if last && entry.output_data.is_null() {
+        "  <- now here"
+    } else {
+        ""
+    };
+    format!(
+        "  {when}  {name} ({}, {kind})  {what}{here}",
+        entry.chart_id
+    )
 }

@@ -5,6 +5,7 @@
 //! every endpoint is served.
 
 mod group_list;
+mod history_list;
 mod my_missions;
 mod ticket_edit;
 mod ticket_list;
@@ -46,6 +47,7 @@ pub(crate) fn dispatch(world: &mut World, endpoint: Endpoint, call: &ViewCall<'_
         Endpoint::WorklogCreate => worklog::create(world, call),
         Endpoint::WorklogList => worklog::list(world, call),
         Endpoint::GroupList => group_list::view(world, call),
+        Endpoint::HistoryList => history_list::view(world, call),
         Endpoint::DataIdLookup => world.lookup_data_id(call.param, body, lang),
         Endpoint::FlowDisplay => world.flow_field_names(body, lang),
         Endpoint::FlowObject => world.flow_object(body, call.caller, lang),

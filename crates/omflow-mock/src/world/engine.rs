@@ -145,6 +145,37 @@ impl World {
         text.to_string()
     }
 
+    /// `switchPoint`'s input log: each side's reference under its inner name, and a literal
+    /// left side under itself (a literal right side is not logged).
+    fn switch_inputs(
+        item: &SeedItem,
+        row: &Map<String, Value>,
+        flow_value: &Map<String, Value>,
+    ) -> Map<String, Value> {
+        let mut inputs = Map::new();
+        for rule in &item.rules {
+            for (side, literal_logged) in [(&rule.value1, true), (&rule.value2, false)] {
+                let inner = side
+                    .strip_prefix("#(")
+                    .or_else(|| side.strip_prefix("$("))
+                    .and_then(|t| t.strip_suffix(')'));
+                match inner {
+                    Some(inner) => {
+                        inputs.insert(
+                            inner.to_string(),
+                            json!(Self::resolve_ref(row, flow_value, side)),
+                        );
+                    }
+                    None if literal_logged => {
+                        inputs.insert(side.clone(), json!(side));
+                    }
+                    None => {}
+                }
+            }
+        }
+        inputs
+    }
+
     /// The engine: walks from `from` to the next form or end item.
     pub(super) fn advance(&mut self, flow: usize, row_id: u64, from: &str, sent_id: Value) {
         let Some(mut row) = self.flows[flow].rows.get(&row_id).cloned() else {
@@ -156,6 +187,22 @@ impl World {
             .and_then(|t| serde_json::from_str(t).ok())
             .unwrap_or(Value::Null);
         let flow_value = param["flow_value"].as_object().cloned().unwrap_or_default();
+        let data_no = row["data_no"].as_u64().unwrap_or(0);
+        // Leaving `from`: a start logs its values; a form's open entry gets its outputs.
+        if let Some(left) = self.item(flow, from).cloned() {
+            if left.item_type == "start" {
+                self.log_stop(
+                    flow,
+                    &row,
+                    &left,
+                    Value::Object(flow_value.clone()),
+                    json!(""),
+                    false,
+                );
+            } else {
+                self.log_leave(flow, data_no, from, json!({}));
+            }
+        }
         let mut previous = from.to_string();
         let mut next = self.item(flow, from).and_then(|i| i.next.clone());
         let mut chart_input: Option<Map<String, Value>> = None;
@@ -165,37 +212,14 @@ impl World {
             };
             match item.item_type.as_str() {
                 "switch" => {
-                    let mut inputs = Map::new();
-                    for rule in &item.rules {
-                        // `switchPoint`'s input log: each side's reference under its inner
-                        // name, and a literal left side under itself (a literal right side
-                        // is not logged).
-                        for (side, literal_logged) in [(&rule.value1, true), (&rule.value2, false)]
-                        {
-                            let inner = side
-                                .strip_prefix("#(")
-                                .or_else(|| side.strip_prefix("$("))
-                                .and_then(|t| t.strip_suffix(')'));
-                            match inner {
-                                Some(inner) => {
-                                    inputs.insert(
-                                        inner.to_string(),
-                                        json!(Self::resolve_ref(&row, &flow_value, side)),
-                                    );
-                                }
-                                None if literal_logged => {
-                                    inputs.insert(side.clone(), json!(side));
-                                }
-                                None => {}
-                            }
-                        }
-                    }
+                    let inputs = Self::switch_inputs(&item, &row, &flow_value);
                     let rules: Vec<_> = item.rules.iter().map(SeedRule::to_chart).collect();
                     let values = engine_values(&row, &flow_value);
                     let (outcome, _) =
                         routing::evaluate_switch(&rules, &values, &routing::Calculated::default());
                     let message = match outcome {
                         routing::SwitchOutcome::Goes { target, .. } => {
+                            self.log_stop(flow, &row, &item, json!(previous), json!(target), false);
                             chart_input = Some(inputs);
                             previous = item.id.clone();
                             next = Some(target);
@@ -214,6 +238,7 @@ impl World {
                     };
                     let param = self.engine_param(flow, &row, &item.id, via);
                     row.insert("data_param".into(), Value::String(dumps(&param)));
+                    self.log_stop(flow, &row, &item, json!(previous), json!(""), true);
                     self.fail_row(flow, row, Some(&item), &message);
                     return;
                 }
@@ -225,9 +250,12 @@ impl World {
                         sent_id,
                     };
                     self.arrive(flow, &mut row, &item, via);
+                    let written = Self::form_input(&row, &item);
+                    self.log_stop(flow, &row, &item, written, Value::Null, false);
                     return;
                 }
                 "end" => {
+                    self.log_stop(flow, &row, &item, json!(""), json!({}), false);
                     let now = self.stamp();
                     // At an end the engine logs no next item and the end as where it came from.
                     let via = Arrival {

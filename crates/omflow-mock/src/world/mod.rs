@@ -12,6 +12,7 @@ mod admin;
 mod auth;
 mod edit;
 mod engine;
+mod flowlog;
 mod form;
 mod missions;
 mod py;
@@ -44,6 +45,11 @@ pub enum Reply {
         message: String,
         /// `result`, as Python-style JSON text.
         result: String,
+    },
+    /// HTTP 200 with a JSON body that is not an envelope (the DataTables answers).
+    Bare {
+        /// The body.
+        body: Value,
     },
     /// A Django page: status, content type, optional `Location`, body.
     Page {
@@ -217,6 +223,8 @@ pub struct World {
     pub(crate) attachments: Vec<crate::files::Attachment>,
     /// Work log entries (comments), in the order written.
     pub(crate) worklogs: Vec<WorklogRow>,
+    /// The engine's flow log, in the order written.
+    pub(crate) flow_logs: Vec<flowlog::FlowLogEntry>,
     pub(crate) next_attachment_id: u64,
     /// The last write stamp handed out (see [`World::stamp`]).
     last_stamp: std::cell::Cell<Option<NaiveDateTime>>,
@@ -281,6 +289,7 @@ impl World {
             token_ttl: chrono::Duration::seconds(TOKEN_TTL_SECONDS),
             attachments: Vec::new(),
             worklogs: Vec::new(),
+            flow_logs: Vec::new(),
             next_attachment_id: 1,
             last_stamp: std::cell::Cell::new(None),
         };
@@ -357,7 +366,7 @@ impl World {
     /// The time a work log records, with microseconds as Django stores it.
     pub(crate) fn stamp_micros(&self) -> String {
         let stamp = self.stamp();
-        let text = stamp.as_str().unwrap_or_default();
+        let text = stamp.as_str().unwrap_or_default().replacen('T', " ", 1);
         match text.split_once('.') {
             Some((whole, fraction)) => format!("{whole}.{fraction:0<6}"),
             None => format!("{text}.000000"),

@@ -1,0 +1,97 @@
+//! The flow log: what the engine writes per stop a ticket enters (the `inoutput` of
+//! `flow-object/load` with a `data_no`): the stop, when it was entered and left, what went in
+//! and what came out. `output` stays `null` while the ticket waits at a form.
+
+use super::*;
+
+/// One entry of a ticket's flow log.
+#[derive(Debug, Clone)]
+pub(crate) struct FlowLogEntry {
+    pub flow: usize,
+    pub data_no: u64,
+    pub chart_id: String,
+    pub stop_type: String,
+    pub stop_text: String,
+    pub createtime: String,
+    pub updatetime: String,
+    pub input: Value,
+    pub output: Value,
+    pub error: bool,
+}
+
+impl World {
+    /// Logs entering stop `item` of ticket `row`.
+    pub(super) fn log_stop(
+        &mut self,
+        flow: usize,
+        row: &Map<String, Value>,
+        item: &SeedItem,
+        input: Value,
+        output: Value,
+        error: bool,
+    ) {
+        let createtime = self.stamp_micros();
+        self.flow_logs.push(FlowLogEntry {
+            flow,
+            data_no: row["data_no"].as_u64().unwrap_or(0),
+            chart_id: item.id.clone(),
+            stop_type: item.item_type.clone(),
+            stop_text: item.text.clone(),
+            updatetime: createtime.clone(),
+            createtime,
+            input,
+            output,
+            error,
+        });
+    }
+
+    /// The engine leaves stop `chart_id` of ticket `data_no`: its open entry gets `output`.
+    pub(super) fn log_leave(&mut self, flow: usize, data_no: u64, chart_id: &str, output: Value) {
+        let updatetime = self.stamp_micros();
+        if let Some(entry) = self.flow_logs.iter_mut().rev().find(|e| {
+            e.flow == flow && e.data_no == data_no && e.chart_id == chart_id && e.output.is_null()
+        }) {
+            entry.output = output;
+            entry.updatetime = updatetime;
+        }
+    }
+
+    /// What a form stop wrote into the ticket: each configured input's field, lower case,
+    /// as the row now holds it.
+    pub(super) fn form_input(row: &Map<String, Value>, item: &SeedItem) -> Value {
+        let mut written = Map::new();
+        for input in &item.inputs {
+            let inner = input
+                .name
+                .split_once('(')
+                .and_then(|(_, rest)| rest.strip_suffix(')'));
+            if let Some(field) = inner {
+                let column = field.to_lowercase();
+                if let Some(value) = row.get(&column) {
+                    written.insert(column, value.clone());
+                }
+            }
+        }
+        Value::Object(written)
+    }
+
+    /// The flow log of ticket `data_no` of `flow`, oldest first, as `inoutput` shows it.
+    pub(crate) fn flow_log(&self, flow: usize, data_no: u64) -> Vec<Value> {
+        self.flow_logs
+            .iter()
+            .filter(|e| e.flow == flow && e.data_no == data_no)
+            .map(|e| {
+                json!({
+                    "chart_id": e.chart_id,
+                    "createtime": e.createtime,
+                    "updatetime": e.updatetime,
+                    "input_data": e.input,
+                    "output_data": e.output,
+                    "error": e.error,
+                    "stop_chart_type": e.stop_type,
+                    "stop_chart_text": e.stop_text,
+                })
+            })
+            .collect()
+    }
+}
