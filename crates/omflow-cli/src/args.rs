@@ -123,6 +123,9 @@ pub(crate) enum Command {
         #[arg(long, default_value = "text")]
         format: HistoryFormat,
     },
+    /// A ticket's attachments.
+    #[command(subcommand)]
+    Files(FilesCommand),
     /// The groups a field can be assigned to.
     Groups {
         /// table, json or ndjson.
@@ -378,4 +381,43 @@ pub(crate) enum HistoryFormat {
     Mermaid,
     /// The flow as Graphviz dot, the path and current stop highlighted.
     Dot,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum FilesCommand {
+    /// List a ticket's attachments (newest first).
+    List {
+        /// The flow: its name, its uuid, or its api_path.
+        flow: String,
+        /// The ticket's number.
+        data_no: u64,
+        /// table, json or ndjson.
+        #[arg(long, default_value = "table")]
+        output: Format,
+    },
+    /// Upload files to a ticket's current row (a file of the same name is replaced).
+    Upload {
+        /// The flow: its name, its uuid, or its api_path.
+        flow: String,
+        /// The ticket's number.
+        data_no: u64,
+        /// The files.
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+    },
+    /// Download an attachment by its name.
+    #[command(
+        after_help = "Example:\n  omflow files download 任務單 1 report.pdf --out /tmp/report.pdf"
+    )]
+    Download {
+        /// The flow: its name, its uuid, or its api_path.
+        flow: String,
+        /// The ticket's number.
+        data_no: u64,
+        /// The attachment's name (as `files list` shows it).
+        name: String,
+        /// Where to write it (default: its name in the current directory; never replaced).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }

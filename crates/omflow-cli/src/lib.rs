@@ -23,7 +23,7 @@ pub use args::Cli;
 pub(crate) use failure::one_line;
 pub use failure::Failure;
 
-use args::{Command, MockCommand, SeedCommand, TicketsCommand};
+use args::{Command, FilesCommand, MockCommand, SeedCommand, TicketsCommand};
 use failure::usage;
 use omflow_client::Chain;
 use session::{connect, init_tracing, refuse_connection_flags};
@@ -111,6 +111,22 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             output,
         } => commands::desk::comments(client, &flow, data_no, output).await?,
         Command::Groups { output } => commands::desk::groups(client, output).await?,
+        Command::Files(FilesCommand::List {
+            flow,
+            data_no,
+            output,
+        }) => commands::files::list(client, &flow, data_no, output).await?,
+        Command::Files(FilesCommand::Upload {
+            flow,
+            data_no,
+            paths,
+        }) => commands::files::upload(client, &flow, data_no, &paths).await?,
+        Command::Files(FilesCommand::Download {
+            flow,
+            data_no,
+            name,
+            out,
+        }) => commands::files::download(client, &flow, data_no, &name, out).await?,
         Command::History {
             flow,
             data_no,

@@ -256,3 +256,92 @@ fn history_shows_the_stops_passed_and_the_flow_drawn_renders_with_graphviz() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not allowed to read where ticket"));
 }
+
+#[test]
+fn a_file_uploaded_downloads_with_the_same_bytes_and_erin_may_not_list_it() {
+    let (server, dir) = demo_with_erin();
+    let data_no = tickets_at(&server, "FITEM_5")[0].to_string();
+    let original = dir.0.join("report.bin");
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    std::fs::write(&original, &bytes).unwrap();
+    let said = stdout_of(
+        as_alice(&server)
+            .args(["files", "upload", "任務單", &data_no])
+            .arg(&original),
+    );
+    assert!(said.contains("uploaded report.bin (70000 bytes)"), "{said}");
+    let listed = stdout_of(as_alice(&server).args([
+        "files",
+        "list",
+        "任務單",
+        &data_no,
+        "--output",
+        "json",
+    ]));
+    let listed: Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(listed[0]["file_name"], "report.bin");
+    assert_eq!(listed[0]["size"], 70_000);
+    let copy = dir.0.join("copy.bin");
+    stdout_of(
+        as_alice(&server)
+            .args([
+                "files",
+                "download",
+                "任務單",
+                &data_no,
+                "report.bin",
+                "--out",
+            ])
+            .arg(&copy),
+    );
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        bytes,
+        "the same bytes come back"
+    );
+    let again = as_alice(&server)
+        .args([
+            "files",
+            "download",
+            "任務單",
+            &data_no,
+            "report.bin",
+            "--out",
+        ])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an existing file is never replaced"
+    );
+    let unknown = as_alice(&server)
+        .args([
+            "files",
+            "download",
+            "任務單",
+            &data_no,
+            "other.bin",
+            "--out",
+        ])
+        .arg(dir.0.join("other.bin"))
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr)
+        .contains("has no attachment \"other.bin\"; it has: report.bin"));
+    let refused = as_user(&server, "erin", "erin-pass")
+        .args([
+            "files",
+            "list",
+            "dc33fb340034418c8fbb3baf15525e86",
+            &data_no,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("not allowed to list the attachments")
+    );
+}

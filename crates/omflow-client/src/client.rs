@@ -298,7 +298,8 @@ impl Client {
         Ok(code)
     }
 
-    async fn login_now(&self) -> Result<SecurityCode, Error> {
+    /// The `Authorization: Basic` header of the credentials (checked as the server reads it).
+    pub(crate) fn basic_authorization(&self) -> Result<HeaderValue, Error> {
         use base64::Engine as _;
         let credentials = self
             .inner
@@ -329,6 +330,38 @@ impl Client {
             Error::InvalidRequest("the username contains characters HTTP cannot carry".into())
         })?;
         header.set_sensitive(true);
+        Ok(header)
+    }
+
+    /// Sends a request outside `/rest/` (the web login, a download): an answer other than
+    /// HTTP 2xx is [`Error::Http`].
+    pub(crate) async fn send_checked(
+        &self,
+        operation: &'static str,
+        request: HttpRequest,
+        effect: Effect,
+    ) -> Result<HttpResponse, Error> {
+        let response = self.send_with_retry(operation, request, effect).await?;
+        if !(200..300).contains(&response.status) {
+            return Err(Error::Http {
+                operation,
+                status: response.status,
+                snippet: snippet(&response.body),
+                sent: Sent::Maybe,
+                write: effect == Effect::Write,
+            });
+        }
+        Ok(response)
+    }
+
+    async fn login_now(&self) -> Result<SecurityCode, Error> {
+        let header = self.basic_authorization()?;
+        let username = self
+            .inner
+            .credentials
+            .as_ref()
+            .map(Credentials::username)
+            .unwrap_or_default();
         let mut request = HttpRequest::get(self.url(paths::SECURITY)?);
         request.headers.insert(http::header::AUTHORIZATION, header);
         let response = self
@@ -434,44 +467,53 @@ impl Client {
         param: Option<&str>,
         body: &B,
     ) -> Result<T, Error> {
-        let operation = op.name();
         let path = op
             .endpoint()
             .path(param)
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         let effect = effect_of(op);
-        let call = self
-            .rest_attempts(op, &path, body, effect)
-            .instrument(span_of(op));
+        let url = self.url(&path)?;
+        let json = |code: &SecurityCode| {
+            let bytes = serde_json::to_vec(&RestBody::new(code, body))
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+            Ok(HttpRequest::post_json(url.clone(), Bytes::from(bytes)))
+        };
+        let call = self.rest_attempts(op, json, effect).instrument(span_of(op));
+        self.within_operation_timeout(op, call).await
+    }
+
+    /// Runs `call` within the operation timeout, if one is set.
+    async fn within_operation_timeout<T>(
+        &self,
+        op: Operation,
+        call: impl std::future::Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
         match self.inner.operation_timeout {
             None => call.await,
             Some(limit) => {
                 tokio::time::timeout(limit, call)
                     .await
                     .unwrap_or(Err(Error::OperationTimeout {
-                        operation,
+                        operation: op.name(),
                         after: limit,
-                        write: effect == Effect::Write,
+                        write: effect_of(op) == Effect::Write,
                     }))
             }
         }
     }
 
-    async fn rest_attempts<B: Serialize, T: DeserializeOwned>(
+    /// The `/rest/` call's attempts: `request` makes the request with a security code.
+    async fn rest_attempts<T: DeserializeOwned>(
         &self,
         op: Operation,
-        path: &str,
-        body: &B,
+        request: impl Fn(&SecurityCode) -> Result<HttpRequest, Error>,
         effect: Effect,
     ) -> Result<T, Error> {
         let operation = op.name();
-        let url = self.url(path)?;
         let mut replayed = false;
         loop {
             let code = self.security().await?;
-            let bytes = serde_json::to_vec(&RestBody::new(&code, body))
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-            let request = HttpRequest::post_json(url.clone(), Bytes::from(bytes));
+            let request = request(&code)?;
             let response = self.send_with_retry(operation, request, effect).await?;
             if response.status != 200 {
                 return Err(Error::Http {
@@ -529,6 +571,42 @@ impl Client {
                 Err(other) => return Err(decode_error(operation, other)),
             }
         }
+    }
+
+    /// A `/rest/` write sent as a multipart form (an upload): the security code and
+    /// `omflow_restapi` as fields, then `fields`, then the files.
+    pub(crate) async fn rest_multipart(
+        &self,
+        op: Operation,
+        fields: &[(&str, String)],
+        files: &[(String, Bytes)],
+    ) -> Result<serde_json::Value, Error> {
+        let path = op
+            .endpoint()
+            .path(None)
+            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let url = self.url(&path)?;
+        let boundary = format!("omflow-rs-{}", uuid::Uuid::new_v4().simple());
+        let form = |code: &SecurityCode| {
+            let mut all: Vec<(&str, String)> = vec![
+                ("security", code.expose().to_string()),
+                ("omflow_restapi", "1".to_string()),
+            ];
+            all.extend(fields.iter().cloned());
+            let body = crate::files::multipart(&boundary, &all, files)?;
+            let mut request = HttpRequest::post_json(url.clone(), body);
+            let content_type =
+                HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
+                    .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+            request
+                .headers
+                .insert(http::header::CONTENT_TYPE, content_type);
+            Ok(request)
+        };
+        let call = self
+            .rest_attempts(op, form, effect_of(op))
+            .instrument(span_of(op));
+        self.within_operation_timeout(op, call).await
     }
 
     /// What the server's API-format helper says of a flow (fetched once, then cached): its
@@ -652,6 +730,8 @@ pub(crate) fn span_of(op: Operation) -> tracing::Span {
         GroupsList => "omflow.groups.list",
         TicketsHistory => "omflow.tickets.history",
         TicketsFlowLog => "omflow.tickets.flow_log",
+        FilesList => "omflow.files.list",
+        FilesUpload => "omflow.files.upload",
     )
 }
 

@@ -73,7 +73,7 @@ impl TicketHandle {
         if text.trim().is_empty() {
             return Err(Error::InvalidRequest("a comment needs some text".into()));
         }
-        let (flow_uuid, data_id) = self.row().await?;
+        let (flow_uuid, data_id) = self.permission_row().await?;
         add_comment(&self.client, flow_uuid, self.data_no, data_id, text).await
     }
 
@@ -83,7 +83,7 @@ impl TicketHandle {
     /// # Errors
     /// [`Error::NoAccess`] when the user may not read them; transport errors (a read).
     pub async fn comments(&self) -> Result<Vec<WorklogEntry>, Error> {
-        let (flow_uuid, data_id) = self.row().await?;
+        let (flow_uuid, data_id) = self.permission_row().await?;
         let body = ListWorklog {
             flow_uuid,
             data_no: self.data_no,
@@ -108,7 +108,7 @@ impl TicketHandle {
     /// # Errors
     /// [`Error::NoAccess`] when the user may not read them; transport errors (a read).
     pub async fn history(&self) -> Result<Vec<HistoryRow>, Error> {
-        let (flow_uuid, data_id) = self.row().await?;
+        let (flow_uuid, data_id) = self.permission_row().await?;
         let mut rows = Vec::new();
         loop {
             let body = ListHistory::new(flow_uuid, self.data_no, data_id, rows.len() as u64, 100);
@@ -173,8 +173,13 @@ impl TicketHandle {
         Ok(FlowLog { chart, entries })
     }
 
+    /// The client.
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// The flow's uuid and the row the server checks permissions on.
-    async fn row(&self) -> Result<(FlowUuid, Option<DataId>), Error> {
+    pub(crate) async fn permission_row(&self) -> Result<(FlowUuid, Option<DataId>), Error> {
         let flow_uuid = self.flow_uuid().await?;
         let data_id = self.client.current_row_of(flow_uuid, self.data_no).await?;
         Ok((flow_uuid, data_id))

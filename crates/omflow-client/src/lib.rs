@@ -46,6 +46,7 @@ mod client;
 mod desk;
 mod error;
 mod fields;
+mod files;
 mod flows;
 mod guard;
 mod missions;

@@ -95,6 +95,14 @@ async fn every_operation(client: &Client) {
     assert_eq!(ticket.comments().await.unwrap()[0].content, "spanned");
     assert!(!ticket.flow_log().await.unwrap().entries.is_empty());
     ticket.history().await.unwrap();
+    ticket
+        .upload("a.txt", bytes::Bytes::from_static(b"a"))
+        .await
+        .unwrap();
+    let files = ticket.files().await.unwrap();
+    let mut copy = Vec::new();
+    ticket.download(&files[0], &mut copy).await.unwrap();
+    assert_eq!(copy, b"a");
     client.groups().await.unwrap();
 }
 

@@ -18,6 +18,8 @@ pub const UPLOAD_SUCCESS: &str = "上傳成功。";
 pub(crate) struct UploadedFile {
     pub name: String,
     pub size: u64,
+    /// The bytes as uploaded (a download gives them back).
+    pub content: bytes::Bytes,
 }
 
 /// One stored attachment record.
@@ -32,9 +34,19 @@ pub(crate) struct Attachment {
     pub size: u64,
     pub createtime: String,
     pub upload_user: String,
+    /// The file's bytes.
+    pub content: bytes::Bytes,
 }
 
 impl Attachment {
+    /// Its path under the media root, as the list names it and the download takes it.
+    pub(crate) fn path(&self) -> String {
+        format!(
+            "omformflow/{}/{}/{}/{}",
+            self.flow_uuid, self.data_no, self.data_id, self.file_name
+        )
+    }
+
     /// The record as E10 lists it.
     fn listed(&self) -> Value {
         json!({
@@ -101,6 +113,7 @@ pub(crate) fn parse_multipart(
                 Some(file_name) if name == "files" => files.push(UploadedFile {
                     name: file_name,
                     size: content.len() as u64,
+                    content: content.clone(),
                 }),
                 Some(_) => {}
                 None => {
@@ -190,6 +203,7 @@ impl World {
                 size: file.size,
                 createtime: now.clone(),
                 upload_user: username.to_string(),
+                content: file.content.clone(),
             });
             self.next_attachment_id += 1;
         }
@@ -265,7 +279,8 @@ mod tests {
             files,
             vec![UploadedFile {
                 name: "a.txt".into(),
-                size: 5
+                size: 5,
+                content: bytes::Bytes::from_static(b"hello")
             }]
         );
     }

@@ -114,6 +114,9 @@ pub(crate) fn serve(shared: &Shared, request: &Incoming<'_>) -> HttpReply {
         } else {
             MAX_BODY_BYTES
         };
+        if let Some(reply) = crate::web::handle(shared, request, &path, lang) {
+            return reply;
+        }
         let reply = if request.body.len() > limit {
             page(400, "text/html", None, "<h1>Bad Request (400)</h1>")
         } else {
@@ -123,6 +126,11 @@ pub(crate) fn serve(shared: &Shared, request: &Incoming<'_>) -> HttpReply {
         reply.delay_ms = shared.latency_ms.load(std::sync::atomic::Ordering::Relaxed);
         reply
     }
+}
+
+/// A reply as HTTP (for the web-UI paths).
+pub(crate) fn render_reply(reply: Reply, lang: Lang) -> HttpReply {
+    render(reply, lang)
 }
 
 fn render(reply: Reply, lang: Lang) -> HttpReply {
@@ -563,6 +571,7 @@ mod tests {
             &[crate::files::UploadedFile {
                 name: "a.txt".into(),
                 size: 1,
+                content: bytes::Bytes::from_static(b"a"),
             }],
             "admin",
         );

@@ -45,6 +45,7 @@ pub mod seed;
 pub mod serve;
 mod standalone;
 mod views;
+mod web;
 mod world;
 
 pub use clock::Clock;

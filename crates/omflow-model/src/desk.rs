@@ -100,6 +100,44 @@ pub struct GroupRow {
     pub description: Option<String>,
 }
 
+/// Body of `omdata-file/list`: the attachments of ticket `data_no`, read through row
+/// `data_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ListFiles {
+    /// The flow (32 hex digits).
+    #[serde(serialize_with = "simple_uuid")]
+    pub flow_uuid: FlowUuid,
+    /// The ticket.
+    pub data_no: DataNo,
+    /// The row the permission is checked on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_id: Option<DataId>,
+}
+
+/// An attachment as the file list shows it (newest first, one per name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct AttachmentRow {
+    /// Its id.
+    pub id: u64,
+    /// Its path under the server's media root (what the download takes).
+    pub file: String,
+    /// Its size in bytes.
+    #[serde(default)]
+    pub size: u64,
+    /// Marked deleted.
+    #[serde(default)]
+    pub delete: bool,
+    /// When it was uploaded.
+    #[serde(default)]
+    pub createtime: Option<String>,
+    /// Its name.
+    #[serde(default)]
+    pub file_name: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,7 +76,9 @@ pub use design::{
     Choice, CurrentValue, DesignConfig, DesignItem, FlowNames, FormDesign, LoadFlowNames,
     LoadStartForm, LoadTicket, LoadedTicket, StartForm, Translated,
 };
-pub use desk::{AddWorklog, GroupRow, ListGroups, ListWorklog, WorklogEntry};
+pub use desk::{
+    AddWorklog, AttachmentRow, GroupRow, ListFiles, ListGroups, ListWorklog, WorklogEntry,
+};
 pub use endpoint::{paths, Access, Endpoint, Mount, PathParamError, Permission};
 pub use envelope::{decode_body, DataNoResult, Envelope, EnvelopeError, StatusCode};
 pub use error::{ApiError, ApiErrorKind};

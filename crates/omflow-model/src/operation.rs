@@ -90,6 +90,10 @@ operations! {
     TicketsHistory = "tickets.history", HistoryList;
     /// A ticket's flow log with the flow's design.
     TicketsFlowLog = "tickets.flow_log", FlowObject;
+    /// A ticket's attachments.
+    FilesList = "files.list", FileList;
+    /// Upload attachments to a ticket (multipart).
+    FilesUpload = "files.upload", FileUpload;
 }
 
 impl Operation {
@@ -141,7 +145,8 @@ mod tests {
                 "tickets.push",
                 "tickets.quick_action",
                 "tickets.delete",
-                "worklog.add"
+                "worklog.add",
+                "files.upload"
             ]
         );
     }

@@ -2,6 +2,7 @@
 
 pub(crate) mod approve;
 pub(crate) mod desk;
+pub(crate) mod files;
 pub(crate) mod garoon;
 pub(crate) mod missions;
 pub(crate) mod push;

@@ -225,6 +225,8 @@ pub struct World {
     pub(crate) worklogs: Vec<WorklogRow>,
     /// The engine's flow log, in the order written.
     pub(crate) flow_logs: Vec<flowlog::FlowLogEntry>,
+    /// Web sessions (`sessionid` → user, expiry) for attachment downloads.
+    pub(crate) sessions: BTreeMap<String, (String, NaiveDateTime)>,
     pub(crate) next_attachment_id: u64,
     /// The last write stamp handed out (see [`World::stamp`]).
     last_stamp: std::cell::Cell<Option<NaiveDateTime>>,
@@ -290,6 +292,7 @@ impl World {
             attachments: Vec::new(),
             worklogs: Vec::new(),
             flow_logs: Vec::new(),
+            sessions: BTreeMap::new(),
             next_attachment_id: 1,
             last_stamp: std::cell::Cell::new(None),
         };

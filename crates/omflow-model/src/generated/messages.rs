@@ -101,6 +101,8 @@ pub enum MessageId {
     FlowNotFoundSetting,
     /// Search successful: POST /rest/flowmanage/api/omdata-worklog/list/ success (status 200)
     SearchSuccess,
+    /// Login successfully.: POST /accounts/api/login/ (HTTP Basic) success (status 200)
+    LoginSuccess,
 }
 
 impl MessageId {
@@ -152,6 +154,7 @@ impl MessageId {
         MessageId::SettingSuccess,
         MessageId::FlowNotFoundSetting,
         MessageId::SearchSuccess,
+        MessageId::LoginSuccess,
     ];
 
     /// The catalog key (`fixtures/omflow/messages.json` `id`).
@@ -204,6 +207,7 @@ impl MessageId {
             MessageId::SettingSuccess => "setting_success",
             MessageId::FlowNotFoundSetting => "flow_not_found_setting",
             MessageId::SearchSuccess => "search_success",
+            MessageId::LoginSuccess => "login_success",
         }
     }
 
@@ -257,6 +261,7 @@ impl MessageId {
             MessageId::SettingSuccess => false,
             MessageId::FlowNotFoundSetting => false,
             MessageId::SearchSuccess => false,
+            MessageId::LoginSuccess => false,
         }
     }
 
@@ -448,6 +453,10 @@ impl MessageId {
             (MessageId::SearchSuccess, Lang::ZhHans) => "搜寻成功",
             (MessageId::SearchSuccess, Lang::En) => "Search successful",
             (MessageId::SearchSuccess, Lang::Ja) => "搜尋成功。",
+            (MessageId::LoginSuccess, Lang::ZhHant) => "登入成功。",
+            (MessageId::LoginSuccess, Lang::ZhHans) => "登入成功。",
+            (MessageId::LoginSuccess, Lang::En) => "Login successfully.",
+            (MessageId::LoginSuccess, Lang::Ja) => "ログインしました。",
         }
     }
 }
