@@ -5,26 +5,11 @@
 mod common;
 
 use common::*;
-use omflow_mock::Seed;
 use serde_json::{json, Value};
-
-/// admin in group 2 with two tickets (both waiting for group 2), plus `carol` (group 2,
-/// no permissions), `dave` (no group) and `erin` (group 1: Add + View).
-fn seed() -> Seed {
-    Seed::pristine()
-        .builder()
-        .join_group("admin", 2)
-        .user("carol", "carol-pass", &[2])
-        .user("dave", "dave-pass", &[])
-        .user("erin", "erin-pass", &[1])
-        .ticket("mission", "admin", "Alpha printer broken", "green")
-        .ticket("mission", "admin", "Beta network down", "red")
-        .build()
-}
 
 #[tokio::test]
 async fn push_permission_is_by_nick_name_or_group_name_never_by_creation() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let erin = s.token_for("erin", "erin-pass").await;
     // erin (group 1: Add) creates a ticket; the flow assigns it to group 2.
     let mut create = push_body(0, "Erin's ticket", "dispatch");
@@ -77,7 +62,7 @@ async fn push_permission_is_by_nick_name_or_group_name_never_by_creation() {
 
 #[tokio::test]
 async fn the_required_check_counts_zero_and_false_as_filled() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     for (value, filled) in [
         (json!(0), true),
         (json!(false), true),
@@ -105,7 +90,7 @@ async fn the_required_check_counts_zero_and_false_as_filled() {
 
 #[tokio::test]
 async fn push_formdata_rules_from_the_real_views() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let data_id = s.current_data_id(2).await;
     let items = |group: Value, extra: Option<Value>| {
         let mut items = vec![
@@ -154,7 +139,7 @@ async fn push_formdata_rules_from_the_real_views() {
 
 #[tokio::test]
 async fn an_unfilled_areabox_keeps_the_designs_empty_default() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let created = s
         .edit(json!({"action": "create", "formdata": [
             {"id": "FORMITM_1", "type": "h_title", "value": "No description"},
@@ -177,7 +162,7 @@ async fn an_unfilled_areabox_keeps_the_designs_empty_default() {
 
 #[tokio::test]
 async fn create_with_an_unknown_form_id_reports_success_without_a_ticket_and_uses_a_number() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let formdata = |extra: &str| {
         json!([
             {"id": "FORMITM_1", "type": "h_title", "value": "Gamma"},
@@ -210,7 +195,7 @@ async fn create_with_an_unknown_form_id_reports_success_without_a_ticket_and_use
 
 #[tokio::test]
 async fn edit_runs_the_checker_on_every_key_then_the_actions_own_rules() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     // DataChecker's key-format rules apply to any key of the body, before the permission.
     let format = s.edit(json!({"action": "create", "tags[]": "x"})).await;
     assert_eq!(format["message"], "欄位格式錯誤，請修正後重新發送請求。");
@@ -251,7 +236,7 @@ async fn edit_runs_the_checker_on_every_key_then_the_actions_own_rules() {
 
 #[tokio::test]
 async fn flow_active_update_saves_unknown_fields_and_checks_required_ones_first() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let update = "/rest/flowmanage/api/flow-active/update/";
     let unknown = s
         .call(

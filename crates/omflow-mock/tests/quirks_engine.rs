@@ -5,26 +5,11 @@
 mod common;
 
 use common::*;
-use omflow_mock::Seed;
 use serde_json::{json, Value};
-
-/// admin in group 2 with two tickets (both waiting for group 2), plus `carol` (group 2,
-/// no permissions), `dave` (no group) and `erin` (group 1: Add + View).
-fn seed() -> Seed {
-    Seed::pristine()
-        .builder()
-        .join_group("admin", 2)
-        .user("carol", "carol-pass", &[2])
-        .user("dave", "dave-pass", &[])
-        .user("erin", "erin-pass", &[1])
-        .ticket("mission", "admin", "Alpha printer broken", "green")
-        .ticket("mission", "admin", "Beta network down", "red")
-        .build()
-}
 
 #[tokio::test]
 async fn the_engine_logs_the_switch_inputs_and_the_data_id_as_sent() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let data_id = s.current_data_id(1).await;
     // Ticket 1 waits at FITEM_2; `dispatch_done` leads through switch FITEM_3 to FITEM_5.
     let pushed = s
@@ -59,7 +44,7 @@ async fn the_engine_logs_the_switch_inputs_and_the_data_id_as_sent() {
 
 #[tokio::test]
 async fn a_closed_ticket_logs_no_next_item_and_the_end_as_its_origin() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     for status in ["dispatch_done", "work_done", "check_done"] {
         let data_id = s.current_data_id(1).await;
         let pushed = s
@@ -88,7 +73,7 @@ async fn a_closed_ticket_logs_no_next_item_and_the_end_as_its_origin() {
 
 #[tokio::test]
 async fn a_switch_without_a_matching_rule_leaves_an_error_row_at_the_switch() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let data_id = s.current_data_id(1).await;
     let body = |id: u64| {
         json!({"action": "update", "data_id": id, "formdata": [
@@ -128,7 +113,7 @@ async fn a_switch_without_a_matching_rule_leaves_an_error_row_at_the_switch() {
 
 #[tokio::test]
 async fn start_input_fills_the_flow_values_instead_of_the_start_items_inputs() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let formdata = json!([
         {"id": "FORMITM_1", "type": "h_title", "value": "With inputs"},
         {"id": "FORMITM_3", "type": "h_level", "value": "green"},
@@ -158,7 +143,7 @@ async fn start_input_fills_the_flow_values_instead_of_the_start_items_inputs() {
 
 #[tokio::test]
 async fn a_mission_naming_no_group_or_user_is_skipped_without_using_an_id() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let before = s
         .missions(json!({"search_columns": ["id"], "order_columns": ["-id"], "limit": 1}))
         .await;
@@ -197,7 +182,7 @@ async fn a_mission_naming_no_group_or_user_is_skipped_without_using_an_id() {
 
 #[tokio::test]
 async fn writes_never_share_a_stamp_so_time_orders_follow_the_writes() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let rows = s
         .call(
             "/rest/flowmanage/api/omdata/list/mission/",
@@ -224,7 +209,7 @@ async fn writes_never_share_a_stamp_so_time_orders_follow_the_writes() {
 
 #[tokio::test]
 async fn a_regex_the_engine_cannot_compile_matches_nothing_and_later_errors_still_win() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let none = s
         .missions(json!({"search_conditions": [{"column": "title__regex", "condition": "=", "value": "("}]}))
         .await;
@@ -240,7 +225,7 @@ async fn a_regex_the_engine_cannot_compile_matches_nothing_and_later_errors_stil
 
 #[tokio::test]
 async fn the_plain_page_path_answers_as_the_query_engine_does() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     for (start, limit) in [(0, 100), (1, 2), (1, 1), (3, 2), (0, 0)] {
         for descending in [false, true] {
             let order = if descending { "-id" } else { "id" };
@@ -261,7 +246,7 @@ async fn the_plain_page_path_answers_as_the_query_engine_does() {
 
 #[tokio::test]
 async fn bodies_are_read_as_pythons_json_reads_them() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let list = "/rest/my-mission/api/my-mission/list/";
     let body = |limit: &str| {
         format!(
@@ -293,7 +278,7 @@ async fn bodies_are_read_as_pythons_json_reads_them() {
 
 #[tokio::test]
 async fn the_rest_dispatcher_resolves_against_the_whole_url_table() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let denied = s.call("/rest/api/permission/denied/", json!({})).await;
     assert_eq!(
         (denied["status"].clone(), denied["message"].clone()),

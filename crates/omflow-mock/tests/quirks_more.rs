@@ -4,27 +4,13 @@
 mod common;
 
 use common::*;
-use omflow_mock::{Seed, UPLOAD_SUCCESS};
+use omflow_mock::UPLOAD_SUCCESS;
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 const FLOW_HEX: &str = "dc33fb340034418c8fbb3baf15525e86";
 const UPLOAD: &str = "/rest/flowmanage/api/omdata-file/upload/";
 const FILES: &str = "/rest/flowmanage/api/omdata-file/list/";
 const USERS: &str = "/rest/accounts/api/user/list/";
-
-/// admin in group 2 with two tickets (both waiting for group 2), plus `carol` (group 2,
-/// no permissions), `dave` (no group) and `erin` (group 1: Add + View).
-fn seed() -> Seed {
-    Seed::pristine()
-        .builder()
-        .join_group("admin", 2)
-        .user("carol", "carol-pass", &[2])
-        .user("dave", "dave-pass", &[])
-        .user("erin", "erin-pass", &[1])
-        .ticket("mission", "admin", "Alpha printer broken", "green")
-        .ticket("mission", "admin", "Beta network down", "red")
-        .build()
-}
 
 fn file_part(name: &str, content: &'static [u8]) -> Part {
     Part::bytes(content).file_name(name.to_string())
@@ -55,7 +41,7 @@ fn names(answer: &Value) -> Vec<(String, u64)> {
 
 #[tokio::test]
 async fn upload_always_reports_success_and_the_list_keeps_the_newest_of_each_name() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let data_id = s.current_data_id(1).await;
     let list_body = json!({"flow_uuid": FLOW_HEX, "data_no": 1, "data_id": data_id});
 
@@ -127,7 +113,7 @@ async fn upload_always_reports_success_and_the_list_keeps_the_newest_of_each_nam
 
 #[tokio::test]
 async fn attachment_permissions_follow_push_and_view_rights() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let data_id = s.current_data_id(1).await;
     let carol = s.token_for("carol", "carol-pass").await;
     let dave = s.token_for("dave", "dave-pass").await;
@@ -161,7 +147,7 @@ async fn attachment_permissions_follow_push_and_view_rights() {
 
 #[tokio::test]
 async fn attachment_list_checks_permission_like_check_omdata_permission() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let list = "/rest/flowmanage/api/omdata-file/list/";
     // With a row id the ticket model is named from the uuid as sent: a hyphenated uuid
     // denies even the superuser.
@@ -192,7 +178,7 @@ async fn attachment_list_checks_permission_like_check_omdata_permission() {
 
 #[tokio::test]
 async fn an_upload_without_files_still_flags_the_tickets_missions() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let data_id = s.current_data_id(1).await;
     let before = s
         .missions(json!({"search_columns": ["attachment"], "search_conditions": [{"column": "data_no", "condition": "=", "value": 1}]}))
@@ -208,7 +194,7 @@ async fn an_upload_without_files_still_flags_the_tickets_missions() {
 
 #[tokio::test]
 async fn the_none_edit_path_with_a_body_flow_uuid_takes_a_multipart_create() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let formdata = json!([
         {"id": "FORMITM_1", "type": "h_title", "value": "Created with a file"},
         {"id": "FORMITM_3", "type": "h_level", "value": "green"},
@@ -293,7 +279,7 @@ async fn the_none_edit_path_with_a_body_flow_uuid_takes_a_multipart_create() {
 
 #[tokio::test]
 async fn user_list_runs_the_dsl_with_no_permission_check() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let dave = s.token_for("dave", "dave-pass").await;
     let all = s.call_as(&dave, USERS, json!({})).await;
     assert_eq!(all["status"], 200, "{all}");
@@ -376,7 +362,7 @@ async fn user_list_runs_the_dsl_with_no_permission_check() {
 
 #[tokio::test]
 async fn ticket_list_shows_history_ignores_the_api_flag_and_lookup_checks_no_permission() {
-    let s = Session::new(seed()).await;
+    let s = Session::new(four_users()).await;
     let tickets = "/rest/flowmanage/api/omdata/list/mission/";
     let history =
         json!({"search_conditions": [{"column": "history", "condition": "=", "value": true}]});

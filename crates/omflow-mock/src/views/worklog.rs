@@ -28,19 +28,29 @@ fn ticket_number(call: &ViewCall<'_>) -> Result<i128, Reply> {
     py_int_wide(data_no).map_err(|message| Reply::fail(500, message))
 }
 
+/// The permission on row `data_id` (the ticket number is not passed to it), then the
+/// required `data_no` and its `int()`: the flow and the ticket number.
+fn allowed_ticket<'a>(
+    world: &World,
+    call: &'a ViewCall<'_>,
+    per_type: &str,
+) -> Result<(&'a Value, i128), Reply> {
+    let flow_uuid = named_flow(call);
+    let data_id = call.body.get("data_id").cloned().unwrap_or(json!(""));
+    if !world.check_omdata_permission(call.caller, flow_uuid, &Value::Null, &data_id, per_type) {
+        return Err(Reply::fail(403, text(MessageId::NoPermission, call.lang)));
+    }
+    if let Some(reply) = checker::check(call.body, &["data_no"], call.lang) {
+        return Err(reply);
+    }
+    Ok((flow_uuid, ticket_number(call)?))
+}
+
 /// Adds an entry: a superuser, a holder of the flow's Modify permission, or the row's
 /// assignee.
 pub(super) fn create(world: &mut World, call: &ViewCall<'_>) -> Reply {
-    let flow_uuid = named_flow(call);
-    let data_id = call.body.get("data_id").cloned().unwrap_or(json!(""));
-    if !world.check_omdata_permission(call.caller, flow_uuid, &Value::Null, &data_id, "_Modify") {
-        return Reply::fail(403, text(MessageId::NoPermission, call.lang));
-    }
-    if let Some(reply) = checker::check(call.body, &["data_no"], call.lang) {
-        return reply;
-    }
-    let data_no = match ticket_number(call) {
-        Ok(n) => n,
+    let (flow_uuid, data_no) = match allowed_ticket(world, call, "_Modify") {
+        Ok(ticket) => ticket,
         Err(reply) => return reply,
     };
     let content = match call.body.get("content") {
@@ -61,16 +71,8 @@ pub(super) fn create(world: &mut World, call: &ViewCall<'_>) -> Reply {
 /// The entries of ticket `data_no`, oldest first: View holders, the row's assignee and the
 /// ticket's creator.
 pub(super) fn list(world: &mut World, call: &ViewCall<'_>) -> Reply {
-    let flow_uuid = named_flow(call);
-    let data_id = call.body.get("data_id").cloned().unwrap_or(json!(""));
-    if !world.check_omdata_permission(call.caller, flow_uuid, &Value::Null, &data_id, "_View") {
-        return Reply::fail(403, text(MessageId::NoPermission, call.lang));
-    }
-    if let Some(reply) = checker::check(call.body, &["data_no"], call.lang) {
-        return reply;
-    }
-    let data_no = match ticket_number(call) {
-        Ok(n) => n,
+    let (flow_uuid, data_no) = match allowed_ticket(world, call, "_View") {
+        Ok(ticket) => ticket,
         Err(reply) => return reply,
     };
     let flow = flow_uuid.as_str().unwrap_or_default();

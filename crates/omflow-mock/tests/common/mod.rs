@@ -137,3 +137,17 @@ pub fn push_body(data_id: u64, title: &str, status: &str) -> Value {
         {"id": "FORMITM_4", "type": "h_status", "value": status},
         {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}]})
 }
+
+/// admin in group 2 with two tickets (both waiting for group 2), plus `carol` (group 2,
+/// no permissions), `dave` (no group) and `erin` (group 1: Add + View).
+pub fn four_users() -> Seed {
+    Seed::pristine()
+        .builder()
+        .join_group("admin", 2)
+        .user("carol", "carol-pass", &[2])
+        .user("dave", "dave-pass", &[])
+        .user("erin", "erin-pass", &[1])
+        .ticket("mission", "admin", "Alpha printer broken", "green")
+        .ticket("mission", "admin", "Beta network down", "red")
+        .build()
+}
