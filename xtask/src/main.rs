@@ -21,6 +21,14 @@ fn main() -> Result<()> {
         Some("fixtures") => xtask::fixtures::run(&root),
         Some("readme") => xtask::readme::run(&root),
         Some("sizes") => xtask::sizes::run(&root),
+        Some("man") => {
+            let dir = root.join("target/man");
+            std::fs::create_dir_all(&dir)?;
+            let path = dir.join("omflow.1");
+            std::fs::write(&path, omflow_cli::man_page()?)?;
+            println!("wrote {} (man {})", path.display(), path.display());
+            Ok(())
+        }
         Some("msrv") => xtask::deps::msrv(&root),
         Some("deps") => xtask::deps::deps(&root),
         Some("fuzz") => {
@@ -29,6 +37,6 @@ fn main() -> Result<()> {
             let seconds = value("--seconds").and_then(|s| s.parse().ok()).unwrap_or(60);
             xtask::fuzz::run(&root, &target, seconds)
         }
-        _ => bail!("usage: cargo xtask codegen [--check] | cargo xtask fixtures | cargo xtask readme | cargo xtask sizes | cargo xtask msrv | cargo xtask deps | cargo xtask fuzz --target model|fake --seconds N"),
+        _ => bail!("usage: cargo xtask codegen [--check] | cargo xtask fixtures | cargo xtask readme | cargo xtask sizes | cargo xtask man | cargo xtask msrv | cargo xtask deps | cargo xtask fuzz --target model|fake --seconds N"),
     }
 }

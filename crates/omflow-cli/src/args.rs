@@ -35,10 +35,15 @@ pub(crate) struct Connection {
     /// Language of server messages: zh-Hant, zh-Hans, en, ja.
     #[arg(long, global = true)]
     pub(crate) lang: Option<Lang>,
-    /// Show the chain of causes of an error and log what the client does to stderr
-    /// (RUST_LOG, e.g. `omflow_client=trace`, chooses the detail; secrets are never logged).
-    #[arg(long, short, global = true)]
-    pub(crate) verbose: bool,
+    /// Give up on the server after this many seconds per command step, retries included
+    /// (default: 30 s per attempt, reads retried 3 times).
+    #[arg(long, env = "OMFLOW_TIMEOUT", global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub(crate) timeout: Option<std::time::Duration>,
+    /// -v: each request (method, path, status, time) and the chain of causes of an error;
+    /// -vv: everything the client logs. RUST_LOG (e.g. `omflow_client=debug`) chooses
+    /// instead; secrets are never logged.
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,6 +131,14 @@ pub(crate) enum Command {
     /// A ticket's attachments.
     #[command(subcommand)]
     Files(FilesCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Example:\n  omflow completions bash > ~/.local/share/bash-completion/completions/omflow"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// The groups a field can be assigned to.
     Groups {
         /// table, json or ndjson.
@@ -420,4 +433,15 @@ pub(crate) enum FilesCommand {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+}
+
+/// Seconds, more than zero (fractions allowed).
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(seconds > 0.0 && seconds.is_finite() && seconds < 86_400.0) {
+        return Err(format!("{text}: give more than 0 and less than a day"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }

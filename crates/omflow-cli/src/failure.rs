@@ -61,3 +61,21 @@ pub(crate) fn in_cli_words(err: &(dyn std::error::Error + 'static)) -> String {
         _ => output::printable(&err.to_string()),
     }
 }
+
+/// For an error that never got an answer (no connection, a timeout, TLS), which server it
+/// was and what to check.
+pub(crate) fn where_(err: &(dyn std::error::Error + 'static), server: Option<&str>) -> String {
+    let Some(err) = err.downcast_ref::<Error>() else {
+        return String::new();
+    };
+    let unanswered = matches!(
+        err,
+        Error::Transport { .. } | Error::OperationTimeout { .. }
+    );
+    match (unanswered, server) {
+        (true, Some(url)) => format!(
+            " (server {url}: check the URL, that the server is up, and http:// vs https://; --timeout or OMFLOW_TIMEOUT sets how long to wait)"
+        ),
+        _ => String::new(),
+    }
+}

@@ -33,6 +33,7 @@ use std::process::ExitCode;
 pub async fn run(cli: Cli) -> ExitCode {
     let verbose = cli.connection.verbose;
     init_tracing(verbose);
+    let server = cli.connection.url.clone();
     match execute(cli).await {
         Ok(code) => code,
         Err(Failure::Usage(message)) => {
@@ -40,14 +41,29 @@ pub async fn run(cli: Cli) -> ExitCode {
             ExitCode::from(2)
         }
         Err(Failure::Operation(err)) => {
-            if verbose {
-                eprintln!("error: {}", Chain(err.as_ref()));
+            let line = if verbose > 0 {
+                Chain(err.as_ref()).to_string()
             } else {
-                eprintln!("error: {}", one_line(err.as_ref()));
-            }
+                one_line(err.as_ref())
+            };
+            eprintln!(
+                "error: {line}{}",
+                failure::where_(err.as_ref(), server.as_deref())
+            );
             ExitCode::from(1)
         }
     }
+}
+
+/// The `omflow(1)` man page (roff), built from the same definitions as `--help`
+/// (`cargo xtask man` writes it to `target/man/omflow.1`).
+///
+/// # Errors
+/// When rendering fails (it writes to memory only).
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page)?;
+    Ok(page)
 }
 
 /// Runs one command: those that need no OMFLOW session first, then the rest on one.
@@ -62,6 +78,14 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             }
         }
         Command::Garoon(args) => return commands::garoon::garoon(&args).await,
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            // Into memory first: clap_complete panics on a closed pipe (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "omflow", &mut script);
+            listing::write_stdout(&script)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Record(args) => return recording::record(&args).await,
         Command::Replay(args) => return recording::replay(&args).await,
         other => other,
@@ -151,7 +175,11 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Seed(SeedCommand::FromServer { out, force }) => {
             commands::seed::from_server(&session, &out, force).await?;
         }
-        Command::Mock(_) | Command::Garoon(_) | Command::Record(_) | Command::Replay(_) => {
+        Command::Mock(_)
+        | Command::Garoon(_)
+        | Command::Record(_)
+        | Command::Replay(_)
+        | Command::Completions { .. } => {
             unreachable!("handled above")
         }
     }

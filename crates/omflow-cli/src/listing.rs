@@ -197,3 +197,16 @@ pub(crate) async fn rows_of(
         ),
     })
 }
+
+/// Writes bytes to stdout: a reader that stopped early (`| head`) is not an error; another
+/// failure names stdout.
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Operation(
+            format!("cannot write to stdout: {e}").into(),
+        )),
+        Ok(()) => Ok(()),
+    }
+}

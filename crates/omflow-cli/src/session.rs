@@ -7,20 +7,36 @@ use omflow_mock::{FakeOmflow, Seed};
 use std::io::IsTerminal;
 
 /// Logs to stderr when `-v` or `RUST_LOG` asks for it.
-pub(crate) fn init_tracing(verbose: bool) {
+pub(crate) fn init_tracing(verbose: u8) {
     use tracing_subscriber::EnvFilter;
-    let filter = match std::env::var("RUST_LOG") {
-        Ok(spec) if !spec.trim().is_empty() => EnvFilter::new(spec),
-        _ if verbose => {
-            EnvFilter::new("omflow_client=debug,omflow_transport=debug,omflow_cli=debug")
-        }
-        _ => return,
+    let (filter, plain) = match std::env::var("RUST_LOG") {
+        Ok(spec) if !spec.trim().is_empty() => (EnvFilter::new(spec), false),
+        _ => match verbose {
+            // Retries, said as they happen.
+            0 => (EnvFilter::new("omflow_transport=warn"), true),
+            1 => (
+                EnvFilter::new("omflow_client=debug,omflow_transport=debug,omflow_cli=debug"),
+                false,
+            ),
+            _ => (
+                EnvFilter::new("omflow_client=trace,omflow_transport=trace,omflow_cli=trace"),
+                false,
+            ),
+        },
     };
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .try_init();
+        .with_ansi(false);
+    let _ = if plain {
+        builder
+            .without_time()
+            .with_target(false)
+            .with_level(false)
+            .try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 pub(crate) struct Session {
@@ -36,14 +52,31 @@ pub(crate) async fn connect(connection: &Connection) -> Result<Session, Failure>
                 .user
                 .clone()
                 .ok_or_else(|| usage("--user (or OMFLOW_USER) is required with --url"))?;
+            // An explicit --password-file beats OMFLOW_PASSWORD from the environment.
+            let flag_password = connection
+                .password
+                .as_ref()
+                .filter(|p| std::env::var("OMFLOW_PASSWORD").ok().as_ref() != Some(*p));
+            if flag_password.is_some() && connection.password_file.is_some() {
+                return Err(usage("give either --password or --password-file, not both"));
+            }
             let password = match (&connection.password, &connection.password_file) {
-                (Some(p), _) => p.clone(),
-                (None, Some(path)) => std::fs::read_to_string(path)
-                    .map_err(|e| usage(format!("cannot read --password-file {}: {e}", path.display())))?
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .to_string(),
+                (_, Some(path)) => {
+                    let first = std::fs::read_to_string(path)
+                        .map_err(|e| usage(format!("cannot read --password-file {}: {e}", path.display())))?
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
+                    if first.is_empty() {
+                        return Err(usage(format!(
+                            "--password-file {}: its first line is empty",
+                            path.display()
+                        )));
+                    }
+                    first
+                }
+                (Some(p), None) => p.clone(),
                 (None, None) if std::io::stdin().is_terminal() => {
                     rpassword::prompt_password(format!("OMFLOW password for {user}: ")).map_err(|e| usage(format!("cannot read the password: {e}")))?
                 }
@@ -80,6 +113,12 @@ pub(crate) async fn connect(connection: &Connection) -> Result<Session, Failure>
         }
     };
     let mut builder = Client::builder(url).credentials(user.clone(), password);
+    if let Some(limit) = connection.timeout {
+        // The whole step within the limit; each attempt a quarter of it, so that retries fit.
+        builder = builder
+            .operation_timeout(Some(limit))
+            .timeout(Some(limit / 4));
+    }
     if let Some(lang) = connection.lang {
         builder = builder.language(lang);
     }

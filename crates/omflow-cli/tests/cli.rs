@@ -143,7 +143,7 @@ fn usage_errors_exit_2_with_one_line() {
 }
 
 #[test]
-fn unreachable_server_exits_1_with_one_clear_line() {
+fn unreachable_server_exits_1_with_one_clear_error_line_after_the_retries() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
@@ -161,8 +161,19 @@ fn unreachable_server_exits_1_with_one_clear_line() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("cannot connect"), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    let (error, retries) = lines.split_last().unwrap();
+    assert!(
+        error.starts_with("error: ") && error.contains("cannot connect"),
+        "{stderr}"
+    );
+    assert!(error.contains(&url), "the error names the server: {stderr}");
+    // Reads are retried 3 times, each said as it happens.
+    assert_eq!(retries.len(), 3, "{stderr}");
+    assert!(
+        retries.iter().all(|l| l.contains("retrying (attempt")),
+        "{stderr}"
+    );
     assert!(!stderr.contains("hunter2-secret"));
 }
 

@@ -147,10 +147,28 @@ pub async fn send_with_retry(
     loop {
         attempt += 1;
         let span = tracing::debug_span!("omflow.attempt", operation, attempt, http.request.method = %request.method, url.path = request.url.path(), http.response.status_code = tracing::field::Empty);
+        let started = std::time::Instant::now();
         let result = transport
             .send(request.clone())
             .instrument(span.clone())
             .await;
+        match &result {
+            Ok(response) => tracing::debug!(
+                operation,
+                "{} {} -> HTTP {} in {} ms",
+                request.method,
+                request.url.path(),
+                response.status,
+                started.elapsed().as_millis()
+            ),
+            Err(error) => tracing::debug!(
+                operation,
+                "{} {} -> {error} after {} ms",
+                request.method,
+                request.url.path(),
+                started.elapsed().as_millis()
+            ),
+        }
         let retries_left = attempt <= policy.max_retries;
         let delay = match result {
             Ok(response) => {
@@ -162,11 +180,12 @@ pub async fn send_with_retry(
                 }
                 let delay = retry_after(&response).unwrap_or_else(|| policy.backoff(attempt - 1));
                 tracing::warn!(
-                    operation,
-                    attempt,
-                    status = response.status,
-                    delay_ms = delay.as_millis() as u64,
-                    "retrying"
+                    "{operation}: HTTP {} from {}; retrying (attempt {} of {}) in {} ms",
+                    response.status,
+                    request.url,
+                    attempt + 1,
+                    policy.max_retries + 1,
+                    delay.as_millis()
                 );
                 delay
             }
@@ -175,7 +194,13 @@ pub async fn send_with_retry(
                     return Err(error);
                 }
                 let delay = policy.backoff(attempt - 1);
-                tracing::warn!(operation, attempt, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
+                tracing::warn!(
+                    "{operation}: {error} ({}); retrying (attempt {} of {}) in {} ms",
+                    request.url,
+                    attempt + 1,
+                    policy.max_retries + 1,
+                    delay.as_millis()
+                );
                 delay
             }
         };

@@ -1,0 +1,146 @@
+//! The command as people meet it: a server that hangs is given up on in the time asked for,
+//! naming the server and the attempts; `-v` and `RUST_LOG` show what the client does;
+//! completions and the man page build.
+
+mod common;
+
+use common::{as_alice, omflow, standalone};
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+/// A server that accepts connections and never answers.
+fn hanging_server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    url
+}
+
+#[test]
+fn a_hanging_server_is_given_up_on_in_the_time_asked_naming_the_server_and_the_attempts() {
+    let url = hanging_server();
+    let started = Instant::now();
+    let out = omflow()
+        .env("OMFLOW_URL", &url)
+        .env("OMFLOW_USER", "alice")
+        .env("OMFLOW_PASSWORD", "alice-pass")
+        .env_remove("RUST_LOG")
+        .args(["--timeout", "2", "missions"])
+        .output()
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&url), "names the server: {err}");
+    assert!(err.contains("2s"), "names the time: {err}");
+    assert!(
+        err.contains("retrying (attempt 2 of 4)"),
+        "says it retried: {err}"
+    );
+    let from_env = omflow()
+        .env("OMFLOW_URL", &url)
+        .env("OMFLOW_USER", "alice")
+        .env("OMFLOW_PASSWORD", "alice-pass")
+        .env("OMFLOW_TIMEOUT", "1")
+        .args(["missions"])
+        .output()
+        .unwrap();
+    assert_eq!(from_env.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&from_env.stderr).contains("1s"));
+    let bad = omflow()
+        .args(["--timeout", "0", "missions"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2), "a usage error");
+}
+
+#[test]
+fn verbose_and_rust_log_show_what_the_client_does() {
+    let server = standalone();
+    let verbose = as_alice(&server).args(["-v", "missions"]).output().unwrap();
+    assert!(verbose.status.success());
+    let err = String::from_utf8_lossy(&verbose.stderr);
+    assert!(
+        err.contains("POST /rest/my-mission/api/my-mission/list/ -> HTTP 200"),
+        "a request line: {err}"
+    );
+    let quiet = as_alice(&server).args(["missions"]).output().unwrap();
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+    let logged = as_alice(&server)
+        .env("RUST_LOG", "omflow_client=debug")
+        .args(["missions"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&logged.stderr).contains("omflow_client"),
+        "{}",
+        String::from_utf8_lossy(&logged.stderr)
+    );
+    let very = as_alice(&server)
+        .args(["-vv", "missions"])
+        .output()
+        .unwrap();
+    assert!(very.status.success(), "-vv is accepted");
+}
+
+#[test]
+fn completions_and_the_man_page_build() {
+    let out = omflow().args(["completions", "bash"]).output().unwrap();
+    assert!(out.status.success());
+    let script = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        script.contains("_omflow()") && script.contains("missions"),
+        "{script}"
+    );
+    let page = String::from_utf8(omflow_cli::man_page().unwrap()).unwrap();
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH omflow"),
+        "{page}"
+    );
+    assert!(page.contains("missions"));
+}
+
+#[test]
+fn a_password_file_beats_the_environment_and_an_empty_one_is_refused() {
+    let server = standalone();
+    let dir = std::env::temp_dir().join(format!("omflow-people-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let right = dir.join("right");
+    std::fs::write(&right, "alice-pass\n").unwrap();
+    let empty = dir.join("empty");
+    std::fs::write(&empty, "\n").unwrap();
+    let with = |file: &std::path::Path| {
+        omflow()
+            .env("OMFLOW_URL", &server.url)
+            .env("OMFLOW_USER", "alice")
+            .env("OMFLOW_PASSWORD", "wrong-from-the-environment")
+            .arg("--password-file")
+            .arg(file)
+            .arg("missions")
+            .output()
+            .unwrap()
+    };
+    let out = with(&right);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = with(&empty);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("first line is empty"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
