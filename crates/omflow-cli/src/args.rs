@@ -32,7 +32,8 @@ pub(crate) struct Connection {
     /// Read the password from this file (first line).
     #[arg(long, global = true)]
     pub(crate) password_file: Option<std::path::PathBuf>,
-    /// Language of server messages: zh-Hant, zh-Hans, en, ja.
+    /// Language of server messages: zh-Hant, zh-Hans, en, ja (default: from LC_ALL,
+    /// LC_MESSAGES or LANG; the server's own default for other locales).
     #[arg(long, global = true)]
     pub(crate) lang: Option<Lang>,
     /// Give up on the server after this many seconds per command step, retries included
@@ -315,9 +316,9 @@ pub(crate) struct ApproveArgs {
     /// Quick action to run instead of a push.
     #[arg(long)]
     pub(crate) quick_action: Option<QuickAction>,
-    /// Tickets pushed at once.
-    #[arg(long, default_value_t = 8)]
-    pub(crate) concurrency: usize,
+    /// Tickets pushed at once (1 or more).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) concurrency: u16,
     /// Check every ticket as the run would (its stop's form, where the push would take it)
     /// and print the verdicts; send nothing.
     #[arg(long)]

@@ -119,7 +119,10 @@ pub(crate) fn emit(
     match output::print(&mut lock, format, rows, columns).and_then(|()| lock.flush()) {
         // A reader that stopped early (`| head -1`) is not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(|e| Failure::Operation(Box::new(e))),
+        Err(e) => Err(Failure::Operation(
+            format!("cannot write to stdout: {e}").into(),
+        )),
+        Ok(()) => Ok(()),
     }
 }
 

@@ -268,20 +268,20 @@ fn print_report(report: &Report, output: ReplayOutput) {
                 .differences()
                 .map(|o| json!({"exchange": o.name, "endpoint": o.endpoint, "difference": o.difference}))
                 .collect();
-            println!(
-                "{}",
-                json!({"exchanges": total, "agree": agree, "differences": differences})
+            crate::listing::say_raw(
+                &json!({"exchanges": total, "agree": agree, "differences": differences})
+                    .to_string(),
             );
         }
         ReplayOutput::Text => {
             for outcome in report.differences() {
-                println!(
+                crate::listing::say_raw(&format!(
                     "DIFF {}: {}",
                     outcome.name,
                     outcome.difference.as_deref().unwrap_or("")
-                );
+                ));
             }
-            println!("{agree} of {total} exchanges agree");
+            crate::listing::say_raw(&format!("{agree} of {total} exchanges agree"));
         }
     }
 }

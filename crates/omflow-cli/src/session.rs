@@ -119,7 +119,7 @@ pub(crate) async fn connect(connection: &Connection) -> Result<Session, Failure>
             .operation_timeout(Some(limit))
             .timeout(Some(limit / 4));
     }
-    if let Some(lang) = connection.lang {
+    if let Some(lang) = connection.lang.or_else(locale_lang) {
         builder = builder.language(lang);
     }
     let client = builder.build().map_err(|e| match e {
@@ -180,4 +180,13 @@ pub(crate) fn refuse_connection_flags(cli: &Cli) -> Result<(), Failure> {
         "omflow {command} takes no {}: {instead}",
         given.join(", ")
     )))
+}
+
+/// The language the user's locale asks for (`LC_ALL`, then `LC_MESSAGES`, then `LANG`, as
+/// POSIX orders them); `--lang` overrides it.
+fn locale_lang() -> Option<omflow_model::Lang> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+        .and_then(|locale| omflow_model::Lang::from_locale(&locale))
 }

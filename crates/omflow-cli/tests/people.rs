@@ -144,3 +144,59 @@ fn a_password_file_beats_the_environment_and_an_empty_one_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("first line is empty"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_locale_chooses_the_servers_language_and_lang_overrides_it() {
+    let server = standalone();
+    let refused = |lang_env: &str, flag: Option<&str>| {
+        let mut cmd = as_alice(&server);
+        cmd.env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang_env);
+        if let Some(flag) = flag {
+            cmd.args(["--lang", flag]);
+        }
+        let out = cmd.args(["tickets", "list", "mission"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // alice lacks View: the server's refusal comes in the locale's language.
+    let english = refused("en_US.UTF-8", None);
+    assert!(english.contains("You do not have permission"), "{english}");
+    let chinese = refused("en_US.UTF-8", Some("zh-Hant"));
+    assert!(chinese.contains("您沒有權限"), "{chinese}");
+}
+
+#[test]
+fn usage_mistakes_exit_2_and_writes_to_a_full_stdout_say_so() {
+    let zero = omflow()
+        .args([
+            "approve",
+            "--flow",
+            "任務單",
+            "--set",
+            "FORMITM_4=x",
+            "--concurrency",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(zero.status.code(), Some(2));
+    // Linux's /dev/full refuses every write.
+    let full = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
+        .arg("missions")
+        .stdout(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(full.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&full.stderr).contains("cannot write to stdout"),
+        "{}",
+        String::from_utf8_lossy(&full.stderr)
+    );
+}

@@ -67,6 +67,21 @@ impl Lang {
             .unwrap_or_default()
     }
 
+    /// The language of a POSIX locale (`ja_JP.UTF-8`, `zh_TW`, `en_US@euro`); `None` for
+    /// `C`, `POSIX` and languages the server does not speak.
+    ///
+    /// ```
+    /// use omflow_model::Lang;
+    /// assert_eq!(Lang::from_locale("ja_JP.UTF-8"), Some(Lang::Ja));
+    /// assert_eq!(Lang::from_locale("zh_CN.UTF-8"), Some(Lang::ZhHans));
+    /// assert_eq!(Lang::from_locale("C.UTF-8"), None);
+    /// ```
+    #[must_use]
+    pub fn from_locale(locale: &str) -> Option<Lang> {
+        let name = locale.split(['.', '@']).next().unwrap_or("");
+        Lang::from_tag(name)
+    }
+
     fn from_tag(tag: &str) -> Option<Lang> {
         let tag = tag.to_ascii_lowercase().replace('_', "-");
         match tag.as_str() {

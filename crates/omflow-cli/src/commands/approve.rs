@@ -71,7 +71,7 @@ pub(crate) async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCo
         .approve(&flow_name, approval)
         .flow_uuid(uuid)
         .query(query)
-        .concurrency(args.concurrency)
+        .concurrency(usize::from(args.concurrency))
         .wait_for_engine(wait)
         .force(args.force)
         .stop_flag(stop.clone());

@@ -81,6 +81,14 @@ async fn existing(request: TicketsRequest, numbers: &[DataNo]) -> Result<Vec<u64
 /// Deletes tickets `data_nos` of `flow`: refused whole when one does not exist, and checked
 /// afterwards.
 pub(crate) async fn delete(client: &Client, flow: &str, data_nos: &[u64]) -> Result<(), Failure> {
+    // Each ticket once, in the order given.
+    let mut unique: Vec<u64> = Vec::new();
+    for n in data_nos {
+        if !unique.contains(n) {
+            unique.push(*n);
+        }
+    }
+    let data_nos = unique.as_slice();
     let flow = client.flow(FlowRef::parse(flow));
     let request = flow.tickets();
     let numbers: Vec<DataNo> = data_nos.iter().copied().map(DataNo).collect();

@@ -5,10 +5,19 @@ use assert_cmd::Command;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 
-/// The built `omflow` with no server setting inherited from the environment.
+/// The built `omflow` with no server setting, timeout or locale inherited from the
+/// environment (the server answers in its own default language).
 pub fn omflow() -> Command {
     let mut cmd = Command::cargo_bin("omflow").unwrap();
-    for var in ["OMFLOW_URL", "OMFLOW_USER", "OMFLOW_PASSWORD"] {
+    for var in [
+        "OMFLOW_URL",
+        "OMFLOW_USER",
+        "OMFLOW_PASSWORD",
+        "OMFLOW_TIMEOUT",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "LANG",
+    ] {
         cmd.env_remove(var);
     }
     cmd
