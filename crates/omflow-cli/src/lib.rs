@@ -35,7 +35,13 @@ pub async fn run(cli: Cli) -> ExitCode {
     init_tracing(verbose);
     let server = cli.connection.url.clone();
     match execute(cli).await {
-        Ok(code) => code,
+        Ok(code) => match listing::stdout_failure() {
+            Some(why) => {
+                eprintln!("error: cannot write to stdout: {why} (what was done is done; its report is lost)");
+                ExitCode::from(1)
+            }
+            None => code,
+        },
         Err(Failure::Usage(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(2)

@@ -138,17 +138,40 @@ pub(crate) fn shown_of(mut rows: Vec<Value>, limit: u64) -> Vec<Value> {
     rows
 }
 
-/// Prints one line of output built from server text (escaped for the terminal); a closed
-/// pipe is not an error.
-pub(crate) fn say(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{}", output::printable(text));
+/// The first failed write to stdout that was not a closed pipe: the command still finishes
+/// what it started, then exits 1 saying so.
+static STDOUT_FAILURE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Why writing to stdout failed, if it did.
+pub(crate) fn stdout_failure() -> Option<String> {
+    STDOUT_FAILURE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
 }
 
-/// Prints text that is not from a table (already exact JSON); a closed pipe is not an error.
+fn remember(result: std::io::Result<()>) {
+    if let Err(e) = result {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            STDOUT_FAILURE
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get_or_insert_with(|| e.to_string());
+        }
+    }
+}
+
+/// Prints one line of output built from server text (escaped for the terminal); a closed
+/// pipe is not an error, another failure is remembered ([`stdout_failure`]).
+pub(crate) fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    remember(writeln!(out, "{}", output::printable(text)).and_then(|()| out.flush()));
+}
+
+/// Prints text that is not from a table (already exact JSON); as [`say`].
 pub(crate) fn say_raw(text: &str) {
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}");
+    remember(writeln!(out, "{text}").and_then(|()| out.flush()));
 }
 
 /// A list the CLI prints: my missions or a flow's tickets, as projected rows.

@@ -200,3 +200,74 @@ fn usage_mistakes_exit_2_and_writes_to_a_full_stdout_say_so() {
         String::from_utf8_lossy(&full.stderr)
     );
 }
+
+#[test]
+fn what_the_trial_found_a_ticket_that_does_not_exist_a_full_stdout_a_create_short_of_a_field() {
+    let server = standalone();
+    let admin = |args: &[&str]| common::against(&server).args(args).output().unwrap();
+    let state = || common::http_get(&format!("{}/__mock/state", server.url));
+    let before = state();
+    for args in [
+        &["comment", "任務單", "999", "hello"][..],
+        &["comments", "任務單", "999"][..],
+        &["history", "任務單", "999"][..],
+        &["files", "list", "任務單", "999"][..],
+    ] {
+        let out = admin(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("has no ticket 999"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let short = admin(&["tickets", "create", "任務單", "--set", "FORMITM_1=x"]);
+    assert_eq!(short.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&short.stderr).contains("is required"),
+        "{}",
+        String::from_utf8_lossy(&short.stderr)
+    );
+    let none = common::as_alice(&server)
+        .args([
+            "approve",
+            "--flow",
+            "任務單",
+            "--where",
+            "stop_uuid=FITEM_2",
+            "--set",
+            "FORMITM_4=dispatch_Done",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        none.status.code(),
+        Some(1),
+        "every ticket refused is a failure"
+    );
+    assert!(String::from_utf8_lossy(&none.stdout).contains("approved 0, skipped"));
+    let after = state();
+    assert_eq!(
+        after["worklogs"], before["worklogs"],
+        "no comment for a ticket that does not exist"
+    );
+    assert_eq!(
+        after["flows"], before["flows"],
+        "no ticket created short of a field"
+    );
+    let full = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
+        .env("OMFLOW_URL", &server.url)
+        .env("OMFLOW_USER", "admin")
+        .env("OMFLOW_PASSWORD", "admin")
+        .args(["history", "任務單", "1"])
+        .stdout(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(full.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&full.stderr).contains("cannot write to stdout"));
+}

@@ -142,7 +142,7 @@ impl TicketHandle {
     /// [`Error::NoAccess`] when the user may not read it; [`Error::Decode`] for a design that
     /// is not JSON; transport errors (a read).
     pub async fn flow_log(&self) -> Result<FlowLog, Error> {
-        let flow_uuid = self.flow_uuid().await?;
+        let (flow_uuid, _) = self.permission_row().await?;
         let loaded: LoadedFlowChart = self
             .client
             .rest(
@@ -178,11 +178,19 @@ impl TicketHandle {
         &self.client
     }
 
-    /// The flow's uuid and the row the server checks permissions on.
+    /// The flow's uuid and the row the server checks permissions on; a ticket the flow's
+    /// rows show does not exist is refused here (the server would take a comment or a file
+    /// for it, and list nothing).
     pub(crate) async fn permission_row(&self) -> Result<(FlowUuid, Option<DataId>), Error> {
         let flow_uuid = self.flow_uuid().await?;
-        let data_id = self.client.current_row_of(flow_uuid, self.data_no).await?;
-        Ok((flow_uuid, data_id))
+        match self.client.current_row_of(flow_uuid, self.data_no).await? {
+            Sight::Row(data_id) => Ok((flow_uuid, Some(data_id))),
+            Sight::Unseen => Ok((flow_uuid, None)),
+            Sight::Absent => Err(Error::InvalidRequest(format!(
+                "{} has no ticket {} (not sent)",
+                self.flow, self.data_no
+            ))),
+        }
     }
 
     /// The flow's uuid (a name is resolved from my missions, an api_path from a row).
@@ -205,6 +213,17 @@ impl TicketHandle {
         };
         Ok(flow_uuid)
     }
+}
+
+/// What the caller can see of a ticket's current row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sight {
+    /// This row (a mission of mine, or the flow's rows).
+    Row(DataId),
+    /// Not among my missions, and the flow's rows are not mine to read.
+    Unseen,
+    /// The flow's rows show no such ticket.
+    Absent,
 }
 
 /// Writes a comment on ticket `data_no`, its permission checked on row `data_id`.
@@ -251,7 +270,7 @@ impl Client {
         &self,
         flow_uuid: FlowUuid,
         data_no: DataNo,
-    ) -> Result<Option<DataId>, Error> {
+    ) -> Result<Sight, Error> {
         let mine = Query::builder()
             .filter(col("flow_uuid").eq(flow_uuid.simple()))
             .filter(col("data_no").eq(data_no))
@@ -260,7 +279,7 @@ impl Client {
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         let missions = self.missions().query(mine).send().await?;
         if let Some(data_id) = missions.iter().find_map(|m| m.data_id) {
-            return Ok(Some(data_id));
+            return Ok(Sight::Row(data_id));
         }
         let current = Query::builder()
             .filter(col("data_no").eq(data_no))
@@ -268,9 +287,9 @@ impl Client {
             .build()
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         match self.tickets_in_flow(flow_uuid).query(current).send().await {
-            Ok(rows) => Ok(rows.first().map(|row| row.id)),
+            Ok(rows) => Ok(rows.first().map_or(Sight::Absent, |row| Sight::Row(row.id))),
             Err(err) if err.api_kind() == Some(omflow_model::ApiErrorKind::PermissionDenied) => {
-                Ok(None)
+                Ok(Sight::Unseen)
             }
             Err(err) => Err(err),
         }

@@ -163,7 +163,7 @@ async fn quick_action_create_delete_and_lookup_bodies() {
         .await;
     Mock::given(method("POST"))
         .and(by_uuid())
-        .and(body_json(with_code(json!({"action": "create", "flow_uuid": HEX, "formdata": [{"id": "FORMITM_1", "type": "h_title", "value": "New"}, {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}]}))))
+        .and(body_json(with_code(json!({"action": "create", "flow_uuid": HEX, "formdata": [{"id": "FORMITM_1", "type": "h_title", "value": "New"}, {"id": "FORMITM_3", "type": "h_level", "value": "red"}, {"id": "FORMITM_4", "type": "h_status", "value": "dispatch"}, {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}]}))))
         .respond_with(ok(json!(11)))
         .expect(2)
         .mount(&server)
@@ -196,6 +196,8 @@ async fn quick_action_create_delete_and_lookup_bodies() {
         let created = client
             .create_in_flow(flow())
             .set("FORMITM_1", "New")
+            .set("FORMITM_3", "red")
+            .set("FORMITM_4", "dispatch")
             .set("FORMITM_5", json!({"group": "2", "user": ""}))
             .send()
             .await

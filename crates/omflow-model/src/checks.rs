@@ -258,7 +258,20 @@ pub fn check_create_values(
     design: &FormDesign,
     values: &[(FieldId, Value)],
 ) -> Result<Vec<FormItem>, Refusal> {
-    check_values_as(design, values, false)
+    let items = check_values_as(design, values, false)?;
+    // A create is checked for every required field of the start form (a push only for
+    // those it sends): a missing one is refused before sending.
+    if let Some(missing) = design.fields().find(|field| {
+        field.required()
+            && !values
+                .iter()
+                .any(|(id, _)| Some(id) == field.field_id().as_ref())
+    }) {
+        return Err(Refusal::Required {
+            field: FieldRef::of(missing),
+        });
+    }
+    Ok(items)
 }
 
 fn check_values_as(

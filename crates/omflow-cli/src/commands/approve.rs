@@ -184,7 +184,8 @@ async fn run(builder: ApproveBuilder, stop: Arc<AtomicBool>) -> Result<ExitCode,
     say(&summary);
     Ok(if stop.load(Ordering::SeqCst) {
         ExitCode::from(130)
-    } else if failed_count + unknown > 0 {
+    } else if failed_count + unknown > 0 || (approved == 0 && skipped > 0) {
+        // Nothing approved because the checks refused every ticket is a failure too.
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

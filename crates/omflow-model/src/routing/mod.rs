@@ -64,8 +64,25 @@ impl fmt::Display for RuleCheck {
             side(&self.rule.value2),
             self.rule.target
         )?;
-        if let (Some(left), Some(false)) = (&self.left, self.holds) {
-            write!(f, " (is {left})")?;
+        if self.holds != Some(false) {
+            return Ok(());
+        }
+        // What each reference held (a literal side says itself).
+        let is_reference = |text: &Option<String>| {
+            text.as_deref()
+                .is_some_and(|t| t.starts_with("#(") || t.starts_with("$("))
+        };
+        let mut seen = Vec::new();
+        for (text, value) in [
+            (&self.rule.value1, &self.left),
+            (&self.rule.value2, &self.right),
+        ] {
+            if let (true, Some(value)) = (is_reference(text), value) {
+                seen.push(format!("{} is {value}", side(text)));
+            }
+        }
+        if !seen.is_empty() {
+            write!(f, " ({})", seen.join(", "))?;
         }
         Ok(())
     }

@@ -89,8 +89,24 @@ fn no_rule_strands_and_says_what_would_pass() {
             text.contains("#(FORMITM_4) = dispatch_done → FITEM_5"),
             "{text}"
         );
-        assert!(text.contains(&format!("(is \"{bogus}\")")), "{text}");
+        assert!(
+            text.contains(&format!("(#(FORMITM_4) is \"{bogus}\")")),
+            "{text}"
+        );
     }
+}
+
+#[test]
+fn a_rule_with_the_reference_on_the_right_says_the_referenced_value() {
+    let check = RuleCheck {
+        rule: SwitchRule::new("work_done", "=", "#(FORMITM_4)", "FITEM_6"),
+        left: Some(Operand::Text("work_done".into())),
+        right: Some(Operand::Text("zzz".into())),
+        holds: Some(false),
+    };
+    let text = check.to_string();
+    assert!(text.contains("(#(FORMITM_4) is \"zzz\")"), "{text}");
+    assert!(!text.contains("is \"work_done\""), "{text}");
 }
 
 #[test]
