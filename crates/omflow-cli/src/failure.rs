@@ -72,10 +72,41 @@ pub(crate) fn where_(err: &(dyn std::error::Error + 'static), server: Option<&st
         err,
         Error::Transport { .. } | Error::OperationTimeout { .. }
     );
-    match (unanswered, server) {
+    match (unanswered, server.map(without_user_info)) {
         (true, Some(url)) => format!(
             " (server {url}: check the URL, that the server is up, and http:// vs https://; --timeout or OMFLOW_TIMEOUT sets how long to wait)"
         ),
         _ => String::new(),
+    }
+}
+
+/// A URL as typed, with any `user:password@` left out.
+fn without_user_info(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(end);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let scheme = if scheme.is_empty() {
+        String::new()
+    } else {
+        format!("{scheme}://")
+    };
+    format!("{scheme}{host}{path}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_server_url_is_shown_without_its_password() {
+        assert_eq!(
+            super::without_user_info("https://alice:hunter2@omflow.example.com/base"),
+            "https://omflow.example.com/base"
+        );
+        assert_eq!(
+            super::without_user_info("http://127.0.0.1:8000"),
+            "http://127.0.0.1:8000"
+        );
     }
 }

@@ -56,20 +56,25 @@ fn stdout_of(cmd: &mut assert_cmd::Command) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// The ticket numbers of alice's missions at `stop`.
-fn tickets_at(server: &Server, stop: &str) -> Vec<u64> {
+/// Column `column` of alice's missions that `condition` (a `--where`) selects.
+fn missions_where(server: &Server, condition: &str, column: &str) -> Vec<u64> {
     stdout_of(
         as_alice(server)
             .args(["missions", "--output", "ndjson", "--where"])
-            .arg(format!("stop_uuid={stop}")),
+            .arg(condition),
     )
     .lines()
     .map(|l| {
-        serde_json::from_str::<Value>(l).unwrap()["data_no"]
+        serde_json::from_str::<Value>(l).unwrap()[column]
             .as_u64()
             .unwrap()
     })
     .collect()
+}
+
+/// The ticket numbers of alice's missions at `stop`.
+fn tickets_at(server: &Server, stop: &str) -> Vec<u64> {
+    missions_where(server, &format!("stop_uuid={stop}"), "data_no")
 }
 
 #[test]
@@ -166,19 +171,7 @@ fn alice_comments_and_reads_groups_and_erin_is_refused_with_what_is_missing() {
 fn history_shows_the_stops_passed_and_the_flow_drawn_renders_with_graphviz() {
     let (server, dir) = demo_with_erin();
     let data_no = tickets_at(&server, "FITEM_2")[0];
-    let data_id = stdout_of(
-        as_alice(&server)
-            .args(["missions", "--output", "ndjson", "--where"])
-            .arg(format!("data_no={data_no}")),
-    )
-    .lines()
-    .map(|l| {
-        serde_json::from_str::<Value>(l).unwrap()["data_id"]
-            .as_u64()
-            .unwrap()
-    })
-    .next()
-    .unwrap();
+    let data_id = missions_where(&server, &format!("data_no={data_no}"), "data_id")[0];
     stdout_of(as_alice(&server).args([
         "push",
         "任務單",

@@ -156,8 +156,9 @@ impl Client {
             .ok_or_else(|| Error::InvalidRequest("the server's web login set no session".into()))?;
         let url = self.url(&format!("/api/history-files/download/{path}"))?;
         let mut request = HttpRequest::get(url);
-        let cookie = HeaderValue::from_str(&format!("sessionid={session}"))
+        let mut cookie = HeaderValue::from_str(&format!("sessionid={session}"))
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        cookie.set_sensitive(true);
         request.headers.insert(http::header::COOKIE, cookie);
         let file = self.send_checked(operation, request, Effect::Read).await?;
         Ok(file.body)

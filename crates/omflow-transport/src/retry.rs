@@ -182,7 +182,7 @@ pub async fn send_with_retry(
                 tracing::warn!(
                     "{operation}: HTTP {} from {}; retrying (attempt {} of {}) in {} ms",
                     response.status,
-                    request.url,
+                    shown(&request.url),
                     attempt + 1,
                     policy.max_retries + 1,
                     delay.as_millis()
@@ -196,7 +196,7 @@ pub async fn send_with_retry(
                 let delay = policy.backoff(attempt - 1);
                 tracing::warn!(
                     "{operation}: {error} ({}); retrying (attempt {} of {}) in {} ms",
-                    request.url,
+                    shown(&request.url),
                     attempt + 1,
                     policy.max_retries + 1,
                     delay.as_millis()
@@ -206,6 +206,11 @@ pub async fn send_with_retry(
         };
         tokio::time::sleep(delay).await;
     }
+}
+
+/// A URL as a log line shows it: origin and path, never user info or query.
+fn shown(url: &url::Url) -> String {
+    format!("{}{}", url.origin().ascii_serialization(), url.path())
 }
 
 /// `Retry-After` as delay-seconds or an HTTP date, capped at [`MAX_RETRY_AFTER`].
