@@ -5,7 +5,7 @@ use crate::failure::{usage, Failure};
 use crate::grammar;
 use crate::output::Format;
 use crate::recording;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use omflow_model::{Lang, QuickAction};
 
 /// The OMFLOW command line.
@@ -16,6 +16,123 @@ pub struct Cli {
     pub(crate) connection: Connection,
     #[command(subcommand)]
     pub(crate) command: Command,
+}
+
+impl Cli {
+    /// Parses the process's arguments as [`command`] defines them; on a usage error, prints
+    /// it and exits 2 (help and version exit 0).
+    #[must_use]
+    pub fn parse_args() -> Self {
+        Self::try_parse_args(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    /// Parses `args` (the program name first) as [`command`] defines them.
+    ///
+    /// # Errors
+    /// A usage error, or the request for help or the version, as clap reports them.
+    pub fn try_parse_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut matches = command().try_get_matches_from(args)?;
+        refuse_root_connection_flags(&matches)?;
+        Self::from_arg_matches_mut(&mut matches)
+    }
+}
+
+/// The connection options, by clap id and flag: every command that talks to an OMFLOW
+/// server as a user takes them; the others ([`NOT_CONNECTING`]) do not show or accept them.
+const CONNECTION_FLAGS: [(&str, &str, &str); 6] = [
+    ("url", "url", "URL"),
+    ("user", "user", "USER"),
+    ("password", "password", "PASSWORD"),
+    ("password_file", "password-file", "PASSWORD_FILE"),
+    ("lang", "lang", "LANG"),
+    ("timeout", "timeout", "SECONDS"),
+];
+
+/// The commands that log in to no OMFLOW server, and what they use instead.
+const NOT_CONNECTING: [(&str, &str); 5] = [
+    ("mock", "it serves at --addr with the seed's users"),
+    (
+        "record",
+        "it forwards to --upstream URL, and the clients pointed at it log in themselves",
+    ),
+    (
+        "replay",
+        "it replays against --against URL or a fresh fake (--fake SEED), with --login USER=PASSWORD for the recorded logins",
+    ),
+    (
+        "garoon",
+        "it reads Garoon: --garoon-url, --garoon-user, --garoon-password or --garoon-token (or GAROON_URL and the rest)",
+    ),
+    ("completions", "it only prints a script"),
+];
+
+/// The command line as clap sees it: [`Cli`]'s definition, with the connection options kept
+/// out of the commands that do not connect (their help does not list them; given anyway,
+/// they are a usage error saying what the command uses instead). `--help`, the completion
+/// scripts and the man page are all built from this.
+#[must_use]
+pub fn command() -> clap::Command {
+    NOT_CONNECTING
+        .iter()
+        .fold(Cli::command(), |cli, &(name, instead)| {
+            cli.mut_subcommand(name, |sub| refusing_connection(sub, name, instead))
+        })
+}
+
+/// `command` and each of its subcommands with hidden connection options that refuse any
+/// value, saying what `omflow NAME` uses instead (a global option is not copied into a
+/// command that has an option of the same id).
+fn refusing_connection(
+    command: clap::Command,
+    name: &'static str,
+    instead: &'static str,
+) -> clap::Command {
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    let command = names.iter().fold(command, |command, sub| {
+        command.mut_subcommand(sub, |sub| refusing_connection(sub, name, instead))
+    });
+    CONNECTION_FLAGS
+        .iter()
+        .fold(command, |command, &(id, flag, value)| {
+            command.arg(
+                clap::Arg::new(id)
+                    .long(flag)
+                    .value_name(value)
+                    .hide(true)
+                    .value_parser(move |_: &str| {
+                        Err::<String, _>(format!("omflow {name} takes no --{flag}: {instead}"))
+                    }),
+            )
+        })
+}
+
+/// A connection option typed before a command that does not connect (`omflow --url X
+/// completions bash`): a usage error, as it is after the command. One set in the
+/// environment is no error: a shell keeps those for the other commands.
+fn refuse_root_connection_flags(matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+    let Some((name, _)) = matches.subcommand() else {
+        return Ok(());
+    };
+    let Some(&(name, instead)) = NOT_CONNECTING.iter().find(|(n, _)| *n == name) else {
+        return Ok(());
+    };
+    match CONNECTION_FLAGS
+        .iter()
+        .find(|(id, _, _)| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+    {
+        Some((_, flag, _)) => Err(command().error(
+            clap::error::ErrorKind::ArgumentConflict,
+            format!("omflow {name} takes no --{flag}: {instead}"),
+        )),
+        None => Ok(()),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -57,6 +174,7 @@ pub(crate) enum Command {
     #[command(after_help = concat!("Examples:\n  omflow push 任務單 2 --set FORMITM_4=dispatch_done\n  omflow push 任務單 7 --set 'FORMITM_5={\"group\":\"2\",\"user\":\"\"}' --wait 0", "\n\nEnvironment: OMFLOW_URL, OMFLOW_USER, OMFLOW_PASSWORD (or --password-file, or a prompt), RUST_LOG. With none of them set, an embedded demo server answers (users admin/admin, alice/alice-pass)."))]
     Push {
         /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's current data_id.
         data_id: u64,
@@ -73,11 +191,14 @@ pub(crate) enum Command {
         comment: Option<String>,
         #[command(flatten)]
         wait: Wait,
+        #[command(flatten)]
+        report: crate::report::ReportArgs,
     },
     /// Run a stop's quick action (refused when the stop does not offer it).
     #[command(after_help = concat!("Example:\n  omflow quick-action 任務單 5 action1", "\n\nEnvironment: OMFLOW_URL, OMFLOW_USER, OMFLOW_PASSWORD (or --password-file, or a prompt), RUST_LOG. With none of them set, an embedded demo server answers (users admin/admin, alice/alice-pass)."))]
     QuickAction {
         /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's current data_id.
         data_id: u64,
@@ -92,26 +213,32 @@ pub(crate) enum Command {
         comment: Option<String>,
         #[command(flatten)]
         wait: Wait,
+        #[command(flatten)]
+        report: crate::report::ReportArgs,
     },
     /// Add a comment (a work log entry) to a ticket: its assignee, or with the flow's Modify
     /// permission.
     #[command(after_help = "Example:\n  omflow comment 任務單 1 \"checked the printer\"")]
     Comment {
         /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's number (NO in `missions`).
         data_no: u64,
         /// The comment.
         text: String,
+        #[command(flatten)]
+        report: crate::report::ReportArgs,
     },
     /// A ticket's comments, oldest first: its assignee, its creator, or with View.
     #[command(after_help = "Example:\n  omflow comments 任務單 1 --output json")]
     Comments {
         /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's number (NO in `missions`).
         data_no: u64,
-        /// table, json or ndjson.
+        /// table, wide (no cell cut), json or ndjson.
         #[arg(long, default_value = "table")]
         output: Format,
     },
@@ -122,6 +249,7 @@ pub(crate) enum Command {
     )]
     History {
         /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's number (NO in `missions`).
         data_no: u64,
@@ -142,7 +270,7 @@ pub(crate) enum Command {
     },
     /// The groups a field can be assigned to.
     Groups {
-        /// table, json or ndjson.
+        /// table, wide (no cell cut), json or ndjson.
         #[arg(long, default_value = "table")]
         output: Format,
     },
@@ -171,6 +299,58 @@ pub(crate) enum Command {
     /// Seeds for the fake.
     #[command(subcommand)]
     Seed(SeedCommand),
+}
+
+impl Command {
+    /// The usage mistakes that need no server (`--set` twice or malformed, `--wait` out of
+    /// range, a malformed `--where`, `--limit 0`), found before connecting or starting the
+    /// demo server.
+    pub(crate) fn check_before_connecting(&self) -> Result<(), Failure> {
+        let (sets, wait): (&[String], Option<&Wait>) = match self {
+            Command::Push { set, wait, .. } => (set, Some(wait)),
+            Command::QuickAction { wait, .. } => (&[], Some(wait)),
+            Command::Approve(args) => (&args.set, Some(&args.wait)),
+            Command::Tickets(TicketsCommand::Create { set, wait, .. }) => (set, Some(wait)),
+            _ => (&[], None),
+        };
+        crate::listing::sets(sets)?;
+        if let Some(wait) = wait {
+            wait.duration()?;
+        }
+        match self {
+            Command::Missions(args) => {
+                crate::listing::list_query(&args.filters, &args.list).map(drop)
+            }
+            Command::Tickets(TicketsCommand::List { filters, list, .. }) => {
+                crate::listing::list_query(filters, list).map(drop)
+            }
+            Command::Approve(args) => crate::listing::query_from(&args.filters).map(drop),
+            _ => Ok(()),
+        }
+    }
+
+    /// The flow the command names, as typed (for messages about it).
+    pub(crate) fn flow_arg(&self) -> Option<&str> {
+        match self {
+            Command::Push { flow, .. }
+            | Command::QuickAction { flow, .. }
+            | Command::Comment { flow, .. }
+            | Command::Comments { flow, .. }
+            | Command::History { flow, .. }
+            | Command::Tickets(
+                TicketsCommand::List { flow, .. }
+                | TicketsCommand::Create { flow, .. }
+                | TicketsCommand::Delete { flow, .. },
+            )
+            | Command::Files(
+                FilesCommand::List { flow, .. }
+                | FilesCommand::Upload { flow, .. }
+                | FilesCommand::Download { flow, .. },
+            ) => Some(flow),
+            Command::Approve(args) => Some(&args.flow),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -214,9 +394,9 @@ pub(crate) enum GaroonCommand {
     /// List requests (administrator endpoint), every page.
     #[command(after_help = concat!("Example:\n  omflow garoon requests --status IN_PROGRESS,APPROVED", "\n\nEnvironment: GAROON_URL, GAROON_USER, GAROON_PASSWORD, GAROON_TOKEN. Without GAROON_URL, the embedded demo server answers."))]
     Requests {
-        /// Only these statuses (comma-separated tokens such as IN_PROGRESS,APPROVED).
-        #[arg(long, value_delimiter = ',')]
-        status: Vec<String>,
+        /// Only these statuses (comma-separated, any case: IN_PROGRESS,APPROVED).
+        #[arg(long, value_delimiter = ',', value_parser = parse_garoon_status)]
+        status: Vec<omflow_garoon::model::StatusType>,
         /// Only this form id.
         #[arg(long)]
         form: Option<String>,
@@ -230,7 +410,8 @@ pub(crate) enum GaroonCommand {
     /// Show one request.
     #[command(after_help = concat!("Example:\n  omflow garoon request 2045 --output json", "\n\nEnvironment: GAROON_URL, GAROON_USER, GAROON_PASSWORD, GAROON_TOKEN. Without GAROON_URL, the embedded demo server answers."))]
     Request {
-        /// Request id.
+        /// Request id (digits).
+        #[arg(value_parser = parse_request_id)]
         id: String,
         /// Output format.
         #[arg(long, value_enum, default_value = "json")]
@@ -283,7 +464,12 @@ pub(crate) struct ListArgs {
 pub(crate) struct Wait {
     /// Seconds to wait for the engine to move the ticket on and report where it went (0: do
     /// not wait).
-    #[arg(long = "wait", value_name = "SECONDS", default_value_t = 10.0)]
+    #[arg(
+        long = "wait",
+        value_name = "SECONDS",
+        default_value_t = 10.0,
+        allow_negative_numbers = true
+    )]
     pub(crate) seconds: f64,
 }
 
@@ -301,8 +487,8 @@ impl Wait {
 
 #[derive(Debug, Args)]
 pub(crate) struct ApproveArgs {
-    /// The flow: its uuid (with or without dashes) or its name.
-    #[arg(long)]
+    /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+    #[arg(long, value_parser = non_empty_flow)]
     pub(crate) flow: String,
     #[command(flatten)]
     pub(crate) filters: Filters,
@@ -331,6 +517,8 @@ pub(crate) struct ApproveArgs {
     pub(crate) comment: Option<String>,
     #[command(flatten)]
     pub(crate) wait: Wait,
+    #[command(flatten)]
+    pub(crate) report: crate::report::ReportArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -340,6 +528,7 @@ pub(crate) enum TicketsCommand {
     #[command(after_help = concat!(grammar!(), "\n\nExample:\n  omflow tickets list 任務單 --where closed=false --order -id --limit 20", "\n\nEnvironment: OMFLOW_URL, OMFLOW_USER, OMFLOW_PASSWORD (or --password-file, or a prompt), RUST_LOG. With none of them set, an embedded demo server answers (users admin/admin, alice/alice-pass)."))]
     List {
         /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        #[arg(value_parser = non_empty_flow)]
         flow: String,
         #[command(flatten)]
         filters: Filters,
@@ -355,6 +544,7 @@ pub(crate) enum TicketsCommand {
     #[command(after_help = concat!("Examples:\n  omflow tickets create 任務單 --set \"FORMITM_1=Printer jam\" --set FORMITM_3=red --set FORMITM_4=dispatch --set 'FORMITM_5={\"group\":\"2\",\"user\":\"\"}'\n  omflow tickets create mission --set FORMITM_1:h_title=Jam --set FORMITM_3:h_level=red --set FORMITM_4:h_status=dispatch --set 'FORMITM_5:h_group={\"group\":\"2\",\"user\":\"\"}'", "\n\nEnvironment: OMFLOW_URL, OMFLOW_USER, OMFLOW_PASSWORD (or --password-file, or a prompt), RUST_LOG. With none of them set, an embedded demo server answers (users admin/admin, alice/alice-pass)."))]
     Create {
         /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// FORMITM_N=VALUE (repeatable).
         #[arg(long = "set", required = true)]
@@ -364,16 +554,21 @@ pub(crate) enum TicketsCommand {
         force: bool,
         #[command(flatten)]
         wait: Wait,
+        #[command(flatten)]
+        report: crate::report::ReportArgs,
     },
     /// Delete tickets by number (all their rows and missions; not reversible). Every number
     /// is looked up first: if one does not exist, nothing is deleted.
     #[command(after_help = concat!("Example:\n  omflow tickets delete mission 7 8", "\n\nEnvironment: OMFLOW_URL, OMFLOW_USER, OMFLOW_PASSWORD (or --password-file, or a prompt), RUST_LOG. With none of them set, an embedded demo server answers (users admin/admin, alice/alice-pass)."))]
     Delete {
         /// The flow: its name (as `missions` shows it), its uuid, or its api_path.
+        #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// Ticket numbers.
         #[arg(required = true)]
         data_nos: Vec<u64>,
+        #[command(flatten)]
+        report: crate::report::ReportArgs,
     },
 }
 
@@ -402,22 +597,26 @@ pub(crate) enum FilesCommand {
     /// List a ticket's attachments (newest first).
     List {
         /// The flow: its name, its uuid, or its api_path.
+        #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's number.
         data_no: u64,
-        /// table, json or ndjson.
+        /// table, wide (no cell cut), json or ndjson.
         #[arg(long, default_value = "table")]
         output: Format,
     },
     /// Upload files to a ticket's current row (a file of the same name is replaced).
     Upload {
         /// The flow: its name, its uuid, or its api_path.
+        #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's number.
         data_no: u64,
         /// The files.
         #[arg(required = true)]
         paths: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        report: crate::report::ReportArgs,
     },
     /// Download an attachment by its name.
     #[command(
@@ -425,6 +624,7 @@ pub(crate) enum FilesCommand {
     )]
     Download {
         /// The flow: its name, its uuid, or its api_path.
+        #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's number.
         data_no: u64,
@@ -445,4 +645,28 @@ fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
         return Err(format!("{text}: give more than 0 and less than a day"));
     }
     Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
+/// A flow argument: anything but empty (an empty name matches no flow and is no api_path).
+fn non_empty_flow(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err("the flow is empty: give its name as `omflow missions` shows it, its uuid or its api_path".into());
+    }
+    Ok(text.to_owned())
+}
+
+/// A Garoon status token, in any case (`in_progress` is `IN_PROGRESS`).
+fn parse_garoon_status(token: &str) -> Result<omflow_garoon::model::StatusType, String> {
+    omflow_garoon::model::StatusType::from_token(&token.trim().to_ascii_uppercase()).ok_or_else(|| {
+        "use UNPROCESSING, IN_PROGRESS, SENT_BACK, APPROVED, REJECTED, WITHDRAWN, CANCELLED or COMPLETED".into()
+    })
+}
+
+/// A Garoon request id: digits.
+fn parse_request_id(text: &str) -> Result<String, String> {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_owned())
+    } else {
+        Err("a request id is digits (2045)".into())
+    }
 }

@@ -17,9 +17,10 @@ and a double-quoted value is always a string; for 'not equal' use --exclude COL=
 /// The grammar, shown with every malformed expression.
 pub const GRAMMAR: &str = grammar!();
 
-/// A malformed expression.
+/// A malformed expression: what is wrong with it, and where the grammar is (`--help`
+/// shows it whole; repeating it with every error buries the reason).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid expression {expr:?}: {reason}; {GRAMMAR}")]
+#[error("invalid expression {expr:?}: {reason} (EXPR is COL=VALUE, 'COL contains VALUE', 'COL in V1,V2', 'COL is null' and the like: --help lists them all)")]
 pub struct ExprError {
     /// The expression.
     pub expr: String,
@@ -62,23 +63,19 @@ pub fn parse(expr: &str) -> Result<ConditionSpec, ExprError> {
         expr: expr.to_string(),
         reason: reason.to_string(),
     };
+    if let Some((name, word)) = expr.trim_end().rsplit_once(' ') {
+        if matches!(word, "contains" | "startswith" | "in") && !name.trim().is_empty() {
+            return Err(fail(&format!(
+                "'{word}' needs a value after it: '{} {word} VALUE'",
+                name.trim()
+            )));
+        }
+    }
     if let Some((name, value)) = expr.split_once(" contains ") {
-        let value = value.trim();
-        let text = if value.len() >= 2 && value.starts_with('"') && value.ends_with('"') {
-            &value[1..value.len() - 1]
-        } else {
-            value
-        };
-        return Ok(col(column(expr, name)?).contains(text));
+        return Ok(col(column(expr, name)?).contains(unquoted(value.trim())));
     }
     if let Some((name, value)) = expr.split_once(" startswith ") {
-        let value = value.trim();
-        let text = if value.len() >= 2 && value.starts_with('"') && value.ends_with('"') {
-            &value[1..value.len() - 1]
-        } else {
-            value
-        };
-        return Ok(col(column(expr, name)?).starts_with(text));
+        return Ok(col(column(expr, name)?).starts_with(unquoted(value.trim())));
     }
     if let Some(name) = expr.strip_suffix(" is not null") {
         return Ok(col(column(expr, name)?).is_null(false));
@@ -130,7 +127,16 @@ pub fn parse(expr: &str) -> Result<ConditionSpec, ExprError> {
     })
 }
 
-/// Parses `FORMITM_N=VALUE`: a value starting with `{` or `[` is JSON, anything else text.
+/// `text` without one pair of double quotes around it (`"x"` is `x`, as in `--where`).
+fn unquoted(text: &str) -> &str {
+    let trimmed = text.trim();
+    if trimmed.len() >= 2 && trimmed.starts_with('"') && trimmed.ends_with('"') {
+        &trimmed[1..trimmed.len() - 1]
+    } else {
+        text
+    }
+}
+
 /// One `--set FORMITM_N[:TYPE]=VALUE`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetArg {
@@ -161,7 +167,7 @@ pub fn parse_set(arg: &str) -> Result<SetArg, String> {
         serde_json::from_str(value)
             .map_err(|e| format!("--set {arg:?}: the value is not valid JSON: {e}"))?
     } else {
-        Value::String(value.to_string())
+        Value::String(unquoted(value).to_string())
     };
     Ok(SetArg {
         id: id.to_string(),
@@ -306,5 +312,28 @@ mod tests {
         assert!(parse_set("FORMITM_5={bad").is_err());
         assert!(parse_set("title=x").is_err());
         assert!(parse_set("FORMITM_1").is_err());
+    }
+
+    #[test]
+    fn a_quoted_set_value_loses_its_quotes_as_in_where() {
+        assert_eq!(parse_set("FORMITM_1=\"x\"").unwrap().value, json!("x"));
+        assert_eq!(parse_set("FORMITM_1=\"\"").unwrap().value, json!(""));
+        assert_eq!(
+            parse_set("FORMITM_1=a\"b\"").unwrap().value,
+            json!("a\"b\"")
+        );
+    }
+
+    #[test]
+    fn an_error_says_what_is_missing_and_does_not_repeat_the_grammar() {
+        let err = parse("title contains").unwrap_err();
+        assert!(err.reason.contains("'contains' needs a value"), "{err}");
+        assert!(err.to_string().contains("'title contains VALUE'"), "{err}");
+        assert!(!err.to_string().contains("create_user__nick_name"), "{err}");
+        assert!(parse("level in")
+            .unwrap_err()
+            .reason
+            .contains("'in' needs a value"));
+        assert!(parse("title").unwrap_err().reason.contains("no operator"));
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::output;
 use omflow_client::Error;
+use omflow_model::{ApiErrorKind, Operation};
 
 /// A failure: a usage problem (exit 2) or a failed operation (exit 1).
 #[derive(Debug)]
@@ -29,7 +30,12 @@ pub(crate) fn failed(message: String) -> Failure {
 
 /// One line: the error in the command line's words, then its causes.
 pub(crate) fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut line = in_cli_words(err);
+    one_line_for(err, None)
+}
+
+/// [`one_line`], for a command that named the flow `flow`.
+pub(crate) fn one_line_for(err: &(dyn std::error::Error + 'static), flow: Option<&str>) -> String {
+    let mut line = in_cli_words(err, flow);
     let mut source = err.source();
     while let Some(cause) = source {
         line.push_str(": ");
@@ -39,10 +45,52 @@ pub(crate) fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
     line
 }
 
-/// An error as a command-line user reads it: flags, not Rust calls.
-pub(crate) fn in_cli_words(err: &(dyn std::error::Error + 'static)) -> String {
-    match err.downcast_ref::<Error>() {
-        Some(Error::QuickActionUnavailable { action, labels }) => {
+/// An unknown flow, as the user typed it.
+fn unknown_flow(name: &str) -> String {
+    output::printable(&format!(
+        "no flow {name:?}: no mission of yours is in a flow of that name, and no deployed flow has it as its api_path; give the flow's name as `omflow missions` shows it (FLOW), or its uuid"
+    ))
+}
+
+/// An error as a command-line user reads it: flags and commands, not Rust calls; the flow
+/// as the user named it (`flow`); what an operation was doing, not its name.
+pub(crate) fn in_cli_words(err: &(dyn std::error::Error + 'static), flow: Option<&str>) -> String {
+    let Some(client_err) = err.downcast_ref::<Error>() else {
+        return output::printable(&err.to_string());
+    };
+    if let Error::UnknownFlow { name } = client_err {
+        return unknown_flow(name);
+    }
+    if let (Some(flow), Some(ApiErrorKind::FlowNotFound)) = (flow, client_err.api_kind()) {
+        return unknown_flow(flow);
+    }
+    let operation = client_err.operation().and_then(Operation::from_name);
+    if let (Some(Operation::TicketsList), Some(api)) = (operation, client_err.api()) {
+        if api.kind() == ApiErrorKind::PermissionDenied {
+            return output::printable(&format!(
+                "reading the flow's tickets: not allowed (status {}): {}; that needs the flow's View permission (`omflow missions` lists the tickets assigned to you)",
+                api.status(),
+                api.message()
+            ));
+        }
+    }
+    let text = in_own_words(client_err);
+    match operation {
+        Some(op) if !matches!(client_err, Error::AfterComment { .. }) => {
+            let prefix = format!("{}: ", op.name());
+            match text.strip_prefix(&prefix) {
+                Some(rest) => format!("{}: {rest}", op.doing()),
+                None => text,
+            }
+        }
+        _ => text,
+    }
+}
+
+/// The client's error with the CLI's advice where the client's names a Rust call.
+fn in_own_words(err: &Error) -> String {
+    match err {
+        Error::QuickActionUnavailable { action, labels } => {
             let offered: Vec<String> = [
                 labels.action1.as_ref().map(|l| format!("action1 {l:?}")),
                 labels.action2.as_ref().map(|l| format!("action2 {l:?}")),
@@ -55,10 +103,19 @@ pub(crate) fn in_cli_words(err: &(dyn std::error::Error + 'static)) -> String {
                 if offered.is_empty() { "none".to_string() } else { offered.join(", ") }
             )
         }
-        Some(err @ (Error::Refused { .. } | Error::WouldStrand { .. })) => {
+        Error::Refused { .. } | Error::WouldStrand { .. } => {
             output::printable(&format!("{err}; add --force to send it anyway"))
         }
-        _ => output::printable(&err.to_string()),
+        // The client's advice names its Rust calls; on the command line they are flags.
+        _ => output::printable(
+            &err.to_string()
+                .replace(" (create_in_flow)", "")
+                .replace(" (set_typed)", "")
+                .replace(
+                    "give each field's type",
+                    "give each field's type (--set FORMITM_N:TYPE=VALUE)",
+                ),
+        ),
     }
 }
 

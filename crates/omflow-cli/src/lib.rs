@@ -16,17 +16,18 @@ mod failure;
 mod listing;
 pub mod output;
 pub mod recording;
+mod report;
 pub mod seed_reader;
 mod session;
 
-pub use args::Cli;
+pub use args::{command, Cli};
 pub(crate) use failure::one_line;
 pub use failure::Failure;
 
 use args::{Command, FilesCommand, MockCommand, SeedCommand, TicketsCommand};
 use failure::usage;
 use omflow_client::Chain;
-use session::{connect, init_tracing, refuse_connection_flags};
+use session::{connect, init_tracing};
 use std::process::ExitCode;
 
 /// Runs the command line; returns the process exit code.
@@ -34,6 +35,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     let verbose = cli.connection.verbose;
     init_tracing(verbose);
     let server = cli.connection.url.clone();
+    let flow = cli.command.flow_arg().map(str::to_owned);
     match execute(cli).await {
         Ok(code) => match listing::stdout_failure() {
             Some(why) => {
@@ -50,7 +52,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             let line = if verbose > 0 {
                 Chain(err.as_ref()).to_string()
             } else {
-                one_line(err.as_ref())
+                failure::one_line_for(err.as_ref(), flow.as_deref())
             };
             eprintln!(
                 "error: {line}{}",
@@ -68,13 +70,12 @@ pub async fn run(cli: Cli) -> ExitCode {
 /// When rendering fails (it writes to memory only).
 pub fn man_page() -> std::io::Result<Vec<u8>> {
     let mut page = Vec::new();
-    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page)?;
+    clap_mangen::Man::new(command()).render(&mut page)?;
     Ok(page)
 }
 
 /// Runs one command: those that need no OMFLOW session first, then the rest on one.
 async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
-    refuse_connection_flags(&cli)?;
     let command = match cli.command {
         Command::Mock(MockCommand::Serve(args)) => {
             return match omflow_mock::serve::serve(&args).await {
@@ -85,7 +86,7 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::Garoon(args) => return commands::garoon::garoon(&args).await,
         Command::Completions { shell } => {
-            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut command = command();
             // Into memory first: clap_complete panics on a closed pipe (`| head`).
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command, "omflow", &mut script);
@@ -96,7 +97,13 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Replay(args) => return recording::replay(&args).await,
         other => other,
     };
+    command.check_before_connecting()?;
     let session = connect(&cli.connection).await?;
+    on_session(command, &session).await
+}
+
+/// Runs a command that works on an OMFLOW session.
+async fn on_session(command: Command, session: &session::Session) -> Result<ExitCode, Failure> {
     let client = &session.client;
     match command {
         Command::Missions(args) => commands::missions::run(client, args).await?,
@@ -107,11 +114,13 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             force,
             comment,
             wait,
+            report,
         } => {
             let how = commands::push::How {
                 force,
                 comment,
                 wait,
+                report: report.format,
             };
             return commands::push::push(client, &flow, data_id, &set, &how).await;
         }
@@ -122,11 +131,13 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             force,
             comment,
             wait,
+            report,
         } => {
             let how = commands::push::How {
                 force,
                 comment,
                 wait,
+                report: report.format,
             };
             return commands::push::quick_action(client, &flow, data_id, &action, &how).await;
         }
@@ -134,7 +145,8 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             flow,
             data_no,
             text,
-        } => commands::desk::comment(client, &flow, data_no, &text).await?,
+            report,
+        } => commands::desk::comment(client, &flow, data_no, &text, report.format).await?,
         Command::Comments {
             flow,
             data_no,
@@ -150,7 +162,8 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             flow,
             data_no,
             paths,
-        }) => commands::files::upload(client, &flow, data_no, &paths).await?,
+            report,
+        }) => commands::files::upload(client, &flow, data_no, &paths, report.format).await?,
         Command::Files(FilesCommand::Download {
             flow,
             data_no,
@@ -174,12 +187,20 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
             set,
             force,
             wait,
-        }) => return commands::tickets::create(client, &flow, &set, force, &wait).await,
-        Command::Tickets(TicketsCommand::Delete { flow, data_nos }) => {
-            commands::tickets::delete(client, &flow, &data_nos).await?;
+            report,
+        }) => {
+            return commands::tickets::create(client, &flow, &set, force, &wait, report.format)
+                .await
+        }
+        Command::Tickets(TicketsCommand::Delete {
+            flow,
+            data_nos,
+            report,
+        }) => {
+            commands::tickets::delete(client, &flow, &data_nos, report.format).await?;
         }
         Command::Seed(SeedCommand::FromServer { out, force }) => {
-            commands::seed::from_server(&session, &out, force).await?;
+            commands::seed::from_server(session, &out, force).await?;
         }
         Command::Mock(_)
         | Command::Garoon(_)

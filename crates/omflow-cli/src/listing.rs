@@ -53,10 +53,22 @@ pub(crate) fn query_from(filters: &Filters) -> Result<omflow_model::query::Query
     Ok(builder)
 }
 
+/// The `--set` arguments, each field once (a second `--set` of a field is a usage error:
+/// which one was meant cannot be told).
 pub(crate) fn sets(args: &[String]) -> Result<Vec<expr::SetArg>, Failure> {
-    args.iter()
+    let sets: Vec<expr::SetArg> = args
+        .iter()
         .map(|a| expr::parse_set(a).map_err(usage))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    for (first, set) in sets.iter().enumerate() {
+        if let Some(second) = (first + 1..sets.len()).find(|&later| sets[later].id == set.id) {
+            return Err(usage(format!(
+                "--set {} is given twice ({:?} and {:?}); give each field once",
+                set.id, args[first], args[second]
+            )));
+        }
+    }
+    Ok(sets)
 }
 
 pub(crate) const MISSION_COLUMNS: [(&str, &str); 8] = [

@@ -7,8 +7,10 @@ use unicode_width::UnicodeWidthStr;
 /// How rows are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Aligned columns for people.
+    /// Aligned columns for people (long cells cut at 40 columns with `…`).
     Table,
+    /// Aligned columns, no cell cut (`kubectl -o wide`).
+    Wide,
     /// One JSON array of the server's rows.
     Json,
     /// One JSON object per line.
@@ -33,19 +35,27 @@ pub fn printable(text: &str) -> String {
     out
 }
 
-fn cell(value: &Value) -> String {
+impl Format {
+    /// Whether people read it: a table (cut or wide).
+    #[must_use]
+    pub fn is_table(self) -> bool {
+        matches!(self, Format::Table | Format::Wide)
+    }
+}
+
+fn cell(value: &Value, max: usize) -> String {
     let text = match value {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
     let text = printable(&text.replace(['\n', '\r', '\t'], " "));
-    if text.width() <= MAX_CELL {
+    if text.width() <= max {
         return text;
     }
     let mut out = String::new();
     for ch in text.chars() {
-        if out.width() + unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0) > MAX_CELL - 1 {
+        if out.width() + unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0) > max - 1 {
             break;
         }
         out.push(ch);
@@ -80,13 +90,18 @@ pub fn print(
             }
             Ok(())
         }
-        Format::Table => {
+        Format::Table | Format::Wide => {
+            let max = if format == Format::Wide {
+                usize::MAX
+            } else {
+                MAX_CELL
+            };
             let cells: Vec<Vec<String>> = rows
                 .iter()
                 .map(|row| {
                     columns
                         .iter()
-                        .map(|(_, key)| cell(&row[key.as_str()]))
+                        .map(|(_, key)| cell(&row[key.as_str()], max))
                         .collect()
                 })
                 .collect();

@@ -77,6 +77,12 @@ fn operation(err: impl std::error::Error + Send + Sync + 'static) -> Failure {
 /// [`Failure::Operation`] when the address cannot be bound, the directory not created or
 /// Ctrl-C cannot be listened for.
 pub async fn record(args: &RecordArgs) -> Result<ExitCode, Failure> {
+    if args.out.exists() && !args.out.is_dir() {
+        return Err(Failure::Usage(format!(
+            "--out: {} is a file: record into a new or empty directory",
+            args.out.display()
+        )));
+    }
     let mut options = RecordOptions::new(&args.upstream, args.out.clone())
         .keep_files(args.keep_files)
         .max_body_bytes(usize::try_from(args.max_body_bytes).unwrap_or(usize::MAX));

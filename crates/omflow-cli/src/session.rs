@@ -1,6 +1,6 @@
 //! The connection: logging, the server (or the embedded demo) and the client.
 
-use crate::args::{Cli, Command, Connection};
+use crate::args::Connection;
 use crate::failure::{usage, Failure};
 use omflow_client::Client;
 use omflow_mock::{FakeOmflow, Seed};
@@ -133,53 +133,6 @@ pub(crate) async fn connect(connection: &Connection) -> Result<Session, Failure>
         user,
         _fake: fake,
     })
-}
-
-/// The connection flags given on the command line (not from the environment, where a
-/// user's shell may keep them for the other commands).
-pub(crate) fn connection_flags_given(connection: &Connection) -> Vec<&'static str> {
-    let from_flag = |value: Option<&str>, var: &str| {
-        value.is_some() && std::env::var(var).ok().as_deref() != value
-    };
-    let mut given = Vec::new();
-    if from_flag(connection.url.as_deref(), "OMFLOW_URL") {
-        given.push("--url");
-    }
-    if from_flag(connection.user.as_deref(), "OMFLOW_USER") {
-        given.push("--user");
-    }
-    if from_flag(connection.password.as_deref(), "OMFLOW_PASSWORD") {
-        given.push("--password");
-    }
-    if connection.password_file.is_some() {
-        given.push("--password-file");
-    }
-    given
-}
-
-/// `omflow mock serve`, `record` and `replay` connect to no server as a user: a connection
-/// flag given to them would be ignored, so it is refused with what to use instead.
-pub(crate) fn refuse_connection_flags(cli: &Cli) -> Result<(), Failure> {
-    let (command, instead) = match &cli.command {
-        Command::Mock(_) => ("mock serve", "it serves at --addr with the seed's users"),
-        Command::Record(_) => (
-            "record",
-            "it forwards to --upstream URL, and the clients pointed at it log in themselves",
-        ),
-        Command::Replay(_) => (
-            "replay",
-            "it replays against --against URL or a fresh fake (--fake SEED), with --login USER=PASSWORD for the recorded logins",
-        ),
-        _ => return Ok(()),
-    };
-    let given = connection_flags_given(&cli.connection);
-    if given.is_empty() {
-        return Ok(());
-    }
-    Err(usage(format!(
-        "omflow {command} takes no {}: {instead}",
-        given.join(", ")
-    )))
 }
 
 /// The language the user's locale asks for (`LC_ALL`, then `LC_MESSAGES`, then `LANG`, as

@@ -8,7 +8,7 @@ use common::{as_alice, as_user, http_get, standalone_with, Server};
 use serde_json::Value;
 
 /// The demo seed plus erin, who belongs to no group and holds no permission.
-fn demo_with_erin() -> (Server, tempdir::Dir) {
+fn demo_with_erin() -> (Server, tempfile::TempDir) {
     let mut seed: Value =
         serde_json::from_str(include_str!("../../omflow-mock/seeds/demo.json")).unwrap();
     seed["users"]
@@ -18,32 +18,11 @@ fn demo_with_erin() -> (Server, tempdir::Dir) {
             "id": 9, "username": "erin", "password": "erin-pass", "email": "erin@example.com",
             "nick_name": "Erin", "is_superuser": false, "is_active": true, "groups": []
         }));
-    let dir = tempdir::Dir::new();
-    let path = dir.0.join("seed.json");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("seed.json");
     std::fs::write(&path, seed.to_string()).unwrap();
     let server = standalone_with(&["--seed", path.to_str().unwrap()]);
     (server, dir)
-}
-
-mod tempdir {
-    /// A directory removed when dropped.
-    pub struct Dir(pub std::path::PathBuf);
-    impl Dir {
-        pub fn new() -> Dir {
-            let path = std::env::temp_dir().join(format!(
-                "omflow-desk-{}-{:?}",
-                std::process::id(),
-                std::thread::current().id()
-            ));
-            std::fs::create_dir_all(&path).unwrap();
-            Dir(path)
-        }
-    }
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
 
 fn stdout_of(cmd: &mut assert_cmd::Command) -> String {
@@ -140,7 +119,8 @@ fn alice_comments_and_reads_groups_and_erin_is_refused_with_what_is_missing() {
         .unwrap();
     assert_eq!(by_name.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&by_name.stderr).contains("no mission of yours is in a flow named"),
+        String::from_utf8_lossy(&by_name.stderr)
+            .contains("no flow \"任務單\": no mission of yours is in a flow of that name"),
         "{}",
         String::from_utf8_lossy(&by_name.stderr)
     );
@@ -204,7 +184,7 @@ fn history_shows_the_stops_passed_and_the_flow_drawn_renders_with_graphviz() {
         "--format",
         "dot",
     ]));
-    let dot_file = dir.0.join("ticket.dot");
+    let dot_file = dir.path().join("ticket.dot");
     std::fs::write(&dot_file, &dot).unwrap();
     let svg = std::process::Command::new("dot")
         .arg("-Tsvg")
@@ -254,7 +234,7 @@ fn history_shows_the_stops_passed_and_the_flow_drawn_renders_with_graphviz() {
 fn a_file_uploaded_downloads_with_the_same_bytes_and_erin_may_not_list_it() {
     let (server, dir) = demo_with_erin();
     let data_no = tickets_at(&server, "FITEM_5")[0].to_string();
-    let original = dir.0.join("report.bin");
+    let original = dir.path().join("report.bin");
     let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
     std::fs::write(&original, &bytes).unwrap();
     let said = stdout_of(
@@ -274,7 +254,7 @@ fn a_file_uploaded_downloads_with_the_same_bytes_and_erin_may_not_list_it() {
     let listed: Value = serde_json::from_str(&listed).unwrap();
     assert_eq!(listed[0]["file_name"], "report.bin");
     assert_eq!(listed[0]["size"], 70_000);
-    let copy = dir.0.join("copy.bin");
+    let copy = dir.path().join("copy.bin");
     stdout_of(
         as_alice(&server)
             .args([
@@ -318,7 +298,7 @@ fn a_file_uploaded_downloads_with_the_same_bytes_and_erin_may_not_list_it() {
             "other.bin",
             "--out",
         ])
-        .arg(dir.0.join("other.bin"))
+        .arg(dir.path().join("other.bin"))
         .output()
         .unwrap();
     assert_eq!(unknown.status.code(), Some(1));

@@ -219,10 +219,13 @@ fn a_changed_answer_is_named(out: &std::path::Path, files: &[std::path::PathBuf]
         name.as_str(),
         "{report}"
     );
-    assert!(report["differences"][0]["difference"]
-        .as_str()
-        .unwrap()
-        .contains("at /message"));
+    let difference = report["differences"][0]["difference"].as_str().unwrap();
+    assert!(difference.contains("at /message"), "{difference}");
+    // The replayed side is what answered (a fake, or a server with --against), not "fake".
+    assert!(
+        difference.contains("answered: ") && !difference.contains("fake:"),
+        "{difference}"
+    );
 }
 
 #[cfg(unix)]

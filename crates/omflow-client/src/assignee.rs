@@ -89,8 +89,7 @@ impl Client {
                         (
                             format!("read the start form of flow {}", flow_uuid.simple()),
                             format!(
-                                "the flow's View permission (Omdata_{}_View) or OmFormFlow_Manage; with only Omdata_{}_Add, give each field's type",
-                                flow_uuid.simple(),
+                                "the flow's View permission (Omdata_{0}_View) or OmFormFlow_Manage; a create itself needs Add (Omdata_{0}_Add): holding Add without View, give each field's type",
                                 flow_uuid.simple()
                             ),
                         )

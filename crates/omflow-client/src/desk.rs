@@ -202,9 +202,7 @@ impl TicketHandle {
                 Ok(uuid) => uuid,
                 Err(err) if err.api_kind() == Some(omflow_model::ApiErrorKind::FlowNotFound) => {
                     return Err(match &self.flow {
-                        FlowRef::Name(name) => Error::InvalidRequest(format!(
-                            "no mission of yours is in a flow named {name:?}, and no flow has the api_path {name:?}; name the flow by uuid"
-                        )),
+                        FlowRef::Name(name) => Error::UnknownFlow { name: name.clone() },
                         _ => err,
                     })
                 }

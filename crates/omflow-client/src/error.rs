@@ -154,6 +154,13 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
+    /// A flow named by a name that is neither the flow of one of my missions nor the
+    /// api_path of a deployed flow (nothing acting was sent).
+    #[error("no flow {name:?}: no mission of yours is in a flow of that name, and no deployed flow has it as its api_path (not sent); check the name as your missions show it, or name the flow by uuid")]
+    UnknownFlow {
+        /// The name as given.
+        name: String,
+    },
     /// The user may not read what the operation needs (not sent).
     #[error("not allowed to {action}: that needs {needs}")]
     NoAccess {
@@ -289,6 +296,22 @@ impl Error {
         }
     }
 
+    /// The name of the operation that failed ([`omflow_model::Operation::name`]), for the
+    /// errors that come from one call.
+    #[must_use]
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Transport { operation, .. }
+            | Error::OperationTimeout { operation, .. }
+            | Error::Http { operation, .. }
+            | Error::Api { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::NotApplied { operation, .. } => Some(operation),
+            Error::AfterComment { source } => source.operation(),
+            _ => None,
+        }
+    }
+
     /// The API failure kind, if any.
     pub fn api_kind(&self) -> Option<ApiErrorKind> {
         self.api().map(ApiError::kind)
@@ -301,6 +324,7 @@ impl Error {
             Error::Transport { sent, .. } | Error::Http { sent, .. } => *sent,
             Error::Api { .. } | Error::Decode { .. } => Sent::Maybe,
             Error::InvalidRequest(_)
+            | Error::UnknownFlow { .. }
             | Error::Refused { .. }
             | Error::WouldStrand { .. }
             | Error::NotApplied { .. }

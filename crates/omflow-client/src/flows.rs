@@ -72,7 +72,7 @@ impl Client {
     /// my missions in a flow of that name, else (no such mission) as an api_path.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for a name no mission carries that is not a valid api_path
+    /// [`Error::UnknownFlow`] for a name no mission carries that is not a valid api_path
     /// either; the errors of the missions list.
     pub async fn resolve_flow(&self, flow: &FlowRef) -> Result<ResolvedFlow, Error> {
         let name = match flow {
@@ -96,11 +96,7 @@ impl Client {
         }
         ApiPath::new(name.as_str())
             .map(ResolvedFlow::ApiPath)
-            .map_err(|_| {
-                Error::InvalidRequest(format!(
-                    "no mission of yours is in a flow named {name:?}, and {name:?} is not an api_path; name the flow by uuid or api_path"
-                ))
-            })
+            .map_err(|_| Error::UnknownFlow { name: name.clone() })
     }
 
     /// The row `row` names, with what a mission of mine tells about it kept in `hint` (a row

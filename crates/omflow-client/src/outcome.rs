@@ -82,7 +82,7 @@ impl fmt::Display for TicketState {
                 write!(f, "{}", row(data_id))?;
                 match message {
                     Some(message) => write!(f, ": {message}"),
-                    None => write!(f, ": the engine stopped the ticket at a stop that is not a form (its message needs the flow's View permission)"),
+                    None => write!(f, ": the engine stopped the ticket at a stop that is not a form; an administrator of the flow can read the engine's message and repair the ticket"),
                 }
             }
             TicketState::Running => write!(f, "still running when the wait ended"),

@@ -127,7 +127,7 @@ impl Client {
             Err(err) if err.api_kind() == Some(ApiErrorKind::PermissionDenied) => {
                 Err(Error::NoAccess {
                     action: format!("find ticket row {data_id} of flow {api_path}"),
-                    needs: "the row among your missions, or the flow's View permission; push the mission itself (push_mission), or name the flow by uuid".into(),
+                    needs: "the row among your missions (a row that moved on is not: your missions show the ticket's current data_id), or the flow's View permission".into(),
                 })
             }
             Err(err) => Err(err),

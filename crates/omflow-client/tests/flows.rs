@@ -37,7 +37,7 @@ async fn a_flow_name_resolves_from_my_missions_and_else_reads_as_an_api_path() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest(m) if m.contains("not an api_path")),
+        matches!(&err, Error::UnknownFlow { name } if name == "no such flow"),
         "{err}"
     );
 }

@@ -170,7 +170,7 @@ impl FakeBuilder {
         let shared = self.shared()?;
         StandaloneFake::start(shared, &addr)
             .await
-            .map_err(StartError::Bind)
+            .map_err(|source| StartError::Bind { addr, source })
     }
 
     fn shared(self) -> Result<Arc<Shared>, StartError> {
@@ -200,13 +200,14 @@ impl FakeBuilder {
         if !record {
             let plain = StandaloneFake::start(shared.clone(), &addr)
                 .await
-                .map_err(StartError::Bind)?;
+                .map_err(|source| StartError::Bind { addr, source })?;
             return Ok(FakeOmflow {
                 backend: Backend::Plain(plain),
                 shared,
             });
         }
-        let listener = TcpListener::bind(addr).map_err(StartError::Bind)?;
+        let listener =
+            TcpListener::bind(&addr).map_err(|source| StartError::Bind { addr, source })?;
         let server = MockServer::builder().listener(listener).start().await;
         Mock::given(any())
             .respond_with(FakeResponder(shared.clone()))
@@ -228,8 +229,14 @@ pub enum StartError {
     #[error(transparent)]
     Seed(#[from] SeedError),
     /// The address could not be bound.
-    #[error("cannot listen")]
-    Bind(#[source] std::io::Error),
+    #[error("cannot listen on {addr}")]
+    Bind {
+        /// The address asked for.
+        addr: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl FakeOmflow {

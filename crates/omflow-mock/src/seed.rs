@@ -296,6 +296,15 @@ pub enum SeedStep {
     QuickAction(String),
 }
 
+/// For a seed name that is no file: which names are built in.
+fn not_a_builtin(name: &str) -> &'static str {
+    if name.contains(['/', '\\', '.']) {
+        ""
+    } else {
+        " (the built-in seeds are `pristine` and `demo`, in lower case; any other name is a file)"
+    }
+}
+
 /// A seed that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -303,7 +312,7 @@ pub enum SeedError {
     #[error("invalid seed: {0}")]
     Parse(#[from] serde_json::Error),
     /// The file could not be read.
-    #[error("cannot read seed file {path}: {source}")]
+    #[error("cannot read seed file {path}{}", not_a_builtin(path))]
     Io {
         /// The file.
         path: String,

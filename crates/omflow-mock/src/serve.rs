@@ -9,11 +9,11 @@ use crate::{FakeOmflow, Seed};
     after_help = "The demo seed's users: admin/admin (superuser) and alice/alice-pass (an ordinary approver in the assigned group).\n\nExample: omflow-mock --addr 127.0.0.1:8000 --seed demo, then OMFLOW_URL=http://127.0.0.1:8000 OMFLOW_USER=alice OMFLOW_PASSWORD=alice-pass omflow missions"
 )]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8000")]
+    /// Address to listen on (HOST:PORT).
+    #[arg(long, default_value = "127.0.0.1:8000", value_parser = parse_addr)]
     pub addr: String,
     /// `pristine`, `demo`, or a seed JSON file.
-    #[arg(long, default_value = "demo")]
+    #[arg(long, default_value = "demo", value_parser = parse_seed)]
     pub seed: String,
     /// Delay the engine after each create/push by this many milliseconds.
     #[arg(long, default_value_t = 0)]
@@ -25,6 +25,29 @@ pub struct ServeArgs {
     /// from-server` has none, so no one could log in); repeatable.
     #[arg(long = "login", value_name = "USER=PASSWORD", value_parser = Login::parse)]
     pub logins: Vec<Login>,
+}
+
+/// `--addr`: a HOST:PORT that resolves (a usage error otherwise, before anything starts).
+fn parse_addr(text: &str) -> Result<String, String> {
+    use std::net::ToSocketAddrs;
+    match text.to_socket_addrs().map(|mut addrs| addrs.next()) {
+        Ok(Some(_)) => Ok(text.to_owned()),
+        Ok(None) => Err("it names no address; give HOST:PORT such as 127.0.0.1:8000".into()),
+        Err(e) => Err(format!("{e}; give HOST:PORT such as 127.0.0.1:8000")),
+    }
+}
+
+/// `--seed`: a built-in name or a file that exists (a usage error otherwise).
+fn parse_seed(text: &str) -> Result<String, String> {
+    if matches!(text, "pristine" | "demo") || std::path::Path::new(text).is_file() {
+        return Ok(text.to_owned());
+    }
+    Err(match text.to_ascii_lowercase().as_str() {
+        lower @ ("pristine" | "demo") => {
+            format!("no such file; the built-in seed is `{lower}`, in lower case")
+        }
+        _ => "no such file; give `pristine`, `demo` or a seed JSON file".to_owned(),
+    })
 }
 
 /// A `--login USER=PASSWORD`; its `Debug` never shows the password.

@@ -120,13 +120,62 @@ async fn binary_serves_and_is_controllable() {
 #[test]
 fn binary_that_cannot_start_says_why_in_one_line() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
     let out = Command::new(env!("CARGO_BIN_EXE_omflow-mock"))
-        .args(["--addr", &taken.local_addr().unwrap().to_string()])
+        .args(["--addr", &addr])
         .env("RUST_BACKTRACE", "1")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(said.trim().lines().count(), 1, "{said}");
-    assert!(said.starts_with("error: cannot listen: "), "{said}");
+    assert!(
+        said.starts_with(&format!("error: cannot listen on {addr}: ")),
+        "names the address: {said}"
+    );
+    for (args, says) in [
+        (["--addr", ":99999"], "HOST:PORT"),
+        (["--seed", "Demo"], "`demo`, in lower case"),
+        (["--seed", "no-such-seed.json"], "no such file"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_omflow-mock"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: a usage error");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{args:?}"
+        );
+    }
+}
+
+/// The binary serves what `omflow mock serve` serves: Garoon too.
+#[tokio::test]
+async fn binary_serves_garoon_as_omflow_mock_serve_does() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_omflow-mock"))
+        .args(["--addr", "127.0.0.1:0", "--seed", "demo"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _guard = Killed(child);
+    let uri = line.trim().trim_start_matches("listening on ").to_string();
+    // Garoon's password header: base64 of admin:admin.
+    let answer: Value = reqwest::Client::new()
+        .get(format!("{uri}/g/api/v1/workflow/admin/requests"))
+        .header("X-Cybozu-Authorization", "YWRtaW46YWRtaW4=")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        answer["requests"].as_array().is_some_and(|r| !r.is_empty()),
+        "{answer}"
+    );
 }

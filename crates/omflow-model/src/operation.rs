@@ -5,7 +5,7 @@ use crate::endpoint::{Access, Endpoint};
 macro_rules! operations {
     ($(
         $(#[doc = $doc:literal])*
-        $variant:ident = $name:literal, $endpoint:ident;
+        $variant:ident = $name:literal, $endpoint:ident, $doing:literal;
     )*) => {
         /// Every operation the client performs, in one table: its name (used in the client's
         /// error messages and its tracing span, `omflow.<name>`) and the [`Endpoint`] it calls.
@@ -36,6 +36,13 @@ macro_rules! operations {
                 match self { $(Operation::$variant => $name,)* }
             }
 
+            /// What it does, as a person would say it ("reading the flow's tickets"): for
+            /// messages to people who never typed the operation's name.
+            #[must_use]
+            pub const fn doing(self) -> &'static str {
+                match self { $(Operation::$variant => $doing,)* }
+            }
+
             /// The endpoint it calls.
             #[must_use]
             pub const fn endpoint(self) -> Endpoint {
@@ -53,47 +60,47 @@ macro_rules! operations {
 
 operations! {
     /// Obtain a security code with HTTP Basic.
-    Login = "security.get", Security;
+    Login = "security.get", Security, "logging in";
     /// List my missions.
-    MissionsList = "missions.list", MyMissions;
+    MissionsList = "missions.list", MyMissions, "listing your missions";
     /// The query-form list of a flow's tickets.
-    TicketsList = "tickets.list", TicketList;
+    TicketsList = "tickets.list", TicketList, "reading the flow's tickets";
     /// A ticket row with the form of its stop.
-    TicketsLoad = "tickets.load", TicketLoad;
+    TicketsLoad = "tickets.load", TicketLoad, "loading the ticket";
     /// Create a ticket.
-    TicketsCreate = "tickets.create", TicketEdit;
+    TicketsCreate = "tickets.create", TicketEdit, "creating the ticket";
     /// Push a ticket on from its stop.
-    TicketsPush = "tickets.push", TicketEdit;
+    TicketsPush = "tickets.push", TicketEdit, "pushing the ticket";
     /// Run a stop's quick action.
-    TicketsQuickAction = "tickets.quick_action", TicketEdit;
+    TicketsQuickAction = "tickets.quick_action", TicketEdit, "running the quick action";
     /// Delete tickets.
-    TicketsDelete = "tickets.delete", TicketEdit;
+    TicketsDelete = "tickets.delete", TicketEdit, "deleting the tickets";
     /// The current data_id of tickets.
-    TicketsLookupDataId = "tickets.lookup_data_id", DataIdLookup;
+    TicketsLookupDataId = "tickets.lookup_data_id", DataIdLookup, "looking up the ticket's current row";
     /// A flow's app and flow names.
-    FlowsNames = "flows.names", FlowNames;
+    FlowsNames = "flows.names", FlowNames, "reading the flow's name";
     /// A flow's start form.
-    FlowsStartForm = "flows.start_form", StartForm;
+    FlowsStartForm = "flows.start_form", StartForm, "reading the flow's start form";
     /// A flow's design (the chart the push prediction walks).
-    FlowsChart = "flows.chart", FlowObject;
+    FlowsChart = "flows.chart", FlowObject, "reading the flow's design";
     /// A flow's api_path and fields by app and flow name.
-    FlowsApiFormat = "flow.api_format", ApiFormat;
+    FlowsApiFormat = "flow.api_format", ApiFormat, "reading the flow's api_path";
     /// The user list.
-    UsersList = "users.list", UserList;
+    UsersList = "users.list", UserList, "listing the users";
     /// Add a work log entry (a comment) to a ticket.
-    WorklogAdd = "worklog.add", WorklogCreate;
+    WorklogAdd = "worklog.add", WorklogCreate, "adding the comment";
     /// A ticket's work log.
-    WorklogList = "worklog.list", WorklogList;
+    WorklogList = "worklog.list", WorklogList, "reading the comments";
     /// The groups.
-    GroupsList = "groups.list", GroupList;
+    GroupsList = "groups.list", GroupList, "listing the groups";
     /// A ticket's earlier rows (a DataTables page, not an envelope).
-    TicketsHistory = "tickets.history", HistoryList;
+    TicketsHistory = "tickets.history", HistoryList, "reading the ticket's history";
     /// A ticket's flow log with the flow's design.
-    TicketsFlowLog = "tickets.flow_log", FlowObject;
+    TicketsFlowLog = "tickets.flow_log", FlowObject, "reading the ticket's flow log";
     /// A ticket's attachments.
-    FilesList = "files.list", FileList;
+    FilesList = "files.list", FileList, "listing the attachments";
     /// Upload attachments to a ticket (multipart).
-    FilesUpload = "files.upload", FileUpload;
+    FilesUpload = "files.upload", FileUpload, "uploading the attachments";
 }
 
 impl Operation {

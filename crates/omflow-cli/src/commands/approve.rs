@@ -2,12 +2,14 @@
 
 use crate::args::ApproveArgs;
 use crate::failure::{failed, usage, Failure};
-use crate::listing::{query_from, say, sets};
+use crate::listing::{query_from, sets};
 use crate::output;
-use futures::{StreamExt, TryStreamExt};
-use omflow_client::{Approval, ApprovalResult, ApproveBuilder, Client};
+use crate::report::{push_json, ReportFormat, Reporter};
+use futures::{Stream, StreamExt, TryStreamExt};
+use omflow_client::{Approval, ApprovalOutcome, ApprovalResult, ApproveBuilder, Client};
 use omflow_model::query::Query;
 use omflow_model::FlowUuid;
+use serde_json::json;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -79,112 +81,51 @@ pub(crate) async fn approve(client: &Client, args: ApproveArgs) -> Result<ExitCo
         builder = builder.comment(text);
     }
     if args.dry_run {
-        return dry_run(builder).await;
+        return dry_run(builder, args.report.format).await;
     }
-    run(builder, stop).await
+    run(builder, stop, args.report.format).await
 }
 
-/// Sends the approval and reports each ticket, then the counts; a Ctrl-C stops new pushes.
-async fn run(builder: ApproveBuilder, stop: Arc<AtomicBool>) -> Result<ExitCode, Failure> {
+/// Sends the approval and reports each ticket, then the counts. The first Ctrl-C stops new
+/// pushes and waits for those in flight; a second one exits at once (130).
+async fn run(
+    builder: ApproveBuilder,
+    stop: Arc<AtomicBool>,
+    report: ReportFormat,
+) -> Result<ExitCode, Failure> {
     // Collecting the missions pushes nothing: a Ctrl-C there still ends the process. The
     // stream pushes only when polled, so listening here, before the first poll, means a
     // Ctrl-C from the first push on stops new pushes and never kills.
     let outcomes = builder.start().await?;
-    let interrupt = omflow_mock::serve::Interrupt::listen();
-    let watcher = {
-        let stop = stop.clone();
-        tokio::spawn(async move {
-            if let Ok(mut interrupt) = interrupt {
-                interrupt.recv().await;
-                stop.store(true, Ordering::SeqCst);
-                eprintln!(
-                    "omflow: interrupted; waiting for the pushes in flight (no new one starts)"
-                );
-            }
-        })
-    };
-    let progress = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos} ticket(s) done: {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        bar
-    });
+    // Every mission is collected before the first push: the stream knows how many it holds.
+    let total = outcomes.size_hint().1.unwrap_or(0) as u64;
+    let watcher = tokio::spawn(watch_interrupts(stop.clone()));
+    let mut progress = Progress::new(total);
+    let mut reporter = Reporter::new(report);
     let mut outcomes = std::pin::pin!(outcomes);
-    let (mut approved, mut skipped, mut failed_count, mut unknown, mut not_sent) = (0, 0, 0, 0, 0);
-    while let Some(outcome) = outcomes.next().await {
-        let id = outcome
-            .mission
-            .data_id
-            .map(|d| d.to_string())
-            .unwrap_or_default();
-        let ticket = outcome
-            .mission
-            .data_no
-            .map(|d| d.to_string())
-            .unwrap_or_default();
-        let line = match &outcome.result {
-            ApprovalResult::Approved(pushed) => {
-                approved += 1;
-                let route = pushed
-                    .prediction
-                    .as_ref()
-                    .map(|p| format!(": {}", p.route))
-                    .unwrap_or_default();
-                let commented = if pushed.commented { ", commented" } else { "" };
-                match &pushed.state {
-                    Some(state) => format!(
-                        "approved data_id {id} (ticket {ticket}{commented}){route}; now {state}"
-                    ),
-                    None => format!("approved data_id {id} (ticket {ticket}{commented}){route}"),
-                }
-            }
-            ApprovalResult::Skipped(why) => {
-                skipped += 1;
-                format!("skipped data_id {id} (ticket {ticket}): {why}")
-            }
-            ApprovalResult::Failed(err) if err.may_have_been_applied() => {
-                unknown += 1;
-                format!("unknown data_id {id} (ticket {ticket}): may have been applied: {err}")
-            }
-            ApprovalResult::Failed(err) => {
-                failed_count += 1;
-                format!("failed data_id {id} (ticket {ticket}): {err}")
-            }
-            ApprovalResult::NotSent(why) => {
-                not_sent += 1;
-                format!("not sent data_id {id} (ticket {ticket}): {why}")
-            }
-            other => {
-                failed_count += 1;
-                format!("data_id {id} (ticket {ticket}): {other:?}")
+    let mut counts = Counts::default();
+    let mut ticker = tokio::time::interval(PROGRESS_EVERY);
+    ticker.tick().await;
+    loop {
+        let outcome = tokio::select! {
+            next = outcomes.next() => match next {
+                Some(outcome) => outcome,
+                None => break,
+            },
+            _ = ticker.tick() => {
+                progress.tick();
+                continue;
             }
         };
-        match &progress {
-            Some(bar) => {
-                bar.inc(1);
-                bar.set_message(output::printable(&line));
-                bar.suspend(|| say(&line));
-            }
-            None => say(&line),
-        }
+        let (line, object) = counts.add(&outcome);
+        progress.done_one(&line, || reporter.ticket(&line, object));
     }
     watcher.abort();
-    if let Some(bar) = &progress {
-        bar.finish_and_clear();
-    }
-    let mut summary = format!("approved {approved}, skipped {skipped}, failed {failed_count}");
-    if unknown > 0 {
-        summary.push_str(&format!(", unknown {unknown} (may have been applied)"));
-    }
-    if not_sent > 0 {
-        summary.push_str(&format!(", not sent {not_sent} (interrupted)"));
-    }
-    say(&summary);
+    progress.finish();
+    reporter.finish(Some(&counts.summary()));
     Ok(if stop.load(Ordering::SeqCst) {
         ExitCode::from(130)
-    } else if failed_count + unknown > 0 || (approved == 0 && skipped > 0) {
+    } else if counts.failed + counts.unknown > 0 || (counts.approved == 0 && counts.skipped > 0) {
         // Nothing approved because the checks refused every ticket is a failure too.
         ExitCode::from(1)
     } else {
@@ -192,34 +133,222 @@ async fn run(builder: ApproveBuilder, stop: Arc<AtomicBool>) -> Result<ExitCode,
     })
 }
 
-/// Plans the approval and prints each ticket's verdict (the checks the real run makes).
-async fn dry_run(builder: ApproveBuilder) -> Result<ExitCode, Failure> {
-    let plan = builder.plan().await?;
-    let mut sending = 0;
-    for planned in &plan {
-        let m = &planned.mission;
-        let id = m.data_id.map(|d| d.to_string()).unwrap_or_default();
-        let ticket = m.data_no.map(|d| d.to_string()).unwrap_or_default();
-        match &planned.skip {
-            None => {
-                sending += 1;
-                let route = planned
+/// The first Ctrl-C sets `stop` (no new push starts); the second exits at once.
+async fn watch_interrupts(stop: Arc<AtomicBool>) {
+    let Ok(mut interrupt) = omflow_mock::serve::Interrupt::listen() else {
+        return;
+    };
+    interrupt.recv().await;
+    stop.store(true, Ordering::SeqCst);
+    eprintln!("omflow: interrupted; waiting for the pushes in flight (no new one starts; Ctrl-C again to exit now)");
+    interrupt.recv().await;
+    eprintln!("omflow: interrupted again; exiting without waiting: the pushes in flight may or may not have been applied (`omflow missions` shows what is still yours)");
+    std::process::exit(130);
+}
+
+/// How often progress is said off a terminal.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Progress of a run: a bar with done/total, rate and time left on a terminal; off one, a
+/// line on stderr every [`PROGRESS_EVERY`] while tickets remain.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    total: u64,
+    done: u64,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    fn new(total: u64) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{pos}/{len} tickets [{elapsed}] {per_sec} about {eta} left: {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Progress {
+            bar,
+            total,
+            done: 0,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// One ticket done; `print` reports it (above the bar on a terminal).
+    fn done_one(&mut self, line: &str, print: impl FnOnce()) {
+        self.done += 1;
+        match &self.bar {
+            Some(bar) => {
+                bar.inc(1);
+                bar.set_message(output::printable(line));
+                bar.suspend(print);
+            }
+            None => print(),
+        }
+    }
+
+    /// Off a terminal, a line saying how far the run is.
+    fn tick(&self) {
+        if self.bar.is_some() || self.done >= self.total {
+            return;
+        }
+        eprintln!(
+            "omflow: {}",
+            progress_line(self.done, self.total, self.started.elapsed())
+        );
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// "12/40 tickets done (2.4/s, about 12 s left)".
+fn progress_line(done: u64, total: u64, elapsed: std::time::Duration) -> String {
+    let seconds = elapsed.as_secs_f64();
+    if done == 0 || seconds <= 0.0 {
+        return format!("{done}/{total} tickets done");
+    }
+    let rate = done as f64 / seconds;
+    let left = (total.saturating_sub(done)) as f64 / rate;
+    format!("{done}/{total} tickets done ({rate:.1}/s, about {left:.0} s left)")
+}
+
+/// The run's counts, and each outcome as a line and an object.
+#[derive(Debug, Default)]
+struct Counts {
+    approved: usize,
+    skipped: usize,
+    failed: usize,
+    unknown: usize,
+    not_sent: usize,
+}
+
+impl Counts {
+    fn add(&mut self, outcome: &ApprovalOutcome) -> (String, serde_json::Value) {
+        let data_id = outcome.mission.data_id.map(|d| d.0);
+        let id = data_id.map(|d| d.to_string()).unwrap_or_default();
+        let ticket = outcome
+            .mission
+            .data_no
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let object = |outcome: &str, reason: &str| json!({"outcome": outcome, "data_id": data_id, "ticket": ticket.parse::<u64>().ok(), "reason": reason});
+        match &outcome.result {
+            ApprovalResult::Approved(pushed) => {
+                self.approved += 1;
+                let route = pushed
                     .prediction
                     .as_ref()
                     .map(|p| format!(": {}", p.route))
                     .unwrap_or_default();
-                say(&format!(
-                    "would approve data_id {id} (ticket {ticket}, {}){route}",
-                    m.title.clone().unwrap_or_default()
-                ));
+                let commented = if pushed.commented { ", commented" } else { "" };
+                let line = match &pushed.state {
+                    Some(state) => format!(
+                        "approved data_id {id} (ticket {ticket}{commented}){route}; now {state}"
+                    ),
+                    None => format!("approved data_id {id} (ticket {ticket}{commented}){route}"),
+                };
+                (line, push_json("approved", data_id, pushed))
             }
-            Some(why) => say(&format!("would skip data_id {id} (ticket {ticket}): {why}")),
+            ApprovalResult::Skipped(why) => {
+                self.skipped += 1;
+                (
+                    format!("skipped data_id {id} (ticket {ticket}): {why}"),
+                    object("skipped", why),
+                )
+            }
+            ApprovalResult::Failed(err) if err.may_have_been_applied() => {
+                self.unknown += 1;
+                (
+                    format!("unknown data_id {id} (ticket {ticket}): may have been applied: {err}"),
+                    object("unknown", &err.to_string()),
+                )
+            }
+            ApprovalResult::Failed(err) => {
+                self.failed += 1;
+                (
+                    format!("failed data_id {id} (ticket {ticket}): {err}"),
+                    object("failed", &err.to_string()),
+                )
+            }
+            ApprovalResult::NotSent(why) => {
+                self.not_sent += 1;
+                (
+                    format!("not sent data_id {id} (ticket {ticket}): {why}"),
+                    object("not_sent", why),
+                )
+            }
+            other => {
+                self.failed += 1;
+                let why = format!("{other:?}");
+                (
+                    format!("data_id {id} (ticket {ticket}): {why}"),
+                    object("failed", &why),
+                )
+            }
         }
     }
-    say(&format!(
+
+    fn summary(&self) -> String {
+        let mut summary = format!(
+            "approved {}, skipped {}, failed {}",
+            self.approved, self.skipped, self.failed
+        );
+        if self.unknown > 0 {
+            summary.push_str(&format!(
+                ", unknown {} (may have been applied)",
+                self.unknown
+            ));
+        }
+        if self.not_sent > 0 {
+            summary.push_str(&format!(", not sent {} (interrupted)", self.not_sent));
+        }
+        summary
+    }
+}
+
+/// Plans the approval and prints each ticket's verdict (the checks the real run makes).
+async fn dry_run(builder: ApproveBuilder, report: ReportFormat) -> Result<ExitCode, Failure> {
+    let plan = builder.plan().await?;
+    let mut reporter = Reporter::new(report);
+    let mut sending = 0;
+    for planned in &plan {
+        let m = &planned.mission;
+        let data_id = m.data_id.map(|d| d.0);
+        let id = data_id.map(|d| d.to_string()).unwrap_or_default();
+        let ticket = m.data_no.map(|d| d.to_string()).unwrap_or_default();
+        let route = planned.prediction.as_ref().map(|p| p.route.to_string());
+        let object = json!({
+            "outcome": if planned.skip.is_some() { "would_skip" } else { "would_approve" },
+            "data_id": data_id,
+            "ticket": m.data_no.map(|n| n.get()),
+            "route": route,
+            "reason": planned.skip,
+        });
+        let line = match &planned.skip {
+            None => {
+                sending += 1;
+                format!(
+                    "would approve data_id {id} (ticket {ticket}, {}){}",
+                    m.title.clone().unwrap_or_default(),
+                    route.map(|r| format!(": {r}")).unwrap_or_default()
+                )
+            }
+            Some(why) => format!("would skip data_id {id} (ticket {ticket}): {why}"),
+        };
+        reporter.ticket(&line, object);
+    }
+    reporter.finish(Some(&format!(
         "dry run: {sending} mission(s) would be approved, {} skipped",
         plan.len() - sending
-    ));
+    )));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -251,4 +380,22 @@ async fn my_flows(client: &Client) -> Result<Vec<(FlowUuid, String)>, Failure> {
         }
     }
     Ok(flows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::progress_line;
+    use std::time::Duration;
+
+    #[test]
+    fn progress_says_done_of_total_rate_and_time_left() {
+        assert_eq!(
+            progress_line(12, 40, Duration::from_secs(5)),
+            "12/40 tickets done (2.4/s, about 12 s left)"
+        );
+        assert_eq!(
+            progress_line(0, 40, Duration::from_secs(5)),
+            "0/40 tickets done"
+        );
+    }
 }

@@ -4,6 +4,7 @@ use crate::args::HistoryFormat;
 use crate::failure::Failure;
 use crate::listing::{columns_of, emit, say, say_raw};
 use crate::output::Format;
+use crate::report::{ReportFormat, Reporter};
 use omflow_client::Client;
 use omflow_model::{DataNo, FlowRef};
 use serde_json::Value;
@@ -26,13 +27,19 @@ pub(crate) async fn comment(
     flow: &str,
     data_no: u64,
     text: &str,
+    report: ReportFormat,
 ) -> Result<(), Failure> {
     client
         .flow(FlowRef::parse(flow))
         .ticket(DataNo(data_no))
         .comment(text)
         .await?;
-    say(&format!("commented on ticket {data_no}"));
+    let mut reporter = Reporter::new(report);
+    reporter.ticket(
+        &format!("commented on ticket {data_no}"),
+        serde_json::json!({"outcome": "commented", "ticket": data_no}),
+    );
+    reporter.finish(None);
     Ok(())
 }
 

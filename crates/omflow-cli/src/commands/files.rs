@@ -3,6 +3,7 @@
 use crate::failure::{failed, usage, Failure};
 use crate::listing::{columns_of, emit, say};
 use crate::output::Format;
+use crate::report::{ReportFormat, Reporter};
 use omflow_client::{Client, TicketHandle};
 use omflow_model::{DataNo, FlowRef};
 use std::path::{Path, PathBuf};
@@ -39,6 +40,7 @@ pub(crate) async fn upload(
     flow: &str,
     data_no: u64,
     paths: &[PathBuf],
+    report: ReportFormat,
 ) -> Result<(), Failure> {
     let mut files = Vec::new();
     for path in paths {
@@ -51,13 +53,16 @@ pub(crate) async fn upload(
         files.push((name, content));
     }
     let ticket = ticket(client, flow, data_no);
+    let mut reporter = Reporter::new(report);
     for (name, content) in files {
         let size = content.len();
         ticket.upload(&name, content.into()).await?;
-        say(&format!(
-            "uploaded {name} ({size} bytes) to ticket {data_no}"
-        ));
+        reporter.ticket(
+            &format!("uploaded {name} ({size} bytes) to ticket {data_no}"),
+            serde_json::json!({"outcome": "uploaded", "ticket": data_no, "file": name, "bytes": size}),
+        );
     }
+    reporter.finish(None);
     Ok(())
 }
 
@@ -82,6 +87,14 @@ pub(crate) async fn download(
             }
         )));
     };
+    if out.as_deref() == Some(Path::new("-")) {
+        // `--out -`: the bytes to stdout, the report to stderr.
+        let mut bytes = Vec::new();
+        let written = ticket.download(attachment, &mut bytes).await?;
+        crate::listing::write_stdout(&bytes)?;
+        eprintln!("downloaded {name} ({written} bytes) to stdout");
+        return Ok(());
+    }
     let out = out.unwrap_or_else(|| Path::new(name).to_path_buf());
     let mut file = std::fs::OpenOptions::new()
         .write(true)

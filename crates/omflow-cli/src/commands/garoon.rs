@@ -36,7 +36,7 @@ pub(crate) fn emit_garoon(
     format: Format,
     requests: &[omflow_garoon::model::WorkflowRequest],
 ) -> Result<(), Failure> {
-    if format == Format::Table {
+    if format.is_table() {
         let rows: Vec<Value> = requests.iter().map(garoon_row).collect();
         return emit(format, &rows, &columns_of(&GAROON_COLUMNS, &[]));
     }
@@ -54,7 +54,6 @@ pub(crate) fn emit_garoon(
 
 pub(crate) async fn garoon(args: &GaroonArgs) -> Result<ExitCode, Failure> {
     use omflow_garoon::client::GaroonClient;
-    use omflow_garoon::model::StatusType;
     let fail = |e: omflow_garoon::client::GaroonError| Failure::Operation(Box::new(e));
     let (client, _fake) = match &args.garoon_url {
         Some(url) => {
@@ -87,11 +86,7 @@ pub(crate) async fn garoon(args: &GaroonArgs) -> Result<ExitCode, Failure> {
             newest_first,
             output: format,
         } => {
-            let mut statuses = Vec::new();
-            for token in status {
-                statuses.push(StatusType::from_token(token).ok_or_else(|| usage(format!("unknown status {token:?}: use UNPROCESSING, IN_PROGRESS, SENT_BACK, APPROVED, REJECTED, WITHDRAWN, CANCELLED or COMPLETED")))?);
-            }
-            let mut query = client.requests().statuses(statuses);
+            let mut query = client.requests().statuses(status.clone());
             if let Some(form) = form {
                 query = query.form(form.clone());
             }

@@ -2,8 +2,9 @@
 
 use crate::args::Wait;
 use crate::failure::{usage, Failure};
-use crate::listing::{say, sets};
+use crate::listing::sets;
 use crate::output;
+use crate::report::{push_json, ReportFormat, Reporter};
 use omflow_client::{Client, ResolvedFlow};
 use omflow_model::{DataId, FlowRef, QuickAction};
 use std::process::ExitCode;
@@ -13,6 +14,7 @@ pub(crate) struct How {
     pub(crate) force: bool,
     pub(crate) comment: Option<String>,
     pub(crate) wait: Wait,
+    pub(crate) report: ReportFormat,
 }
 
 /// Pushes row `data_id` of `flow` with `set`, checked (unless `--force`) and reported.
@@ -42,7 +44,12 @@ pub(crate) async fn push(
         builder = builder.comment(text);
     }
     let outcome = builder.send().await?;
-    Ok(report_push(&format!("pushed data_id {data_id}"), &outcome))
+    Ok(report_push(
+        &format!("pushed data_id {data_id}"),
+        &outcome,
+        push_json("pushed", Some(data_id), &outcome),
+        how.report,
+    ))
 }
 
 /// Runs quick action `action` (action1, action2 or a label) on row `data_id` of `flow`.
@@ -70,12 +77,20 @@ pub(crate) async fn quick_action(
     Ok(report_push(
         &format!("{action} sent for data_id {data_id}"),
         &outcome,
+        push_json("quick_action", Some(data_id), &outcome),
+        how.report,
     ))
 }
 
-/// Prints what a push or create did (`{what} (ticket N)` for pushes, `created ticket N`);
-/// exit 1 when the engine failed the ticket.
-pub(crate) fn report_push(what: &str, outcome: &omflow_client::PushOutcome) -> ExitCode {
+/// Prints what a push or create did (`{what} (ticket N)` for pushes, `created ticket N`;
+/// `object` for `--output json|ndjson`); exit 1 when the engine failed the ticket.
+pub(crate) fn report_push(
+    what: &str,
+    outcome: &omflow_client::PushOutcome,
+    object: serde_json::Value,
+    format: ReportFormat,
+) -> ExitCode {
+    let mut reporter = Reporter::new(format);
     let ticket = outcome
         .data_no
         .map(|n| n.to_string())
@@ -103,22 +118,20 @@ pub(crate) fn report_push(what: &str, outcome: &omflow_client::PushOutcome) -> E
         .map(|p| format!(": {}", p.route))
         .unwrap_or_default();
     let then = if predicted.is_empty() { ": " } else { "; " };
-    match &outcome.state {
-        Some(state) if state.is_engine_error() => {
-            say(&format!(
-                "{subject}{predicted}{then}the server accepted it, then {state}"
-            ));
-            ExitCode::from(1)
-        }
-        Some(state) => {
-            say(&format!("{subject}{predicted}{then}now {state}"));
-            ExitCode::SUCCESS
-        }
-        None => {
-            say(&format!("{subject}{predicted}"));
-            ExitCode::SUCCESS
-        }
-    }
+    let (line, code) = match &outcome.state {
+        Some(state) if state.is_engine_error() => (
+            format!("{subject}{predicted}{then}the server accepted it, then {state}"),
+            ExitCode::from(1),
+        ),
+        Some(state) => (
+            format!("{subject}{predicted}{then}now {state}"),
+            ExitCode::SUCCESS,
+        ),
+        None => (format!("{subject}{predicted}"), ExitCode::SUCCESS),
+    };
+    reporter.ticket(&line, object);
+    reporter.finish(None);
+    code
 }
 
 /// `action1`, `action2`, or a label of the row's stop (`完成`).
@@ -145,14 +158,20 @@ pub(crate) async fn quick_action_named(
     .collect();
     match matching.as_slice() {
         [one] => Ok(*one),
-        [] => Err(usage(output::printable(&format!(
-            "{name:?} is neither action1, action2 nor a quick action of this stop (offered: {})",
-            [labels.action1.as_deref(), labels.action2.as_deref()]
+        [] => {
+            let offered: Vec<&str> = [labels.action1.as_deref(), labels.action2.as_deref()]
                 .into_iter()
                 .flatten()
-                .collect::<Vec<_>>()
-                .join(", ")
-        )))),
+                .collect();
+            let offered = if offered.is_empty() {
+                "this stop offers none".to_owned()
+            } else {
+                format!("this stop offers {}", offered.join(", "))
+            };
+            Err(usage(output::printable(&format!(
+                "{name:?} is neither action1, action2 nor a quick action of this stop ({offered})"
+            ))))
+        }
         _ => Err(usage(format!(
             "{name:?} names both quick actions of this stop; give action1 or action2"
         ))),

@@ -4,6 +4,7 @@ use crate::args::{Filters, ListArgs, Wait};
 use crate::commands::push::report_push;
 use crate::failure::{failed, usage, Failure};
 use crate::listing::{columns_of, emit, list_query, rows_of, say, sets, TICKET_COLUMNS};
+use crate::report::{push_json, ReportFormat, Reporter};
 use futures::TryStreamExt;
 use omflow_client::{Client, ResolvedFlow, TicketsRequest};
 use omflow_model::query::Query;
@@ -38,6 +39,7 @@ pub(crate) async fn create(
     set: &[String],
     force: bool,
     wait: &Wait,
+    report: ReportFormat,
 ) -> Result<ExitCode, Failure> {
     let values = sets(set)?;
     let wait = wait.duration()?;
@@ -55,7 +57,8 @@ pub(crate) async fn create(
         builder = builder.wait_for_engine(wait);
     }
     let created = builder.send_and_observe().await?;
-    Ok(report_push("created", &created))
+    let object = push_json("created", None, &created);
+    Ok(report_push("created", &created, object, report))
 }
 
 /// Which of `numbers` exist in the flow (history rows included).
@@ -80,7 +83,12 @@ async fn existing(request: TicketsRequest, numbers: &[DataNo]) -> Result<Vec<u64
 
 /// Deletes tickets `data_nos` of `flow`: refused whole when one does not exist, and checked
 /// afterwards.
-pub(crate) async fn delete(client: &Client, flow: &str, data_nos: &[u64]) -> Result<(), Failure> {
+pub(crate) async fn delete(
+    client: &Client,
+    flow: &str,
+    data_nos: &[u64],
+    report: ReportFormat,
+) -> Result<(), Failure> {
     // Each ticket once, in the order given.
     let mut unique: Vec<u64> = Vec::new();
     for n in data_nos {
@@ -121,13 +129,21 @@ pub(crate) async fn delete(client: &Client, flow: &str, data_nos: &[u64]) -> Res
             left.join(", ")
         )));
     }
-    say(&format!(
-        "deleted ticket(s) {}",
-        data_nos
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
+    let mut reporter = Reporter::new(report);
+    if reporter.is_text() {
+        say(&format!(
+            "deleted ticket(s) {}",
+            data_nos
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    } else {
+        for n in data_nos {
+            reporter.ticket("", serde_json::json!({"outcome": "deleted", "ticket": n}));
+        }
+    }
+    reporter.finish(None);
     Ok(())
 }

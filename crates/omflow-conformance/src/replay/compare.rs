@@ -43,7 +43,7 @@ impl Replayer<'_> {
         let (got, expected) = (got.to_string(), expected.to_string());
         (got != expected).then(|| {
             format!(
-                "body differs {where_}:\n      fake:     {}\n      recorded: {}",
+                "body differs {where_}:\n      answered: {}\n      recorded: {}",
                 cut(&got),
                 cut(&expected)
             )
