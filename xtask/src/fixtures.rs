@@ -47,8 +47,9 @@ fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
 fn check_openapi(root: &Path, second: &Recording) -> Result<()> {
     let first = Recording::load_dir(&root.join("fixtures/omflow/session"))?;
     let transcripts = Recording::load_dir(&root.join("fixtures/omflow-2/transcripts"))?;
+    let desk = Recording::load_dir(&root.join("fixtures/omflow-3/desk"))?;
     let document = omflow_conformance::openapi::document();
-    let steps = [&first, second, &transcripts]
+    let steps = [&first, second, &transcripts, &desk]
         .into_iter()
         .flat_map(|recording| &recording.steps);
     let summary =
@@ -138,6 +139,7 @@ async fn replay(root: &Path, second_corpus: &Recording) -> Result<()> {
     let first = replay_first(root).await?;
     let second = replay_second(second_corpus).await?;
     let transcripts = replay_transcripts(root, second_corpus).await?;
+    let (desk, deliberate) = crate::desk::replay(root, second_corpus).await?;
     print_summary("first session (fixtures/omflow/session)", &first, false);
     print_summary("second corpus (fixtures/omflow-2/session)", &second, true);
     print_summary(
@@ -145,7 +147,15 @@ async fn replay(root: &Path, second_corpus: &Recording) -> Result<()> {
         &transcripts,
         false,
     );
-    let differences: Vec<String> = [&first, &second, &transcripts]
+    print_summary("desk transcripts (fixtures/omflow-3/desk)", &desk, false);
+    for outcome in &deliberate {
+        let why = crate::desk::DELIBERATE
+            .iter()
+            .find(|(name, _)| *name == outcome.name)
+            .map_or("", |(_, why)| why);
+        println!("  deliberate difference {}: {why}", outcome.name);
+    }
+    let differences: Vec<String> = [&first, &second, &transcripts, &desk]
         .iter()
         .flat_map(|report| report.differences().map(describe))
         .collect();
@@ -304,7 +314,7 @@ fn percent(part: usize, whole: usize) -> f64 {
     }
 }
 
-async fn fake_at(start: chrono::NaiveDateTime) -> Result<FakeOmflow> {
+pub(crate) async fn fake_at(start: chrono::NaiveDateTime) -> Result<FakeOmflow> {
     Ok(FakeOmflow::builder()
         .seed(Seed::pristine())
         .clock(Clock::frozen(start))
@@ -339,7 +349,7 @@ async fn replay_second(recording: &Recording) -> Result<Report> {
 }
 
 /// Logs in on the fake as `user` and returns the live code.
-async fn login(fake: &FakeOmflow, user: &str, password: &str) -> Result<String> {
+pub(crate) async fn login(fake: &FakeOmflow, user: &str, password: &str) -> Result<String> {
     let answer: Value = reqwest::Client::new()
         .get(format!("{}/accounts/api/security/get/", fake.uri()))
         .basic_auth(user, Some(password))
@@ -354,7 +364,7 @@ async fn login(fake: &FakeOmflow, user: &str, password: &str) -> Result<String> 
 }
 
 /// Sends one write the transcripts' README describes (not compared: it was not recorded).
-async fn step(fake: &FakeOmflow, token: &str, body: Value) -> Result<Value> {
+pub(crate) async fn step(fake: &FakeOmflow, token: &str, body: Value) -> Result<Value> {
     let mut body = body;
     body["security"] = Value::String(token.to_string());
     body["omflow_restapi"] = Value::from(1);
@@ -449,11 +459,12 @@ async fn replay_transcripts(root: &Path, second_corpus: &Recording) -> Result<Re
     Ok(report)
 }
 
-/// The user a transcript's note names: `(user dave)`, else `as dave`.
-fn transcript_user(exchange: &Value) -> Option<String> {
+/// The user a transcript's note names: `(user dave)`, `REST token of dave`, else `as dave`.
+pub(crate) fn transcript_user(exchange: &Value) -> Option<String> {
     let note = exchange["note"].as_str()?;
     let after = note
         .split_once("(user ")
+        .or_else(|| note.split_once("REST token of "))
         .map(|(_, rest)| rest)
         .or_else(|| note.rsplit_once(" as ").map(|(_, rest)| rest))?;
     let user: String = after

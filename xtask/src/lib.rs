@@ -2,6 +2,7 @@
 
 pub mod codegen;
 pub mod deps;
+pub mod desk;
 pub mod fixtures;
 pub mod fuzz;
 pub mod openapi_check;

@@ -43,6 +43,32 @@ fn compile(root: &Value, what: &str) -> Result<Validator> {
         .with_context(|| format!("the schema of {what}"))
 }
 
+/// The document's path and method for a request path: an endpoint of the table, or one of
+/// the two web paths (`omflow_model::web`).
+fn documented(path: &str) -> Option<(String, &'static str)> {
+    if let Some((endpoint, _)) = Endpoint::resolve(path) {
+        let method = if endpoint.mount() == Mount::Basic {
+            "get"
+        } else {
+            "post"
+        };
+        return Some((
+            omflow_conformance::openapi::operation_path(endpoint),
+            method,
+        ));
+    }
+    if path == omflow_model::web::LOGIN {
+        return Some((path.to_string(), "post"));
+    }
+    path.starts_with(omflow_model::web::DOWNLOAD_PREFIX)
+        .then(|| {
+            (
+                format!("{}{{file}}", omflow_model::web::DOWNLOAD_PREFIX),
+                "get",
+            )
+        })
+}
+
 /// Checks every recorded exchange (`request`/`response` objects as the recordings hold them)
 /// against `document`.
 ///
@@ -68,20 +94,14 @@ pub fn check<'a>(
             .as_str()
             .unwrap_or("")
             .to_ascii_lowercase();
-        let Some((endpoint, _)) = Endpoint::resolve(path) else {
+        let Some((operation_path, documented_method)) = documented(path) else {
             summary.not_in_document += 1;
             continue;
-        };
-        let documented_method = if endpoint.mount() == Mount::Basic {
-            "get"
-        } else {
-            "post"
         };
         if method != documented_method {
             summary.not_in_document += 1;
             continue;
         }
-        let operation_path = omflow_conformance::openapi::operation_path(endpoint);
         let operation = &document["paths"][&operation_path][&method];
         let status = response["http_status"].to_string();
         let Some(answer) = operation["responses"].get(&status) else {
@@ -123,7 +143,8 @@ pub fn check<'a>(
             Value::String(columns) => !columns.is_empty(),
             _ => true,
         };
-        if let (Some(row), false, true) = (typed_row(endpoint), projected, body["status"] == 200) {
+        let row = Endpoint::resolve(path).and_then(|(endpoint, _)| typed_row(endpoint));
+        if let (Some(row), false, true) = (row, projected, body["status"] == 200) {
             if !rows.contains_key(row) {
                 let root = json!({
                     "components": document["components"].clone(),

@@ -220,6 +220,7 @@ async fn read_flow(
         items,
         form_object,
         ui_config: None,
+        flowobject: None,
     })
 }
 

@@ -728,6 +728,7 @@ pub(crate) fn span_of(op: Operation) -> tracing::Span {
         WorklogAdd => "omflow.worklog.add",
         WorklogList => "omflow.worklog.list",
         GroupsList => "omflow.groups.list",
+        GroupsUsers => "omflow.groups.users",
         TicketsHistory => "omflow.tickets.history",
         TicketsFlowLog => "omflow.tickets.flow_log",
         FilesList => "omflow.files.list",

@@ -11,8 +11,9 @@ use crate::flows::{FlowHandle, ResolvedFlow};
 use omflow_model::chart::{FlowChart, LoadFlowChart, LoadedFlowChart};
 use omflow_model::query::{col, Query};
 use omflow_model::{
-    AddWorklog, DataId, DataNo, FlowLogEntry, FlowRef, FlowUuid, GroupRow, HistoryPage, HistoryRow,
-    ListGroups, ListHistory, ListWorklog, Operation, WorklogEntry,
+    AddWorklog, DataId, DataNo, FlowLogEntry, FlowRef, FlowUuid, GroupId, GroupRow, GroupUser,
+    HistoryPage, HistoryRow, ListGroupUsers, ListGroups, ListHistory, ListWorklog, Operation,
+    WorklogEntry,
 };
 
 /// Where a ticket has been; see [`TicketHandle::flow_log`].
@@ -260,6 +261,22 @@ impl Client {
     pub async fn groups(&self) -> Result<Vec<GroupRow>, Error> {
         self.rest(Operation::GroupsList, None, &ListGroups::default())
             .await
+    }
+
+    /// The users of group `group` (the choices an `h_group` field offers once its group is
+    /// chosen), ordered by nick name; any logged-in user may read them.
+    ///
+    /// # Errors
+    /// Transport and server errors (a read: retrying is safe).
+    pub async fn group_users(&self, group: GroupId) -> Result<Vec<GroupUser>, Error> {
+        self.rest(
+            Operation::GroupsUsers,
+            None,
+            &ListGroupUsers {
+                searchkey: Some(group),
+            },
+        )
+        .await
     }
 
     /// The current row of ticket `data_no`: from my missions, else from the flow's rows

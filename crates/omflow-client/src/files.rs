@@ -133,9 +133,9 @@ impl TicketHandle {
 impl Client {
     /// A web session, then the file at `path` under the media root.
     async fn download_file(&self, path: &str) -> Result<Bytes, Error> {
-        // The web paths are not `/rest/` endpoints of the table: named here.
+        // The web paths are not `/rest/` endpoints of the table (`omflow_model::web`).
         let operation = "files.download";
-        let mut login = HttpRequest::get(self.url("/accounts/api/login/")?);
+        let mut login = HttpRequest::get(self.url(omflow_model::web::LOGIN)?);
         login.method = http::Method::POST;
         login
             .headers
@@ -154,7 +154,7 @@ impl Client {
                     .map(str::to_string)
             })
             .ok_or_else(|| Error::InvalidRequest("the server's web login set no session".into()))?;
-        let url = self.url(&format!("/api/history-files/download/{path}"))?;
+        let url = self.url(&omflow_model::web::download_path(path))?;
         let mut request = HttpRequest::get(url);
         let mut cookie = HeaderValue::from_str(&format!("sessionid={session}"))
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;

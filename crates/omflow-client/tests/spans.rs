@@ -103,7 +103,9 @@ async fn every_operation(client: &Client) {
     let mut copy = Vec::new();
     ticket.download(&files[0], &mut copy).await.unwrap();
     assert_eq!(copy, b"a");
-    client.groups().await.unwrap();
+    let groups = client.groups().await.unwrap();
+    let members = client.group_users(groups[0].id).await.unwrap();
+    assert!(members.iter().any(|u| u.username == "alice"), "{members:?}");
 }
 
 #[tokio::test]

@@ -14,10 +14,10 @@
 
 use omflow_model::{
     AddWorklog, ApiFormat, ApiFormatRequest, CreateTicket, DataIdEntry, DataIdLookup, DataNoResult,
-    DeleteTickets, Endpoint, FlowNames, GroupRow, HistoryPage, ListGroups, ListHistory,
-    ListWorklog, LoadFlowNames, LoadStartForm, LoadTicket, LoadedTicket, Mission, Mount,
-    Permission, ProjectedRow, PushTicket, Query, QuickActionTicket, SecurityGrant, StartForm,
-    TicketRow, WorklogEntry,
+    DeleteTickets, Endpoint, FlowNames, GroupRow, GroupUser, HistoryPage, ListGroupUsers,
+    ListGroups, ListHistory, ListWorklog, LoadFlowNames, LoadStartForm, LoadTicket, LoadedTicket,
+    Mission, Mount, Permission, ProjectedRow, PushTicket, Query, QuickActionTicket, SecurityGrant,
+    StartForm, TicketRow, WorklogEntry,
 };
 use schemars::generate::{Contract, SchemaSettings};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
@@ -80,6 +80,11 @@ fn desk_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract
             summary: "A ticket's earlier rows as a DataTables page, answered bare (not in an envelope) on success (View, the row's assignee, or the flow-management permission)",
             body: Body::Json(body_of::<ListHistory>(g)),
             result: g.subschema_for::<HistoryPage>(),
+        },
+        Endpoint::GroupUsers => Contract_ {
+            summary: "The users of group `searchkey` (every user but system when it is empty), ordered by nick name; any logged-in user",
+            body: Body::Json(body_of::<ListGroupUsers>(g)),
+            result: list_of(g.subschema_for::<GroupUser>()),
         },
         Endpoint::GroupList => Contract_ {
             summary: "The groups (functional_flag \"False\") or roles (\"True\"); any logged-in user",
@@ -426,6 +431,41 @@ fn generator() -> SchemaGenerator {
     settings.into_generator()
 }
 
+/// The two web-UI paths of an attachment download (`omflow_model::web`): not `/rest/`
+/// endpoints, so described here rather than from the endpoint table.
+fn web_paths(paths: &mut Map<String, Value>) {
+    paths.insert(
+        omflow_model::web::LOGIN.into(),
+        json!({"post": {
+            "operationId": "web.login",
+            "summary": "A web session (HTTP Basic): the answer sets a `sessionid` cookie that lives 130 s",
+            "security": [{"basic": []}],
+            "responses": {
+                "200": {
+                    "description": "Logged in (`登入成功。`), or a failure envelope",
+                    "headers": {"Set-Cookie": {"schema": {"type": "string"}, "description": "sessionid=<random>; HttpOnly; Max-Age=130; Path=/; SameSite=Lax"}},
+                    "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {}, "message": {"type": "string"}, "result": {}}, "required": ["status", "message"]}}}
+                }
+            }
+        }}),
+    );
+    paths.insert(
+        format!("{}{{file}}", omflow_model::web::DOWNLOAD_PREFIX),
+        json!({"get": {
+            "operationId": "web.download",
+            "summary": "An attachment's bytes, by the `file` the attachment list gives, with the web session's cookie",
+            "description": "The real server checks no permission here (any logged-in session downloads any ticket's file) and joins `file` to its media root unchecked (`../LICENSE` is served): tell your administrators. The fake differs on purpose: it serves only the attachments it stores. Another method than GET is refused by Django's CSRF check (403, HTML).",
+            "parameters": [{"name": "file", "in": "path", "required": true, "schema": {"type": "string"}, "description": "omformflow/<flow hex>/<data_no>/<data_id>/<name> (may hold slashes)"}],
+            "responses": {
+                "200": {"description": "The file", "content": {"application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}},
+                "302": {"description": "No web session: to the login page", "headers": {"Location": {"schema": {"type": "string"}}}},
+                "403": {"description": "Not GET: Django's CSRF refusal", "content": {"text/html": {"schema": {"type": "string"}}}},
+                "500": {"description": "No such file: Django's error page", "content": {"text/html": {"schema": {"type": "string"}}}}
+            }
+        }}),
+    );
+}
+
 /// The whole document.
 #[must_use]
 pub fn document() -> Value {
@@ -437,6 +477,7 @@ pub fn document() -> Value {
             paths.insert(path, item);
         }
     }
+    web_paths(&mut paths);
     g.subschema_for::<omflow_model::SecurityCode>();
     g.subschema_for::<omflow_model::StatusCode>();
     let mut schemas = g.take_definitions(true);

@@ -5,9 +5,13 @@
 //! files and forms from Garoon's REST API. Garoon's REST API cannot approve or reject, so
 //! neither can this crate.
 //!
+//! The model needs no HTTP stack: with `default-features = false` (no `client` feature) the
+//! crate is the parser alone, without reqwest, hyper or tokio.
+//!
 //! It shares only the HTTP layer (`omflow-transport`) with the OMFLOW crates: an OMFLOW user
 //! compiles none of this, a Garoon user none of OMFLOW. Its fake endpoints are the `garoon`
 //! feature of `omflow-mock`.
 
+#[cfg(feature = "client")]
 pub mod client;
 pub mod model;

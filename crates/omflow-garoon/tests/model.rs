@@ -53,7 +53,7 @@ fn example_documents_decode_strictly_and_round_trip() {
             .as_ref()
             .unwrap()
             .as_decimal(),
-        Some(rust_decimal::Decimal::new(15, 1))
+        Ok(Some(rust_decimal::Decimal::new(15, 1)))
     );
     let step = request.steps().unwrap().get("TeamLead").unwrap();
     assert_eq!(
@@ -279,7 +279,7 @@ fn check_items(name: &str, r: &WorkflowRequest) -> bool {
             );
             let empty = items.get("e").unwrap().value.clone().unwrap();
             assert_eq!(empty, ItemValue::Number(String::new()));
-            assert_eq!(empty.as_decimal(), None);
+            assert_eq!(empty.as_decimal(), Ok(None));
             assert_eq!(
                 items.get("c").unwrap().value,
                 Some(ItemValue::CheckBox(true))
@@ -397,7 +397,7 @@ fn check_operations_and_folders(name: &str, r: &WorkflowRequest, v: &Value) -> b
         "unknown-enum-tokens-are-kept" => {
             let status = r.status().unwrap();
             assert_eq!(status.kind, StatusType::Unknown("ON_HOLD".into()));
-            assert_eq!(status.name, "保留");
+            assert_eq!(status.name.as_deref(), Some("保留"));
             assert_eq!(
                 r.available_operations().unwrap().list,
                 vec![Operation::Approve, Operation::Unknown("DELEGATE".into())]
@@ -470,4 +470,77 @@ proptest! {
         let _ = decode_request(&text, Mode::Tolerant);
         let _ = decode_page(&text, Mode::Strict);
     }
+}
+
+/// The decoder's loose ends (issue 28), each decided by the spec: an undocumented shape is a
+/// tolerance event (a warning when tolerant, an error when strict), and what was absent is
+/// told apart from what was empty.
+#[test]
+fn loose_ends_warn_in_tolerant_mode_and_fail_in_strict_mode() {
+    let cases = [
+        (
+            "a DATETIME without time",
+            r#"{"items":{"d":{"name":"d","type":"DATETIME","value":{"date":"2016-11-12"}}}}"#,
+            "no time",
+        ),
+        (
+            "a status without name",
+            r#"{"status":{"type":"IN_PROGRESS"}}"#,
+            "status without a \"name\"",
+        ),
+        (
+            "a NUMBER that is no number",
+            r#"{"items":{"n":{"name":"n","type":"NUMBER","value":"abc"}}}"#,
+            "is not a decimal number",
+        ),
+        (
+            "a step without processors",
+            r#"{"steps":{"s1":{"id":"1","name":"Lead","requirement":"ALL","isApprovalStep":true}}}"#,
+            "step without \"processors\"",
+        ),
+    ];
+    for (what, text, warned) in cases {
+        let tolerant =
+            decode_request(text, Mode::Tolerant).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert!(
+            tolerant.warnings.iter().any(|w| w.message.contains(warned)),
+            "{what}: {:?}",
+            tolerant.warnings
+        );
+        assert!(
+            decode_request(text, Mode::Strict).is_err(),
+            "{what}: strict accepts it"
+        );
+    }
+    let no_name = decode_request(r#"{"status":{"type":"IN_PROGRESS"}}"#, Mode::Tolerant).unwrap();
+    assert_eq!(no_name.value.status().unwrap().name, None);
+    let empty_name = decode_request(
+        r#"{"status":{"name":"","type":"IN_PROGRESS"}}"#,
+        Mode::Strict,
+    )
+    .unwrap();
+    assert_eq!(empty_name.value.status().unwrap().name.as_deref(), Some(""));
+
+    let abc = ItemValue::Number("abc".into());
+    assert_eq!(abc.as_decimal(), Err(NotADecimal { text: "abc".into() }));
+    assert_eq!(ItemValue::Number(String::new()).as_decimal(), Ok(None));
+
+    let root = decode_request("[1]", Mode::Strict).unwrap_err();
+    assert!(root.to_string().contains("at the document root"), "{root}");
+    assert!(!root.to_string().contains("at :"), "{root}");
+}
+
+#[test]
+fn operations_without_sent_back_targets_are_warned_about() {
+    let text = r#"{"request":{"availableOperations":{"list":["APPROVE"]}}}"#;
+    let tolerant = decode_request(text, Mode::Tolerant).unwrap();
+    assert!(
+        tolerant
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("sentBackTargets")),
+        "{:?}",
+        tolerant.warnings
+    );
+    assert!(decode_request(text, Mode::Strict).is_err());
 }

@@ -76,7 +76,10 @@ impl World {
         Reply::ok(
             text(MessageId::UpdateSuccess, lang),
             json!({
-                "flowobject": crate::pyjson::dumps(&self.flow_chart(flow)),
+                "flowobject": def
+                    .flowobject
+                    .clone()
+                    .unwrap_or_else(|| crate::pyjson::dumps(&self.flow_chart(flow))),
                 "inoutput": inoutput,
                 "flow_name": def.flow_name,
             }),

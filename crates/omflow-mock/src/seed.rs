@@ -136,6 +136,11 @@ pub struct SeedFlow {
     /// when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_config: Option<Value>,
+    /// The flow's design exactly as the server stores it (`flowobject`, the text
+    /// `flow-object/load` sends): served as is. Without it the fake draws the design from
+    /// `items` (the engine always runs on `items`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flowobject: Option<String>,
 }
 
 /// A form field of the merged form.

@@ -1,7 +1,7 @@
 //! The two web-UI paths an assignee's attachments need: `POST /accounts/api/login/` (HTTP
 //! Basic; sets a `sessionid` cookie that lives 130 s) and `GET
 //! /api/history-files/download/<file>` (the file's bytes to any logged-in session; without one
-//! a 302 to the login page).
+//! a 302 to the login page; another method: Django's CSRF refusal, 403).
 //!
 //! One deliberate difference from the real server, which joins the path to its media root
 //! unchecked (`../LICENSE` is served): the fake serves only the attachments it stores, so a
@@ -17,7 +17,7 @@ use serde_json::Value;
 pub(crate) const SESSION_SECONDS: i64 = 130;
 
 /// The path prefix of the attachment download.
-const DOWNLOAD: &str = "/api/history-files/download/";
+const DOWNLOAD: &str = omflow_model::web::DOWNLOAD_PREFIX;
 
 /// Answers the web-UI paths; `None` for any other path.
 pub(crate) fn handle(
@@ -26,14 +26,33 @@ pub(crate) fn handle(
     path: &str,
     lang: Lang,
 ) -> Option<HttpReply> {
-    if path == "/accounts/api/login/" && request.method == "POST" {
+    if path == omflow_model::web::LOGIN && request.method == "POST" {
         return Some(login(&mut shared.lock(), request, lang));
     }
     let file = path.strip_prefix(DOWNLOAD)?;
-    if request.method != "GET" {
-        return None;
-    }
-    Some(download(&mut shared.lock(), request, path, file))
+    let mut reply = if matches!(request.method, "GET" | "HEAD") {
+        // The web form's links are percent-encoded (`%E5%A0%B1%E5%91%8A.txt`).
+        let file = percent_encoding::percent_decode_str(file).decode_utf8_lossy();
+        download(&mut shared.lock(), request, path, &file)
+    } else {
+        // Django's CSRF check refuses any other method without a token, before the view.
+        html(
+            403,
+            "<h1>Forbidden (403)</h1><p>CSRF verification failed. Request aborted.</p>",
+        )
+    };
+    reply
+        .headers
+        .push(("content-language", lang.tag().to_string()));
+    Some(reply)
+}
+
+/// An HTML page with `status`.
+fn html(status: u16, body: &str) -> HttpReply {
+    let mut reply = HttpReply::json(status, &Value::Null);
+    reply.content_type = "text/html".into();
+    reply.body = format!("<!DOCTYPE html><html><body>{body}</body></html>").into_bytes();
+    reply
 }
 
 fn login(world: &mut World, request: &Incoming<'_>, lang: Lang) -> HttpReply {
@@ -93,12 +112,7 @@ fn download(world: &mut World, request: &Incoming<'_>, path: &str, file: &str) -
         return reply;
     }
     let Some(attachment) = world.attachments.iter().find(|a| a.path() == file) else {
-        let mut reply = HttpReply::json(500, &Value::Null);
-        reply.content_type = "text/html".into();
-        reply.body =
-            format!("<!DOCTYPE html><html><body><h1>ValueError at {path}</h1></body></html>")
-                .into_bytes();
-        return reply;
+        return html(500, &format!("<h1>ValueError at {path}</h1>"));
     };
     let mut reply = HttpReply::json(200, &Value::Null);
     reply.content_type = "application/octet-stream".into();

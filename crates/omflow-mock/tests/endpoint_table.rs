@@ -110,8 +110,14 @@ async fn the_openapi_document_is_served_and_names_every_endpoint_of_the_table() 
         serde_json::from_str::<serde_json::Value>(omflow_mock::OPENAPI_DOCUMENT).unwrap()
     );
     let paths = served["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), Endpoint::ALL.len());
-    for path in paths.keys() {
+    // Every endpoint of the table, and the two web paths of a download.
+    let web = [
+        omflow_model::web::LOGIN.to_string(),
+        format!("{}{{file}}", omflow_model::web::DOWNLOAD_PREFIX),
+    ];
+    assert!(web.iter().all(|path| paths.contains_key(path)), "{paths:?}");
+    assert_eq!(paths.len(), Endpoint::ALL.len() + web.len());
+    for path in paths.keys().filter(|path| !web.contains(path)) {
         let concrete = path.replace("{api_path}", "mission");
         let (endpoint, _) = Endpoint::resolve(&concrete)
             .unwrap_or_else(|| panic!("{path} is not an endpoint of the table"));

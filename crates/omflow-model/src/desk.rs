@@ -2,7 +2,7 @@
 //! field can be assigned to.
 
 use crate::design::simple_uuid;
-use crate::ids::{DataId, DataNo, FlowUuid, GroupId};
+use crate::ids::{DataId, DataNo, FlowUuid, GroupId, UserId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -98,6 +98,38 @@ pub struct GroupRow {
     /// Its description.
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// Body of `announcement/api/send-group-user/search` (the users an `h_group` field offers
+/// once its group is chosen): the members of group `searchkey`, or with an empty one every
+/// user but `system`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ListGroupUsers {
+    /// The group (its id); `None` sends an empty key: every user.
+    #[serde(serialize_with = "group_key")]
+    pub searchkey: Option<GroupId>,
+}
+
+fn group_key<S: serde::Serializer>(key: &Option<GroupId>, s: S) -> Result<S::Ok, S::Error> {
+    match key {
+        Some(id) => s.serialize_u64(id.0),
+        None => s.serialize_str(""),
+    }
+}
+
+/// A user as the group-user search shows it (ordered by nick name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct GroupUser {
+    /// Its id (what an `h_group` value's `user` holds).
+    pub id: UserId,
+    /// The login name.
+    pub username: String,
+    /// The display name.
+    #[serde(default)]
+    pub nick_name: Option<String>,
 }
 
 /// Body of `omdata-file/list`: the attachments of ticket `data_no`, read through row

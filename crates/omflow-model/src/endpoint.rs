@@ -177,6 +177,8 @@ endpoints! {
     HistoryList, HISTORY_LIST = "/rest/flowmanage/api/omdata-history/list/", Read, Login, Rest;
     /// The groups (or roles): any logged-in user.
     GroupList, GROUP_LIST = "/rest/accounts/api/group/list/", Read, Login, Rest;
+    /// The users of a group (an `h_group` field's user choice): any logged-in user.
+    GroupUsers, GROUP_USERS = "/rest/announcement/api/send-group-user/search/", Read, Login, Rest;
 }
 
 impl Endpoint {

@@ -69,6 +69,7 @@ mod security;
 mod ticket;
 mod time;
 mod user;
+pub mod web;
 
 pub use catalog::{Lang, MessageId};
 pub use chart::{FlowChart, LoadFlowChart, LoadedFlowChart};
@@ -77,7 +78,8 @@ pub use design::{
     LoadStartForm, LoadTicket, LoadedTicket, StartForm, Translated,
 };
 pub use desk::{
-    AddWorklog, AttachmentRow, GroupRow, ListFiles, ListGroups, ListWorklog, WorklogEntry,
+    AddWorklog, AttachmentRow, GroupRow, GroupUser, ListFiles, ListGroupUsers, ListGroups,
+    ListWorklog, WorklogEntry,
 };
 pub use endpoint::{paths, Access, Endpoint, Mount, PathParamError, Permission};
 pub use envelope::{decode_body, DataNoResult, Envelope, EnvelopeError, StatusCode};

@@ -93,6 +93,8 @@ operations! {
     WorklogList = "worklog.list", WorklogList, "reading the comments";
     /// The groups.
     GroupsList = "groups.list", GroupList, "listing the groups";
+    /// The users of a group.
+    GroupsUsers = "groups.users", GroupUsers, "listing the group's users";
     /// A ticket's earlier rows (a DataTables page, not an envelope).
     TicketsHistory = "tickets.history", HistoryList, "reading the ticket's history";
     /// A ticket's flow log with the flow's design.

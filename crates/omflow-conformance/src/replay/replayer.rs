@@ -278,6 +278,15 @@ impl<'a> Replayer<'a> {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
+        // A web login's random session id, bound like a token: later requests send the
+        // recorded one back in `Cookie`.
+        if let (Some(recorded), Some(live)) = (
+            session_id(exchange["response"]["headers"]["set-cookie"].as_str()),
+            session_id(header("set-cookie").as_deref()),
+        ) {
+            self.recorded_to_live
+                .insert(recorded.to_string(), live.to_string());
+        }
         let content_type = header("content-type").unwrap_or_default();
         let location = header("location");
         let language = header("content-language");
@@ -331,4 +340,11 @@ impl<'a> Replayer<'a> {
             Err(problems.join("; "))
         }
     }
+}
+
+/// The `sessionid` a `Set-Cookie` header sets.
+fn session_id(set_cookie: Option<&str>) -> Option<&str> {
+    let (_, rest) = set_cookie?.split_once("sessionid=")?;
+    let id = rest.split(';').next()?.trim();
+    (!id.is_empty()).then_some(id)
 }

@@ -24,7 +24,7 @@ pub struct ParseWarning {
 
 /// A document that cannot be decoded (in strict mode, any tolerance event).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("garoon request object at {path}: {message}")]
+#[error("garoon request object at {}: {message}", if path.is_empty() { "the document root" } else { path.as_str() })]
 pub struct GaroonParseError {
     /// Where.
     pub path: String,

@@ -107,16 +107,30 @@ impl ItemValue {
         }
     }
 
-    /// `NUMBER`/`CALC` as an exact decimal (`None` for no input or non-numbers).
-    #[must_use]
-    pub fn as_decimal(&self) -> Option<rust_decimal::Decimal> {
+    /// `NUMBER`/`CALC` as an exact decimal: `Ok(None)` for no input (`""`) and for other
+    /// kinds of value, [`NotADecimal`] for text that is no decimal number (`"abc"`, or a
+    /// `CALC` that could not compute).
+    ///
+    /// # Errors
+    /// [`NotADecimal`] with the text.
+    pub fn as_decimal(&self) -> Result<Option<rust_decimal::Decimal>, NotADecimal> {
         match self {
             ItemValue::Number(text) | ItemValue::Calc(text) if !text.is_empty() => {
-                rust_decimal::Decimal::from_str_exact(text).ok()
+                rust_decimal::Decimal::from_str_exact(text)
+                    .map(Some)
+                    .map_err(|_| NotADecimal { text: text.clone() })
             }
-            _ => None,
+            _ => Ok(None),
         }
     }
+}
+
+/// A `NUMBER` or `CALC` value that is not a decimal number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a decimal number")]
+pub struct NotADecimal {
+    /// The text as sent.
+    pub text: String,
 }
 
 /// One entry of `items`.
@@ -285,7 +299,15 @@ fn decimal_value(
         _ => None,
     };
     Ok(match string {
-        Some(s) if canonical == "NUMBER" => ItemValue::Number(s),
+        Some(s) if canonical == "NUMBER" => {
+            if !s.is_empty() && rust_decimal::Decimal::from_str_exact(&s).is_err() {
+                ctx.warn(
+                    path,
+                    format!("NUMBER value {s:?} is not a decimal number; kept as text"),
+                )?;
+            }
+            ItemValue::Number(s)
+        }
         Some(s) => ItemValue::Calc(s),
         None => return mismatch(ctx, canonical, json, path, "is not decimal text"),
     })
@@ -403,7 +425,14 @@ fn date_time_value(
                 time: Some(t.to_string()),
             }
         }
-        (Some(date), None) => ItemValue::DateTime { date, time: None },
+        (Some(date), None) => {
+            // `time` is documented as HH:MM: absent (or not text) is as undocumented as "".
+            ctx.warn(
+                &join(path, "time"),
+                "no time (HH:MM is documented); read as no time",
+            )?;
+            ItemValue::DateTime { date, time: None }
+        }
         _ => return mismatch(ctx, canonical, json, path, "is not {date, time}"),
     })
 }

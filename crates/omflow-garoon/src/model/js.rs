@@ -92,6 +92,12 @@ pub(super) fn operations(
             }
         }
     }
+    if json.get("sentBackTargets").is_none() {
+        ctx.warn(
+            path,
+            "availableOperations without \"sentBackTargets\" (documented); read as none",
+        )?;
+    }
     Ok(ops)
 }
 

@@ -43,7 +43,7 @@ mod tokens;
 
 pub use bodies::{FileContent, GaroonErrorBody, GaroonErrorEnvelope};
 pub use context::{Decoded, GaroonParseError, Mode, ParseWarning};
-pub use items::{FileRef, Item, ItemValue, Items};
+pub use items::{FileRef, Item, ItemValue, Items, NotADecimal};
 pub use js::{AvailableOperations, Folder, SentBackTarget};
 pub use json::{InexactNumber, Json};
 pub use keyed::Keyed;

@@ -15,8 +15,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The request's status.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Status {
-    /// Localized label, as sent (display only).
-    pub name: String,
+    /// Localized label, as sent (display only); `None` when the object has none (which is
+    /// undocumented, and warned about).
+    pub name: Option<String>,
     /// The machine value.
     pub kind: StatusType,
     /// Members this SDK does not know, exactly as sent.
@@ -234,11 +235,13 @@ pub(super) fn request(
                         extra.push(member, inner.clone());
                     }
                 }
-                let name = value
-                    .get("name")
-                    .and_then(Json::as_str)
-                    .unwrap_or("")
-                    .to_string();
+                let name = value.get("name").and_then(Json::as_str).map(str::to_string);
+                if name.is_none() {
+                    ctx.warn(
+                        &at,
+                        "status without a \"name\" (documented); kept without one",
+                    )?;
+                }
                 let token =
                     value
                         .get("type")

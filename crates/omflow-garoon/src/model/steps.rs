@@ -132,5 +132,11 @@ pub(super) fn step(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Step, Garoo
             }
         }
     }
+    if json.get("processors").is_none() {
+        ctx.warn(
+            path,
+            "step without \"processors\" (documented); read as none",
+        )?;
+    }
     Ok(s)
 }

@@ -5,6 +5,7 @@
 //! every endpoint is served.
 
 mod group_list;
+mod group_users;
 mod history_list;
 mod my_missions;
 mod ticket_edit;
@@ -47,6 +48,7 @@ pub(crate) fn dispatch(world: &mut World, endpoint: Endpoint, call: &ViewCall<'_
         Endpoint::WorklogCreate => worklog::create(world, call),
         Endpoint::WorklogList => worklog::list(world, call),
         Endpoint::GroupList => group_list::view(world, call),
+        Endpoint::GroupUsers => group_users::view(world, call),
         Endpoint::HistoryList => history_list::view(world, call),
         Endpoint::DataIdLookup => world.lookup_data_id(call.param, body, lang),
         Endpoint::FlowDisplay => world.flow_field_names(body, lang),

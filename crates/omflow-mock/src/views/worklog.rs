@@ -65,7 +65,7 @@ pub(super) fn create(world: &mut World, call: &ViewCall<'_>) -> Reply {
         author: call.caller.username.clone(),
         createtime,
     });
-    Reply::ok(text(MessageId::CreateSuccess, call.lang), Value::Null)
+    Reply::ok(text(MessageId::Created, call.lang), Value::Null)
 }
 
 /// The entries of ticket `data_no`, oldest first: View holders, the row's assignee and the

@@ -250,7 +250,7 @@ impl World {
                         sent_id,
                     };
                     self.arrive(flow, &mut row, &item, via);
-                    let written = Self::form_input(&row, &item);
+                    let written = Self::form_input(&row, &item, &self.flows[flow].def.fields);
                     self.log_stop(flow, &row, &item, written, Value::Null, false);
                     return;
                 }

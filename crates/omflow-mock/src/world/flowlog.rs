@@ -57,18 +57,35 @@ impl World {
     }
 
     /// What a form stop wrote into the ticket: each configured input's field, lower case,
-    /// as the row now holds it.
-    pub(super) fn form_input(row: &Map<String, Value>, item: &SeedItem) -> Value {
+    /// as the row now holds it, after the row's own column a header field also fills
+    /// (`group` for an h_group, `status`, `level`, `title`), as the real log shows them.
+    pub(super) fn form_input(
+        row: &Map<String, Value>,
+        item: &SeedItem,
+        fields: &[crate::seed::SeedField],
+    ) -> Value {
         let mut written = Map::new();
         for input in &item.inputs {
             let inner = input
                 .name
                 .split_once('(')
                 .and_then(|(_, rest)| rest.strip_suffix(')'));
-            if let Some(field) = inner {
-                let column = field.to_lowercase();
-                if let Some(value) = row.get(&column) {
-                    written.insert(column, value.clone());
+            let Some(field) = inner else { continue };
+            let header =
+                fields
+                    .iter()
+                    .find(|f| f.id == field)
+                    .and_then(|f| match f.field_type.as_str() {
+                        "h_group" => Some("group"),
+                        "h_status" => Some("status"),
+                        "h_level" => Some("level"),
+                        "h_title" => Some("title"),
+                        _ => None,
+                    });
+            let column = field.to_lowercase();
+            for key in header.into_iter().chain([column.as_str()]) {
+                if let Some(value) = row.get(key) {
+                    written.insert(key.to_owned(), value.clone());
                 }
             }
         }

@@ -103,6 +103,10 @@ pub enum MessageId {
     SearchSuccess,
     /// Login successfully.: POST /accounts/api/login/ (HTTP Basic) success (status 200)
     LoginSuccess,
+    /// Created successfully.: omdata-worklog/create success (200, result null)
+    Created,
+    /// Request processed successfully: announcement/api/send-group-user/search success (200)
+    RequestProcessed,
 }
 
 impl MessageId {
@@ -155,6 +159,8 @@ impl MessageId {
         MessageId::FlowNotFoundSetting,
         MessageId::SearchSuccess,
         MessageId::LoginSuccess,
+        MessageId::Created,
+        MessageId::RequestProcessed,
     ];
 
     /// The catalog key (`fixtures/omflow/messages.json` `id`).
@@ -208,6 +214,8 @@ impl MessageId {
             MessageId::FlowNotFoundSetting => "flow_not_found_setting",
             MessageId::SearchSuccess => "search_success",
             MessageId::LoginSuccess => "login_success",
+            MessageId::Created => "created",
+            MessageId::RequestProcessed => "request_processed",
         }
     }
 
@@ -262,6 +270,8 @@ impl MessageId {
             MessageId::FlowNotFoundSetting => false,
             MessageId::SearchSuccess => false,
             MessageId::LoginSuccess => false,
+            MessageId::Created => false,
+            MessageId::RequestProcessed => false,
         }
     }
 
@@ -457,6 +467,14 @@ impl MessageId {
             (MessageId::LoginSuccess, Lang::ZhHans) => "登入成功。",
             (MessageId::LoginSuccess, Lang::En) => "Login successfully.",
             (MessageId::LoginSuccess, Lang::Ja) => "ログインしました。",
+            (MessageId::Created, Lang::ZhHant) => "建立成功。",
+            (MessageId::Created, Lang::ZhHans) => "建立成功。",
+            (MessageId::Created, Lang::En) => "Created successfully.",
+            (MessageId::Created, Lang::Ja) => "作成されました。",
+            (MessageId::RequestProcessed, Lang::ZhHant) => "請求處理成功",
+            (MessageId::RequestProcessed, Lang::ZhHans) => "请求处理成功",
+            (MessageId::RequestProcessed, Lang::En) => "Request processed successfully",
+            (MessageId::RequestProcessed, Lang::Ja) => " ",
         }
     }
 }
