@@ -210,6 +210,58 @@ impl<'a> Replayer<'a> {
         body
     }
 
+    /// What in `answer` differs from the recorded answer of `exchange`.
+    fn differences(&mut self, exchange: &Value, answer: &Answer) -> Vec<String> {
+        let Answer {
+            status,
+            content_type,
+            location,
+            language,
+            bytes,
+        } = answer;
+        let want = &exchange["response"];
+        let mut problems = Vec::new();
+        if want["http_status"].as_u64() != Some(u64::from(*status)) {
+            problems.push(format!("HTTP {status}, recorded {}", want["http_status"]));
+        }
+        let want_type = want["headers"]["content-type"].as_str().unwrap_or("");
+        if want_type.split(';').next() != content_type.split(';').next() {
+            problems.push(format!(
+                "content-type {content_type:?}, recorded {want_type:?}"
+            ));
+        }
+        if want["headers"]["location"].as_str() != location.as_deref() {
+            problems.push(format!(
+                "location {location:?}, recorded {}",
+                want["headers"]["location"]
+            ));
+        }
+        if let Some(want_language) = want["headers"]["content-language"].as_str() {
+            if Some(want_language) != language.as_deref() {
+                problems.push(format!(
+                    "content-language {language:?}, recorded {want_language:?}"
+                ));
+            }
+        }
+        if want["body"].is_object() {
+            match serde_json::from_slice::<Value>(&bytes) {
+                Ok(live) => {
+                    if let Some(problem) = self.compare_body(exchange, &live) {
+                        problems.push(problem);
+                    }
+                }
+                Err(_) => problems.push(format!(
+                    "body is not JSON: {}",
+                    String::from_utf8_lossy(&bytes)
+                        .chars()
+                        .take(120)
+                        .collect::<String>()
+                )),
+            }
+        }
+        problems
+    }
+
     /// Sends one recorded request; `Err` says what differs.
     async fn exchange(&mut self, exchange: &Value) -> Result<(), String> {
         let request = &exchange["request"];
@@ -287,59 +339,32 @@ impl<'a> Replayer<'a> {
             self.recorded_to_live
                 .insert(recorded.to_string(), live.to_string());
         }
-        let content_type = header("content-type").unwrap_or_default();
-        let location = header("location");
-        let language = header("content-language");
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| format!("answer could not be read: {e}"))?;
-        let want = &exchange["response"];
-        let mut problems = Vec::new();
-        if want["http_status"].as_u64() != Some(u64::from(status)) {
-            problems.push(format!("HTTP {status}, recorded {}", want["http_status"]));
-        }
-        let want_type = want["headers"]["content-type"].as_str().unwrap_or("");
-        if want_type.split(';').next() != content_type.split(';').next() {
-            problems.push(format!(
-                "content-type {content_type:?}, recorded {want_type:?}"
-            ));
-        }
-        if want["headers"]["location"].as_str() != location.as_deref() {
-            problems.push(format!(
-                "location {location:?}, recorded {}",
-                want["headers"]["location"]
-            ));
-        }
-        if let Some(want_language) = want["headers"]["content-language"].as_str() {
-            if Some(want_language) != language.as_deref() {
-                problems.push(format!(
-                    "content-language {language:?}, recorded {want_language:?}"
-                ));
-            }
-        }
-        if want["body"].is_object() {
-            match serde_json::from_slice::<Value>(&bytes) {
-                Ok(live) => {
-                    if let Some(problem) = self.compare_body(exchange, &live) {
-                        problems.push(problem);
-                    }
-                }
-                Err(_) => problems.push(format!(
-                    "body is not JSON: {}",
-                    String::from_utf8_lossy(&bytes)
-                        .chars()
-                        .take(120)
-                        .collect::<String>()
-                )),
-            }
-        }
+        let answer = Answer {
+            status,
+            content_type: header("content-type").unwrap_or_default(),
+            location: header("location"),
+            language: header("content-language"),
+            bytes: response
+                .bytes()
+                .await
+                .map_err(|e| format!("answer could not be read: {e}"))?,
+        };
+        let problems = self.differences(exchange, &answer);
         if problems.is_empty() {
             Ok(())
         } else {
             Err(problems.join("; "))
         }
     }
+}
+
+/// What the server answered, as compared.
+struct Answer {
+    status: u16,
+    content_type: String,
+    location: Option<String>,
+    language: Option<String>,
+    bytes: bytes::Bytes,
 }
 
 /// The `sessionid` a `Set-Cookie` header sets.
