@@ -244,7 +244,7 @@ impl<'a> Replayer<'a> {
             }
         }
         if want["body"].is_object() {
-            match serde_json::from_slice::<Value>(&bytes) {
+            match serde_json::from_slice::<Value>(bytes) {
                 Ok(live) => {
                     if let Some(problem) = self.compare_body(exchange, &live) {
                         problems.push(problem);
