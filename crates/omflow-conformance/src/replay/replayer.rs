@@ -252,7 +252,7 @@ impl<'a> Replayer<'a> {
                 }
                 Err(_) => problems.push(format!(
                     "body is not JSON: {}",
-                    String::from_utf8_lossy(&bytes)
+                    String::from_utf8_lossy(bytes)
                         .chars()
                         .take(120)
                         .collect::<String>()
