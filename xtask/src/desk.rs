@@ -4,7 +4,9 @@
 //! from review with `check_fail`: its current row is 22 of 22), then each single exchange, tokens bound by the user its note names and web
 //! session cookies bound at the web login that set them.
 
-use crate::fixtures::{fake_at, login, step, transcript_user};
+use crate::fixtures::{
+    dave_creates_ticket_8, fake_at, first_episode_setup, login, step, transcript_user,
+};
 use anyhow::{Context, Result};
 use omflow_conformance::replay::{Outcome, Recording, Replayer, Report};
 use std::path::Path;
@@ -20,17 +22,7 @@ pub const DELIBERATE: [(&str, &str); 1] = [(
 /// # Errors
 /// When the fake cannot start, a setup write fails, or a transcript names no user.
 pub async fn replay(root: &Path, second_corpus: &Recording) -> Result<(Report, Vec<Outcome>)> {
-    let setup = Recording {
-        steps: second_corpus
-            .steps
-            .iter()
-            .filter(|s| {
-                s.episode() == Some(1)
-                    && (s.name.contains("_setup_") || s.name.contains("_oob_reset"))
-            })
-            .cloned()
-            .collect(),
-    };
+    let setup = first_episode_setup(second_corpus);
     let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 5)
         .and_then(|d| d.and_hms_opt(1, 45, 50))
         .context("date")?;
@@ -40,17 +32,7 @@ pub async fn replay(root: &Path, second_corpus: &Recording) -> Result<(Report, V
     const PASSWORD: &str = "Diff-Pass-123";
     let dave = login(&fake, "dave", PASSWORD).await?;
     let admin = login(&fake, "admin", "admin").await?;
-    step(
-        &fake,
-        &dave,
-        serde_json::json!({"action": "create", "formdata": [
-            {"id": "FORMITM_1", "type": "h_title", "value": "Iota created by dave"},
-            {"id": "FORMITM_2", "type": "areabox", "value": "desc"},
-            {"id": "FORMITM_3", "type": "h_level", "value": "green"},
-            {"id": "FORMITM_4", "type": "h_status", "value": "dispatch"},
-            {"id": "FORMITM_5", "type": "h_group", "value": {"group": "1", "user": ""}}]}),
-    )
-    .await?;
+    dave_creates_ticket_8(&fake, &dave).await?;
     let current = |data_no: u64| {
         fake.state()
             .current_row("mission", data_no)

@@ -384,12 +384,10 @@ pub(crate) async fn step(fake: &FakeOmflow, token: &str, body: Value) -> Result<
     Ok(answer)
 }
 
-/// The second recording's single-endpoint transcripts, on the state they were recorded in:
-/// the first episode's setup (replayed and compared), then the steps its README describes
-/// (dave creates ticket 8, admin pushes data_no 1 to the end and quick-actions data_no 3).
-async fn replay_transcripts(root: &Path, second_corpus: &Recording) -> Result<Report> {
-    let dir = root.join("fixtures/omflow-2");
-    let setup = Recording {
+/// The setup exchanges (and the reset before them) of the second corpus's first episode:
+/// the state every transcript starts from.
+pub(crate) fn first_episode_setup(second_corpus: &Recording) -> Recording {
+    Recording {
         steps: second_corpus
             .steps
             .iter()
@@ -399,7 +397,31 @@ async fn replay_transcripts(root: &Path, second_corpus: &Recording) -> Result<Re
             })
             .cloned()
             .collect(),
-    };
+    }
+}
+
+/// Dave creates ticket 8, "Iota created by dave" (asking for group 1), as both transcript
+/// sets' READMEs say.
+pub(crate) async fn dave_creates_ticket_8(fake: &FakeOmflow, dave: &str) -> Result<Value> {
+    step(
+        fake,
+        dave,
+        serde_json::json!({"action": "create", "formdata": [
+            {"id": "FORMITM_1", "type": "h_title", "value": "Iota created by dave"},
+            {"id": "FORMITM_2", "type": "areabox", "value": "desc"},
+            {"id": "FORMITM_3", "type": "h_level", "value": "green"},
+            {"id": "FORMITM_4", "type": "h_status", "value": "dispatch"},
+            {"id": "FORMITM_5", "type": "h_group", "value": {"group": "1", "user": ""}}]}),
+    )
+    .await
+}
+
+/// The second recording's single-endpoint transcripts, on the state they were recorded in:
+/// the first episode's setup (replayed and compared), then the steps its README describes
+/// (dave creates ticket 8, admin pushes data_no 1 to the end and quick-actions data_no 3).
+async fn replay_transcripts(root: &Path, second_corpus: &Recording) -> Result<Report> {
+    let dir = root.join("fixtures/omflow-2");
+    let setup = first_episode_setup(second_corpus);
     let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
         .and_then(|d| d.and_hms_opt(21, 0, 0))
         .context("date")?;
@@ -409,17 +431,7 @@ async fn replay_transcripts(root: &Path, second_corpus: &Recording) -> Result<Re
     const PASSWORD: &str = "Diff-Pass-123";
     let dave = login(&fake, "dave", PASSWORD).await?;
     let admin = login(&fake, "admin", "admin").await?;
-    step(
-        &fake,
-        &dave,
-        serde_json::json!({"action": "create", "formdata": [
-            {"id": "FORMITM_1", "type": "h_title", "value": "Iota created by dave"},
-            {"id": "FORMITM_2", "type": "areabox", "value": "desc"},
-            {"id": "FORMITM_3", "type": "h_level", "value": "green"},
-            {"id": "FORMITM_4", "type": "h_status", "value": "dispatch"},
-            {"id": "FORMITM_5", "type": "h_group", "value": {"group": "1", "user": ""}}]}),
-    )
-    .await?;
+    dave_creates_ticket_8(&fake, &dave).await?;
     let current = |data_no: u64| {
         fake.state()
             .current_row("mission", data_no)

@@ -284,7 +284,8 @@ pub(crate) enum Command {
     /// The fake OMFLOW server.
     #[command(subcommand)]
     Mock(MockCommand),
-    /// Read Cybozu Garoon workflow requests (read-only: Garoon's REST API cannot approve).
+    /// Cybozu Garoon workflow requests: read them (REST), and handle those waiting for you
+    /// (SOAP: pending, approve, reject, send-back, confirm, withdraw, cancel, acknowledge).
     Garoon(GaroonArgs),
     /// Record a server: a proxy that forwards every request to --upstream and writes each
     /// exchange to --out (no passwords; security codes as placeholders).
@@ -417,6 +418,56 @@ pub(crate) enum GaroonCommand {
         #[arg(long, value_enum, default_value = "json")]
         output: Format,
     },
+    /// The requests waiting for you (Garoon's unprocessed folder, over SOAP; any user, with a
+    /// password) and what you may do with each.
+    #[command(
+        after_help = "Example:\n  GAROON_USER=alice GAROON_PASSWORD=alice-pass omflow garoon pending"
+    )]
+    Pending {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        output: Format,
+    },
+    /// Approve requests waiting for you (checked first: one not waiting for you, or that does
+    /// not offer it, is refused without sending).
+    #[command(
+        after_help = "Example:\n  omflow garoon approve 3101 3102 --comment \"OK\" --dry-run"
+    )]
+    Approve(GaroonHandleArgs),
+    /// Reject requests waiting for you.
+    Reject(GaroonHandleArgs),
+    /// Send requests back: to the applicant, or to an earlier step (its id).
+    SendBack {
+        /// `applicant`, or the id of an earlier step the request offers.
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        handle: GaroonHandleArgs,
+    },
+    /// Confirm requests waiting for you at an acknowledgement (回覧) step.
+    Confirm(GaroonHandleArgs),
+    /// Withdraw your own requests (Garoon cancels one someone has processed already).
+    Withdraw(GaroonHandleArgs),
+    /// Cancel your own requests.
+    Cancel(GaroonHandleArgs),
+    /// Acknowledge finished requests.
+    Acknowledge(GaroonHandleArgs),
+}
+
+/// The requests to handle and how.
+#[derive(Debug, Args)]
+pub(crate) struct GaroonHandleArgs {
+    /// Request ids (digits).
+    #[arg(required = true, value_parser = parse_request_id)]
+    pub(crate) ids: Vec<String>,
+    /// A comment stored with your answer.
+    #[arg(long)]
+    pub(crate) comment: Option<String>,
+    /// Check each request as the run would, and send nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    #[command(flatten)]
+    pub(crate) report: crate::report::ReportArgs,
 }
 
 #[derive(Debug, Args)]

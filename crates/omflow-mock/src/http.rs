@@ -106,6 +106,10 @@ pub(crate) fn serve(shared: &Shared, request: &Incoming<'_>) -> HttpReply {
             return control_api(shared, request, control);
         }
         #[cfg(feature = "garoon")]
+        if path == crate::garoon_soap::PATH && request.method == "POST" {
+            return crate::garoon_soap::handle(&mut shared.lock(), request.body);
+        }
+        #[cfg(feature = "garoon")]
         if let Some(garoon) = path.strip_prefix("/g/api/v1/workflow/") {
             return crate::garoon::handle(&shared.lock(), request, garoon);
         }

@@ -38,6 +38,8 @@ mod django;
 mod files;
 #[cfg(feature = "garoon")]
 mod garoon;
+#[cfg(feature = "garoon")]
+mod garoon_soap;
 mod http;
 pub mod pyjson;
 pub mod seed;

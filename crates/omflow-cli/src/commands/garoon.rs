@@ -5,6 +5,7 @@ use crate::failure::{usage, Failure};
 use crate::listing::{columns_of, emit, say_raw};
 use crate::output::Format;
 use futures::TryStreamExt;
+use omflow_garoon::soap::{Operation, SendBackTarget};
 use omflow_mock::{FakeOmflow, Seed};
 use serde_json::Value;
 use std::io::Write;
@@ -69,10 +70,15 @@ pub(crate) async fn garoon(args: &GaroonArgs) -> Result<ExitCode, Failure> {
             let fake = FakeOmflow::start_with(Seed::demo())
                 .await
                 .map_err(|e| Failure::Operation(Box::new(e)))?;
-            eprintln!("omflow: no GAROON_URL set; using the embedded fake server's Garoon demo data at {} as user admin", fake.garoon_uri());
+            // The demo's users (admin/admin, alice/alice-pass), as given, else admin.
+            let (user, password) = match (&args.garoon_user, &args.garoon_password) {
+                (Some(user), Some(password)) => (user.clone(), password.clone()),
+                _ => ("admin".to_string(), "admin".to_string()),
+            };
+            eprintln!("omflow: no GAROON_URL set; using the embedded fake server's Garoon demo data at {} as user {user}", fake.garoon_uri());
             (
                 GaroonClient::builder(fake.garoon_uri())
-                    .password("admin", "admin")
+                    .password(user, password)
                     .build()
                     .map_err(|e| usage(e.to_string()))?,
                 Some(fake),
@@ -95,6 +101,39 @@ pub(crate) async fn garoon(args: &GaroonArgs) -> Result<ExitCode, Failure> {
             }
             let requests: Vec<_> = query.stream().try_collect().await.map_err(fail)?;
             emit_garoon(*format, &requests)?;
+        }
+        GaroonCommand::Pending { output } => {
+            super::garoon_handle::pending(&client, *output).await?
+        }
+        GaroonCommand::Approve(handle) => {
+            return super::garoon_handle::run(&client, Operation::Approve, handle).await
+        }
+        GaroonCommand::Reject(handle) => {
+            return super::garoon_handle::run(&client, Operation::Reject, handle).await
+        }
+        GaroonCommand::SendBack { to, handle } => {
+            let target = if to == "applicant" {
+                SendBackTarget::Applicant
+            } else if !to.is_empty() && to.bytes().all(|b| b.is_ascii_digit()) {
+                SendBackTarget::Step(to.clone())
+            } else {
+                return Err(usage(format!(
+                    "--to {to:?}: give applicant or a step id (digits, as `garoon pending` shows)"
+                )));
+            };
+            return super::garoon_handle::run(&client, Operation::SendBack(target), handle).await;
+        }
+        GaroonCommand::Confirm(handle) => {
+            return super::garoon_handle::run(&client, Operation::Confirm, handle).await
+        }
+        GaroonCommand::Withdraw(handle) => {
+            return super::garoon_handle::run(&client, Operation::Withdraw, handle).await
+        }
+        GaroonCommand::Cancel(handle) => {
+            return super::garoon_handle::run(&client, Operation::Cancel, handle).await
+        }
+        GaroonCommand::Acknowledge(handle) => {
+            return super::garoon_handle::run(&client, Operation::Acknowledge, handle).await
         }
         GaroonCommand::Request { id, output: format } => {
             let request = client.request(id).await.map_err(fail)?.value;

@@ -1,6 +1,10 @@
-//! Garoon workflow reads: the admin request list (a stream over `hasNext`), one request, an
-//! attached file, a form definition. Garoon's REST API has no approve or reject endpoint, so
-//! neither has this client.
+//! Garoon workflow reads over REST: the admin request list (a stream over `hasNext`), one
+//! request, an attached file, a form definition; and over SOAP (`soap`), the approver's
+//! own: the requests waiting for them, and handling them (approve, reject, send back,
+//! withdraw, cancel, confirm, acknowledge). Garoon's REST API has no approve or reject
+//! endpoint; its SOAP API is the only way.
+
+mod soap;
 
 use crate::model::{
     decode_page, decode_request, Decoded, FileContent, GaroonErrorEnvelope, GaroonParseError, Mode,
@@ -77,6 +81,9 @@ pub enum GaroonError {
     /// The answer did not decode.
     #[error(transparent)]
     Decode(#[from] GaroonParseError),
+    /// A SOAP call was refused (a fault, with Garoon's code) or answered with something else.
+    #[error(transparent)]
+    Soap(#[from] crate::soap::SoapError),
     /// Paging broke the protocol (an empty page that says more follow).
     #[error("Garoon paging error: {0}")]
     Protocol(String),
@@ -302,24 +309,42 @@ impl GaroonClient {
                 );
             }
         }
+        self.add_front_door(&mut request)?;
+        let span = tracing::debug_span!("omflow.garoon.get", url.path = url.path());
+        self.send(request, omflow_transport::Effect::Read, "garoon.get", span)
+            .await
+    }
+
+    /// The Basic-auth front door's header, when one is configured.
+    fn add_front_door(&self, request: &mut HttpRequest) -> Result<(), GaroonError> {
+        use base64::Engine as _;
         if let Some((user, password)) = &self.inner.front_door {
-            let value = engine.encode(format!("{user}:{}", password.expose_secret()));
+            let value = base64::engine::general_purpose::STANDARD
+                .encode(format!("{user}:{}", password.expose_secret()));
             request.headers.insert(
                 http::header::AUTHORIZATION,
                 sensitive(format!("Basic {value}"))?,
             );
         }
+        Ok(())
+    }
+
+    /// Sends `request` with the client's retries and time limit, in `span`.
+    async fn send(
+        &self,
+        request: HttpRequest,
+        effect: omflow_transport::Effect,
+        operation: &'static str,
+        span: tracing::Span,
+    ) -> Result<HttpResponse, GaroonError> {
         let send = omflow_transport::send_with_retry(
             self.inner.transport.as_ref(),
             request,
             self.inner.http.retry_policy(),
-            omflow_transport::Effect::Read,
-            "garoon.get",
+            effect,
+            operation,
         )
-        .instrument(tracing::debug_span!(
-            "omflow.garoon.get",
-            url.path = url.path()
-        ));
+        .instrument(span);
         let timed_out = |timeout| TransportError::Timeout {
             timeout,
             sent: Sent::Maybe,

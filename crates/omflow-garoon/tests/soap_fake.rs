@@ -1,0 +1,174 @@
+//! The approver over SOAP against the fake: alice's pending requests, handling them, what
+//! Garoon refuses and with which fault, and the REST side reading the same state back.
+
+use omflow_garoon::client::{GaroonClient, GaroonError};
+use omflow_garoon::model::{Mode, StatusType};
+use omflow_garoon::soap::{Handle, Operation, SendBackTarget, SoapError};
+use omflow_mock::{FakeOmflow, Seed};
+
+fn client(fake: &FakeOmflow, user: &str, password: &str) -> GaroonClient {
+    GaroonClient::builder(fake.garoon_uri())
+        .password(user, password)
+        .mode(Mode::Strict)
+        .build()
+        .unwrap()
+}
+
+fn fault_code(err: GaroonError) -> String {
+    match err {
+        GaroonError::Soap(SoapError::Fault(fault)) => fault.code.unwrap_or_default(),
+        other => panic!("not a fault: {other}"),
+    }
+}
+
+#[tokio::test]
+async fn alice_sees_what_waits_for_her_and_approving_moves_it_on() {
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    let alice = client(&fake, "alice", "alice-pass");
+    let mut ids: Vec<String> = alice
+        .pending()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["3101", "3102", "3103"], "3104 waits for boss first");
+    let pending = alice.pending().await.unwrap();
+    let first = pending.iter().find(|a| a.id == "3101").unwrap();
+    assert!(first.allows(&Operation::Approve));
+    assert!(first.allows(&Operation::SendBack(SendBackTarget::Applicant)));
+    let circulate = pending.iter().find(|a| a.id == "3103").unwrap();
+    assert!(circulate.allows(&Operation::Confirm) && !circulate.allows(&Operation::Approve));
+
+    let after = alice
+        .handle(&[Handle::new("3101", Operation::Approve).comment("checked")])
+        .await
+        .unwrap();
+    assert_eq!(after[0].status_kind(), Some(StatusType::InProgress));
+    assert_eq!(
+        after[0].processing_step.as_deref(),
+        Some("802"),
+        "on to the manager"
+    );
+    // The REST side reads the same request back.
+    let admin = client(&fake, "admin", "admin");
+    let read = admin.request("3101").await.unwrap().value;
+    assert_eq!(read.processing_step(), Some("Manager"));
+    let steps = read.steps().unwrap();
+    let team = &steps.get("Team").unwrap().processors[0];
+    assert_eq!(team.comment.as_deref(), Some("checked"));
+
+    let last = alice
+        .handle(&[Handle::new("3102", Operation::Approve)])
+        .await
+        .unwrap();
+    assert_eq!(
+        last[0].status_kind(),
+        Some(StatusType::Approved),
+        "any one of two sufficed"
+    );
+    let confirmed = alice
+        .handle(&[Handle::new("3103", Operation::Confirm)])
+        .await
+        .unwrap();
+    assert_eq!(confirmed[0].status_kind(), Some(StatusType::Approved));
+    assert!(alice.pending().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn what_garoon_refuses_is_a_fault_with_its_code_and_nothing_changes() {
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    let alice = client(&fake, "alice", "alice-pass");
+    let admin = client(&fake, "admin", "admin");
+    let before = admin
+        .request("3104")
+        .await
+        .unwrap()
+        .value
+        .to_json()
+        .to_text();
+    let not_hers = alice
+        .handle(&[Handle::new("3104", Operation::Approve)])
+        .await
+        .unwrap_err();
+    assert_eq!(fault_code(not_hers), "GRN_WRKF_25356");
+    assert_eq!(
+        admin
+            .request("3104")
+            .await
+            .unwrap()
+            .value
+            .to_json()
+            .to_text(),
+        before
+    );
+    let missing = alice
+        .handle(&[Handle::new("999", Operation::Approve)])
+        .await
+        .unwrap_err();
+    assert_eq!(fault_code(missing), "GRN_WRKF_25302");
+    let circulate = alice
+        .handle(&[Handle::new("3103", Operation::Approve)])
+        .await
+        .unwrap_err();
+    assert_eq!(fault_code(circulate), "GRN_WRKF_25362");
+    // All or none: the first handle is not kept when the second is refused.
+    let both = alice
+        .handle(&[
+            Handle::new("3101", Operation::Approve),
+            Handle::new("3104", Operation::Approve),
+        ])
+        .await
+        .unwrap_err();
+    assert_eq!(fault_code(both), "GRN_WRKF_25356");
+    assert_eq!(alice.pending().await.unwrap().len(), 3);
+    let by_id = alice.unprocessed_by_id(&["3104".into()]).await.unwrap_err();
+    assert_eq!(fault_code(by_id), "GRN_WRKF_25302");
+    let wrong = client(&fake, "alice", "nope").pending().await.unwrap_err();
+    assert!(
+        matches!(wrong, GaroonError::Soap(SoapError::Fault(_))),
+        "{wrong}"
+    );
+}
+
+#[tokio::test]
+async fn sending_back_and_withdrawing() {
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    let alice = client(&fake, "alice", "alice-pass");
+    let back = alice
+        .handle(&[Handle::new(
+            "3102",
+            Operation::SendBack(SendBackTarget::Step("801".into())),
+        )])
+        .await
+        .unwrap();
+    assert_eq!(back[0].status_kind(), Some(StatusType::SentBack));
+    assert_eq!(back[0].processing_step.as_deref(), Some("801"));
+    let bad = alice
+        .handle(&[Handle::new(
+            "3101",
+            Operation::SendBack(SendBackTarget::Step("802".into())),
+        )])
+        .await
+        .unwrap_err();
+    assert_eq!(fault_code(bad), "GRN_WRKF_25350", "only an earlier step");
+    let not_applicant = alice
+        .handle(&[Handle::new("3101", Operation::Withdraw)])
+        .await
+        .unwrap_err();
+    assert_eq!(fault_code(not_applicant), "GRN_WRKF_25359");
+}
+
+#[tokio::test]
+async fn soap_needs_a_password() {
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    let oauth = GaroonClient::builder(fake.garoon_uri())
+        .oauth("token")
+        .build()
+        .unwrap();
+    assert!(matches!(
+        oauth.pending().await,
+        Err(GaroonError::InvalidRequest(_))
+    ));
+}
