@@ -5,7 +5,8 @@
 //! session cookies bound at the web login that set them.
 
 use crate::fixtures::{
-    dave_creates_ticket_8, fake_at, first_episode_setup, login, step, transcript_user,
+    admin_pushes_ticket_1, bind_recorded_token, current_row, login, step, transcripts_start,
+    PASSWORD,
 };
 use anyhow::{Context, Result};
 use omflow_conformance::replay::{Outcome, Recording, Replayer, Report};
@@ -22,47 +23,25 @@ pub const DELIBERATE: [(&str, &str); 1] = [(
 /// # Errors
 /// When the fake cannot start, a setup write fails, or a transcript names no user.
 pub async fn replay(root: &Path, second_corpus: &Recording) -> Result<(Report, Vec<Outcome>)> {
-    let setup = first_episode_setup(second_corpus);
     let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 5)
         .and_then(|d| d.and_hms_opt(1, 45, 50))
         .context("date")?;
-    let fake = fake_at(start).await?;
-    let mut replayer = Replayer::new(&fake)?;
-    let mut report = replayer.replay(&setup).await;
-    const PASSWORD: &str = "Diff-Pass-123";
-    let dave = login(&fake, "dave", PASSWORD).await?;
-    let admin = login(&fake, "admin", "admin").await?;
-    dave_creates_ticket_8(&fake, &dave).await?;
-    let current = |data_no: u64| {
-        fake.state()
-            .current_row("mission", data_no)
-            .map(|row| row.id.get())
-            .with_context(|| format!("ticket {data_no} has no current row"))
-    };
+    let (fake, mut report) = transcripts_start(second_corpus, start).await?;
     // The answers show data_no 2 pushed on to 任務處理 by carol (its row 4).
     let carol = login(&fake, "carol", PASSWORD).await?;
-    let second = current(2)?;
     step(
         &fake,
         &carol,
-        serde_json::json!({"action": "update", "data_id": second, "formdata": [
+        serde_json::json!({"action": "update", "data_id": current_row(&fake, 2)?, "formdata": [
             {"id": "FORMITM_1", "type": "h_title", "value": "Beta network down"},
             {"id": "FORMITM_3", "type": "h_level", "value": "red"},
             {"id": "FORMITM_4", "type": "h_status", "value": "dispatch_done"},
             {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}]}),
     )
     .await?;
-    let first = current(1)?;
-    step(
-        &fake,
-        &admin,
-        serde_json::json!({"action": "update", "data_id": first, "formdata": [
-            {"id": "FORMITM_1", "type": "h_title", "value": "Alpha printer broken"},
-            {"id": "FORMITM_3", "type": "h_level", "value": "green"},
-            {"id": "FORMITM_4", "type": "h_status", "value": "check_fail"},
-            {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}]}),
-    )
-    .await?;
+    let admin = login(&fake, "admin", "admin").await?;
+    admin_pushes_ticket_1(&fake, &admin, current_row(&fake, 1)?, "check_fail").await?;
+    let mut replayer = Replayer::new(&fake)?;
     let transcripts = Recording::load_dir(&root.join("fixtures/omflow-3/desk"))?;
     let mut deliberate = Vec::new();
     for exchange in &transcripts.steps {
@@ -71,13 +50,7 @@ pub async fn replay(root: &Path, second_corpus: &Recording) -> Result<(Report, V
             .map(str::to_owned)
             .or_else(|| multipart_token(&exchange.raw))
         {
-            if !replayer.knows_token(&recorded) {
-                let user = transcript_user(&exchange.raw)
-                    .with_context(|| format!("{}: the note names no user", exchange.name))?;
-                let password = if user == "admin" { "admin" } else { PASSWORD };
-                let live = login(&fake, &user, password).await?;
-                replayer.bind_token(&user, &recorded, &live);
-            }
+            bind_recorded_token(&mut replayer, &fake, exchange, &recorded).await?;
         }
         let Some(outcome) = replayer.step(exchange).await else {
             continue;

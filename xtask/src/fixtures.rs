@@ -416,55 +416,92 @@ pub(crate) async fn dave_creates_ticket_8(fake: &FakeOmflow, dave: &str) -> Resu
     .await
 }
 
+/// The password the transcripts' setup gives every user but admin.
+pub(crate) const PASSWORD: &str = "Diff-Pass-123";
+
+/// A fake at `start` with the second corpus's first-episode setup replayed (and compared),
+/// and dave's ticket 8 created: where every set of transcripts starts.
+pub(crate) async fn transcripts_start(
+    second_corpus: &Recording,
+    start: chrono::NaiveDateTime,
+) -> Result<(FakeOmflow, Report)> {
+    let fake = fake_at(start).await?;
+    let report = Replayer::new(&fake)?
+        .replay(&first_episode_setup(second_corpus))
+        .await;
+    let dave = login(&fake, "dave", PASSWORD).await?;
+    dave_creates_ticket_8(&fake, &dave).await?;
+    Ok((fake, report))
+}
+
+/// Ticket `data_no`'s current row on `fake`.
+pub(crate) fn current_row(fake: &FakeOmflow, data_no: u64) -> Result<u64> {
+    fake.state()
+        .current_row("mission", data_no)
+        .map(|row| row.id.get())
+        .with_context(|| format!("ticket {data_no} has no current row"))
+}
+
+/// Admin pushes ticket 1 ("Alpha printer broken") on from its row `data_id` with `status`.
+pub(crate) async fn admin_pushes_ticket_1(
+    fake: &FakeOmflow,
+    admin: &str,
+    data_id: u64,
+    status: &str,
+) -> Result<Value> {
+    step(
+        fake,
+        admin,
+        serde_json::json!({"action": "update", "data_id": data_id, "formdata": [
+            {"id": "FORMITM_1", "type": "h_title", "value": "Alpha printer broken"},
+            {"id": "FORMITM_3", "type": "h_level", "value": "green"},
+            {"id": "FORMITM_4", "type": "h_status", "value": status},
+            {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}]}),
+    )
+    .await
+}
+
+/// Binds the security code `recorded` (when not bound yet) to a live login of the user the
+/// exchange's note names.
+pub(crate) async fn bind_recorded_token(
+    replayer: &mut Replayer<'_>,
+    fake: &FakeOmflow,
+    exchange: &omflow_conformance::replay::RecordedStep,
+    recorded: &str,
+) -> Result<()> {
+    if replayer.knows_token(recorded) {
+        return Ok(());
+    }
+    let user = transcript_user(&exchange.raw)
+        .with_context(|| format!("{}: the note names no user", exchange.name))?;
+    let password = if user == "admin" { "admin" } else { PASSWORD };
+    let live = login(fake, &user, password).await?;
+    replayer.bind_token(&user, recorded, &live);
+    Ok(())
+}
+
 /// The second recording's single-endpoint transcripts, on the state they were recorded in:
 /// the first episode's setup (replayed and compared), then the steps its README describes
 /// (dave creates ticket 8, admin pushes data_no 1 to the end and quick-actions data_no 3).
 async fn replay_transcripts(root: &Path, second_corpus: &Recording) -> Result<Report> {
-    let dir = root.join("fixtures/omflow-2");
-    let setup = first_episode_setup(second_corpus);
     let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
         .and_then(|d| d.and_hms_opt(21, 0, 0))
         .context("date")?;
-    let fake = fake_at(start).await?;
-    let mut replayer = Replayer::new(&fake)?;
-    let mut report = replayer.replay(&setup).await;
-    const PASSWORD: &str = "Diff-Pass-123";
-    let dave = login(&fake, "dave", PASSWORD).await?;
+    let (fake, mut report) = transcripts_start(second_corpus, start).await?;
     let admin = login(&fake, "admin", "admin").await?;
-    dave_creates_ticket_8(&fake, &dave).await?;
-    let current = |data_no: u64| {
-        fake.state()
-            .current_row("mission", data_no)
-            .map(|row| row.id.get())
-            .with_context(|| format!("ticket {data_no} has no current row"))
-    };
-    let (first, third) = (current(1)?, current(3)?);
-    step(
-        &fake,
-        &admin,
-        serde_json::json!({"action": "update", "data_id": first, "formdata": [
-            {"id": "FORMITM_1", "type": "h_title", "value": "Alpha printer broken"},
-            {"id": "FORMITM_3", "type": "h_level", "value": "green"},
-            {"id": "FORMITM_4", "type": "h_status", "value": "check_done"},
-            {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}]}),
-    )
-    .await?;
+    let (first, third) = (current_row(&fake, 1)?, current_row(&fake, 3)?);
+    admin_pushes_ticket_1(&fake, &admin, first, "check_done").await?;
     step(
         &fake,
         &admin,
         serde_json::json!({"action": "update", "data_id": third, "quick_action": "action1"}),
     )
     .await?;
-    let transcripts = Recording::load_dir(&dir.join("transcripts"))?;
+    let mut replayer = Replayer::new(&fake)?;
+    let transcripts = Recording::load_dir(&root.join("fixtures/omflow-2/transcripts"))?;
     for exchange in &transcripts.steps {
         if let Some(recorded) = exchange.raw["request"]["body"]["security"].as_str() {
-            if !replayer.knows_token(recorded) {
-                let user = transcript_user(&exchange.raw)
-                    .with_context(|| format!("{}: the note names no user", exchange.name))?;
-                let password = if user == "admin" { "admin" } else { PASSWORD };
-                let live = login(&fake, &user, password).await?;
-                replayer.bind_token(&user, recorded, &live);
-            }
+            bind_recorded_token(&mut replayer, &fake, exchange, recorded).await?;
         }
         report.outcomes.extend(replayer.step(exchange).await);
     }

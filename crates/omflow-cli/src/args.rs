@@ -52,6 +52,11 @@ const CONNECTION_FLAGS: [(&str, &str, &str); 6] = [
     ("timeout", "timeout", "SECONDS"),
 ];
 
+/// Whether command `name` refuses connection option `id` (`garoon` takes `--timeout`).
+fn takes_no(name: &str, id: &str) -> bool {
+    !(name == "garoon" && id == "timeout")
+}
+
 /// The commands that log in to no OMFLOW server, and what they use instead.
 const NOT_CONNECTING: [(&str, &str); 5] = [
     ("mock", "it serves at --addr with the seed's users"),
@@ -100,6 +105,7 @@ fn refusing_connection(
     });
     CONNECTION_FLAGS
         .iter()
+        .filter(|(id, _, _)| takes_no(name, id))
         .fold(command, |command, &(id, flag, value)| {
             command.arg(
                 clap::Arg::new(id)
@@ -123,10 +129,10 @@ fn refuse_root_connection_flags(matches: &clap::ArgMatches) -> Result<(), clap::
     let Some(&(name, instead)) = NOT_CONNECTING.iter().find(|(n, _)| *n == name) else {
         return Ok(());
     };
-    match CONNECTION_FLAGS
-        .iter()
-        .find(|(id, _, _)| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
-    {
+    match CONNECTION_FLAGS.iter().find(|(id, _, _)| {
+        takes_no(name, id)
+            && matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+    }) {
         Some((_, flag, _)) => Err(command().error(
             clap::error::ErrorKind::ArgumentConflict,
             format!("omflow {name} takes no --{flag}: {instead}"),
@@ -304,8 +310,8 @@ pub(crate) enum Command {
 
 impl Command {
     /// The usage mistakes that need no server (`--set` twice or malformed, `--wait` out of
-    /// range, a malformed `--where`, `--limit 0`), found before connecting or starting the
-    /// demo server.
+    /// range, a malformed `--where`, `--limit 0`, a download's `--out` that exists), found
+    /// before connecting or starting the demo server.
     pub(crate) fn check_before_connecting(&self) -> Result<(), Failure> {
         let (sets, wait): (&[String], Option<&Wait>) = match self {
             Command::Push { set, wait, .. } => (set, Some(wait)),
@@ -317,6 +323,14 @@ impl Command {
         crate::listing::sets(sets)?;
         if let Some(wait) = wait {
             wait.duration()?;
+        }
+        if let Command::Files(FilesCommand::Download { out: Some(out), .. }) = self {
+            if out.as_os_str() != "-" && out.exists() {
+                return Err(crate::failure::usage(format!(
+                    "--out {}: it exists, and an existing file is never replaced",
+                    out.display()
+                )));
+            }
         }
         match self {
             Command::Missions(args) => {
@@ -375,16 +389,16 @@ pub(crate) enum SeedCommand {
 #[derive(Debug, Args)]
 pub(crate) struct GaroonArgs {
     /// Garoon root (https://SUB.cybozu.com/g); without one, the embedded fake's demo data.
-    #[arg(long, env = "GAROON_URL")]
+    #[arg(long, env = "GAROON_URL", global = true)]
     pub(crate) garoon_url: Option<String>,
     /// Garoon login name (password authentication).
-    #[arg(long, env = "GAROON_USER")]
+    #[arg(long, env = "GAROON_USER", global = true)]
     pub(crate) garoon_user: Option<String>,
     /// Garoon password.
-    #[arg(long, env = "GAROON_PASSWORD", hide_env_values = true)]
+    #[arg(long, env = "GAROON_PASSWORD", hide_env_values = true, global = true)]
     pub(crate) garoon_password: Option<String>,
     /// OAuth access token instead of a password.
-    #[arg(long, env = "GAROON_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "GAROON_TOKEN", hide_env_values = true, global = true)]
     pub(crate) garoon_token: Option<String>,
     #[command(subcommand)]
     pub(crate) command: GaroonCommand,

@@ -35,14 +35,39 @@ pub(crate) fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
 
 /// [`one_line`], for a command that named the flow `flow`.
 pub(crate) fn one_line_for(err: &(dyn std::error::Error + 'static), flow: Option<&str>) -> String {
+    if let Some(summary) = err.downcast_ref::<Error>().and_then(lost_answer) {
+        // Said whole: its causes would repeat it.
+        return summary;
+    }
     let mut line = in_cli_words(err, flow);
     let mut source = err.source();
     while let Some(cause) = source {
         line.push_str(": ");
-        line.push_str(&output::printable(&cause.to_string()));
+        line.push_str(&in_cli_words(cause, flow));
         source = cause.source();
     }
     line
+}
+
+/// A push whose answer was lost and was read back, or a comment written before a push that
+/// then failed: one sentence saying what is known and whether to run again.
+fn lost_answer(err: &Error) -> Option<String> {
+    let doing = |operation: &str| {
+        Operation::from_name(operation).map_or(operation.to_string(), |op| op.doing().to_string())
+    };
+    match err {
+        Error::NotApplied { operation, .. } => Some(format!(
+            "{}: the answer was lost, and reading the ticket back shows it was not applied: safe to run again",
+            doing(operation)
+        )),
+        Error::AfterComment { source } => {
+            let then = lost_answer(source).unwrap_or_else(|| one_line(source.as_ref()));
+            Some(format!(
+                "the comment was written; then {then} (run again without --comment: the comment is there)"
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// An unknown flow, as the user typed it.
@@ -122,6 +147,11 @@ fn in_own_words(err: &Error) -> String {
 /// For an error that never got an answer (no connection, a timeout, TLS), which server it
 /// was and what to check.
 pub(crate) fn where_(err: &(dyn std::error::Error + 'static), server: Option<&str>) -> String {
+    if let Some(omflow_garoon::client::GaroonError::Transport { .. }) =
+        err.downcast_ref::<omflow_garoon::client::GaroonError>()
+    {
+        return " (check GAROON_URL or --garoon-url, that Garoon is up, and http:// vs https://; --timeout sets how long to wait)".into();
+    }
     let Some(err) = err.downcast_ref::<Error>() else {
         return String::new();
     };
@@ -155,6 +185,24 @@ fn without_user_info(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_lost_answer_after_a_comment_is_said_once_in_the_users_words() {
+        use omflow_client::Error;
+        let not_applied = Error::NotApplied {
+            operation: "tickets.push",
+            source: Box::new(Error::InvalidRequest("no answer".into())),
+        };
+        let after = Error::AfterComment {
+            source: Box::new(not_applied),
+        };
+        let said = super::one_line(&after);
+        assert_eq!(
+            said,
+            "the comment was written; then pushing the ticket: the answer was lost, and reading the ticket back shows it was not applied: safe to run again (run again without --comment: the comment is there)"
+        );
+        assert!(!said.contains("tickets.push"), "{said}");
+    }
+
     #[test]
     fn a_server_url_is_shown_without_its_password() {
         assert_eq!(

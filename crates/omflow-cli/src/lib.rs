@@ -84,7 +84,9 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
                 Err(e) => Err(Failure::Operation(Box::new(e))),
             }
         }
-        Command::Garoon(args) => return commands::garoon::garoon(&args).await,
+        Command::Garoon(args) => {
+            return commands::garoon::garoon(&args, cli.connection.timeout).await
+        }
         Command::Completions { shell } => {
             let mut command = command();
             // Into memory first: clap_complete panics on a closed pipe (`| head`).

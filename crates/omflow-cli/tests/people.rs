@@ -64,6 +64,30 @@ fn a_hanging_server_is_given_up_on_in_the_time_asked_naming_the_server_and_the_a
 }
 
 #[test]
+fn a_hanging_garoon_is_given_up_on_in_the_time_asked() {
+    let url = hanging_server();
+    let started = Instant::now();
+    let out = omflow()
+        .env("GAROON_URL", format!("{url}/g"))
+        .env("GAROON_USER", "alice")
+        .env("GAROON_PASSWORD", "alice-pass")
+        .args(["garoon", "--timeout", "2", "pending"])
+        .output()
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn verbose_and_rust_log_show_what_the_client_does() {
     let server = standalone();
     let verbose = as_alice(&server).args(["-v", "missions"]).output().unwrap();

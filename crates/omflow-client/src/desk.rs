@@ -188,7 +188,7 @@ impl TicketHandle {
             Sight::Row(data_id) => Ok((flow_uuid, Some(data_id))),
             Sight::Unseen => Ok((flow_uuid, None)),
             Sight::Absent => Err(Error::InvalidRequest(format!(
-                "{} has no ticket {} (not sent)",
+                "{} has no ticket {}",
                 self.flow, self.data_no
             ))),
         }

@@ -266,16 +266,18 @@ impl Counts {
             }
             ApprovalResult::Failed(err) if err.may_have_been_applied() => {
                 self.unknown += 1;
+                let why = crate::one_line(err);
                 (
-                    format!("unknown data_id {id} (ticket {ticket}): may have been applied: {err}"),
-                    object("unknown", &err.to_string()),
+                    format!("unknown data_id {id} (ticket {ticket}): may have been applied: {why}"),
+                    object("unknown", &why),
                 )
             }
             ApprovalResult::Failed(err) => {
                 self.failed += 1;
+                let why = crate::one_line(err);
                 (
-                    format!("failed data_id {id} (ticket {ticket}): {err}"),
-                    object("failed", &err.to_string()),
+                    format!("failed data_id {id} (ticket {ticket}): {why}"),
+                    object("failed", &why),
                 )
             }
             ApprovalResult::NotSent(why) => {

@@ -101,10 +101,12 @@ pub(crate) async fn download(
         .create_new(true)
         .open(&out)
         .map_err(|e| {
-            usage(format!(
-                "cannot create {}: {e} (an existing file is never replaced)",
-                out.display()
-            ))
+            let note = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                " (an existing file is never replaced)"
+            } else {
+                ""
+            };
+            usage(format!("cannot create {}: {e}{note}", out.display()))
         })?;
     let written = match ticket.download(attachment, &mut file).await {
         Ok(written) => written,

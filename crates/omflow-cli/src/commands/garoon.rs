@@ -32,6 +32,20 @@ pub(crate) fn garoon_row(request: &omflow_garoon::model::WorkflowRequest) -> Val
     })
 }
 
+/// `--timeout` (or `OMFLOW_TIMEOUT`): the whole call within the limit, each attempt a
+/// quarter of it, as for OMFLOW.
+fn with_timeout(
+    builder: omflow_garoon::client::GaroonClientBuilder,
+    timeout: Option<std::time::Duration>,
+) -> omflow_garoon::client::GaroonClientBuilder {
+    match timeout {
+        Some(limit) => builder
+            .operation_timeout(Some(limit))
+            .timeout(Some(limit / 4)),
+        None => builder,
+    }
+}
+
 /// Prints Garoon requests: a table from the typed view, JSON exactly as Garoon sent it.
 pub(crate) fn emit_garoon(
     format: Format,
@@ -53,7 +67,10 @@ pub(crate) fn emit_garoon(
     }
 }
 
-pub(crate) async fn garoon(args: &GaroonArgs) -> Result<ExitCode, Failure> {
+pub(crate) async fn garoon(
+    args: &GaroonArgs,
+    timeout: Option<std::time::Duration>,
+) -> Result<ExitCode, Failure> {
     use omflow_garoon::client::GaroonClient;
     let fail = |e: omflow_garoon::client::GaroonError| Failure::Operation(Box::new(e));
     let (client, _fake) = match &args.garoon_url {
@@ -64,7 +81,12 @@ pub(crate) async fn garoon(args: &GaroonArgs) -> Result<ExitCode, Failure> {
                 (None, Some(user), Some(password)) => builder.password(user.clone(), password.clone()),
                 _ => return Err(usage("Garoon needs --garoon-token, or --garoon-user with --garoon-password (or GAROON_* variables)")),
             };
-            (builder.build().map_err(|e| usage(e.to_string()))?, None)
+            (
+                with_timeout(builder, timeout)
+                    .build()
+                    .map_err(|e| usage(e.to_string()))?,
+                None,
+            )
         }
         None => {
             let fake = FakeOmflow::start_with(Seed::demo())
@@ -77,10 +99,12 @@ pub(crate) async fn garoon(args: &GaroonArgs) -> Result<ExitCode, Failure> {
             };
             eprintln!("omflow: no GAROON_URL set; using the embedded fake server's Garoon demo data at {} as user {user}", fake.garoon_uri());
             (
-                GaroonClient::builder(fake.garoon_uri())
-                    .password(user, password)
-                    .build()
-                    .map_err(|e| usage(e.to_string()))?,
+                with_timeout(
+                    GaroonClient::builder(fake.garoon_uri()).password(user, password),
+                    timeout,
+                )
+                .build()
+                .map_err(|e| usage(e.to_string()))?,
                 Some(fake),
             )
         }
