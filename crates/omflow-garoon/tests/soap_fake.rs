@@ -172,3 +172,69 @@ async fn soap_needs_a_password() {
         Err(GaroonError::InvalidRequest(_))
     ));
 }
+
+#[tokio::test]
+async fn handling_many_checks_each_first_and_reports_each() {
+    use futures::StreamExt;
+    use omflow_garoon::client::HandleOutcome;
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    let alice = client(&fake, "alice", "alice-pass");
+    let handles = |ids: &[&str]| -> Vec<Handle> {
+        ids.iter()
+            .map(|id| Handle::new(*id, Operation::Approve).comment("bulk"))
+            .collect()
+    };
+    let dry: Vec<_> = alice
+        .handle_each(handles(&["3101", "3104"]), 2, false)
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(dry.len(), 2);
+    for result in &dry {
+        match (result.application_id.as_str(), &result.outcome) {
+            ("3101", HandleOutcome::WouldSend) => {}
+            ("3104", HandleOutcome::NotSent(why)) => {
+                assert!(why.contains("GRN_WRKF_25302"), "{why}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        alice.pending().await.unwrap().len(),
+        3,
+        "a dry run sends nothing"
+    );
+
+    let results: Vec<_> = alice
+        .handle_each(handles(&["3101", "3102", "3103", "3104"]), 2, true)
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(results.len(), 4, "one result per handle");
+    for result in &results {
+        match (result.application_id.as_str(), &result.outcome) {
+            ("3101" | "3102", HandleOutcome::Done(after)) => {
+                assert!(after.status_type.is_some());
+            }
+            ("3103", HandleOutcome::NotSent(why)) => {
+                assert!(why.contains("offers: confirm"), "{why}")
+            }
+            ("3104", HandleOutcome::NotSent(_)) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    let left: Vec<String> = alice
+        .pending()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(
+        left,
+        ["3103"],
+        "approved ones are done, the refused one untouched"
+    );
+}

@@ -9,8 +9,9 @@ use crate::failure::Failure;
 use crate::listing::{columns_of, emit};
 use crate::output::Format;
 use crate::report::Reporter;
-use omflow_garoon::client::{GaroonClient, GaroonError};
-use omflow_garoon::soap::{Application, Handle, Operation, SendBackTarget, SoapError};
+use futures::StreamExt;
+use omflow_garoon::client::{GaroonClient, GaroonError, HandleOutcome, HandleResult};
+use omflow_garoon::soap::{Application, Handle, Operation, SendBackTarget};
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
@@ -63,109 +64,104 @@ fn boxed(err: GaroonError) -> Failure {
     Failure::Operation(Box::new(err))
 }
 
-/// Why a request cannot be handled with `operation` (checked before sending), if it cannot.
-fn refusal(operation: &Operation, id: &str, waiting: &[Application]) -> Option<String> {
-    // The applicant's operations are not in the approver's folder: Garoon checks them.
-    if matches!(
-        operation,
-        Operation::Withdraw | Operation::Cancel | Operation::Acknowledge
-    ) {
-        return None;
-    }
-    let Some(application) = waiting.iter().find(|a| a.id == id) else {
-        return Some(format!(
-            "request {id} is not waiting for you (Garoon would refuse it: GRN_WRKF_25302); `omflow garoon pending` lists those that are"
-        ));
-    };
-    (!application.allows(operation)).then(|| {
-        format!(
-            "request {id} does not offer {} to you; it offers: {}",
-            operation.tag().replace('_', "-"),
-            offered(application).join(", ")
-        )
-    })
-}
-
-/// Handles each request in turn and reports each; exit 1 when any failed or was refused.
+/// Handles each request (checked first, at most four at a time) and reports each; exit 1
+/// when any was refused, failed or may have been applied.
 pub(crate) async fn run(
     client: &GaroonClient,
     operation: Operation,
     args: &GaroonHandleArgs,
 ) -> Result<ExitCode, Failure> {
-    let waiting = client.pending().await.map_err(boxed)?;
+    let mut ids: Vec<&String> = Vec::new();
+    for id in &args.ids {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let handles: Vec<Handle> = ids
+        .into_iter()
+        .map(|id| {
+            let handle = Handle::new(id.clone(), operation.clone());
+            match &args.comment {
+                Some(comment) => handle.comment(comment.clone()),
+                None => handle,
+            }
+        })
+        .collect();
+    let results = client
+        .handle_each(handles, 4, !args.dry_run)
+        .await
+        .map_err(boxed)?;
+    let mut results = std::pin::pin!(results);
     let mut reporter = Reporter::new(args.report.format);
     let verb = match &operation {
         Operation::SendBack(_) => "send back".to_string(),
         other => other.tag().to_string(),
     };
     let (mut done, mut refused, mut failed) = (0, 0, 0);
-    let mut seen: Vec<&String> = Vec::new();
-    for id in &args.ids {
-        if seen.contains(&id) {
-            continue;
-        }
-        seen.push(id);
-        if let Some(why) = refusal(&operation, id, &waiting) {
-            refused += 1;
-            reporter.ticket(
-                &format!("refused {id} (not sent): {why}"),
-                json!({"outcome": "refused", "request": id, "reason": why}),
-            );
-            continue;
-        }
-        if args.dry_run {
-            done += 1;
-            reporter.ticket(
-                &format!("would {verb} {id}"),
-                json!({"outcome": format!("would_{}", operation.tag()), "request": id}),
-            );
-            continue;
-        }
-        let mut handle = Handle::new(id.clone(), operation.clone());
-        if let Some(comment) = &args.comment {
-            handle = handle.comment(comment.clone());
-        }
-        match client.handle(&[handle]).await {
-            Ok(after) => {
+    while let Some(HandleResult {
+        application_id: id,
+        outcome,
+    }) = results.next().await
+    {
+        let (line, object) = match outcome {
+            HandleOutcome::WouldSend => {
                 done += 1;
-                let status = after
-                    .first()
-                    .and_then(|a| a.status_type.clone())
-                    .unwrap_or_default();
-                reporter.ticket(
-                    &format!("{verb} {id}: now {status}"),
-                    json!({"outcome": "done", "operation": operation.tag(), "request": id, "status": status}),
-                );
+                (
+                    format!("would {verb} {id}"),
+                    json!({"outcome": format!("would_{}", operation.tag()), "request": id}),
+                )
             }
-            Err(GaroonError::Soap(SoapError::Fault(fault))) => {
+            HandleOutcome::Done(after) => {
+                done += 1;
+                let status = after.status_type.clone().unwrap_or_default();
+                (
+                    format!("{verb} {id}: now {status}"),
+                    json!({"outcome": "done", "operation": operation.tag(), "request": id, "status": status}),
+                )
+            }
+            HandleOutcome::NotSent(why) => {
+                refused += 1;
+                (
+                    format!("refused {id} (not sent): {why}; `omflow garoon pending` lists what waits for you"),
+                    json!({"outcome": "refused", "request": id, "reason": why}),
+                )
+            }
+            HandleOutcome::Refused(fault) => {
                 failed += 1;
                 let meaning = fault
                     .meaning()
                     .map(|m| format!(" ({m})"))
                     .unwrap_or_default();
-                reporter.ticket(
-                    &format!("failed {id}: {fault}{meaning}"),
+                (
+                    format!("failed {id}: {fault}{meaning}"),
                     json!({"outcome": "failed", "request": id, "code": fault.code, "reason": fault.to_string()}),
-                );
+                )
             }
-            Err(err) => {
+            HandleOutcome::Unknown { applied, error } => {
                 failed += 1;
-                // A lost answer may have been applied: read the folder back.
-                let still = client
-                    .pending()
-                    .await
-                    .map(|now| now.iter().any(|a| a.id == *id));
-                let (outcome, said) = match still {
-                    Ok(false) => ("unknown_applied", "the answer was lost; the request is no longer waiting for you, so it was most likely handled"),
-                    Ok(true) => ("unknown_not_applied", "the answer was lost; the request still waits for you: not applied, safe to send again"),
-                    Err(_) => ("unknown", "the answer was lost and reading back failed: check in Garoon before sending again"),
+                let (outcome, said) = match applied {
+                    Some(true) => ("applied_after_lost_answer", "the answer was lost; the request no longer waits for you, so it was most likely handled"),
+                    Some(false) => ("not_applied_after_lost_answer", "the answer was lost; the request still waits for you: not applied, safe to send again"),
+                    None => ("unknown", "the answer was lost and reading back failed: check in Garoon before sending again"),
                 };
-                reporter.ticket(
-                    &format!("unknown {id}: {err}; {said}"),
-                    json!({"outcome": outcome, "request": id, "reason": err.to_string()}),
-                );
+                (
+                    format!("{id}: {said} ({error})"),
+                    json!({"outcome": outcome, "request": id, "reason": error.to_string()}),
+                )
             }
-        }
+            other => {
+                failed += 1;
+                let why = match other {
+                    HandleOutcome::Failed(error) => error.to_string(),
+                    unknown => format!("{unknown:?}"),
+                };
+                (
+                    format!("failed {id}: {why}"),
+                    json!({"outcome": "failed", "request": id, "reason": why}),
+                )
+            }
+        };
+        reporter.ticket(&line, object);
     }
     let summary = if args.dry_run {
         format!("dry run: {done} would be sent, {refused} refused (nothing was sent)")

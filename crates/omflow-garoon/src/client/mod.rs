@@ -4,7 +4,10 @@
 //! withdraw, cancel, confirm, acknowledge). Garoon's REST API has no approve or reject
 //! endpoint; its SOAP API is the only way.
 
+mod bulk;
 mod soap;
+
+pub use bulk::{not_offered, HandleOutcome, HandleResult};
 
 use crate::model::{
     decode_page, decode_request, Decoded, FileContent, GaroonErrorEnvelope, GaroonParseError, Mode,
