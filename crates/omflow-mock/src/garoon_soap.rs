@@ -9,7 +9,7 @@
 //! fault codes (`GRN_WRKF_25302` not among yours, `25356` not a processor of the current
 //! step, `25330`-`25332` not in progress, `25359` withdrawn by someone not the applicant,
 //! `25362` approving an acknowledgement step). Several handles in one call apply all or
-//! none. Faults come with HTTP 200, as on a package edition (cloud uses 500 or 520).
+//! none. Faults come as on Garoon cloud: HTTP 520 with the code in `X-Cybozu-Error`.
 //! Authentication is the envelope's `Security/UsernameToken` (the seed's users).
 
 use crate::http::HttpReply;
@@ -128,7 +128,9 @@ fn answer(action: &str, returns: &str) -> HttpReply {
 }
 
 fn fault(Fault(code, diagnosis, cause): &Fault) -> HttpReply {
-    let mut reply = HttpReply::json(200, &Value::Null);
+    // As Garoon cloud answers its application errors: 520 with the code in X-Cybozu-Error.
+    let mut reply = HttpReply::json(520, &Value::Null);
+    reply.headers.push(("x-cybozu-error", code.to_string()));
     reply.content_type = "application/soap+xml; charset=\"utf-8\"".into();
     reply.body = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\"><soap:Header><vendor>Cybozu</vendor><product>Garoon</product></soap:Header><soap:Body><soap:Fault><soap:Code><soap:Value>soap:Receiver</soap:Value></soap:Code><soap:Reason><soap:Text xml:lang=\"en\">{diagnosis}</soap:Text></soap:Reason><soap:Detail><code>{code}</code><diagnosis>{diagnosis}</diagnosis><cause>{cause}</cause><counter_measure>Check the request and try again.</counter_measure></soap:Detail></soap:Fault></soap:Body></soap:Envelope>",

@@ -173,8 +173,12 @@ pub async fn send_with_retry(
         let delay = match result {
             Ok(response) => {
                 span.record("http.response.status_code", response.status);
-                let retryable = matches!(response.status, 429 | 502 | 503 | 504)
-                    || (response.status >= 500 && !write);
+                // Garoon marks its application errors (a refused SOAP call answers 500 or
+                // 520 on cloud) with `X-Cybozu-Error`: an answer, not an outage.
+                let answered = response.headers.contains_key("x-cybozu-error");
+                let retryable = !answered
+                    && (matches!(response.status, 429 | 502 | 503 | 504)
+                        || (response.status >= 500 && !write));
                 if (200..300).contains(&response.status) || !retryable || write || !retries_left {
                     return Ok(response);
                 }
@@ -348,6 +352,29 @@ mod tests {
             "a write's 5xx comes back as it is"
         );
         assert_eq!(script.calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_application_error_is_an_answer_and_not_retried() {
+        let policy = RetryPolicy::default();
+        let mut refused = status(520, None).unwrap();
+        refused
+            .headers
+            .insert("x-cybozu-error", "GRN_WRKF_25356".parse().unwrap());
+        let script = Script::new(vec![Ok(refused), status(200, None)]);
+        let answer = send_with_retry(&script, request(), &policy, Effect::Read, "t")
+            .await
+            .unwrap();
+        assert_eq!(answer.status, 520, "the refusal comes back as it is");
+        assert_eq!(script.calls.load(Ordering::SeqCst), 1, "and is asked once");
+        let script = Script::new(vec![status(500, None), status(200, None)]);
+        let outage = send_with_retry(&script, request(), &policy, Effect::Read, "t")
+            .await
+            .unwrap();
+        assert_eq!(
+            (outage.status, script.calls.load(Ordering::SeqCst)),
+            (200, 2)
+        );
     }
 
     #[test]
