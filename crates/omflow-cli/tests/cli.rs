@@ -174,6 +174,12 @@ fn unreachable_server_exits_1_with_one_clear_error_line_after_the_retries() {
         retries.iter().all(|l| l.contains("retrying (attempt")),
         "{stderr}"
     );
+    assert!(
+        retries
+            .iter()
+            .all(|l| l.starts_with("logging in:") && !l.contains("security.get")),
+        "said in the user's words: {stderr}"
+    );
     assert!(!stderr.contains("hunter2-secret"));
 }
 

@@ -443,12 +443,15 @@ impl Client {
                 HeaderValue::from_static(lang.tag()),
             );
         }
+        // The transport says what it retries in people's words ("listing your missions: HTTP
+        // 503 ...; retrying"), not by the operation's name.
+        let doing = Operation::from_name(operation).map_or(operation, Operation::doing);
         omflow_transport::send_with_retry(
             self.inner.transport.as_ref(),
             request,
             &self.inner.retry,
             effect,
-            operation,
+            doing,
         )
         .await
         .map_err(|source| Error::Transport {
