@@ -459,7 +459,7 @@ fn garoon_requests_and_one_request_from_the_embedded_fake() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("TRV-2025-0042").and(predicate::str::contains("(16 rows)")),
+            predicate::str::contains("TRV-2025-0042").and(predicate::str::contains("(17 rows)")),
         );
     let approved = omflow()
         .args([

@@ -32,8 +32,15 @@ fn rest_request(server: &Server, id: &str) -> Value {
 }
 
 fn pending_ids(server: &Server) -> Vec<String> {
+    listed_ids(server, &["pending"])
+}
+
+/// The ids `omflow garoon <args> --output json` lists for alice.
+fn listed_ids(server: &Server, args: &[&str]) -> Vec<String> {
     let out = as_alice(server)
-        .args(["garoon", "pending", "--output", "json"])
+        .arg("garoon")
+        .args(args)
+        .args(["--output", "json"])
         .output()
         .unwrap();
     assert!(
@@ -126,4 +133,109 @@ fn alice_lists_approves_and_is_refused_with_the_faults_meaning() {
         "{said}"
     );
     assert_eq!(pending_ids(&server), ["3102", "3103"]);
+}
+
+#[test]
+fn alice_lists_her_sent_received_and_upcoming_requests_in_a_period() {
+    let server = standalone();
+    assert_eq!(
+        listed_ids(&server, &["sent", "--since", "2025-06-01"]),
+        ["3105"]
+    );
+    assert!(
+        listed_ids(
+            &server,
+            &["sent", "--since", "2025-06-01", "--until", "2025-06-23"]
+        )
+        .is_empty(),
+        "3105 was created on 24 June"
+    );
+    assert_eq!(
+        listed_ids(&server, &["upcoming", "--since", "2025-06-01"]),
+        ["3104"]
+    );
+    assert!(listed_ids(&server, &["received", "--since", "2025-06-01"]).is_empty());
+    let approved = as_alice(&server)
+        .args(["garoon", "approve", "3101"])
+        .output()
+        .unwrap();
+    assert!(
+        approved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&approved.stderr)
+    );
+    assert_eq!(
+        listed_ids(&server, &["received", "--since", "2025-06-01"]),
+        ["3101"]
+    );
+}
+
+#[test]
+fn a_period_that_ends_before_it_starts_is_a_usage_error_before_connecting() {
+    // No server at this address: the mistake is found first.
+    let out = omflow()
+        .env("GAROON_URL", "http://127.0.0.1:9/g")
+        .env("GAROON_USER", "alice")
+        .env("GAROON_PASSWORD", "alice-pass")
+        .args([
+            "garoon",
+            "received",
+            "--since",
+            "2025-07-01",
+            "--until",
+            "2025-06-01",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--since 2025-07-01 00:00:00Z is after --until 2025-06-01 23:59:59Z"),
+        "{stderr}"
+    );
+}
+
+/// The README's Garoon lines, run as written against the embedded demo (those naming a real
+/// Garoon with `GAROON_URL=https://...` are left out).
+#[test]
+fn every_readme_garoon_example_runs_against_the_embedded_demo() {
+    let readme = include_str!("../../../README.md");
+    let section = &readme[readme
+        .find("## Garoon workflow requests")
+        .expect("the README has the Garoon section")..];
+    let block = &section[section.find("```sh").unwrap() + 5..];
+    let block = &block[..block.find("```").unwrap()];
+    let mut ran = 0;
+    for line in block.lines().filter(|l| !l.trim().is_empty()) {
+        let command = line.find("  #").map_or(line, |comment| &line[..comment]);
+        let words = shlex::split(command).unwrap_or_else(|| panic!("cannot split {line:?}"));
+        let (env, rest): (Vec<&String>, Vec<&String>) = {
+            let at = words
+                .iter()
+                .position(|w| w == "omflow")
+                .expect("an omflow line");
+            (
+                words[..at].iter().collect(),
+                words[at + 1..].iter().collect(),
+            )
+        };
+        if env.iter().any(|e| e.starts_with("GAROON_URL=")) {
+            continue;
+        }
+        let mut cmd = omflow();
+        cmd.env_remove("GAROON_URL");
+        for assignment in env {
+            let (name, value) = assignment.split_once('=').unwrap();
+            cmd.env(name, value);
+        }
+        let output = cmd.args(rest).output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && !stdout.contains("(0 rows)"),
+            "{line}\nstdout: {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        ran += 1;
+    }
+    assert!(ran >= 6, "only {ran} README Garoon lines ran");
 }

@@ -60,7 +60,7 @@ fn the_parameters_are_cybozus_examples() {
         .map(|(id, v)| (id.to_string(), v.to_string()))
         .collect();
     assert_eq!(
-        squeezed(&soap::version_parameters(&known)),
+        squeezed(&soap::Folder::Unprocessed.version_parameters(&known)),
         squeezed(&fixture("unprocessed-versions-parameters.xml"))
     );
     assert_eq!(

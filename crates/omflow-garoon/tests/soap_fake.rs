@@ -3,7 +3,7 @@
 
 use omflow_garoon::client::{GaroonClient, GaroonError};
 use omflow_garoon::model::{Mode, StatusType};
-use omflow_garoon::soap::{Handle, Operation, SendBackTarget, SoapError};
+use omflow_garoon::soap::{Folder, Handle, Operation, SendBackTarget, SoapError};
 use omflow_mock::{FakeOmflow, Seed};
 
 fn client(fake: &FakeOmflow, user: &str, password: &str) -> GaroonClient {
@@ -123,7 +123,10 @@ async fn what_garoon_refuses_is_a_fault_with_its_code_and_nothing_changes() {
         .unwrap_err();
     assert_eq!(fault_code(both), "GRN_WRKF_25356");
     assert_eq!(alice.pending().await.unwrap().len(), 3);
-    let by_id = alice.unprocessed_by_id(&["3104".into()]).await.unwrap_err();
+    let by_id = alice
+        .by_id(&Folder::Unprocessed, &["3104".into()])
+        .await
+        .unwrap_err();
     assert_eq!(fault_code(by_id), "GRN_WRKF_25302");
     let wrong = client(&fake, "alice", "nope").pending().await.unwrap_err();
     assert!(

@@ -2,9 +2,12 @@
 //! approver's calls, on the same requests the fake's REST endpoints serve, so a request
 //! approved over SOAP reads back approved over REST.
 //!
-//! `WorkflowGetUnprocessedApplicationVersions` and `...ById` list the requests waiting for
-//! the caller (in progress, unprocessed or sent back, at a step where the caller is a
-//! processor who has not answered); `WorkflowHandleApplications` approves, rejects, sends
+//! The folders' version lists and reads by id list the requests waiting for the caller
+//! (`Unprocessed`: in progress, unprocessed or sent back, at a step where the caller is a
+//! processor who has not answered), those the caller applied for (`Sent`) and those routed to
+//! the caller who has answered (`Received`), the last two created in the period asked for;
+//! `WorkflowGetPendingApprovals` lists the requests in progress that will reach the caller at
+//! a later step; `WorkflowHandleApplications` approves, rejects, sends
 //! back, confirms, withdraws or cancels, as Cybozu's pages describe, refusing with Garoon's
 //! fault codes (`GRN_WRKF_25302` not among yours, `25356` not a processor of the current
 //! step, `25330`-`25332` not in progress, `25359` withdrawn by someone not the applicant,
@@ -88,10 +91,28 @@ pub(crate) fn handle(world: &mut World, body: &[u8]) -> HttpReply {
             "\"parameters\" is missing from the SOAP request.",
         ));
     };
-    let returns = match action.as_str() {
-        "WorkflowGetUnprocessedApplicationVersions" => Ok(versions(world, &user, parameters)),
-        "WorkflowGetUnprocessedApplicationsById" => by_id(world, &user, parameters),
-        "WorkflowHandleApplications" => handle_all(world, &user, parameters),
+    let folder = |name: &str| {
+        ["Unprocessed", "Sent", "Received"]
+            .into_iter()
+            .find(|f| *f == name)
+    };
+    let call = action.strip_prefix("WorkflowGet");
+    let returns = match (
+        call.and_then(|c| c.strip_suffix("ApplicationVersions"))
+            .and_then(folder),
+        call.and_then(|c| c.strip_suffix("ApplicationsById"))
+            .and_then(folder),
+    ) {
+        (Some(name), _) => {
+            InFolder::of(name, Some(parameters)).map(|f| versions(world, &user, &f, parameters))
+        }
+        (_, Some(name)) => {
+            InFolder::of(name, None).and_then(|f| by_id(world, &user, &f, parameters))
+        }
+        _ if action == "WorkflowGetPendingApprovals" => {
+            Period::of(parameters).map(|p| pending_approvals(world, &user, &p))
+        }
+        _ if action == "WorkflowHandleApplications" => handle_all(world, &user, parameters),
         _ => Err(Fault(
             "GRN_UTIL_API_65002",
             "API does not exist.",
@@ -169,13 +190,7 @@ fn version(request: &Value) -> u64 {
         .as_str()
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
         .map_or(0, |t| u64::try_from(t.timestamp()).unwrap_or(0));
-    let answers = request["steps"].as_object().map_or(0, |steps| {
-        steps
-            .values()
-            .flat_map(|s| s["processors"].as_array().into_iter().flatten())
-            .filter(|p| !unanswered(p))
-            .count()
-    });
+    let answers = processors(request).filter(|p| !unanswered(p)).count();
     let status = match request["status"]["type"].as_str() {
         Some("UNPROCESSING") => 0,
         Some("IN_PROGRESS") => 1,
@@ -189,7 +204,94 @@ fn version(request: &Value) -> u64 {
     created + 10 * answers as u64 + status
 }
 
-fn versions(world: &World, user: &str, parameters: Node<'_, '_>) -> String {
+/// A period of the sent and received folders and the pending-approval list (`start`
+/// required, `end` now when absent), matched against the request's creation time.
+struct Period {
+    start: chrono::DateTime<chrono::FixedOffset>,
+    end: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl Period {
+    fn of(parameters: Node<'_, '_>) -> Result<Period, Fault> {
+        let bad = Fault(
+            "GRN_WRKF_25305",
+            "The date range is invalid.",
+            "The combination of the start and end dates is not correct.",
+        );
+        let Some(start) = parameters.attribute("start") else {
+            return Err(Fault(
+                "GRN_CBPAPI_63004",
+                "There are insufficient request parameters.",
+                "\"start\" is required.",
+            ));
+        };
+        let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t.trim());
+        let start = at(start).map_err(|_| Fault(bad.0, bad.1, bad.2))?;
+        let end = match parameters.attribute("end") {
+            Some(end) => Some(at(end).map_err(|_| Fault(bad.0, bad.1, bad.2))?),
+            None => None,
+        };
+        if end.is_some_and(|end| start > end) {
+            return Err(bad);
+        }
+        Ok(Period { start, end })
+    }
+
+    fn holds(&self, request: &Value) -> bool {
+        let Some(created) = request["createdAt"]
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        else {
+            return false;
+        };
+        created >= self.start && self.end.is_none_or(|end| created <= end)
+    }
+}
+
+/// One of the caller's folders: unprocessed (waiting for the caller now), sent (applied for
+/// by the caller) or received (routed to the caller, who has answered), the last two in a
+/// period (a version list's; a read by id has none and reads the whole folder).
+enum InFolder {
+    Unprocessed,
+    Sent(Option<Period>),
+    Received(Option<Period>),
+}
+
+impl InFolder {
+    fn of(name: &str, period_of: Option<Node<'_, '_>>) -> Result<InFolder, Fault> {
+        let period = || period_of.map(Period::of).transpose();
+        Ok(match name {
+            "Sent" => InFolder::Sent(period()?),
+            "Received" => InFolder::Received(period()?),
+            _ => InFolder::Unprocessed,
+        })
+    }
+
+    fn holds(&self, request: &Value, user: &str) -> bool {
+        match self {
+            InFolder::Unprocessed => waits_for(request, user),
+            InFolder::Sent(period) => {
+                request["applicant"]["code"] == user
+                    && period.as_ref().is_none_or(|p| p.holds(request))
+            }
+            InFolder::Received(period) => {
+                period.as_ref().is_none_or(|p| p.holds(request))
+                    && processors(request).any(|p| p["code"] == user && !unanswered(p))
+            }
+        }
+    }
+}
+
+/// Every processor of every step.
+fn processors(request: &Value) -> impl Iterator<Item = &Value> {
+    request["steps"]
+        .as_object()
+        .into_iter()
+        .flat_map(|steps| steps.values())
+        .flat_map(|s| s["processors"].as_array().into_iter().flatten())
+}
+
+fn versions(world: &World, user: &str, folder: &InFolder, parameters: Node<'_, '_>) -> String {
     let sent: Vec<(String, String)> = soap::children(parameters, "application_item")
         .map(|n| {
             (
@@ -199,7 +301,12 @@ fn versions(world: &World, user: &str, parameters: Node<'_, '_>) -> String {
         })
         .collect();
     let mut out = String::new();
-    for request in world.garoon.requests.iter().filter(|r| waits_for(r, user)) {
+    for request in world
+        .garoon
+        .requests
+        .iter()
+        .filter(|r| folder.holds(r, user))
+    {
         let id = request["id"].as_str().unwrap_or_default();
         let now = version(request).to_string();
         let change = match sent.iter().find(|(sid, _)| sid == id) {
@@ -217,7 +324,7 @@ fn versions(world: &World, user: &str, parameters: Node<'_, '_>) -> String {
             .garoon
             .requests
             .iter()
-            .any(|r| r["id"] == id.as_str() && waits_for(r, user));
+            .any(|r| r["id"] == id.as_str() && folder.holds(r, user));
         if !still {
             out.push_str(&format!(
                 "<application_item id=\"{}\" version=\"{}\" operation=\"remove\"/>",
@@ -229,18 +336,47 @@ fn versions(world: &World, user: &str, parameters: Node<'_, '_>) -> String {
     out
 }
 
-fn by_id(world: &World, user: &str, parameters: Node<'_, '_>) -> Result<String, Fault> {
+fn by_id(
+    world: &World,
+    user: &str,
+    folder: &InFolder,
+    parameters: Node<'_, '_>,
+) -> Result<String, Fault> {
     let mut out = String::new();
     for id in soap::children(parameters, "application_id").filter_map(|n| n.text()) {
         let request = world
             .garoon
             .requests
             .iter()
-            .find(|r| r["id"] == id.trim() && waits_for(r, user))
+            .find(|r| r["id"] == id.trim() && folder.holds(r, user))
             .ok_or(NOT_FOUND)?;
         out.push_str(&application(request, user));
     }
     Ok(out)
+}
+
+/// The requests in progress that will reach `user` at a step after the current one.
+fn pending_approvals(world: &World, user: &str, period: &Period) -> String {
+    world
+        .garoon
+        .requests
+        .iter()
+        .filter(|r| in_progress(r) && period.holds(r) && later_step_of(r, user))
+        .map(|r| application(r, user))
+        .collect()
+}
+
+/// Whether `user` is an unanswered processor of a step after the request's current one.
+fn later_step_of(request: &Value, user: &str) -> bool {
+    let current = request["processingStepCode"].as_str().unwrap_or_default();
+    request["steps"].as_object().is_some_and(|steps| {
+        steps
+            .iter()
+            .skip_while(|(key, _)| key.as_str() != current)
+            .skip(1)
+            .flat_map(|(_, s)| s["processors"].as_array().into_iter().flatten())
+            .any(|p| p["code"] == user && unanswered(p))
+    })
 }
 
 /// Every handle, all or none.
@@ -299,12 +435,7 @@ fn apply(
                 "The request is already finished.",
             ));
         }
-        let anyone = request["steps"].as_object().is_some_and(|steps| {
-            steps
-                .values()
-                .flat_map(|s| s["processors"].as_array().into_iter().flatten())
-                .any(|p| !unanswered(p))
-        });
+        let anyone = processors(request).any(|p| !unanswered(p));
         request["status"] = if anyone {
             json!({"name": "取消", "type": "CANCELLED"})
         } else {

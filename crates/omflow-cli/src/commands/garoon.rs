@@ -1,5 +1,6 @@
 //! `omflow garoon`: Garoon workflow requests.
 
+use super::garoon_handle::Listing;
 use crate::args::{GaroonArgs, GaroonCommand};
 use crate::failure::{usage, Failure};
 use crate::listing::{columns_of, emit, say_raw};
@@ -73,6 +74,12 @@ pub(crate) async fn garoon(
 ) -> Result<ExitCode, Failure> {
     use omflow_garoon::client::GaroonClient;
     let fail = |e: omflow_garoon::client::GaroonError| Failure::Operation(Box::new(e));
+    if let GaroonCommand::Sent(period)
+    | GaroonCommand::Received(period)
+    | GaroonCommand::Upcoming(period) = &args.command
+    {
+        super::garoon_handle::period(period)?;
+    }
     let (client, _fake) = match &args.garoon_url {
         Some(url) => {
             let builder = GaroonClient::builder(url.clone());
@@ -128,6 +135,15 @@ pub(crate) async fn garoon(
         }
         GaroonCommand::Pending { output } => {
             super::garoon_handle::pending(&client, *output).await?
+        }
+        GaroonCommand::Sent(period) => {
+            super::garoon_handle::folder(&client, Listing::Sent, period).await?
+        }
+        GaroonCommand::Received(period) => {
+            super::garoon_handle::folder(&client, Listing::Received, period).await?
+        }
+        GaroonCommand::Upcoming(period) => {
+            super::garoon_handle::folder(&client, Listing::Upcoming, period).await?
         }
         GaroonCommand::Approve(handle) => {
             return super::garoon_handle::run(&client, Operation::Approve, handle).await

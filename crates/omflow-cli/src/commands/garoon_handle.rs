@@ -4,14 +4,14 @@
 //! operation, is refused (not sent) with what it offers. A handle whose answer is lost is
 //! read back before it is reported.
 
-use crate::args::GaroonHandleArgs;
+use crate::args::{GaroonHandleArgs, GaroonPeriodArgs};
 use crate::failure::Failure;
 use crate::listing::{columns_of, emit};
 use crate::output::Format;
 use crate::report::Reporter;
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use omflow_garoon::client::{GaroonClient, GaroonError, HandleOutcome, HandleResult};
-use omflow_garoon::soap::{Application, Handle, Operation, SendBackTarget};
+use omflow_garoon::soap::{Application, Folder, Handle, Operation, Period, SendBackTarget};
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
@@ -59,6 +59,64 @@ pub(crate) async fn pending(client: &GaroonClient, format: Format) -> Result<(),
     let rows: Vec<Value> = waiting.iter().map(pending_row).collect();
     emit(format, &rows, &columns_of(&PENDING_COLUMNS, &[]))
 }
+
+const FOLDER_COLUMNS: [(&str, &str); 6] = [
+    ("ID", "id"),
+    ("NUMBER", "number"),
+    ("NAME", "name"),
+    ("STATUS", "status"),
+    ("APPLICANT", "applicant"),
+    ("STEP", "step"),
+];
+
+/// Which listing of [`folder`].
+pub(crate) enum Listing {
+    Sent,
+    Received,
+    Upcoming,
+}
+
+/// The requests of a folder (sent, received) or of the pending-approval list, in the period.
+pub(crate) async fn folder(
+    client: &GaroonClient,
+    listing: Listing,
+    args: &GaroonPeriodArgs,
+) -> Result<(), Failure> {
+    let period = period(args)?;
+    let found: Vec<Application> = match listing {
+        Listing::Sent => client.folder(Folder::Sent(period)).try_collect().await,
+        Listing::Received => client.folder(Folder::Received(period)).try_collect().await,
+        Listing::Upcoming => client.pending_approvals(&period).await,
+    }
+    .map_err(boxed)?;
+    if found.is_empty() && args.since.is_none() {
+        eprintln!(
+            "omflow: none created in the last {DEFAULT_DAYS} days; --since DAY looks further back"
+        );
+    }
+    let rows: Vec<Value> = found.iter().map(pending_row).collect();
+    emit(args.output, &rows, &columns_of(&FOLDER_COLUMNS, &[]))
+}
+
+/// The period `args` ask for: a usage error when it starts after it ends.
+pub(crate) fn period(args: &GaroonPeriodArgs) -> Result<Period, Failure> {
+    let since = args
+        .since
+        .unwrap_or_else(|| chrono::Utc::now() - chrono::Duration::days(DEFAULT_DAYS));
+    match args.until {
+        Some(until) => Period::new(since, until).map_err(|_| {
+            Failure::Usage(format!(
+                "--since {} is after --until {}",
+                since.format("%Y-%m-%d %H:%M:%SZ"),
+                until.format("%Y-%m-%d %H:%M:%SZ")
+            ))
+        }),
+        None => Ok(Period::since(since)),
+    }
+}
+
+/// How far back a folder listing looks without `--since`.
+const DEFAULT_DAYS: i64 = 90;
 
 fn boxed(err: GaroonError) -> Failure {
     Failure::Operation(Box::new(err))

@@ -8,6 +8,7 @@ mod bulk;
 mod soap;
 
 pub use bulk::{not_offered, HandleOutcome, HandleResult};
+pub use soap::BY_ID_CHUNK;
 
 use crate::model::{
     decode_page, decode_request, Decoded, FileContent, GaroonErrorEnvelope, GaroonParseError, Mode,

@@ -4,9 +4,19 @@
 //! password authentication; an OAuth token is REST only.
 
 use super::{GaroonAuth, GaroonClient, GaroonError};
-use crate::soap::{self, Application, Credentials, Handle, Header};
+use crate::soap::{
+    self, Application, ApplicationVersion, Change, Credentials, Folder, Handle, Header, Period,
+    SoapError,
+};
+use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 use omflow_transport::{Effect, HttpRequest};
 use secrecy::ExposeSecret;
+
+/// How many requests one read by id asks for.
+pub const BY_ID_CHUNK: usize = 100;
+
+/// The fault of a read by id naming a request not in the folder.
+const NOT_IN_FOLDER: &str = "GRN_WRKF_25302";
 
 impl GaroonClient {
     /// The SOAP endpoint of the workflow service: `cbpapi/workflow/api.csp` on Garoon cloud
@@ -56,44 +66,139 @@ impl GaroonClient {
         })
     }
 
-    /// The requests waiting for the caller to handle (Garoon's 未処理 folder:
-    /// `WorkflowGetUnprocessedApplicationVersions`, then
-    /// `WorkflowGetUnprocessedApplicationsById`), each with what the caller may do now
-    /// ([`Application::operations`]).
+    /// The versions of the requests in `folder` (`Workflow{Unprocessed,Sent,Received}`
+    /// `ApplicationVersions`): each request added, modified or removed since the versions in
+    /// `known` (`(id, version)`; none lists every request in the folder, all as added).
     ///
     /// # Errors
     /// [`GaroonError::Soap`] with Garoon's fault; transport errors;
     /// [`GaroonError::InvalidRequest`] for OAuth authentication.
-    pub async fn pending(&self) -> Result<Vec<Application>, GaroonError> {
-        const VERSIONS: &str = "WorkflowGetUnprocessedApplicationVersions";
+    pub async fn versions(
+        &self,
+        folder: &Folder,
+        known: &[(String, String)],
+    ) -> Result<Vec<ApplicationVersion>, GaroonError> {
+        let action = folder.versions_action();
         let text = self
-            .soap_call(VERSIONS, soap::version_parameters(&[]), Effect::Read)
+            .soap_call(&action, folder.version_parameters(known), Effect::Read)
             .await?;
         let document = soap::parse(&text)?;
-        let ids: Vec<String> = soap::versions(soap::returns(&document, VERSIONS)?)?
-            .into_iter()
-            .filter(|v| v.change != soap::Change::Remove)
-            .map(|v| v.id)
-            .collect();
+        Ok(soap::versions(soap::returns(&document, &action)?)?)
+    }
+
+    /// Requests `ids` of `folder` (`Workflow{Unprocessed,Sent,Received}ApplicationsById`),
+    /// each with what the caller may do now ([`Application::operations`]). Every id must be
+    /// in the folder: one that is not fails the whole call with `GRN_WRKF_25302`.
+    ///
+    /// # Errors
+    /// As [`GaroonClient::versions`].
+    pub async fn by_id(
+        &self,
+        folder: &Folder,
+        ids: &[String],
+    ) -> Result<Vec<Application>, GaroonError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        self.unprocessed_by_id(&ids).await
-    }
-
-    /// Requests `ids`, each of which must be waiting for the caller
-    /// (`WorkflowGetUnprocessedApplicationsById`; one that is not fails the whole call with
-    /// `GRN_WRKF_25302`).
-    ///
-    /// # Errors
-    /// As [`GaroonClient::pending`].
-    pub async fn unprocessed_by_id(&self, ids: &[String]) -> Result<Vec<Application>, GaroonError> {
-        const BY_ID: &str = "WorkflowGetUnprocessedApplicationsById";
+        let action = folder.by_id_action();
         let text = self
-            .soap_call(BY_ID, soap::by_id_parameters(ids), Effect::Read)
+            .soap_call(&action, soap::by_id_parameters(ids), Effect::Read)
             .await?;
         let document = soap::parse(&text)?;
-        Ok(soap::applications(soap::returns(&document, BY_ID)?)?)
+        Ok(soap::applications(soap::returns(&document, &action)?)?)
+    }
+
+    /// Every request in `folder`, read [`BY_ID_CHUNK`] at a time after one version list. A
+    /// request that leaves the folder between the two reads (someone handled it) is left out,
+    /// not an error: the chunk is read again without it.
+    ///
+    /// ```no_run
+    /// # async fn run(client: omflow_garoon::client::GaroonClient) -> Result<(), omflow_garoon::client::GaroonError> {
+    /// use futures::TryStreamExt;
+    /// use omflow_garoon::soap::{Folder, Period};
+    /// let since = chrono::Utc::now() - chrono::Duration::days(30);
+    /// let sent: Vec<_> = client.folder(Folder::Sent(Period::since(since))).try_collect().await?;
+    /// println!("{} requests sent in 30 days", sent.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn folder(
+        &self,
+        folder: Folder,
+    ) -> impl Stream<Item = Result<Application, GaroonError>> + Send + '_ {
+        stream::once(async move { self.versions(&folder, &[]).await })
+            .map_ok(move |versions| {
+                let ids: Vec<String> = versions
+                    .into_iter()
+                    .filter(|v| v.change != Change::Remove)
+                    .map(|v| v.id)
+                    .collect();
+                let chunks: Vec<Vec<String>> =
+                    ids.chunks(BY_ID_CHUNK).map(<[String]>::to_vec).collect();
+                stream::iter(chunks)
+                    .then(move |chunk| async move { self.still_in(&folder, chunk).await })
+                    .map_ok(|applications| stream::iter(applications.into_iter().map(Ok)))
+                    .try_flatten()
+            })
+            .try_flatten()
+    }
+
+    /// `ids` of `folder`; when one has left the folder since it was listed (`GRN_WRKF_25302`),
+    /// the ids still there.
+    async fn still_in(
+        &self,
+        folder: &Folder,
+        ids: Vec<String>,
+    ) -> Result<Vec<Application>, GaroonError> {
+        match self.by_id(folder, &ids).await {
+            Err(GaroonError::Soap(SoapError::Fault(fault)))
+                if fault.code.as_deref() == Some(NOT_IN_FOLDER) =>
+            {
+                let now = self.versions(folder, &[]).await?;
+                let kept: Vec<String> = ids
+                    .into_iter()
+                    .filter(|id| {
+                        now.iter()
+                            .any(|v| &v.id == id && v.change != Change::Remove)
+                    })
+                    .collect();
+                self.by_id(folder, &kept).await
+            }
+            other => other,
+        }
+    }
+
+    /// The requests waiting for the caller to handle (Garoon's 未処理 folder), each with what
+    /// the caller may do now ([`Application::operations`]).
+    ///
+    /// # Errors
+    /// As [`GaroonClient::versions`].
+    pub async fn pending(&self) -> Result<Vec<Application>, GaroonError> {
+        self.folder(Folder::Unprocessed).try_collect().await
+    }
+
+    /// The requests that will reach the caller at a later step of their route, in `period`
+    /// (`WorkflowGetPendingApprovals`, Garoon's 承認予定 list: "Pending approval"; not the
+    /// requests waiting now, which [`GaroonClient::pending`] lists). Garoon offers it only
+    /// where its workflow settings enable the list.
+    ///
+    /// # Errors
+    /// As [`GaroonClient::versions`].
+    pub async fn pending_approvals(
+        &self,
+        period: &Period,
+    ) -> Result<Vec<Application>, GaroonError> {
+        let text = self
+            .soap_call(
+                soap::PENDING_APPROVALS,
+                soap::pending_approvals_parameters(period),
+                Effect::Read,
+            )
+            .await?;
+        let document = soap::parse(&text)?;
+        Ok(soap::applications(soap::returns(
+            &document,
+            soap::PENDING_APPROVALS,
+        )?)?)
     }
 
     /// Handles requests (`WorkflowHandleApplications`): approve, reject, send back, withdraw,

@@ -132,31 +132,3 @@ pub fn handle_parameters(handles: &[Handle], request_token: Option<&str>) -> Str
     xml.push_str("</parameters>");
     xml
 }
-
-/// `WorkflowGetUnprocessedApplicationVersions`' parameters: the versions the caller holds
-/// (`(id, version)`; none asks for every request waiting for the caller).
-#[must_use]
-pub fn version_parameters(known: &[(String, String)]) -> String {
-    let mut xml = String::from("<parameters>");
-    for (id, version) in known {
-        xml.push_str(&format!(
-            "<application_item id=\"{}\" version=\"{}\"/>",
-            escape(id),
-            escape(version)
-        ));
-    }
-    xml.push_str("</parameters>");
-    xml
-}
-
-/// `WorkflowGetUnprocessedApplicationsById`' parameters: the requests' ids (every one must be
-/// waiting for the caller, or the whole call is refused with `GRN_WRKF_25302`).
-#[must_use]
-pub fn by_id_parameters(ids: &[String]) -> String {
-    let mut xml = String::from("<parameters>");
-    for id in ids {
-        xml.push_str(&format!("<application_id>{}</application_id>", escape(id)));
-    }
-    xml.push_str("</parameters>");
-    xml
-}

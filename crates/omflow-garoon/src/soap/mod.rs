@@ -8,8 +8,10 @@
 //! - the envelope (SOAP 1.2, `Action`, `Security/UsernameToken`, `Timestamp`, `Locale`):
 //!   Cybozu, "Garoon SOAP APIの共通仕様",
 //!   <https://cybozu.dev/ja/garoon/docs/soap-api/overview/soap/>;
-//! - `WorkflowGetUnprocessedApplicationVersions` and `WorkflowGetUnprocessedApplicationsById`
-//!   (the requests waiting for the user: cloud, and package 3.0 or later): Cybozu,
+//! - the folders' version lists and reads by id (`Workflow{Unprocessed,Sent,Received}`
+//!   `ApplicationVersions` and `...ApplicationsById`: the requests waiting for the user, sent by
+//!   the user, routed to the user; cloud, and package 3.0 or later) and
+//!   `WorkflowGetPendingApprovals` (the requests that will reach the user later): Cybozu,
 //!   "申請情報を取得する", <https://cybozu.dev/ja/garoon/docs/soap-api/workflow/get-request/>;
 //! - `WorkflowHandleApplications` (cloud, and package 3.0 or later): Cybozu, "申請を処理する",
 //!   <https://cybozu.dev/ja/garoon/docs/soap-api/workflow/submit-request/>;
@@ -34,6 +36,7 @@
 
 mod application;
 mod envelope;
+mod folder;
 mod handle;
 
 pub use application::{
@@ -41,7 +44,11 @@ pub use application::{
     Processor, SendBackTarget, Step,
 };
 pub use envelope::{envelope, escape, Credentials, Header};
-pub use handle::{by_id_parameters, handle_parameters, version_parameters, Handle, Operation};
+pub use folder::{
+    by_id_parameters, pending_approvals_parameters, Folder, Period, StartAfterEnd,
+    PENDING_APPROVALS,
+};
+pub use handle::{handle_parameters, Handle, Operation};
 
 /// A SOAP answer that is not what was asked for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
