@@ -32,12 +32,14 @@ async fn stream_pages_over_has_next() {
         .await
         .unwrap();
     assert_eq!(all.len(), 17, "six pages of three, the last one short");
-    let ids: std::collections::HashSet<_> =
-        all.iter().map(|r| r.id().unwrap().to_string()).collect();
+    let ids: std::collections::HashSet<_> = all
+        .iter()
+        .map(|r| r.id.as_deref().unwrap().to_string())
+        .collect();
     assert_eq!(ids.len(), 17);
     let first = admin(&fake).requests().limit(5).page().await.unwrap();
-    assert!(first.value.has_next());
-    assert_eq!(first.value.requests().len(), 5);
+    assert!(first.value.has_next);
+    assert_eq!(first.value.requests.len(), 5);
     let newest = admin(&fake)
         .requests()
         .limit(1)
@@ -46,9 +48,12 @@ async fn stream_pages_over_has_next() {
         .await
         .unwrap()
         .value
-        .into_requests()
+        .requests
         .remove(0);
-    assert_eq!(newest.created_at().unwrap().raw, "2025-07-09T01:00:00Z");
+    assert_eq!(
+        newest.created_at.as_ref().unwrap().raw,
+        "2025-07-09T01:00:00Z"
+    );
 }
 
 #[tokio::test]
@@ -64,7 +69,7 @@ async fn filters_and_projection_decode() {
         .unwrap();
     assert!(!approved.is_empty());
     assert!(approved.iter().all(|r| matches!(
-        r.status().unwrap().kind,
+        r.status.as_ref().unwrap().kind,
         StatusType::Approved | StatusType::Completed
     )));
     let projected = client
@@ -75,10 +80,16 @@ async fn filters_and_projection_decode() {
         .await
         .unwrap();
     assert!(projected.warnings.is_empty());
-    for request in projected.value.requests() {
-        assert!(request.id().is_some() && request.number().is_some() && request.status().is_some());
+    for request in projected.value.requests {
         assert!(
-            request.items().is_none() && request.steps().is_none() && request.applicant().is_none()
+            request.id.as_deref().is_some()
+                && request.number.as_deref().is_some()
+                && request.status.as_ref().is_some()
+        );
+        assert!(
+            request.items.as_ref().is_none()
+                && request.steps.as_ref().is_none()
+                && request.applicant.as_ref().is_none()
         );
     }
     let by_form: Vec<_> = client
@@ -109,7 +120,7 @@ async fn single_request_file_and_form() {
     let client = admin(&fake);
     let single = client.request("2045").await.unwrap().value;
     assert!(matches!(
-        single.items().unwrap().get("halfDay").unwrap().value,
+        single.items.as_ref().unwrap().get("halfDay").unwrap().value,
         Some(ItemValue::CheckBox(false))
     ));
     let file = client.file("381").await.unwrap();
@@ -161,7 +172,7 @@ async fn errors_are_typed() {
             .await
             .unwrap()
             .value
-            .requests()
+            .requests
             .len(),
         2
     );

@@ -15,13 +15,19 @@ fn a_wrapper_with_sibling_members_is_unwrapped_in_both_modes() {
     for mode in [Mode::Strict, Mode::Tolerant] {
         let decoded = decode_request(text, mode).unwrap();
         let request = &decoded.value;
-        assert_eq!(request.id(), Some("7"), "{mode:?}");
-        assert_eq!(request.status().unwrap().kind, StatusType::InProgress);
-        let Variant::JsWrapper { members } = request.variant() else {
+        assert_eq!(request.id.as_deref(), Some("7"), "{mode:?}");
+        assert_eq!(
+            request.status.as_ref().unwrap().kind,
+            StatusType::InProgress
+        );
+        let Variant::JsWrapper { extra: members } = &request.variant else {
             panic!("{mode:?}: the caller is told it was wrapped")
         };
         assert_eq!(members.keys().collect::<Vec<_>>(), ["type", "flag"]);
-        assert_eq!(members.get("flag"), Some(&Json::Number("1e400".into())));
+        assert_eq!(
+            members.get("flag"),
+            Some(&Json::Number(JsonNumber::new("1e400").unwrap()))
+        );
         assert_eq!(
             request.to_json().to_text(),
             text,
@@ -30,7 +36,7 @@ fn a_wrapper_with_sibling_members_is_unwrapped_in_both_modes() {
         assert!(decoded.warnings.is_empty());
     }
     let bare = decode_request(r#"{"id":"8"}"#, Mode::Strict).unwrap();
-    assert_eq!(bare.value.variant(), &Variant::Rest);
+    assert_eq!(bare.value.variant, Variant::Rest);
 }
 
 #[test]
@@ -59,17 +65,20 @@ fn unknown_members_keep_their_exact_text_at_every_level() {
     let page = decode_page(EVERY_LEVEL, Mode::Strict).unwrap();
     assert!(page.warnings.is_empty());
     assert_eq!(page.value.to_json().to_text(), EVERY_LEVEL);
-    let request = &page.value.requests()[0];
+    let request = &page.value.requests[0];
     let number = |j: Option<&Json>| match j {
         Some(Json::Number(n)) => n.clone(),
         other => panic!("{other:?}"),
     };
     assert_eq!(
-        number(request.extra().get("x0")),
+        number(request.extra.get("x0")),
         "123456789012345678901234567890"
     );
-    assert_eq!(number(request.status().unwrap().extra.get("x1")), "1e400");
-    let applicant = request.applicant().unwrap();
+    assert_eq!(
+        number(request.status.as_ref().unwrap().extra.get("x1")),
+        "1e400"
+    );
+    let applicant = request.applicant.as_ref().unwrap();
     assert_eq!(
         number(applicant.extra.get("x2")),
         "0.10000000000000000000001"
@@ -79,10 +88,10 @@ fn unknown_members_keep_their_exact_text_at_every_level() {
         "-0.0"
     );
     assert_eq!(
-        number(request.form().unwrap().extra.get("x4")),
+        number(request.form.as_ref().unwrap().extra.get("x4")),
         "18446744073709551616"
     );
-    let item = request.items().unwrap().get("f").unwrap();
+    let item = request.items.as_ref().unwrap().get("f").unwrap();
     assert_eq!(
         item.extra.get("x6").unwrap().to_text(),
         r#"{"deep":[1.50,2e-7]}"#
@@ -92,22 +101,29 @@ fn unknown_members_keep_their_exact_text_at_every_level() {
     };
     assert_eq!(number(files[0].extra.get("x5")), "1E+2");
     assert_eq!(files[0].size_bytes(), Some(12));
-    let step = request.steps().unwrap().get("S").unwrap();
+    let step = request.steps.as_ref().unwrap().get("S").unwrap();
     assert_eq!(number(step.extra.get("x7")), "99999999999999999999");
     assert_eq!(
-        number(step.processors[0].extra().get("x8")),
+        number(step.processors[0].person.extra.get("x8")),
         "3.14159265358979323846264338327950288"
     );
     assert_eq!(
-        number(request.available_operations().unwrap().extra.get("x9")),
+        number(
+            request
+                .available_operations
+                .as_ref()
+                .unwrap()
+                .extra
+                .get("x9")
+        ),
         "1e-400"
     );
     assert_eq!(
-        number(request.folders().unwrap()[0].extra.get("x10")),
+        number(request.folders.as_deref().unwrap()[0].extra.get("x10")),
         "7.0e0"
     );
     assert_eq!(
-        number(page.value.extra().get("x11")),
+        number(page.value.extra.get("x11")),
         "12345678901234567890123"
     );
     // Nothing rounds silently on the way to serde_json.
@@ -116,7 +132,9 @@ fn unknown_members_keep_their_exact_text_at_every_level() {
         "1e400",
         "0.10000000000000000000001",
     ] {
-        let err = Json::Number(exact.into()).to_value().unwrap_err();
+        let err = Json::Number(JsonNumber::new(exact).unwrap())
+            .to_value()
+            .unwrap_err();
         assert_eq!(err.0, exact);
     }
     assert!(request.to_json().to_value().is_err());
@@ -135,7 +153,7 @@ fn re_encoding_adds_no_member_that_was_absent() {
     // Legacy shapes the typed view normalises are written back as they came.
     let legacy = r#"{"steps":{"S":{"requrirement":"承認 (全員)","processors":[{"code":"u","name":"U","date":"2016-09-28T06:13:15Z"}]}}}"#;
     let decoded = decode_request(legacy, Mode::Tolerant).unwrap();
-    let step = decoded.value.steps().unwrap().get("S").unwrap();
+    let step = decoded.value.steps.as_ref().unwrap().get("S").unwrap();
     assert_eq!(
         step.requirement.as_ref().unwrap().kind,
         RequirementKind::AllApprovers
@@ -210,8 +228,8 @@ fn accessors_a_user_needs() {
     assert_eq!(ResultKind::Unknown("x".into()).label(LabelLang::En), None);
     let text = r#"{"applicant":{"code":"","name":"Former Staff"},"items":{"r":{"type":"RADIO_BUTTON","value":""},"m":{"type":"DROP_DOWN","value":"B"},"t":{"type":"ROUTE_NAVI","value":{"route":"A - B","expense":"1234.50"}},"d":{"type":"DATE","value":"2016--11"}},"steps":{"S":{"requirement":"Approval (any one approver)","processors":[{"code":"u","name":"U","result":"-","proxy":{"code":"p","name":"P"},"seat":"12F"},{"code":"v","name":"V","result":"承認"}]}}}"#;
     let request = decode_request(text, Mode::Strict).unwrap().value;
-    assert!(request.applicant().unwrap().is_deleted());
-    let items = request.items().unwrap();
+    assert!(request.applicant.as_ref().unwrap().is_deleted());
+    let items = request.items.as_ref().unwrap();
     assert_eq!(items.len(), 4);
     assert_eq!(
         items.iter().map(|(k, _)| k).collect::<Vec<_>>(),
@@ -233,7 +251,7 @@ fn accessors_a_user_needs() {
         panic!()
     };
     assert!(format!("{date:?}").contains("\"2016--11\""), "{date:?}");
-    let step = request.steps().unwrap().get("S").unwrap();
+    let step = request.steps.as_ref().unwrap().get("S").unwrap();
     assert_eq!(step.requirement.as_ref().unwrap().lang, Some(LabelLang::En));
     let first = &step.processors[0];
     assert_eq!(
@@ -241,8 +259,14 @@ fn accessors_a_user_needs() {
         None,
         "'-' is spelt alike everywhere"
     );
-    assert_eq!(first.proxy().unwrap().code.as_deref(), Some("p"));
-    assert_eq!(first.extra().get("seat"), Some(&Json::String("12F".into())));
+    assert_eq!(
+        first.person.proxy.as_deref().unwrap().code.as_deref(),
+        Some("p")
+    );
+    assert_eq!(
+        first.person.extra.get("seat"),
+        Some(&Json::String("12F".into()))
+    );
     assert_eq!(
         step.processors[1].result.as_ref().unwrap().lang,
         Some(LabelLang::Ja)
@@ -315,6 +339,48 @@ proptest! {
         let wrapped = format!("{{\"request\":{doc},\"type\":\"x\"}}");
         let unwrapped = decode_request(&wrapped, Mode::Strict).unwrap();
         prop_assert_eq!(unwrapped.value.to_json().to_text(), wrapped);
-        prop_assert_eq!(unwrapped.value.id(), Some("9"));
+        prop_assert_eq!(unwrapped.value.id.as_deref(), Some("9"));
     }
+}
+
+#[test]
+fn a_parse_error_says_which_kind_of_failure_it_is() {
+    let not_json = decode_request("{", Mode::Tolerant).unwrap_err();
+    assert_eq!(not_json.kind, ParseErrorKind::NotJson);
+    assert!(
+        not_json.to_string().contains("the document root"),
+        "{not_json}"
+    );
+    let shape = decode_request(r#"{"id":{"x":1}}"#, Mode::Tolerant).unwrap_err();
+    assert_eq!(
+        (shape.kind, shape.path.as_str()),
+        (ParseErrorKind::Shape, "/id")
+    );
+    let tolerated = r#"{"id":7}"#;
+    assert!(decode_request(tolerated, Mode::Tolerant).is_ok());
+    let strict = decode_request(tolerated, Mode::Strict).unwrap_err();
+    assert_eq!(
+        (strict.kind, strict.path.as_str()),
+        (ParseErrorKind::Strict, "/id")
+    );
+}
+
+#[test]
+fn an_items_derived_values_are_reachable_from_the_item() {
+    let text = r#"{"items":{"r":{"type":"RADIO_BUTTON","value":"B"},"t":{"type":"ROUTE_NAVI","value":{"route":"A - B","expense":"1234.50"}},"n":{"type":"NUMBER","value":"abc"},"w":{"type":"NUMBER"}}}"#;
+    let request = decode_request(text, Mode::Tolerant).unwrap().value;
+    let items = request.items.as_ref().unwrap();
+    assert_eq!(items.get("r").unwrap().choice(), Some("B"));
+    assert_eq!(
+        items.get("t").unwrap().expense(),
+        Some(rust_decimal::Decimal::new(123450, 2))
+    );
+    assert_eq!(
+        items.get("n").unwrap().as_decimal().unwrap_err().text,
+        "abc"
+    );
+    assert_eq!(items.get("w").unwrap().as_decimal(), Ok(None), "withheld");
+    assert!(items.contains_key("w") && !items.contains_key("x"));
+    let names: Vec<String> = request.items.unwrap().into_iter().map(|(k, _)| k).collect();
+    assert_eq!(names, ["r", "t", "n", "w"]);
 }

@@ -55,7 +55,7 @@ async fn alice_sees_what_waits_for_her_and_approving_moves_it_on() {
     let admin = client(&fake, "admin", "admin");
     let read = admin.request("3101").await.unwrap().value;
     assert_eq!(read.processing_step(), Some("Manager"));
-    let steps = read.steps().unwrap();
+    let steps = read.steps.as_ref().unwrap();
     let team = &steps.get("Team").unwrap().processors[0];
     assert_eq!(team.comment.as_deref(), Some("checked"));
 

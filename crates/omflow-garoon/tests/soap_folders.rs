@@ -288,3 +288,27 @@ async fn the_fake_refuses_a_missing_start_and_a_start_after_the_end_as_garoon_do
         );
     }
 }
+
+#[tokio::test]
+async fn a_proxys_handle_is_left_to_garoon_to_check() {
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    let alice = client(&fake, "alice", "alice-pass");
+    // 3104 is not in alice's folder, but as boss's proxy it would be hers to approve: the SDK
+    // sends it, and Garoon (here the fake, which has no proxy approvers) decides.
+    let results: Vec<_> = alice
+        .handle_each(
+            vec![Handle::new("3104", Operation::Approve).delegator("9")],
+            1,
+            true,
+        )
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    match &results[0].outcome {
+        HandleOutcome::Refused(fault) => {
+            assert_eq!(fault.code.as_deref(), Some("GRN_WRKF_25307"));
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -11,7 +11,8 @@
 //! back, confirms, withdraws or cancels, as Cybozu's pages describe, refusing with Garoon's
 //! fault codes (`GRN_WRKF_25302` not among yours, `25356` not a processor of the current
 //! step, `25330`-`25332` not in progress, `25359` withdrawn by someone not the applicant,
-//! `25362` approving an acknowledgement step). Several handles in one call apply all or
+//! `25362` approving an acknowledgement step, `25307` a proxy's handle: the fake has no proxy
+//! approvers). Several handles in one call apply all or
 //! none. Faults come as on Garoon cloud: HTTP 520 with the code in `X-Cybozu-Error`.
 //! Authentication is the envelope's `Security/UsernameToken` (the seed's users).
 
@@ -401,6 +402,13 @@ fn handle_all(world: &mut World, user: &str, parameters: Node<'_, '_>) -> Result
                 "There are insufficient request parameters.",
                 "\"operation\" is required.",
             ))?;
+        if handle.attribute("delegator_id").is_some() {
+            return Err(Fault(
+                "GRN_WRKF_25307",
+                "Cannot process the request as a proxy.",
+                "You are not a proxy approver of that user (the fake has no proxy approvers).",
+            ));
+        }
         let comment = handle.attribute("comment").unwrap_or_default();
         apply(&mut requests[index], user, operation, comment, &now)?;
         handled.push(index);

@@ -24,12 +24,12 @@ pub(crate) const GAROON_COLUMNS: [(&str, &str); 6] = [
 /// A table row of a Garoon request (typed fields, for people).
 pub(crate) fn garoon_row(request: &omflow_garoon::model::WorkflowRequest) -> Value {
     serde_json::json!({
-        "id": request.id(),
-        "number": request.number(),
-        "status": request.status().map(|s| s.kind.as_str().to_string()),
-        "name": request.name(),
-        "applicant": request.applicant().and_then(|a| a.name.clone()),
-        "createdAt": request.created_at().map(|t| t.raw.clone()),
+        "id": request.id.as_deref(),
+        "number": request.number.as_deref(),
+        "status": request.status.as_ref().map(|s| s.kind.as_str().to_string()),
+        "name": request.name.as_deref(),
+        "applicant": request.applicant.as_ref().and_then(|a| a.name.clone()),
+        "createdAt": request.created_at.as_ref().map(|t| t.raw.clone()),
     })
 }
 

@@ -71,7 +71,9 @@ impl GaroonClient {
     /// Handles each of `handles`, checked first against the requests waiting for the caller,
     /// at most `concurrency` at a time; yields each result as it finishes. A dry run
     /// (`send = false`) checks and sends nothing: a handle that would be sent comes back as
-    /// [`HandleOutcome::WouldSend`].
+    /// [`HandleOutcome::WouldSend`]. A proxy's handle ([`Handle::delegator`]) is not in the
+    /// caller's folder, so it is not checked: Garoon refuses it when the caller is not that
+    /// user's proxy approver (`GRN_WRKF_25307`).
     ///
     /// # Errors
     /// Reading the requests waiting for the caller can fail before anything is sent.
@@ -85,7 +87,12 @@ impl GaroonClient {
         let checked: Vec<(Handle, Option<String>)> = handles
             .into_iter()
             .map(|handle| {
-                let why = not_offered(&handle.operation, &handle.application_id, &waiting);
+                // A proxy's handle is not in the caller's own folder: Garoon checks the
+                // proxy right itself (GRN_WRKF_25307).
+                let why = match handle.delegator_id {
+                    Some(_) => None,
+                    None => not_offered(&handle.operation, &handle.application_id, &waiting),
+                };
                 (handle, why)
             })
             .collect();

@@ -464,12 +464,8 @@ impl GaroonClient {
         let path = format!("{prefix}/{id}");
         let response = self.get(self.url(&path)?).await?;
         Self::check(&response, &path)?;
-        serde_json::from_slice(&response.body).map_err(|e| {
-            GaroonError::Decode(GaroonParseError {
-                path: String::new(),
-                message: e.to_string(),
-            })
-        })
+        serde_json::from_slice(&response.body)
+            .map_err(|e| GaroonError::Decode(GaroonParseError::not_json(&e)))
     }
 }
 
@@ -640,20 +636,20 @@ impl RequestsQuery {
                     return Ok::<_, GaroonError>(None);
                 };
                 let mut page = query.page_at(offset).await?.value;
-                if page.requests().is_empty() && page.has_next() {
+                if page.requests.is_empty() && page.has_next {
                     page = query.page_at(offset).await?.value;
-                    if page.requests().is_empty() && page.has_next() {
+                    if page.requests.is_empty() && page.has_next {
                         return Err(GaroonError::Protocol(format!(
                             "empty page at offset {offset} says more pages follow"
                         )));
                     }
                 }
-                offset += page.requests().len() as u64;
-                let next = page.has_next().then_some(offset);
+                offset += page.requests.len() as u64;
+                let next = page.has_next.then_some(offset);
                 let fresh: Vec<WorkflowRequest> = page
-                    .into_requests()
+                    .requests
                     .into_iter()
-                    .filter(|r| r.id().is_none_or(|id| seen.insert(id.to_string())))
+                    .filter(|r| r.id.as_deref().is_none_or(|id| seen.insert(id.to_string())))
                     .collect();
                 Ok(Some((fresh, (query, next, seen))))
             },

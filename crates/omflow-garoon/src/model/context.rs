@@ -26,10 +26,45 @@ pub struct ParseWarning {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("garoon request object at {}: {message}", if path.is_empty() { "the document root" } else { path.as_str() })]
 pub struct GaroonParseError {
-    /// Where.
+    /// Which kind of failure.
+    pub kind: ParseErrorKind,
+    /// Where: an RFC 6901 pointer (`""` is the whole document).
     pub path: String,
     /// What.
     pub message: String,
+}
+
+/// Why a document could not be decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParseErrorKind {
+    /// The text is not JSON.
+    NotJson,
+    /// JSON, but a member has a shape no reading covers (an object where text belongs): an
+    /// error in either mode.
+    Shape,
+    /// Something tolerant mode would have normalised with a warning; strict mode refuses it.
+    Strict,
+}
+
+impl GaroonParseError {
+    /// A member of a shape no reading covers.
+    pub(super) fn shape(path: &str, message: impl Into<String>) -> Self {
+        GaroonParseError {
+            kind: ParseErrorKind::Shape,
+            path: path.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// Text that is not JSON.
+    pub(crate) fn not_json(error: &serde_json::Error) -> Self {
+        GaroonParseError {
+            kind: ParseErrorKind::NotJson,
+            path: String::new(),
+            message: format!("not JSON: {error}"),
+        }
+    }
 }
 
 /// A decoded value with the warnings tolerant decoding raised.
@@ -57,6 +92,7 @@ impl Ctx {
             // Strict mode rejects what was found; the part after the last "; " says what
             // tolerant mode does about it.
             Mode::Strict => Err(GaroonParseError {
+                kind: ParseErrorKind::Strict,
                 path: path.to_string(),
                 message: message
                     .rsplit_once("; ")
@@ -90,10 +126,10 @@ pub(super) fn entries<'a>(
 ) -> Result<&'a [(String, Json)], GaroonParseError> {
     match json {
         Json::Object(entries) => Ok(entries),
-        other => Err(GaroonParseError {
-            path: path.to_string(),
-            message: format!("expected an object, got {}", other.kind()),
-        }),
+        other => Err(GaroonParseError::shape(
+            path,
+            format!("expected an object, got {}", other.kind()),
+        )),
     }
 }
 
@@ -111,12 +147,12 @@ pub(super) fn text(
                 path,
                 format!("expected a string, got the number {n}; kept as its exact text"),
             )?;
-            Ok(Some(n.clone()))
+            Ok(Some(n.as_str().to_string()))
         }
-        other => Err(GaroonParseError {
-            path: path.to_string(),
-            message: format!("expected a string, got {}", other.kind()),
-        }),
+        other => Err(GaroonParseError::shape(
+            path,
+            format!("expected a string, got {}", other.kind()),
+        )),
     }
 }
 
@@ -146,14 +182,14 @@ pub(super) fn flag(
         Json::Bool(b) if !canonical_numbers => Ok(Some(*b)),
         Json::Number(n) if canonical_numbers && (n == "0" || n == "1") => Ok(Some(n == "1")),
         Json::Bool(b) => odd(ctx, *b, if *b { "true" } else { "false" }),
-        Json::Number(n) if n == "0" || n == "1" => odd(ctx, n == "1", n),
+        Json::Number(n) if n == "0" || n == "1" => odd(ctx, n == "1", n.as_str()),
         Json::String(s) if matches!(s.as_str(), "true" | "1") => odd(ctx, true, &format!("{s:?}")),
         Json::String(s) if matches!(s.as_str(), "false" | "0") => {
             odd(ctx, false, &format!("{s:?}"))
         }
-        other => Err(GaroonParseError {
-            path: path.to_string(),
-            message: format!("expected a boolean, got {}", other.kind()),
-        }),
+        other => Err(GaroonParseError::shape(
+            path,
+            format!("expected a boolean, got {}", other.kind()),
+        )),
     }
 }

@@ -1,6 +1,8 @@
 //! Form items: [`Item`], its value by item type ([`ItemValue`], [`FileRef`]) and their decoding.
 
-use super::context::{entries, flag, index, join, text, Ctx, GaroonParseError, Mode};
+use super::context::{
+    entries, flag, index, join, text, Ctx, GaroonParseError, Mode, ParseErrorKind,
+};
 use super::json::Json;
 use super::keyed::Keyed;
 use super::time::PartialDate;
@@ -144,6 +146,29 @@ pub struct Item {
     pub value: Option<ItemValue>,
     /// Members this SDK does not know, exactly as sent, in order.
     pub extra: Keyed<Json>,
+}
+
+impl Item {
+    /// The chosen label of a `RADIO_BUTTON` or `DROP_DOWN` ([`ItemValue::choice`]).
+    #[must_use]
+    pub fn choice(&self) -> Option<&str> {
+        self.value.as_ref().and_then(ItemValue::choice)
+    }
+
+    /// The fare of a `ROUTE_NAVI` ([`ItemValue::expense`]).
+    #[must_use]
+    pub fn expense(&self) -> Option<rust_decimal::Decimal> {
+        self.value.as_ref().and_then(ItemValue::expense)
+    }
+
+    /// `NUMBER`/`CALC` as an exact decimal ([`ItemValue::as_decimal`]); `Ok(None)` also for a
+    /// withheld value.
+    ///
+    /// # Errors
+    /// [`NotADecimal`] with the text.
+    pub fn as_decimal(&self) -> Result<Option<rust_decimal::Decimal>, NotADecimal> {
+        self.value.as_ref().map_or(Ok(None), ItemValue::as_decimal)
+    }
 }
 
 /// `items`, in server order.
@@ -294,7 +319,7 @@ fn decimal_value(
                 path,
                 format!("expected a string, got the number {n}; kept as its exact text"),
             )?;
-            Some(n.clone())
+            Some(n.as_str().to_string())
         }
         _ => None,
     };
@@ -485,6 +510,7 @@ pub(super) fn item(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Item, Garoo
         }
     }
     let raw_type = raw_type.ok_or_else(|| GaroonParseError {
+        kind: ParseErrorKind::Shape,
         path: path.to_string(),
         message: "item without a \"type\"".into(),
     })?;

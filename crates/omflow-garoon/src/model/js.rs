@@ -1,7 +1,7 @@
 //! The members only the JavaScript API's request has: `availableOperations` and `folders`,
 //! and their decoding.
 
-use super::context::{entries, index, join, text, Ctx, GaroonParseError};
+use super::context::{entries, index, join, text, Ctx, GaroonParseError, ParseErrorKind};
 use super::json::Json;
 use super::keyed::Keyed;
 use super::tokens::{FolderType, Operation};
@@ -66,6 +66,7 @@ pub(super) fn operations(
             ("list", Json::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
                     let token = item.as_str().ok_or_else(|| GaroonParseError {
+                        kind: ParseErrorKind::Shape,
                         path: index(&at, i),
                         message: "expected a string".into(),
                     })?;
@@ -116,6 +117,7 @@ pub(super) fn folders(
                 }
                 _ => {
                     return Err(GaroonParseError {
+                        kind: ParseErrorKind::Shape,
                         path: path.to_string(),
                         message: "expected a list of folders".into(),
                     })
@@ -124,6 +126,7 @@ pub(super) fn folders(
         }
         other => {
             return Err(GaroonParseError {
+                kind: ParseErrorKind::Shape,
                 path: path.to_string(),
                 message: format!("expected a list of folders, got {}", other.kind()),
             })

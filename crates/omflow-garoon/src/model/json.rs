@@ -14,8 +14,8 @@ pub enum Json {
     Null,
     /// `true` / `false`.
     Bool(bool),
-    /// A number, as written.
-    Number(String),
+    /// A number, exactly as written.
+    Number(JsonNumber),
     /// A string.
     String(String),
     /// An array.
@@ -81,7 +81,7 @@ impl Json {
             Some(b't') => Json::Bool(true),
             Some(b'f') => Json::Bool(false),
             Some(b'n') => Json::Null,
-            _ => Json::Number(text.to_string()),
+            _ => Json::Number(JsonNumber(text.to_string())),
         })
     }
 
@@ -90,7 +90,7 @@ impl Json {
         match value {
             Value::Null => Json::Null,
             Value::Bool(b) => Json::Bool(*b),
-            Value::Number(n) => Json::Number(n.to_string()),
+            Value::Number(n) => Json::Number(JsonNumber(n.to_string())),
             Value::String(s) => Json::String(s.clone()),
             Value::Array(a) => Json::Array(a.iter().map(Json::from_value).collect()),
             Value::Object(o) => Json::Object(
@@ -112,9 +112,10 @@ impl Json {
         Ok(match self {
             Json::Null => Value::Null,
             Json::Bool(b) => Value::Bool(*b),
-            Json::Number(text) => {
-                Value::Number(exact_number(text).ok_or_else(|| InexactNumber(text.clone()))?)
-            }
+            Json::Number(number) => Value::Number(
+                exact_number(number.as_str())
+                    .ok_or_else(|| InexactNumber(number.as_str().to_string()))?,
+            ),
             Json::String(s) => Value::String(s.clone()),
             Json::Array(items) => {
                 Value::Array(items.iter().map(Json::to_value).collect::<Result<_, _>>()?)
@@ -128,10 +129,45 @@ impl Json {
         })
     }
 
-    /// The document as JSON text, numbers exactly as read, members in order.
+    /// The document as JSON text, numbers exactly as read, members in order (compact, as
+    /// serde_json writes it). Never fails: every [`JsonNumber`] is valid JSON.
     #[must_use]
     pub fn to_text(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        let string = |out: &mut String, s: &str| out.push_str(&Value::from(s).to_string());
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Number(number) => out.push_str(number.as_str()),
+            Json::String(s) => string(out, s),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Json::Object(entries) => {
+                out.push('{');
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    string(out, key);
+                    out.push(':');
+                    value.write(out);
+                }
+                out.push('}');
+            }
+        }
     }
 
     /// The members of an object (empty for other values).
@@ -175,6 +211,55 @@ impl Json {
     }
 }
 
+/// A JSON number's exact text (`1234.50`, `1e400`, `123456789012345678901234567890`),
+/// checked to be a JSON number when made.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct JsonNumber(String);
+
+/// Text that is not a JSON number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a JSON number")]
+pub struct NotAJsonNumber(pub String);
+
+impl JsonNumber {
+    /// `text`, when it is a JSON number.
+    ///
+    /// # Errors
+    /// [`NotAJsonNumber`] for any other text (`"abc"`, `"1."`, `" 1"`, `"NaN"`).
+    pub fn new(text: impl Into<String>) -> Result<JsonNumber, NotAJsonNumber> {
+        let text = text.into();
+        let starts_well = matches!(text.as_bytes().first(), Some(b'-' | b'0'..=b'9'));
+        match serde_json::from_str::<&RawValue>(&text) {
+            Ok(raw) if starts_well && raw.get() == text => Ok(JsonNumber(text)),
+            _ => Err(NotAJsonNumber(text)),
+        }
+    }
+
+    /// The text, exactly as read.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for JsonNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for JsonNumber {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for JsonNumber {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// A number that a serde_json [`Value`] cannot hold exactly.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the number {0} cannot be held exactly by serde_json::Value; use Json::to_text for the exact document")]
@@ -207,7 +292,7 @@ impl serde::Serialize for Json {
         match self {
             Json::Null => serializer.serialize_unit(),
             Json::Bool(b) => serializer.serialize_bool(*b),
-            Json::Number(text) => RawValue::from_string(text.clone())
+            Json::Number(number) => RawValue::from_string(number.0.clone())
                 .map_err(S::Error::custom)?
                 .serialize(serializer),
             Json::String(s) => serializer.serialize_str(s),
@@ -243,7 +328,10 @@ mod tests {
     #[test]
     fn keeps_number_text_and_order() {
         let json = Json::parse(r#"{"b": 1234.50, "a": [1, "x", null, true]}"#).unwrap();
-        assert_eq!(json.get("b"), Some(&Json::Number("1234.50".into())));
+        assert_eq!(
+            json.get("b"),
+            Some(&Json::Number(JsonNumber::new("1234.50").unwrap()))
+        );
         match &json {
             Json::Object(entries) => assert_eq!(entries[0].0, "b"),
             other => panic!("{other:?}"),
@@ -269,5 +357,21 @@ mod tests {
             assert_eq!(err.0, json.get(key).unwrap().to_text(), "{key}");
         }
         assert!(json.to_value().is_err());
+    }
+
+    #[test]
+    fn only_json_numbers_are_numbers_and_text_never_comes_out_empty() {
+        for good in ["0", "-7", "1234.50", "1e400", "1E+2", "-0.0"] {
+            assert_eq!(JsonNumber::new(good).unwrap().as_str(), good);
+        }
+        for bad in ["abc", "1.", " 1", "NaN", "01", "", "\"1\"", "1 2"] {
+            assert!(JsonNumber::new(bad).is_err(), "{bad:?}");
+        }
+        let made = Json::Object(vec![
+            ("n".into(), Json::Number(JsonNumber::new("1e400").unwrap())),
+            ("s".into(), Json::String("引号\"\n".into())),
+        ]);
+        assert_eq!(made.to_text(), r#"{"n":1e400,"s":"引号\"\n"}"#);
+        assert_eq!(made.to_text(), serde_json::to_string(&made).unwrap());
     }
 }

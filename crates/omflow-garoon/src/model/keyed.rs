@@ -23,6 +23,18 @@ impl<T> Keyed<T> {
         self.0.iter().map(|(k, v)| (k.as_str(), v))
     }
 
+    /// Whether there is an entry for `key`.
+    #[must_use]
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == key)
+    }
+
+    /// The values in server order.
+    #[must_use]
+    pub fn values(&self) -> impl ExactSizeIterator<Item = &T> {
+        self.0.iter().map(|(_, v)| v)
+    }
+
     /// The keys in server order.
     #[must_use]
     pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> {
@@ -53,5 +65,32 @@ impl<'a, T> IntoIterator for &'a Keyed<T> {
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+impl<T> IntoIterator for Keyed<T> {
+    type Item = (String, T);
+    type IntoIter = std::vec::IntoIter<(String, T)>;
+
+    /// The entries, taken, in server order.
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Keyed;
+
+    #[test]
+    fn looks_up_lists_and_gives_up_its_entries_in_server_order() {
+        let mut keyed = Keyed::default();
+        keyed.push("b", 2);
+        keyed.push("a", 1);
+        assert!(keyed.contains_key("a") && !keyed.contains_key("c"));
+        assert_eq!(keyed.values().copied().collect::<Vec<_>>(), [2, 1]);
+        assert_eq!(keyed.get("a"), Some(&1));
+        let owned: Vec<(String, i32)> = keyed.into_iter().collect();
+        assert_eq!(owned, [("b".to_string(), 2), ("a".to_string(), 1)]);
     }
 }

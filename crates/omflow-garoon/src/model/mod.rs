@@ -5,7 +5,9 @@
 //! [`Mode::Tolerant`] (the default): they are normalised and reported as [`ParseWarning`]s
 //! with an RFC 6901 pointer to the member, and whatever is not understood is kept exactly
 //! (numbers keep their text). [`Mode::Strict`] turns every such event into an error. The
-//! decoded request is a read-only typed view: encoding ([`WorkflowRequest::to_json`],
+//! decoded types are plain data with public fields (what was read; members this SDK does not
+//! know are in each object's `extra`, exactly as sent), and methods only for what is derived
+//! (`processing_step()`, `choice()`, `as_decimal()`). Encoding ([`WorkflowRequest::to_json`],
 //! `Serialize`) writes the document exactly as it was read, member order and number text
 //! included, nothing added.
 //!
@@ -15,8 +17,8 @@
 //!   "items":{"Item1":{"name":"Day","type":"DATE","value":"2025--14"}}}"#;
 //! let decoded = decode_request(text, Mode::Strict)?;
 //! let request = decoded.value;
-//! assert_eq!(request.status().unwrap().kind, StatusType::Approved);
-//! match &request.items().unwrap().get("Item1").unwrap().value {
+//! assert_eq!(request.status.as_ref().unwrap().kind, StatusType::Approved);
+//! match &request.items.as_ref().unwrap().get("Item1").unwrap().value {
 //!     Some(ItemValue::Date(date)) => assert_eq!((date.year, date.month, date.day), (Some(2025), None, Some(14))),
 //!     other => panic!("{other:?}"),
 //! }
@@ -42,10 +44,10 @@ mod time;
 mod tokens;
 
 pub use bodies::{FileContent, GaroonErrorBody, GaroonErrorEnvelope};
-pub use context::{Decoded, GaroonParseError, Mode, ParseWarning};
+pub use context::{Decoded, GaroonParseError, Mode, ParseErrorKind, ParseWarning};
 pub use items::{FileRef, Item, ItemValue, Items, NotADecimal};
 pub use js::{AvailableOperations, Folder, SentBackTarget};
-pub use json::{InexactNumber, Json};
+pub use json::{InexactNumber, Json, JsonNumber, NotAJsonNumber};
 pub use keyed::Keyed;
 pub use page::{decode_page, decode_page_json, RequestPage};
 pub use refs::{FormRef, Person};

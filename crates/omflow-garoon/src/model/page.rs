@@ -1,42 +1,26 @@
 //! A page of the admin request list: [`RequestPage`], its encoding, and its decoding.
 
-use super::context::{entries, flag, index, Ctx, Decoded, GaroonParseError, Mode};
+use super::context::{entries, flag, index, Ctx, Decoded, GaroonParseError, Mode, ParseErrorKind};
 use super::json::Json;
 use super::keyed::Keyed;
 use super::request::{request, WorkflowRequest};
 use serde::{Serialize, Serializer};
 
-/// A page of `GET /api/v1/workflow/admin/requests`, decoded (read-only; encoding writes the
-/// page as read).
+/// A page of `GET /api/v1/workflow/admin/requests`, decoded. The fields are what was read;
+/// encoding writes the page exactly as read.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RequestPage {
-    requests: Vec<WorkflowRequest>,
-    has_next: bool,
-    extra: Keyed<Json>,
+    /// The requests, in server order.
+    pub requests: Vec<WorkflowRequest>,
+    /// More pages follow.
+    pub has_next: bool,
+    /// Members this SDK does not know, exactly as sent.
+    pub extra: Keyed<Json>,
     source: Json,
 }
 
 impl RequestPage {
-    /// The requests, in server order.
-    #[must_use]
-    pub fn requests(&self) -> &[WorkflowRequest] {
-        &self.requests
-    }
-    /// The requests, taken.
-    #[must_use]
-    pub fn into_requests(self) -> Vec<WorkflowRequest> {
-        self.requests
-    }
-    /// More pages follow.
-    #[must_use]
-    pub fn has_next(&self) -> bool {
-        self.has_next
-    }
-    /// Members this SDK does not know, exactly as sent.
-    #[must_use]
-    pub fn extra(&self) -> &Keyed<Json> {
-        &self.extra
-    }
     /// The page exactly as read.
     #[must_use]
     pub fn to_json(&self) -> &Json {
@@ -49,10 +33,7 @@ impl RequestPage {
 /// # Errors
 /// As [`decode_request`](super::decode_request); also a missing `hasNext` in strict mode.
 pub fn decode_page(text: &str, mode: Mode) -> Result<Decoded<RequestPage>, GaroonParseError> {
-    let json = Json::parse(text).map_err(|e| GaroonParseError {
-        path: String::new(),
-        message: format!("not JSON: {e}"),
-    })?;
+    let json = Json::parse(text).map_err(|e| GaroonParseError::not_json(&e))?;
     decode_page_json(&json, mode)
 }
 
@@ -83,6 +64,7 @@ pub fn decode_page_json(json: &Json, mode: Mode) -> Result<Decoded<RequestPage>,
                 }
                 other => {
                     return Err(GaroonParseError {
+                        kind: ParseErrorKind::Shape,
                         path: "/requests".into(),
                         message: format!("expected a list, got {}", other.kind()),
                     })

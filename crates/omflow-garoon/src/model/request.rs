@@ -1,7 +1,9 @@
 //! The request object itself: [`WorkflowRequest`], its status and shape, its encoding, and
 //! decoding one request.
 
-use super::context::{entries, flag, join, text, Ctx, Decoded, GaroonParseError, Mode};
+use super::context::{
+    entries, flag, join, text, Ctx, Decoded, GaroonParseError, Mode, ParseErrorKind,
+};
 use super::items::{item, Items};
 use super::js::{folders, operations, AvailableOperations, Folder};
 use super::json::Json;
@@ -62,34 +64,51 @@ pub const SELECTABLE_FIELDS: [&str; 11] = [
 pub enum Variant {
     /// A bare request object (the REST API's).
     Rest,
-    /// The JavaScript API's wrapper `{"request": {...}}`; `members` are the wrapper's other
-    /// members (such as `type`), exactly as sent.
+    /// The JavaScript API's wrapper `{"request": {...}}`.
     JsWrapper {
-        /// The wrapper's members besides `request`, in order.
-        members: Keyed<Json>,
+        /// The wrapper's members besides `request` (such as `type`), exactly as sent, in
+        /// order: its `extra`, as every decoded object keeps its other members.
+        extra: Keyed<Json>,
     },
 }
 
 /// A Garoon workflow request, decoded. Every top-level member is optional (`fields=` can
-/// drop any). The typed view is read-only: encoding (`Serialize`, [`WorkflowRequest::to_json`])
-/// writes the document exactly as it was read.
+/// drop any). The fields are what was read; encoding (`Serialize`,
+/// [`WorkflowRequest::to_json`]) writes the document exactly as it was read, member order and
+/// number text included, whatever the fields hold since.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowRequest {
-    id: Option<String>,
-    status: Option<Status>,
-    created_at: Option<UtcTime>,
-    processing_step_code: Option<String>,
-    name: Option<String>,
-    number: Option<String>,
-    is_urgent: Option<bool>,
-    applicant: Option<Person>,
-    form: Option<FormRef>,
-    items: Option<Items>,
-    steps: Option<Steps>,
-    available_operations: Option<AvailableOperations>,
-    folders: Option<Vec<Folder>>,
-    extra: Keyed<Json>,
-    variant: Variant,
+    /// Request id (`None` also for `null` on the JS create screen).
+    pub id: Option<String>,
+    /// Status.
+    pub status: Option<Status>,
+    /// Creation instant.
+    pub created_at: Option<UtcTime>,
+    /// Current step key, as sent (`""` once finished); see [`WorkflowRequest::processing_step`].
+    pub processing_step_code: Option<String>,
+    /// Display name (opaque).
+    pub name: Option<String>,
+    /// Request number.
+    pub number: Option<String>,
+    /// Urgent.
+    pub is_urgent: Option<bool>,
+    /// Applicant.
+    pub applicant: Option<Person>,
+    /// Form.
+    pub form: Option<FormRef>,
+    /// Items (`None` when not requested).
+    pub items: Option<Items>,
+    /// Steps (`None` when not requested).
+    pub steps: Option<Steps>,
+    /// What the viewer could do next (JS variant only).
+    pub available_operations: Option<AvailableOperations>,
+    /// The folders the request is in (JS variant only).
+    pub folders: Option<Vec<Folder>>,
+    /// Top-level members this SDK does not know, exactly as sent.
+    pub extra: Keyed<Json>,
+    /// Which shape the document came in.
+    pub variant: Variant,
     source: Json,
 }
 
@@ -115,81 +134,6 @@ impl WorkflowRequest {
         }
     }
 
-    /// Request id (`None` also for `null` on the JS create screen).
-    #[must_use]
-    pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
-    }
-    /// Status.
-    #[must_use]
-    pub fn status(&self) -> Option<&Status> {
-        self.status.as_ref()
-    }
-    /// Creation instant.
-    #[must_use]
-    pub fn created_at(&self) -> Option<&UtcTime> {
-        self.created_at.as_ref()
-    }
-    /// Current step key, as sent (`""` once finished); see [`WorkflowRequest::processing_step`].
-    #[must_use]
-    pub fn processing_step_code(&self) -> Option<&str> {
-        self.processing_step_code.as_deref()
-    }
-    /// Display name (opaque).
-    #[must_use]
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    /// Request number.
-    #[must_use]
-    pub fn number(&self) -> Option<&str> {
-        self.number.as_deref()
-    }
-    /// Urgent.
-    #[must_use]
-    pub fn is_urgent(&self) -> Option<bool> {
-        self.is_urgent
-    }
-    /// Applicant.
-    #[must_use]
-    pub fn applicant(&self) -> Option<&Person> {
-        self.applicant.as_ref()
-    }
-    /// Form.
-    #[must_use]
-    pub fn form(&self) -> Option<&FormRef> {
-        self.form.as_ref()
-    }
-    /// Items (`None` when not requested).
-    #[must_use]
-    pub fn items(&self) -> Option<&Items> {
-        self.items.as_ref()
-    }
-    /// Steps (`None` when not requested).
-    #[must_use]
-    pub fn steps(&self) -> Option<&Steps> {
-        self.steps.as_ref()
-    }
-    /// What the viewer could do next (JS variant only).
-    #[must_use]
-    pub fn available_operations(&self) -> Option<&AvailableOperations> {
-        self.available_operations.as_ref()
-    }
-    /// The folders the request is in (JS variant only).
-    #[must_use]
-    pub fn folders(&self) -> Option<&[Folder]> {
-        self.folders.as_deref()
-    }
-    /// Top-level members this SDK does not know, exactly as sent.
-    #[must_use]
-    pub fn extra(&self) -> &Keyed<Json> {
-        &self.extra
-    }
-    /// Which shape the document came in.
-    #[must_use]
-    pub fn variant(&self) -> &Variant {
-        &self.variant
-    }
     /// The document exactly as read (the wrapper included for the JS variant).
     #[must_use]
     pub fn to_json(&self) -> &Json {
@@ -247,6 +191,7 @@ pub(super) fn request(
                         .get("type")
                         .and_then(Json::as_str)
                         .ok_or_else(|| GaroonParseError {
+                            kind: ParseErrorKind::Shape,
                             path: at.clone(),
                             message: "status without a \"type\"".into(),
                         })?;
@@ -308,10 +253,7 @@ pub fn decode_request(
     text: &str,
     mode: Mode,
 ) -> Result<Decoded<WorkflowRequest>, GaroonParseError> {
-    let json = Json::parse(text).map_err(|e| GaroonParseError {
-        path: String::new(),
-        message: format!("not JSON: {e}"),
-    })?;
+    let json = Json::parse(text).map_err(|e| GaroonParseError::not_json(&e))?;
     decode_request_json(&json, mode)
 }
 
@@ -339,7 +281,7 @@ pub fn decode_request_json(
             for (key, member) in members.iter().filter(|(key, _)| key != "request") {
                 siblings.push(key, member.clone());
             }
-            value.variant = Variant::JsWrapper { members: siblings };
+            value.variant = Variant::JsWrapper { extra: siblings };
             value.source = json.clone();
             value
         }

@@ -1,13 +1,14 @@
 //! The approval route: [`Step`]s and their [`Processor`]s, and their decoding.
 
-use super::context::{entries, flag, index, join, text, Ctx, GaroonParseError};
+use super::context::{entries, flag, index, join, text, Ctx, GaroonParseError, ParseErrorKind};
 use super::json::Json;
 use super::keyed::Keyed;
 use super::refs::{person, Person};
 use super::time::{utc_time, UtcTime};
 use super::tokens::{requirement, result_label, Label, RequirementKind, ResultKind};
 
-/// A processor of a step.
+/// A processor of a step: the person (with `proxy`, who acted on their behalf, and `extra`,
+/// the members this SDK does not know) and what they did.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Processor {
     /// The processor.
@@ -18,20 +19,6 @@ pub struct Processor {
     pub operated_at: Option<UtcTime>,
     /// Comment.
     pub comment: Option<String>,
-}
-
-impl Processor {
-    /// Who acted on the processor's behalf (proxy approval).
-    #[must_use]
-    pub fn proxy(&self) -> Option<&Person> {
-        self.person.proxy.as_deref()
-    }
-
-    /// The processor's members this SDK does not know, exactly as sent.
-    #[must_use]
-    pub fn extra(&self) -> &Keyed<Json> {
-        &self.person.extra
-    }
 }
 
 /// A route step.
@@ -122,6 +109,7 @@ pub(super) fn step(ctx: &mut Ctx, json: &Json, path: &str) -> Result<Step, Garoo
                 Json::Null => {}
                 other => {
                     return Err(GaroonParseError {
+                        kind: ParseErrorKind::Shape,
                         path: at,
                         message: format!("expected a list of processors, got {}", other.kind()),
                     })
