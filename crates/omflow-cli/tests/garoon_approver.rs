@@ -155,15 +155,10 @@ fn alice_lists_her_sent_received_and_upcoming_requests_in_a_period() {
         ["3104"]
     );
     assert!(listed_ids(&server, &["received", "--since", "2025-06-01"]).is_empty());
-    let approved = as_alice(&server)
+    as_alice(&server)
         .args(["garoon", "approve", "3101"])
-        .output()
-        .unwrap();
-    assert!(
-        approved.status.success(),
-        "{}",
-        String::from_utf8_lossy(&approved.stderr)
-    );
+        .assert()
+        .success();
     assert_eq!(
         listed_ids(&server, &["received", "--since", "2025-06-01"]),
         ["3101"]

@@ -4,6 +4,8 @@
 
 mod common;
 
+#[cfg(unix)]
+use common::approve_in_background;
 use common::{against, as_alice, as_user, http_get, omflow, standalone, standalone_with};
 use predicates::prelude::*;
 use serde_json::Value;
@@ -239,22 +241,7 @@ fn a_username_with_a_colon_is_refused_before_sending() {
 #[test]
 fn ctrl_c_stops_new_pushes_waits_for_those_in_flight_and_exits_130() {
     let server = standalone_with(&["--latency-ms", "150"]);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
-        .env("OMFLOW_URL", &server.url)
-        .env("OMFLOW_USER", "admin")
-        .env("OMFLOW_PASSWORD", "admin")
-        .args([
-            "approve",
-            "--flow",
-            "任務單",
-            "--where",
-            "stop_uuid=FITEM_2",
-        ])
-        .args(["--set", "FORMITM_4=dispatch_done", "--concurrency", "1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = approve_in_background(&server);
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     assert!(

@@ -4,10 +4,11 @@
 
 mod common;
 
+#[cfg(unix)]
+use common::approve_in_background;
 use common::{against, as_alice, standalone, standalone_with};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 fn objects(out: &std::process::Output) -> Vec<Value> {
@@ -192,22 +193,7 @@ fn approve_off_a_terminal_says_done_of_total_every_few_seconds() {
 #[test]
 fn a_second_ctrl_c_exits_at_once() {
     let server = standalone_with(&["--latency-ms", "400"]);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
-        .env("OMFLOW_URL", &server.url)
-        .env("OMFLOW_USER", "admin")
-        .env("OMFLOW_PASSWORD", "admin")
-        .args([
-            "approve",
-            "--flow",
-            "任務單",
-            "--where",
-            "stop_uuid=FITEM_2",
-        ])
-        .args(["--set", "FORMITM_4=dispatch_done", "--concurrency", "1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = approve_in_background(&server);
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     assert!(first.starts_with("approved data_id"), "{first}");

@@ -2,37 +2,18 @@
 //! Garoon refuses and with which fault, and the REST side reading the same state back.
 
 use omflow_garoon::client::{GaroonClient, GaroonError};
-use omflow_garoon::model::{Mode, StatusType};
+use omflow_garoon::model::StatusType;
 use omflow_garoon::soap::{Folder, Handle, Operation, SendBackTarget, SoapError};
 use omflow_mock::{FakeOmflow, Seed};
 
-fn client(fake: &FakeOmflow, user: &str, password: &str) -> GaroonClient {
-    GaroonClient::builder(fake.garoon_uri())
-        .password(user, password)
-        .mode(Mode::Strict)
-        .build()
-        .unwrap()
-}
-
-fn fault_code(err: GaroonError) -> String {
-    match err {
-        GaroonError::Soap(SoapError::Fault(fault)) => fault.code.unwrap_or_default(),
-        other => panic!("not a fault: {other}"),
-    }
-}
+mod common;
+use common::{client, fault_code, sorted_ids};
 
 #[tokio::test]
 async fn alice_sees_what_waits_for_her_and_approving_moves_it_on() {
     let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
     let alice = client(&fake, "alice", "alice-pass");
-    let mut ids: Vec<String> = alice
-        .pending()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
-    ids.sort();
+    let ids = sorted_ids(alice.pending().await);
     assert_eq!(ids, ["3101", "3102", "3103"], "3104 waits for boss first");
     let pending = alice.pending().await.unwrap();
     let first = pending.iter().find(|a| a.id == "3101").unwrap();
@@ -228,13 +209,7 @@ async fn handling_many_checks_each_first_and_reports_each() {
             other => panic!("{other:?}"),
         }
     }
-    let left: Vec<String> = alice
-        .pending()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
+    let left = sorted_ids(alice.pending().await);
     assert_eq!(
         left,
         ["3103"],

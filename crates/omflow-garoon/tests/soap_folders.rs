@@ -6,19 +6,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use futures::{StreamExt, TryStreamExt};
 use omflow_garoon::client::{GaroonClient, GaroonError, HandleOutcome};
-use omflow_garoon::model::Mode;
 use omflow_garoon::soap::{Change, Folder, Handle, Operation, Period, SoapError};
 use omflow_mock::{FakeOmflow, Seed};
+
+mod common;
+use common::{client, sorted_ids};
 use omflow_transport::{HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError};
 use std::sync::{Arc, Mutex};
-
-fn client(fake: &FakeOmflow, user: &str, password: &str) -> GaroonClient {
-    GaroonClient::builder(fake.garoon_uri())
-        .password(user, password)
-        .mode(Mode::Strict)
-        .build()
-        .unwrap()
-}
 
 fn day(month: u32, day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, month, day, 0, 0, 0).unwrap()
@@ -95,13 +89,7 @@ async fn pending_approvals_are_the_requests_that_will_reach_alice_later() {
     let alice = client(&fake, "alice", "alice-pass");
     let boss = client(&fake, "boss", "boss-pass");
     let period = Period::since(day(6, 1));
-    let later: Vec<String> = alice
-        .pending_approvals(&period)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
+    let later = sorted_ids(alice.pending_approvals(&period).await);
     assert_eq!(later, ["3104"], "3104 waits for boss, then for her");
     let none = Period::new(day(6, 24), day(6, 30)).unwrap();
     assert!(
@@ -187,15 +175,7 @@ async fn a_request_handled_between_the_two_reads_is_left_out_not_an_error() {
         Some((other_session, Handle::new("3103", Operation::Confirm))),
         None,
     );
-    let mut left: Vec<String> = alice
-        .pending()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
-    left.sort();
-    assert_eq!(left, ["3101", "3102"]);
+    assert_eq!(sorted_ids(alice.pending().await), ["3101", "3102"]);
 }
 
 #[tokio::test]

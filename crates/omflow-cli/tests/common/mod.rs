@@ -117,3 +117,25 @@ pub fn http_get(url: &str) -> serde_json::Value {
     let body = text.split_once("\r\n\r\n").unwrap().1;
     serde_json::from_str(body).unwrap()
 }
+
+/// `omflow approve` as admin of the tickets at 任務單's first stop, one at a time, started in
+/// the background with its output piped (for the Ctrl-C tests).
+#[cfg(unix)]
+pub fn approve_in_background(server: &Server) -> Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
+        .env("OMFLOW_URL", &server.url)
+        .env("OMFLOW_USER", "admin")
+        .env("OMFLOW_PASSWORD", "admin")
+        .args([
+            "approve",
+            "--flow",
+            "任務單",
+            "--where",
+            "stop_uuid=FITEM_2",
+        ])
+        .args(["--set", "FORMITM_4=dispatch_done", "--concurrency", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
