@@ -475,13 +475,18 @@ pub(crate) enum GaroonCommand {
         #[command(flatten)]
         handle: GaroonHandleArgs,
     },
-    /// Confirm requests waiting for you at an acknowledgement (回覧) step.
+    /// Confirm that you have seen requests waiting for you at an acknowledgement (回覧,
+    /// circulation) step: the step's answer, where approval steps take approve.
     Confirm(GaroonHandleArgs),
-    /// Withdraw your own requests (Garoon cancels one someone has processed already).
+    /// Take back requests you applied for (取り戻し). Garoon decides what happens: a request no
+    /// one has answered yet returns to your drafts (withdrawn); one someone has answered is
+    /// cancelled (取消), as `cancel` does.
     Withdraw(GaroonHandleArgs),
-    /// Cancel your own requests.
+    /// Cancel requests you applied for (取消): the same call as withdraw; Garoon decides
+    /// between withdrawn and cancelled as described there.
     Cancel(GaroonHandleArgs),
-    /// Acknowledge finished requests.
+    /// Acknowledge requests that have finished (approved, rejected or cancelled) and wait for
+    /// you to take note of the result.
     Acknowledge(GaroonHandleArgs),
 }
 
@@ -783,10 +788,32 @@ fn parse_day_or_instant(
     text: &str,
     time_of_day: chrono::NaiveTime,
 ) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(day.and_time(time_of_day).and_utc());
+    const FORMS: &str =
+        "a day (2025-06-01, UTC) or an instant with its offset (2025-06-01T09:00:00+09:00, or Z for UTC)";
+    let digits = |range: std::ops::Range<usize>| {
+        text.get(range)
+            .is_some_and(|part| part.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let day_shaped = text.len() >= 10
+        && digits(0..4)
+        && digits(5..7)
+        && digits(8..10)
+        && text.get(4..5) == Some("-")
+        && text.get(7..8) == Some("-");
+    if text.len() == 10 && day_shaped {
+        return chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(|day| day.and_time(time_of_day).and_utc())
+            .map_err(|_| format!("{text} is not a day of the calendar"));
     }
     chrono::DateTime::parse_from_rfc3339(text)
         .map(|t| t.to_utc())
-        .map_err(|_| "a day (2025-06-01) or an RFC 3339 instant (2025-06-01T09:00:00+09:00)".into())
+        .map_err(|_| {
+            if day_shaped
+                && chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").is_ok()
+            {
+                format!("{text} has no offset: add Z (UTC) or +09:00; or give the day alone")
+            } else {
+                FORMS.to_string()
+            }
+        })
 }

@@ -147,10 +147,28 @@ fn in_own_words(err: &Error) -> String {
 /// For an error that never got an answer (no connection, a timeout, TLS), which server it
 /// was and what to check.
 pub(crate) fn where_(err: &(dyn std::error::Error + 'static), server: Option<&str>) -> String {
-    if let Some(omflow_garoon::client::GaroonError::Transport { .. }) =
-        err.downcast_ref::<omflow_garoon::client::GaroonError>()
-    {
-        return " (check GAROON_URL or --garoon-url, that Garoon is up, and http:// vs https://; --timeout sets how long to wait)".into();
+    use omflow_garoon::client::GaroonError;
+    match err.downcast_ref::<GaroonError>() {
+        Some(GaroonError::Transport {
+            source: omflow_garoon::client::TransportError::Connect { .. },
+            ..
+        }) => {
+            return " (check GAROON_URL or --garoon-url, that Garoon is up, and http:// vs https://)"
+                .into()
+        }
+        Some(GaroonError::Transport { .. }) => {
+            return " (check GAROON_URL or --garoon-url, that Garoon is up, and http:// vs https://; --timeout sets how long to wait)".into();
+        }
+        Some(GaroonError::Soap(omflow_garoon::soap::SoapError::Fault(fault)))
+            if fault.code.as_deref() == Some("GRN_CMMN_00105") =>
+        {
+            return " (check GAROON_USER and GAROON_PASSWORD, or --garoon-user and --garoon-password)"
+                .into();
+        }
+        Some(GaroonError::NotSoap { .. }) => {
+            return " (check GAROON_URL or --garoon-url)".into();
+        }
+        _ => {}
     }
     let Some(err) = err.downcast_ref::<Error>() else {
         return String::new();

@@ -47,6 +47,12 @@ fn cell(value: &Value, max: usize) -> String {
     let text = match value {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
+        // A list of words (what a request offers): as words, not JSON.
+        Value::Array(items) if items.iter().all(Value::is_string) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(", "),
         other => other.to_string(),
     };
     let text = printable(&text.replace(['\n', '\r', '\t'], " "));

@@ -22,7 +22,8 @@ pub enum ReportFormat {
 /// The `--output` of an acting command.
 #[derive(Debug, Clone, Copy, clap::Args)]
 pub(crate) struct ReportArgs {
-    /// text, json (one array of the tickets' outcomes) or ndjson (one object per ticket).
+    /// text, json (one array of outcomes, one per ticket or request) or ndjson (one object
+    /// each).
     #[arg(long = "output", value_enum, default_value = "text")]
     pub(crate) format: ReportFormat,
 }

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{omflow, standalone, Server};
+use predicates::prelude::*;
 use serde_json::Value;
 
 fn as_alice(server: &Server) -> assert_cmd::Command {
@@ -233,4 +234,81 @@ fn every_readme_garoon_example_runs_against_the_embedded_demo() {
         ran += 1;
     }
     assert!(ran >= 6, "only {ran} README Garoon lines ran");
+}
+
+#[test]
+fn what_a_newcomer_met_is_said_in_their_words() {
+    let server = standalone();
+    // --until alone: the 90 days before it.
+    assert_eq!(
+        listed_ids(&server, &["sent", "--until", "2025-06-30"]),
+        ["3105"]
+    );
+    // Withdrawing twice: the second is Garoon's refusal, said as such.
+    as_alice(&server)
+        .args(["garoon", "withdraw", "3105"])
+        .assert()
+        .success();
+    as_alice(&server)
+        .args(["garoon", "withdraw", "3105"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("refused by Garoon 3105")
+                .and(predicate::str::contains("GRN_WRKF_25334"))
+                .and(predicate::str::contains("1 refused by Garoon")),
+        );
+    // A URL that is not Garoon's base: what answered, and what to check.
+    as_alice(&server)
+        .env("GAROON_URL", &server.url)
+        .args(["garoon", "pending"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("HTTP 404 with no SOAP answer")
+                .and(predicate::str::contains("check GAROON_URL")),
+        );
+    // A wrong password: which settings to check.
+    as_alice(&server)
+        .env("GAROON_PASSWORD", "wrong")
+        .args(["garoon", "pending"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "check GAROON_USER and GAROON_PASSWORD",
+        ));
+}
+
+#[test]
+fn bad_days_and_empty_passwords_are_usage_errors_that_say_why() {
+    for (args, said) in [
+        (
+            vec!["sent", "--since", "2025-13-01"],
+            "2025-13-01 is not a day of the calendar",
+        ),
+        (
+            vec!["sent", "--since", "2025-06-24T09:00:00"],
+            "has no offset: add Z (UTC)",
+        ),
+        (
+            vec!["received", "--until", "soon"],
+            "a day (2025-06-01, UTC)",
+        ),
+    ] {
+        omflow()
+            .env_remove("GAROON_URL")
+            .arg("garoon")
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(said));
+    }
+    omflow()
+        .env("GAROON_URL", "http://127.0.0.1:9/g")
+        .env("GAROON_USER", "alice")
+        .env("GAROON_PASSWORD", "")
+        .args(["garoon", "pending"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the Garoon password is empty"));
 }

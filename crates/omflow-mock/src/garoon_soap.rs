@@ -440,7 +440,7 @@ fn apply(
             return Err(Fault(
                 "GRN_WRKF_25334",
                 "Cannot cancel this request.",
-                "The request is already finished.",
+                "The request is no longer in progress (finished, withdrawn or cancelled).",
             ));
         }
         let anyone = processors(request).any(|p| !unanswered(p));

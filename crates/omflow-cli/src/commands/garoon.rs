@@ -80,6 +80,16 @@ pub(crate) async fn garoon(
     {
         super::garoon_handle::period(period)?;
     }
+    for (given, what) in [
+        (&args.garoon_user, "the Garoon login name"),
+        (&args.garoon_password, "the Garoon password"),
+    ] {
+        if given.as_deref() == Some("") {
+            return Err(usage(format!(
+                "{what} is empty: give the Garoon login name and password (GAROON_USER and GAROON_PASSWORD, or --garoon-user and --garoon-password)"
+            )));
+        }
+    }
     let (client, _fake) = match &args.garoon_url {
         Some(url) => {
             let builder = GaroonClient::builder(url.clone());

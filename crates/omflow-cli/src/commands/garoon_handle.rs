@@ -49,7 +49,7 @@ fn pending_row(application: &Application) -> Value {
         "status": application.status_type,
         "applicant": application.applicant.as_ref().and_then(|a| a.name.clone()),
         "step": step.and_then(|s| s.name.clone()),
-        "may": offered(application).join(", "),
+        "may": offered(application),
     })
 }
 
@@ -91,7 +91,8 @@ pub(crate) async fn folder(
     .map_err(boxed)?;
     if found.is_empty() && args.since.is_none() {
         eprintln!(
-            "omflow: none created in the last {DEFAULT_DAYS} days; --since DAY looks further back"
+            "omflow: none created in the {DEFAULT_DAYS} days before {}; --since DAY looks further back",
+            if args.until.is_some() { "--until" } else { "now" }
         );
     }
     let rows: Vec<Value> = found.iter().map(pending_row).collect();
@@ -100,9 +101,10 @@ pub(crate) async fn folder(
 
 /// The period `args` ask for: a usage error when it starts after it ends.
 pub(crate) fn period(args: &GaroonPeriodArgs) -> Result<Period, Failure> {
-    let since = args
-        .since
-        .unwrap_or_else(|| chrono::Utc::now() - chrono::Duration::days(DEFAULT_DAYS));
+    // Without --since: the 90 days before --until, or before now.
+    let since = args.since.unwrap_or_else(|| {
+        args.until.unwrap_or_else(chrono::Utc::now) - chrono::Duration::days(DEFAULT_DAYS)
+    });
     match args.until {
         Some(until) => Period::new(since, until).map_err(|_| {
             Failure::Usage(format!(
@@ -123,7 +125,7 @@ fn boxed(err: GaroonError) -> Failure {
 }
 
 /// Handles each request (checked first, at most four at a time) and reports each; exit 1
-/// when any was refused, failed or may have been applied.
+/// when any was refused (before sending or by Garoon), failed or may have been applied.
 pub(crate) async fn run(
     client: &GaroonClient,
     operation: Operation,
@@ -155,7 +157,7 @@ pub(crate) async fn run(
         Operation::SendBack(_) => "send back".to_string(),
         other => other.tag().to_string(),
     };
-    let (mut done, mut refused, mut failed) = (0, 0, 0);
+    let (mut done, mut refused, mut refused_by_garoon, mut failed) = (0, 0, 0, 0);
     while let Some(HandleResult {
         application_id: id,
         outcome,
@@ -185,14 +187,14 @@ pub(crate) async fn run(
                 )
             }
             HandleOutcome::Refused(fault) => {
-                failed += 1;
+                refused_by_garoon += 1;
                 let meaning = fault
                     .meaning()
                     .map(|m| format!(" ({m})"))
                     .unwrap_or_default();
                 (
-                    format!("failed {id}: {fault}{meaning}"),
-                    json!({"outcome": "failed", "request": id, "code": fault.code, "reason": fault.to_string()}),
+                    format!("refused by Garoon {id}: {fault}{meaning}"),
+                    json!({"outcome": "refused_by_garoon", "request": id, "code": fault.code, "reason": fault.to_string()}),
                 )
             }
             HandleOutcome::Unknown { applied, error } => {
@@ -224,10 +226,10 @@ pub(crate) async fn run(
     let summary = if args.dry_run {
         format!("dry run: {done} would be sent, {refused} refused (nothing was sent)")
     } else {
-        format!("{verb}: {done} done, {refused} refused (not sent), {failed} failed")
+        format!("{verb}: {done} done, {refused} refused (not sent), {refused_by_garoon} refused by Garoon, {failed} failed")
     };
     reporter.finish(Some(&summary));
-    Ok(if refused + failed > 0 {
+    Ok(if refused + refused_by_garoon + failed > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

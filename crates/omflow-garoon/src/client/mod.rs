@@ -8,6 +8,8 @@ mod bulk;
 mod soap;
 
 pub use bulk::{not_offered, HandleOutcome, HandleResult};
+/// The transport types that [`GaroonError::Transport`] carries, to match on them.
+pub use omflow_transport::{Sent, TransportError};
 pub use soap::BY_ID_CHUNK;
 
 use crate::model::{
@@ -18,7 +20,7 @@ use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 use http::HeaderValue;
 use omflow_transport::{
     body_snippet as snippet, HttpConfig, HttpConfigError, HttpRequest, HttpResponse, RetryPolicy,
-    Sent, Transport, TransportError,
+    Transport,
 };
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use secrecy::{ExposeSecret, SecretString};
@@ -53,7 +55,7 @@ pub enum GaroonError {
         source: TransportError,
     },
     /// Garoon's JSON error.
-    #[error("Garoon answered HTTP {status} {}: {message}{}", error_code.as_deref().unwrap_or("(no code)"), counter_measure.as_deref().filter(|c| !c.is_empty()).map(|c| format!("; {c}")).unwrap_or_default())]
+    #[error("Garoon answered HTTP {status} {}: {}", error_code.as_deref().unwrap_or("(no code)"), sentences(message, counter_measure.as_deref()))]
     Api {
         /// HTTP status.
         status: u16,
@@ -82,6 +84,17 @@ pub enum GaroonError {
         /// Start of the body.
         snippet: String,
     },
+    /// A SOAP call answered by something other than Garoon's SOAP service (a web page, a
+    /// 404): the base URL is not Garoon's, or the site does not serve SOAP there.
+    #[error("{url} answered HTTP {status} with no SOAP answer: is the base URL Garoon's (https://SUBDOMAIN.cybozu.com/g on cloud, .../grn.cgi on a package edition)? {snippet}")]
+    NotSoap {
+        /// HTTP status.
+        status: u16,
+        /// The SOAP endpoint called.
+        url: String,
+        /// Start of the body.
+        snippet: String,
+    },
     /// The answer did not decode.
     #[error(transparent)]
     Decode(#[from] GaroonParseError),
@@ -91,6 +104,17 @@ pub enum GaroonError {
     /// Paging broke the protocol (an empty page that says more follow).
     #[error("Garoon paging error: {0}")]
     Protocol(String),
+}
+
+/// Garoon's message and what to do, as sentences (`"It does not exist. Check the id."`).
+fn sentences(message: &str, counter_measure: Option<&str>) -> String {
+    match counter_measure.map(str::trim).filter(|c| !c.is_empty()) {
+        None => message.to_string(),
+        Some(measure) if message.trim_end().ends_with(['.', '。', '!', '?']) => {
+            format!("{} {measure}", message.trim_end())
+        }
+        Some(measure) => format!("{message}; {measure}"),
+    }
 }
 
 /// How to authenticate to Garoon.

@@ -59,7 +59,21 @@ impl GaroonClient {
         self.add_front_door(&mut request)?;
         request.body = Some(body.into_bytes().into());
         let span = tracing::debug_span!("omflow.garoon.soap", action);
+        let url = request.url.to_string();
         let response = self.send(request, effect, "garoon.soap", span).await?;
+        // Garoon answers SOAP (faults included, with 500 or 520); anything else (a web page's
+        // 404, a login page) is not Garoon's SOAP service.
+        let soap_like = response
+            .body
+            .windows(b"Envelope".len())
+            .any(|w| w == b"Envelope");
+        if !soap_like || !matches!(response.status, 200 | 500 | 520) {
+            return Err(GaroonError::NotSoap {
+                status: response.status,
+                url,
+                snippet: omflow_transport::body_snippet(&response.body),
+            });
+        }
         String::from_utf8(response.body.to_vec()).map_err(|_| GaroonError::NonJsonBody {
             status: response.status,
             snippet: omflow_transport::body_snippet(&response.body),

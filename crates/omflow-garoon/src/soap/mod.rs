@@ -127,7 +127,7 @@ impl SoapFault {
             "GRN_WRKF_25330" | "GRN_WRKF_25331" | "GRN_WRKF_25332" => {
                 "the request is not in progress or sent back"
             }
-            "GRN_WRKF_25334" => "the request is already finished",
+            "GRN_WRKF_25334" => "the request is no longer in progress",
             "GRN_WRKF_25337" => "sending back is disabled on this Garoon",
             "GRN_WRKF_25350" => "no such step to send the request back to",
             "GRN_WRKF_25354" | "GRN_WRKF_25355" => "that step is already done or was skipped",
@@ -140,6 +140,7 @@ impl SoapFault {
             "GRN_WRKF_25365" => "Garoon does not know that operation",
             "GRN_CBPAPI_63004" | "GRN_CBPAPI_63005" => "a parameter is missing or empty",
             "GRN_UTIL_API_65003" => "the request's Timestamp/Expires is in the past",
+            "GRN_CMMN_00105" => "the login name or password is wrong, or none was given",
             _ => return None,
         })
     }
