@@ -13,6 +13,7 @@ mod args;
 mod commands;
 pub mod expr;
 mod failure;
+mod garoon_args;
 mod listing;
 pub mod output;
 pub mod recording;

@@ -72,60 +72,8 @@ pub(crate) async fn garoon(
     args: &GaroonArgs,
     timeout: Option<std::time::Duration>,
 ) -> Result<ExitCode, Failure> {
-    use omflow_garoon::client::GaroonClient;
     let fail = |e: omflow_garoon::client::GaroonError| Failure::Operation(Box::new(e));
-    if let GaroonCommand::Sent(period)
-    | GaroonCommand::Received(period)
-    | GaroonCommand::Upcoming(period) = &args.command
-    {
-        super::garoon_handle::period(period)?;
-    }
-    for (given, what) in [
-        (&args.garoon_user, "the Garoon login name"),
-        (&args.garoon_password, "the Garoon password"),
-    ] {
-        if given.as_deref() == Some("") {
-            return Err(usage(format!(
-                "{what} is empty: give the Garoon login name and password (GAROON_USER and GAROON_PASSWORD, or --garoon-user and --garoon-password)"
-            )));
-        }
-    }
-    let (client, _fake) = match &args.garoon_url {
-        Some(url) => {
-            let builder = GaroonClient::builder(url.clone());
-            let builder = match (&args.garoon_token, &args.garoon_user, &args.garoon_password) {
-                (Some(token), _, _) => builder.oauth(token.clone()),
-                (None, Some(user), Some(password)) => builder.password(user.clone(), password.clone()),
-                _ => return Err(usage("Garoon needs --garoon-token, or --garoon-user with --garoon-password (or GAROON_* variables)")),
-            };
-            (
-                with_timeout(builder, timeout)
-                    .build()
-                    .map_err(|e| usage(e.to_string()))?,
-                None,
-            )
-        }
-        None => {
-            let fake = FakeOmflow::start_with(Seed::demo())
-                .await
-                .map_err(|e| Failure::Operation(Box::new(e)))?;
-            // The demo's users (admin/admin, alice/alice-pass), as given, else admin.
-            let (user, password) = match (&args.garoon_user, &args.garoon_password) {
-                (Some(user), Some(password)) => (user.clone(), password.clone()),
-                _ => ("admin".to_string(), "admin".to_string()),
-            };
-            eprintln!("omflow: no GAROON_URL set; using the embedded fake server's Garoon demo data at {} as user {user}", fake.garoon_uri());
-            (
-                with_timeout(
-                    GaroonClient::builder(fake.garoon_uri()).password(user, password),
-                    timeout,
-                )
-                .build()
-                .map_err(|e| usage(e.to_string()))?,
-                Some(fake),
-            )
-        }
-    };
+    let (client, _fake) = client_of(args, timeout).await?;
     match &args.command {
         GaroonCommand::Requests {
             status,
@@ -196,4 +144,65 @@ pub(crate) async fn garoon(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The Garoon client the options ask for (after the checks that need no server), and the
+/// embedded fake it talks to when no Garoon URL is given (kept alive by the caller).
+async fn client_of(
+    args: &GaroonArgs,
+    timeout: Option<std::time::Duration>,
+) -> Result<(omflow_garoon::client::GaroonClient, Option<FakeOmflow>), Failure> {
+    use omflow_garoon::client::GaroonClient;
+    if let GaroonCommand::Sent(period)
+    | GaroonCommand::Received(period)
+    | GaroonCommand::Upcoming(period) = &args.command
+    {
+        super::garoon_handle::period(period)?;
+    }
+    for (given, what) in [
+        (&args.garoon_user, "the Garoon login name"),
+        (&args.garoon_password, "the Garoon password"),
+    ] {
+        if given.as_deref() == Some("") {
+            return Err(usage(format!(
+                "{what} is empty: give the Garoon login name and password (GAROON_USER and GAROON_PASSWORD, or --garoon-user and --garoon-password)"
+            )));
+        }
+    }
+    Ok(match &args.garoon_url {
+        Some(url) => {
+            let builder = GaroonClient::builder(url.clone());
+            let builder = match (&args.garoon_token, &args.garoon_user, &args.garoon_password) {
+                (Some(token), _, _) => builder.oauth(token.clone()),
+                (None, Some(user), Some(password)) => builder.password(user.clone(), password.clone()),
+                _ => return Err(usage("Garoon needs --garoon-token, or --garoon-user with --garoon-password (or GAROON_* variables)")),
+            };
+            (
+                with_timeout(builder, timeout)
+                    .build()
+                    .map_err(|e| usage(e.to_string()))?,
+                None,
+            )
+        }
+        None => {
+            let fake = FakeOmflow::start_with(Seed::demo())
+                .await
+                .map_err(|e| Failure::Operation(Box::new(e)))?;
+            // The demo's users (admin/admin, alice/alice-pass), as given, else admin.
+            let (user, password) = match (&args.garoon_user, &args.garoon_password) {
+                (Some(user), Some(password)) => (user.clone(), password.clone()),
+                _ => ("admin".to_string(), "admin".to_string()),
+            };
+            eprintln!("omflow: no GAROON_URL set; using the embedded fake server's Garoon demo data at {} as user {user}", fake.garoon_uri());
+            (
+                with_timeout(
+                    GaroonClient::builder(fake.garoon_uri()).password(user, password),
+                    timeout,
+                )
+                .build()
+                .map_err(|e| usage(e.to_string()))?,
+                Some(fake),
+            )
+        }
+    })
 }
