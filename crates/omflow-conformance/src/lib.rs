@@ -20,5 +20,6 @@
 
 pub mod format;
 pub mod openapi;
+mod openapi_control;
 pub mod record;
 pub mod replay;

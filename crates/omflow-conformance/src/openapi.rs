@@ -478,6 +478,7 @@ pub fn document() -> Value {
         }
     }
     web_paths(&mut paths);
+    crate::openapi_control::paths(&mut paths);
     g.subschema_for::<omflow_model::SecurityCode>();
     g.subschema_for::<omflow_model::StatusCode>();
     let mut schemas = g.take_definitions(true);
@@ -497,6 +498,7 @@ pub fn document() -> Value {
             "required": ["status", "message"]
         }),
     );
+    crate::openapi_control::schemas(&mut schemas);
     schemas.sort_keys();
     json!({
         "openapi": "3.1.0",

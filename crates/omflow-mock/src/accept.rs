@@ -6,13 +6,25 @@ use http_body_util::Full;
 use hyper::body::Incoming as Body;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
+/// An answer not to send: the connection is closed instead (a fault that drops it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
 /// Serves every connection `listener` accepts, each request answered by `answer(state,
-/// request)`, until the returned task is aborted.
+/// request)` (or its connection closed when that is [`Dropped`]), until the returned task is
+/// aborted.
 pub fn serve<S, F, Fut>(
     listener: TcpListener,
     state: Arc<S>,
@@ -21,7 +33,7 @@ pub fn serve<S, F, Fut>(
 where
     S: Send + Sync + 'static,
     F: Fn(Arc<S>, hyper::Request<Body>) -> Fut + Copy + Send + Sync + 'static,
-    Fut: Future<Output = hyper::Response<Full<Bytes>>> + Send + 'static,
+    Fut: Future<Output = Result<hyper::Response<Full<Bytes>>, Dropped>> + Send + 'static,
 {
     tokio::spawn(async move {
         loop {
@@ -33,7 +45,7 @@ where
             tokio::spawn(async move {
                 let service = service_fn(move |request: hyper::Request<Body>| {
                     let state = state.clone();
-                    async move { Ok::<_, Infallible>(answer(state, request).await) }
+                    async move { answer(state, request).await }
                 });
                 let _ = hyper::server::conn::http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), service)

@@ -53,6 +53,13 @@ impl Clock {
         self.start_local + elapsed + self.advanced
     }
 
+    /// Sets the time to `at`, earlier or later; a running clock runs on from there.
+    pub fn set(&mut self, at: NaiveDateTime) {
+        self.started = Instant::now();
+        self.start_local = at;
+        self.advanced = Duration::zero();
+    }
+
     /// Moves time forward by `seconds` (fractions allowed; negative values are ignored).
     pub fn advance(&mut self, seconds: f64) {
         if seconds.is_finite() && seconds > 0.0 {

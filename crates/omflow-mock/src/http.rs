@@ -4,6 +4,7 @@
 use crate::files::{parse_multipart, UploadedFile};
 use crate::pyjson::dumps;
 use crate::seed::Seed;
+use crate::steer::FaultAction;
 use crate::views::{self, ViewCall};
 use crate::world::{py_type, text, truthy, Reply, World};
 use omflow_model::{Endpoint, Lang, MessageId, Mount, Permission};
@@ -25,6 +26,10 @@ pub(crate) struct Shared {
     pub seed: Mutex<Seed>,
     /// Simulated network latency added to every answer, in milliseconds.
     pub latency_ms: std::sync::atomic::AtomicU64,
+    /// The request log and the faults a tester set.
+    pub steering: crate::steer::Steering,
+    /// The states a tester saved, by name.
+    pub snapshots: Mutex<std::collections::BTreeMap<String, World>>,
 }
 
 impl Shared {
@@ -88,12 +93,107 @@ impl Respond for FakeResponder {
             headers: &request.headers,
             body: &request.body,
         };
-        serve(&self.0, &incoming).into_template()
+        match serve(&self.0, &incoming) {
+            Served::Reply(reply) => reply.into_template(),
+            // Faults that drop connections are refused under wiremock; should one arrive,
+            // say so rather than answer as if nothing happened.
+            Served::Dropped => ResponseTemplate::new(502)
+                .set_body_string("the fake cannot drop a connection under wiremock"),
+        }
     }
 }
 
+/// What the server does with a request: answer it, or drop the connection (a fault).
+pub(crate) enum Served {
+    /// Send this answer.
+    Reply(HttpReply),
+    /// Close the connection without an answer.
+    Dropped,
+}
+
+/// Answers one request: the control API, or the fake's state with the faults a tester set,
+/// logged.
+pub(crate) fn serve(shared: &Arc<Shared>, request: &Incoming<'_>) -> Served {
+    let path = request.url.path();
+    if let Some(control) = path.strip_prefix("/__mock/") {
+        return Served::Reply(crate::control::api(shared, request, control));
+    }
+    let endpoint = crate::steer::endpoint_of(path, request.body);
+    let user = who(shared, request);
+    let fault = shared.steering.take_fault(&endpoint, user.as_deref());
+    let served = match fault.as_ref().map(|(_, action)| action) {
+        Some(FaultAction::Http {
+            status,
+            body,
+            content_type,
+        }) => Served::Reply(HttpReply {
+            status: *status,
+            content_type: content_type.clone(),
+            headers: Vec::new(),
+            body: body.clone().into_bytes(),
+            delay_ms: 0,
+        }),
+        Some(FaultAction::Envelope { status, message }) => Served::Reply(render(
+            Reply::Envelope {
+                status: *status,
+                message: message.clone(),
+                result: Value::Null,
+            },
+            Lang::default(),
+        )),
+        Some(FaultAction::Reset { after: false }) => Served::Dropped,
+        Some(FaultAction::Reset { after: true }) => {
+            let _lost = answer(shared, request);
+            Served::Dropped
+        }
+        Some(FaultAction::Delay { ms }) => {
+            let mut reply = answer(shared, request);
+            reply.delay_ms += ms;
+            Served::Reply(reply)
+        }
+        _ => Served::Reply(answer(shared, request)),
+    };
+    shared.steering.record(crate::steer::ReceivedRequest {
+        seq: 0,
+        method: request.method.to_string(),
+        path: path.to_string(),
+        endpoint,
+        user,
+        status: match &served {
+            Served::Reply(reply) => reply.status,
+            Served::Dropped => 0,
+        },
+        fault: fault.map(|(id, _)| id),
+    });
+    served
+}
+
+/// Who a request names: the Basic login (logging in), the user of its security code, the
+/// Garoon login (REST header or SOAP envelope); `None` when it names no one the fake knows.
+fn who(shared: &Shared, request: &Incoming<'_>) -> Option<String> {
+    use base64::Engine as _;
+    let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
+    let decoded = |b64: &str| {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        text.split_once(':').map(|(login, _)| login.to_string())
+    };
+    if let Some(basic) = header("authorization").and_then(|v| v.strip_prefix("Basic ")) {
+        return decoded(basic);
+    }
+    if let Some(cybozu) = header("x-cybozu-authorization") {
+        return decoded(cybozu);
+    }
+    if let Some(code) = crate::steer::security_code(request.body) {
+        return shared.lock().tokens.get(&code).map(|t| t.username.clone());
+    }
+    crate::steer::element_text(request.body, "Username")
+}
+
 /// Answers one request from the fake's state.
-pub(crate) fn serve(shared: &Shared, request: &Incoming<'_>) -> HttpReply {
+fn answer(shared: &Shared, request: &Incoming<'_>) -> HttpReply {
     {
         let lang = request
             .headers
@@ -102,9 +202,6 @@ pub(crate) fn serve(shared: &Shared, request: &Incoming<'_>) -> HttpReply {
             .map(Lang::from_accept_language)
             .unwrap_or_default();
         let path = request.url.path().to_string();
-        if let Some(control) = path.strip_prefix("/__mock/") {
-            return control_api(shared, request, control);
-        }
         #[cfg(feature = "garoon")]
         if path == crate::garoon_soap::PATH && request.method == "POST" {
             return crate::garoon_soap::handle(&mut shared.lock(), request.body);
@@ -424,91 +521,14 @@ fn permission_denied_redirect(path: &str) -> Reply {
     )
 }
 
-fn control_json(status: u16, body: Value) -> HttpReply {
-    HttpReply::json(status, &body)
-}
-
-fn control_api(shared: &Shared, request: &Incoming<'_>, path: &str) -> HttpReply {
-    let method = request.method;
-    let body: Value = serde_json::from_slice(request.body).unwrap_or(Value::Null);
-    match (method, path) {
-        ("GET", "openapi.json") => HttpReply {
-            status: 200,
-            content_type: "application/json".into(),
-            headers: Vec::new(),
-            body: crate::OPENAPI_DOCUMENT.as_bytes().to_vec(),
-            delay_ms: 0,
-        },
-        ("POST", "reset") => {
-            let seed = shared
-                .seed
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .clone();
-            let mut world = shared.lock();
-            let clock = world.clock.clone();
-            let delay = world.engine_delay_ms;
-            let ttl = world.token_ttl;
-            match World::from_seed(&seed, clock) {
-                Ok(mut fresh) => {
-                    fresh.engine_delay_ms = delay;
-                    fresh.token_ttl = ttl;
-                    *world = fresh;
-                    control_json(200, json!({"reset": true}))
-                }
-                Err(err) => control_json(500, json!({"error": err.to_string()})),
-            }
-        }
-        ("POST", "clock/advance") => match body.get("seconds").and_then(Value::as_f64) {
-            Some(seconds) if seconds.is_finite() && seconds >= 0.0 => {
-                let mut world = shared.lock();
-                world.clock.advance(seconds);
-                let now = omflow_model::Timestamp::from_naive(world.now());
-                control_json(200, json!({"now": now.as_str()}))
-            }
-            _ => control_json(
-                400,
-                json!({"error": "expected {\"seconds\": <non-negative number>}"}),
-            ),
-        },
-        ("POST", "tokens/expire") => {
-            shared.lock().expire_tokens();
-            control_json(200, json!({"expired": true}))
-        }
-        ("POST", "engine/delay") => match body.get("ms").and_then(Value::as_u64) {
-            Some(ms) => {
-                shared.lock().engine_delay_ms = ms;
-                control_json(200, json!({"ms": ms}))
-            }
-            None => control_json(
-                400,
-                json!({"error": "expected {\"ms\": <non-negative integer>}"}),
-            ),
-        },
-        ("GET", "state") => control_json(200, shared.lock().dump()),
-        ("DELETE", user) if user.starts_with("users/") => {
-            let username = user.trim_start_matches("users/");
-            if shared.lock().delete_user(username) {
-                control_json(200, json!({"deleted": username}))
-            } else {
-                control_json(404, json!({"error": format!("no user {username:?}")}))
-            }
-        }
-        _ => control_json(
-            404,
-            json!({"error": format!("unknown control endpoint {method} /__mock/{path}"), "endpoints": ["POST /__mock/reset", "POST /__mock/clock/advance {\"seconds\": N}", "POST /__mock/tokens/expire", "POST /__mock/engine/delay {\"ms\": N}", "GET /__mock/state", "GET /__mock/openapi.json", "DELETE /__mock/users/{username}"]}),
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn call(shared: &Shared, path: &str, headers: &http::HeaderMap, body: &[u8]) -> Value {
+    fn call(shared: &Arc<Shared>, path: &str, headers: &http::HeaderMap, body: &[u8]) -> Value {
         let url = url::Url::parse(&format!("http://127.0.0.1{path}")).unwrap();
         let method = if body.is_empty() { "GET" } else { "POST" };
-        let reply = serve(
+        let Served::Reply(reply) = serve(
             shared,
             &Incoming {
                 method,
@@ -516,7 +536,9 @@ mod tests {
                 headers,
                 body,
             },
-        );
+        ) else {
+            panic!("dropped")
+        };
         serde_json::from_slice(&reply.body).unwrap()
     }
 
@@ -532,7 +554,7 @@ mod tests {
         let login = call(&shared, "/accounts/api/security/get/", &login_headers, b"");
         let token = login["result"]["security"].clone();
         let none = http::HeaderMap::new();
-        let list = |shared: &Shared| {
+        let list = |shared: &Arc<Shared>| {
             let body = json!({"security": token, "omflow_restapi": 1, "order_columns": ["-id"]});
             call(
                 shared,

@@ -4,7 +4,7 @@
 //! wiremock's per-mock record of every matched request, so memory stays flat however many
 //! requests it serves. Fault injection through extra mocks is the in-process fake's job.
 
-use crate::http::{serve, HttpReply, Incoming, Shared, MAX_UPLOAD_BYTES};
+use crate::http::{serve, HttpReply, Incoming, Served, Shared, MAX_UPLOAD_BYTES};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming as Body;
@@ -35,6 +35,12 @@ impl StandaloneFake {
         format!("http://{}", self.addr)
     }
 
+    /// Steers it: its request log, faults, snapshots, clock and seed.
+    #[must_use]
+    pub fn control(&self) -> crate::Control {
+        crate::Control::new(self.shared.clone())
+    }
+
     /// Runs `f` on the state, under the lock.
     pub fn with_world<R>(&self, f: impl FnOnce(&mut crate::World) -> R) -> R {
         f(&mut self.shared.lock())
@@ -47,14 +53,17 @@ impl Drop for StandaloneFake {
     }
 }
 
-async fn answer(shared: &Shared, request: hyper::Request<Body>) -> hyper::Response<Full<Bytes>> {
+async fn answer(
+    shared: &Arc<Shared>,
+    request: hyper::Request<Body>,
+) -> Result<hyper::Response<Full<Bytes>>, crate::accept::Dropped> {
     let (parts, body) = request.into_parts();
     let reply = match Limited::new(body, MAX_UPLOAD_BYTES + 1).collect().await {
         Ok(collected) => {
             let bytes = collected.to_bytes();
             let url = url::Url::parse(&format!("http://fake{}", parts.uri))
                 .unwrap_or_else(|_| url::Url::parse("http://fake/").expect("static URL"));
-            serve(
+            match serve(
                 shared,
                 &Incoming {
                     method: parts.method.as_str(),
@@ -62,7 +71,10 @@ async fn answer(shared: &Shared, request: hyper::Request<Body>) -> hyper::Respon
                     headers: &parts.headers,
                     body: &bytes,
                 },
-            )
+            ) {
+                Served::Reply(reply) => reply,
+                Served::Dropped => return Err(crate::accept::Dropped),
+            }
         }
         Err(_) => HttpReply {
             status: 400,
@@ -81,7 +93,7 @@ async fn answer(shared: &Shared, request: hyper::Request<Body>) -> hyper::Respon
     for (name, value) in &reply.headers {
         response = response.header(*name, value.as_str());
     }
-    response
+    Ok(response
         .body(Full::new(Bytes::from(reply.body)))
-        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new()))))
 }

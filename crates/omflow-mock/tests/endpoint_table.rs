@@ -110,6 +110,23 @@ async fn the_openapi_document_is_served_and_names_every_endpoint_of_the_table() 
         serde_json::from_str::<serde_json::Value>(omflow_mock::OPENAPI_DOCUMENT).unwrap()
     );
     let paths = served["paths"].as_object().unwrap();
+    // The fake's control API is documented too (tag `control`); every other path is the
+    // real server's.
+    let control: Vec<&String> = paths.keys().filter(|p| p.starts_with("/__mock/")).collect();
+    for path in &control {
+        for op in paths[path.as_str()].as_object().unwrap().values() {
+            assert_eq!(op["tags"], serde_json::json!(["control"]), "{path}");
+        }
+    }
+    assert!(
+        control.iter().any(|p| p.as_str() == "/__mock/faults"),
+        "{control:?}"
+    );
+    let paths: serde_json::Map<String, serde_json::Value> = paths
+        .iter()
+        .filter(|(p, _)| !p.starts_with("/__mock/"))
+        .map(|(p, v)| (p.clone(), v.clone()))
+        .collect();
     // Every endpoint of the table, and the two web paths of a download.
     let web = [
         omflow_model::web::LOGIN.to_string(),

@@ -138,7 +138,7 @@ impl Recorder {
         });
         let task =
             omflow_mock::accept::serve(listener, state.clone(), |state, request| async move {
-                proxy(&state, request).await
+                Ok(proxy(&state, request).await)
             });
         Ok(Recorder { addr, state, task })
     }

@@ -1,0 +1,516 @@
+//! What a tester steers the fake with while it runs: the requests it received (filtered by
+//! endpoint and user, counted, cleared) and faults (a delay, an HTTP error, a failure
+//! envelope, a dropped connection) on chosen endpoints and users, for every call or the next
+//! N. The HTTP control API (`/__mock/`) and [`crate::Control`] both use this one
+//! implementation.
+
+use omflow_model::Endpoint;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Mutex, MutexGuard};
+
+/// How many received requests the fake keeps (the oldest go first); counts stay exact.
+pub const REQUEST_LOG_LIMIT: usize = 10_000;
+
+/// The longest delay a fault may add, in milliseconds (ten minutes).
+pub const MAX_FAULT_DELAY_MS: u64 = 600_000;
+
+/// A request the fake received (control calls are not logged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ReceivedRequest {
+    /// Its number, from 1, in the order received.
+    pub seq: u64,
+    /// `GET`, `POST`.
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The endpoint, as the OpenAPI document's `operationId` names it (`MyMissions`,
+    /// `TicketEdit`), `garoon.soap.<Action>`, `garoon.rest`, `web` or `other`.
+    pub endpoint: String,
+    /// Who called: the Basic login, the user of the security code, Garoon's login; `None`
+    /// when the request names no one the fake knows.
+    pub user: Option<String>,
+    /// The HTTP status answered; `0` when a fault dropped the connection.
+    pub status: u16,
+    /// The fault that shaped the answer, by its id.
+    pub fault: Option<u64>,
+}
+
+/// Which received requests (or which calls a fault applies to): every field given must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RequestFilter {
+    /// The endpoint's name (see [`ReceivedRequest::endpoint`]).
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// The user.
+    #[serde(default)]
+    pub user: Option<String>,
+}
+
+impl RequestFilter {
+    /// Every request.
+    #[must_use]
+    pub fn all() -> Self {
+        RequestFilter::default()
+    }
+
+    /// Only calls of `endpoint` (`TicketEdit`).
+    #[must_use]
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Only calls by `user`.
+    #[must_use]
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.user = Some(user.into());
+        self
+    }
+
+    fn matches(&self, endpoint: &str, user: Option<&str>) -> bool {
+        self.endpoint.as_deref().is_none_or(|e| e == endpoint)
+            && self.user.as_deref().is_none_or(|u| Some(u) == user)
+    }
+}
+
+/// What a fault does to a call it matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FaultAction {
+    /// Answers as usual, `ms` later (the view runs at once).
+    Delay {
+        /// Milliseconds, at most [`MAX_FAULT_DELAY_MS`].
+        ms: u64,
+    },
+    /// Answers this HTTP status and body instead; the view does not run (nothing changes).
+    Http {
+        /// The HTTP status (100 to 599).
+        status: u16,
+        /// The body.
+        #[serde(default)]
+        body: String,
+        /// Its content type (default `text/html`).
+        #[serde(default = "html")]
+        content_type: String,
+    },
+    /// Answers HTTP 200 with the server's failure envelope `{"status": status, "message":
+    /// message, "result": null}` instead; the view does not run.
+    Envelope {
+        /// The envelope's status (the real server uses 400, 403, 500).
+        status: u16,
+        /// Its message.
+        message: String,
+    },
+    /// Drops the connection without an answer: before the view runs (`after: false`,
+    /// nothing changes) or after (`after: true`: the change is made and its answer lost).
+    /// Only a fake on the plain server drops connections (wiremock cannot).
+    Reset {
+        /// Whether the view runs first.
+        #[serde(default)]
+        after: bool,
+    },
+}
+
+fn html() -> String {
+    "text/html".into()
+}
+
+/// A fault: what to do ([`FaultAction`]) to which calls, and how many times.
+///
+/// ```
+/// use omflow_mock::{Fault, FaultAction};
+/// let fault = Fault::new(FaultAction::Http { status: 503, body: "busy".into(), content_type: "text/plain".into() })
+///     .endpoint("TicketEdit")
+///     .user("alice")
+///     .times(1);
+/// assert_eq!(
+///     serde_json::to_value(&fault).unwrap(),
+///     serde_json::json!({"endpoint": "TicketEdit", "user": "alice", "times": 1, "kind": "http", "status": 503, "body": "busy", "content_type": "text/plain"})
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Fault {
+    /// Only calls of this endpoint (any when `None`).
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// Only calls by this user (any when `None`).
+    #[serde(default)]
+    pub user: Option<String>,
+    /// Only the next this many matching calls (every one when `None`).
+    #[serde(default)]
+    pub times: Option<u32>,
+    /// What it does.
+    #[serde(flatten)]
+    pub action: FaultAction,
+}
+
+impl Fault {
+    /// `action` on every call.
+    #[must_use]
+    pub fn new(action: FaultAction) -> Self {
+        Fault {
+            endpoint: None,
+            user: None,
+            times: None,
+            action,
+        }
+    }
+
+    /// Only on calls of `endpoint` (`TicketEdit`, `MyMissions`, `garoon.soap.WorkflowHandleApplications`).
+    #[must_use]
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Only on calls by `user`.
+    #[must_use]
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.user = Some(user.into());
+        self
+    }
+
+    /// Only the next `n` matching calls.
+    #[must_use]
+    pub fn times(mut self, n: u32) -> Self {
+        self.times = Some(n);
+        self
+    }
+
+    fn check(&self, drops_connections: bool) -> Result<(), FaultError> {
+        let bad = |why: &str| Err(FaultError(why.to_string()));
+        match &self.action {
+            FaultAction::Delay { ms } if *ms > MAX_FAULT_DELAY_MS => {
+                return bad("a delay is at most 600000 ms (ten minutes)")
+            }
+            FaultAction::Http { status, .. } if !(100..=599).contains(status) => {
+                return bad("an HTTP status is between 100 and 599")
+            }
+            FaultAction::Http { content_type, .. }
+                if http::HeaderValue::from_str(content_type).is_err() =>
+            {
+                return bad("the content type is not a valid header value")
+            }
+            FaultAction::Reset { .. } if !drops_connections => {
+                return bad("wiremock cannot drop a connection: start the fake with record_requests(false) or standalone for reset faults")
+            }
+            _ => {}
+        }
+        if self.times == Some(0) {
+            return bad("times is at least 1 (leave it out for every call)");
+        }
+        Ok(())
+    }
+}
+
+/// A fault the fake does not take, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("fault not added: {0}")]
+pub struct FaultError(pub String);
+
+/// A fault in effect, with the id to remove it by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ActiveFault {
+    /// Its id.
+    pub id: u64,
+    /// The fault (its `times` counts down).
+    #[serde(flatten)]
+    pub fault: Fault,
+}
+
+#[derive(Debug, Default)]
+struct Log {
+    next_seq: u64,
+    kept: VecDeque<ReceivedRequest>,
+    counts: BTreeMap<(String, Option<String>), u64>,
+}
+
+#[derive(Debug, Default)]
+struct Faults {
+    next_id: u64,
+    active: Vec<ActiveFault>,
+}
+
+/// The request log and the faults of one fake.
+#[derive(Debug)]
+pub(crate) struct Steering {
+    log: Mutex<Log>,
+    faults: Mutex<Faults>,
+    /// Whether the server behind can drop a connection (the plain server can, wiremock not).
+    pub(crate) drops_connections: bool,
+}
+
+pub(crate) fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Steering {
+    pub(crate) fn new(drops_connections: bool) -> Self {
+        Steering {
+            log: Mutex::default(),
+            faults: Mutex::default(),
+            drops_connections,
+        }
+    }
+
+    /// Logs a request; returns its number.
+    pub(crate) fn record(&self, mut request: ReceivedRequest) -> u64 {
+        let mut log = locked(&self.log);
+        log.next_seq += 1;
+        request.seq = log.next_seq;
+        *log.counts
+            .entry((request.endpoint.clone(), request.user.clone()))
+            .or_default() += 1;
+        if log.kept.len() == REQUEST_LOG_LIMIT {
+            log.kept.pop_front();
+        }
+        log.kept.push_back(request);
+        log.next_seq
+    }
+
+    pub(crate) fn requests(&self, filter: &RequestFilter) -> Vec<ReceivedRequest> {
+        locked(&self.log)
+            .kept
+            .iter()
+            .filter(|r| filter.matches(&r.endpoint, r.user.as_deref()))
+            .cloned()
+            .collect()
+    }
+
+    pub(crate) fn count(&self, filter: &RequestFilter) -> u64 {
+        locked(&self.log)
+            .counts
+            .iter()
+            .filter(|((endpoint, user), _)| filter.matches(endpoint, user.as_deref()))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// Forgets every logged request; returns how many there were.
+    pub(crate) fn clear_requests(&self) -> u64 {
+        let mut log = locked(&self.log);
+        let n = log.counts.values().sum();
+        log.kept.clear();
+        log.counts.clear();
+        n
+    }
+
+    pub(crate) fn add_fault(&self, fault: Fault) -> Result<u64, FaultError> {
+        fault.check(self.drops_connections)?;
+        let mut faults = locked(&self.faults);
+        faults.next_id += 1;
+        let id = faults.next_id;
+        faults.active.push(ActiveFault { id, fault });
+        Ok(id)
+    }
+
+    pub(crate) fn faults(&self) -> Vec<ActiveFault> {
+        locked(&self.faults).active.clone()
+    }
+
+    pub(crate) fn remove_fault(&self, id: u64) -> bool {
+        let mut faults = locked(&self.faults);
+        let before = faults.active.len();
+        faults.active.retain(|f| f.id != id);
+        faults.active.len() < before
+    }
+
+    pub(crate) fn clear_faults(&self) -> usize {
+        std::mem::take(&mut locked(&self.faults).active).len()
+    }
+
+    /// The first fault (in the order added) that matches a call, counted down.
+    pub(crate) fn take_fault(
+        &self,
+        endpoint: &str,
+        user: Option<&str>,
+    ) -> Option<(u64, FaultAction)> {
+        let mut faults = locked(&self.faults);
+        let index = faults.active.iter().position(|f| {
+            f.fault.endpoint.as_deref().is_none_or(|e| e == endpoint)
+                && f.fault.user.as_deref().is_none_or(|u| Some(u) == user)
+        })?;
+        let active = &mut faults.active[index];
+        let taken = (active.id, active.fault.action.clone());
+        match &mut active.fault.times {
+            Some(1) => {
+                faults.active.remove(index);
+            }
+            Some(n) => *n -= 1,
+            None => {}
+        }
+        Some(taken)
+    }
+}
+
+/// The endpoint a request calls, by the names [`ReceivedRequest::endpoint`] lists.
+pub(crate) fn endpoint_of(path: &str, body: &[u8]) -> String {
+    let slashed = if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    };
+    if let Some((endpoint, _)) = Endpoint::resolve(&slashed) {
+        return format!("{endpoint:?}");
+    }
+    if path.starts_with("/g/cbpapi/") {
+        return match element_text(body, "Action") {
+            Some(action) => format!("garoon.soap.{action}"),
+            None => "garoon.soap".into(),
+        };
+    }
+    if path.starts_with("/g/api/") {
+        return "garoon.rest".into();
+    }
+    if path == omflow_model::web::LOGIN || path.starts_with(omflow_model::web::DOWNLOAD_PREFIX) {
+        return "web".into();
+    }
+    "other".into()
+}
+
+/// The trimmed text of the first `<name>` element of an XML body, found without parsing it
+/// (a SOAP envelope's `Action` and `Username`).
+pub(crate) fn element_text(body: &[u8], name: &str) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    let open = format!("<{name}>");
+    let start = text.find(&open)? + open.len();
+    let end = start + text[start..].find(&format!("</{name}>"))?;
+    let value = text[start..end].trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// The value of the `security` member of a JSON or form body, found without parsing it.
+pub(crate) fn security_code(body: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    let at = text.find("security")?;
+    let rest = &text[at + "security".len()..];
+    let value: String = if let Some(json) = rest.strip_prefix('"') {
+        let json = json.trim_start().strip_prefix(':')?.trim_start();
+        let quoted = json.strip_prefix('"')?;
+        quoted.chars().take_while(|c| *c != '"').collect()
+    } else {
+        let form = rest.strip_prefix('=')?;
+        let raw: String = form.chars().take_while(|c| *c != '&').collect();
+        url::form_urlencoded::parse(format!("v={raw}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())?
+    };
+    (!value.is_empty()).then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fault_for_the_next_n_calls_runs_out() {
+        let steering = Steering::new(true);
+        let id = steering
+            .add_fault(
+                Fault::new(FaultAction::Delay { ms: 5 })
+                    .endpoint("MyMissions")
+                    .times(2),
+            )
+            .unwrap();
+        assert_eq!(steering.take_fault("TicketEdit", None), None);
+        assert_eq!(
+            steering
+                .take_fault("MyMissions", Some("alice"))
+                .map(|f| f.0),
+            Some(id)
+        );
+        assert_eq!(steering.faults()[0].fault.times, Some(1));
+        assert!(steering.take_fault("MyMissions", None).is_some());
+        assert!(steering.take_fault("MyMissions", None).is_none(), "ran out");
+        assert!(steering.faults().is_empty());
+    }
+
+    #[test]
+    fn faults_a_server_cannot_give_are_refused() {
+        let wiremock = Steering::new(false);
+        let reset = Fault::new(FaultAction::Reset { after: true });
+        assert!(wiremock
+            .add_fault(reset.clone())
+            .unwrap_err()
+            .0
+            .contains("record_requests(false)"));
+        assert!(Steering::new(true).add_fault(reset).is_ok());
+        let http = |status| FaultAction::Http {
+            status,
+            body: String::new(),
+            content_type: html(),
+        };
+        assert!(wiremock.add_fault(Fault::new(http(600))).is_err());
+        assert!(wiremock.add_fault(Fault::new(http(503)).times(0)).is_err());
+        assert!(wiremock
+            .add_fault(Fault::new(FaultAction::Delay {
+                ms: MAX_FAULT_DELAY_MS + 1
+            }))
+            .is_err());
+    }
+
+    #[test]
+    fn the_log_keeps_the_newest_and_counts_them_all() {
+        let steering = Steering::new(true);
+        for i in 0..REQUEST_LOG_LIMIT + 5 {
+            steering.record(ReceivedRequest {
+                seq: 0,
+                method: "POST".into(),
+                path: "/x".into(),
+                endpoint: if i % 2 == 0 { "A".into() } else { "B".into() },
+                user: Some("alice".into()),
+                status: 200,
+                fault: None,
+            });
+        }
+        let kept = steering.requests(&RequestFilter::all());
+        assert_eq!(kept.len(), REQUEST_LOG_LIMIT);
+        assert_eq!(kept[0].seq, 6, "the five oldest went first");
+        assert_eq!(
+            steering.count(&RequestFilter::all()),
+            (REQUEST_LOG_LIMIT + 5) as u64
+        );
+        assert_eq!(
+            steering.count(&RequestFilter::all().endpoint("A").user("alice")),
+            (REQUEST_LOG_LIMIT / 2 + 3) as u64
+        );
+        assert_eq!(steering.count(&RequestFilter::all().user("bob")), 0);
+        assert_eq!(steering.clear_requests(), (REQUEST_LOG_LIMIT + 5) as u64);
+        assert!(steering.requests(&RequestFilter::all()).is_empty());
+    }
+
+    #[test]
+    fn who_and_what_are_read_from_the_bytes() {
+        assert_eq!(
+            security_code(br#"{"omflow_restapi": true, "security" : "ab12"}"#).as_deref(),
+            Some("ab12")
+        );
+        assert_eq!(
+            security_code(b"omflow_restapi=1&security=ab%2012").as_deref(),
+            Some("ab 12")
+        );
+        assert_eq!(security_code(b"{}"), None);
+        let soap = b"<soap:Header><Action>\n  WorkflowHandleApplications\n</Action><Username>alice</Username>";
+        assert_eq!(
+            element_text(soap, "Action").as_deref(),
+            Some("WorkflowHandleApplications")
+        );
+        assert_eq!(
+            endpoint_of("/g/cbpapi/workflow/api.csp", soap),
+            "garoon.soap.WorkflowHandleApplications"
+        );
+        assert_eq!(
+            endpoint_of("/g/api/v1/workflow/requests/1", b""),
+            "garoon.rest"
+        );
+        assert_eq!(endpoint_of("/nowhere", b""), "other");
+    }
+}
