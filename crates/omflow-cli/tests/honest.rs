@@ -320,7 +320,11 @@ fn a_reader_that_stops_early_is_not_an_error() {
             .join_group("admin", 2),
         |b, i| b.ticket("mission", "admin", &format!("Ticket {i}"), "red"),
     );
-    std::fs::write(&seed_path, serde_json::to_string(&seed.build()).unwrap()).unwrap();
+    std::fs::write(
+        &seed_path,
+        serde_json::to_string(&seed.build().unwrap()).unwrap(),
+    )
+    .unwrap();
     let server = standalone_with(&["--seed", seed_path.to_str().unwrap()]);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
         .env("OMFLOW_URL", &server.url)

@@ -32,7 +32,8 @@ async fn main() {
         .fold(Seed::pristine().builder().join_group("admin", 2), |b, i| {
             b.ticket("mission", "admin", &format!("Ticket {i}"), "red")
         })
-        .build();
+        .build()
+        .unwrap();
     let fake = FakeOmflow::start_with(seed).await.unwrap();
     let client = Client::builder(fake.uri())
         .credentials("admin", "admin")

@@ -104,7 +104,8 @@ async fn main() {
         .fold(Seed::pristine().builder().join_group("admin", 2), |b, i| {
             b.ticket("mission", "admin", &format!("Ticket {i}"), "red")
         })
-        .build();
+        .build()
+        .unwrap();
     let fake = FakeOmflow::builder()
         .seed(seed)
         .record_requests(false)

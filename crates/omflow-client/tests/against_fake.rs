@@ -26,6 +26,7 @@ fn seed_with(n: usize) -> Seed {
             )
         })
         .build()
+        .unwrap()
 }
 
 #[tokio::test]

@@ -3,7 +3,6 @@
 
 use futures::TryStreamExt;
 use omflow_client::{Client, Error, TicketState};
-use omflow_mock::seed::SeedGroup;
 use omflow_mock::{FakeOmflow, Seed};
 use omflow_model::query::{col, Query};
 use omflow_model::{FieldType, FlowUuid, Mission, QuickAction};
@@ -167,7 +166,8 @@ async fn a_stranger_gets_a_typed_error_naming_what_is_missing() {
         .builder()
         .user("hal", "pw", &[])
         .ticket("mission", "admin", "Kettle leaks", "red")
-        .build();
+        .build()
+        .unwrap();
     let fake = FakeOmflow::start_with(seed).await.unwrap();
     let data_id = fake.state().current_row("mission", 1).unwrap().id;
     let hal = client(&fake, "hal", "pw");
@@ -199,13 +199,12 @@ async fn a_stranger_gets_a_typed_error_naming_what_is_missing() {
 
 #[tokio::test]
 async fn creating_with_add_alone_needs_types_and_says_so() {
-    let mut seed = Seed::pristine().builder().user("ivy", "pw", &[3]).build();
-    seed.groups.push(SeedGroup {
-        id: 3,
-        display_name: "Add only".into(),
-        permissions: vec![format!("Omdata_{HEX}_Add")],
-        ..SeedGroup::default()
-    });
+    let seed = Seed::pristine()
+        .builder()
+        .group(3, "Add only", &[&format!("Omdata_{HEX}_Add")])
+        .user("ivy", "pw", &[3])
+        .build()
+        .unwrap();
     let fake = FakeOmflow::start_with(seed).await.unwrap();
     let ivy = client(&fake, "ivy", "pw");
     let flow = FlowUuid::parse(HEX).unwrap();

@@ -21,6 +21,7 @@ fn seed() -> Seed {
         .join_group("admin", 2)
         .ticket("mission", "admin", "T", "red")
         .build()
+        .unwrap()
 }
 
 #[tokio::test]

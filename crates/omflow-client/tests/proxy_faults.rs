@@ -86,6 +86,7 @@ fn seed() -> Seed {
         .join_group("admin", 2)
         .ticket("mission", "admin", "T", "red")
         .build()
+        .unwrap()
 }
 
 fn client(url: &str) -> Client {

@@ -33,7 +33,8 @@ async fn trace_output_has_no_secret() {
         .builder()
         .user("carol", password, &[2])
         .ticket("mission", "admin", "T", "red")
-        .build();
+        .build()
+        .unwrap();
     let fake = FakeOmflow::start_with(seed).await.unwrap();
     let client = Client::builder(fake.uri())
         .credentials("carol", password)

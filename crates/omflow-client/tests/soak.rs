@@ -20,7 +20,8 @@ async fn start_fake(tickets: usize) -> Arc<FakeOmflow> {
         .fold(Seed::pristine().builder().join_group("admin", 2), |b, i| {
             b.ticket("mission", "admin", &format!("Soak {i}"), "red")
         })
-        .build();
+        .build()
+        .unwrap();
     Arc::new(
         FakeOmflow::builder()
             .record_requests(false)

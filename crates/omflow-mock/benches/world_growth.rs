@@ -23,7 +23,8 @@ async fn main() {
             .fold(Seed::pristine().builder().join_group("admin", 2), |b, i| {
                 b.ticket("mission", "admin", &format!("Ticket {i}"), "green")
             })
-            .build();
+            .build()
+            .expect("the bench's names exist");
         let fake = FakeOmflow::builder()
             .record_requests(false)
             .seed(seed)

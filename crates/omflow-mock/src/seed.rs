@@ -380,11 +380,53 @@ impl Seed {
     /// Starts from this seed to add users, groups and tickets.
     #[must_use]
     pub fn builder(self) -> SeedBuilder {
-        SeedBuilder { seed: self }
+        SeedBuilder {
+            seed: self,
+            problems: Vec::new(),
+        }
+    }
+
+    /// The names the seed uses and does not have: a user's group, a ticket's flow or user.
+    ///
+    /// # Errors
+    /// [`SeedError::Invalid`] naming each.
+    pub fn check_names(&self) -> Result<(), SeedError> {
+        let mut problems = Vec::new();
+        for user in &self.users {
+            for group in &user.groups {
+                if !self.groups.iter().any(|g| g.id == *group) {
+                    problems.push(format!(
+                        "user {} is in group {group}, which the seed does not have",
+                        user.username
+                    ));
+                }
+            }
+        }
+        for (index, ticket) in self.tickets.iter().enumerate() {
+            if !self.flows.iter().any(|f| f.api_path == ticket.api_path) {
+                problems.push(format!(
+                    "ticket {index}: no flow with api_path {:?}",
+                    ticket.api_path
+                ));
+            }
+            if !self.users.iter().any(|u| u.username == ticket.user) {
+                problems.push(format!("ticket {index}: no user {:?}", ticket.user));
+            }
+        }
+        problems_to_error(problems)
     }
 }
 
-/// Adds users, memberships and tickets to a seed, for tests.
+fn problems_to_error(problems: Vec<String>) -> Result<(), SeedError> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(SeedError::Invalid(problems.join("; ")))
+    }
+}
+
+/// Adds users, memberships and tickets to a seed, for tests. A name the seed does not have
+/// (a user, a group, a flow) is an error of [`SeedBuilder::build`], not a no-op.
 ///
 /// ```
 /// use omflow_mock::Seed;
@@ -393,12 +435,16 @@ impl Seed {
 ///     .user("bob", "bob-pass", &[2])
 ///     .join_group("admin", 2)
 ///     .ticket("mission", "admin", "Printer jam", "red")
-///     .build();
+///     .build()?;
 /// assert_eq!(seed.tickets.len(), 1);
+/// let typo = Seed::pristine().builder().join_group("amdin", 2).build().unwrap_err();
+/// assert_eq!(typo.to_string(), "invalid seed: join_group: no user \"amdin\"");
+/// # Ok::<(), omflow_mock::SeedError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct SeedBuilder {
     seed: Seed,
+    problems: Vec<String>,
 }
 
 impl SeedBuilder {
@@ -420,13 +466,32 @@ impl SeedBuilder {
         self
     }
 
+    /// Adds a group with these permission codenames (`Omdata_<flow hex>_Add|Modify|View|Delete`),
+    /// or gives an existing group of that id these permissions too.
+    #[must_use]
+    pub fn group(mut self, id: u64, display_name: &str, permissions: &[&str]) -> Self {
+        let permissions = permissions.iter().map(|p| (*p).to_string());
+        match self.seed.groups.iter_mut().find(|g| g.id == id) {
+            Some(group) => group.permissions.extend(permissions),
+            None => self.seed.groups.push(SeedGroup {
+                id,
+                display_name: display_name.to_string(),
+                permissions: permissions.collect(),
+                ..SeedGroup::default()
+            }),
+        }
+        self
+    }
+
     /// Puts an existing user in a group.
     #[must_use]
     pub fn join_group(mut self, username: &str, group: u64) -> Self {
-        if let Some(user) = self.seed.users.iter_mut().find(|u| u.username == username) {
-            if !user.groups.contains(&group) {
-                user.groups.push(group);
-            }
+        match self.seed.users.iter_mut().find(|u| u.username == username) {
+            Some(user) if !user.groups.contains(&group) => user.groups.push(group),
+            Some(_) => {}
+            None => self
+                .problems
+                .push(format!("join_group: no user {username:?}")),
         }
         self
     }
@@ -464,9 +529,13 @@ impl SeedBuilder {
     }
 
     /// The seed.
-    #[must_use]
-    pub fn build(self) -> Seed {
-        self.seed
+    ///
+    /// # Errors
+    /// [`SeedError::Invalid`] naming every user, group or flow used that the seed does not have.
+    pub fn build(self) -> Result<Seed, SeedError> {
+        problems_to_error(self.problems)?;
+        self.seed.check_names()?;
+        Ok(self.seed)
     }
 }
 

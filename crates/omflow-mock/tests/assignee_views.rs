@@ -5,7 +5,6 @@
 mod common;
 
 use common::{push_body, Session};
-use omflow_mock::seed::SeedGroup;
 use omflow_mock::Seed;
 use serde_json::{json, Value};
 
@@ -19,21 +18,16 @@ const PASSWORD: &str = "pw-1";
 /// gina: member of the assigned group 資訊服務組 (2), no permission. hal: no group.
 /// ivy: in group 3, which may only add tickets. Two tickets by admin, at FITEM_2.
 fn seed() -> Seed {
-    let mut seed = Seed::pristine()
+    Seed::pristine()
         .builder()
+        .group(3, "Add only", &[&format!("Omdata_{HEX}_Add")])
         .user("gina", PASSWORD, &[2])
         .user("hal", PASSWORD, &[])
         .user("ivy", PASSWORD, &[3])
         .ticket("mission", "admin", "Kettle leaks", "red")
         .ticket("mission", "admin", "Door squeaks", "green")
-        .build();
-    seed.groups.push(SeedGroup {
-        id: 3,
-        display_name: "Add only".into(),
-        permissions: vec![format!("Omdata_{HEX}_Add")],
-        ..SeedGroup::default()
-    });
-    seed
+        .build()
+        .expect("the seed's names exist")
 }
 
 async fn session() -> (Session, String, String, String) {

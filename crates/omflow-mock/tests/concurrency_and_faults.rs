@@ -17,7 +17,8 @@ async fn thirty_two_pushes_of_one_data_id_exactly_one_wins() {
                 .builder()
                 .join_group("admin", 2)
                 .ticket("mission", "admin", "T", "red")
-                .build(),
+                .build()
+                .unwrap(),
         )
         .await,
     );

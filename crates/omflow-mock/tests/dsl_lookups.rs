@@ -17,6 +17,7 @@ fn seed() -> Seed {
         .ticket("mission", "admin", "Beta network down", "red")
         .ticket("mission", "admin", "alpha toner", "yellow")
         .build()
+        .unwrap()
 }
 
 async fn titles(s: &Session, spec: ConditionSpec) -> Vec<String> {

@@ -13,6 +13,7 @@ fn seed() -> Seed {
         .builder()
         .user("carol", "carol-pass", &[2])
         .build()
+        .unwrap()
 }
 
 /// A `/rest/` call with an empty body for `endpoint`: (HTTP status, Location, body).

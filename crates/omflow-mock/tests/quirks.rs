@@ -15,6 +15,7 @@ fn demo_seed() -> Seed {
         .ticket("mission", "admin", "gamma VPN access", "yellow")
         .ticket("mission", "admin", "Delta PRINTER toner", "green")
         .build()
+        .unwrap()
 }
 
 #[tokio::test]

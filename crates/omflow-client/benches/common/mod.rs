@@ -11,7 +11,8 @@ pub async fn bulk_fake(tickets: usize, latency: Duration) -> FakeOmflow {
         .fold(Seed::pristine().builder().join_group("admin", 2), |b, i| {
             b.ticket("mission", "admin", &format!("T{i}"), "red")
         })
-        .build();
+        .build()
+        .unwrap();
     FakeOmflow::builder()
         .record_requests(false)
         .seed(seed)

@@ -60,4 +60,5 @@ pub fn tickets_seed(n: usize) -> omflow_mock::Seed {
             },
         )
         .build()
+        .unwrap()
 }

@@ -248,6 +248,7 @@ impl World {
     /// # Errors
     /// [`SeedError::Invalid`] for an inconsistent seed (a ticket of an unknown flow or user, a step that fails).
     pub fn from_seed(seed: &Seed, clock: Clock) -> Result<World, SeedError> {
+        seed.check_names()?;
         let mut world = World {
             users: seed
                 .users

@@ -150,4 +150,5 @@ pub fn four_users() -> Seed {
         .ticket("mission", "admin", "Alpha printer broken", "green")
         .ticket("mission", "admin", "Beta network down", "red")
         .build()
+        .unwrap()
 }
