@@ -437,7 +437,7 @@ pub(crate) async fn transcripts_start(
 /// Ticket `data_no`'s current row on `fake`.
 pub(crate) fn current_row(fake: &FakeOmflow, data_no: u64) -> Result<u64> {
     fake.state()
-        .current_row("mission", data_no)
+        .current_row("mission", data_no)?
         .map(|row| row.id.get())
         .with_context(|| format!("ticket {data_no} has no current row"))
 }

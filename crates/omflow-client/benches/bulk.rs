@@ -24,7 +24,7 @@ async fn run(tickets: usize, concurrency: usize, latency: Duration) -> f64 {
     assert!(outcomes
         .iter()
         .all(|o| matches!(o.result, ApprovalResult::Approved(_))));
-    let rows = fake.state().tickets("mission");
+    let rows = fake.state().tickets("mission").unwrap();
     assert_eq!(
         rows.len(),
         tickets * 3,

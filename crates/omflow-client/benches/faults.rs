@@ -155,7 +155,7 @@ async fn run(tickets: usize, rate: f64) -> Counts {
             rate * 100.0
         ),
     };
-    let rows = fake.state().tickets("mission");
+    let rows = fake.state().tickets("mission").unwrap();
     let mut pushes_per_ticket: HashMap<u64, usize> = HashMap::new();
     let mut stop_now: HashMap<u64, String> = HashMap::new();
     for row in &rows {

@@ -64,6 +64,7 @@ async fn the_sample_scripts_job_end_to_end() {
     for mission in &mine {
         let row = state
             .current_row("mission", mission.data_no.unwrap().get())
+            .unwrap()
             .unwrap();
         assert_eq!(row.stop_uuid.as_deref(), Some("FITEM_5"), "ticket moved on");
         assert_eq!(
@@ -161,7 +162,7 @@ async fn quick_action_guard_refuses_a_stop_without_it() {
         "{refused}"
     );
     assert_eq!(
-        fake.state().current_row("mission", 1).unwrap().id,
+        fake.state().current_row("mission", 1).unwrap().unwrap().id,
         data_id,
         "nothing was sent"
     );
@@ -172,7 +173,7 @@ async fn quick_action_guard_refuses_a_stop_without_it() {
         .await
         .unwrap();
     assert_ne!(
-        fake.state().current_row("mission", 1).unwrap().id,
+        fake.state().current_row("mission", 1).unwrap().unwrap().id,
         data_id,
         "forced: the server pushed it unchanged"
     );
@@ -257,7 +258,7 @@ async fn bulk_approve_500_tickets_at_concurrency_16_pushes_each_once() {
         .filter(|o| !matches!(o.result, ApprovalResult::Approved(_)))
         .collect();
     assert!(failed.is_empty(), "{:?}", failed.first());
-    let rows = fake.state().tickets("mission");
+    let rows = fake.state().tickets("mission").unwrap();
     for data_no in 1..=500u64 {
         let count = rows.iter().filter(|r| r.data_no.get() == data_no).count();
         assert_eq!(

@@ -71,6 +71,7 @@ async fn alice_pushes_and_quick_actions_without_the_api_format() {
     let row = fake
         .state()
         .current_row("mission", mission.data_no.unwrap().get())
+        .unwrap()
         .unwrap();
     assert_eq!(row.id, *next);
     assert_eq!(row.stop_uuid.as_deref(), Some("FITEM_5"));
@@ -169,7 +170,7 @@ async fn a_stranger_gets_a_typed_error_naming_what_is_missing() {
         .build()
         .unwrap();
     let fake = FakeOmflow::start_with(seed).await.unwrap();
-    let data_id = fake.state().current_row("mission", 1).unwrap().id;
+    let data_id = fake.state().current_row("mission", 1).unwrap().unwrap().id;
     let hal = client(&fake, "hal", "pw");
     let flow = FlowUuid::parse(HEX).unwrap();
     let err = hal
@@ -194,7 +195,10 @@ async fn a_stranger_gets_a_typed_error_naming_what_is_missing() {
             .any(|p| p.contains("/omdata/edit/")),
         "nothing was pushed"
     );
-    assert_eq!(fake.state().current_row("mission", 1).unwrap().id, data_id);
+    assert_eq!(
+        fake.state().current_row("mission", 1).unwrap().unwrap().id,
+        data_id
+    );
 }
 
 #[tokio::test]

@@ -69,7 +69,7 @@ async fn read_gives_up_after_the_retry_budget() {
 async fn a_push_whose_answer_is_lost_is_not_resent() {
     let fake = FakeOmflow::start_with(seed()).await.unwrap();
     let client = client(&fake);
-    let data_id = fake.state().current_row("mission", 1).unwrap().id;
+    let data_id = fake.state().current_row("mission", 1).unwrap().unwrap().id;
     Mock::given(method("POST"))
         .and(path("/rest/flowmanage/api/omdata/edit/mission/"))
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
@@ -85,7 +85,7 @@ async fn a_push_whose_answer_is_lost_is_not_resent() {
     // The ticket is read back: still current, so not applied, and safe to send again.
     assert!(matches!(err, Error::NotApplied { .. }), "{err}");
     assert!(!err.may_have_been_applied() && err.is_retryable(), "{err}");
-    let row = fake.state().current_row("mission", 1).unwrap();
+    let row = fake.state().current_row("mission", 1).unwrap().unwrap();
     assert_eq!(
         row.id, data_id,
         "the mocked answer stood in front of the fake: nothing was applied, and nothing resent"
@@ -96,7 +96,7 @@ async fn a_push_whose_answer_is_lost_is_not_resent() {
 async fn a_write_answered_503_is_not_resent() {
     let fake = FakeOmflow::start_with(seed()).await.unwrap();
     let client = client(&fake);
-    let data_id = fake.state().current_row("mission", 1).unwrap().id;
+    let data_id = fake.state().current_row("mission", 1).unwrap().unwrap().id;
     Mock::given(method("POST"))
         .and(path("/rest/flowmanage/api/omdata/edit/mission/"))
         .respond_with(ResponseTemplate::new(503))

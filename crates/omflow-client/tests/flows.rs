@@ -67,6 +67,7 @@ async fn alice_pushes_a_row_of_a_flow_named_by_its_name() {
     let row = fake
         .state()
         .current_row("mission", mission.data_no.unwrap().get())
+        .unwrap()
         .unwrap();
     assert_eq!(row.stop_uuid.as_deref(), Some("FITEM_5"));
 }
@@ -82,12 +83,12 @@ async fn delete_needs_an_api_path_and_says_so() {
         "{err}"
     );
     assert!(
-        fake.state().current_row("mission", 1).is_some(),
+        fake.state().current_row("mission", 1).unwrap().is_some(),
         "nothing deleted"
     );
     let by_path = admin.flow(ApiPath::new("mission").unwrap());
     by_path.delete(&[DataNo(1)]).await.unwrap();
-    assert!(fake.state().current_row("mission", 1).is_none());
+    assert!(fake.state().current_row("mission", 1).unwrap().is_none());
     let rows = by_path.tickets().send().await.unwrap();
     assert!(rows.iter().all(|row| row.data_no != DataNo(1)));
     assert!(by_path.push(DataId(0)).check().await.is_err());
@@ -107,7 +108,7 @@ async fn a_dry_run_started_streams_the_plan_and_sends_nothing() {
     };
     let planned = approval().plan().await.unwrap();
     assert!(!planned.is_empty());
-    let before = fake.state().tickets("mission").len();
+    let before = fake.state().tickets("mission").unwrap().len();
     let streamed: Vec<_> = approval().start().await.unwrap().collect().await;
     assert_eq!(
         streamed.len(),
@@ -115,7 +116,7 @@ async fn a_dry_run_started_streams_the_plan_and_sends_nothing() {
         "the plan, not an empty stream"
     );
     assert_eq!(
-        fake.state().tickets("mission").len(),
+        fake.state().tickets("mission").unwrap().len(),
         before,
         "nothing sent"
     );

@@ -124,7 +124,7 @@ async fn reads_give_up_after_the_retry_budget() {
 #[tokio::test]
 async fn a_push_whose_answer_is_reset_is_applied_once_and_not_resent() {
     let fake = FakeOmflow::start_with(seed()).await.unwrap();
-    let data_id = fake.state().current_row("mission", 1).unwrap().id;
+    let data_id = fake.state().current_row("mission", 1).unwrap().unwrap().id;
     let (url, hits) = proxy(target(&fake), Rule::ResetEdits { forward: true }).await;
     let outcome = client(&url)
         .push("mission", data_id)
@@ -138,7 +138,7 @@ async fn a_push_whose_answer_is_reset_is_applied_once_and_not_resent() {
     );
     assert_eq!(hits.load(Ordering::SeqCst), 1, "sent once, not resent");
     assert_eq!(
-        fake.state().tickets("mission").len(),
+        fake.state().tickets("mission").unwrap().len(),
         3,
         "applied exactly once"
     );
@@ -147,7 +147,7 @@ async fn a_push_whose_answer_is_reset_is_applied_once_and_not_resent() {
 #[tokio::test]
 async fn a_push_reset_before_the_server_saw_it_is_not_resent_either() {
     let fake = FakeOmflow::start_with(seed()).await.unwrap();
-    let data_id = fake.state().current_row("mission", 1).unwrap().id;
+    let data_id = fake.state().current_row("mission", 1).unwrap().unwrap().id;
     let (url, hits) = proxy(target(&fake), Rule::ResetEdits { forward: false }).await;
     let err = client(&url)
         .push("mission", data_id)
@@ -161,7 +161,7 @@ async fn a_push_reset_before_the_server_saw_it_is_not_resent_either() {
     );
     assert_eq!(hits.load(Ordering::SeqCst), 1);
     assert_eq!(
-        fake.state().current_row("mission", 1).unwrap().id,
+        fake.state().current_row("mission", 1).unwrap().unwrap().id,
         data_id,
         "not applied, and not resent"
     );

@@ -14,7 +14,7 @@
 //! use omflow_mock::{FakeOmflow, Seed};
 //! let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
 //! let state = fake.state();
-//! assert!(state.tickets("mission").iter().any(|row| !row.history));
+//! assert!(state.tickets("mission").unwrap().iter().any(|row| !row.history));
 //! assert!(fake.uri().starts_with("http://127.0.0.1:"));
 //! # }
 //! ```
@@ -389,6 +389,32 @@ impl FakeOmflow {
     }
 }
 
+/// A row or mission of the fake's state that the model's types cannot read: a seed or a
+/// change the model does not cover. Nothing is left out of a [`StateView`] silently.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the fake's state holds a {what} the model cannot read ({why}): {raw}")]
+pub struct UndecodedState {
+    /// What it is (`ticket row`, `mission`).
+    pub what: &'static str,
+    /// Why it does not decode.
+    pub why: String,
+    /// The JSON, as the state holds it.
+    pub raw: String,
+}
+
+impl UndecodedState {
+    fn decode<T: serde::de::DeserializeOwned>(
+        what: &'static str,
+        value: &serde_json::Value,
+    ) -> Result<T, UndecodedState> {
+        T::deserialize(value).map_err(|e| UndecodedState {
+            what,
+            why: e.to_string(),
+            raw: value.to_string(),
+        })
+    }
+}
+
 /// A snapshot of the fake's state, read through the model's types.
 #[derive(Debug, Clone)]
 pub struct StateView(serde_json::Value);
@@ -401,34 +427,45 @@ impl StateView {
     }
 
     /// Every row (history included) of the flow at `api_path`.
-    #[must_use]
-    pub fn tickets(&self, api_path: &str) -> Vec<TicketRow> {
+    ///
+    /// # Errors
+    /// [`UndecodedState`] for a row the model's [`TicketRow`] cannot read (never left out).
+    pub fn tickets(&self, api_path: &str) -> Result<Vec<TicketRow>, UndecodedState> {
         self.0["flows"]
             .as_array()
             .into_iter()
             .flatten()
             .filter(|f| f["api_path"] == api_path)
-            .flat_map(|f| f["rows"].as_array().cloned().unwrap_or_default())
-            .filter_map(|row| serde_json::from_value(row).ok())
+            .flat_map(|f| f["rows"].as_array().into_iter().flatten())
+            .map(|row| UndecodedState::decode("ticket row", row))
             .collect()
     }
 
     /// The current row of ticket `data_no`, if it exists.
-    #[must_use]
-    pub fn current_row(&self, api_path: &str, data_no: u64) -> Option<TicketRow> {
-        self.tickets(api_path)
+    ///
+    /// # Errors
+    /// As [`StateView::tickets`].
+    pub fn current_row(
+        &self,
+        api_path: &str,
+        data_no: u64,
+    ) -> Result<Option<TicketRow>, UndecodedState> {
+        Ok(self
+            .tickets(api_path)?
             .into_iter()
-            .find(|r| r.data_no.get() == data_no && !r.history)
+            .find(|r| r.data_no.get() == data_no && !r.history))
     }
 
     /// Every mission, creation records and handled ones included.
-    #[must_use]
-    pub fn missions(&self) -> Vec<Mission> {
+    ///
+    /// # Errors
+    /// [`UndecodedState`] for a mission the model's [`Mission`] cannot read.
+    pub fn missions(&self) -> Result<Vec<Mission>, UndecodedState> {
         self.0["missions"]
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(|m| serde_json::from_value(m.clone()).ok())
+            .map(|m| UndecodedState::decode("mission", m))
             .collect()
     }
 
@@ -441,5 +478,28 @@ impl StateView {
     #[must_use]
     pub fn login_count(&self) -> u64 {
         self.0["logins"].as_u64().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StateView;
+    use serde_json::json;
+
+    #[test]
+    fn a_row_the_model_cannot_read_is_an_error_not_left_out() {
+        let state = StateView(json!({
+            "flows": [{"api_path": "m", "rows": [{"id": "not a number"}]}],
+            "missions": [{"id": []}]
+        }));
+        let err = state.tickets("m").unwrap_err();
+        assert_eq!(err.what, "ticket row");
+        assert!(err.raw.contains("not a number"), "{err}");
+        assert!(state.current_row("m", 1).is_err());
+        assert_eq!(state.missions().unwrap_err().what, "mission");
+        assert!(
+            state.tickets("other").unwrap().is_empty(),
+            "no such flow: no rows"
+        );
     }
 }

@@ -42,7 +42,7 @@ async fn thirty_two_pushes_of_one_data_id_exactly_one_wins() {
         }
     }
     assert_eq!(wins, 1);
-    let rows = s.fake.state().tickets("mission");
+    let rows = s.fake.state().tickets("mission").unwrap();
     assert_eq!(
         rows.len(),
         3,
@@ -106,6 +106,7 @@ async fn demo_seed_shows_missions_at_every_stop() {
         s.fake
             .state()
             .tickets("mission")
+            .unwrap()
             .iter()
             .filter(|r| !r.history)
             .count(),

@@ -164,7 +164,7 @@ async fn a_dropped_connection_before_changes_nothing_and_after_loses_the_answer_
     let control = fake.control();
     let http = reqwest::Client::new();
     let admin = login(&http, &fake.uri(), "admin", "admin").await;
-    let rows = |fake: &FakeOmflow| fake.state().tickets("mission").len();
+    let rows = |fake: &FakeOmflow| fake.state().tickets("mission").unwrap().len();
     let before = rows(&fake);
 
     control
@@ -237,7 +237,7 @@ async fn wiremock_refuses_resets_and_its_reset_keeps_the_fake() {
 async fn snapshots_bring_back_the_state_and_the_clock_and_seed_can_be_set() {
     let fake = plain_demo().await;
     let control: Control = fake.control();
-    let tickets = |fake: &FakeOmflow| fake.state().tickets("mission").len();
+    let tickets = |fake: &FakeOmflow| fake.state().tickets("mission").unwrap().len();
     control.save_snapshot("seeded");
     let seeded = tickets(&fake);
     let users = |fake: &FakeOmflow| fake.state().json()["users"].as_array().unwrap().len();

@@ -397,7 +397,7 @@ async fn push_moves_the_ticket_and_changes_data_id() {
     );
     let next = s.current_data_id(2).await;
     assert!(next > data_id);
-    let row = s.fake.state().current_row("mission", 2).unwrap();
+    let row = s.fake.state().current_row("mission", 2).unwrap().unwrap();
     assert_eq!(row.stop_chart_text.as_deref(), Some("任務處理"));
     assert_eq!(row.status.as_deref(), Some("處理中"));
     let unknown = s.edit(push_body(999_999, "x", "dispatch")).await;
@@ -425,6 +425,7 @@ async fn quick_actions_ignore_formdata_and_unknown_ones_still_push() {
             .state()
             .current_row("mission", 1)
             .unwrap()
+            .unwrap()
             .stop_uuid
             .as_deref(),
         Some("FITEM_2")
@@ -436,7 +437,7 @@ async fn quick_actions_ignore_formdata_and_unknown_ones_still_push() {
     let at_work = s.current_data_id(1).await;
     let back = s.edit(json!({"action": "update", "data_id": at_work, "quick_action": "action2", "formdata": [{"id": "FORMITM_1", "type": "h_title", "value": "RENAMED"}]})).await;
     assert_eq!(back["status"], 200);
-    let row = s.fake.state().current_row("mission", 1).unwrap();
+    let row = s.fake.state().current_row("mission", 1).unwrap().unwrap();
     assert_eq!(
         row.title.as_deref(),
         Some("Alpha printer broken"),
@@ -469,12 +470,14 @@ async fn quick_action_to_end_closes_ticket_and_missions() {
     let state = s.fake.state();
     let row = state
         .tickets("mission")
+        .unwrap()
         .into_iter()
         .find(|r| r.data_no.get() == 3 && !r.history)
         .unwrap();
     assert!(row.closed);
     assert!(state
         .missions()
+        .unwrap()
         .iter()
         .filter(|m| m.data_no.map(|n| n.get()) == Some(3))
         .all(|m| m.closed));
@@ -493,7 +496,7 @@ async fn delete_accepts_lists_and_strings_not_bare_numbers() {
     let bare = s.edit(json!({"action": "delete", "data_no": 1})).await;
     assert_eq!(bare["message"], "找不到該筆資料。");
     assert!(
-        s.fake.state().current_row("mission", 1).is_some(),
+        s.fake.state().current_row("mission", 1).unwrap().is_some(),
         "nothing deleted"
     );
     let deleted = s
@@ -504,9 +507,13 @@ async fn delete_accepts_lists_and_strings_not_bare_numbers() {
         (json!(200), json!(""))
     );
     let state = s.fake.state();
-    assert!(state.current_row("mission", 1).is_none() && state.current_row("mission", 2).is_none());
+    assert!(
+        state.current_row("mission", 1).unwrap().is_none()
+            && state.current_row("mission", 2).unwrap().is_none()
+    );
     assert!(state
         .missions()
+        .unwrap()
         .iter()
         .all(|m| m.data_no.map(|n| n.get()) > Some(2)));
     let as_string = s.edit(json!({"action": "delete", "data_no": "3"})).await;
@@ -691,6 +698,7 @@ async fn bad_input_never_breaks_the_fake() {
         s.fake
             .state()
             .tickets("mission")
+            .unwrap()
             .iter()
             .filter(|r| !r.history)
             .count(),

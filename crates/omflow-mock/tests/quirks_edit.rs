@@ -46,7 +46,12 @@ async fn push_permission_is_by_nick_name_or_group_name_never_by_creation() {
     to_dave["formdata"][4]["value"] = json!({"group": "2", "user": "4"});
     let admin_push = s.edit(to_dave).await;
     assert_eq!(admin_push["status"], 200, "{admin_push}");
-    let row = s.fake.state().current_row("mission", data_no).unwrap();
+    let row = s
+        .fake
+        .state()
+        .current_row("mission", data_no)
+        .unwrap()
+        .unwrap();
     let data_id = row.id.get();
     let header: Value = serde_json::from_str(row.group.as_deref().unwrap_or("null")).unwrap();
     assert_eq!(header["user"], "dave", "ids are replaced by nick names");

@@ -91,7 +91,7 @@ async fn upload_always_reports_success_and_the_list_keeps_the_newest_of_each_nam
     assert!(newest["createtime"].is_string());
 
     // Every mission of the ticket says it has attachments; the other ticket's do not.
-    let missions = s.fake.state().missions();
+    let missions = s.fake.state().missions().unwrap();
     assert!(missions
         .iter()
         .filter(|m| m.data_no.is_some_and(|n| n.get() == 1))
@@ -215,7 +215,7 @@ async fn the_none_edit_path_with_a_body_flow_uuid_takes_a_multipart_create() {
         }
     };
 
-    let rows_before = s.fake.state().tickets("mission").len();
+    let rows_before = s.fake.state().tickets("mission").unwrap().len();
     // Quirk 16: a multipart body on the api_path fails before anything happens.
     let immutable = s
         .multipart("/rest/flowmanage/api/omdata/edit/mission/", form(None))
@@ -244,7 +244,7 @@ async fn the_none_edit_path_with_a_body_flow_uuid_takes_a_multipart_create() {
         "'NoneType' object has no attribute 'api'"
     );
     assert_eq!(
-        s.fake.state().tickets("mission").len(),
+        s.fake.state().tickets("mission").unwrap().len(),
         rows_before,
         "nothing created yet"
     );
@@ -262,13 +262,14 @@ async fn the_none_edit_path_with_a_body_flow_uuid_takes_a_multipart_create() {
         "{created}"
     );
     let state = s.fake.state();
-    let row = state.current_row("mission", 3).unwrap();
+    let row = state.current_row("mission", 3).unwrap().unwrap();
     assert_eq!(row.title.as_deref(), Some("Created with a file"));
     let attachment = &state.json()["attachments"][0];
     assert_eq!(attachment["file_name"], "spec.pdf");
     assert_eq!(attachment["data_no"], 3);
     let first_row = state
         .tickets("mission")
+        .unwrap()
         .into_iter()
         .filter(|r| r.data_no.get() == 3)
         .map(|r| r.id.get())
