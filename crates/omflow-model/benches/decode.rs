@@ -68,9 +68,30 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 fn main() {
     let body = page(10_000);
+    // `OMFLOW_DECODE_PROFILE=typed|hand` repeats one decoder only, for `perf record`.
+    if let Ok(which) = std::env::var("OMFLOW_DECODE_PROFILE") {
+        for _ in 0..200 {
+            match which.as_str() {
+                "typed" => assert_eq!(
+                    decode_body::<Vec<Mission>>(&body).map(|m| m.len()).ok(),
+                    Some(10_000)
+                ),
+                _ => assert_eq!(
+                    serde_json::from_slice::<HandEnvelope>(&body)
+                        .map(|p| p.result.len())
+                        .ok(),
+                    Some(10_000)
+                ),
+            }
+        }
+        return;
+    }
     let rounds = 30;
     let (mut typed, mut untyped, mut hand, mut floor) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut sonic_hand, mut sonic_typed_times, mut sonic_floor, mut simd_hand) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut borrowed = Vec::new();
     for _ in 0..rounds {
         let started = Instant::now();
         let missions: Vec<Mission> = decode_body(&body).expect("decodes");
@@ -87,7 +108,35 @@ fn main() {
         let started = Instant::now();
         serde_json::from_slice::<IgnoredAny>(&body).expect("scans");
         floor.push(started.elapsed());
+        let started = Instant::now();
+        let page: HandEnvelope = sonic_rs::from_slice(&body).expect("sonic-rs decodes by hand");
+        sonic_hand.push(started.elapsed());
+        assert_eq!(page.result.len(), 10_000);
+        let started = Instant::now();
+        let missions: Vec<Mission> = sonic_typed(&body);
+        sonic_typed_times.push(started.elapsed());
+        assert_eq!(missions.len(), 10_000);
+        let started = Instant::now();
+        sonic_rs::from_slice::<IgnoredAny>(&body).expect("sonic-rs scans");
+        sonic_floor.push(started.elapsed());
+        let started = Instant::now();
+        let page: BorrowedPage<'_> = serde_json::from_slice(&body).expect("decodes borrowed");
+        borrowed.push(started.elapsed());
+        assert_eq!(page.result.len(), 10_000);
+        // simd-json parses in place: its copy of the body is part of its cost.
+        let started = Instant::now();
+        let mut copy = body.clone();
+        let page: HandEnvelope =
+            simd_json::serde::from_slice(&mut copy).expect("simd-json decodes by hand");
+        simd_hand.push(started.elapsed());
+        assert_eq!(page.result.len(), 10_000);
     }
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let (sh, st, sf) = (
+        median(sonic_hand),
+        median(sonic_typed_times),
+        median(sonic_floor),
+    );
     let (t, v, h, f) = (median(typed), median(untyped), median(hand), median(floor));
     println!(
         "body: {} bytes, 10,000 missions, {rounds} interleaved rounds",
@@ -123,4 +172,78 @@ fn main() {
         t.as_secs_f64() / v.as_secs_f64(),
         if t <= v { "met" } else { "NOT met" }
     );
+    println!("sonic-rs: hand-written row median {:>8.2} ms, Vec<Mission> median {:>8.2} ms, IgnoredAny median {:>8.2} ms", ms(sh), ms(st), ms(sf));
+    let b = median(borrowed);
+    println!("serde_json, the hand-written row borrowing unescaped text (Cow): median {:>8.2} ms (ratio to the owned row {:.2}, to the floor {:.2})", ms(b), b.as_secs_f64() / h.as_secs_f64(), b.as_secs_f64() / f.as_secs_f64());
+    let simd = median(simd_hand);
+    println!(
+        "simd-json: hand-written row median {:>8.2} ms (ratio to serde_json hand-written {:.2})",
+        ms(simd),
+        simd.as_secs_f64() / h.as_secs_f64()
+    );
+    println!(
+        "ratio sonic-rs Vec<Mission> / serde_json parse-only floor: {:.2}; sonic-rs hand-written / serde_json hand-written: {:.2}",
+        st.as_secs_f64() / f.as_secs_f64(),
+        sh.as_secs_f64() / h.as_secs_f64()
+    );
+}
+
+/// The same typed page through sonic-rs: the envelope as a struct, `result` as missions.
+fn sonic_typed(body: &[u8]) -> Vec<Mission> {
+    #[derive(serde::Deserialize)]
+    struct Page {
+        result: Vec<Mission>,
+    }
+    let page: Page = sonic_rs::from_slice(body).expect("sonic-rs decodes missions");
+    page.result
+}
+
+/// The hand-written row borrowing every string that needs no unescaping (`Cow::Borrowed`):
+/// how much of the decode is allocation.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct BorrowedPage<'a> {
+    #[serde(borrow)]
+    result: Vec<BorrowedMission<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct BorrowedMission<'a> {
+    id: u64,
+    #[serde(borrow)]
+    flow_uuid: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    flow_name: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    status: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    level: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    title: Option<std::borrow::Cow<'a, str>>,
+    data_no: Option<u64>,
+    data_id: Option<u64>,
+    history: bool,
+    #[serde(borrow)]
+    stop_uuid: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    stop_chart_text: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    create_user_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    update_user_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    ticket_createtime: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    createtime: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    updatetime: std::borrow::Cow<'a, str>,
+    assignee_id: Option<u64>,
+    assign_group_id: Option<u64>,
+    #[serde(borrow)]
+    action: Option<std::borrow::Cow<'a, str>>,
+    attachment: bool,
+    closed: bool,
+    is_active: Option<bool>,
+    deploy_flag: Option<bool>,
 }
