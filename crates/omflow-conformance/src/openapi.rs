@@ -381,7 +381,7 @@ pub fn operation_path(endpoint: Endpoint) -> String {
 fn operation(endpoint: Endpoint, contract: Contract_) -> (String, Value) {
     let path = operation_path(endpoint);
     let mut op = Map::new();
-    op.insert("operationId".into(), json!(format!("{endpoint:?}")));
+    op.insert("operationId".into(), json!(endpoint.name()));
     op.insert("summary".into(), json!(contract.summary));
     if let Some(param) = endpoint.param() {
         op.insert(

@@ -119,8 +119,15 @@ pub(crate) fn serve(shared: &Arc<Shared>, request: &Incoming<'_>) -> Served {
         return Served::Reply(crate::control::api(shared, request, control));
     }
     let endpoint = crate::steer::endpoint_of(path, request.body);
-    let user = who(shared, request);
+    // Who calls, from the request alone (Basic, Garoon); a security code's user only when a
+    // fault needs it before the view (the view says who it authenticated).
+    let mut user = who(request);
+    if user.is_none() && shared.steering.has_user_faults() {
+        user = crate::steer::security_code(request.body)
+            .and_then(|code| shared.lock().tokens.get(&code).map(|t| t.username.clone()));
+    }
     let fault = shared.steering.take_fault(&endpoint, user.as_deref());
+    let mut caller = None;
     let served = match fault.as_ref().map(|(_, action)| action) {
         Some(FaultAction::Http {
             status,
@@ -143,34 +150,34 @@ pub(crate) fn serve(shared: &Arc<Shared>, request: &Incoming<'_>) -> Served {
         )),
         Some(FaultAction::Reset { after: false }) => Served::Dropped,
         Some(FaultAction::Reset { after: true }) => {
-            let _lost = answer(shared, request);
+            let _lost = answer(shared, request, &mut caller);
             Served::Dropped
         }
         Some(FaultAction::Delay { ms }) => {
-            let mut reply = answer(shared, request);
+            let mut reply = answer(shared, request, &mut caller);
             reply.delay_ms += ms;
             Served::Reply(reply)
         }
-        _ => Served::Reply(answer(shared, request)),
+        _ => Served::Reply(answer(shared, request, &mut caller)),
     };
-    shared.steering.record(crate::steer::ReceivedRequest {
-        seq: 0,
-        method: request.method.to_string(),
-        path: path.to_string(),
+    let status = match &served {
+        Served::Reply(reply) => reply.status,
+        Served::Dropped => 0,
+    };
+    shared.steering.record(
+        request.method,
+        path,
         endpoint,
-        user,
-        status: match &served {
-            Served::Reply(reply) => reply.status,
-            Served::Dropped => 0,
-        },
-        fault: fault.map(|(id, _)| id),
-    });
+        user.or(caller),
+        status,
+        fault.map(|(id, _)| id),
+    );
     served
 }
 
-/// Who a request names: the Basic login (logging in), the user of its security code, the
-/// Garoon login (REST header or SOAP envelope); `None` when it names no one the fake knows.
-fn who(shared: &Shared, request: &Incoming<'_>) -> Option<String> {
+/// Who a request names by itself: the Basic login (logging in, the web login) or the Garoon
+/// login (REST header or SOAP envelope).
+fn who(request: &Incoming<'_>) -> Option<String> {
     use base64::Engine as _;
     let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
     let decoded = |b64: &str| {
@@ -186,14 +193,14 @@ fn who(shared: &Shared, request: &Incoming<'_>) -> Option<String> {
     if let Some(cybozu) = header("x-cybozu-authorization") {
         return decoded(cybozu);
     }
-    if let Some(code) = crate::steer::security_code(request.body) {
-        return shared.lock().tokens.get(&code).map(|t| t.username.clone());
+    if request.url.path().starts_with("/g/cbpapi/") {
+        return crate::steer::element_text(request.body, "Username");
     }
-    crate::steer::element_text(request.body, "Username")
+    None
 }
 
 /// Answers one request from the fake's state.
-fn answer(shared: &Shared, request: &Incoming<'_>) -> HttpReply {
+fn answer(shared: &Shared, request: &Incoming<'_>, caller: &mut Option<String>) -> HttpReply {
     {
         let lang = request
             .headers
@@ -221,7 +228,7 @@ fn answer(shared: &Shared, request: &Incoming<'_>) -> HttpReply {
         let reply = if request.body.len() > limit {
             page(400, "text/html", None, "<h1>Bad Request (400)</h1>")
         } else {
-            handle(shared, request, &path, lang)
+            handle(shared, request, &path, lang, caller)
         };
         let mut reply = render(reply, lang);
         reply.delay_ms = shared.latency_ms.load(std::sync::atomic::Ordering::Relaxed);
@@ -421,7 +428,13 @@ fn parse_body(request: &Incoming<'_>) -> Parsed {
     }
 }
 
-fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Reply {
+fn handle(
+    shared: &Shared,
+    request: &Incoming<'_>,
+    path: &str,
+    lang: Lang,
+    authenticated: &mut Option<String>,
+) -> Reply {
     let method = request.method;
     if path == omflow_model::paths::SECURITY {
         let authorization = request
@@ -486,6 +499,7 @@ fn handle(shared: &Shared, request: &Incoming<'_>, path: &str, lang: Lang) -> Re
         Ok(caller) => caller,
         Err(reply) => return reply,
     };
+    *authenticated = Some(caller.username.clone());
     let (endpoint, param) = match route {
         Route::Served(endpoint, param) => (endpoint, param.unwrap_or_default()),
         Route::PermissionDenied => return Reply::fail(403, text(MessageId::NoPermission, lang)),

@@ -6,7 +6,9 @@
 
 use omflow_model::Endpoint;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 /// How many received requests the fake keeps (the oldest go first); counts stay exact.
@@ -224,11 +226,79 @@ pub struct ActiveFault {
     pub fault: Fault,
 }
 
+/// A logged request as kept: names shared, not copied, where they are static.
+#[derive(Debug)]
+struct Entry {
+    seq: u64,
+    method: Cow<'static, str>,
+    path: Box<str>,
+    endpoint: Cow<'static, str>,
+    user: Option<String>,
+    status: u16,
+    fault: Option<u64>,
+}
+
+impl Entry {
+    fn to_request(&self) -> ReceivedRequest {
+        ReceivedRequest {
+            seq: self.seq,
+            method: self.method.to_string(),
+            path: self.path.to_string(),
+            endpoint: self.endpoint.to_string(),
+            user: self.user.clone(),
+            status: self.status,
+            fault: self.fault,
+        }
+    }
+}
+
+/// Calls counted by endpoint, then by user (the first number: no one the fake knows).
+#[derive(Debug, Default)]
+struct Counts(BTreeMap<Cow<'static, str>, (u64, BTreeMap<String, u64>)>);
+
+impl Counts {
+    // The Cow is cloned into the map, so a static name stays borrowed.
+    #[allow(clippy::ptr_arg)]
+    fn add(&mut self, endpoint: &Cow<'static, str>, user: Option<&str>) {
+        if !self.0.contains_key(endpoint.as_ref()) {
+            self.0.insert(endpoint.clone(), (0, BTreeMap::new()));
+        }
+        let Some(by_user) = self.0.get_mut(endpoint.as_ref()) else {
+            return;
+        };
+        match user {
+            None => by_user.0 += 1,
+            Some(user) => match by_user.1.get_mut(user) {
+                Some(n) => *n += 1,
+                None => {
+                    by_user.1.insert(user.to_string(), 1);
+                }
+            },
+        }
+    }
+
+    fn matching(&self, filter: &RequestFilter) -> u64 {
+        self.0
+            .iter()
+            .filter(|(endpoint, _)| {
+                filter
+                    .endpoint
+                    .as_deref()
+                    .is_none_or(|e| e == endpoint.as_ref())
+            })
+            .map(|(_, (anonymous, by_user))| match filter.user.as_deref() {
+                Some(user) => by_user.get(user).copied().unwrap_or(0),
+                None => anonymous + by_user.values().sum::<u64>(),
+            })
+            .sum()
+    }
+}
+
 #[derive(Debug, Default)]
 struct Log {
     next_seq: u64,
-    kept: VecDeque<ReceivedRequest>,
-    counts: BTreeMap<(String, Option<String>), u64>,
+    kept: VecDeque<Entry>,
+    counts: Counts,
 }
 
 #[derive(Debug, Default)]
@@ -242,6 +312,10 @@ struct Faults {
 pub(crate) struct Steering {
     log: Mutex<Log>,
     faults: Mutex<Faults>,
+    /// How many faults are in effect, and how many of them name a user (read without the
+    /// lock on every request).
+    active: AtomicUsize,
+    user_scoped: AtomicUsize,
     /// Whether the server behind can drop a connection (the plain server can, wiremock not).
     pub(crate) drops_connections: bool,
 }
@@ -257,23 +331,44 @@ impl Steering {
         Steering {
             log: Mutex::default(),
             faults: Mutex::default(),
+            active: AtomicUsize::new(0),
+            user_scoped: AtomicUsize::new(0),
             drops_connections,
         }
     }
 
     /// Logs a request; returns its number.
-    pub(crate) fn record(&self, mut request: ReceivedRequest) -> u64 {
+    pub(crate) fn record(
+        &self,
+        method: &str,
+        path: &str,
+        endpoint: Cow<'static, str>,
+        user: Option<String>,
+        status: u16,
+        fault: Option<u64>,
+    ) -> u64 {
+        let method = match method {
+            "GET" => Cow::Borrowed("GET"),
+            "POST" => Cow::Borrowed("POST"),
+            other => Cow::Owned(other.to_string()),
+        };
         let mut log = locked(&self.log);
         log.next_seq += 1;
-        request.seq = log.next_seq;
-        *log.counts
-            .entry((request.endpoint.clone(), request.user.clone()))
-            .or_default() += 1;
+        let seq = log.next_seq;
+        log.counts.add(&endpoint, user.as_deref());
         if log.kept.len() == REQUEST_LOG_LIMIT {
             log.kept.pop_front();
         }
-        log.kept.push_back(request);
-        log.next_seq
+        log.kept.push_back(Entry {
+            seq,
+            method,
+            path: path.into(),
+            endpoint,
+            user,
+            status,
+            fault,
+        });
+        seq
     }
 
     pub(crate) fn requests(&self, filter: &RequestFilter) -> Vec<ReceivedRequest> {
@@ -281,26 +376,37 @@ impl Steering {
             .kept
             .iter()
             .filter(|r| filter.matches(&r.endpoint, r.user.as_deref()))
-            .cloned()
+            .map(Entry::to_request)
             .collect()
     }
 
     pub(crate) fn count(&self, filter: &RequestFilter) -> u64 {
-        locked(&self.log)
-            .counts
-            .iter()
-            .filter(|((endpoint, user), _)| filter.matches(endpoint, user.as_deref()))
-            .map(|(_, n)| n)
-            .sum()
+        locked(&self.log).counts.matching(filter)
     }
 
     /// Forgets every logged request; returns how many there were.
     pub(crate) fn clear_requests(&self) -> u64 {
         let mut log = locked(&self.log);
-        let n = log.counts.values().sum();
+        let n = log.counts.matching(&RequestFilter::all());
         log.kept.clear();
-        log.counts.clear();
+        log.counts = Counts::default();
         n
+    }
+
+    /// Whether a fault in effect names a user (so the caller must be known before the view).
+    pub(crate) fn has_user_faults(&self) -> bool {
+        self.user_scoped.load(Ordering::Acquire) > 0
+    }
+
+    /// Recounts the faults after a change (under the faults' lock).
+    fn recount(&self, faults: &Faults) {
+        self.active.store(faults.active.len(), Ordering::Release);
+        let scoped = faults
+            .active
+            .iter()
+            .filter(|f| f.fault.user.is_some())
+            .count();
+        self.user_scoped.store(scoped, Ordering::Release);
     }
 
     pub(crate) fn add_fault(&self, fault: Fault) -> Result<u64, FaultError> {
@@ -309,6 +415,7 @@ impl Steering {
         faults.next_id += 1;
         let id = faults.next_id;
         faults.active.push(ActiveFault { id, fault });
+        self.recount(&faults);
         Ok(id)
     }
 
@@ -320,11 +427,15 @@ impl Steering {
         let mut faults = locked(&self.faults);
         let before = faults.active.len();
         faults.active.retain(|f| f.id != id);
+        self.recount(&faults);
         faults.active.len() < before
     }
 
     pub(crate) fn clear_faults(&self) -> usize {
-        std::mem::take(&mut locked(&self.faults).active).len()
+        let mut faults = locked(&self.faults);
+        let n = std::mem::take(&mut faults.active).len();
+        self.recount(&faults);
+        n
     }
 
     /// The first fault (in the order added) that matches a call, counted down.
@@ -333,6 +444,9 @@ impl Steering {
         endpoint: &str,
         user: Option<&str>,
     ) -> Option<(u64, FaultAction)> {
+        if self.active.load(Ordering::Acquire) == 0 {
+            return None;
+        }
         let mut faults = locked(&self.faults);
         let index = faults.active.iter().position(|f| {
             f.fault.endpoint.as_deref().is_none_or(|e| e == endpoint)
@@ -343,6 +457,7 @@ impl Steering {
         match &mut active.fault.times {
             Some(1) => {
                 faults.active.remove(index);
+                self.recount(&faults);
             }
             Some(n) => *n -= 1,
             None => {}
@@ -352,28 +467,28 @@ impl Steering {
 }
 
 /// The endpoint a request calls, by the names [`ReceivedRequest::endpoint`] lists.
-pub(crate) fn endpoint_of(path: &str, body: &[u8]) -> String {
-    let slashed = if path.ends_with('/') {
-        path.to_string()
+pub(crate) fn endpoint_of(path: &str, body: &[u8]) -> Cow<'static, str> {
+    let resolved = if path.ends_with('/') {
+        Endpoint::resolve(path).map(|(endpoint, _)| endpoint)
     } else {
-        format!("{path}/")
+        Endpoint::resolve(&format!("{path}/")).map(|(endpoint, _)| endpoint)
     };
-    if let Some((endpoint, _)) = Endpoint::resolve(&slashed) {
-        return format!("{endpoint:?}");
+    if let Some(endpoint) = resolved {
+        return Cow::Borrowed(endpoint.name());
     }
     if path.starts_with("/g/cbpapi/") {
         return match element_text(body, "Action") {
-            Some(action) => format!("garoon.soap.{action}"),
-            None => "garoon.soap".into(),
+            Some(action) => Cow::Owned(format!("garoon.soap.{action}")),
+            None => Cow::Borrowed("garoon.soap"),
         };
     }
     if path.starts_with("/g/api/") {
-        return "garoon.rest".into();
+        return Cow::Borrowed("garoon.rest");
     }
     if path == omflow_model::web::LOGIN || path.starts_with(omflow_model::web::DOWNLOAD_PREFIX) {
-        return "web".into();
+        return Cow::Borrowed("web");
     }
-    "other".into()
+    Cow::Borrowed("other")
 }
 
 /// The trimmed text of the first `<name>` element of an XML body, found without parsing it
@@ -461,15 +576,15 @@ mod tests {
     fn the_log_keeps_the_newest_and_counts_them_all() {
         let steering = Steering::new(true);
         for i in 0..REQUEST_LOG_LIMIT + 5 {
-            steering.record(ReceivedRequest {
-                seq: 0,
-                method: "POST".into(),
-                path: "/x".into(),
-                endpoint: if i % 2 == 0 { "A".into() } else { "B".into() },
-                user: Some("alice".into()),
-                status: 200,
-                fault: None,
-            });
+            let endpoint = if i % 2 == 0 { "A" } else { "B" };
+            steering.record(
+                "POST",
+                "/x",
+                Cow::Borrowed(endpoint),
+                Some("alice".into()),
+                200,
+                None,
+            );
         }
         let kept = steering.requests(&RequestFilter::all());
         assert_eq!(kept.len(), REQUEST_LOG_LIMIT);

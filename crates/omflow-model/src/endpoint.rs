@@ -103,6 +103,12 @@ macro_rules! endpoints {
                 match self { $(Endpoint::$variant => Permission::$permission,)* }
             }
 
+            /// Its name (`TicketEdit`): the OpenAPI document's `operationId`.
+            #[must_use]
+            pub const fn name(self) -> &'static str {
+                match self { $(Endpoint::$variant => stringify!($variant),)* }
+            }
+
             /// How it is mounted.
             #[must_use]
             pub const fn mount(self) -> Mount {
