@@ -508,6 +508,7 @@ pub fn document() -> Value {
             "x-generated-by": "cargo xtask codegen (omflow_conformance::openapi); do not edit",
             "description": "The endpoints omflow-rs speaks and its fake serves, as the real OMFLOW server answers them. Every `/rest/` body is a JSON object with `omflow_restapi: 1` and the caller's `security` code."
         },
+        "tags": [{"name": "control", "description": "The fake's own control API (omflow-mock), not the real server's: request log, faults, snapshots, clock, seed"}],
         "paths": paths,
         "components": {
             "schemas": schemas,

@@ -81,7 +81,7 @@ pub(crate) fn paths(paths: &mut Map<String, Value>) {
     paths.insert(
         "/__mock/requests".into(),
         json!({
-            "get": with_params(operation("control.requests", "The requests received (the newest 10,000), filtered", ok("The requests, the exact count of matching ones, how many are kept", json!({"type": "object", "properties": {"requests": {"type": "array", "items": {"$ref": "#/components/schemas/ReceivedRequest"}}, "count": {"type": "integer"}, "kept": {"type": "integer"}}}))), &filter),
+            "get": with_params(operation("control.requests", "The requests received (the newest 10,000), filtered", ok("The requests, the exact count of matching ones, how many are kept", json!({"type": "object", "properties": {"requests": {"type": "array", "items": {"$ref": "#/components/schemas/ReceivedRequest"}}, "count": {"type": "integer"}, "kept_at_most": {"type": "integer"}}}))), &filter),
             "delete": operation("control.requests.clear", "Forget the requests received", ok("How many there were", json!({"type": "object", "properties": {"cleared": {"type": "integer"}}})))
         }),
     );

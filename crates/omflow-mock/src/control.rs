@@ -87,6 +87,13 @@ impl Control {
     /// [`FaultError`] for a fault the fake cannot give (a connection reset under wiremock, an
     /// HTTP status outside 100..=599, `times` 0, a delay over ten minutes).
     pub fn add_fault(&self, fault: Fault) -> Result<u64, FaultError> {
+        if let Some(user) = &fault.user {
+            if !self.shared.lock().users.iter().any(|u| &u.username == user) {
+                return Err(FaultError(format!(
+                    "no user {user:?} in the fake (add the user first, or leave user out)"
+                )));
+            }
+        }
         self.shared.steering.add_fault(fault)
     }
 
@@ -206,16 +213,64 @@ fn error(status: u16, message: impl std::fmt::Display) -> HttpReply {
 }
 
 /// The filter in a control URL's query (`?endpoint=TicketEdit&user=alice`).
-fn filter_of(request: &Incoming<'_>) -> RequestFilter {
+fn filter_of(request: &Incoming<'_>) -> Result<RequestFilter, HttpReply> {
     let mut filter = RequestFilter::all();
     for (key, value) in request.url.query_pairs() {
         match key.as_ref() {
-            "endpoint" => filter = filter.endpoint(value),
+            "endpoint" => {
+                crate::steer::check_endpoint(&value).map_err(|why| error(400, why))?;
+                filter = filter.endpoint(value);
+            }
             "user" => filter = filter.user(value),
-            _ => {}
+            other => {
+                return Err(error(
+                    400,
+                    format!("the request log filters by endpoint and user, not {other:?}"),
+                ))
+            }
         }
     }
-    filter
+    Ok(filter)
+}
+
+/// A fault from a control call's body, every member checked: unknown ones are refused.
+fn fault_of(request: &Incoming<'_>) -> Result<Fault, HttpReply> {
+    let body: Value = serde_json::from_slice(request.body)
+        .map_err(|e| error(400, format!("the body is not JSON: {e}")))?;
+    let Some(members) = body.as_object() else {
+        return Err(error(
+            400,
+            "a fault is a JSON object: {\"kind\": \"delay\"|\"http\"|\"envelope\"|\"reset\", ...}",
+        ));
+    };
+    let kind = members
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let Some(own) = crate::steer::fault_members(kind) else {
+        return Err(error(
+            400,
+            format!("kind {kind:?} is not a fault: delay, http, envelope or reset"),
+        ));
+    };
+    let unknown: Vec<&str> = members
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !matches!(*k, "kind" | "endpoint" | "user" | "times") && !own.contains(k))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(error(
+            400,
+            format!(
+                "a {kind} fault has no {}; its members: kind, endpoint, user, times, {}",
+                unknown.join(", "),
+                own.join(", ")
+            ),
+        ));
+    }
+    serde_json::from_value(body.clone()).map_err(|e| {
+        error(400, format!("not a fault: {e} (times is a whole number from 1, ms a whole number of milliseconds, status an HTTP status)"))
+    })
 }
 
 /// Answers a control call (`path` without `/__mock/`).
@@ -223,7 +278,7 @@ pub(crate) fn api(shared: &Arc<Shared>, request: &Incoming<'_>, path: &str) -> H
     let control = Control::new(shared.clone());
     let method = request.method;
     let body: Value = serde_json::from_slice(request.body).unwrap_or(Value::Null);
-    if let Some(answer) = steering_api(&control, request, method, path, &body) {
+    if let Some(answer) = steering_api(&control, request, method, path) {
         return answer;
     }
     match (method, path) {
@@ -290,7 +345,7 @@ pub(crate) fn api(shared: &Arc<Shared>, request: &Incoming<'_>, path: &str) -> H
 }
 
 /// Every control endpoint, as the 404 of an unknown one lists them.
-const ENDPOINTS: [&str; 19] = [
+const ENDPOINTS: [&str; 20] = [
     "GET /__mock/requests?endpoint=E&user=U",
     "GET /__mock/requests/count?endpoint=E&user=U",
     "DELETE /__mock/requests",
@@ -310,6 +365,7 @@ const ENDPOINTS: [&str; 19] = [
     "POST /__mock/engine/delay {\"ms\": N}",
     "GET /__mock/state",
     "GET /__mock/openapi.json",
+    "DELETE /__mock/users/{username}",
 ];
 
 fn now(shared: &Shared) -> String {
@@ -346,38 +402,41 @@ fn steering_api(
     request: &Incoming<'_>,
     method: &str,
     path: &str,
-    body: &Value,
 ) -> Option<HttpReply> {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let path = decoded.as_ref();
     let snapshot = path.strip_prefix("snapshots/");
     Some(match (method, path) {
-        ("GET", "requests") => {
-            let filter = filter_of(request);
-            reply(
+        ("GET", "requests") => match filter_of(request) {
+            Ok(filter) => reply(
                 200,
-                json!({"requests": control.requests(&filter), "count": control.request_count(&filter), "kept": crate::REQUEST_LOG_LIMIT}),
-            )
-        }
-        ("GET", "requests/count") => reply(
-            200,
-            json!({"count": control.request_count(&filter_of(request))}),
-        ),
+                json!({"requests": control.requests(&filter), "count": control.request_count(&filter), "kept_at_most": crate::REQUEST_LOG_LIMIT}),
+            ),
+            Err(refused) => refused,
+        },
+        ("GET", "requests/count") => match filter_of(request) {
+            Ok(filter) => reply(200, json!({"count": control.request_count(&filter)})),
+            Err(refused) => refused,
+        },
         ("DELETE", "requests") => reply(200, json!({"cleared": control.clear_requests()})),
-        ("POST", "faults") => match serde_json::from_value::<Fault>(body.clone()) {
+        ("POST", "faults") => match fault_of(request) {
             Ok(fault) => match control.add_fault(fault) {
                 Ok(id) => reply(201, json!({"id": id})),
                 Err(err) => error(400, err),
             },
-            Err(err) => error(400, format!("not a fault: {err}")),
+            Err(refused) => refused,
         },
         ("GET", "faults") => reply(200, json!({"faults": control.faults()})),
         ("DELETE", "faults") => reply(200, json!({"cleared": control.clear_faults()})),
         ("DELETE", id) if id.starts_with("faults/") => {
-            match id.trim_start_matches("faults/").parse::<u64>() {
+            let id = id.trim_start_matches("faults/");
+            match id.parse::<u64>() {
                 Ok(id) if control.remove_fault(id) => reply(200, json!({"removed": id})),
-                _ => error(
+                Ok(_) => error(
                     404,
-                    format!("no fault {}", id.trim_start_matches("faults/")),
+                    format!("no fault {id} (it may have run out): GET /__mock/faults lists them"),
                 ),
+                Err(_) => error(400, format!("a fault id is a number, not {id:?}")),
             }
         }
         ("GET", "snapshots") => reply(200, json!({"snapshots": control.snapshots()})),

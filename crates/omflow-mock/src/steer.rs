@@ -206,8 +206,45 @@ impl Fault {
         if self.times == Some(0) {
             return bad("times is at least 1 (leave it out for every call)");
         }
+        if let Some(endpoint) = &self.endpoint {
+            check_endpoint(endpoint).map_err(FaultError)?;
+        }
         Ok(())
     }
+}
+
+/// The endpoint names a fault or a filter may use; a name the fake never logs (a typo, the
+/// wrong case) is refused rather than never matching.
+pub(crate) fn check_endpoint(name: &str) -> Result<(), String> {
+    let known = Endpoint::ALL.iter().any(|e| e.name() == name)
+        || matches!(name, "garoon.soap" | "garoon.rest" | "web" | "other")
+        || name
+            .strip_prefix("garoon.soap.")
+            .is_some_and(|action| !action.is_empty());
+    if known {
+        return Ok(());
+    }
+    let names: Vec<&str> = Endpoint::ALL.iter().map(|e| e.name()).collect();
+    let close = names
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case(name))
+        .map(|n| format!(" (did you mean {n}?)"))
+        .unwrap_or_default();
+    Err(format!(
+        "no endpoint named {name:?}{close}; the names are {}, garoon.soap.<Action>, garoon.rest, web and other",
+        names.join(", ")
+    ))
+}
+
+/// The members a fault of `kind` may have, besides `kind`, `endpoint`, `user` and `times`.
+pub(crate) fn fault_members(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "delay" => &["ms"],
+        "http" => &["status", "body", "content_type"],
+        "envelope" => &["status", "message"],
+        "reset" => &["after"],
+        _ => return None,
+    })
 }
 
 /// A fault the fake does not take, and why.

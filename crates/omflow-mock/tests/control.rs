@@ -6,16 +6,11 @@
 use omflow_mock::{Control, FakeOmflow, Fault, FaultAction, RequestFilter, Seed};
 use serde_json::{json, Value};
 
+mod common;
+
+/// A security code of `user`.
 async fn login(http: &reqwest::Client, uri: &str, user: &str, password: &str) -> String {
-    let answer: Value = http
-        .get(format!("{uri}/accounts/api/security/get/"))
-        .basic_auth(user, Some(password))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer = common::login(http, uri, user, password).await;
     answer["result"]["security"].as_str().unwrap().to_string()
 }
 
@@ -167,34 +162,22 @@ async fn a_dropped_connection_before_changes_nothing_and_after_loses_the_answer_
     let rows = |fake: &FakeOmflow| fake.state().tickets("mission").unwrap().len();
     let before = rows(&fake);
 
-    control
-        .add_fault(
-            Fault::new(FaultAction::Reset { after: false })
-                .endpoint("TicketEdit")
-                .times(1),
-        )
-        .unwrap();
-    assert!(
-        create_ticket(&http, &fake.uri(), &admin).await.is_err(),
-        "no answer"
-    );
+    // A create whose connection drops once, before or after the fake runs it.
+    let dropped_create = |after: bool| {
+        let (control, http, uri, admin) = (&control, &http, fake.uri(), &admin);
+        async move {
+            let fault = Fault::new(FaultAction::Reset { after }).endpoint("TicketEdit");
+            control.add_fault(fault.times(1)).unwrap();
+            create_ticket(http, &uri, admin).await.is_err()
+        }
+    };
+    assert!(dropped_create(false).await, "no answer");
     assert_eq!(
         rows(&fake),
         before,
         "dropped before the view: nothing changed"
     );
-
-    control
-        .add_fault(
-            Fault::new(FaultAction::Reset { after: true })
-                .endpoint("TicketEdit")
-                .times(1),
-        )
-        .unwrap();
-    assert!(
-        create_ticket(&http, &fake.uri(), &admin).await.is_err(),
-        "no answer"
-    );
+    assert!(dropped_create(true).await, "no answer");
     assert!(
         rows(&fake) > before,
         "the ticket was created, its answer lost"
@@ -403,4 +386,98 @@ async fn every_documented_control_call_is_served() {
         }
     }
     assert!(served >= 20, "only {served} control calls documented");
+}
+
+/// What would never apply is refused with what to do, not taken silently.
+#[tokio::test]
+async fn the_control_api_refuses_what_would_never_apply() {
+    let fake = FakeOmflow::builder()
+        .seed(Seed::demo())
+        .start_standalone()
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let call = |method: &str, path: &str, body: &str| {
+        let request = http
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                format!("{}/__mock/{path}", fake.uri()),
+            )
+            .body(body.to_string());
+        async move {
+            let answer = request.send().await.unwrap();
+            (answer.status().as_u16(), answer.text().await.unwrap())
+        }
+    };
+    for (body, said) in [
+        (
+            r#"{"kind":"http","status":503,"tiems":2}"#,
+            "a http fault has no tiems",
+        ),
+        (
+            r#"{"kind":"delay","ms":10,"status":503}"#,
+            "a delay fault has no status",
+        ),
+        (
+            r#"{"kind":"http","status":503,"endpoint":"mymissions"}"#,
+            "did you mean MyMissions?",
+        ),
+        (
+            r#"{"kind":"http","status":503,"user":"nobody"}"#,
+            r#"no user \"nobody\""#,
+        ),
+        (r#"{"kind": "http", "status": 503"#, "the body is not JSON"),
+        (
+            r#"{"kind":"delay","ms":-5}"#,
+            "ms a whole number of milliseconds",
+        ),
+        (r#"{"kind":"teapot"}"#, "is not a fault"),
+    ] {
+        let (status, text) = call("POST", "faults", body).await;
+        assert_eq!(status, 400, "{body}: {text}");
+        assert!(text.contains(said), "{body}: {text}");
+    }
+    assert!(fake.control().faults().is_empty());
+    let (status, text) = call("GET", "requests/count?endpoint=mymissions", "").await;
+    assert!(
+        status == 400 && text.contains("did you mean MyMissions?"),
+        "{text}"
+    );
+    let (status, text) = call("GET", "requests?method=POST", "").await;
+    assert!(
+        status == 400 && text.contains("not \\\"method\\\""),
+        "{text}"
+    );
+    let (status, text) = call("DELETE", "faults/abc", "").await;
+    assert!(
+        status == 400 && text.contains("a fault id is a number"),
+        "{text}"
+    );
+    let (status, _) = call("PUT", "snapshots/with%20space", "").await;
+    assert_eq!(status, 200);
+    assert_eq!(fake.control().snapshots(), ["with space"]);
+}
+
+/// A fault that answers instead of the view still logs who called.
+#[tokio::test]
+async fn a_faulted_call_is_logged_with_its_caller() {
+    let fake = plain_demo().await;
+    let control = fake.control();
+    let http = reqwest::Client::new();
+    let alice = login(&http, &fake.uri(), "alice", "alice-pass").await;
+    control
+        .add_fault(
+            Fault::new(FaultAction::Http {
+                status: 503,
+                body: String::new(),
+                content_type: "text/plain".into(),
+            })
+            .endpoint("MyMissions")
+            .times(1),
+        )
+        .unwrap();
+    let answer = missions(&http, &fake.uri(), &alice).await.unwrap();
+    assert_eq!(answer.status(), 503);
+    let logged = control.requests(&RequestFilter::all().endpoint("MyMissions"));
+    assert_eq!(logged[0].user.as_deref(), Some("alice"));
 }
