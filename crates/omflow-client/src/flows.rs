@@ -162,7 +162,6 @@ impl FlowHandle {
     }
 
     /// The flow's ticket rows (see [`Client::tickets`]).
-    #[must_use]
     pub fn tickets(&self) -> TicketsRequest {
         self.client.tickets_ref(Ok(self.flow.clone()))
     }

@@ -11,6 +11,7 @@ use std::pin::Pin;
 
 /// A my-missions request; see [`Client::missions`].
 #[derive(Debug, Clone)]
+#[must_use = "a request does nothing until sent or streamed"]
 pub struct MissionsRequest {
     client: Client,
     query: Query,
@@ -30,7 +31,6 @@ impl Client {
     /// let every_one: Vec<_> = client.missions().query(red).stream().try_collect().await?;
     /// # Ok(()) }
     /// ```
-    #[must_use]
     pub fn missions(&self) -> MissionsRequest {
         MissionsRequest {
             client: self.clone(),
@@ -41,7 +41,6 @@ impl Client {
 
 impl MissionsRequest {
     /// Filters, order, projection and paging.
-    #[must_use]
     pub fn query(mut self, query: Query) -> Self {
         self.query = query;
         self

@@ -208,6 +208,7 @@ impl Client {
 
 /// A query-form list request; see [`Client::tickets`].
 #[derive(Debug, Clone)]
+#[must_use = "a request does nothing until sent or streamed"]
 pub struct TicketsRequest {
     client: Client,
     flow: Result<FlowRef, String>,
@@ -218,13 +219,11 @@ pub struct TicketsRequest {
 impl Client {
     /// The flow's ticket rows (`/rest/flowmanage/api/omdata/list/<api_path>`): current rows
     /// only unless [`TicketsRequest::include_history`]. Needs the flow's View permission.
-    #[must_use]
     pub fn tickets(&self, api_path: &str) -> TicketsRequest {
         self.tickets_ref(parse_path(api_path).map(FlowRef::from))
     }
 
     /// Like [`Client::tickets`], naming the flow by uuid (as missions carry it).
-    #[must_use]
     pub fn tickets_in_flow(&self, flow_uuid: FlowUuid) -> TicketsRequest {
         self.tickets_ref(Ok(flow_uuid.into()))
     }
@@ -279,14 +278,12 @@ impl Client {
 
 impl TicketsRequest {
     /// Filters, order, projection and paging.
-    #[must_use]
     pub fn query(mut self, query: Query) -> Self {
         self.query = query;
         self
     }
 
     /// Includes history rows (snapshots of earlier stops).
-    #[must_use]
     pub fn include_history(mut self) -> Self {
         self.history = true;
         self

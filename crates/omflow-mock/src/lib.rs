@@ -141,6 +141,7 @@ impl std::ops::Deref for FakeServer {
 
 /// Options for starting a fake.
 #[derive(Debug, Clone)]
+#[must_use = "a fake builder does nothing until started"]
 pub struct FakeBuilder {
     seed: Seed,
     clock: Option<Clock>,
@@ -153,14 +154,12 @@ pub struct FakeBuilder {
 
 impl FakeBuilder {
     /// The seed (default `pristine`).
-    #[must_use]
     pub fn seed(mut self, seed: Seed) -> Self {
         self.seed = seed;
         self
     }
 
     /// The clock (default: running from the current Asia/Taipei time).
-    #[must_use]
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = Some(clock);
         self
@@ -168,7 +167,6 @@ impl FakeBuilder {
 
     /// Delays the engine after each create and push, as the real server's asynchronous
     /// worker does: the ticket shows `running` and a re-push gets "running" until then.
-    #[must_use]
     pub fn engine_delay_ms(mut self, ms: u64) -> Self {
         self.engine_delay_ms = ms;
         self
@@ -176,7 +174,6 @@ impl FakeBuilder {
 
     /// Security codes expire after this idle time instead of the real server's 5 minutes
     /// (for soak tests).
-    #[must_use]
     pub fn token_ttl(mut self, ttl: std::time::Duration) -> Self {
         self.token_ttl_ms = Some(ttl.as_millis().min(u128::from(u64::MAX)) as u64);
         self
@@ -184,7 +181,6 @@ impl FakeBuilder {
 
     /// Delays every OMFLOW answer by this much, as a network and a real server would
     /// (benchmarks of concurrency).
-    #[must_use]
     pub fn latency(mut self, latency: std::time::Duration) -> Self {
         self.latency_ms = latency.as_millis().min(u128::from(u64::MAX)) as u64;
         self
@@ -199,7 +195,6 @@ impl FakeBuilder {
     /// Off, the fake is served by the same plain HTTP server as [`FakeBuilder::start_standalone`]:
     /// it keeps nothing per request, so memory stays flat in a long test of millions of calls,
     /// and [`FakeOmflow::server`] is `None` (no wiremock to mount mocks on).
-    #[must_use]
     pub fn record_requests(mut self, record: bool) -> Self {
         self.record_requests = record;
         self
@@ -291,7 +286,6 @@ pub enum StartError {
 
 impl FakeOmflow {
     /// Options: seed, clock, engine delay, address.
-    #[must_use]
     pub fn builder() -> FakeBuilder {
         FakeBuilder {
             seed: Seed::pristine(),

@@ -378,7 +378,6 @@ impl Seed {
     }
 
     /// Starts from this seed to add users, groups and tickets.
-    #[must_use]
     pub fn builder(self) -> SeedBuilder {
         SeedBuilder {
             seed: self,
@@ -442,6 +441,7 @@ fn problems_to_error(problems: Vec<String>) -> Result<(), SeedError> {
 /// # Ok::<(), omflow_mock::SeedError>(())
 /// ```
 #[derive(Debug, Clone)]
+#[must_use = "a seed builder does nothing until built"]
 pub struct SeedBuilder {
     seed: Seed,
     problems: Vec<String>,
@@ -449,7 +449,6 @@ pub struct SeedBuilder {
 
 impl SeedBuilder {
     /// Adds an active, non-superuser user in these groups.
-    #[must_use]
     pub fn user(mut self, username: &str, password: &str, groups: &[u64]) -> Self {
         let id = self.seed.users.iter().map(|u| u.id).max().unwrap_or(0) + 1;
         self.seed.users.push(SeedUser {
@@ -468,7 +467,6 @@ impl SeedBuilder {
 
     /// Adds a group with these permission codenames (`Omdata_<flow hex>_Add|Modify|View|Delete`),
     /// or gives an existing group of that id these permissions too.
-    #[must_use]
     pub fn group(mut self, id: u64, display_name: &str, permissions: &[&str]) -> Self {
         let permissions = permissions.iter().map(|p| (*p).to_string());
         match self.seed.groups.iter_mut().find(|g| g.id == id) {
@@ -484,7 +482,6 @@ impl SeedBuilder {
     }
 
     /// Puts an existing user in a group.
-    #[must_use]
     pub fn join_group(mut self, username: &str, group: u64) -> Self {
         match self.seed.users.iter_mut().find(|u| u.username == username) {
             Some(user) if !user.groups.contains(&group) => user.groups.push(group),
@@ -497,13 +494,11 @@ impl SeedBuilder {
     }
 
     /// Adds a ticket on the sample flow's shape (title, level; status `dispatch`; group 2).
-    #[must_use]
     pub fn ticket(self, api_path: &str, user: &str, title: &str, level: &str) -> Self {
         self.ticket_with_steps(api_path, user, title, level, Vec::new())
     }
 
     /// Adds a sample-flow ticket and moves it on with these steps.
-    #[must_use]
     pub fn ticket_with_steps(
         mut self,
         api_path: &str,
@@ -522,7 +517,6 @@ impl SeedBuilder {
     }
 
     /// Adds a ticket with explicit formdata.
-    #[must_use]
     pub fn raw_ticket(mut self, ticket: SeedTicket) -> Self {
         self.seed.tickets.push(ticket);
         self

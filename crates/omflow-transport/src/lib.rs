@@ -183,6 +183,7 @@ pub struct ReqwestTransport {
 
 /// Settings of a [`ReqwestTransport`].
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until built"]
 pub struct ReqwestTransportBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -191,7 +192,6 @@ pub struct ReqwestTransportBuilder {
 
 impl ReqwestTransport {
     /// Default settings, to adjust.
-    #[must_use]
     pub fn builder() -> ReqwestTransportBuilder {
         ReqwestTransportBuilder {
             timeout: Some(Duration::from_secs(30)),
@@ -203,14 +203,12 @@ impl ReqwestTransport {
 
 impl ReqwestTransportBuilder {
     /// Per-request timeout (`None` disables it).
-    #[must_use]
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
         self
     }
 
     /// Connect timeout (`None` disables it).
-    #[must_use]
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.connect_timeout = timeout;
         self

@@ -146,6 +146,7 @@ impl fmt::Debug for GaroonAuth {
 
 /// Settings of a [`GaroonClient`].
 #[derive(Debug)]
+#[must_use = "a builder does nothing until built"]
 pub struct GaroonClientBuilder {
     base: String,
     auth: Option<GaroonAuth>,
@@ -181,42 +182,36 @@ impl GaroonClientBuilder {
     }
 
     /// Retry policy for the (read-only) calls.
-    #[must_use]
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.http = self.http.retry(retry);
         self
     }
 
     /// Per-attempt timeout (default 30 s; `None` disables it).
-    #[must_use]
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.http = self.http.timeout(timeout);
         self
     }
 
     /// Connect timeout (default 10 s; `None` disables it).
-    #[must_use]
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.http = self.http.connect_timeout(timeout);
         self
     }
 
     /// A limit on each call as a whole, its retries included (default none).
-    #[must_use]
     pub fn operation_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.http = self.http.operation_timeout(timeout);
         self
     }
 
     /// The whole HTTP configuration at once (the same type configures the OMFLOW client).
-    #[must_use]
     pub fn http(mut self, config: HttpConfig) -> Self {
         self.http = config;
         self
     }
 
     /// Strict or tolerant decoding (default tolerant; warnings are logged at debug).
-    #[must_use]
     pub fn mode(mut self, mode: Mode) -> Self {
         self.mode = mode;
         self
@@ -426,7 +421,6 @@ impl GaroonClient {
     }
 
     /// The admin request list (`GET /api/v1/workflow/admin/requests`).
-    #[must_use]
     pub fn requests(&self) -> RequestsQuery {
         RequestsQuery {
             client: self.clone(),
@@ -495,6 +489,7 @@ impl GaroonClient {
 
 /// Filters and paging of the admin request list; checked before sending.
 #[derive(Debug, Clone)]
+#[must_use = "a query does nothing until paged or streamed"]
 pub struct RequestsQuery {
     client: GaroonClient,
     limit: Option<u32>,
@@ -510,14 +505,12 @@ const SELECTABLE: [&str; 11] = crate::model::SELECTABLE_FIELDS;
 
 impl RequestsQuery {
     /// Rows per page (1–1000; Garoon may return fewer).
-    #[must_use]
     pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
 
     /// First row.
-    #[must_use]
     pub fn offset(mut self, offset: u64) -> Self {
         self.offset = offset;
         self
@@ -530,7 +523,6 @@ impl RequestsQuery {
     }
 
     /// Newest first (`orderBy=createdAt desc`).
-    #[must_use]
     pub fn newest_first(mut self) -> Self {
         self.descending = true;
         self

@@ -4,6 +4,7 @@ use super::{Column, ConditionSpec, Order, Query, QueryError, DEFAULT_PAGE_SIZE};
 
 /// Writes a [`Query`]; nothing is checked until [`QueryBuilder::build`].
 #[derive(Debug, Clone, Default)]
+#[must_use = "a query builder does nothing until built"]
 pub struct QueryBuilder {
     columns: Vec<String>,
     filters: Vec<ConditionSpec>,
@@ -15,7 +16,6 @@ pub struct QueryBuilder {
 
 impl QueryBuilder {
     /// Adds a condition every row must meet (all filters are ANDed).
-    #[must_use]
     pub fn filter(mut self, condition: ConditionSpec) -> Self {
         self.filters.push(condition);
         self
@@ -23,7 +23,6 @@ impl QueryBuilder {
 
     /// Adds a condition to the exclude group. The server drops a row only when it matches
     /// **all** conditions of the group together (`NOT (a AND b)`), not when it matches any.
-    #[must_use]
     pub fn exclude_when_all(mut self, condition: ConditionSpec) -> Self {
         self.excludes.push(condition);
         self
@@ -52,14 +51,12 @@ impl QueryBuilder {
     }
 
     /// Skips this many rows (`start`).
-    #[must_use]
     pub fn offset(mut self, offset: u64) -> Self {
         self.offset = offset;
         self
     }
 
     /// Rows per page (at least 1; default 100).
-    #[must_use]
     pub fn page_size(mut self, page_size: u64) -> Self {
         self.page_size = Some(page_size);
         self

@@ -52,7 +52,6 @@ impl Default for Query {
 
 impl Query {
     /// Starts a query.
-    #[must_use]
     pub fn builder() -> QueryBuilder {
         QueryBuilder::default()
     }
