@@ -292,3 +292,24 @@ async fn a_proxys_handle_is_left_to_garoon_to_check() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Garoon stamps a handle in UTC; the fake's clock runs on the server's local time (UTC+8).
+#[tokio::test]
+async fn a_handle_is_stamped_in_utc() {
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    let alice = client(&fake, "alice", "alice-pass");
+    alice
+        .handle(&[Handle::new("3101", Operation::Approve)])
+        .await
+        .unwrap();
+    let admin = client(&fake, "admin", "admin");
+    let read = admin.request("3101").await.unwrap().value;
+    let team = &read.steps.as_ref().unwrap().get("Team").unwrap().processors[0];
+    let at = team
+        .operated_at
+        .as_ref()
+        .and_then(|t| t.parsed)
+        .expect("a stamp");
+    let off = (at.with_timezone(&Utc) - Utc::now()).num_minutes().abs();
+    assert!(off < 5, "stamped {at}, {off} minutes from now");
+}

@@ -50,7 +50,11 @@ impl Clock {
         } else {
             Duration::from_std(self.started.elapsed()).unwrap_or_else(|_| Duration::zero())
         };
-        self.start_local + elapsed + self.advanced
+        // Saturates instead of overflowing (a clock set or advanced to the end of time).
+        self.start_local
+            .checked_add_signed(elapsed)
+            .and_then(|t| t.checked_add_signed(self.advanced))
+            .unwrap_or(NaiveDateTime::MAX)
     }
 
     /// Sets the time to `at`, earlier or later; a running clock runs on from there.
@@ -64,7 +68,9 @@ impl Clock {
     pub fn advance(&mut self, seconds: f64) {
         if seconds.is_finite() && seconds > 0.0 {
             let millis = (seconds * 1000.0).min(1e15) as i64;
-            self.advanced += Duration::milliseconds(millis);
+            if let Some(later) = self.advanced.checked_add(&Duration::milliseconds(millis)) {
+                self.advanced = later;
+            }
         }
     }
 }

@@ -165,7 +165,7 @@ impl Control {
     /// Sets the fake's clock (server-local time, as the server's rows show it), earlier or
     /// later; a running clock runs on from there.
     pub fn set_clock(&self, now: chrono::NaiveDateTime) {
-        self.shared.lock().clock.set(now);
+        self.shared.lock().set_clock(now);
     }
 
     /// Moves the fake's clock forward.
@@ -192,8 +192,14 @@ impl Control {
     /// # Errors
     /// [`SeedError`] when the seed no longer builds a world (the state is left as it was).
     pub fn reset(&self) -> Result<(), SeedError> {
-        let seed = crate::steer::locked(&self.shared.seed).clone();
-        self.load_seed(seed)
+        // The world's lock, then the seed's (as load_seed takes them): no seed loaded in
+        // between is undone.
+        let mut world = self.shared.lock();
+        let seed = crate::steer::locked(&self.shared.seed);
+        let mut fresh = World::from_seed(&seed, world.clock.clone())?;
+        keep_settings(&world, &mut fresh);
+        *world = fresh;
+        Ok(())
     }
 }
 
@@ -304,7 +310,8 @@ pub(crate) fn api(shared: &Arc<Shared>, request: &Incoming<'_>, path: &str) -> H
             let at = body
                 .get("now")
                 .and_then(Value::as_str)
-                .and_then(|t| t.parse::<chrono::NaiveDateTime>().ok());
+                .and_then(|t| t.parse::<chrono::NaiveDateTime>().ok())
+                .filter(|t| (1970..=9999).contains(&chrono::Datelike::year(t)));
             match at {
                 Some(at) => {
                     control.set_clock(at);
@@ -312,7 +319,7 @@ pub(crate) fn api(shared: &Arc<Shared>, request: &Incoming<'_>, path: &str) -> H
                 }
                 None => error(
                     400,
-                    "expected {\"now\": \"2025-06-01T09:00:00\"} (server-local time, no offset)",
+                    "expected {\"now\": \"2025-06-01T09:00:00\"}: server-local time without offset, years 1970 to 9999",
                 ),
             }
         }

@@ -383,8 +383,8 @@ fn later_step_of(request: &Value, user: &str) -> bool {
 /// Every handle, all or none.
 fn handle_all(world: &mut World, user: &str, parameters: Node<'_, '_>) -> Result<String, Fault> {
     let mut requests = world.garoon.requests.clone();
-    let now = world
-        .now()
+    // The fake's clock is the server's local time (Asia/Taipei, UTC+8); Garoon stamps UTC.
+    let now = (world.now() - chrono::Duration::hours(8))
         .and_utc()
         .format("%Y-%m-%dT%H:%M:%SZ")
         .to_string();

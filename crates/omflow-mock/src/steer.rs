@@ -30,8 +30,8 @@ pub struct ReceivedRequest {
     /// The endpoint, as the OpenAPI document's `operationId` names it (`MyMissions`,
     /// `TicketEdit`), `garoon.soap.<Action>`, `garoon.rest`, `web` or `other`.
     pub endpoint: String,
-    /// Who called: the Basic login, the user of the security code, Garoon's login; `None`
-    /// when the request names no one the fake knows.
+    /// Who called: the login a Basic or Garoon header (or SOAP envelope) names, as sent, or
+    /// the user of the security code; `None` when the request names no one.
     pub user: Option<String>,
     /// The HTTP status answered; `0` when a fault dropped the connection.
     pub status: u16,
@@ -190,8 +190,8 @@ impl Fault {
             FaultAction::Delay { ms } if *ms > MAX_FAULT_DELAY_MS => {
                 return bad("a delay is at most 600000 ms (ten minutes)")
             }
-            FaultAction::Http { status, .. } if !(100..=599).contains(status) => {
-                return bad("an HTTP status is between 100 and 599")
+            FaultAction::Http { status, .. } if !(200..=599).contains(status) => {
+                return bad("an answer's HTTP status is between 200 and 599")
             }
             FaultAction::Http { content_type, .. }
                 if http::HeaderValue::from_str(content_type).is_err() =>
@@ -539,23 +539,60 @@ pub(crate) fn element_text(body: &[u8], name: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_string())
 }
 
-/// The value of the `security` member of a JSON or form body, found without parsing it.
+/// The value of the `security` member of a JSON, form or multipart body, found without parsing
+/// it (a file part may hold any bytes).
 pub(crate) fn security_code(body: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(body).ok()?;
-    let at = text.find("security")?;
-    let rest = &text[at + "security".len()..];
-    let value: String = if let Some(json) = rest.strip_prefix('"') {
-        let json = json.trim_start().strip_prefix(':')?.trim_start();
-        let quoted = json.strip_prefix('"')?;
-        quoted.chars().take_while(|c| *c != '"').collect()
-    } else {
-        let form = rest.strip_prefix('=')?;
-        let raw: String = form.chars().take_while(|c| *c != '&').collect();
-        url::form_urlencoded::parse(format!("v={raw}").as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())?
-    };
-    (!value.is_empty()).then_some(value)
+    const KEY: &[u8] = b"security";
+    let mut from = 0;
+    while let Some(found) = find(&body[from..], KEY) {
+        let at = from + found;
+        from = at + KEY.len();
+        let before = at.checked_sub(1).map(|i| body[i]);
+        let after = &body[from..];
+        let value = match before {
+            // multipart: name="security" then the part's value after the blank line
+            Some(b'"') if body[..at].ends_with(b"name=\"") => {
+                after.strip_prefix(b"\"").and_then(|rest| {
+                    let start = find(rest, b"\r\n\r\n")? + 4;
+                    let value = &rest[start..];
+                    Some(value[..find(value, b"\r\n").unwrap_or(value.len())].to_vec())
+                })
+            }
+            // JSON: "security": "..."
+            Some(b'"') => after.strip_prefix(b"\"").and_then(|rest| {
+                let rest = trim_start(rest).strip_prefix(b":")?;
+                let rest = trim_start(rest).strip_prefix(b"\"")?;
+                Some(rest[..find(rest, b"\"")?].to_vec())
+            }),
+            // a form: security=... at the start or after '&'
+            None | Some(b'&') => after.strip_prefix(b"=").map(|rest| {
+                let raw = &rest[..rest.iter().position(|b| *b == b'&').unwrap_or(rest.len())];
+                url::form_urlencoded::parse(&[b"v=", raw].concat())
+                    .next()
+                    .map(|(_, v)| v.into_owned().into_bytes())
+                    .unwrap_or_default()
+            }),
+            _ => None,
+        };
+        if let Some(value) = value.and_then(|v| String::from_utf8(v).ok()) {
+            if !value.is_empty() {
+                return Some(value);
+            }
+        }
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    &bytes[start..]
 }
 
 #[cfg(test)]
@@ -650,6 +687,13 @@ mod tests {
             Some("ab 12")
         );
         assert_eq!(security_code(b"{}"), None);
+        assert_eq!(
+            security_code(b"note=security+x&security=abc").as_deref(),
+            Some("abc"),
+            "a value that says security is not the member"
+        );
+        let multipart = b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a\"\r\n\r\n\xff\xfe\r\n--b\r\nContent-Disposition: form-data; name=\"security\"\r\n\r\nab12\r\n--b--\r\n";
+        assert_eq!(security_code(multipart).as_deref(), Some("ab12"));
         let soap = b"<soap:Header><Action>\n  WorkflowHandleApplications\n</Action><Username>alice</Username>";
         assert_eq!(
             element_text(soap, "Action").as_deref(),

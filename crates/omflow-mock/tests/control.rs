@@ -481,3 +481,60 @@ async fn a_faulted_call_is_logged_with_its_caller() {
     let logged = control.requests(&RequestFilter::all().endpoint("MyMissions"));
     assert_eq!(logged[0].user.as_deref(), Some("alice"));
 }
+
+/// The clock set back: what is written next carries the earlier time; a time beyond any
+/// calendar is refused, and advancing past the end of time saturates instead of failing.
+#[tokio::test]
+async fn the_clock_goes_back_and_never_overflows() {
+    let fake = plain_demo().await;
+    let control = fake.control();
+    let http = reqwest::Client::new();
+    let admin = login(&http, &fake.uri(), "admin", "admin").await;
+    let at = chrono::NaiveDate::from_ymd_opt(2020, 1, 2)
+        .unwrap()
+        .and_hms_opt(3, 4, 5)
+        .unwrap();
+    control.set_clock(at);
+    assert_eq!(
+        create_ticket(&http, &fake.uri(), &admin)
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let state = fake.state().json().to_string();
+    assert!(
+        state.contains("2020-01-02T03:04:0"),
+        "no stamp of the earlier time"
+    );
+
+    let set = |now: &'static str| {
+        let http = http.clone();
+        let uri = fake.uri();
+        async move {
+            http.post(format!("{uri}/__mock/clock/set"))
+                .body(format!("{{\"now\": \"{now}\"}}"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(set("+262142-12-31T23:59:59").await, 400);
+    assert_eq!(set("2025-13-01T00:00:00").await, 400);
+    for _ in 0..20 {
+        control.advance_clock(1e300);
+    }
+    let answer = http
+        .post(format!("{}/__mock/clock/advance", fake.uri()))
+        .body(r#"{"seconds": 1e300}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200, "saturated, not panicked");
+    assert_eq!(
+        missions(&http, &fake.uri(), &admin).await.unwrap().status(),
+        200
+    );
+}

@@ -377,6 +377,12 @@ impl World {
         }
     }
 
+    /// Sets the clock; stamps written from now on follow it, earlier or later.
+    pub(crate) fn set_clock(&mut self, at: NaiveDateTime) {
+        self.clock.set(at);
+        self.last_stamp.set(None);
+    }
+
     pub(crate) fn now(&self) -> NaiveDateTime {
         self.clock.now()
     }
