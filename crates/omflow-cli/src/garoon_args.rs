@@ -56,6 +56,10 @@ pub(crate) enum GaroonCommand {
         after_help = "Example:\n  GAROON_USER=alice GAROON_PASSWORD=alice-pass omflow garoon pending"
     )]
     Pending {
+        /// The requests waiting for this user (a Garoon user id), whose proxy approver
+        /// (代理承認者) you are, instead of yours.
+        #[arg(long, value_name = "USER_ID", value_parser = parse_request_id)]
+        proxy_of: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value = "table")]
         output: Format,
@@ -135,6 +139,10 @@ pub(crate) struct GaroonHandleArgs {
     /// Check each request as the run would, and send nothing.
     #[arg(long)]
     pub(crate) dry_run: bool,
+    /// Act as the proxy approver (代理承認者) of this user (a Garoon user id): approve,
+    /// reject or send back what waits for them.
+    #[arg(long, value_name = "USER_ID", value_parser = parse_request_id)]
+    pub(crate) proxy_of: Option<String>,
     #[command(flatten)]
     pub(crate) report: crate::report::ReportArgs,
 }

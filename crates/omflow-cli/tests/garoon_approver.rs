@@ -312,3 +312,35 @@ fn bad_days_and_empty_passwords_are_usage_errors_that_say_why() {
         .code(2)
         .stderr(predicate::str::contains("the Garoon password is empty"));
 }
+
+#[test]
+fn alice_works_as_bosss_proxy_approver() {
+    let server = standalone();
+    assert_eq!(
+        listed_ids(&server, &["pending", "--proxy-of", "9"]),
+        ["3001", "3005", "3006", "3104", "3105"]
+    );
+    as_alice(&server)
+        .args(["garoon", "approve", "3104", "--proxy-of", "9"])
+        .assert()
+        .success();
+    assert!(
+        pending_ids(&server).contains(&"3104".to_string()),
+        "now at her own step"
+    );
+    as_alice(&server)
+        .args(["garoon", "approve", "3104", "--proxy-of", "3"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "not a proxy approver of Garoon user 3",
+        ));
+    omflow()
+        .env("GAROON_URL", "http://127.0.0.1:9/g")
+        .env("GAROON_USER", "alice")
+        .env("GAROON_PASSWORD", "alice-pass")
+        .args(["garoon", "withdraw", "3105", "--proxy-of", "9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--proxy-of acts for approve"));
+}

@@ -270,14 +270,28 @@ async fn the_fake_refuses_a_missing_start_and_a_start_after_the_end_as_garoon_do
 }
 
 #[tokio::test]
-async fn a_proxys_handle_is_left_to_garoon_to_check() {
+async fn alice_approves_as_bosss_proxy_and_the_request_says_so() {
     let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
     let alice = client(&fake, "alice", "alice-pass");
-    // 3104 is not in alice's folder, but as boss's proxy it would be hers to approve: the SDK
-    // sends it, and Garoon (here the fake, which has no proxy approvers) decides.
+    assert_eq!(alice.approval_delegators().await.unwrap(), ["9"]);
+    let since = Period::since(day(1, 1));
+    assert_eq!(
+        sorted_ids(alice.proxy_approvals("9", &since).await),
+        ["3001", "3005", "3006", "3104", "3105"],
+        "what waits for boss"
+    );
+    let not_hers = alice.proxy_approvals("3", &since).await.unwrap_err();
+    assert!(
+        matches!(&not_hers, GaroonError::Soap(SoapError::Fault(f)) if f.code.as_deref() == Some("GRN_WRKF_25307")),
+        "{not_hers}"
+    );
     let results: Vec<_> = alice
         .handle_each(
-            vec![Handle::new("3104", Operation::Approve).delegator("9")],
+            vec![
+                Handle::new("3104", Operation::Approve).delegator("9"),
+                Handle::new("3101", Operation::Approve).delegator("9"),
+                Handle::new("3104", Operation::Approve).delegator("3"),
+            ],
             1,
             true,
         )
@@ -285,12 +299,36 @@ async fn a_proxys_handle_is_left_to_garoon_to_check() {
         .unwrap()
         .collect()
         .await;
-    match &results[0].outcome {
-        HandleOutcome::Refused(fault) => {
-            assert_eq!(fault.code.as_deref(), Some("GRN_WRKF_25307"));
-        }
+    assert!(
+        matches!(results[0].outcome, HandleOutcome::Done(_)),
+        "{:?}",
+        results[0]
+    );
+    match &results[1].outcome {
+        HandleOutcome::NotSent(why) => assert!(why.contains("the user you approve for"), "{why}"),
         other => panic!("{other:?}"),
     }
+    match &results[2].outcome {
+        HandleOutcome::NotSent(why) => assert!(
+            why.contains("not a proxy approver of Garoon user 3"),
+            "{why}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    // Read back over REST: boss's answer, given by alice.
+    let admin = client(&fake, "admin", "admin");
+    let read = admin.request("3104").await.unwrap().value;
+    let team = &read.steps.as_ref().unwrap().get("Team").unwrap().processors[0];
+    assert_eq!(team.person.code.as_deref(), Some("boss"));
+    assert!(team.result.is_some());
+    assert_eq!(
+        team.person.proxy.as_ref().and_then(|p| p.code.as_deref()),
+        Some("alice")
+    );
+    assert!(
+        sorted_ids(alice.pending().await).contains(&"3104".to_string()),
+        "now at her step"
+    );
 }
 
 /// Garoon stamps a handle in UTC; the fake's clock runs on the server's local time (UTC+8).

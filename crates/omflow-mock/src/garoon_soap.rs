@@ -110,6 +110,16 @@ pub(crate) fn handle(world: &mut World, body: &[u8]) -> HttpReply {
         (_, Some(name)) => {
             InFolder::of(name, None).and_then(|f| by_id(world, &user, &f, parameters))
         }
+        _ if action == "WorkflowGetApprovalDelegators" => Ok(world
+            .garoon
+            .proxies
+            .iter()
+            .filter(|p| p.proxy == user)
+            .map(|p| format!("<delegator_id>{}</delegator_id>", escape(&p.delegator_id)))
+            .collect()),
+        _ if action == "WorkflowGetProxyApprovalsByDelegatorId" => {
+            proxy_approvals(world, &user, parameters)
+        }
         _ if action == "WorkflowGetPendingApprovals" => {
             Period::of(parameters).map(|p| pending_approvals(world, &user, &p))
         }
@@ -356,6 +366,39 @@ fn by_id(
     Ok(out)
 }
 
+/// The delegator `delegator_id` names, when `user` is their proxy approver.
+fn delegator_of(world: &World, user: &str, delegator_id: &str) -> Result<String, Fault> {
+    world
+        .garoon
+        .proxies
+        .iter()
+        .find(|p| p.proxy == user && p.delegator_id == delegator_id)
+        .map(|p| p.delegator.clone())
+        .ok_or(Fault(
+            "GRN_WRKF_25307",
+            "Cannot process the request as a proxy.",
+            "You are not a proxy approver of that user.",
+        ))
+}
+
+/// The requests waiting for the delegator the caller is a proxy approver of, in the period.
+fn proxy_approvals(world: &World, user: &str, parameters: Node<'_, '_>) -> Result<String, Fault> {
+    let delegator_id = parameters.attribute("delegator_id").ok_or(Fault(
+        "GRN_CBPAPI_63004",
+        "There are insufficient request parameters.",
+        "\"delegator_id\" is required.",
+    ))?;
+    let delegator = delegator_of(world, user, delegator_id)?;
+    let period = Period::of(parameters)?;
+    Ok(world
+        .garoon
+        .requests
+        .iter()
+        .filter(|r| waits_for(r, &delegator) && period.holds(r))
+        .map(|r| application(r, &delegator))
+        .collect())
+}
+
 /// The requests in progress that will reach `user` at a step after the current one.
 fn pending_approvals(world: &World, user: &str, period: &Period) -> String {
     world
@@ -402,15 +445,17 @@ fn handle_all(world: &mut World, user: &str, parameters: Node<'_, '_>) -> Result
                 "There are insufficient request parameters.",
                 "\"operation\" is required.",
             ))?;
-        if handle.attribute("delegator_id").is_some() {
-            return Err(Fault(
-                "GRN_WRKF_25307",
-                "Cannot process the request as a proxy.",
-                "You are not a proxy approver of that user (the fake has no proxy approvers).",
-            ));
-        }
+        // As a proxy: the delegator answers, and the processor records who acted.
+        let acting = match handle.attribute("delegator_id") {
+            Some(id) => Some(delegator_of(world, user, id)?),
+            None => None,
+        };
         let comment = handle.attribute("comment").unwrap_or_default();
-        apply(&mut requests[index], user, operation, comment, &now)?;
+        let as_user = acting.as_deref().unwrap_or(user);
+        apply(&mut requests[index], as_user, operation, comment, &now)?;
+        if acting.is_some() {
+            mark_proxy(&mut requests[index], as_user, user);
+        }
         handled.push(index);
     }
     world.garoon.requests = requests;
@@ -515,6 +560,20 @@ fn apply(
         _ => advance(request, &step),
     }
     Ok(())
+}
+
+/// Records on the delegator's answered processor entries that `proxy` acted for them.
+fn mark_proxy(request: &mut Value, delegator: &str, proxy: &str) {
+    let Some(steps) = request["steps"].as_object_mut() else {
+        return;
+    };
+    for step in steps.values_mut() {
+        for p in step["processors"].as_array_mut().into_iter().flatten() {
+            if p["code"] == delegator && !unanswered(p) && p.get("proxy").is_none() {
+                p["proxy"] = json!({"code": proxy, "name": proxy});
+            }
+        }
+    }
 }
 
 /// After an approval or confirmation: the next step once this one is done (all its

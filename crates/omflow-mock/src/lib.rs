@@ -61,7 +61,7 @@ pub use files::UPLOAD_SUCCESS;
 #[cfg(feature = "garoon")]
 pub use garoon::GAROON_BASE;
 pub use http::{MAX_BODY_BYTES, MAX_UPLOAD_BYTES};
-pub use seed::{GaroonSeed, Seed, SeedBuilder, SeedError, SeedStep, SeedTicket};
+pub use seed::{GaroonProxy, GaroonSeed, Seed, SeedBuilder, SeedError, SeedStep, SeedTicket};
 pub use standalone::StandaloneFake;
 pub use steer::{
     ActiveFault, Fault, FaultAction, FaultError, ReceivedRequest, RequestFilter,

@@ -39,6 +39,21 @@ pub struct GaroonSeed {
     /// Form definitions `{id, name, items}`.
     #[serde(default)]
     pub forms: Vec<Value>,
+    /// Proxy approvers (代理承認者): who may approve as whom.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proxies: Vec<GaroonProxy>,
+}
+
+/// A proxy approver: `proxy` (a login name) may approve, reject and send back as the user
+/// `delegator` (login name) whose Garoon user id is `delegator_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GaroonProxy {
+    /// The delegator's Garoon user id (what `delegator_id` names).
+    pub delegator_id: String,
+    /// The delegator's login name.
+    pub delegator: String,
+    /// The proxy's login name.
+    pub proxy: String,
 }
 
 /// A user.

@@ -6,7 +6,7 @@ use crate::{FakeOmflow, Seed};
 /// How to run a standalone fake.
 #[derive(Debug, Clone, clap::Args)]
 #[command(
-    after_help = "The demo seed's users: admin/admin (superuser), alice/alice-pass (an ordinary approver in the assigned group) and boss/boss-pass (in no group). Garoon is served under /g: alice has requests waiting for her, boss one before her, and one she applied for.\n\nExample: omflow-mock --addr 127.0.0.1:8000 --seed demo, then OMFLOW_URL=http://127.0.0.1:8000 OMFLOW_USER=alice OMFLOW_PASSWORD=alice-pass omflow missions\n         GAROON_URL=http://127.0.0.1:8000/g GAROON_USER=alice GAROON_PASSWORD=alice-pass omflow garoon pending"
+    after_help = "The demo seed's users: admin/admin (superuser), alice/alice-pass (an ordinary approver in the assigned group) and boss/boss-pass (in no group). Garoon is served under /g: alice has requests waiting for her, boss one before her, and one she applied for; alice is boss's proxy approver (Garoon user 9).\n\nExample: omflow-mock --addr 127.0.0.1:8000 --seed demo, then OMFLOW_URL=http://127.0.0.1:8000 OMFLOW_USER=alice OMFLOW_PASSWORD=alice-pass omflow missions\n         GAROON_URL=http://127.0.0.1:8000/g GAROON_USER=alice GAROON_PASSWORD=alice-pass omflow garoon pending"
 )]
 pub struct ServeArgs {
     /// Address to listen on (HOST:PORT).

@@ -91,8 +91,8 @@ pub(crate) async fn garoon(
             let requests: Vec<_> = query.stream().try_collect().await.map_err(fail)?;
             emit_garoon(*format, &requests)?;
         }
-        GaroonCommand::Pending { output } => {
-            super::garoon_handle::pending(&client, *output).await?
+        GaroonCommand::Pending { proxy_of, output } => {
+            super::garoon_handle::pending(&client, proxy_of.as_deref(), *output).await?
         }
         GaroonCommand::Sent(period) => {
             super::garoon_handle::folder(&client, Listing::Sent, period).await?
@@ -158,6 +158,16 @@ async fn client_of(
     | GaroonCommand::Upcoming(period) = &args.command
     {
         super::garoon_handle::period(period)?;
+    }
+    if let GaroonCommand::Withdraw(handle)
+    | GaroonCommand::Cancel(handle)
+    | GaroonCommand::Acknowledge(handle) = &args.command
+    {
+        if handle.proxy_of.is_some() {
+            return Err(usage(
+                "--proxy-of acts for approve, reject, send-back and confirm: withdrawing, cancelling and acknowledging are the applicant's own",
+            ));
+        }
     }
     for (given, what) in [
         (&args.garoon_user, "the Garoon login name"),

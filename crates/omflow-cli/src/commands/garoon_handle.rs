@@ -53,9 +53,22 @@ fn pending_row(application: &Application) -> Value {
     })
 }
 
-/// The requests waiting for the user.
-pub(crate) async fn pending(client: &GaroonClient, format: Format) -> Result<(), Failure> {
-    let waiting = client.pending().await.map_err(boxed)?;
+/// The requests waiting for the user, or for the user they are the proxy approver of.
+pub(crate) async fn pending(
+    client: &GaroonClient,
+    proxy_of: Option<&str>,
+    format: Format,
+) -> Result<(), Failure> {
+    let waiting = match proxy_of {
+        Some(delegator) => {
+            let since = chrono::DateTime::UNIX_EPOCH;
+            client
+                .proxy_approvals(delegator, &Period::since(since))
+                .await
+        }
+        None => client.pending().await,
+    }
+    .map_err(boxed)?;
     let rows: Vec<Value> = waiting.iter().map(pending_row).collect();
     emit(format, &rows, &columns_of(&PENDING_COLUMNS, &[]))
 }
@@ -140,11 +153,14 @@ pub(crate) async fn run(
     let handles: Vec<Handle> = ids
         .into_iter()
         .map(|id| {
-            let handle = Handle::new(id.clone(), operation.clone());
-            match &args.comment {
-                Some(comment) => handle.comment(comment.clone()),
-                None => handle,
+            let mut handle = Handle::new(id.clone(), operation.clone());
+            if let Some(comment) = &args.comment {
+                handle = handle.comment(comment.clone());
             }
+            if let Some(delegator) = &args.proxy_of {
+                handle = handle.delegator(delegator.clone());
+            }
+            handle
         })
         .collect();
     let results = client

@@ -4,7 +4,11 @@
 //! resolved by reading the caller's folder back.
 
 use super::{GaroonClient, GaroonError};
-use crate::soap::{Application, Handle, Operation, SoapError, SoapFault};
+use crate::soap::{Application, Handle, Operation, Period, SoapError, SoapFault};
+use std::collections::BTreeMap;
+
+/// Since when a proxy's check reads the delegator's waiting requests (Garoon requires a start).
+const PROXY_READ_SINCE: chrono::DateTime<chrono::Utc> = chrono::DateTime::UNIX_EPOCH;
 use futures::stream::{self, Stream, StreamExt};
 
 /// What became of one handle.
@@ -71,9 +75,9 @@ impl GaroonClient {
     /// Handles each of `handles`, checked first against the requests waiting for the caller,
     /// at most `concurrency` at a time; yields each result as it finishes. A dry run
     /// (`send = false`) checks and sends nothing: a handle that would be sent comes back as
-    /// [`HandleOutcome::WouldSend`]. A proxy's handle ([`Handle::delegator`]) is not in the
-    /// caller's folder, so it is not checked: Garoon refuses it when the caller is not that
-    /// user's proxy approver (`GRN_WRKF_25307`).
+    /// [`HandleOutcome::WouldSend`]. A proxy's handle ([`Handle::delegator`]) is checked
+    /// against what waits for that user (`WorkflowGetProxyApprovalsByDelegatorId`); when the
+    /// caller is not their proxy approver it is not sent.
     ///
     /// # Errors
     /// Reading the requests waiting for the caller can fail before anything is sent.
@@ -84,13 +88,36 @@ impl GaroonClient {
         send: bool,
     ) -> Result<impl Stream<Item = HandleResult> + Send + '_, GaroonError> {
         let waiting = self.pending().await?;
+        // A proxy's handles are checked against what waits for the delegator, read once per
+        // delegator; one the caller is not a proxy approver of is not sent.
+        let mut for_delegator: BTreeMap<String, Result<Vec<Application>, String>> = BTreeMap::new();
+        for id in handles.iter().filter_map(|h| h.delegator_id.clone()) {
+            if for_delegator.contains_key(&id) {
+                continue;
+            }
+            let read = match self
+                .proxy_approvals(&id, &Period::since(PROXY_READ_SINCE))
+                .await
+            {
+                Ok(waiting) => Ok(waiting),
+                Err(GaroonError::Soap(SoapError::Fault(fault))) => Err(format!(
+                    "you are not a proxy approver of Garoon user {id} ({})",
+                    fault.code.as_deref().unwrap_or("a refusal without code")
+                )),
+                Err(other) => return Err(other),
+            };
+            for_delegator.insert(id, read);
+        }
         let checked: Vec<(Handle, Option<String>)> = handles
             .into_iter()
             .map(|handle| {
-                // A proxy's handle is not in the caller's own folder: Garoon checks the
-                // proxy right itself (GRN_WRKF_25307).
-                let why = match handle.delegator_id {
-                    Some(_) => None,
+                let why = match handle.delegator_id.as_ref().map(|id| &for_delegator[id]) {
+                    Some(Err(why)) => Some(why.clone()),
+                    Some(Ok(theirs)) => {
+                        not_offered(&handle.operation, &handle.application_id, theirs).map(|why| {
+                            why.replace("waiting for you", "waiting for the user you approve for")
+                        })
+                    }
                     None => not_offered(&handle.operation, &handle.application_id, &waiting),
                 };
                 (handle, why)

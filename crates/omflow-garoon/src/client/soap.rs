@@ -215,6 +215,52 @@ impl GaroonClient {
         )?)?)
     }
 
+    /// The users the caller may approve for as their proxy approver (代理承認,
+    /// `WorkflowGetApprovalDelegators`): their Garoon user ids, for [`Handle::delegator`].
+    ///
+    /// # Errors
+    /// As [`GaroonClient::versions`].
+    pub async fn approval_delegators(&self) -> Result<Vec<String>, GaroonError> {
+        let text = self
+            .soap_call(
+                soap::APPROVAL_DELEGATORS,
+                "<parameters></parameters>".into(),
+                Effect::Read,
+            )
+            .await?;
+        let document = soap::parse(&text)?;
+        Ok(soap::delegators(soap::returns(
+            &document,
+            soap::APPROVAL_DELEGATORS,
+        )?))
+    }
+
+    /// The requests waiting for user `delegator_id` in `period`, for their proxy approver
+    /// (`WorkflowGetProxyApprovalsByDelegatorId`), each with what may be done now as the
+    /// delegator's proxy.
+    ///
+    /// # Errors
+    /// [`GaroonError::Soap`] with `GRN_WRKF_25307` when the caller is not that user's proxy
+    /// approver; as [`GaroonClient::versions`].
+    pub async fn proxy_approvals(
+        &self,
+        delegator_id: &str,
+        period: &Period,
+    ) -> Result<Vec<Application>, GaroonError> {
+        let text = self
+            .soap_call(
+                soap::PROXY_APPROVALS,
+                soap::proxy_approvals_parameters(delegator_id, period),
+                Effect::Read,
+            )
+            .await?;
+        let document = soap::parse(&text)?;
+        Ok(soap::applications(soap::returns(
+            &document,
+            soap::PROXY_APPROVALS,
+        )?)?)
+    }
+
     /// Handles requests (`WorkflowHandleApplications`): approve, reject, send back, withdraw,
     /// cancel, confirm or acknowledge, with a comment, optionally as a proxy. Returns each
     /// handled request as it now stands. A write: it is never resent once it may have

@@ -155,6 +155,34 @@ pub fn pending_approvals_parameters(period: &Period) -> String {
     format!("<parameters{}></parameters>", period.attributes())
 }
 
+/// `WorkflowGetApprovalDelegators`: the users the caller is a proxy approver of (no
+/// parameters; answers `delegator_id` elements).
+pub const APPROVAL_DELEGATORS: &str = "WorkflowGetApprovalDelegators";
+
+/// `WorkflowGetProxyApprovalsByDelegatorId`: the requests waiting for a delegator, for their
+/// proxy approver.
+pub const PROXY_APPROVALS: &str = "WorkflowGetProxyApprovalsByDelegatorId";
+
+/// `WorkflowGetProxyApprovalsByDelegatorId`' parameters: the delegator and the period.
+#[must_use]
+pub fn proxy_approvals_parameters(delegator_id: &str, period: &Period) -> String {
+    format!(
+        "<parameters delegator_id=\"{}\"{}></parameters>",
+        escape(delegator_id),
+        period.attributes()
+    )
+}
+
+/// The `delegator_id` elements of `WorkflowGetApprovalDelegators`' `returns`.
+#[must_use]
+pub fn delegators(returns: roxmltree::Node<'_, '_>) -> Vec<String> {
+    super::children(returns, "delegator_id")
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

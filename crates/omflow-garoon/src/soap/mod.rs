@@ -45,8 +45,8 @@ pub use application::{
 };
 pub use envelope::{envelope, escape, Credentials, Header};
 pub use folder::{
-    by_id_parameters, pending_approvals_parameters, Folder, Period, StartAfterEnd,
-    PENDING_APPROVALS,
+    by_id_parameters, delegators, pending_approvals_parameters, proxy_approvals_parameters, Folder,
+    Period, StartAfterEnd, APPROVAL_DELEGATORS, PENDING_APPROVALS, PROXY_APPROVALS,
 };
 pub use handle::{handle_parameters, Handle, Operation};
 
