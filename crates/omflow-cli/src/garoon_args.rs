@@ -58,7 +58,7 @@ pub(crate) enum GaroonCommand {
     Pending {
         /// The requests waiting for this user (a Garoon user id), whose proxy approver
         /// (代理承認者) you are, instead of yours.
-        #[arg(long, value_name = "USER_ID", value_parser = parse_request_id)]
+        #[arg(long, value_name = "USER_ID", value_parser = parse_user_id)]
         proxy_of: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value = "table")]
@@ -141,7 +141,7 @@ pub(crate) struct GaroonHandleArgs {
     pub(crate) dry_run: bool,
     /// Act as the proxy approver (代理承認者) of this user (a Garoon user id): approve,
     /// reject or send back what waits for them.
-    #[arg(long, value_name = "USER_ID", value_parser = parse_request_id)]
+    #[arg(long, value_name = "USER_ID", value_parser = parse_user_id)]
     pub(crate) proxy_of: Option<String>,
     #[command(flatten)]
     pub(crate) report: crate::report::ReportArgs,
@@ -206,4 +206,13 @@ fn parse_day_or_instant(
                 FORMS.to_string()
             }
         })
+}
+
+/// A Garoon user id: digits.
+fn parse_user_id(text: &str) -> Result<String, String> {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_owned())
+    } else {
+        Err("a Garoon user id is digits (9)".into())
+    }
 }

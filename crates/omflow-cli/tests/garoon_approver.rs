@@ -343,4 +343,10 @@ fn alice_works_as_bosss_proxy_approver() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--proxy-of acts for approve"));
+    omflow()
+        .env("GAROON_URL", "http://127.0.0.1:9/g")
+        .args(["garoon", "pending", "--proxy-of", "boss"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("a Garoon user id is digits"));
 }
