@@ -156,11 +156,7 @@ fn parse_garoon_status(token: &str) -> Result<omflow_garoon::model::StatusType, 
 
 /// A Garoon request id: digits.
 fn parse_request_id(text: &str) -> Result<String, String> {
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(text.to_owned())
-    } else {
-        Err("a request id is digits (2045)".into())
-    }
+    digits(text, "a request id is digits (2045)")
 }
 
 /// A day (its first second, UTC) or an RFC 3339 instant.
@@ -210,9 +206,14 @@ fn parse_day_or_instant(
 
 /// A Garoon user id: digits.
 fn parse_user_id(text: &str) -> Result<String, String> {
+    digits(text, "a Garoon user id is digits (9)")
+}
+
+/// `text` when it is digits, else `what` it should be.
+fn digits(text: &str, what: &str) -> Result<String, String> {
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         Ok(text.to_owned())
     } else {
-        Err("a Garoon user id is digits (9)".into())
+        Err(what.into())
     }
 }

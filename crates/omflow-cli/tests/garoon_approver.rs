@@ -16,6 +16,15 @@ fn as_alice(server: &Server) -> assert_cmd::Command {
     cmd
 }
 
+/// alice against an address where nothing listens: what is found before connecting.
+fn alice_without_server() -> assert_cmd::Command {
+    let mut cmd = omflow();
+    cmd.env("GAROON_URL", "http://127.0.0.1:9/g")
+        .env("GAROON_USER", "alice")
+        .env("GAROON_PASSWORD", "alice-pass");
+    cmd
+}
+
 fn rest_request(server: &Server, id: &str) -> Value {
     let out = omflow()
         .env("GAROON_URL", format!("{}/g", server.url))
@@ -169,10 +178,7 @@ fn alice_lists_her_sent_received_and_upcoming_requests_in_a_period() {
 #[test]
 fn a_period_that_ends_before_it_starts_is_a_usage_error_before_connecting() {
     // No server at this address: the mistake is found first.
-    let out = omflow()
-        .env("GAROON_URL", "http://127.0.0.1:9/g")
-        .env("GAROON_USER", "alice")
-        .env("GAROON_PASSWORD", "alice-pass")
+    let out = alice_without_server()
         .args([
             "garoon",
             "received",
@@ -303,9 +309,7 @@ fn bad_days_and_empty_passwords_are_usage_errors_that_say_why() {
             .code(2)
             .stderr(predicate::str::contains(said));
     }
-    omflow()
-        .env("GAROON_URL", "http://127.0.0.1:9/g")
-        .env("GAROON_USER", "alice")
+    alice_without_server()
         .env("GAROON_PASSWORD", "")
         .args(["garoon", "pending"])
         .assert()
@@ -335,16 +339,12 @@ fn alice_works_as_bosss_proxy_approver() {
         .stdout(predicate::str::contains(
             "not a proxy approver of Garoon user 3",
         ));
-    omflow()
-        .env("GAROON_URL", "http://127.0.0.1:9/g")
-        .env("GAROON_USER", "alice")
-        .env("GAROON_PASSWORD", "alice-pass")
+    alice_without_server()
         .args(["garoon", "withdraw", "3105", "--proxy-of", "9"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--proxy-of acts for approve"));
-    omflow()
-        .env("GAROON_URL", "http://127.0.0.1:9/g")
+    alice_without_server()
         .args(["garoon", "pending", "--proxy-of", "boss"])
         .assert()
         .code(2)

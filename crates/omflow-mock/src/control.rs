@@ -180,9 +180,7 @@ impl Control {
     /// [`SeedError`] when the seed builds no world (the state is left as it was).
     pub fn load_seed(&self, seed: Seed) -> Result<(), SeedError> {
         let mut world = self.shared.lock();
-        let mut fresh = World::from_seed(&seed, world.clock.clone())?;
-        keep_settings(&world, &mut fresh);
-        *world = fresh;
+        replace_world(&mut world, &seed)?;
         *crate::steer::locked(&self.shared.seed) = seed;
         Ok(())
     }
@@ -196,11 +194,16 @@ impl Control {
         // between is undone.
         let mut world = self.shared.lock();
         let seed = crate::steer::locked(&self.shared.seed);
-        let mut fresh = World::from_seed(&seed, world.clock.clone())?;
-        keep_settings(&world, &mut fresh);
-        *world = fresh;
-        Ok(())
+        replace_world(&mut world, &seed)
     }
+}
+
+/// Replaces `world` with `seed`'s, keeping the clock and the settings; unchanged on error.
+fn replace_world(world: &mut World, seed: &Seed) -> Result<(), SeedError> {
+    let mut fresh = World::from_seed(seed, world.clock.clone())?;
+    keep_settings(world, &mut fresh);
+    *world = fresh;
+    Ok(())
 }
 
 /// What a replaced state keeps from the current one: the clock and the settings.

@@ -123,8 +123,7 @@ pub(crate) fn serve(shared: &Arc<Shared>, request: &Incoming<'_>) -> Served {
     // fault needs it before the view (the view says who it authenticated).
     let mut user = who(request);
     if user.is_none() && shared.steering.has_user_faults() {
-        user = crate::steer::security_code(request.body)
-            .and_then(|code| shared.lock().tokens.get(&code).map(|t| t.username.clone()));
+        user = code_user(shared, request);
     }
     let fault = shared.steering.take_fault(&endpoint, user.as_deref());
     let mut caller = None;
@@ -166,8 +165,7 @@ pub(crate) fn serve(shared: &Arc<Shared>, request: &Incoming<'_>) -> Served {
     };
     // A fault that answered instead of the view: the caller from the security code.
     if user.is_none() && caller.is_none() && fault.is_some() {
-        caller = crate::steer::security_code(request.body)
-            .and_then(|code| shared.lock().tokens.get(&code).map(|t| t.username.clone()));
+        caller = code_user(shared, request);
     }
     shared.steering.record(
         request.method,
@@ -178,6 +176,12 @@ pub(crate) fn serve(shared: &Arc<Shared>, request: &Incoming<'_>) -> Served {
         fault.map(|(id, _)| id),
     );
     served
+}
+
+/// The user of the security code a request's body carries, if the fake has it.
+fn code_user(shared: &Shared, request: &Incoming<'_>) -> Option<String> {
+    let code = crate::steer::security_code(request.body)?;
+    shared.lock().tokens.get(&code).map(|t| t.username.clone())
 }
 
 /// Who a request names by itself: the Basic login (logging in, the web login) or the Garoon

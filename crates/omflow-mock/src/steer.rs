@@ -73,9 +73,24 @@ impl RequestFilter {
     }
 
     fn matches(&self, endpoint: &str, user: Option<&str>) -> bool {
-        self.endpoint.as_deref().is_none_or(|e| e == endpoint)
-            && self.user.as_deref().is_none_or(|u| Some(u) == user)
+        in_scope(
+            self.endpoint.as_deref(),
+            self.user.as_deref(),
+            endpoint,
+            user,
+        )
     }
+}
+
+/// Whether a call of `endpoint` by `user` is within a scope (a filter's or a fault's): every
+/// part given must match.
+fn in_scope(
+    scope_endpoint: Option<&str>,
+    scope_user: Option<&str>,
+    endpoint: &str,
+    user: Option<&str>,
+) -> bool {
+    scope_endpoint.is_none_or(|e| e == endpoint) && scope_user.is_none_or(|u| Some(u) == user)
 }
 
 /// What a fault does to a call it matches.
@@ -486,8 +501,12 @@ impl Steering {
         }
         let mut faults = locked(&self.faults);
         let index = faults.active.iter().position(|f| {
-            f.fault.endpoint.as_deref().is_none_or(|e| e == endpoint)
-                && f.fault.user.as_deref().is_none_or(|u| Some(u) == user)
+            in_scope(
+                f.fault.endpoint.as_deref(),
+                f.fault.user.as_deref(),
+                endpoint,
+                user,
+            )
         })?;
         let active = &mut faults.active[index];
         let taken = (active.id, active.fault.action.clone());
