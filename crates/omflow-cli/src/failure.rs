@@ -128,7 +128,7 @@ fn in_own_words(err: &Error) -> String {
                 if offered.is_empty() { "none".to_string() } else { offered.join(", ") }
             )
         }
-        Error::Refused { .. } | Error::WouldStrand { .. } => {
+        Error::Refused { .. } | Error::WouldStrand { .. } | Error::CreateWouldStrand { .. } => {
             output::printable(&format!("{err}; add --force to send it anyway"))
         }
         // The client's advice names its Rust calls; on the command line they are flags.

@@ -325,3 +325,37 @@ fn missions_prints_every_row_of_a_long_list() {
     assert!(String::from_utf8_lossy(&table.stdout).contains("(150 rows)"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_create_prints_where_the_new_ticket_will_go_then_where_it_went() {
+    let server = standalone();
+    let out = against(&server)
+        .args([
+            "tickets",
+            "create",
+            "任務單",
+            "--set",
+            "FORMITM_1=Projector flickers",
+            "--set",
+            "FORMITM_3=green",
+            "--set",
+            "FORMITM_4=dispatch",
+            "--set",
+            r#"FORMITM_5={"group":"2","user":""}"#,
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let predicted = stdout
+        .find("would go to 任務分析 (FITEM_2), group 資訊服務組")
+        .unwrap_or_else(|| panic!("the prediction first: {stdout}"));
+    let landed = stdout
+        .find("now at stop 任務分析")
+        .unwrap_or_else(|| panic!("then the outcome: {stdout}"));
+    assert!(predicted < landed, "{stdout}");
+}

@@ -135,6 +135,13 @@ pub enum Error {
         /// The prediction: the stops passed and the switch with its rules as tested.
         prediction: Box<Prediction>,
     },
+    /// The engine would leave the new ticket in its error state on its way from the start, where
+    /// only an administrator can repair it (not sent).
+    #[error("the create {} (not sent)", prediction.route)]
+    CreateWouldStrand {
+        /// The prediction from the start: the stops passed and the switch with its rules.
+        prediction: Box<Prediction>,
+    },
     /// The answer to a write was lost, and reading the ticket back showed that the write was
     /// not applied: sending it again is safe.
     #[error("{operation}: the answer was lost; reading the ticket back shows it was not applied")]
@@ -228,13 +235,14 @@ impl Error {
 
     /// Whether the SDK refused the request before sending it because the stop's form or the
     /// flow's routing would not take it ([`Error::Refused`], [`Error::WouldStrand`],
-    /// [`Error::QuickActionUnavailable`], [`Error::NotActionable`]).
+    /// [`Error::CreateWouldStrand`], [`Error::QuickActionUnavailable`], [`Error::NotActionable`]).
     #[must_use]
     pub fn is_refusal(&self) -> bool {
         matches!(
             self,
             Error::Refused { .. }
                 | Error::WouldStrand { .. }
+                | Error::CreateWouldStrand { .. }
                 | Error::QuickActionUnavailable { .. }
                 | Error::NotActionable { .. }
         )
@@ -245,7 +253,9 @@ impl Error {
     pub(crate) fn overridden(&self) -> String {
         match self {
             Error::Refused { refusal } => refusal.to_string(),
-            Error::WouldStrand { prediction, .. } => prediction.route.to_string(),
+            Error::WouldStrand { prediction, .. } | Error::CreateWouldStrand { prediction } => {
+                prediction.route.to_string()
+            }
             Error::QuickActionUnavailable { action, labels } => format!(
                 "quick action {action} is not offered at this stop (offered: {})",
                 describe_labels(labels)
@@ -327,6 +337,7 @@ impl Error {
             | Error::UnknownFlow { .. }
             | Error::Refused { .. }
             | Error::WouldStrand { .. }
+            | Error::CreateWouldStrand { .. }
             | Error::NotApplied { .. }
             | Error::NoAccess { .. }
             | Error::NotActionable { .. }

@@ -9,7 +9,7 @@ use crate::error::Error;
 use omflow_model::chart::{Assignment, FlowChart, LoadFlowChart, LoadedFlowChart};
 use omflow_model::query::{col, Query};
 use omflow_model::routing::{
-    predict, Operand, Prediction, Reference, Route, StopRef, TicketValues,
+    predict, predict_create, Operand, Prediction, Reference, Route, StopRef, TicketValues,
 };
 use omflow_model::{DataId, DataNo, FlowUuid, FormItem, LoadedTicket, Mission, Operation};
 use std::collections::HashMap;
@@ -140,13 +140,7 @@ impl Client {
         let mut prediction = self
             .predict_route(flow, data_id, known, ticket, writes)
             .await;
-        if let Route::AtStop {
-            assignee: Some(assignee),
-            ..
-        } = &mut prediction.route
-        {
-            assignee.group_name = self.group_name(&assignee.group).await;
-        }
+        self.name_group(&mut prediction).await;
         prediction
     }
 
@@ -210,6 +204,41 @@ impl Client {
             }
         }
         predict(&chart, &stop, values)
+    }
+}
+
+impl Client {
+    /// Where a create of `items` would take the new ticket. The design is read through ticket
+    /// number 1: `flow-object/load` admits a View holder whatever the number (the start form
+    /// the checks read needed View already); unpredictable when it cannot be read.
+    pub(crate) async fn predict_create(&self, flow: FlowUuid, items: &[FormItem]) -> Prediction {
+        let chart = match self.flow_chart(flow, DataNo(1)).await {
+            Ok(chart) => chart,
+            Err(err) => {
+                return unpredictable(
+                    "the start",
+                    &format!("the flow's design could not be read: {err}"),
+                )
+            }
+        };
+        let mut values = TicketValues::partial();
+        for item in items {
+            values.set_field_json(item.id().as_str(), item.value());
+        }
+        let mut prediction = predict_create(&chart, values);
+        self.name_group(&mut prediction).await;
+        prediction
+    }
+
+    /// Names the assignee's group of a prediction that ends at a stop.
+    async fn name_group(&self, prediction: &mut Prediction) {
+        if let Route::AtStop {
+            assignee: Some(assignee),
+            ..
+        } = &mut prediction.route
+        {
+            assignee.group_name = self.group_name(&assignee.group).await;
+        }
     }
 }
 

@@ -176,8 +176,8 @@ pub struct PushOutcome {
     pub data_no: Option<DataNo>,
     /// Where the engine took the ticket, when waited for ([`PushBuilder::wait_for_engine`]).
     pub state: Option<TicketState>,
-    /// Where the flow's design said the push would take the ticket, before it was sent
-    /// (`None` for a create).
+    /// Where the flow's design said the push (or create) would take the ticket, before it was
+    /// sent (`None` for a create whose fields were all typed by the caller: no design read).
     pub prediction: Option<Prediction>,
     /// What the checks refused and [`PushBuilder::force`] sent anyway (empty when nothing
     /// was overridden).

@@ -79,7 +79,7 @@ impl CreateBuilder {
     pub async fn send_and_observe(self) -> Result<crate::PushOutcome, Error> {
         let client = self.client.clone();
         let wait = self.wait;
-        let (data_no, flow) = self.send_resolved().await?;
+        let (data_no, flow, plan) = self.send_resolved().await?;
         let state = match (wait, data_no) {
             (Some(timeout), Some(data_no)) => {
                 let (uuid, api_path) = match flow {
@@ -100,7 +100,10 @@ impl CreateBuilder {
             }
             _ => None,
         };
-        Ok(crate::PushOutcome::new(data_no, state))
+        let mut outcome = crate::PushOutcome::new(data_no, state);
+        outcome.prediction = plan.prediction;
+        outcome.forced = plan.forced;
+        Ok(outcome)
     }
 
     /// Sets a field (typed from the flow's start form).
@@ -122,8 +125,13 @@ impl CreateBuilder {
 
     /// Sends the create.
     ///
+    /// Where the start form is read (fields set with [`CreateBuilder::set`]), the flow's design
+    /// is read too and the new ticket's route predicted from the start: a create the engine
+    /// would leave in its error state is refused unless forced.
+    ///
     /// # Errors
     /// Not sent: [`Error::InvalidRequest`] (no field), [`Error::Refused`] (the start form refuses a value),
+    /// [`Error::CreateWouldStrand`] (no rule routes the new ticket),
     /// [`Error::NoAccess`] (the start form cannot be read to type the fields). From the
     /// server: [`Error::Api`] (`PermissionDenied` without Add, `MissingRequiredFields`).
     /// Never resent once it may have reached the server.
@@ -131,8 +139,8 @@ impl CreateBuilder {
         Ok(self.send_resolved().await?.0)
     }
 
-    /// Sends, and says how the flow was resolved.
-    async fn send_resolved(self) -> Result<(Option<DataNo>, ResolvedFlow), Error> {
+    /// Sends, and says how the flow was resolved and what was predicted and forced.
+    async fn send_resolved(self) -> Result<(Option<DataNo>, ResolvedFlow, CreatePlan), Error> {
         let flow = self.flow.clone().map_err(Error::InvalidRequest)?;
         self.fields.validate()?;
         if self.fields.is_empty() {
@@ -148,14 +156,16 @@ impl CreateBuilder {
                     self.client.flow_uuid_of_path(api_path.as_str()).await?
                 }
             };
-            Some(self.client.start_form(uuid).await?)
+            Some((uuid, self.client.start_form(uuid).await?))
         } else {
             None
         };
+        let mut plan = CreatePlan::default();
         let items = match &design {
-            Some(design) => match self.fields.checked_for_create(design) {
+            Some((_, design)) => match self.fields.checked_for_create(design) {
                 Err(err) if self.force && err.is_refusal() => {
                     tracing::warn!(refusal = %err, "create forced past the start form's checks");
+                    plan.forced.push(err.overridden());
                     self.fields.unchecked(
                         |id| design.field(id).map(|f| f.field_type()),
                         || design.describe_fields(),
@@ -165,14 +175,36 @@ impl CreateBuilder {
             },
             None => self.fields.unchecked(|_| None, String::new)?,
         };
+        if let Some((uuid, _)) = design {
+            let prediction = self.client.predict_create(uuid, &items).await;
+            if prediction.route.is_stranded() {
+                let err = Error::CreateWouldStrand {
+                    prediction: Box::new(prediction.clone()),
+                };
+                if !self.force {
+                    return Err(err);
+                }
+                plan.forced.push(err.overridden());
+            }
+            plan.prediction = Some(prediction);
+        }
         let mut body = CreateTicket::new(items);
         body.flow_uuid = flow.body_uuid();
         let result: DataNoResult = self
             .client
             .rest(Operation::TicketsCreate, Some(flow.path_param()), &body)
             .await?;
-        Ok((result.0, flow))
+        Ok((result.0, flow, plan))
     }
+}
+
+/// What a create's checks found before it was sent.
+#[derive(Default)]
+struct CreatePlan {
+    /// Where the flow's design says the new ticket goes.
+    prediction: Option<omflow_model::routing::Prediction>,
+    /// What the checks refused and [`CreateBuilder::force`] sent anyway.
+    forced: Vec<String>,
 }
 
 impl Client {

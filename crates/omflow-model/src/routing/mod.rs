@@ -540,6 +540,50 @@ pub fn predict(chart: &FlowChart, from: &str, mut values: TicketValues) -> Predi
     }
 }
 
+/// Where a new ticket goes: the start's inputs become flow values (`startPoint`: a literal, or
+/// a field of the new row), then the route from the start as [`predict`] walks it.
+///
+/// ```
+/// use omflow_model::chart::FlowChart;
+/// use omflow_model::routing::{predict_create, Operand, Route, TicketValues};
+/// let chart: FlowChart = serde_json::from_value(serde_json::json!({"items": [
+///   {"id": "FITEM_1", "type": "start", "text": "開始",
+///    "config": {"input": [{"name": "mode", "value": "#(FORMITM_2)", "require": false}]}},
+///   {"id": "FLINE_1", "type": "line", "config": {"source_item": "FITEM_1", "target_item": "FITEM_2"}},
+///   {"id": "FITEM_2", "type": "switch", "text": "模式", "config": {"rules": [
+///     {"value1": "$(mode)", "rule": "=", "value2": "auto", "target": "FITEM_3"}]}},
+///   {"id": "FITEM_3", "type": "end", "text": "結束"}
+/// ]}))?;
+/// let mut values = TicketValues::partial();
+/// values.set_field("FORMITM_2", Operand::Text("auto".into()));
+/// assert!(matches!(predict_create(&chart, values.clone()).route, Route::Closed { .. }));
+/// values.set_field("FORMITM_2", Operand::Text("manual".into()));
+/// assert!(predict_create(&chart, values).route.is_stranded());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[must_use]
+pub fn predict_create(chart: &FlowChart, mut values: TicketValues) -> Prediction {
+    let Some(start) = chart.stops().find(|stop| stop.kind() == StopKind::Start) else {
+        return Prediction {
+            route: Route::Unpredictable {
+                past: StopRef::new("", ""),
+                why: "the flow's design has no start".into(),
+            },
+            passed: Vec::new(),
+        };
+    };
+    for input in &start.config.input {
+        if input.name.is_empty() {
+            continue;
+        }
+        match read_left(&input.value_text(), &values, &Calculated::default()) {
+            Some(value) => values.set_flow(&input.name, value),
+            None => values.forget_flow(&input.name),
+        }
+    }
+    predict(chart, &start.id, values)
+}
+
 fn unpredictable_kind(kind: &StopKind) -> String {
     match kind {
         StopKind::Python => "a python stop runs code the SDK cannot run".into(),
