@@ -337,12 +337,11 @@ fn stop_item(
         item_type: "form".into(),
         text: mission.stop_chart_text.clone().unwrap_or_default(),
         next: None,
-        inputs: Vec::new(),
         fields: stop_fields(at_stop),
         action1: action(labels.action1),
         action2: action(labels.action2),
-        rules: Vec::new(),
         form_object: serde_json::to_value(&loaded.formobject).ok(),
+        ..SeedItem::default()
     }
 }
 
@@ -364,14 +363,7 @@ fn add_start_item(items: &mut Vec<SeedItem>, flow_name: &str, gaps: &mut Vec<Str
         SeedItem {
             id: start_id,
             item_type: "start".into(),
-            text: String::new(),
-            next: None,
-            inputs: Vec::new(),
-            fields: Vec::new(),
-            action1: None,
-            action2: None,
-            rules: Vec::new(),
-            form_object: None,
+            ..SeedItem::default()
         },
     );
 }

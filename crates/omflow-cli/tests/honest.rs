@@ -293,7 +293,7 @@ fn server_text_is_escaped_in_tables_and_exact_in_json() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "created ticket 13: now at stop 任務分析",
+            "created ticket 13: would go to 任務分析 (FITEM_2), group 資訊服務組; now at stop 任務分析",
         ));
     let table = against(&server).arg("missions").output().unwrap();
     let text = String::from_utf8(table.stdout).unwrap();

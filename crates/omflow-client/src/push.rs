@@ -81,22 +81,33 @@ impl Client {
             Target::Flow(uuid, _) => return Ok(*uuid),
             Target::Path(api_path, data_id) => (api_path, *data_id),
         };
+        // A data_id is a row of one flow's table: other flows have rows with the same id, so
+        // my missions name the flow only when they hold that id in one flow alone.
         let by_row = Query::builder()
             .filter(col("data_id").eq(data_id))
-            .page_size(1)
+            .page_size(100)
             .build()
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        if let Some((uuid, mission)) = self
-            .missions()
-            .query(by_row)
-            .send()
-            .await?
-            .into_iter()
-            .find_map(|m| Some((m.flow_uuid?, m)))
-        {
-            *hint = Whereabouts::of_mission(&mission);
-            return Ok(uuid);
+        let missions = self.missions().query(by_row).send().await?;
+        let mut flows: Vec<(FlowUuid, &omflow_model::Mission)> = Vec::new();
+        for mission in &missions {
+            if let Some(uuid) = mission.flow_uuid {
+                if !flows.iter().any(|(known, _)| *known == uuid) {
+                    flows.push((uuid, mission));
+                }
+            }
         }
+        if let [(uuid, mission)] = flows.as_slice() {
+            *hint = Whereabouts::of_mission(mission);
+            return Ok(*uuid);
+        }
+        let among_missions = |flows: &[(FlowUuid, &omflow_model::Mission)]| -> String {
+            flows
+                .iter()
+                .map(|(_, m)| m.flow_name.clone().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let by_id = Query::builder()
             .filter(col("id").eq(data_id))
             .page_size(1)
@@ -123,6 +134,12 @@ impl Client {
                     };
                 }
                 Ok(uuid)
+            }
+            Err(err) if err.api_kind() == Some(ApiErrorKind::PermissionDenied) && flows.len() > 1 => {
+                Err(Error::InvalidRequest(format!(
+                    "ticket row {data_id} is among your missions in more than one flow ({}), and which of them is at api_path {api_path} needs the flow's View permission to tell; name the flow by its name or uuid; not sent",
+                    among_missions(&flows)
+                )))
             }
             Err(err) if err.api_kind() == Some(ApiErrorKind::PermissionDenied) => {
                 Err(Error::NoAccess {

@@ -106,13 +106,13 @@ impl World {
                         .iter()
                         .map(|r| json!({"target": r.target, "value1": r.value1, "value2": r.value2, "rule": r.rule}))
                         .collect();
-                    config.insert("calculate".into(), json!([]));
+                    config.insert("calculate".into(), json!(item.calculate));
                     config.insert("rules".into(), Value::Array(rules));
                 }
                 _ => {
-                    config.insert("calculate".into(), json!([]));
+                    config.insert("calculate".into(), json!(item.calculate));
                     config.insert("input".into(), Value::Array(assignments(&item.inputs)));
-                    config.insert("output".into(), json!([]));
+                    config.insert("output".into(), Value::Array(assignments(&item.outputs)));
                 }
             }
             if item.item_type == "form" {

@@ -258,11 +258,11 @@ impl SeedRule {
 }
 
 /// A flow item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SeedItem {
     /// `FITEM_n`.
     pub id: String,
-    /// `start`, `form`, `switch` or `end`.
+    /// `start`, `form`, `switch`, `setform`, `org1`, `org2` or `end`.
     #[serde(rename = "type")]
     pub item_type: String,
     /// Display name.
@@ -286,6 +286,14 @@ pub struct SeedItem {
     /// Switch rules.
     #[serde(default)]
     pub rules: Vec<SeedRule>,
+    /// `calculate` rows (switch, setform), as the design writes them: values computed on
+    /// arrival, by the rules the client's prediction uses ([`omflow_model::routing::calculate`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calculate: Vec<omflow_model::chart::Calculation>,
+    /// `output` rows (form, setform): flow value `$(name)` = the field `value` names
+    /// (`#(FORMITM_n)`, `#G1(...)`), written as the ticket leaves the stop.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<SeedInput>,
     /// A form stop's own design exactly as stored (`config.form_object`); without it the fake
     /// builds one from `fields`, or uses the main form when the stop has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]

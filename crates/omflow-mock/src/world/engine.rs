@@ -6,7 +6,10 @@ use crate::seed::SeedRule;
 use omflow_model::routing::{self, Operand, TicketValues};
 
 /// The row and flow values as the engine reads them (every column known).
-fn engine_values(row: &Map<String, Value>, flow_value: &Map<String, Value>) -> TicketValues {
+pub(super) fn engine_values(
+    row: &Map<String, Value>,
+    flow_value: &Map<String, Value>,
+) -> TicketValues {
     let mut values = TicketValues::complete();
     for (column, value) in row {
         if column.starts_with("formitm_") {
@@ -186,7 +189,7 @@ impl World {
             .and_then(Value::as_str)
             .and_then(|t| serde_json::from_str(t).ok())
             .unwrap_or(Value::Null);
-        let flow_value = param["flow_value"].as_object().cloned().unwrap_or_default();
+        let mut flow_value = param["flow_value"].as_object().cloned().unwrap_or_default();
         let data_no = row["data_no"].as_u64().unwrap_or(0);
         // Leaving `from`: a start logs its values; a form's open entry gets its outputs.
         if let Some(left) = self.item(flow, from).cloned() {
@@ -200,7 +203,13 @@ impl World {
                     false,
                 );
             } else {
-                self.log_leave(flow, data_no, from, json!({}));
+                match Self::leave_outputs(&left, &row, &mut flow_value) {
+                    Ok(written) => self.log_leave(flow, data_no, from, Value::Object(written)),
+                    Err(message) => {
+                        self.fail_row(flow, row, Some(&left), &message);
+                        return;
+                    }
+                }
             }
         }
         let mut previous = from.to_string();
@@ -214,9 +223,8 @@ impl World {
                 "switch" => {
                     let inputs = Self::switch_inputs(&item, &row, &flow_value);
                     let rules: Vec<_> = item.rules.iter().map(SeedRule::to_chart).collect();
-                    let values = engine_values(&row, &flow_value);
-                    let (outcome, _) =
-                        routing::evaluate_switch(&rules, &values, &routing::Calculated::default());
+                    let (values, calculated) = Self::calculate_at(&item, &row, &mut flow_value);
+                    let (outcome, _) = routing::evaluate_switch(&rules, &values, &calculated);
                     let message = match outcome {
                         routing::SwitchOutcome::Goes { target, .. } => {
                             self.log_stop(flow, &row, &item, json!(previous), json!(target), false);
@@ -242,7 +250,35 @@ impl World {
                     self.fail_row(flow, row, Some(&item), &message);
                     return;
                 }
+                "setform" => {
+                    let written = self.write_inputs(flow, &mut row, &mut flow_value, &item);
+                    self.log_stop(
+                        flow,
+                        &row,
+                        &item,
+                        Value::Object(written),
+                        Value::Null,
+                        false,
+                    );
+                    match Self::leave_outputs(&item, &row, &mut flow_value) {
+                        Ok(out) => self.log_leave(flow, data_no, &item.id, Value::Object(out)),
+                        Err(message) => {
+                            self.fail_row(flow, row, Some(&item), &message);
+                            return;
+                        }
+                    }
+                    previous = item.id.clone();
+                    next = item.next.clone();
+                }
+                // Without the organisation app the engine skips their inputs and lookups,
+                // logs both sides empty and passes the ticket on.
+                "org1" | "org2" => {
+                    self.log_stop(flow, &row, &item, json!({}), json!({}), false);
+                    previous = item.id.clone();
+                    next = item.next.clone();
+                }
                 "form" => {
+                    self.write_inputs(flow, &mut row, &mut flow_value, &item);
                     let via = Arrival {
                         previous: &previous,
                         flow_value: &flow_value,
@@ -355,7 +391,6 @@ impl World {
         stop: &SeedItem,
         via: Arrival<'_>,
     ) {
-        self.apply_inputs(flow, row, &stop.inputs, Some(&stop.id));
         let now = self.stamp();
         let id = row["id"].as_u64().unwrap_or(0);
         let mut param = self.engine_param(flow, row, &stop.id, via);
@@ -388,47 +423,6 @@ impl World {
             if let Some(mission) = self.mission_for(flow, &copy, &stop.id, &stop.text, Some(action))
             {
                 self.missions.insert(mission);
-            }
-        }
-    }
-
-    pub(super) fn apply_inputs(
-        &self,
-        flow: usize,
-        row: &mut Map<String, Value>,
-        inputs: &[SeedInput],
-        stop: Option<&str>,
-    ) {
-        for input in inputs {
-            let value = input.value.clone().unwrap_or_default();
-            if let Some(inner) = input
-                .name
-                .strip_prefix("#G")
-                .and_then(|t| t.split_once('('))
-                .and_then(|(_, rest)| rest.strip_suffix(')'))
-            {
-                let column = inner.to_lowercase();
-                let current: Value = row
-                    .get(&column)
-                    .and_then(Value::as_str)
-                    .and_then(|t| serde_json::from_str(t).ok())
-                    .unwrap_or(Value::Null);
-                let _ = current;
-                self.write_field(
-                    flow,
-                    row,
-                    inner,
-                    "h_group",
-                    &json!({"group": value, "user": ""}),
-                    stop,
-                );
-            } else if let Some(inner) = input
-                .name
-                .strip_prefix("#(")
-                .and_then(|t| t.strip_suffix(')'))
-            {
-                let field_type = self.field_type(flow, inner).unwrap_or_default();
-                self.write_field(flow, row, inner, &field_type, &Value::String(value), stop);
             }
         }
     }

@@ -17,7 +17,7 @@ impl World {
             .def
             .fields
             .iter()
-            .find(|f| f.id == id)
+            .find(|f| f.id.eq_ignore_ascii_case(id))
             .map(|f| f.field_type.clone())
     }
 

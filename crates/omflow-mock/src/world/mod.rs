@@ -2,7 +2,7 @@
 
 use crate::clock::Clock;
 use crate::pyjson::dumps;
-use crate::seed::{Seed, SeedError, SeedFlow, SeedInput, SeedItem, SeedStep};
+use crate::seed::{Seed, SeedError, SeedFlow, SeedItem, SeedStep};
 use chrono::NaiveDateTime;
 use omflow_model::{Lang, MessageId, Timestamp};
 use serde_json::{json, Map, Value};
@@ -17,6 +17,7 @@ mod form;
 mod missions;
 mod py;
 mod state;
+mod stops;
 
 pub(crate) use missions::{MissionRow, MissionStore};
 pub(crate) use py::{hyphenate, int_like, py_type, python_utf8_error, truthy};
