@@ -2,8 +2,7 @@
 //! switches and their inputs, errors, delayed moves.
 
 use super::*;
-use crate::seed::SeedRule;
-use omflow_model::routing::{self, Operand, TicketValues};
+use omflow_model::routing::{Operand, TicketValues};
 
 /// The row and flow values as the engine reads them (every column known).
 pub(super) fn engine_values(
@@ -150,7 +149,7 @@ impl World {
 
     /// `switchPoint`'s input log: each side's reference under its inner name, and a literal
     /// left side under itself (a literal right side is not logged).
-    fn switch_inputs(
+    pub(super) fn switch_inputs(
         item: &SeedItem,
         row: &Map<String, Value>,
         flow_value: &Map<String, Value>,
@@ -177,150 +176,6 @@ impl World {
             }
         }
         inputs
-    }
-
-    /// The engine: walks from `from` to the next form or end item.
-    pub(super) fn advance(&mut self, flow: usize, row_id: u64, from: &str, sent_id: Value) {
-        let Some(mut row) = self.flows[flow].rows.get(&row_id).cloned() else {
-            return;
-        };
-        let param: Value = row
-            .get("data_param")
-            .and_then(Value::as_str)
-            .and_then(|t| serde_json::from_str(t).ok())
-            .unwrap_or(Value::Null);
-        let mut flow_value = param["flow_value"].as_object().cloned().unwrap_or_default();
-        let data_no = row["data_no"].as_u64().unwrap_or(0);
-        // Leaving `from`: a start logs its values; a form's open entry gets its outputs.
-        if let Some(left) = self.item(flow, from).cloned() {
-            if left.item_type == "start" {
-                self.log_stop(
-                    flow,
-                    &row,
-                    &left,
-                    Value::Object(flow_value.clone()),
-                    json!(""),
-                    false,
-                );
-            } else {
-                match Self::leave_outputs(&left, &row, &mut flow_value) {
-                    Ok(written) => self.log_leave(flow, data_no, from, Value::Object(written)),
-                    Err(message) => {
-                        self.fail_row(flow, row, Some(&left), &message);
-                        return;
-                    }
-                }
-            }
-        }
-        let mut previous = from.to_string();
-        let mut next = self.item(flow, from).and_then(|i| i.next.clone());
-        let mut chart_input: Option<Map<String, Value>> = None;
-        for _ in 0..64 {
-            let Some(item) = next.as_deref().and_then(|id| self.item(flow, id)).cloned() else {
-                break;
-            };
-            match item.item_type.as_str() {
-                "switch" => {
-                    let inputs = Self::switch_inputs(&item, &row, &flow_value);
-                    let rules: Vec<_> = item.rules.iter().map(SeedRule::to_chart).collect();
-                    let (values, calculated) = Self::calculate_at(&item, &row, &mut flow_value);
-                    let (outcome, _) = routing::evaluate_switch(&rules, &values, &calculated);
-                    let message = match outcome {
-                        routing::SwitchOutcome::Goes { target, .. } => {
-                            self.log_stop(flow, &row, &item, json!(previous), json!(target), false);
-                            chart_input = Some(inputs);
-                            previous = item.id.clone();
-                            next = Some(target);
-                            continue;
-                        }
-                        routing::SwitchOutcome::Raised(message) => message,
-                        _ => routing::NO_RULE_MATCHED.to_string(),
-                    };
-                    // No rule matches: the engine had logged its move to the switch (without
-                    // this switch's inputs), then marks the row as errored.
-                    let via = Arrival {
-                        previous: &previous,
-                        flow_value: &flow_value,
-                        chart_input,
-                        sent_id,
-                    };
-                    let param = self.engine_param(flow, &row, &item.id, via);
-                    row.insert("data_param".into(), Value::String(dumps(&param)));
-                    self.log_stop(flow, &row, &item, json!(previous), json!(""), true);
-                    self.fail_row(flow, row, Some(&item), &message);
-                    return;
-                }
-                "setform" => {
-                    let written = self.write_inputs(flow, &mut row, &mut flow_value, &item);
-                    self.log_stop(
-                        flow,
-                        &row,
-                        &item,
-                        Value::Object(written),
-                        Value::Null,
-                        false,
-                    );
-                    match Self::leave_outputs(&item, &row, &mut flow_value) {
-                        Ok(out) => self.log_leave(flow, data_no, &item.id, Value::Object(out)),
-                        Err(message) => {
-                            self.fail_row(flow, row, Some(&item), &message);
-                            return;
-                        }
-                    }
-                    previous = item.id.clone();
-                    next = item.next.clone();
-                }
-                // Without the organisation app the engine skips their inputs and lookups,
-                // logs both sides empty and passes the ticket on.
-                "org1" | "org2" => {
-                    self.log_stop(flow, &row, &item, json!({}), json!({}), false);
-                    previous = item.id.clone();
-                    next = item.next.clone();
-                }
-                "form" => {
-                    self.write_inputs(flow, &mut row, &mut flow_value, &item);
-                    let via = Arrival {
-                        previous: &previous,
-                        flow_value: &flow_value,
-                        chart_input,
-                        sent_id,
-                    };
-                    self.arrive(flow, &mut row, &item, via);
-                    let written = Self::form_input(&row, &item, &self.flows[flow].def.fields);
-                    self.log_stop(flow, &row, &item, written, Value::Null, false);
-                    return;
-                }
-                "end" => {
-                    self.log_stop(flow, &row, &item, json!(""), json!({}), false);
-                    let now = self.stamp();
-                    // At an end the engine logs no next item and the end as where it came from.
-                    let via = Arrival {
-                        previous: &item.id,
-                        flow_value: &flow_value,
-                        chart_input,
-                        sent_id,
-                    };
-                    let param = self.engine_param(flow, &row, "", via);
-                    row.insert("data_param".into(), Value::String(dumps(&param)));
-                    row.set(Flag::Closed, true);
-                    row.set(Flag::Running, false);
-                    row.insert("stop_uuid".into(), json!(item.id));
-                    row.insert("stop_chart_text".into(), json!(item.text));
-                    row.insert("stoptime".into(), now);
-                    let data_no = row["data_no"].clone();
-                    let uuid = row["flow_uuid"].clone();
-                    self.flows[flow].rows.insert(row_id, row);
-                    self.missions.update_ticket(
-                        uuid.as_str().unwrap_or(""),
-                        data_no.as_u64().unwrap_or(0),
-                        MissionRow::close,
-                    );
-                    return;
-                }
-                _ => break,
-            }
-        }
-        self.fail_row(flow, row, None, "找不到符合的條件。");
     }
 
     /// `markError`: the row stops at the failing item (`stop`), errored, as history; an

@@ -18,6 +18,7 @@ mod missions;
 mod py;
 mod state;
 mod stops;
+mod walk;
 
 pub(crate) use missions::{MissionRow, MissionStore};
 pub(crate) use py::{hyphenate, int_like, py_type, python_utf8_error, truthy};

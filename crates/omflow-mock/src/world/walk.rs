@@ -1,0 +1,207 @@
+//! The engine's walk: from the stop a ticket leaves, item by item, to the next form (where
+//! it waits) or end (where it closes), or to the item that fails it. One method per kind
+//! of item; each says where the walk goes next.
+
+use super::*;
+use crate::seed::SeedRule;
+use omflow_model::routing;
+
+/// A ticket on its way through the engine.
+struct Walk {
+    flow: usize,
+    row_id: u64,
+    /// The row as the engine holds it (written back where the walk ends).
+    row: Map<String, Value>,
+    flow_value: Map<String, Value>,
+    data_no: u64,
+    /// The item the ticket came from.
+    previous: String,
+    /// The last switch's input log.
+    chart_input: Option<Map<String, Value>>,
+    /// The `data_id` as the push sent it.
+    sent_id: Value,
+}
+
+impl Walk {
+    fn arrival(&mut self) -> Arrival<'_> {
+        Arrival {
+            previous: &self.previous,
+            flow_value: &self.flow_value,
+            chart_input: self.chart_input.take(),
+            sent_id: self.sent_id.clone(),
+        }
+    }
+
+    /// Passes `item` on to `next`.
+    fn pass(&mut self, item: &SeedItem, next: Option<String>) -> Step {
+        self.previous = item.id.clone();
+        Step::To(next)
+    }
+}
+
+/// Where the walk goes after an item.
+enum Step {
+    /// To this item (nowhere: the engine's "no match").
+    To(Option<String>),
+    /// The ticket waits, closed or failed: the walk is over.
+    Done,
+}
+
+impl World {
+    /// The engine: walks from `from` to the next form or end item.
+    pub(super) fn advance(&mut self, flow: usize, row_id: u64, from: &str, sent_id: Value) {
+        let Some(row) = self.flows[flow].rows.get(&row_id).cloned() else {
+            return;
+        };
+        let param: Value = row
+            .get("data_param")
+            .and_then(Value::as_str)
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or(Value::Null);
+        let mut walk = Walk {
+            flow,
+            row_id,
+            flow_value: param["flow_value"].as_object().cloned().unwrap_or_default(),
+            data_no: row["data_no"].as_u64().unwrap_or(0),
+            row,
+            previous: from.to_string(),
+            chart_input: None,
+            sent_id,
+        };
+        if !self.leave(&mut walk, from) {
+            return;
+        }
+        let mut next = self.item(flow, from).and_then(|i| i.next.clone());
+        for _ in 0..64 {
+            let Some(item) = next.as_deref().and_then(|id| self.item(flow, id)).cloned() else {
+                break;
+            };
+            let step = match item.item_type.as_str() {
+                "switch" => self.at_switch(&mut walk, &item),
+                "setform" => self.at_setform(&mut walk, &item),
+                // Without the organisation app the engine skips their inputs and lookups,
+                // logs both sides empty and passes the ticket on.
+                "org1" | "org2" => {
+                    self.log_stop(flow, &walk.row, &item, json!({}), json!({}), false);
+                    walk.pass(&item, item.next.clone())
+                }
+                "form" => self.at_form(&mut walk, &item),
+                "end" => self.at_end(&mut walk, &item),
+                _ => break,
+            };
+            match step {
+                Step::To(to) => next = to,
+                Step::Done => return,
+            }
+        }
+        let row = std::mem::take(&mut walk.row);
+        self.fail_row(flow, row, None, routing::NO_RULE_MATCHED);
+    }
+
+    /// Leaving `from`: a start logs its values; a form's open entry gets its outputs. False
+    /// when that failed the ticket.
+    fn leave(&mut self, walk: &mut Walk, from: &str) -> bool {
+        let Some(left) = self.item(walk.flow, from).cloned() else {
+            return true;
+        };
+        if left.item_type == "start" {
+            let values = Value::Object(walk.flow_value.clone());
+            self.log_stop(walk.flow, &walk.row, &left, values, json!(""), false);
+            return true;
+        }
+        self.outputs_or_fail(walk, &left)
+    }
+
+    /// The outputs of a form or setform the ticket leaves, into the flow values and the
+    /// stop's log; false (the ticket failed there) when one cannot be read.
+    fn outputs_or_fail(&mut self, walk: &mut Walk, item: &SeedItem) -> bool {
+        match Self::leave_outputs(item, &walk.row, &mut walk.flow_value) {
+            Ok(written) => {
+                self.log_leave(walk.flow, walk.data_no, &item.id, Value::Object(written));
+                true
+            }
+            Err(message) => {
+                let row = std::mem::take(&mut walk.row);
+                self.fail_row(walk.flow, row, Some(item), &message);
+                false
+            }
+        }
+    }
+
+    fn at_switch(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
+        let inputs = Self::switch_inputs(item, &walk.row, &walk.flow_value);
+        let rules: Vec<_> = item.rules.iter().map(SeedRule::to_chart).collect();
+        let (values, calculated) = Self::calculate_at(item, &walk.row, &mut walk.flow_value);
+        let (outcome, _) = routing::evaluate_switch(&rules, &values, &calculated);
+        let message = match outcome {
+            routing::SwitchOutcome::Goes { target, .. } => {
+                let previous = json!(walk.previous);
+                self.log_stop(walk.flow, &walk.row, item, previous, json!(target), false);
+                walk.chart_input = Some(inputs);
+                return walk.pass(item, Some(target));
+            }
+            routing::SwitchOutcome::Raised(message) => message,
+            _ => routing::NO_RULE_MATCHED.to_string(),
+        };
+        // No rule matches: the engine had logged its move to the switch (without this
+        // switch's inputs), then marks the row as errored.
+        let flow = walk.flow;
+        let mut row = std::mem::take(&mut walk.row);
+        let previous = json!(walk.previous);
+        let via = walk.arrival();
+        let param = self.engine_param(flow, &row, &item.id, via);
+        row.insert("data_param".into(), Value::String(dumps(&param)));
+        self.log_stop(flow, &row, item, previous, json!(""), true);
+        self.fail_row(flow, row, Some(item), &message);
+        Step::Done
+    }
+
+    fn at_setform(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
+        let written = self.write_inputs(walk.flow, &mut walk.row, &mut walk.flow_value, item);
+        let written = Value::Object(written);
+        self.log_stop(walk.flow, &walk.row, item, written, Value::Null, false);
+        if !self.outputs_or_fail(walk, item) {
+            return Step::Done;
+        }
+        walk.pass(item, item.next.clone())
+    }
+
+    /// A form: the ticket waits here (a new current row and its mission).
+    fn at_form(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
+        let flow = walk.flow;
+        self.write_inputs(flow, &mut walk.row, &mut walk.flow_value, item);
+        let mut row = std::mem::take(&mut walk.row);
+        let via = walk.arrival();
+        self.arrive(flow, &mut row, item, via);
+        let written = Self::form_input(&row, item, &self.flows[flow].def.fields);
+        self.log_stop(flow, &row, item, written, Value::Null, false);
+        Step::Done
+    }
+
+    /// An end: the ticket closes, and its missions with it.
+    fn at_end(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
+        let flow = walk.flow;
+        self.log_stop(flow, &walk.row, item, json!(""), json!({}), false);
+        let now = self.stamp();
+        // At an end the engine logs no next item and the end as where it came from.
+        walk.previous = item.id.clone();
+        let mut row = std::mem::take(&mut walk.row);
+        let via = walk.arrival();
+        let param = self.engine_param(flow, &row, "", via);
+        row.insert("data_param".into(), Value::String(dumps(&param)));
+        row.set(Flag::Closed, true);
+        row.set(Flag::Running, false);
+        row.insert("stop_uuid".into(), json!(item.id));
+        row.insert("stop_chart_text".into(), json!(item.text));
+        row.insert("stoptime".into(), now);
+        let data_no = row["data_no"].clone();
+        let uuid = row["flow_uuid"].clone();
+        self.flows[flow].rows.insert(walk.row_id, row);
+        self.missions.update_ticket(
+            uuid.as_str().unwrap_or(""),
+            data_no.as_u64().unwrap_or(0),
+            MissionRow::close,
+        );
+        Step::Done
+    }
+}
