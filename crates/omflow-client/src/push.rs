@@ -69,8 +69,10 @@ fn row_by_path(api_path: &str, data_id: DataId) -> Result<TicketRef, Error> {
 }
 
 impl Client {
-    /// Finds the flow uuid of a row named by api_path: from my missions (the assignee), else
-    /// from the query-form list (View permission). What the row found tells of its ticket and
+    /// Finds the flow uuid of a row named by api_path: from the flow's own list (View
+    /// permission), else from my missions (the assignee). A data_id is a row of one flow's
+    /// table and other flows have rows with the same id, so my missions tell the flow only
+    /// when they hold that id in one flow alone. What the row found tells of its ticket and
     /// stop is kept in `hint` (the prediction needs it, so it is not read again).
     pub(crate) async fn resolve_uuid(
         &self,
@@ -81,15 +83,42 @@ impl Client {
             Target::Flow(uuid, _) => return Ok(*uuid),
             Target::Path(api_path, data_id) => (api_path, *data_id),
         };
-        // A data_id is a row of one flow's table: other flows have rows with the same id, so
-        // my missions name the flow only when they hold that id in one flow alone.
-        let by_row = Query::builder()
-            .filter(col("data_id").eq(data_id))
-            .page_size(100)
-            .build()
-            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        let missions = self.missions().query(by_row).send().await?;
-        let mut flows: Vec<(FlowUuid, &omflow_model::Mission)> = Vec::new();
+        let query = |column: &str, page_size: u64| {
+            Query::builder()
+                .filter(col(column).eq(data_id))
+                .page_size(page_size)
+                .build()
+                .map_err(|e| Error::InvalidRequest(e.to_string()))
+        };
+        let listed = self
+            .tickets(api_path.as_str())
+            .include_history()
+            .query(query("id", 1)?)
+            .send()
+            .await;
+        match listed {
+            Ok(rows) => {
+                let row = rows.into_iter().next().ok_or_else(|| {
+                    Error::InvalidRequest(format!(
+                        "flow {api_path} has no ticket row {data_id}; not sent"
+                    ))
+                })?;
+                let uuid = row.flow_uuid.ok_or_else(|| {
+                    Error::InvalidRequest(format!(
+                        "flow {api_path}: ticket row {data_id} names no flow; not sent"
+                    ))
+                })?;
+                *hint = Whereabouts {
+                    data_no: Some(row.data_no),
+                    stop: row.stop_uuid,
+                };
+                return Ok(uuid);
+            }
+            Err(err) if err.api_kind() == Some(ApiErrorKind::PermissionDenied) => {}
+            Err(err) => return Err(err),
+        }
+        let missions = self.missions().query(query("data_id", 100)?).send().await?;
+        let mut flows: Vec<(FlowUuid, &Mission)> = Vec::new();
         for mission in &missions {
             if let Some(uuid) = mission.flow_uuid {
                 if !flows.iter().any(|(known, _)| *known == uuid) {
@@ -97,57 +126,23 @@ impl Client {
                 }
             }
         }
-        if let [(uuid, mission)] = flows.as_slice() {
-            *hint = Whereabouts::of_mission(mission);
-            return Ok(*uuid);
-        }
-        let among_missions = |flows: &[(FlowUuid, &omflow_model::Mission)]| -> String {
-            flows
-                .iter()
-                .map(|(_, m)| m.flow_name.clone().unwrap_or_default())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let by_id = Query::builder()
-            .filter(col("id").eq(data_id))
-            .page_size(1)
-            .build()
-            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        match self
-            .tickets(api_path.as_str())
-            .include_history()
-            .query(by_id)
-            .send()
-            .await
-        {
-            Ok(rows) => {
-                let row = rows.into_iter().next();
-                let uuid = row.as_ref().and_then(|row| row.flow_uuid).ok_or_else(|| {
-                    Error::InvalidRequest(format!(
-                        "flow {api_path} has no ticket row {data_id}; not sent"
-                    ))
-                })?;
-                if let Some(row) = row {
-                    *hint = Whereabouts {
-                        data_no: Some(row.data_no),
-                        stop: row.stop_uuid,
-                    };
-                }
-                Ok(uuid)
+        match flows.as_slice() {
+            [(uuid, mission)] => {
+                *hint = Whereabouts::of_mission(mission);
+                Ok(*uuid)
             }
-            Err(err) if err.api_kind() == Some(ApiErrorKind::PermissionDenied) && flows.len() > 1 => {
-                Err(Error::InvalidRequest(format!(
-                    "ticket row {data_id} is among your missions in more than one flow ({}), and which of them is at api_path {api_path} needs the flow's View permission to tell; name the flow by its name or uuid; not sent",
-                    among_missions(&flows)
-                )))
-            }
-            Err(err) if err.api_kind() == Some(ApiErrorKind::PermissionDenied) => {
-                Err(Error::NoAccess {
-                    action: format!("find ticket row {data_id} of flow {api_path}"),
-                    needs: "the row among your missions (a row that moved on is not: your missions show the ticket's current data_id), or the flow's View permission".into(),
-                })
-            }
-            Err(err) => Err(err),
+            [] => Err(Error::NoAccess {
+                action: format!("find ticket row {data_id} of flow {api_path}"),
+                needs: "the row among your missions (a row that moved on is not: your missions show the ticket's current data_id), or the flow's View permission".into(),
+            }),
+            several => Err(Error::InvalidRequest(format!(
+                "ticket row {data_id} is among your missions in more than one flow ({}), and which of them is at api_path {api_path} needs the flow's View permission to tell; name the flow by its name or uuid; not sent",
+                several
+                    .iter()
+                    .map(|(_, m)| m.flow_name.clone().unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
         }
     }
 
@@ -349,7 +344,7 @@ impl PushBuilder {
             Err(err) => return Err(err),
         };
         let items = if self.fill_required {
-            with_required(&ticket, items)?
+            with_required(&ticket, items, self.force, &mut forced)?
         } else {
             items
         };
@@ -535,7 +530,15 @@ fn ensure_actionable(ticket: &LoadedTicket, data_id: DataId) -> Result<(), Error
 }
 
 /// Adds the stop's required fields the caller did not set, with their current values.
-fn with_required(ticket: &LoadedTicket, mut items: Vec<FormItem>) -> Result<Vec<FormItem>, Error> {
+///
+/// A required field whose current value is empty is refused (the server answers
+/// "缺少必填欄位。" after the fact), unless forced (then it is said in `forced`).
+fn with_required(
+    ticket: &LoadedTicket,
+    mut items: Vec<FormItem>,
+    force: bool,
+    forced: &mut Vec<String>,
+) -> Result<Vec<FormItem>, Error> {
     for field in ticket.formobject.fields() {
         let Some(id) = field.field_id() else { continue };
         let needed = field.required() || field.user_required();
@@ -545,6 +548,29 @@ fn with_required(ticket: &LoadedTicket, mut items: Vec<FormItem>) -> Result<Vec<
         let Some(current) = ticket.current(&id) else {
             continue;
         };
+        let empty = match &current.value {
+            Value::Null => true,
+            Value::String(text) => text.is_empty(),
+            Value::Array(list) => list.is_empty(),
+            Value::Object(group) => {
+                field.required()
+                    && group
+                        .get("group")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .is_empty()
+            }
+            _ => false,
+        };
+        if empty && field.required() {
+            let refused = Error::refused(omflow_model::checks::Refusal::Required {
+                field: omflow_model::checks::FieldRef::of(field),
+            });
+            if !force {
+                return Err(refused);
+            }
+            forced.push(refused.overridden());
+        }
         let item = FormItem::new(
             id.clone(),
             current.field_type.clone(),

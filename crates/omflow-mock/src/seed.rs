@@ -359,6 +359,14 @@ pub enum SeedError {
     /// The seed's content is inconsistent.
     #[error("invalid seed: {0}")]
     Invalid(String),
+    /// An app export could not be loaded (nothing of it was).
+    #[error("cannot load app export{}: {error}", path.as_deref().map(|p| format!(" {p}")).unwrap_or_default())]
+    App {
+        /// The file, when read from one.
+        path: Option<String>,
+        /// Why (in the message: it is the whole cause).
+        error: crate::apps::AppError,
+    },
 }
 
 const PRISTINE: &str = include_str!("../seeds/pristine.json");
@@ -406,6 +414,63 @@ impl Seed {
             seed: self,
             problems: Vec::new(),
         }
+    }
+
+    /// Adds the apps of an export file's JSON (what `flow-active-app/export/` answers):
+    /// their flows as deployed, and the permissions they grant to the seed's groups by role
+    /// name. Nothing is added when any of it cannot be.
+    ///
+    /// ```
+    /// use omflow_mock::Seed;
+    /// let mut seed = Seed::demo();
+    /// let err = seed.add_app(&serde_json::json!({"app_name": "x"})).unwrap_err();
+    /// assert!(err.to_string().contains("not an app export"));
+    /// # Ok::<(), omflow_mock::SeedError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::apps::AppError`]: not an export, a role the seed has no group for, an
+    /// api_path taken, or stops the fake does not run.
+    pub fn add_app(&mut self, export: &Value) -> Result<(), crate::apps::AppError> {
+        use crate::apps::AppError;
+        let loaded = crate::apps::read_export(export)?;
+        for flow in &loaded.flows {
+            if self
+                .flows
+                .iter()
+                .any(|f| f.api_path == flow.api_path && f.deployed)
+            {
+                return Err(AppError::DuplicateApiPath(flow.api_path.clone()));
+            }
+        }
+        for (role, _) in &loaded.grants {
+            if !self.groups.iter().any(|g| &g.display_name == role) {
+                let flow = loaded
+                    .flows
+                    .iter()
+                    .find(|f| {
+                        loaded
+                            .grants
+                            .iter()
+                            .any(|(r, p)| r == role && p.contains(&f.flow_uuid))
+                    })
+                    .map(|f| f.flow_name.clone())
+                    .unwrap_or_default();
+                return Err(AppError::UnknownRole {
+                    flow,
+                    role: role.clone(),
+                });
+            }
+        }
+        for (role, permission) in loaded.grants {
+            if let Some(group) = self.groups.iter_mut().find(|g| g.display_name == role) {
+                if !group.permissions.contains(&permission) {
+                    group.permissions.push(permission);
+                }
+            }
+        }
+        self.flows.extend(loaded.flows);
+        Ok(())
     }
 
     /// The names the seed uses and does not have: a user's group, a ticket's flow or user.
@@ -536,6 +601,15 @@ impl SeedBuilder {
             formdata: sample_formdata(title, level, "dispatch"),
             then,
         });
+        self
+    }
+
+    /// Adds the apps of an export file's JSON ([`Seed::add_app`]); a file that cannot be
+    /// loaded is an error of [`SeedBuilder::build`].
+    pub fn app(mut self, export: &Value) -> Self {
+        if let Err(error) = self.seed.add_app(export) {
+            self.problems.push(error.to_string());
+        }
         self
     }
 

@@ -21,6 +21,10 @@ pub struct ServeArgs {
     /// Delay every answer by this many milliseconds (a slow network or server).
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
+    /// An app export file (what a real server's flow-active-app/export/ answers): its flows
+    /// are served as deployed, with the permissions they grant the seed's groups; repeatable.
+    #[arg(long = "app", value_name = "FILE", value_parser = parse_app_file)]
+    pub apps: Vec<std::path::PathBuf>,
     /// USER=PASSWORD: give the seed's user this password (a seed read by `omflow seed
     /// from-server` has none, so no one could log in); repeatable.
     #[arg(long = "login", value_name = "USER=PASSWORD", value_parser = Login::parse)]
@@ -48,6 +52,38 @@ fn parse_seed(text: &str) -> Result<String, String> {
         }
         _ => "no such file; give `pristine`, `demo` or a seed JSON file".to_owned(),
     })
+}
+
+/// `--app`: a file that exists (a usage error otherwise; its content is read at start).
+fn parse_app_file(text: &str) -> Result<std::path::PathBuf, String> {
+    let path = std::path::PathBuf::from(text);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err("no such file; give an app export file (JSON)".into())
+    }
+}
+
+/// Adds the apps of export file `path` to `seed`.
+///
+/// # Errors
+/// [`crate::SeedError`]: the file cannot be read, is not JSON, or cannot be loaded.
+pub fn add_app_file(seed: &mut Seed, path: &std::path::Path) -> Result<(), crate::SeedError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| crate::SeedError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    let export: serde_json::Value =
+        serde_json::from_str(&text).map_err(|error| crate::SeedError::App {
+            path: Some(shown.clone()),
+            error: crate::apps::AppError::NotAnExport(format!("not JSON: {error}")),
+        })?;
+    seed.add_app(&export)
+        .map_err(|error| crate::SeedError::App {
+            path: Some(shown),
+            error,
+        })
 }
 
 /// A `--login USER=PASSWORD`; its `Debug` never shows the password.
@@ -105,6 +141,9 @@ pub enum ServeError {
 pub async fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     use std::io::Write;
     let mut seed = Seed::load(&args.seed)?;
+    for app in &args.apps {
+        add_app_file(&mut seed, app)?;
+    }
     for login in &args.logins {
         let user = seed
             .users

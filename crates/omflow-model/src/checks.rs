@@ -105,7 +105,9 @@ pub struct FieldRef {
 }
 
 impl FieldRef {
-    fn of(item: &DesignItem) -> FieldRef {
+    /// The field of a form design, with its title.
+    #[must_use]
+    pub fn of(item: &DesignItem) -> FieldRef {
         FieldRef {
             id: item.id.clone(),
             title: item.title().unwrap_or_default().to_string(),

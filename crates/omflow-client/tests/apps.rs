@@ -1,0 +1,232 @@
+//! Apps exported from a real server run in the fake as deployed: their flows, forms,
+//! api_paths and the permissions they grant to roles by name. The shared test app
+//! 外部服務 (exported from a real server) and an app of our own in the same format.
+
+use omflow_client::Client;
+use omflow_mock::apps::{flow_uuid, AppError};
+use omflow_mock::{FakeOmflow, Seed};
+use omflow_model::{FieldType, FlowRef};
+use serde_json::{json, Value};
+
+fn export(name: &str) -> Value {
+    let path = format!(
+        "{}/../../fixtures/omflow-3/apps/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn login(fake: &FakeOmflow, user: &str, password: &str) -> Client {
+    Client::builder(fake.uri())
+        .credentials(user, password)
+        .build()
+        .unwrap()
+}
+
+/// The demo seed with dave, a member of 任務處理組 (group 1), the role the apps grant
+/// View and Add to.
+fn seed_with(app: &Value) -> Seed {
+    Seed::demo()
+        .builder()
+        .user("dave", "dave-pass", &[1])
+        .app(app)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_exported_app_runs_as_deployed_with_the_permissions_it_grants() {
+    let app = export("apptest_ext.json");
+    let fake = FakeOmflow::start_with(seed_with(&app)).await.unwrap();
+    let uuid = flow_uuid("外部服務", "外部任務");
+    let dave = login(&fake, "dave", "dave-pass");
+    // Add and View come from the app's config.permission (role 任務處理組): dave creates by
+    // the flow's uuid, typed from the start form his View lets him read.
+    let data_no = dave
+        .flow(FlowRef::parse(&uuid))
+        .create()
+        .set("FORMITM_1", "Replace the UPS battery")
+        .send()
+        .await
+        .unwrap()
+        .unwrap();
+    // The start's default input mode=manual leads the switch to 人工處理, for group 1.
+    let row = fake
+        .state()
+        .current_row("apptest_ext", data_no.get())
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.stop_chart_text.as_deref(), Some("人工處理"), "{row:?}");
+    let mission = dave
+        .missions()
+        .send()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.data_no == Some(data_no))
+        .expect("a mission for dave's group");
+    assert_eq!(mission.stop_uuid.as_deref(), Some("FITEM_3"));
+    // The stop's own form requires 處理說明: the client refuses it empty before sending.
+    let refused = dave
+        .flow(FlowRef::parse("apptest_ext"))
+        .push(row.id)
+        .set("FORMITM_4", "finished")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("FORMITM_2 處理說明 is required"),
+        "{refused}"
+    );
+    dave.flow(FlowRef::parse("apptest_ext"))
+        .push(row.id)
+        .set("FORMITM_4", "finished")
+        .set("FORMITM_2", "swapped")
+        .send()
+        .await
+        .unwrap();
+    let row = fake
+        .state()
+        .current_row("apptest_ext", data_no.get())
+        .unwrap()
+        .unwrap();
+    assert!(row.closed, "the form leads to the end: {row:?}");
+    // The design served is the one exported.
+    let chart = dave
+        .flow_chart(uuid.parse().unwrap(), data_no)
+        .await
+        .unwrap();
+    let exported: Value = app[0]["flow_list"][0]["flowobject"].clone();
+    assert_eq!(
+        serde_json::to_value(&*chart).unwrap()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        exported["items"].as_array().unwrap().len()
+    );
+    // erin-like users (boss: no group) are refused.
+    let boss = login(&fake, "boss", "boss-pass");
+    let err = boss
+        .flow(FlowRef::parse(&uuid))
+        .create()
+        .set_typed("FORMITM_1", FieldType::HTitle, "x")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("permission"), "{err}");
+}
+
+/// An app of our own in the export format: a setform after the start, an org1 stop,
+/// a calculate on a switch.
+fn own_app(role: &str) -> Value {
+    let form = json!({"form_item_counter": 4, "items": [
+        {"id": "FORMITM_1", "type": "h_title", "config": {"title": "主旨", "require": true}},
+        {"id": "FORMITM_3", "type": "h_level", "config": {"title": "燈號", "value": "green",
+         "lists": [{"value": "green", "text": "綠燈"}, {"value": "red", "text": "紅燈"}]}},
+        {"id": "FORMITM_4", "type": "h_status", "config": {"title": "階段", "lists": [
+            {"value": "new", "text": "新"}, {"value": "logged", "text": "已記錄"}]}},
+        {"id": "FORMITM_2", "type": "areabox", "config": {"title": "來源"}}
+    ]});
+    let item = |id: &str, kind: &str, text: &str, config: Value| json!({"id": id, "type": kind, "text": text, "config": config});
+    let line = |n: u32, from: &str, to: &str| {
+        json!({"id": format!("FLINE_MW{n}"), "type": "line", "text": "",
+               "config": {"source_item": from, "target_item": to}})
+    };
+    json!([{
+        "app_name": "記錄", "app_attr": "user", "language_package": {},
+        "flow_list": [{
+            "flow_name": "記錄表", "description": "",
+            "config": {"api_path": "own_log", "api": true, "mission": true,
+                       "permission": [{"role_name": role,
+                                       "value": {"view": true, "add": true, "modify": false, "delete": false}}]},
+            "flowobject": {"form_object": form, "items": [
+                item("FITEM_1", "start", "開始", json!({"input": [{"name": "src", "value": "direct", "require": false}]})),
+                item("FITEM_2", "setform", "記錄", json!({"calculate": [], "output": [],
+                    "input": [{"name": "#(FORMITM_4)", "value": "logged"}, {"name": "#(FORMITM_2)", "value": "$(src)"}]})),
+                item("FITEM_3", "org1", "組織", json!({"input": [], "output": []})),
+                item("FITEM_4", "switch", "長度", json!({
+                    "calculate": [{"type": "len", "from": "#(FORMITM_1)", "para1": "", "para2": "", "to": "$(tlen)"}],
+                    "rules": [{"target": "FITEM_5", "value1": "$(tlen)", "value2": "", "rule": "!="}]})),
+                item("FITEM_5", "end", "完成", json!({"output": []})),
+                line(1, "FITEM_1", "FITEM_2"), line(2, "FITEM_2", "FITEM_3"), line(3, "FITEM_3", "FITEM_4")
+            ]}
+        }]
+    }])
+}
+
+#[tokio::test]
+async fn an_app_of_our_own_runs_setform_org_and_calculate_to_its_end() {
+    let fake = FakeOmflow::start_with(seed_with(&own_app("任務處理組")))
+        .await
+        .unwrap();
+    let dave = login(&fake, "dave", "dave-pass");
+    let data_no = dave
+        .flow(FlowRef::parse(&flow_uuid("記錄", "記錄表")))
+        .create()
+        .set("FORMITM_1", "Audit")
+        .send()
+        .await
+        .unwrap()
+        .unwrap();
+    let rows = fake.state().tickets("own_log").unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r.data_no == data_no && !r.history)
+        .unwrap();
+    assert!(row.closed && !row.error, "{row:?}");
+    assert_eq!(
+        row.status.as_deref(),
+        Some("已記錄"),
+        "the setform's status"
+    );
+    assert_eq!(
+        row.field(&"FORMITM_2".parse().unwrap()),
+        Some("direct"),
+        "the start input, through the setform"
+    );
+    let listed = dave
+        .flow(FlowRef::parse("own_log"))
+        .tickets()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1, "View from the app's permission");
+}
+
+#[test]
+fn an_app_that_cannot_be_loaded_says_why_and_loads_nothing() {
+    let unknown_role = Seed::demo()
+        .builder()
+        .app(&own_app("經理組"))
+        .build()
+        .unwrap_err();
+    assert!(
+        unknown_role.to_string().contains("role \"經理組\""),
+        "{unknown_role}"
+    );
+    let mut seed = Seed::demo();
+    let flows = seed.flows.len();
+    let err = seed.add_app(&export("apptest_main.json")).unwrap_err();
+    let AppError::UnsupportedStops { stops } = &err else {
+        panic!("{err}");
+    };
+    assert!(
+        stops
+            .iter()
+            .any(|s| s == "採購單: 計算分數 (FITEM_4, python)"),
+        "{stops:?}"
+    );
+    assert_eq!(seed.flows.len(), flows, "nothing of the file was loaded");
+    let mut twice = Seed::demo();
+    twice.add_app(&export("apptest_ext.json")).unwrap();
+    assert_eq!(
+        twice.add_app(&export("apptest_ext.json")).unwrap_err(),
+        AppError::DuplicateApiPath("apptest_ext".into())
+    );
+    assert!(matches!(
+        Seed::demo().add_app(&json!([{"flow_list": []}])),
+        Err(AppError::NotAnExport(_))
+    ));
+}
