@@ -215,8 +215,12 @@ fn an_app_that_cannot_be_loaded_says_why_and_loads_nothing() {
     assert!(
         stops
             .iter()
-            .any(|s| s == "採購單: 計算分數 (FITEM_4, python)"),
+            .any(|s| s == "採購單: 外部服務 (FITEM_8, outflow)"),
         "{stops:?}"
+    );
+    assert!(
+        !stops.iter().any(|s| s.contains("python")),
+        "python stops run: {stops:?}"
     );
     assert_eq!(seed.flows.len(), flows, "nothing of the file was loaded");
     let mut twice = Seed::demo();

@@ -14,7 +14,9 @@ use crate::seed::{
 use serde_json::{Map, Value};
 
 /// The kinds of stop the fake's engine runs.
-pub const RUNNABLE_KINDS: [&str; 7] = ["start", "form", "switch", "setform", "org1", "org2", "end"];
+pub const RUNNABLE_KINDS: [&str; 8] = [
+    "start", "form", "switch", "setform", "python", "org1", "org2", "end",
+];
 
 /// Why an export file cannot be loaded (nothing of it is).
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -298,6 +300,7 @@ fn items(design: &Value) -> Vec<SeedItem> {
                     .get("items")
                     .filter(|items| items.as_array().is_some_and(|a| !a.is_empty()))
                     .map(|_| stop_form.clone()),
+                code: text(config, "code"),
                 action1: action(1),
                 action2: action(2),
                 id,

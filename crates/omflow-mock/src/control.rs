@@ -200,7 +200,7 @@ impl Control {
 
 /// Replaces `world` with `seed`'s, keeping the clock and the settings; unchanged on error.
 fn replace_world(world: &mut World, seed: &Seed) -> Result<(), SeedError> {
-    let mut fresh = World::from_seed(seed, world.clock.clone())?;
+    let mut fresh = World::from_seed_with(seed, world.clock.clone(), world.python.clone())?;
     keep_settings(world, &mut fresh);
     *world = fresh;
     Ok(())

@@ -47,6 +47,7 @@ mod garoon;
 mod garoon_soap;
 mod http;
 pub mod pyjson;
+pub mod python;
 pub mod seed;
 #[cfg(feature = "cli")]
 pub mod serve;
@@ -151,9 +152,47 @@ pub struct FakeBuilder {
     token_ttl_ms: Option<u64>,
     latency_ms: u64,
     record_requests: bool,
+    python: python::PythonRunner,
 }
 
 impl FakeBuilder {
+    /// Runs python stop `stop` (`FITEM_n`) of flow `flow` (its name) by `handler` instead of
+    /// Python: the handler gets the stop's inputs (name → text) and returns the variables
+    /// after its work (only the inputs' names are read back, each as Python's `str()`), or
+    /// the exception's text, which fails the ticket at the stop.
+    ///
+    /// ```
+    /// use omflow_mock::{FakeOmflow, Seed};
+    /// let builder = FakeOmflow::builder().seed(Seed::demo()).python_handler("採購單", "FITEM_4", |inputs| {
+    ///     let amount: i64 = inputs["amount"].as_str().unwrap_or("0").parse().map_err(|_| "bad amount".to_string())?;
+    ///     let mut out = inputs.clone();
+    ///     out.insert("score".into(), amount.into());
+    ///     Ok(out)
+    /// });
+    /// # let _ = builder;
+    /// ```
+    pub fn python_handler(
+        mut self,
+        flow: &str,
+        stop: &str,
+        handler: impl Fn(
+                &serde_json::Map<String, serde_json::Value>,
+            ) -> Result<serde_json::Map<String, serde_json::Value>, String>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self {
+        self.python.handler(flow, stop, Arc::new(handler));
+        self
+    }
+
+    /// Runs python stops without a handler in this Python interpreter (the standalone fake
+    /// finds `python3` on its own). Without either, a flow with a python stop is refused.
+    pub fn python_interpreter(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.python.interpreter(path.into());
+        self
+    }
+
     /// The seed (default `pristine`).
     pub fn seed(mut self, seed: Seed) -> Self {
         self.seed = seed;
@@ -225,7 +264,8 @@ impl FakeBuilder {
 
     fn shared(self) -> Result<Arc<Shared>, StartError> {
         let drops_connections = !self.record_requests;
-        let mut world = World::from_seed(&self.seed, self.clock.unwrap_or_else(Clock::running))?;
+        let clock = self.clock.unwrap_or_else(Clock::running);
+        let mut world = World::from_seed_with(&self.seed, clock, self.python)?;
         world.engine_delay_ms = self.engine_delay_ms;
         if let Some(ms) = self.token_ttl_ms {
             world.token_ttl = chrono::Duration::milliseconds(ms as i64);
@@ -292,6 +332,7 @@ impl FakeOmflow {
             seed: Seed::pristine(),
             clock: None,
             engine_delay_ms: 0,
+            python: python::PythonRunner::default(),
             listener_addr: None,
             token_ttl_ms: None,
             latency_ms: 0,

@@ -262,7 +262,7 @@ impl SeedRule {
 pub struct SeedItem {
     /// `FITEM_n`.
     pub id: String,
-    /// `start`, `form`, `switch`, `setform`, `org1`, `org2` or `end`.
+    /// `start`, `form`, `switch`, `setform`, `python`, `org1`, `org2` or `end`.
     #[serde(rename = "type")]
     pub item_type: String,
     /// Display name.
@@ -290,6 +290,9 @@ pub struct SeedItem {
     /// arrival, by the rules the client's prediction uses ([`omflow_model::routing::calculate`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calculate: Vec<omflow_model::chart::Calculation>,
+    /// A python stop's code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// `output` rows (form, setform): flow value `$(name)` = the field `value` names
     /// (`#(FORMITM_n)`, `#G1(...)`), written as the ticket leaves the stop.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -158,7 +158,11 @@ pub async fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         user.password = Some(login.password.clone());
     }
     let mut interrupt = Interrupt::listen()?;
-    let fake = FakeOmflow::builder()
+    let mut builder = FakeOmflow::builder();
+    if let Some(python) = crate::python::PythonRunner::find_python3() {
+        builder = builder.python_interpreter(python);
+    }
+    let fake = builder
         .seed(seed)
         .addr(&args.addr)
         .engine_delay_ms(args.engine_delay_ms)

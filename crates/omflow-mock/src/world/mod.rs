@@ -232,6 +232,8 @@ pub struct World {
     pub(crate) next_attachment_id: u64,
     /// The last write stamp handed out (see [`World::stamp`]).
     last_stamp: std::cell::Cell<Option<NaiveDateTime>>,
+    /// How python stops run (handlers, an interpreter): a setting, kept across seeds.
+    pub(crate) python: crate::python::PythonRunner,
 }
 
 /// Who is calling, after the `/rest/` wrapper accepted the token.
@@ -250,7 +252,20 @@ impl World {
     /// # Errors
     /// [`SeedError::Invalid`] for an inconsistent seed (a ticket of an unknown flow or user, a step that fails).
     pub fn from_seed(seed: &Seed, clock: Clock) -> Result<World, SeedError> {
+        Self::from_seed_with(seed, clock, crate::python::PythonRunner::default())
+    }
+
+    /// [`World::from_seed`], running python stops with `python`.
+    ///
+    /// # Errors
+    /// As [`World::from_seed`], and a python stop `python` cannot run.
+    pub fn from_seed_with(
+        seed: &Seed,
+        clock: Clock,
+        python: crate::python::PythonRunner,
+    ) -> Result<World, SeedError> {
         seed.check_names()?;
+        Self::check_python(seed, &python)?;
         let mut world = World {
             users: seed
                 .users
@@ -298,6 +313,7 @@ impl World {
             sessions: BTreeMap::new(),
             next_attachment_id: 1,
             last_stamp: std::cell::Cell::new(None),
+            python,
         };
         for def in &seed.flows {
             if omflow_model::FlowUuid::parse(&def.flow_uuid).is_err() {
@@ -320,15 +336,21 @@ impl World {
                 by_data_no: Default::default(),
             });
         }
+        world.run_seed_tickets(seed)?;
+        Ok(world)
+    }
+
+    /// Creates the seed's tickets and moves each through its steps.
+    fn run_seed_tickets(&mut self, seed: &Seed) -> Result<(), SeedError> {
         for (index, ticket) in seed.tickets.iter().enumerate() {
             let fail = |what: String| SeedError::Invalid(format!("ticket {index}: {what}"));
-            let flow = world
+            let flow = self
                 .flow_index(&ticket.api_path)
                 .ok_or_else(|| fail(format!("unknown api_path {}", ticket.api_path)))?;
             let caller = Caller {
                 username: ticket.user.clone(),
             };
-            let data_no = match world.create(
+            let data_no = match self.create(
                 flow,
                 &Value::Array(ticket.formdata.clone()),
                 None,
@@ -343,7 +365,7 @@ impl World {
                 other => return Err(fail(format!("create failed: {other:?}"))),
             };
             for step in &ticket.then {
-                let data_id = world
+                let data_id = self
                     .current_row_id(flow, data_no)
                     .ok_or_else(|| fail("the ticket is closed before its last step".to_string()))?;
                 let mut body = json!({"action": "update", "data_id": data_id});
@@ -353,8 +375,8 @@ impl World {
                         body["quick_action"] = Value::String(action.clone())
                     }
                 }
-                let hex = Value::String(world.flows[flow].def.flow_uuid.clone());
-                match world.update(
+                let hex = Value::String(self.flows[flow].def.flow_uuid.clone());
+                match self.update(
                     flow,
                     &hex,
                     body.as_object().expect("object"),
@@ -366,7 +388,22 @@ impl World {
                 }
             }
         }
-        Ok(world)
+        Ok(())
+    }
+
+    /// Every python stop of the seed's flows can be run by `python`.
+    fn check_python(seed: &Seed, python: &crate::python::PythonRunner) -> Result<(), SeedError> {
+        for flow in &seed.flows {
+            for item in flow.items.iter().filter(|i| i.item_type == "python") {
+                if !python.can_run(&flow.flow_name, &item.id) {
+                    return Err(SeedError::Invalid(format!(
+                        "flow {}: python stop {} ({}) has neither a handler nor an interpreter to run it; register one (FakeOmflowBuilder::python_handler), or give the fake a Python interpreter (python_interpreter; the standalone fake finds python3)",
+                        flow.flow_name, item.text, item.id
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The time a work log records, with microseconds as Django stores it.

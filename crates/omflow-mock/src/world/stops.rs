@@ -78,7 +78,79 @@ fn output_value(row: &Map<String, Value>, value: Option<&str>) -> Result<String,
     }
 }
 
+/// The message a python stop's own failure (not its code's) starts with.
+const PYTHON_FAILED: &str = "OME系統錯誤(程式碼點)，請通知系統管理員。";
+
+/// `inputProcess`: each input's value: empty, a flow value (this stop's calculation first),
+/// a field of the row (`#(…)`, `#G1(…)`), or the literal.
+fn process_input(
+    value: Option<&str>,
+    calculated: &Calculated,
+    flow_value: &Map<String, Value>,
+    row: &Map<String, Value>,
+) -> Result<String, String> {
+    match value.filter(|v| !v.is_empty()) {
+        Some(text) if flow_reference(text).is_none() && text.starts_with('#') => {
+            match Reference::parse(text) {
+                Reference::Field(_) | Reference::GroupPart { .. } => output_value(row, Some(text)),
+                _ => Ok(text.to_string()),
+            }
+        }
+        other => Ok(input_value(other, calculated, flow_value)),
+    }
+}
+
+/// What a python stop did: its inputs, the variables its code left, the flow values its
+/// outputs wrote.
+pub(super) struct PythonRun {
+    pub(super) inputs: Map<String, Value>,
+    pub(super) variables: Map<String, Value>,
+    pub(super) written: Map<String, Value>,
+}
+
 impl World {
+    /// A python stop: its inputs (`inputProcess`), the code run by the fake's
+    /// [`crate::python::PythonRunner`], its outputs into the flow values. The variables the
+    /// code left, or the message the ticket fails with.
+    pub(super) fn run_python(
+        &self,
+        flow: usize,
+        row: &Map<String, Value>,
+        flow_value: &mut Map<String, Value>,
+        item: &SeedItem,
+    ) -> Result<PythonRun, String> {
+        let (_, calculated) = Self::calculate_at(item, row, flow_value);
+        let mut inputs = Map::new();
+        for input in item.inputs.iter().filter(|i| !i.name.is_empty()) {
+            let value = process_input(input.value.as_deref(), &calculated, flow_value, row)
+                .map_err(|e| format!("{PYTHON_FAILED}{e}"))?;
+            inputs.insert(input.name.clone(), Value::String(value));
+        }
+        let flow_name = &self.flows[flow].def.flow_name;
+        let code = item.code.as_deref().unwrap_or_default();
+        let variables = self.python.run(flow_name, &item.id, code, &inputs)?;
+        let mut written = Map::new();
+        for output in &item.outputs {
+            let (Some(name), Some(from)) = (
+                flow_reference(&output.name),
+                output.value.as_deref().and_then(flow_reference),
+            ) else {
+                continue;
+            };
+            let value = variables
+                .get(&from)
+                .cloned()
+                .unwrap_or(Value::String(String::new()));
+            flow_value.insert(name.clone(), value.clone());
+            written.insert(name, value);
+        }
+        Ok(PythonRun {
+            inputs,
+            variables,
+            written,
+        })
+    }
+
     /// A stop's `calculate` on the ticket: this stop's values, and the `write` rows' results
     /// put into the flow values.
     pub(super) fn calculate_at(

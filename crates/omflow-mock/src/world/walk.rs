@@ -79,6 +79,7 @@ impl World {
             let step = match item.item_type.as_str() {
                 "switch" => self.at_switch(&mut walk, &item),
                 "setform" => self.at_setform(&mut walk, &item),
+                "python" => self.at_python(&mut walk, &item),
                 // Without the organisation app the engine skips their inputs and lookups,
                 // logs both sides empty and passes the ticket on.
                 "org1" | "org2" => {
@@ -164,6 +165,31 @@ impl World {
             return Step::Done;
         }
         walk.pass(item, item.next.clone())
+    }
+
+    /// A python stop: the code runs, its outputs become flow values; an exception fails the
+    /// ticket here with its text.
+    fn at_python(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
+        let ran = self.run_python(walk.flow, &walk.row, &mut walk.flow_value, item);
+        match ran {
+            Ok(run) => {
+                let inputs = Value::Object(run.inputs);
+                self.log_stop(walk.flow, &walk.row, item, inputs, Value::Null, false);
+                self.log_leave(
+                    walk.flow,
+                    walk.data_no,
+                    &item.id,
+                    Value::Object(run.written),
+                );
+                walk.chart_input = Some(run.variables);
+                walk.pass(item, item.next.clone())
+            }
+            Err(message) => {
+                let row = std::mem::take(&mut walk.row);
+                self.fail_row(walk.flow, row, Some(item), &message);
+                Step::Done
+            }
+        }
     }
 
     /// A form: the ticket waits here (a new current row and its mission).
