@@ -158,6 +158,12 @@ pub fn parse_set(arg: &str) -> Result<SetArg, String> {
     })?;
     let (id, field_type) = match target.split_once(':') {
         Some((_, "")) => return Err(format!("--set {arg:?}: empty type after ':'")),
+        Some((_, kind)) if !omflow_model::FieldType::DESIGNER_TYPES.contains(&kind) => {
+            return Err(format!(
+                "--set {arg:?}: {kind:?} is not a field type; the form designer's types: {}",
+                omflow_model::FieldType::DESIGNER_TYPES.join(", ")
+            ))
+        }
         Some((id, kind)) => (id, Some(omflow_model::FieldType::parse(kind))),
         None => (target, None),
     };
@@ -312,6 +318,12 @@ mod tests {
         assert!(parse_set("FORMITM_5={bad").is_err());
         assert!(parse_set("title=x").is_err());
         assert!(parse_set("FORMITM_1").is_err());
+        let bogus = parse_set("FORMITM_1:h_bogus=x").unwrap_err();
+        assert!(
+            bogus.contains("\"h_bogus\" is not a field type") && bogus.contains("h_title"),
+            "{bogus}"
+        );
+        assert!(parse_set("FORMITM_6:list=hw").is_ok());
     }
 
     #[test]

@@ -50,6 +50,7 @@ fn main_fields(design: &FormDesign) -> Vec<SeedField> {
                 options: options(item.choices()),
                 default: None,
                 required: item.required(),
+                regex: item.regex().filter(|r| !r.is_empty()).map(str::to_string),
             })
         })
         .collect()
@@ -64,6 +65,7 @@ fn stop_fields(fields: &[SeedField]) -> Vec<SeedStopField> {
             field_type: field.field_type.clone(),
             required: field.required,
             options: field.options.clone(),
+            regex: field.regex.clone(),
         })
         .collect()
 }
@@ -383,6 +385,7 @@ mod tests {
             options: Vec::new(),
             default: None,
             required: false,
+            regex: None,
         };
         assert_eq!(
             column_count(&[field("FORMITM_2"), field("FORMITM_11")], &[]),

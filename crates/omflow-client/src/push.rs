@@ -100,12 +100,12 @@ impl Client {
             Ok(rows) => {
                 let row = rows.into_iter().next().ok_or_else(|| {
                     Error::InvalidRequest(format!(
-                        "flow {api_path} has no ticket row {data_id}; not sent"
+                        "flow {api_path} has no ticket row {data_id} (omflow tickets list shows its rows)"
                     ))
                 })?;
                 let uuid = row.flow_uuid.ok_or_else(|| {
                     Error::InvalidRequest(format!(
-                        "flow {api_path}: ticket row {data_id} names no flow; not sent"
+                        "flow {api_path}: ticket row {data_id} names no flow"
                     ))
                 })?;
                 *hint = Whereabouts {
@@ -136,7 +136,7 @@ impl Client {
                 needs: "the row among your missions (a row that moved on is not: your missions show the ticket's current data_id), or the flow's View permission".into(),
             }),
             several => Err(Error::InvalidRequest(format!(
-                "ticket row {data_id} is among your missions in more than one flow ({}), and which of them is at api_path {api_path} needs the flow's View permission to tell; name the flow by its name or uuid; not sent",
+                "ticket row {data_id} is among your missions in more than one flow ({}), and which of them is at api_path {api_path} needs the flow's View permission to tell; name the flow by its name or uuid",
                 several
                     .iter()
                     .map(|(_, m)| m.flow_name.clone().unwrap_or_default())

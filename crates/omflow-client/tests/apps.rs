@@ -122,7 +122,7 @@ async fn an_exported_app_runs_as_deployed_with_the_permissions_it_grants() {
 /// a calculate on a switch.
 fn own_app(role: &str) -> Value {
     let form = json!({"form_item_counter": 4, "items": [
-        {"id": "FORMITM_1", "type": "h_title", "config": {"title": "主旨", "require": true}},
+        {"id": "FORMITM_1", "type": "h_title", "config": {"title": "主旨", "require": true, "regex": "[A-Z]"}},
         {"id": "FORMITM_3", "type": "h_level", "config": {"title": "燈號", "value": "green",
          "lists": [{"value": "green", "text": "綠燈"}, {"value": "red", "text": "紅燈"}]}},
         {"id": "FORMITM_4", "type": "h_status", "config": {"title": "階段", "lists": [
@@ -186,6 +186,25 @@ async fn an_app_of_our_own_runs_setform_org_and_calculate_to_its_end() {
         Some("direct"),
         "the start input, through the setform"
     );
+    // The title's pattern (from its start, as Python's re.match): the client refuses a
+    // lower-case title; forced, the fake refuses it as the real server does.
+    let refused = dave
+        .flow(FlowRef::parse(&flow_uuid("記錄", "記錄表")))
+        .create()
+        .set("FORMITM_1", "audit")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(refused.is_refusal(), "{refused}");
+    let forced = dave
+        .flow(FlowRef::parse(&flow_uuid("記錄", "記錄表")))
+        .create()
+        .set("FORMITM_1", "audit")
+        .force()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(forced.to_string().contains("缺少必填欄位"), "{forced}");
     let listed = dave
         .flow(FlowRef::parse("own_log"))
         .tickets()

@@ -125,6 +125,10 @@ pub(crate) fn paths(paths: &mut Map<String, Value>) {
         json!({"post": with_body(operation("control.clock.advance", "Move the fake's clock forward", with_error(ok("The time now", object.clone()), "400", "Not a number of seconds")), json!({"type": "object", "properties": {"seconds": {"type": "number", "minimum": 0}}, "required": ["seconds"]}))}),
     );
     paths.insert(
+        "/__mock/apps".into(),
+        json!({"post": with_body(operation("control.apps", "Load the apps of an export file (what flow-active-app/export/ answers) into the running fake: their flows as deployed, the permissions they grant the seed's groups, kept by reset", with_error(ok("Loaded", object.clone()), "400", "Not an export, an unknown role, a taken api_path, stops the fake does not run, or a python stop it cannot run")), json!({"type": "array", "items": {"type": "object", "properties": {"app_name": {"type": "string"}, "flow_list": {"type": "array"}}}}))}),
+    );
+    paths.insert(
         "/__mock/seed".into(),
         json!({"post": with_body(operation("control.seed", "Replace the state with another seed's (and reset to it from then on)", with_error(ok("Loaded", object.clone()), "400", "No such built-in seed, or not a seed")), json!({"type": "object", "properties": {"name": {"enum": ["demo", "pristine"]}, "seed": {"type": "object"}}}))}),
     );

@@ -14,8 +14,8 @@ use crate::seed::{
 use serde_json::{Map, Value};
 
 /// The kinds of stop the fake's engine runs.
-pub const RUNNABLE_KINDS: [&str; 8] = [
-    "start", "form", "switch", "setform", "python", "org1", "org2", "end",
+pub const RUNNABLE_KINDS: [&str; 9] = [
+    "start", "form", "switch", "setform", "python", "sleep", "org1", "org2", "end",
 ];
 
 /// Why an export file cannot be loaded (nothing of it is).
@@ -34,7 +34,7 @@ pub enum AppError {
         role: String,
     },
     /// Stops the fake's engine does not run yet.
-    #[error("the fake does not run these stops yet, so it loads none of the file: {}; it runs {}", stops.join(", "), RUNNABLE_KINDS.join(", "))]
+    #[error("the fake does not run these stops, so it loads none of the file: {}; it runs {} (async, collection, subflow, outflow and inflow are to come; other kinds are none of the engine's)", stops.join(", "), RUNNABLE_KINDS.join(", "))]
     UnsupportedStops {
         /// `flow: text (FITEM_n, kind)`, each.
         stops: Vec<String>,
@@ -230,6 +230,7 @@ fn main_fields(form_object: &Value) -> Vec<SeedField> {
                 options: options(config),
                 default: config.get("value").filter(|v| !v.is_null()).map(value_text),
                 required: config["require"].as_bool().unwrap_or(false),
+                regex: text(config, "regex").filter(|r| !r.is_empty()),
             }
         })
         .collect()
@@ -294,6 +295,7 @@ fn items(design: &Value) -> Vec<SeedItem> {
                         field_type: text(field, "type").unwrap_or_default(),
                         required: field["config"]["require"].as_bool().unwrap_or(false),
                         options: options(&field["config"]),
+                        regex: text(&field["config"], "regex").filter(|r| !r.is_empty()),
                     })
                     .collect(),
                 form_object: stop_form
@@ -301,6 +303,8 @@ fn items(design: &Value) -> Vec<SeedItem> {
                     .filter(|items| items.as_array().is_some_and(|a| !a.is_empty()))
                     .map(|_| stop_form.clone()),
                 code: text(config, "code"),
+                msec: config.get("msec").filter(|v| !v.is_null()).cloned(),
+                wait_value: text(config, "value").filter(|v| !v.is_empty()),
                 action1: action(1),
                 action2: action(2),
                 id,

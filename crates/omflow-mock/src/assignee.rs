@@ -482,6 +482,7 @@ mod tests {
             options: Vec::new(),
             default: None,
             required: true,
+            regex: None,
         }];
         let design = built_design(fields.iter().map(FieldSpec::from));
         assert_eq!(design["items"][1]["id"], "FORMITM_1");

@@ -7,6 +7,7 @@
 //! | [`Control::add_fault`], [`Control::faults`], [`Control::remove_fault`], [`Control::clear_faults`] | `POST /__mock/faults` (a [`Fault`] as JSON), `GET /__mock/faults`, `DELETE /__mock/faults/{id}`, `DELETE /__mock/faults` |
 //! | [`Control::save_snapshot`], [`Control::restore_snapshot`], [`Control::snapshots`], [`Control::delete_snapshot`] | `PUT /__mock/snapshots/{name}`, `POST /__mock/snapshots/{name}/restore`, `GET /__mock/snapshots`, `DELETE /__mock/snapshots/{name}` |
 //! | [`Control::set_clock`], [`Control::advance_clock`] | `POST /__mock/clock/set {"now": "2025-06-01T09:00:00"}`, `POST /__mock/clock/advance {"seconds": N}` |
+//! | [`Control::load_app`] | `POST /__mock/apps` with an app export file as the body |
 //! | [`Control::load_seed`], [`Control::reset`] | `POST /__mock/seed {"name": "demo"}` or `{"seed": {...}}`, `POST /__mock/reset` |
 //!
 //! Besides: `POST /__mock/tokens/expire`, `POST /__mock/engine/delay {"ms": N}`,
@@ -185,6 +186,27 @@ impl Control {
         Ok(())
     }
 
+    /// Loads the apps of an export file's JSON (what `flow-active-app/export/` answers) into
+    /// the running fake: their flows as deployed, the permissions they grant to the seed's
+    /// groups; the state so far stays, and [`Control::reset`] keeps the apps. The names of
+    /// the flows loaded.
+    ///
+    /// # Errors
+    /// [`SeedError::App`] (not an export, an unknown role, a taken api_path, stops the fake
+    /// does not run) or [`SeedError::Invalid`] (a python stop it has no way to run): nothing
+    /// is loaded.
+    pub fn load_app(&self, export: &Value) -> Result<Vec<String>, SeedError> {
+        let mut world = self.shared.lock();
+        let mut seed = crate::steer::locked(&self.shared.seed);
+        let mut with_app = seed.clone();
+        with_app
+            .add_app(export)
+            .map_err(|error| SeedError::App { path: None, error })?;
+        let added = world.add_flows(&with_app, seed.flows.len())?;
+        *seed = with_app;
+        Ok(added)
+    }
+
     /// Back to the seed.
     ///
     /// # Errors
@@ -327,6 +349,10 @@ pub(crate) fn api(shared: &Arc<Shared>, request: &Incoming<'_>, path: &str) -> H
             }
         }
         ("POST", "seed") => load_seed(&control, &body),
+        ("POST", "apps") => match control.load_app(&body) {
+            Ok(flows) => reply(200, json!({"loaded": flows})),
+            Err(err) => error(400, err),
+        },
         ("POST", "tokens/expire") => {
             shared.lock().expire_tokens();
             reply(200, json!({"expired": true}))
@@ -355,7 +381,7 @@ pub(crate) fn api(shared: &Arc<Shared>, request: &Incoming<'_>, path: &str) -> H
 }
 
 /// Every control endpoint, as the 404 of an unknown one lists them.
-const ENDPOINTS: [&str; 20] = [
+const ENDPOINTS: [&str; 21] = [
     "GET /__mock/requests?endpoint=E&user=U",
     "GET /__mock/requests/count?endpoint=E&user=U",
     "DELETE /__mock/requests",
@@ -370,6 +396,7 @@ const ENDPOINTS: [&str; 20] = [
     "POST /__mock/clock/set {\"now\": \"2025-06-01T09:00:00\"}",
     "POST /__mock/clock/advance {\"seconds\": N}",
     "POST /__mock/seed {\"name\": \"demo\"} | {\"seed\": {...}}",
+    "POST /__mock/apps [{\"app_name\": ..., \"flow_list\": [...]}] (an app export file)",
     "POST /__mock/reset",
     "POST /__mock/tokens/expire",
     "POST /__mock/engine/delay {\"ms\": N}",

@@ -36,20 +36,23 @@ impl std::fmt::Debug for PythonRunner {
 }
 
 /// What the interpreter runs: the code with the inputs as its globals, the inputs read back.
+/// What the code prints goes nowhere, as in the engine's worker; the answer is the last line.
 const RUNNER: &str = r#"
-import json, sys
+import contextlib, io, json, sys
 payload = json.load(sys.stdin)
 names = list(payload["inputs"].keys())
 scope = dict(payload["inputs"])
 try:
-    exec(compile(payload["code"], "", "exec"), scope)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        exec(compile(payload["code"], "", "exec"), scope)
     out = {}
     for name in names:
         value = scope[name]
         out[name] = json.dumps(value) if isinstance(value, (list, dict)) else str(value)
-    print(json.dumps({"ok": out}))
-except Exception as e:
-    print(json.dumps({"error": e.__str__()}))
+    answer = {"ok": out}
+except BaseException as e:
+    answer = {"error": e.__str__()}
+sys.__stdout__.write("\n" + json.dumps(answer) + "\n")
 "#;
 
 impl PythonRunner {
@@ -146,13 +149,24 @@ fn interpret(
     let output = child
         .wait_with_output()
         .map_err(|e| format!("{} failed: {e}", path.display()))?;
-    let answer: Value = serde_json::from_slice(&output.stdout).map_err(|_| {
-        format!(
-            "{} did not run the stop: {}",
-            path.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        )
-    })?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let last = stdout.lines().rev().find(|line| !line.trim().is_empty());
+    let answer: Value = last
+        .and_then(|line| serde_json::from_str(line).ok())
+        .ok_or_else(|| {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let said = stderr.trim();
+            let said = if said.is_empty() {
+                String::new()
+            } else {
+                format!(": {said}")
+            };
+            format!(
+                "{} did not run the stop ({}){said}",
+                path.display(),
+                output.status
+            )
+        })?;
     match (&answer["ok"], &answer["error"]) {
         (Value::Object(out), _) => Ok(out.clone()),
         (_, Value::String(error)) => Err(error.clone()),
@@ -209,5 +223,11 @@ mod tests {
             .run("f", "FITEM_1", "ratio = 100000 // 0", &inputs)
             .unwrap_err();
         assert_eq!(err, "integer division or modulo by zero");
+        // Printing does nothing, as in the engine's worker.
+        let printed = "print('hello')\nimport sys\nprint('x', file=sys.stderr)\nscore = 1";
+        let out = runner.run("f", "FITEM_1", printed, &inputs).unwrap();
+        assert_eq!(out["score"], "1");
+        let exited = runner.run("f", "FITEM_1", "import sys\nsys.exit(3)", &inputs);
+        assert_eq!(exited.unwrap_err(), "3");
     }
 }

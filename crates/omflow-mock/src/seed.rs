@@ -181,6 +181,9 @@ pub struct SeedField {
     /// Required on create.
     #[serde(default)]
     pub required: bool,
+    /// The pattern a value sent must match from its start (`config.regex`; Python's `re`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
 }
 
 /// An option of a list-like field.
@@ -206,6 +209,9 @@ pub struct SeedStopField {
     /// Options at this stop.
     #[serde(default)]
     pub options: Vec<SeedOption>,
+    /// The pattern a value sent must match from its start, at this stop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
 }
 
 /// An input assignment `{name, value}` (`#(FORMITM_4)`, `#G1(FORMITM_5)`, or a variable).
@@ -262,7 +268,7 @@ impl SeedRule {
 pub struct SeedItem {
     /// `FITEM_n`.
     pub id: String,
-    /// `start`, `form`, `switch`, `setform`, `python`, `org1`, `org2` or `end`.
+    /// `start`, `form`, `switch`, `setform`, `python`, `sleep`, `org1`, `org2` or `end`.
     #[serde(rename = "type")]
     pub item_type: String,
     /// Display name.
@@ -293,6 +299,13 @@ pub struct SeedItem {
     /// A python stop's code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// A sleep's fixed wait in milliseconds (`config.msec`, a number or its text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msec: Option<Value>,
+    /// A sleep's wait read from a flow value (`config.value`, `$(name)`), which wins over
+    /// `msec` when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_value: Option<String>,
     /// `output` rows (form, setform): flow value `$(name)` = the field `value` names
     /// (`#(FORMITM_n)`, `#G1(...)`), written as the ticket leaves the stop.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

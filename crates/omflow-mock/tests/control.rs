@@ -291,6 +291,14 @@ async fn every_readme_control_example_runs_against_the_standalone_fake() {
             match word.as_str() {
                 "-X" => method = words.next().unwrap().clone(),
                 "-d" => body = words.next().cloned(),
+                // A file of the repository, as the README's lines name it from its root.
+                "--data-binary" => {
+                    let file = words.next().unwrap().trim_start_matches('@');
+                    let path = format!("{}/../../{file}", env!("CARGO_MANIFEST_DIR"));
+                    body = Some(
+                        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
+                    );
+                }
                 "-s" | "-f" | "-sf" => {}
                 other => url = Some(other.replace("http://127.0.0.1:8000", &fake.uri())),
             }
@@ -536,5 +544,75 @@ async fn the_clock_goes_back_and_never_overflows() {
     assert_eq!(
         missions(&http, &fake.uri(), &admin).await.unwrap().status(),
         200
+    );
+}
+
+/// An app export loaded at run time is served from then on, keeps the state so far, and
+/// survives a reset; one that cannot be loaded changes nothing and says why.
+#[tokio::test]
+async fn apps_load_into_a_running_fake() {
+    let path = format!(
+        "{}/../../fixtures/omflow-3/apps/apptest_ext.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let export: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let fake = FakeOmflow::builder()
+        .seed(Seed::demo())
+        .start_standalone()
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let flows = |state: &serde_json::Value| -> Vec<String> {
+        state["flows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["api_path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let state = |fake_uri: String| {
+        let http = http.clone();
+        async move {
+            http.get(format!("{fake_uri}/__mock/state"))
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let before = state(fake.uri()).await;
+    let answer = http
+        .post(format!("{}/__mock/apps", fake.uri()))
+        .json(&export)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["loaded"], serde_json::json!(["外部任務"]));
+    let after = state(fake.uri()).await;
+    assert!(flows(&after).contains(&"apptest_ext".to_string()));
+    assert_eq!(
+        after["flows"][0]["rows"], before["flows"][0]["rows"],
+        "the state so far stays"
+    );
+    let again = http
+        .post(format!("{}/__mock/apps", fake.uri()))
+        .json(&export)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 400);
+    assert!(
+        again.text().await.unwrap().contains("apptest_ext"),
+        "names the api_path taken"
+    );
+    fake.control().reset().unwrap();
+    assert!(
+        flows(&state(fake.uri()).await).contains(&"apptest_ext".to_string()),
+        "a reset keeps the apps loaded"
     );
 }

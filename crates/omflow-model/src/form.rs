@@ -31,6 +31,12 @@ pub enum FieldType {
 }
 
 impl FieldType {
+    /// Every type the form designer offers (the web client's `workflow.js`).
+    pub const DESIGNER_TYPES: [&'static str; 11] = [
+        "h_title", "h_level", "h_status", "h_group", "inputbox", "areabox", "checkbox", "list",
+        "date", "datetime", "subquery",
+    ];
+
     /// The designer's name for the type.
     #[must_use]
     pub fn as_str(&self) -> &str {

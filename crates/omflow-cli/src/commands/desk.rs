@@ -118,6 +118,27 @@ pub(crate) async fn history(
     Ok(())
 }
 
+/// `name=value, ...` of a logged object (None when empty); a value that is JSON text (a
+/// group field's `{"group": ...}`, escaped as the server stores it) is shown as JSON again,
+/// its text readable.
+fn pairs(logged: &serde_json::Value) -> Option<String> {
+    let object = logged.as_object().filter(|o| !o.is_empty())?;
+    let shown: Vec<String> = object
+        .iter()
+        .map(|(name, value)| {
+            let text = match value {
+                serde_json::Value::String(text) => serde_json::from_str::<serde_json::Value>(text)
+                    .ok()
+                    .filter(|parsed| parsed.is_object() || parsed.is_array())
+                    .map_or_else(|| text.clone(), |parsed| parsed.to_string()),
+                other => other.to_string(),
+            };
+            format!("{name}={text}")
+        })
+        .collect();
+    Some(shown.join(", "))
+}
+
 /// One stop of the timeline: when, which stop, what went in or where it led.
 fn timeline_line(entry: &omflow_model::FlowLogEntry, last: bool) -> String {
     let kind = entry.stop_chart_type.as_deref().unwrap_or("?");
@@ -126,18 +147,16 @@ fn timeline_line(entry: &omflow_model::FlowLogEntry, last: bool) -> String {
     let what = match kind {
         "switch" if entry.error => "no rule matched: the ticket stopped in error".to_string(),
         "switch" => format!("-> {}", entry.output_data.as_str().unwrap_or("")),
-        "form" => match entry.input_data.as_object() {
-            Some(set) if !set.is_empty() => {
-                let set: Vec<String> = set
-                    .iter()
-                    .map(|(k, v)| {
-                        format!("{k}={}", v.as_str().map_or(v.to_string(), str::to_string))
-                    })
-                    .collect();
-                format!("set {}", set.join(", "))
+        "form" | "setform" => pairs(&entry.input_data)
+            .map(|set| format!("set {set}"))
+            .unwrap_or_default(),
+        "python" => {
+            let given = pairs(&entry.input_data).unwrap_or_default();
+            match pairs(&entry.output_data) {
+                Some(out) => format!("ran with {given}; wrote {out}"),
+                None => format!("ran with {given}"),
             }
-            _ => String::new(),
-        },
+        }
         _ => String::new(),
     };
     let here = if last && entry.output_data.is_null() {

@@ -42,6 +42,11 @@ pub(crate) async fn create(
     report: ReportFormat,
 ) -> Result<ExitCode, Failure> {
     let values = sets(set)?;
+    if values.iter().all(|set| set.field_type.is_some()) {
+        eprintln!(
+            "omflow: every field has its type, so the start form is not read: the values are sent unchecked and the new ticket's route is not predicted"
+        );
+    }
     let wait = wait.duration()?;
     let mut builder = client.flow(FlowRef::parse(flow)).create();
     for set in values {

@@ -432,7 +432,7 @@ impl World {
     /// `user` key (the engine's KeyError): both answer 404.
     fn check_filled(
         items: &[Value],
-        design: &[(String, String, bool)],
+        design: &[super::form::DesignField],
         lang: Lang,
     ) -> Result<(), Reply> {
         match Self::check_required(items, design) {

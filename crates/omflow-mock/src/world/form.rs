@@ -155,15 +155,28 @@ impl World {
     }
 
     /// `FormDataChecker`: required fields of `design`, on the submitted items only.
-    pub(super) fn check_required(
-        items: &[Value],
-        design: &[(String, String, bool)],
-    ) -> Result<bool, String> {
-        for (id, field_type, required) in design {
-            if !required || !id.starts_with("FORMITM_") {
+    pub(super) fn check_required(items: &[Value], design: &[DesignField]) -> Result<bool, String> {
+        for field in design {
+            let DesignField {
+                id,
+                field_type,
+                required,
+                regex,
+            } = field;
+            if !id.starts_with("FORMITM_") {
                 continue;
             }
-            let Some(item) = items.iter().find(|i| i["id"] == id.as_str()) else {
+            let item = items.iter().find(|i| i["id"] == id.as_str());
+            // A pattern is checked on every value sent, empty or not, required or not.
+            if let (Some(item), Some(pattern)) = (item, regex.as_deref()) {
+                if field_type != "h_group" && !python_match(pattern, &item["value"])? {
+                    return Ok(false);
+                }
+            }
+            if !required {
+                continue;
+            }
+            let Some(item) = item else {
                 return Ok(false);
             };
             let value = &item["value"];
@@ -190,25 +203,59 @@ impl World {
         Ok(true)
     }
 
-    pub(super) fn main_design(&self, flow: usize) -> Vec<(String, String, bool)> {
+    pub(super) fn main_design(&self, flow: usize) -> Vec<DesignField> {
         self.flows[flow]
             .def
             .fields
             .iter()
-            .map(|f| (f.id.clone(), f.field_type.clone(), f.required))
+            .map(|f| DesignField {
+                id: f.id.clone(),
+                field_type: f.field_type.clone(),
+                required: f.required,
+                regex: f.regex.clone().filter(|r| !r.is_empty()),
+            })
             .collect()
     }
 
-    pub(super) fn stop_design(&self, flow: usize, stop: &str) -> Vec<(String, String, bool)> {
+    pub(super) fn stop_design(&self, flow: usize, stop: &str) -> Vec<DesignField> {
         match self.item(flow, stop) {
             Some(item) if !item.fields.is_empty() => item
                 .fields
                 .iter()
-                .map(|f| (f.id.clone(), f.field_type.clone(), f.required))
+                .map(|f| DesignField {
+                    id: f.id.clone(),
+                    field_type: f.field_type.clone(),
+                    required: f.required,
+                    regex: f.regex.clone().filter(|r| !r.is_empty()),
+                })
                 .collect(),
             _ => self.main_design(flow),
         }
     }
+}
+
+/// A field as `FormDataChecker` reads it from a form design.
+pub(super) struct DesignField {
+    pub(super) id: String,
+    pub(super) field_type: String,
+    pub(super) required: bool,
+    /// `config.regex`, when not empty.
+    pub(super) regex: Option<String>,
+}
+
+/// Python's `re.compile(pattern).match(value)` (anchored at the start only); a value that is
+/// no text raises as Python's does. A pattern Rust's `regex` cannot read is not checked.
+fn python_match(pattern: &str, value: &Value) -> Result<bool, String> {
+    let Value::String(text) = value else {
+        return Err(format!(
+            "expected string or bytes-like object, got '{}'",
+            py_type(value)
+        ));
+    };
+    Ok(match regex::Regex::new(pattern) {
+        Ok(re) => re.find(text).is_some_and(|m| m.start() == 0),
+        Err(_) => true,
+    })
 }
 
 /// Formdata items with the header items (types `h_*`) last, order otherwise kept.

@@ -265,7 +265,7 @@ impl World {
         python: crate::python::PythonRunner,
     ) -> Result<World, SeedError> {
         seed.check_names()?;
-        Self::check_python(seed, &python)?;
+        Self::check_python(&seed.flows, &python)?;
         let mut world = World {
             users: seed
                 .users
@@ -391,9 +391,41 @@ impl World {
         Ok(())
     }
 
-    /// Every python stop of the seed's flows can be run by `python`.
-    fn check_python(seed: &Seed, python: &crate::python::PythonRunner) -> Result<(), SeedError> {
-        for flow in &seed.flows {
+    /// Adds `seed`'s flows from index `from` on (none of them served yet) and the
+    /// permissions its groups hold that the world's do not; the names of the flows added.
+    ///
+    /// # Errors
+    /// [`SeedError::Invalid`] for a python stop the fake cannot run (nothing is added).
+    pub(crate) fn add_flows(&mut self, seed: &Seed, from: usize) -> Result<Vec<String>, SeedError> {
+        let added = seed.flows.get(from..).unwrap_or_default();
+        Self::check_python(added, &self.python)?;
+        for def in added {
+            self.flows.push(Flow {
+                def: def.clone(),
+                rows: BTreeMap::new(),
+                next_row_id: 1,
+                next_data_no: 1,
+                by_data_no: Default::default(),
+            });
+        }
+        for group in &seed.groups {
+            if let Some(held) = self.groups.iter_mut().find(|g| g.id == group.id) {
+                for permission in &group.permissions {
+                    if !held.permissions.contains(permission) {
+                        held.permissions.push(permission.clone());
+                    }
+                }
+            }
+        }
+        Ok(added.iter().map(|f| f.flow_name.clone()).collect())
+    }
+
+    /// Every python stop of these flows can be run by `python`.
+    fn check_python(
+        flows: &[SeedFlow],
+        python: &crate::python::PythonRunner,
+    ) -> Result<(), SeedError> {
+        for flow in flows {
             for item in flow.items.iter().filter(|i| i.item_type == "python") {
                 if !python.can_run(&flow.flow_name, &item.id) {
                     return Err(SeedError::Invalid(format!(

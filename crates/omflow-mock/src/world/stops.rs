@@ -78,6 +78,49 @@ fn output_value(row: &Map<String, Value>, value: Option<&str>) -> Result<String,
     }
 }
 
+/// The message a sleep's failure starts with (`sleepPoint`'s handler).
+const SLEEP_FAILED: &str = "OME系統錯誤(暫停點)，請通知系統管理員。";
+
+/// Python's `int()` of a flow value or a design's number, or its error's text.
+fn python_int(value: Option<&Value>) -> Result<i64, String> {
+    match value {
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .or_else(|| n.as_f64().map(|f| f.trunc() as i64))
+            .ok_or_else(|| format!("cannot convert {n} to an integer")),
+        Some(Value::Bool(b)) => Ok(i64::from(*b)),
+        Some(Value::String(text)) => text
+            .trim()
+            .replace('_', "")
+            .parse::<i64>()
+            .map_err(|_| format!("invalid literal for int() with base 10: '{text}'")),
+        None | Some(Value::Null) => Err(
+            "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'"
+                .into(),
+        ),
+        Some(other) => Err(format!(
+            "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+            if other.is_array() { "list" } else { "dict" }
+        )),
+    }
+}
+
+/// How long a sleep waits, in milliseconds: the flow value its `value` names, else `msec`.
+pub(super) fn sleep_ms(item: &SeedItem, flow_value: &Map<String, Value>) -> Result<i64, String> {
+    let wait = match item.wait_value.as_deref().filter(|v| !v.is_empty()) {
+        Some(reference) => {
+            let chars: Vec<char> = reference.chars().collect();
+            let name: String = chars
+                .get(2..chars.len().saturating_sub(1))
+                .map(|c| c.iter().collect())
+                .unwrap_or_default();
+            python_int(flow_value.get(&name))
+        }
+        None => python_int(item.msec.as_ref()),
+    };
+    wait.map_err(|e| format!("{SLEEP_FAILED}{e}"))
+}
+
 /// The message a python stop's own failure (not its code's) starts with.
 const PYTHON_FAILED: &str = "OME系統錯誤(程式碼點)，請通知系統管理員。";
 

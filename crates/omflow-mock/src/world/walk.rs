@@ -80,6 +80,7 @@ impl World {
                 "switch" => self.at_switch(&mut walk, &item),
                 "setform" => self.at_setform(&mut walk, &item),
                 "python" => self.at_python(&mut walk, &item),
+                "sleep" => self.at_sleep(&mut walk, &item),
                 // Without the organisation app the engine skips their inputs and lookups,
                 // logs both sides empty and passes the ticket on.
                 "org1" | "org2" => {
@@ -108,6 +109,11 @@ impl World {
         if left.item_type == "start" {
             let values = Value::Object(walk.flow_value.clone());
             self.log_stop(walk.flow, &walk.row, &left, values, json!(""), false);
+            return true;
+        }
+        if left.item_type == "sleep" {
+            // The wait is logged when it ends, as the engine's resumed walk logs it.
+            self.log_stop(walk.flow, &walk.row, &left, json!(""), json!(""), false);
             return true;
         }
         self.outputs_or_fail(walk, &left)
@@ -190,6 +196,40 @@ impl World {
                 Step::Done
             }
         }
+    }
+
+    /// A sleep: the rest of the walk is scheduled for when the wait is up, on the fake's
+    /// clock (a test advances the clock instead of waiting); meanwhile the row stays where
+    /// it was, running, with the flow values written so far. A wait that is no integer fails
+    /// the ticket here, as `int()` does in the engine.
+    fn at_sleep(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
+        let flow = walk.flow;
+        let wait = match super::stops::sleep_ms(item, &walk.flow_value) {
+            Ok(wait) => wait,
+            Err(message) => {
+                let row = std::mem::take(&mut walk.row);
+                self.fail_row(flow, row, Some(item), &message);
+                return Step::Done;
+            }
+        };
+        let mut row = std::mem::take(&mut walk.row);
+        row.set(Flag::Running, true);
+        let via = walk.arrival();
+        let param = self.engine_param(flow, &row, &item.id, via);
+        row.insert("data_param".into(), Value::String(dumps(&param)));
+        self.flows[flow].rows.insert(walk.row_id, row);
+        let due = self
+            .now()
+            .checked_add_signed(chrono::Duration::milliseconds(wait))
+            .unwrap_or(chrono::NaiveDateTime::MAX);
+        self.pending.push(Pending {
+            due,
+            flow,
+            row: walk.row_id,
+            from: item.id.clone(),
+            sent_id: walk.sent_id.clone(),
+        });
+        Step::Done
     }
 
     /// A form: the ticket waits here (a new current row and its mission).
