@@ -88,7 +88,7 @@ fn an_app_file_the_fake_cannot_run_is_refused_at_start_naming_the_stops() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
-        stderr.contains("apptest_main.json") && stderr.contains("外部服務 (FITEM_8, outflow)"),
+        stderr.contains("apptest_main.json") && stderr.contains("子流程 (FITEM_8, subflow)"),
         "{stderr}"
     );
     let missing = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))

@@ -234,13 +234,15 @@ fn an_app_that_cannot_be_loaded_says_why_and_loads_nothing() {
     assert!(
         stops
             .iter()
-            .any(|s| s == "採購單: 外部服務 (FITEM_8, outflow)"),
+            .any(|s| s == "並行單: 子流程 (FITEM_8, subflow)"),
         "{stops:?}"
     );
-    assert!(
-        !stops.iter().any(|s| s.contains("python")),
-        "python stops run: {stops:?}"
-    );
+    for runs in ["python", "sleep", "outflow", "inflow"] {
+        assert!(
+            !stops.iter().any(|s| s.contains(runs)),
+            "{runs} stops run: {stops:?}"
+        );
+    }
     assert_eq!(seed.flows.len(), flows, "nothing of the file was loaded");
     let mut twice = Seed::demo();
     twice.add_app(&export("apptest_ext.json")).unwrap();

@@ -14,8 +14,9 @@ use crate::seed::{
 use serde_json::{Map, Value};
 
 /// The kinds of stop the fake's engine runs.
-pub const RUNNABLE_KINDS: [&str; 9] = [
-    "start", "form", "switch", "setform", "python", "sleep", "org1", "org2", "end",
+pub const RUNNABLE_KINDS: [&str; 11] = [
+    "start", "form", "switch", "setform", "python", "sleep", "outflow", "inflow", "org1", "org2",
+    "end",
 ];
 
 /// Why an export file cannot be loaded (nothing of it is).
@@ -34,7 +35,7 @@ pub enum AppError {
         role: String,
     },
     /// Stops the fake's engine does not run yet.
-    #[error("the fake does not run these stops, so it loads none of the file: {}; it runs {} (async, collection, subflow, outflow and inflow are to come; other kinds are none of the engine's)", stops.join(", "), RUNNABLE_KINDS.join(", "))]
+    #[error("the fake does not run these stops, so it loads none of the file: {}; it runs {} (async, collection and subflow are to come; other kinds are none of the engine's)", stops.join(", "), RUNNABLE_KINDS.join(", "))]
     UnsupportedStops {
         /// `flow: text (FITEM_n, kind)`, each.
         stops: Vec<String>,
@@ -303,6 +304,10 @@ fn items(design: &Value) -> Vec<SeedItem> {
                     .filter(|items| items.as_array().is_some_and(|a| !a.is_empty()))
                     .map(|_| stop_form.clone()),
                 code: text(config, "code"),
+                target_app: text(config, "app_name").filter(|v| !v.is_empty()),
+                target_flow: text(config, "flow_name").filter(|v| !v.is_empty()),
+                subflow_inputs: assignments(&config["subflow_input"]),
+                subflow_outputs: assignments(&config["subflow_output"]),
                 msec: config.get("msec").filter(|v| !v.is_null()).cloned(),
                 wait_value: text(config, "value").filter(|v| !v.is_empty()),
                 action1: action(1),

@@ -268,7 +268,8 @@ impl SeedRule {
 pub struct SeedItem {
     /// `FITEM_n`.
     pub id: String,
-    /// `start`, `form`, `switch`, `setform`, `python`, `sleep`, `org1`, `org2` or `end`.
+    /// `start`, `form`, `switch`, `setform`, `python`, `sleep`, `outflow`, `inflow`, `org1`,
+    /// `org2` or `end`.
     #[serde(rename = "type")]
     pub item_type: String,
     /// Display name.
@@ -299,6 +300,20 @@ pub struct SeedItem {
     /// A python stop's code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// An outflow's app (`config.app_name`; an inflow calls a flow of its own app).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_app: Option<String>,
+    /// The flow an outflow or inflow opens a ticket in (`config.flow_name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_flow: Option<String>,
+    /// What an outflow or inflow gives the ticket it opens (`config.subflow_input`): `$(x)`
+    /// names a start input, `#(FORMITM_n)` / `#G1(...)` a field of its form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subflow_inputs: Vec<SeedInput>,
+    /// What it takes back when that ticket ends (`config.subflow_output`): flow value
+    /// `$(name)` = the end's output `$(value)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subflow_outputs: Vec<SeedInput>,
     /// A sleep's fixed wait in milliseconds (`config.msec`, a number or its text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msec: Option<Value>,

@@ -15,6 +15,7 @@ mod engine;
 mod flowlog;
 mod form;
 mod missions;
+mod outflow;
 mod py;
 mod state;
 mod stops;
@@ -234,6 +235,8 @@ pub struct World {
     last_stamp: std::cell::Cell<Option<NaiveDateTime>>,
     /// How python stops run (handlers, an interpreter): a setting, kept across seeds.
     pub(crate) python: crate::python::PythonRunner,
+    /// Tickets parked at an outflow or inflow until the ticket they opened ends.
+    parked: Vec<outflow::Parked>,
 }
 
 /// Who is calling, after the `/rest/` wrapper accepted the token.
@@ -314,6 +317,7 @@ impl World {
             next_attachment_id: 1,
             last_stamp: std::cell::Cell::new(None),
             python,
+            parked: Vec::new(),
         };
         for def in &seed.flows {
             if omflow_model::FlowUuid::parse(&def.flow_uuid).is_err() {

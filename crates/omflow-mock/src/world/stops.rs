@@ -19,7 +19,7 @@ const UNBOUND_OUTPUT: &str =
 
 /// Python's `text[2:-1]` of a reference that `re.match(r'\$\(.+\)', text)` accepted; `None`
 /// when it does not match.
-fn flow_reference(text: &str) -> Option<String> {
+pub(super) fn flow_reference(text: &str) -> Option<String> {
     let rest = text.strip_prefix("$(")?;
     let chars: Vec<char> = rest.chars().collect();
     // `.+\)`: at least one character, then a `)` somewhere after it.
@@ -126,7 +126,7 @@ const PYTHON_FAILED: &str = "OME系統錯誤(程式碼點)，請通知系統管�
 
 /// `inputProcess`: each input's value: empty, a flow value (this stop's calculation first),
 /// a field of the row (`#(…)`, `#G1(…)`), or the literal.
-fn process_input(
+pub(super) fn process_input(
     value: Option<&str>,
     calculated: &Calculated,
     flow_value: &Map<String, Value>,
@@ -212,6 +212,28 @@ impl World {
             flow_value.insert(name, Value::String(text));
         }
         (values, calculated)
+    }
+
+    /// An end's outputs (`endPoint`): `$(name)` = a calculated or flow value, a field, or a
+    /// literal; what a ticket that opened this one takes back.
+    pub(super) fn end_outputs(
+        item: &SeedItem,
+        row: &Map<String, Value>,
+        flow_value: &mut Map<String, Value>,
+    ) -> Map<String, Value> {
+        let (_, calculated) = Self::calculate_at(item, row, flow_value);
+        let mut outputs = Map::new();
+        for output in item.outputs.iter().filter(|o| !o.name.is_empty()) {
+            let chars: Vec<char> = output.name.chars().collect();
+            let name: String = chars
+                .get(2..chars.len().saturating_sub(1))
+                .map(|c| c.iter().collect())
+                .unwrap_or_default();
+            let value = process_input(output.value.as_deref(), &calculated, flow_value, row)
+                .unwrap_or_default();
+            outputs.insert(name, Value::String(value));
+        }
+        outputs
     }
 
     /// Leaving a form or setform: each `output` row writes the field it names into flow

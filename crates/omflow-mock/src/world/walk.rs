@@ -50,6 +50,18 @@ enum Step {
 impl World {
     /// The engine: walks from `from` to the next form or end item.
     pub(super) fn advance(&mut self, flow: usize, row_id: u64, from: &str, sent_id: Value) {
+        self.advance_with(flow, row_id, from, sent_id, None);
+    }
+
+    /// [`World::advance`] with what the stop left hands on (an outflow's returned outputs).
+    pub(super) fn advance_with(
+        &mut self,
+        flow: usize,
+        row_id: u64,
+        from: &str,
+        sent_id: Value,
+        chart_input: Option<Map<String, Value>>,
+    ) {
         let Some(row) = self.flows[flow].rows.get(&row_id).cloned() else {
             return;
         };
@@ -65,7 +77,7 @@ impl World {
             data_no: row["data_no"].as_u64().unwrap_or(0),
             row,
             previous: from.to_string(),
-            chart_input: None,
+            chart_input,
             sent_id,
         };
         if !self.leave(&mut walk, from) {
@@ -81,6 +93,7 @@ impl World {
                 "setform" => self.at_setform(&mut walk, &item),
                 "python" => self.at_python(&mut walk, &item),
                 "sleep" => self.at_sleep(&mut walk, &item),
+                "outflow" | "inflow" => self.at_outflow(&mut walk, &item),
                 // Without the organisation app the engine skips their inputs and lookups,
                 // logs both sides empty and passes the ticket on.
                 "org1" | "org2" => {
@@ -109,6 +122,12 @@ impl World {
         if left.item_type == "start" {
             let values = Value::Object(walk.flow_value.clone());
             self.log_stop(walk.flow, &walk.row, &left, values, json!(""), false);
+            return true;
+        }
+        if matches!(left.item_type.as_str(), "outflow" | "inflow") {
+            let in_output = walk.chart_input.clone().unwrap_or_default();
+            let written = Self::outflow_outputs(&left, &in_output, &mut walk.flow_value);
+            self.log_leave(walk.flow, walk.data_no, &left.id, Value::Object(written));
             return true;
         }
         if left.item_type == "sleep" {
@@ -232,6 +251,27 @@ impl World {
         Step::Done
     }
 
+    /// An outflow or inflow: the ticket waits, parked, for the ticket it opens (which may
+    /// end, and resume it, at once); with no flow named it passes on.
+    fn at_outflow(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
+        let flow = walk.flow;
+        if item.target_flow.as_deref().unwrap_or_default().is_empty() {
+            self.log_stop(flow, &walk.row, item, json!(""), Value::Null, false);
+            return walk.pass(item, item.next.clone());
+        }
+        let mut row = std::mem::take(&mut walk.row);
+        row.set(Flag::Running, true);
+        let via = walk.arrival();
+        let param = self.engine_param(flow, &row, &item.id, via);
+        row.insert("data_param".into(), Value::String(dumps(&param)));
+        let sent_id = walk.sent_id.clone();
+        let opened = self.open_outflow(flow, walk.row_id, row, &walk.flow_value, item, sent_id);
+        if let Err((row, message)) = opened {
+            self.fail_row(flow, row, Some(item), &message);
+        }
+        Step::Done
+    }
+
     /// A form: the ticket waits here (a new current row and its mission).
     fn at_form(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
         let flow = walk.flow;
@@ -247,7 +287,9 @@ impl World {
     /// An end: the ticket closes, and its missions with it.
     fn at_end(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
         let flow = walk.flow;
-        self.log_stop(flow, &walk.row, item, json!(""), json!({}), false);
+        let outputs = Self::end_outputs(item, &walk.row, &mut walk.flow_value);
+        let logged = Value::Object(outputs.clone());
+        self.log_stop(flow, &walk.row, item, json!(""), logged, false);
         let now = self.stamp();
         // At an end the engine logs no next item and the end as where it came from.
         walk.previous = item.id.clone();
@@ -268,6 +310,7 @@ impl World {
             data_no.as_u64().unwrap_or(0),
             MissionRow::close,
         );
+        self.resume_parked(flow, data_no.as_u64().unwrap_or(0), outputs);
         Step::Done
     }
 }

@@ -1,0 +1,190 @@
+//! Outflow and inflow stops in the fake: the ticket opens a ticket in another flow (created
+//! by `system`), waits parked until that ticket ends, and goes on with its end's outputs. The
+//! other flow here is 外部任務 of the app exported from a real server.
+
+use omflow_client::Client;
+use omflow_mock::apps::flow_uuid;
+use omflow_mock::{FakeOmflow, Seed};
+use omflow_model::FlowRef;
+use serde_json::{json, Value};
+
+const ORDER: &str = "7a6b5c4d3e2f41008f9e8d7c6b5a4932";
+const LOG: &str = "7a6b5c4d3e2f41008f9e8d7c6b5a4933";
+
+fn field(id: &str, kind: &str, title: &str) -> Value {
+    json!({"id": id, "type": kind, "title": title, "options": [], "required": false})
+}
+
+/// 訂單: a form writes the mode; an outflow opens 外部任務 with it and takes back its status;
+/// an inflow opens 記錄表 of its own app; a setform writes both results; the end.
+fn order_flow() -> Value {
+    json!({
+        "app_name": "應用", "flow_name": "訂單", "flow_uuid": ORDER, "api_path": "order",
+        "column_count": 8,
+        "fields": [field("FORMITM_1", "h_title", "主旨"), field("FORMITM_4", "h_status", "階段"),
+                   field("FORMITM_5", "h_group", "受理組織"), field("FORMITM_6", "inputbox", "模式"),
+                   field("FORMITM_7", "inputbox", "外部結果"), field("FORMITM_8", "inputbox", "記錄來源")],
+        "items": [
+            {"id": "FITEM_1", "type": "start", "text": "開始", "next": "FITEM_2"},
+            {"id": "FITEM_2", "type": "form", "text": "填寫", "next": "FITEM_3",
+             "inputs": [{"name": "#G1(FORMITM_5)", "value": "2"}],
+             "outputs": [{"name": "$(mode)", "value": "#(FORMITM_6)"}]},
+            {"id": "FITEM_3", "type": "outflow", "text": "外部服務", "next": "FITEM_4",
+             "target_app": "外部服務", "target_flow": "外部任務",
+             "subflow_inputs": [{"name": "$(mode)", "value": "$(mode)"},
+                                {"name": "#(FORMITM_1)", "value": "#(FORMITM_1)"}],
+             "subflow_outputs": [{"name": "$(ext_status)", "value": "$(ext_status)"}]},
+            {"id": "FITEM_4", "type": "inflow", "text": "記錄", "next": "FITEM_5",
+             "target_flow": "記錄表",
+             "subflow_inputs": [{"name": "$(src)", "value": "$(ext_status)"},
+                                {"name": "#(FORMITM_1)", "value": "#(FORMITM_1)"}],
+             "subflow_outputs": [{"name": "$(log_src)", "value": "$(src)"}]},
+            {"id": "FITEM_5", "type": "setform", "text": "寫回", "next": "FITEM_9",
+             "inputs": [{"name": "#(FORMITM_7)", "value": "$(ext_status)"},
+                        {"name": "#(FORMITM_8)", "value": "$(log_src)"}]},
+            {"id": "FITEM_9", "type": "end", "text": "完成"}
+        ]
+    })
+}
+
+/// 記錄表: start input src (default direct) → setform FORMITM_2 = src → end (output src).
+fn log_flow() -> Value {
+    json!({
+        "app_name": "應用", "flow_name": "記錄表", "flow_uuid": LOG, "api_path": "log",
+        "column_count": 2,
+        "fields": [field("FORMITM_1", "h_title", "主旨"), field("FORMITM_2", "areabox", "來源")],
+        "items": [
+            {"id": "FITEM_1", "type": "start", "text": "開始", "next": "FITEM_2",
+             "inputs": [{"name": "src", "value": "direct"}]},
+            {"id": "FITEM_2", "type": "setform", "text": "記錄", "next": "FITEM_3",
+             "inputs": [{"name": "#(FORMITM_2)", "value": "$(src)"}]},
+            {"id": "FITEM_3", "type": "end", "text": "完成",
+             "outputs": [{"name": "$(src)", "value": "$(src)"}]}
+        ]
+    })
+}
+
+async fn started() -> (FakeOmflow, Client, Client) {
+    let path = format!(
+        "{}/../../fixtures/omflow-3/apps/apptest_ext.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let export: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut seed = serde_json::to_value(
+        Seed::demo()
+            .builder()
+            .user("dave", "dave-pass", &[1])
+            .app(&export)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let flows = seed["flows"].as_array_mut().unwrap();
+    flows.push(order_flow());
+    flows.push(log_flow());
+    let fake = FakeOmflow::start_with(serde_json::from_value(seed).unwrap())
+        .await
+        .unwrap();
+    let login = |user: &str, password: &str| {
+        Client::builder(fake.uri())
+            .credentials(user, password)
+            .build()
+            .unwrap()
+    };
+    let (admin, dave) = (login("admin", "admin"), login("dave", "dave-pass"));
+    (fake, admin, dave)
+}
+
+/// A new order pushed on with `mode`; its number.
+async fn order(fake: &FakeOmflow, admin: &Client, mode: &str) -> u64 {
+    let data_no = admin
+        .flow(FlowRef::parse(ORDER))
+        .create()
+        .set("FORMITM_1", "Spare disks")
+        .set("FORMITM_5", json!({"group": "2", "user": ""}))
+        .send()
+        .await
+        .unwrap()
+        .unwrap()
+        .get();
+    let row = fake.state().current_row("order", data_no).unwrap().unwrap();
+    admin
+        .flow(FlowRef::parse(ORDER))
+        .push(row.id)
+        .set("FORMITM_6", mode)
+        .send()
+        .await
+        .unwrap();
+    data_no
+}
+
+fn field_of(row: &omflow_model::TicketRow, id: &str) -> Option<String> {
+    row.field(&id.parse().unwrap()).map(str::to_string)
+}
+
+#[tokio::test]
+async fn an_outflow_that_ends_at_once_and_an_inflow_hand_their_results_back() {
+    let (fake, admin, _) = started().await;
+    let data_no = order(&fake, &admin, "auto").await;
+    let row = fake.state().current_row("order", data_no).unwrap().unwrap();
+    assert!(row.closed && !row.error, "{row:?}");
+    assert_eq!(
+        field_of(&row, "FORMITM_7").as_deref(),
+        Some("finished"),
+        "外部任務's end output"
+    );
+    assert_eq!(
+        field_of(&row, "FORMITM_8").as_deref(),
+        Some("finished"),
+        "記錄表's, from the inflow"
+    );
+    let opened = fake.state().tickets("apptest_ext").unwrap();
+    let child = opened
+        .iter()
+        .find(|r| !r.history)
+        .expect("the outflow's ticket");
+    assert!(child.closed);
+    assert_eq!(child.create_user_id.as_deref(), Some("system"));
+    assert_eq!(
+        child.title.as_deref(),
+        Some("Spare disks"),
+        "the form input it was given"
+    );
+    let logged = fake.state().tickets("log").unwrap();
+    assert_eq!(
+        field_of(logged.iter().find(|r| !r.history).unwrap(), "FORMITM_2").as_deref(),
+        Some("finished")
+    );
+}
+
+#[tokio::test]
+async fn an_order_waits_parked_until_the_ticket_it_opened_ends() {
+    let (fake, admin, dave) = started().await;
+    let data_no = order(&fake, &admin, "manual").await;
+    let parked = fake.state().current_row("order", data_no).unwrap().unwrap();
+    assert!(parked.running && parked.stop_uuid.is_none(), "{parked:?}");
+    // 外部任務 waits at 人工處理 for dave's group.
+    let ext = uuid_of("外部服務", "外部任務");
+    let child = fake
+        .state()
+        .tickets("apptest_ext")
+        .unwrap()
+        .into_iter()
+        .find(|r| !r.history)
+        .unwrap();
+    assert_eq!(child.stop_chart_text.as_deref(), Some("人工處理"));
+    dave.flow(FlowRef::parse(&ext))
+        .push(child.id)
+        .set("FORMITM_4", "finished")
+        .set("FORMITM_2", "installed")
+        .send()
+        .await
+        .unwrap();
+    let row = fake.state().current_row("order", data_no).unwrap().unwrap();
+    assert!(row.closed && !row.running, "resumed and ended: {row:?}");
+    assert_eq!(field_of(&row, "FORMITM_7").as_deref(), Some("finished"));
+}
+
+fn uuid_of(app: &str, flow: &str) -> String {
+    flow_uuid(app, flow)
+}
