@@ -237,7 +237,14 @@ fn an_app_that_cannot_be_loaded_says_why_and_loads_nothing() {
             .any(|s| s == "並行單: 子流程 (FITEM_8, subflow)"),
         "{stops:?}"
     );
-    for runs in ["python", "sleep", "outflow", "inflow"] {
+    for runs in [
+        "python",
+        "sleep",
+        "outflow",
+        "inflow",
+        "async",
+        "collection",
+    ] {
         assert!(
             !stops.iter().any(|s| s.contains(runs)),
             "{runs} stops run: {stops:?}"

@@ -14,8 +14,19 @@ use crate::seed::{
 use serde_json::{Map, Value};
 
 /// The kinds of stop the fake's engine runs.
-pub const RUNNABLE_KINDS: [&str; 11] = [
-    "start", "form", "switch", "setform", "python", "sleep", "outflow", "inflow", "org1", "org2",
+pub const RUNNABLE_KINDS: [&str; 13] = [
+    "start",
+    "form",
+    "switch",
+    "setform",
+    "python",
+    "sleep",
+    "outflow",
+    "inflow",
+    "async",
+    "collection",
+    "org1",
+    "org2",
     "end",
 ];
 
@@ -35,7 +46,7 @@ pub enum AppError {
         role: String,
     },
     /// Stops the fake's engine does not run yet.
-    #[error("the fake does not run these stops, so it loads none of the file: {}; it runs {} (async, collection and subflow are to come; other kinds are none of the engine's)", stops.join(", "), RUNNABLE_KINDS.join(", "))]
+    #[error("the fake does not run these stops, so it loads none of the file: {}; it runs {} (subflow is to come; other kinds are none of the engine's)", stops.join(", "), RUNNABLE_KINDS.join(", "))]
     UnsupportedStops {
         /// `flow: text (FITEM_n, kind)`, each.
         stops: Vec<String>,
@@ -304,6 +315,7 @@ fn items(design: &Value) -> Vec<SeedItem> {
                     .filter(|items| items.as_array().is_some_and(|a| !a.is_empty()))
                     .map(|_| stop_form.clone()),
                 code: text(config, "code"),
+                main: text(config, "main").filter(|v| !v.is_empty()),
                 target_app: text(config, "app_name").filter(|v| !v.is_empty()),
                 target_flow: text(config, "flow_name").filter(|v| !v.is_empty()),
                 subflow_inputs: assignments(&config["subflow_input"]),

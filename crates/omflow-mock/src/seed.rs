@@ -268,8 +268,8 @@ impl SeedRule {
 pub struct SeedItem {
     /// `FITEM_n`.
     pub id: String,
-    /// `start`, `form`, `switch`, `setform`, `python`, `sleep`, `outflow`, `inflow`, `org1`,
-    /// `org2` or `end`.
+    /// `start`, `form`, `switch`, `setform`, `python`, `sleep`, `outflow`, `inflow`, `async`,
+    /// `collection`, `org1`, `org2` or `end`.
     #[serde(rename = "type")]
     pub item_type: String,
     /// Display name.
@@ -314,6 +314,11 @@ pub struct SeedItem {
     /// `$(name)` = the end's output `$(value)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subflow_outputs: Vec<SeedInput>,
+    /// A collection's main branch (`config.main`): its row and flow values go on, the
+    /// others' fill what it left empty. An async's branches and a collection's expected ones
+    /// are its `rules`' targets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main: Option<String>,
     /// A sleep's fixed wait in milliseconds (`config.msec`, a number or its text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msec: Option<Value>,

@@ -220,6 +220,7 @@ impl World {
             flow_value,
             chart_input,
             sent_id,
+            collection,
         } = via;
         let uuid = self.flows[flow].def.flow_uuid.clone();
         let mut param = Map::new();
@@ -235,6 +236,9 @@ impl World {
         param.insert("error_pass".into(), json!(false));
         if let Some(inputs) = chart_input {
             param.insert("chart_input".into(), Value::Object(inputs));
+        }
+        if let Some(collection) = collection {
+            param.insert("collection_uuid".into(), json!(collection));
         }
         param
     }

@@ -16,6 +16,7 @@ mod flowlog;
 mod form;
 mod missions;
 mod outflow;
+mod parallel;
 mod py;
 mod state;
 mod stops;
@@ -202,6 +203,8 @@ struct Arrival<'a> {
     chart_input: Option<Map<String, Value>>,
     /// The `data_id` as the push sent it.
     sent_id: Value,
+    /// The parallel run a branch belongs to.
+    collection: Option<&'a str>,
 }
 
 /// Everything the fake knows.

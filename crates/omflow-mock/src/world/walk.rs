@@ -7,40 +7,43 @@ use crate::seed::SeedRule;
 use omflow_model::routing;
 
 /// A ticket on its way through the engine.
-struct Walk {
-    flow: usize,
-    row_id: u64,
+pub(super) struct Walk {
+    pub(super) flow: usize,
+    pub(super) row_id: u64,
     /// The row as the engine holds it (written back where the walk ends).
-    row: Map<String, Value>,
-    flow_value: Map<String, Value>,
-    data_no: u64,
+    pub(super) row: Map<String, Value>,
+    pub(super) flow_value: Map<String, Value>,
+    pub(super) data_no: u64,
     /// The item the ticket came from.
-    previous: String,
+    pub(super) previous: String,
     /// The last switch's input log.
-    chart_input: Option<Map<String, Value>>,
+    pub(super) chart_input: Option<Map<String, Value>>,
     /// The `data_id` as the push sent it.
-    sent_id: Value,
+    pub(super) sent_id: Value,
+    /// The parallel run a branch belongs to (an async's `collection_uuid`).
+    pub(super) collection: Option<String>,
 }
 
 impl Walk {
-    fn arrival(&mut self) -> Arrival<'_> {
+    pub(super) fn arrival(&mut self) -> Arrival<'_> {
         Arrival {
             previous: &self.previous,
             flow_value: &self.flow_value,
             chart_input: self.chart_input.take(),
             sent_id: self.sent_id.clone(),
+            collection: self.collection.as_deref(),
         }
     }
 
     /// Passes `item` on to `next`.
-    fn pass(&mut self, item: &SeedItem, next: Option<String>) -> Step {
+    pub(super) fn pass(&mut self, item: &SeedItem, next: Option<String>) -> Step {
         self.previous = item.id.clone();
         Step::To(next)
     }
 }
 
 /// Where the walk goes after an item.
-enum Step {
+pub(super) enum Step {
     /// To this item (nowhere: the engine's "no match").
     To(Option<String>),
     /// The ticket waits, closed or failed: the walk is over.
@@ -79,11 +82,18 @@ impl World {
             previous: from.to_string(),
             chart_input,
             sent_id,
+            collection: param["collection_uuid"].as_str().map(str::to_string),
         };
         if !self.leave(&mut walk, from) {
             return;
         }
-        let mut next = self.item(flow, from).and_then(|i| i.next.clone());
+        let next = self.item(flow, from).and_then(|i| i.next.clone());
+        self.walk_on(walk, next);
+    }
+
+    /// The walk from item `next` on, until the ticket waits, closes or fails.
+    pub(super) fn walk_on(&mut self, mut walk: Walk, mut next: Option<String>) {
+        let flow = walk.flow;
         for _ in 0..64 {
             let Some(item) = next.as_deref().and_then(|id| self.item(flow, id)).cloned() else {
                 break;
@@ -94,6 +104,8 @@ impl World {
                 "python" => self.at_python(&mut walk, &item),
                 "sleep" => self.at_sleep(&mut walk, &item),
                 "outflow" | "inflow" => self.at_outflow(&mut walk, &item),
+                "async" => self.at_async(&mut walk, &item),
+                "collection" => self.at_collection(&mut walk, &item),
                 // Without the organisation app the engine skips their inputs and lookups,
                 // logs both sides empty and passes the ticket on.
                 "org1" | "org2" => {

@@ -1,0 +1,147 @@
+//! Async and collection stops (`asyncPoint`, `collectionPoint`): at an async the ticket's row
+//! stops as history and each branch (the async's rule targets) walks on a copy of it, all
+//! marked with one random `collection_uuid`; at the collection each branch's row stops as
+//! history, and when the last expected branch arrives (the collection's rule targets) one
+//! merged row goes on: the main branch's row and flow values (`config.main`, else the branch
+//! that arrived last), with the other branches' values filling what it left empty. The fake
+//! runs the branches one after the other, so the merge happens once, as the engine intends.
+
+use super::walk::{Step, Walk};
+use super::*;
+
+fn param_of(row: &Map<String, Value>) -> Value {
+    row.get("data_param")
+        .and_then(Value::as_str)
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or(Value::Null)
+}
+
+/// Whether a flow value counts as set (Python's truth of the value).
+fn set(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => false,
+        Some(Value::String(text)) => !text.is_empty(),
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64() != Some(0.0),
+        Some(Value::Array(list)) => !list.is_empty(),
+        Some(Value::Object(map)) => !map.is_empty(),
+    }
+}
+
+impl World {
+    /// Stops `walk`'s row at `item` as history (its data_param written); the row.
+    fn stop_as_history(&mut self, walk: &mut Walk, item: &SeedItem) -> Map<String, Value> {
+        let flow = walk.flow;
+        let mut row = std::mem::take(&mut walk.row);
+        row.set(Flag::Running, false);
+        row.set(Flag::History, true);
+        row.insert("stop_uuid".into(), json!(item.id));
+        row.insert("stop_chart_text".into(), json!(item.text));
+        row.insert("stoptime".into(), self.stamp());
+        let via = walk.arrival();
+        let param = self.engine_param(flow, &row, &item.id, via);
+        row.insert("data_param".into(), Value::String(dumps(&param)));
+        self.flows[flow].rows.insert(walk.row_id, row.clone());
+        row
+    }
+
+    /// A new current row copied from `from`: running, at no stop.
+    fn running_copy(
+        &mut self,
+        flow: usize,
+        from: &Map<String, Value>,
+    ) -> (u64, Map<String, Value>) {
+        let id = self.flows[flow].next_row_id;
+        self.flows[flow].next_row_id += 1;
+        let mut copy = from.clone();
+        copy.insert("id".into(), json!(id));
+        copy.set(Flag::Running, true);
+        copy.set(Flag::History, false);
+        copy.insert("stop_uuid".into(), Value::Null);
+        copy.insert("stop_chart_text".into(), Value::Null);
+        copy.insert("stoptime".into(), Value::Null);
+        (id, copy)
+    }
+
+    pub(super) fn at_async(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
+        let flow = walk.flow;
+        let main = self.stop_as_history(walk, item);
+        self.log_stop(flow, &main, item, json!(item.id), json!(""), false);
+        let collection = uuid::Uuid::new_v4().simple().to_string();
+        for branch in item.rules.iter().map(|rule| rule.target.clone()) {
+            let (row_id, row) = self.running_copy(flow, &main);
+            self.flows[flow].rows.insert(row_id, row.clone());
+            let walk = Walk {
+                flow,
+                row_id,
+                row,
+                flow_value: walk.flow_value.clone(),
+                data_no: walk.data_no,
+                previous: item.id.clone(),
+                chart_input: None,
+                sent_id: walk.sent_id.clone(),
+                collection: Some(collection.clone()),
+            };
+            self.walk_on(walk, Some(branch));
+        }
+        Step::Done
+    }
+
+    pub(super) fn at_collection(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
+        let flow = walk.flow;
+        let arrived_from = walk.previous.clone();
+        self.stop_as_history(walk, item);
+        let expected = item.rules.len();
+        let arrived: Vec<Map<String, Value>> = self.flows[flow]
+            .rows
+            .values()
+            .filter(|row| {
+                row["data_no"] == walk.data_no
+                    && row.is(Flag::History, true)
+                    && row.is(Flag::Running, false)
+                    && row.is(Flag::Error, false)
+                    && row["stop_uuid"] == item.id.as_str()
+                    && param_of(row)["collection_uuid"].as_str() == walk.collection.as_deref()
+            })
+            .cloned()
+            .collect();
+        if arrived.len() < expected {
+            return Step::Done;
+        }
+        let main_id = item.main.clone().unwrap_or(arrived_from);
+        let is_main = |row: &Map<String, Value>| param_of(row)["chart_id_from"] == main_id.as_str();
+        let Some(main) = arrived.iter().find(|row| is_main(row)).or(arrived.last()) else {
+            return Step::Done;
+        };
+        let mut flow_value = param_of(main)["flow_value"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        for minor in arrived.iter().filter(|row| !is_main(row)) {
+            for (name, value) in param_of(minor)["flow_value"]
+                .as_object()
+                .into_iter()
+                .flatten()
+            {
+                if !set(flow_value.get(name)) {
+                    flow_value.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        let (row_id, row) = self.running_copy(flow, main);
+        self.flows[flow].rows.insert(row_id, row.clone());
+        self.log_stop(
+            flow,
+            &row,
+            item,
+            Value::Object(flow_value.clone()),
+            json!(""),
+            false,
+        );
+        walk.row_id = row_id;
+        walk.row = row;
+        walk.flow_value = flow_value;
+        walk.collection = None;
+        walk.pass(item, item.next.clone())
+    }
+}
