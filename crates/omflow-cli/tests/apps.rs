@@ -74,21 +74,29 @@ fn a_standalone_fake_serves_an_exported_app() {
 
 #[test]
 fn an_app_file_the_fake_cannot_run_is_refused_at_start_naming_the_stops() {
+    let mut export: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(app_file("apptest_ext.json")).unwrap())
+            .unwrap();
+    let items = export[0]["flow_list"][0]["flowobject"]["items"]
+        .as_array_mut()
+        .unwrap();
+    let switch = items
+        .iter_mut()
+        .find(|item| item["type"] == "switch")
+        .unwrap();
+    switch["type"] = serde_json::json!("teleport");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("strange.json");
+    std::fs::write(&file, export.to_string()).unwrap();
     let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
-        .args([
-            "mock",
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--app",
-            &app_file("apptest_main.json"),
-        ])
+        .args(["mock", "serve", "--addr", "127.0.0.1:0", "--app"])
+        .arg(&file)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
-        stderr.contains("apptest_main.json") && stderr.contains("子流程 (FITEM_8, subflow)"),
+        stderr.contains("strange.json") && stderr.contains("模式 (FITEM_2, teleport)"),
         "{stderr}"
     );
     let missing = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))

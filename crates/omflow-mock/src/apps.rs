@@ -14,7 +14,7 @@ use crate::seed::{
 use serde_json::{Map, Value};
 
 /// The kinds of stop the fake's engine runs.
-pub const RUNNABLE_KINDS: [&str; 13] = [
+pub const RUNNABLE_KINDS: [&str; 14] = [
     "start",
     "form",
     "switch",
@@ -25,6 +25,7 @@ pub const RUNNABLE_KINDS: [&str; 13] = [
     "inflow",
     "async",
     "collection",
+    "subflow",
     "org1",
     "org2",
     "end",
@@ -46,7 +47,7 @@ pub enum AppError {
         role: String,
     },
     /// Stops the fake's engine does not run yet.
-    #[error("the fake does not run these stops, so it loads none of the file: {}; it runs {} (subflow is to come; other kinds are none of the engine's)", stops.join(", "), RUNNABLE_KINDS.join(", "))]
+    #[error("the fake does not run these stops, so it loads none of the file: {}; it runs {} (other kinds are none of the engine's)", stops.join(", "), RUNNABLE_KINDS.join(", "))]
     UnsupportedStops {
         /// `flow: text (FITEM_n, kind)`, each.
         stops: Vec<String>,
@@ -83,7 +84,8 @@ pub fn read_export(export: &Value) -> Result<LoadedApps, AppError> {
             .ok_or_else(|| AppError::NotAnExport(format!("app {app_name} has no flow_list")))?;
         for exported in flows {
             let flow = read_flow(&app_name, exported)?;
-            for item in &flow.items {
+            let nested = flow.items.iter().flat_map(|item| item.sub_items.iter());
+            for item in flow.items.iter().chain(nested) {
                 if !RUNNABLE_KINDS.contains(&item.item_type.as_str()) {
                     unsupported.push(format!(
                         "{}: {} ({}, {})",
@@ -259,6 +261,18 @@ fn assignments(list: &Value) -> Vec<SeedInput> {
         .collect()
 }
 
+/// The embedded design a subflow item runs (`config.subflow_id` = a `subflow` entry's `uid`).
+fn subflow_of<'a>(design: &'a Value, config: &Value) -> Option<&'a Value> {
+    let wanted = value_text(config.get("subflow_id")?);
+    if wanted.is_empty() {
+        return None;
+    }
+    design["subflow"]
+        .as_array()?
+        .iter()
+        .find(|sub| sub.get("uid").map(value_text).as_deref() == Some(wanted.as_str()))
+}
+
 fn items(design: &Value) -> Vec<SeedItem> {
     let all = design["items"].as_array().cloned().unwrap_or_default();
     let next_of = |id: &str| {
@@ -314,6 +328,7 @@ fn items(design: &Value) -> Vec<SeedItem> {
                     .get("items")
                     .filter(|items| items.as_array().is_some_and(|a| !a.is_empty()))
                     .map(|_| stop_form.clone()),
+                sub_items: subflow_of(design, config).map(items).unwrap_or_default(),
                 code: text(config, "code"),
                 main: text(config, "main").filter(|v| !v.is_empty()),
                 target_app: text(config, "app_name").filter(|v| !v.is_empty()),

@@ -133,11 +133,8 @@ impl World {
             return not_found();
         };
         let def = &self.flows[flow].def;
-        let chart_id = row["stop_uuid"]
-            .as_str()
-            .filter(|s| !s.is_empty())
-            .map(|s| s.rsplit('-').next().unwrap_or(s));
-        let stop = chart_id.and_then(|id| def.items.iter().find(|item| item.id == id));
+        let chart_id = row["stop_uuid"].as_str().filter(|s| !s.is_empty());
+        let stop = chart_id.and_then(|id| self.item(flow, id));
         let (design, find_item, quick_action) = match stop {
             Some(item) if item.item_type == "form" => {
                 let label = |a: &Option<crate::seed::SeedQuickAction>| {
@@ -149,7 +146,8 @@ impl World {
                 } else {
                     Value::String(format!("{a1},{a2}"))
                 };
-                (self.stop_form_object(flow, &item.id), true, quick)
+                let path = chart_id.unwrap_or(&item.id);
+                (self.stop_form_object(flow, path), true, quick)
             }
             _ => (self.main_form_object(flow), false, Value::Null),
         };
@@ -329,7 +327,7 @@ impl World {
     /// A form stop's design: its own, else the main form.
     fn stop_form_object(&self, flow: usize, stop: &str) -> Value {
         let def = &self.flows[flow].def;
-        match def.items.iter().find(|item| item.id == stop) {
+        match self.item(flow, stop) {
             Some(item) if item.form_object.is_some() => {
                 item.form_object.clone().unwrap_or_default()
             }

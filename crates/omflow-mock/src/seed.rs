@@ -314,6 +314,10 @@ pub struct SeedItem {
     /// `$(name)` = the end's output `$(value)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subflow_outputs: Vec<SeedInput>,
+    /// A subflow's own items (`config.subflow_id` names one of the design's `subflow`s): the
+    /// ticket walks them as stops `<this id>-<their id>`, then goes on after this item.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sub_items: Vec<SeedItem>,
     /// A collection's main branch (`config.main`): its row and flow values go on, the
     /// others' fill what it left empty. An async's branches and a collection's expected ones
     /// are its `rules`' targets.

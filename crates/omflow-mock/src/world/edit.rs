@@ -293,9 +293,7 @@ impl World {
         if !self.flows[flow].def.is_active {
             return Err(Reply::fail(404, text(MessageId::FlowDisabled, lang)));
         }
-        let stop = self
-            .item(flow, stop_id.rsplit('-').next().unwrap_or(&stop_id))
-            .cloned();
+        let stop = self.item_at(flow, &stop_id);
         let Some(stop) = stop.filter(|s| s.item_type == "form") else {
             return Err(Reply::fail(404, text(MessageId::NotAtManualStop, lang)));
         };

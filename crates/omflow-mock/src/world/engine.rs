@@ -221,6 +221,7 @@ impl World {
             chart_input,
             sent_id,
             collection,
+            content,
         } = via;
         let uuid = self.flows[flow].def.flow_uuid.clone();
         let mut param = Map::new();
@@ -239,6 +240,9 @@ impl World {
         }
         if let Some(collection) = collection {
             param.insert("collection_uuid".into(), json!(collection));
+        }
+        if let Some(content) = content {
+            param.insert("content".into(), content.clone());
         }
         param
     }

@@ -8,8 +8,24 @@ impl World {
         format!("Omdata_{}", self.flows[flow].def.flow_uuid)
     }
 
-    pub(super) fn item<'a>(&'a self, flow: usize, id: &str) -> Option<&'a SeedItem> {
-        self.flows[flow].def.items.iter().find(|i| i.id == id)
+    /// The item at `id`: `FITEM_n`, or a path into subflows (`FITEM_8-FITEM_2`, as a row
+    /// inside a subflow names its stop).
+    pub(crate) fn item<'a>(&'a self, flow: usize, id: &str) -> Option<&'a SeedItem> {
+        let mut parts = id.split('-');
+        let first = parts.next()?;
+        let mut item = self.flows[flow].def.items.iter().find(|i| i.id == first)?;
+        for part in parts {
+            item = item.sub_items.iter().find(|i| i.id == part)?;
+        }
+        Some(item)
+    }
+
+    /// The item at path `id`, with the whole path as its id (what a row's `stop_uuid` and
+    /// the flow log write for a stop inside a subflow).
+    pub(super) fn item_at(&self, flow: usize, id: &str) -> Option<SeedItem> {
+        let mut item = self.item(flow, id)?.clone();
+        item.id = id.to_string();
+        Some(item)
     }
 
     pub(super) fn field_type(&self, flow: usize, id: &str) -> Option<String> {

@@ -20,6 +20,7 @@ mod parallel;
 mod py;
 mod state;
 mod stops;
+mod subflow;
 mod walk;
 
 pub(crate) use missions::{MissionRow, MissionStore};
@@ -205,6 +206,8 @@ struct Arrival<'a> {
     sent_id: Value,
     /// The parallel run a branch belongs to.
     collection: Option<&'a str>,
+    /// Inside a subflow: what the calling flow holds.
+    content: Option<&'a Value>,
 }
 
 /// Everything the fake knows.
@@ -432,8 +435,18 @@ impl World {
         flows: &[SeedFlow],
         python: &crate::python::PythonRunner,
     ) -> Result<(), SeedError> {
+        fn with_nested(items: &[SeedItem], into: &mut Vec<SeedItem>, prefix: &str) {
+            for item in items {
+                let mut named = item.clone();
+                named.id = format!("{prefix}{}", item.id);
+                with_nested(&item.sub_items, into, &format!("{}-", named.id));
+                into.push(named);
+            }
+        }
         for flow in flows {
-            for item in flow.items.iter().filter(|i| i.item_type == "python") {
+            let mut all = Vec::new();
+            with_nested(&flow.items, &mut all, "");
+            for item in all.iter().filter(|i| i.item_type == "python") {
                 if !python.can_run(&flow.flow_name, &item.id) {
                     return Err(SeedError::Invalid(format!(
                         "flow {}: python stop {} ({}) has neither a handler nor an interpreter to run it; register one (FakeOmflowBuilder::python_handler), or give the fake a Python interpreter (python_interpreter; the standalone fake finds python3)",

@@ -81,6 +81,8 @@ impl World {
                 chart_input: None,
                 sent_id: walk.sent_id.clone(),
                 collection: Some(collection.clone()),
+                prefix: walk.prefix.clone(),
+                content: walk.content.clone(),
             };
             self.walk_on(walk, Some(branch));
         }

@@ -22,6 +22,10 @@ pub(super) struct Walk {
     pub(super) sent_id: Value,
     /// The parallel run a branch belongs to (an async's `collection_uuid`).
     pub(super) collection: Option<String>,
+    /// Inside a subflow: the path of stops before the walk's own (`FITEM_8-`), and what the
+    /// calling flow holds until the subflow ends (`data_param`'s `content`).
+    pub(super) prefix: String,
+    pub(super) content: Option<Value>,
 }
 
 impl Walk {
@@ -32,6 +36,7 @@ impl Walk {
             chart_input: self.chart_input.take(),
             sent_id: self.sent_id.clone(),
             collection: self.collection.as_deref(),
+            content: self.content.as_ref(),
         }
     }
 
@@ -83,6 +88,11 @@ impl World {
             chart_input,
             sent_id,
             collection: param["collection_uuid"].as_str().map(str::to_string),
+            prefix: from
+                .rfind('-')
+                .map(|at| from[..=at].to_string())
+                .unwrap_or_default(),
+            content: Some(param["content"].clone()).filter(Value::is_object),
         };
         if !self.leave(&mut walk, from) {
             return;
@@ -95,7 +105,8 @@ impl World {
     pub(super) fn walk_on(&mut self, mut walk: Walk, mut next: Option<String>) {
         let flow = walk.flow;
         for _ in 0..64 {
-            let Some(item) = next.as_deref().and_then(|id| self.item(flow, id)).cloned() else {
+            let path = next.as_deref().map(|id| format!("{}{id}", walk.prefix));
+            let Some(item) = path.and_then(|path| self.item_at(flow, &path)) else {
                 break;
             };
             let step = match item.item_type.as_str() {
@@ -106,6 +117,8 @@ impl World {
                 "outflow" | "inflow" => self.at_outflow(&mut walk, &item),
                 "async" => self.at_async(&mut walk, &item),
                 "collection" => self.at_collection(&mut walk, &item),
+                "subflow" => self.at_subflow(&mut walk, &item),
+                "end" if walk.content.is_some() => self.at_subflow_end(&mut walk, &item),
                 // Without the organisation app the engine skips their inputs and lookups,
                 // logs both sides empty and passes the ticket on.
                 "org1" | "org2" => {

@@ -1,0 +1,138 @@
+//! The apps exported from a real server (fixtures/omflow-3/apps, APPS.md) run in the fake
+//! along the paths the real engine took: 並行單 through async branches (one a python stop), the
+//! collection, a subflow with a form of its own, and an inflow to 記錄單.
+
+use omflow_client::Client;
+use omflow_mock::apps::flow_uuid;
+use omflow_mock::python::PythonRunner;
+use omflow_mock::{FakeOmflow, Seed};
+use omflow_model::FlowRef;
+use serde_json::{json, Value};
+
+fn export(name: &str) -> Value {
+    let path = format!(
+        "{}/../../fixtures/omflow-3/apps/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn field(row: &omflow_model::TicketRow, id: &str) -> String {
+    row.field(&id.parse().unwrap())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_parallel_ticket_runs_its_branches_subflow_and_inflow_as_the_real_engine_did() {
+    let seed = Seed::demo()
+        .builder()
+        .user("dave", "dave-pass", &[1])
+        .app(&export("apptest_main.json"))
+        .app(&export("apptest_ext.json"))
+        .build()
+        .unwrap();
+    let python = PythonRunner::find_python3().expect("python3 (CI installs it)");
+    let fake = FakeOmflow::builder()
+        .seed(seed)
+        .python_interpreter(python)
+        .start()
+        .await
+        .unwrap();
+    let login = |user: &str, password: &str| {
+        Client::builder(fake.uri())
+            .credentials(user, password)
+            .build()
+            .unwrap()
+    };
+    let (admin, dave) = (login("admin", "admin"), login("dave", "dave-pass"));
+    let parallel = flow_uuid("應用測試", "並行單");
+    let data_no = admin
+        .flow(FlowRef::parse(&parallel))
+        .create()
+        .set("FORMITM_1", "Blue Rack")
+        .set("FORMITM_3", "green")
+        .set("FORMITM_5", json!({"group": "2", "user": ""}))
+        .set("FORMITM_4", "new")
+        .set("FORMITM_6", "AB-123")
+        .send()
+        .await
+        .unwrap()
+        .unwrap()
+        .get();
+    let current = || {
+        fake.state()
+            .current_row("apptest_parallel", data_no)
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(current().stop_chart_text.as_deref(), Some("準備"));
+    admin
+        .flow(FlowRef::parse(&parallel))
+        .push(current().id)
+        .set("FORMITM_4", "go")
+        .send()
+        .await
+        .unwrap();
+    // Both branches met at the collection; the subflow waits at its own form for dave.
+    let row = current();
+    assert_eq!(row.stop_uuid.as_deref(), Some("FITEM_8-FITEM_2"), "{row:?}");
+    assert_eq!(
+        field(&row, "FORMITM_7"),
+        "Blue Rack/A",
+        "branch A's setform"
+    );
+    let waiting = dave
+        .missions()
+        .send()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.data_no.map(|n| n.get()) == Some(data_no))
+        .expect("dave's mission inside the subflow");
+    assert_eq!(waiting.stop_uuid.as_deref(), Some("FITEM_8-FITEM_2"));
+    // The subflow's form requires 說明, as its own design says.
+    let refused = dave
+        .flow(FlowRef::parse(&parallel))
+        .push(row.id)
+        .set("FORMITM_4", "sub_done")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("FORMITM_2"), "{refused}");
+    dave.flow(FlowRef::parse(&parallel))
+        .push(row.id)
+        .set("FORMITM_4", "sub_done")
+        .set("FORMITM_2", "ok")
+        .send()
+        .await
+        .unwrap();
+    let row = current();
+    assert_eq!(row.stop_chart_text.as_deref(), Some("確認"), "{row:?}");
+    assert_eq!(
+        field(&row, "FORMITM_8"),
+        "KCAR EULB",
+        "branch B's python, merged"
+    );
+    assert_eq!(
+        field(&row, "FORMITM_9"),
+        "sub:blue rack:2",
+        "the subflow's python"
+    );
+    let log = fake.state().tickets("apptest_log").unwrap();
+    let logged = log
+        .iter()
+        .find(|r| !r.history)
+        .expect("the inflow's 記錄單 ticket");
+    assert!(logged.closed);
+    assert_eq!(
+        field(logged, "FORMITM_2"),
+        "KCAR EULB",
+        "its start input src = b_val"
+    );
+    assert_eq!(
+        field(&row, "FORMITM_10"),
+        logged.data_no.get().to_string(),
+        "記錄單號"
+    );
+}

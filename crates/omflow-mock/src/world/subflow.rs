@@ -1,0 +1,117 @@
+//! Subflow stops (`subflowPoint`): the ticket walks the subflow's own items, its stops named
+//! by their path (`FITEM_8-FITEM_2`), with flow values of its own (the subflow's start inputs,
+//! then what the subflow item gives); the calling flow's values wait in `data_param`'s
+//! `content`. At the subflow's end its outputs come back through the subflow item's
+//! `subflow_output` and the walk goes on after that item.
+
+use super::stops::process_input;
+use super::walk::{Step, Walk};
+use super::*;
+use omflow_model::routing::{self, Calculated};
+
+/// Python's `text[2:-1]`.
+fn inner(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .get(2..chars.len().saturating_sub(1))
+        .map(|c| c.iter().collect())
+        .unwrap_or_default()
+}
+
+fn truthy(value: &Value) -> bool {
+    !matches!(value, Value::Null) && value != &json!("") && value != &json!(false)
+}
+
+impl World {
+    pub(super) fn at_subflow(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
+        let flow = walk.flow;
+        let none = Calculated::default();
+        let mut given = Map::new();
+        for input in item.subflow_inputs.iter().filter(|i| !i.name.is_empty()) {
+            let value = process_input(input.value.as_deref(), &none, &walk.flow_value, &walk.row);
+            given.insert(input.name.clone(), json!(value.unwrap_or_default()));
+        }
+        self.log_stop(
+            flow,
+            &walk.row,
+            item,
+            Value::Object(given.clone()),
+            Value::Null,
+            false,
+        );
+        let Some(start) = item.sub_items.iter().find(|i| i.item_type == "start") else {
+            let row = std::mem::take(&mut walk.row);
+            self.fail_row(flow, row, Some(item), routing::NO_RULE_MATCHED);
+            return Step::Done;
+        };
+        // The subflow's values: its start's inputs, then what the item gives (when set).
+        let mut values = Map::new();
+        for input in start.inputs.iter().filter(|i| !i.name.is_empty()) {
+            let value = process_input(input.value.as_deref(), &none, &walk.flow_value, &walk.row);
+            values.insert(input.name.clone(), json!(value.unwrap_or_default()));
+        }
+        for (name, value) in given {
+            if truthy(&value) {
+                values.insert(name, value);
+            }
+        }
+        let caller = json!({
+            "chart_id_from": item.id,
+            "flow_value": walk.flow_value,
+            "content": walk.content.take().unwrap_or(Value::Null),
+        });
+        walk.content = Some(caller);
+        walk.flow_value = values;
+        walk.prefix = format!("{}-", item.id);
+        let mut start = start.clone();
+        start.id = format!("{}{}", walk.prefix, start.id);
+        let logged = Value::Object(walk.flow_value.clone());
+        self.log_stop(flow, &walk.row, &start, logged, json!(""), false);
+        walk.pass(&start, start.next.clone())
+    }
+
+    /// The subflow's end: its outputs go back to the calling flow's values through the
+    /// subflow item's `subflow_output`, and the walk goes on after that item.
+    pub(super) fn at_subflow_end(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
+        let flow = walk.flow;
+        let outputs = Self::end_outputs(item, &walk.row, &mut walk.flow_value);
+        self.log_stop(
+            flow,
+            &walk.row,
+            item,
+            json!(""),
+            Value::Object(outputs.clone()),
+            false,
+        );
+        let caller = walk.content.take().unwrap_or(Value::Null);
+        walk.flow_value = caller["flow_value"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        walk.content = Some(caller["content"].clone()).filter(Value::is_object);
+        let path = walk.prefix.trim_end_matches('-').to_string();
+        walk.prefix = path
+            .rfind('-')
+            .map(|at| path[..=at].to_string())
+            .unwrap_or_default();
+        let Some(subflow) = self.item_at(flow, &path) else {
+            let row = std::mem::take(&mut walk.row);
+            self.fail_row(flow, row, None, routing::NO_RULE_MATCHED);
+            return Step::Done;
+        };
+        let mut written = Map::new();
+        for output in subflow
+            .subflow_outputs
+            .iter()
+            .filter(|o| !o.name.is_empty())
+        {
+            let name = inner(&output.name);
+            let from = output.value.clone().unwrap_or_default();
+            let value = outputs.get(&from).cloned().unwrap_or(json!(""));
+            walk.flow_value.insert(name.clone(), value.clone());
+            written.insert(name, value);
+        }
+        self.log_leave(flow, walk.data_no, &path, Value::Object(written));
+        walk.pass(&subflow, subflow.next.clone())
+    }
+}
