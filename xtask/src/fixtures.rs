@@ -397,6 +397,7 @@ pub(crate) fn first_episode_setup(second_corpus: &Recording) -> Recording {
             })
             .cloned()
             .collect(),
+        dir: None,
     }
 }
 

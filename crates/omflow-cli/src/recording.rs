@@ -193,7 +193,11 @@ pub async fn replay(args: &ReplayArgs) -> Result<ExitCode, Failure> {
                     strangers.join(", ")
                 )));
             }
-            let fake = FakeOmflow::builder()
+            let mut builder = FakeOmflow::builder();
+            if let Some(python) = omflow_mock::python::PythonRunner::find_python3() {
+                builder = builder.python_interpreter(python);
+            }
+            let fake = builder
                 .seed(seed.clone())
                 .clock(Clock::frozen_now())
                 .record_requests(false)

@@ -48,6 +48,9 @@ impl RecordedStep {
 pub struct Recording {
     /// The steps in the order they happened.
     pub steps: Vec<RecordedStep>,
+    /// The directory it was read from: an `import_app` step's file is found against it,
+    /// then its parent (the fixtures keep `apps/` beside `session/`).
+    pub dir: Option<std::path::PathBuf>,
 }
 
 impl Recording {
@@ -134,7 +137,10 @@ impl Recording {
                 .into_owned();
             steps.push(RecordedStep { name, raw });
         }
-        Ok(Recording { steps })
+        Ok(Recording {
+            steps,
+            dir: Some(dir.to_path_buf()),
+        })
     }
 }
 

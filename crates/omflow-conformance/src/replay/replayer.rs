@@ -28,6 +28,8 @@ pub struct Replayer<'a> {
     pub(super) recorded_to_live: HashMap<String, String>,
     pub(super) recorded_tokens: TokenBook,
     pub(super) live_tokens: TokenBook,
+    /// Where an `import_app` step's file is looked for.
+    app_dirs: Vec<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Replayer<'_> {
@@ -74,6 +76,7 @@ impl<'a> Replayer<'a> {
             recorded_to_live: HashMap::new(),
             recorded_tokens: TokenBook::default(),
             live_tokens: TokenBook::default(),
+            app_dirs: Vec::new(),
         })
     }
 
@@ -120,6 +123,11 @@ impl<'a> Replayer<'a> {
 
     /// Replays every step of `recording` in order.
     pub async fn replay(&mut self, recording: &Recording) -> Report {
+        if let Some(dir) = &recording.dir {
+            self.app_dirs = vec![dir.clone()];
+            self.app_dirs
+                .extend(dir.parent().map(std::path::Path::to_path_buf));
+        }
         let mut report = Report::default();
         for step in &recording.steps {
             if let Some(outcome) = self.step(step).await {
@@ -147,6 +155,12 @@ impl<'a> Replayer<'a> {
             difference,
         };
         if step.is_out_of_band() {
+            if step.raw["action"]["type"] == "import_app" {
+                return self
+                    .import_app(&step.raw)
+                    .err()
+                    .map(|why| outcome(Some(format!("import_app could not be applied: {why}"))));
+            }
             return (!self.out_of_band(&step.raw["action"]))
                 .then(|| outcome(Some("out-of-band step could not be applied".into())));
         }
@@ -178,6 +192,75 @@ impl<'a> Replayer<'a> {
             }
             _ => false,
         }
+    }
+
+    /// An `import_app` step: the file (found against the recording's directory, then its
+    /// parent) is loaded into the fake, and each flow the recording's deploy listed is bound
+    /// by name to the fake's flow of that name, as tokens are bound (hex and hyphenated).
+    fn import_app(&mut self, step: &Value) -> Result<(), String> {
+        let Target::Fake(fake) = self.target else {
+            return Err("only a fake can load an app".into());
+        };
+        let file = step["action"]["file"].as_str().unwrap_or_default();
+        let path = self
+            .app_dirs
+            .iter()
+            .map(|dir| dir.join(file))
+            .find(|path| path.is_file())
+            .ok_or_else(|| format!("no file {file} beside the recording"))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let export: Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let apps = export.as_array().cloned().unwrap_or_default();
+        // A reset returns to the seed, which keeps the apps loaded before: load once.
+        let served = fake.state();
+        let served: Vec<&str> = served.json()["flows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|flow| flow["flow_name"].as_str())
+            .collect();
+        let names = apps
+            .iter()
+            .flat_map(|app| app["flow_list"].as_array().into_iter().flatten())
+            .filter_map(|flow| flow["flow_name"].as_str());
+        let loaded = names.clone().count() > 0 && names.clone().all(|n| served.contains(&n));
+        if !loaded {
+            fake.control()
+                .load_app(&export)
+                .map_err(|e| e.to_string())?;
+        }
+        for deployed in step["deployed"]["flows"].as_array().into_iter().flatten() {
+            let name = deployed["flow_name"].as_str().unwrap_or_default();
+            let recorded = deployed["flow_uuid"].as_str().unwrap_or_default();
+            let app = apps.iter().find(|app| {
+                app["flow_list"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|flow| flow["flow_name"] == name)
+            });
+            let Some(app) = app.and_then(|app| app["app_name"].as_str()) else {
+                continue;
+            };
+            let live = omflow_mock::apps::flow_uuid(app, name);
+            let hyphenated = |hex: &str| match hex.len() {
+                32 if hex.is_ascii() => format!(
+                    "{}-{}-{}-{}-{}",
+                    &hex[..8],
+                    &hex[8..12],
+                    &hex[12..16],
+                    &hex[16..20],
+                    &hex[20..]
+                ),
+                _ => hex.to_string(),
+            };
+            let who = format!("flow:{name}");
+            self.bind_token(&who, recorded, &live);
+            self.bind_token(&who, &hyphenated(recorded), &hyphenated(&live));
+        }
+        Ok(())
     }
 
     fn to_live(&self, text: &str) -> String {

@@ -95,3 +95,55 @@ async fn an_answer_that_differs_is_reported_with_where_it_differs() {
     let difference = differences[0].difference.as_deref().unwrap();
     assert!(difference.contains("at /message"), "{difference}");
 }
+
+/// An `import_app` step loads the file (beside the recording's directory, as the fixtures
+/// keep `apps/` beside `session/`) into the fake, once however many episodes import it, and
+/// binds the deploy's uuid of each flow to the fake's by name.
+#[tokio::test]
+async fn an_import_app_step_loads_the_file_and_binds_the_flow_uuids() {
+    use super::RecordedStep;
+    let session = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/omflow-3/session");
+    let step = |seq: u64| RecordedStep {
+        name: format!("{seq:05}_oob_import_app.json"),
+        raw: serde_json::json!({
+            "seq": seq, "kind": "out_of_band", "episode": 1,
+            "action": {"type": "import_app", "file": "apps/apptest_ext.json"},
+            "deployed": {"flows": [{"flow_name": "外部任務",
+                                    "flow_uuid": "0123456789abcdef0123456789abcdef"}]}
+        }),
+    };
+    let recording = Recording {
+        steps: vec![step(1), step(2)],
+        dir: Some(session),
+    };
+    let fake = FakeOmflow::builder()
+        .seed(Seed::pristine())
+        .clock(Clock::frozen_now())
+        .start()
+        .await
+        .unwrap();
+    let mut replayer = Replayer::new(&fake).unwrap();
+    let report = replayer.replay(&recording).await;
+    assert!(report.outcomes.is_empty(), "applied: {:?}", report.outcomes);
+    let served = fake.state().json()["flows"].clone();
+    let paths: Vec<&str> = served
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["api_path"].as_str())
+        .collect();
+    assert_eq!(
+        paths.iter().filter(|p| **p == "apptest_ext").count(),
+        1,
+        "loaded once: {paths:?}"
+    );
+    assert!(replayer.knows_token("0123456789abcdef0123456789abcdef"));
+    assert!(replayer.knows_token("01234567-89ab-cdef-0123-456789abcdef"));
+    let missing = Recording {
+        steps: vec![step(1)],
+        dir: Some(std::env::temp_dir().join("no-such-recording")),
+    };
+    let report = Replayer::new(&fake).unwrap().replay(&missing).await;
+    let said = report.outcomes[0].difference.clone().unwrap_or_default();
+    assert!(said.contains("no file apps/apptest_ext.json"), "{said}");
+}
