@@ -359,3 +359,40 @@ fn a_create_prints_where_the_new_ticket_will_go_then_where_it_went() {
         .unwrap_or_else(|| panic!("then the outcome: {stdout}"));
     assert!(predicted < landed, "{stdout}");
 }
+
+/// The README's approver section shows commands (`$ omflow ...`) and what they print: each
+/// runs against a fresh embedded demo and prints exactly the lines shown.
+#[test]
+fn the_readme_approver_examples_print_what_the_readme_shows() {
+    let readme = include_str!("../../../README.md");
+    let start = readme
+        .find("### The approver's safe push")
+        .expect("the README has the approver's section");
+    let section = &readme[start..];
+    let section = &section[..section[4..]
+        .find("\n### ")
+        .map_or(section.len(), |end| end + 4)];
+    let mut ran = 0;
+    for block in section.split("```text").skip(1) {
+        let block = &block[..block.find("```").unwrap()];
+        let mut lines = block.lines().filter(|l| !l.trim().is_empty());
+        let Some(command) = lines.next().and_then(|l| l.strip_prefix("$ omflow ")) else {
+            continue;
+        };
+        let words = shlex::split(command).unwrap();
+        let out = common::omflow().args(&words).output().unwrap();
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for shown in lines {
+            assert!(
+                printed.lines().any(|line| line == shown),
+                "$ omflow {command}\nthe README shows: {shown}\nprinted: {printed}"
+            );
+        }
+        ran += 1;
+    }
+    assert!(ran >= 2, "only {ran} README approver examples ran");
+}
