@@ -188,3 +188,49 @@ async fn an_order_waits_parked_until_the_ticket_it_opened_ends() {
 fn uuid_of(app: &str, flow: &str) -> String {
     flow_uuid(app, flow)
 }
+
+/// An outflow that opens a ticket in its own flow would open tickets for ever: past the
+/// engine's nesting limit the innermost ticket fails, as Python's recursion limit fails it,
+/// and the fake goes on answering.
+#[tokio::test]
+async fn an_outflow_into_its_own_flow_fails_instead_of_overflowing() {
+    let endless = json!({
+        "app_name": "遞迴", "flow_name": "遞迴單", "flow_uuid": "7a6b5c4d3e2f41008f9e8d7c6b5a4934",
+        "api_path": "endless", "column_count": 1,
+        "fields": [field("FORMITM_1", "h_title", "主旨")],
+        "items": [
+            {"id": "FITEM_1", "type": "start", "text": "開始", "next": "FITEM_2"},
+            {"id": "FITEM_2", "type": "outflow", "text": "自己", "next": "FITEM_3",
+             "target_app": "遞迴", "target_flow": "遞迴單",
+             "subflow_inputs": [{"name": "#(FORMITM_1)", "value": "#(FORMITM_1)"}]},
+            {"id": "FITEM_3", "type": "end", "text": "完成"}
+        ]
+    });
+    let mut seed = serde_json::to_value(Seed::demo()).unwrap();
+    seed["flows"].as_array_mut().unwrap().push(endless);
+    let fake = FakeOmflow::start_with(serde_json::from_value(seed).unwrap())
+        .await
+        .unwrap();
+    let admin = Client::builder(fake.uri())
+        .credentials("admin", "admin")
+        .build()
+        .unwrap();
+    admin
+        .flow(FlowRef::parse("7a6b5c4d3e2f41008f9e8d7c6b5a4934"))
+        .create()
+        .set("FORMITM_1", "Again")
+        .send()
+        .await
+        .unwrap();
+    let rows = fake.state().tickets("endless").unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r.error_message.as_deref() == Some("maximum recursion depth exceeded")),
+        "the innermost ticket failed"
+    );
+    admin
+        .missions()
+        .send()
+        .await
+        .expect("the fake still answers");
+}

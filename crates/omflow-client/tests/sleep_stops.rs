@@ -146,6 +146,17 @@ async fn a_wait_that_is_no_integer_fails_the_ticket_at_the_sleep() {
         row.error_message.as_deref(),
         Some("OME系統錯誤(暫停點)，請通知系統管理員。invalid literal for int() with base 10: '1s'")
     );
+    // A wait past the calendar's end fails there too, as Python's datetime does.
+    let (data_no, data_id) = new_ticket(&fake, &admin).await;
+    push(&admin, data_id, "byvalue", "9999999999999999")
+        .send()
+        .await
+        .unwrap();
+    let row = fake.state().current_row("wait", data_no).unwrap().unwrap();
+    assert_eq!(
+        row.error_message.as_deref(),
+        Some("OME系統錯誤(暫停點)，請通知系統管理員。date value out of range")
+    );
     // The fixed wait needs no value.
     let (data_no, data_id) = new_ticket(&fake, &admin).await;
     push(&admin, data_id, "fixed", "").send().await.unwrap();

@@ -84,8 +84,9 @@ pub fn read_export(export: &Value) -> Result<LoadedApps, AppError> {
             .ok_or_else(|| AppError::NotAnExport(format!("app {app_name} has no flow_list")))?;
         for exported in flows {
             let flow = read_flow(&app_name, exported)?;
-            let nested = flow.items.iter().flat_map(|item| item.sub_items.iter());
-            for item in flow.items.iter().chain(nested) {
+            let mut all = Vec::new();
+            every_item(&flow.items, &mut all);
+            for item in all {
                 if !RUNNABLE_KINDS.contains(&item.item_type.as_str()) {
                     unsupported.push(format!(
                         "{}: {} ({}, {})",
@@ -104,6 +105,14 @@ pub fn read_export(export: &Value) -> Result<LoadedApps, AppError> {
         return Err(AppError::UnsupportedStops { stops: unsupported });
     }
     Ok(loaded)
+}
+
+/// Every item, those of subflows included (at any depth).
+fn every_item<'a>(items: &'a [SeedItem], into: &mut Vec<&'a SeedItem>) {
+    for item in items {
+        into.push(item);
+        every_item(&item.sub_items, into);
+    }
 }
 
 fn text(value: &Value, key: &str) -> Option<String> {

@@ -126,6 +126,29 @@ fn python_str(value: Option<&Value>) -> String {
     }
 }
 
+/// How long a python stop's code may run in the interpreter (the fake's engine holds the
+/// world meanwhile, as a request would).
+const PYTHON_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The child's output once it exits, or `None` (and the child killed) after `limit`.
+fn wait_at_most(
+    mut child: std::process::Child,
+    limit: std::time::Duration,
+) -> std::io::Result<Option<std::process::Output>> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if child.try_wait()?.is_some() {
+            return child.wait_with_output().map(Some);
+        }
+        if std::time::Instant::now() >= deadline {
+            child.kill().ok();
+            child.wait().ok();
+            return Ok(None);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 fn interpret(
     path: &PathBuf,
     code: &str,
@@ -146,9 +169,14 @@ fn interpret(
             .write_all(payload.as_bytes())
             .map_err(|e| format!("cannot give {} the code: {e}", path.display()))?;
     }
-    let output = child
-        .wait_with_output()
-        .map_err(|e| format!("{} failed: {e}", path.display()))?;
+    let output = wait_at_most(child, PYTHON_TIME_LIMIT)
+        .map_err(|e| format!("{} failed: {e}", path.display()))?
+        .ok_or_else(|| {
+            format!(
+                "the stop's code ran past {} s; the fake stopped it",
+                PYTHON_TIME_LIMIT.as_secs()
+            )
+        })?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let last = stdout.lines().rev().find(|line| !line.trim().is_empty());
     let answer: Value = last

@@ -524,6 +524,7 @@ impl World {
             .retain(|a| &a.flow_uuid != hex || a.data_no != n);
         self.pending
             .retain(|p| p.flow != flow || self.flows[flow].rows.contains_key(&p.row));
+        self.forget_parked(flow, n);
     }
 
     /// The data-id lookup.

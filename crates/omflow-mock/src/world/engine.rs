@@ -26,7 +26,14 @@ impl World {
         if self.engine_delay_ms == 0 {
             self.advance(flow, row, from, sent_id);
         } else {
-            let due = self.now() + chrono::Duration::milliseconds(self.engine_delay_ms as i64);
+            let delay = i64::try_from(self.engine_delay_ms)
+                .ok()
+                .and_then(chrono::Duration::try_milliseconds)
+                .unwrap_or(chrono::Duration::MAX);
+            let due = self
+                .now()
+                .checked_add_signed(delay)
+                .unwrap_or(chrono::NaiveDateTime::MAX);
             self.pending.push(Pending {
                 due,
                 flow,

@@ -243,6 +243,8 @@ pub struct World {
     pub(crate) python: crate::python::PythonRunner,
     /// Tickets parked at an outflow or inflow until the ticket they opened ends.
     parked: Vec<outflow::Parked>,
+    /// How many engine walks are running inside one another now.
+    walk_depth: usize,
 }
 
 /// Who is calling, after the `/rest/` wrapper accepted the token.
@@ -324,6 +326,7 @@ impl World {
             last_stamp: std::cell::Cell::new(None),
             python,
             parked: Vec::new(),
+            walk_depth: 0,
         };
         for def in &seed.flows {
             if omflow_model::FlowUuid::parse(&def.flow_uuid).is_err() {

@@ -30,6 +30,16 @@ struct Given {
 }
 
 impl World {
+    /// Forgets the waits of and for ticket `data_no` of `flow` (deleted).
+    pub(super) fn forget_parked(&mut self, flow: usize, data_no: u64) {
+        let rows = &self.flows[flow].rows;
+        self.parked.retain(|p| {
+            let waited_for = p.child_flow == flow && p.child_data_no == data_no;
+            let waiting = p.parent_flow == flow && !rows.contains_key(&p.parent_row);
+            !waited_for && !waiting
+        });
+    }
+
     /// Reads the stop's inputs from the waiting ticket (`subflow_input`).
     fn outflow_inputs(
         &self,
@@ -54,7 +64,10 @@ impl World {
                         given.form.push((id.clone(), json!([])));
                         given.form.len() - 1
                     });
-                    let list = given.form[at].1.as_array_mut().expect("a list");
+                    // A field given whole and then by part: Python's `append` on a text.
+                    let Some(list) = given.form[at].1.as_array_mut() else {
+                        return Err("'str' object has no attribute 'append'".into());
+                    };
                     while list.len() + 1 < usize::from(part) {
                         list.push(json!(""));
                     }

@@ -107,11 +107,19 @@ impl World {
             })
             .cloned()
             .collect();
-        if arrived.len() < expected {
+        // `return_num == count`: the merge happens when exactly the expected branches are in.
+        if arrived.len() != expected {
             return Step::Done;
         }
         let main_id = item.main.clone().unwrap_or(arrived_from);
-        let is_main = |row: &Map<String, Value>| param_of(row)["chart_id_from"] == main_id.as_str();
+        let main_id = main_id.rsplit('-').next().unwrap_or_default().to_string();
+        // Inside a subflow a branch's `chart_id_from` is its path (`FITEM_8-FITEM_5`).
+        let is_main = |row: &Map<String, Value>| {
+            param_of(row)["chart_id_from"]
+                .as_str()
+                .and_then(|from| from.rsplit('-').next())
+                == Some(main_id.as_str())
+        };
         let Some(main) = arrived.iter().find(|row| is_main(row)).or(arrived.last()) else {
             return Step::Done;
         };

@@ -47,6 +47,10 @@ impl Walk {
     }
 }
 
+/// How deeply walks may nest (outflows opening tickets whose walks resume their callers,
+/// async branches).
+const MAX_NESTED_WALKS: usize = 40;
+
 /// Where the walk goes after an item.
 pub(super) enum Step {
     /// To this item (nowhere: the engine's "no match").
@@ -101,8 +105,22 @@ impl World {
         self.walk_on(walk, next);
     }
 
-    /// The walk from item `next` on, until the ticket waits, closes or fails.
-    pub(super) fn walk_on(&mut self, mut walk: Walk, mut next: Option<String>) {
+    /// The walk from item `next` on, until the ticket waits, closes or fails. A walk that
+    /// starts walks (a ticket opened by an outflow that ends at once, async branches) nests;
+    /// past [`MAX_NESTED_WALKS`] the ticket fails as Python's recursion limit fails it,
+    /// instead of the fake overflowing its stack.
+    pub(super) fn walk_on(&mut self, mut walk: Walk, next: Option<String>) {
+        if self.walk_depth >= MAX_NESTED_WALKS {
+            let row = std::mem::take(&mut walk.row);
+            self.fail_row(walk.flow, row, None, "maximum recursion depth exceeded");
+            return;
+        }
+        self.walk_depth += 1;
+        self.walk_steps(walk, next);
+        self.walk_depth -= 1;
+    }
+
+    fn walk_steps(&mut self, mut walk: Walk, mut next: Option<String>) {
         let flow = walk.flow;
         for _ in 0..64 {
             let path = next.as_deref().map(|id| format!("{}{id}", walk.prefix));
@@ -248,8 +266,17 @@ impl World {
     /// the ticket here, as `int()` does in the engine.
     fn at_sleep(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
         let flow = walk.flow;
-        let wait = match super::stops::sleep_ms(item, &walk.flow_value) {
-            Ok(wait) => wait,
+        // `datetime.now() + timedelta(milliseconds=wait)` out of range is Python's
+        // OverflowError, which fails the ticket at the sleep.
+        let due = super::stops::sleep_ms(item, &walk.flow_value).and_then(|wait| {
+            chrono::Duration::try_milliseconds(wait)
+                .and_then(|wait| self.now().checked_add_signed(wait))
+                .ok_or_else(|| {
+                    "OME系統錯誤(暫停點)，請通知系統管理員。date value out of range".to_string()
+                })
+        });
+        let due = match due {
+            Ok(due) => due,
             Err(message) => {
                 let row = std::mem::take(&mut walk.row);
                 self.fail_row(flow, row, Some(item), &message);
@@ -262,10 +289,6 @@ impl World {
         let param = self.engine_param(flow, &row, &item.id, via);
         row.insert("data_param".into(), Value::String(dumps(&param)));
         self.flows[flow].rows.insert(walk.row_id, row);
-        let due = self
-            .now()
-            .checked_add_signed(chrono::Duration::milliseconds(wait))
-            .unwrap_or(chrono::NaiveDateTime::MAX);
         self.pending.push(Pending {
             due,
             flow,
