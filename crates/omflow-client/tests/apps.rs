@@ -2,26 +2,12 @@
 //! api_paths and the permissions they grant to roles by name. The shared test app
 //! 外部服務 (exported from a real server) and an app of our own in the same format.
 
-use omflow_client::Client;
+mod stops;
+
 use omflow_mock::apps::{flow_uuid, AppError};
 use omflow_mock::{FakeOmflow, Seed};
 use omflow_model::{FieldType, FlowRef};
 use serde_json::{json, Value};
-
-fn export(name: &str) -> Value {
-    let path = format!(
-        "{}/../../fixtures/omflow-3/apps/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn login(fake: &FakeOmflow, user: &str, password: &str) -> Client {
-    Client::builder(fake.uri())
-        .credentials(user, password)
-        .build()
-        .unwrap()
-}
 
 /// The demo seed with dave, a member of 任務處理組 (group 1), the role the apps grant
 /// View and Add to.
@@ -36,10 +22,10 @@ fn seed_with(app: &Value) -> Seed {
 
 #[tokio::test]
 async fn an_exported_app_runs_as_deployed_with_the_permissions_it_grants() {
-    let app = export("apptest_ext.json");
+    let app = stops::export("apptest_ext.json");
     let fake = FakeOmflow::start_with(seed_with(&app)).await.unwrap();
     let uuid = flow_uuid("外部服務", "外部任務");
-    let dave = login(&fake, "dave", "dave-pass");
+    let dave = stops::login(&fake, "dave", "dave-pass");
     // Add and View come from the app's config.permission (role 任務處理組): dave creates by
     // the flow's uuid, typed from the start form his View lets him read.
     let data_no = dave
@@ -107,7 +93,7 @@ async fn an_exported_app_runs_as_deployed_with_the_permissions_it_grants() {
         exported["items"].as_array().unwrap().len()
     );
     // erin-like users (boss: no group) are refused.
-    let boss = login(&fake, "boss", "boss-pass");
+    let boss = stops::login(&fake, "boss", "boss-pass");
     let err = boss
         .flow(FlowRef::parse(&uuid))
         .create()
@@ -161,7 +147,7 @@ async fn an_app_of_our_own_runs_setform_org_and_calculate_to_its_end() {
     let fake = FakeOmflow::start_with(seed_with(&own_app("任務處理組")))
         .await
         .unwrap();
-    let dave = login(&fake, "dave", "dave-pass");
+    let dave = stops::login(&fake, "dave", "dave-pass");
     let data_no = dave
         .flow(FlowRef::parse(&flow_uuid("記錄", "記錄表")))
         .create()
@@ -229,7 +215,9 @@ fn an_app_that_cannot_be_loaded_says_why_and_loads_nothing() {
     // refused, naming the stop, and nothing of the file is loaded.
     let mut seed = Seed::demo();
     let flows = seed.flows.len();
-    seed.clone().add_app(&export("apptest_main.json")).unwrap();
+    seed.clone()
+        .add_app(&stops::export("apptest_main.json"))
+        .unwrap();
     let mut strange = own_app("任務處理組");
     strange[0]["flow_list"][0]["flowobject"]["items"][2]["type"] = json!("teleport");
     let err = seed.add_app(&strange).unwrap_err();
@@ -239,9 +227,11 @@ fn an_app_that_cannot_be_loaded_says_why_and_loads_nothing() {
     assert_eq!(stops, &["記錄表: 組織 (FITEM_3, teleport)"]);
     assert_eq!(seed.flows.len(), flows, "nothing of the file was loaded");
     let mut twice = Seed::demo();
-    twice.add_app(&export("apptest_ext.json")).unwrap();
+    twice.add_app(&stops::export("apptest_ext.json")).unwrap();
     assert_eq!(
-        twice.add_app(&export("apptest_ext.json")).unwrap_err(),
+        twice
+            .add_app(&stops::export("apptest_ext.json"))
+            .unwrap_err(),
         AppError::DuplicateApiPath("apptest_ext".into())
     );
     assert!(matches!(

@@ -2,6 +2,8 @@
 //! engine's rules, with the code the client predicts with: a push the client predicts lands
 //! where the fake takes it, with the fields and flow values the stops wrote.
 
+mod stops;
+
 use omflow_client::Client;
 use omflow_mock::{FakeOmflow, Seed};
 use omflow_model::routing::Route;
@@ -76,13 +78,6 @@ fn seed() -> Seed {
     serde_json::from_value(seed).unwrap()
 }
 
-fn login(fake: &FakeOmflow, user: &str, password: &str) -> Client {
-    Client::builder(fake.uri())
-        .credentials(user, password)
-        .build()
-        .unwrap()
-}
-
 /// A new quote, at 填寫 for group 2 (alice's); its current data_id.
 async fn new_quote(fake: &FakeOmflow, admin: &Client) -> (u64, u64) {
     let created = admin
@@ -111,8 +106,8 @@ fn flow_value(row: &omflow_model::TicketRow, name: &str) -> Value {
 #[tokio::test]
 async fn a_calculated_switch_leads_to_a_setform_that_writes_what_it_calculated() {
     let fake = FakeOmflow::start_with(seed()).await.unwrap();
-    let admin = login(&fake, "admin", "admin");
-    let alice = login(&fake, "alice", "alice-pass");
+    let admin = stops::login(&fake, "admin", "admin");
+    let alice = stops::login(&fake, "alice", "alice-pass");
     let (data_no, data_id) = new_quote(&fake, &admin).await;
     let push = || {
         alice
@@ -169,7 +164,7 @@ async fn a_calculated_switch_leads_to_a_setform_that_writes_what_it_calculated()
 #[tokio::test]
 async fn a_draft_goes_back_and_an_output_naming_no_field_fails_like_the_engine() {
     let fake = FakeOmflow::start_with(seed()).await.unwrap();
-    let admin = login(&fake, "admin", "admin");
+    let admin = stops::login(&fake, "admin", "admin");
     let (data_no, data_id) = new_quote(&fake, &admin).await;
     // The last rule that holds wins: a draft of category hw goes back to the form.
     admin
@@ -208,8 +203,8 @@ async fn a_draft_goes_back_and_an_output_naming_no_field_fails_like_the_engine()
 #[tokio::test]
 async fn a_row_id_two_flows_share_is_resolved_by_the_api_path_or_refused() {
     let fake = FakeOmflow::start_with(seed()).await.unwrap();
-    let admin = login(&fake, "admin", "admin");
-    let alice = login(&fake, "alice", "alice-pass");
+    let admin = stops::login(&fake, "admin", "admin");
+    let alice = stops::login(&fake, "alice", "alice-pass");
     let (data_no, data_id) = new_quote(&fake, &admin).await;
     let in_both = alice
         .missions()

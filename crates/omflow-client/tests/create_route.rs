@@ -2,6 +2,8 @@
 //! read from the flow's design before sending, and a create no switch routes is refused unless
 //! forced.
 
+mod stops;
+
 use omflow_client::{Client, Error};
 use omflow_mock::{FakeOmflow, Seed};
 use omflow_model::routing::Route;
@@ -34,10 +36,7 @@ fn seed_with_switch_after_start() -> Seed {
 }
 
 fn admin(fake: &FakeOmflow) -> Client {
-    Client::builder(fake.uri())
-        .credentials("admin", "admin")
-        .build()
-        .unwrap()
+    stops::login(fake, "admin", "admin")
 }
 
 fn create(client: &Client, description: &str) -> omflow_client::CreateBuilder {

@@ -2,6 +2,8 @@
 //! by `system`), waits parked until that ticket ends, and goes on with its end's outputs. The
 //! other flow here is 外部任務 of the app exported from a real server.
 
+mod stops;
+
 use omflow_client::Client;
 use omflow_mock::apps::flow_uuid;
 use omflow_mock::{FakeOmflow, Seed};
@@ -11,19 +13,15 @@ use serde_json::{json, Value};
 const ORDER: &str = "7a6b5c4d3e2f41008f9e8d7c6b5a4932";
 const LOG: &str = "7a6b5c4d3e2f41008f9e8d7c6b5a4933";
 
-fn field(id: &str, kind: &str, title: &str) -> Value {
-    json!({"id": id, "type": kind, "title": title, "options": [], "required": false})
-}
-
 /// 訂單: a form writes the mode; an outflow opens 外部任務 with it and takes back its status;
 /// an inflow opens 記錄表 of its own app; a setform writes both results; the end.
 fn order_flow() -> Value {
     json!({
         "app_name": "應用", "flow_name": "訂單", "flow_uuid": ORDER, "api_path": "order",
         "column_count": 8,
-        "fields": [field("FORMITM_1", "h_title", "主旨"), field("FORMITM_4", "h_status", "階段"),
-                   field("FORMITM_5", "h_group", "受理組織"), field("FORMITM_6", "inputbox", "模式"),
-                   field("FORMITM_7", "inputbox", "外部結果"), field("FORMITM_8", "inputbox", "記錄來源")],
+        "fields": [stops::field("FORMITM_1", "h_title", "主旨"), stops::field("FORMITM_4", "h_status", "階段"),
+                   stops::field("FORMITM_5", "h_group", "受理組織"), stops::field("FORMITM_6", "inputbox", "模式"),
+                   stops::field("FORMITM_7", "inputbox", "外部結果"), stops::field("FORMITM_8", "inputbox", "記錄來源")],
         "items": [
             {"id": "FITEM_1", "type": "start", "text": "開始", "next": "FITEM_2"},
             {"id": "FITEM_2", "type": "form", "text": "填寫", "next": "FITEM_3",
@@ -52,7 +50,7 @@ fn log_flow() -> Value {
     json!({
         "app_name": "應用", "flow_name": "記錄表", "flow_uuid": LOG, "api_path": "log",
         "column_count": 2,
-        "fields": [field("FORMITM_1", "h_title", "主旨"), field("FORMITM_2", "areabox", "來源")],
+        "fields": [stops::field("FORMITM_1", "h_title", "主旨"), stops::field("FORMITM_2", "areabox", "來源")],
         "items": [
             {"id": "FITEM_1", "type": "start", "text": "開始", "next": "FITEM_2",
              "inputs": [{"name": "src", "value": "direct"}]},
@@ -85,12 +83,7 @@ async fn started() -> (FakeOmflow, Client, Client) {
     let fake = FakeOmflow::start_with(serde_json::from_value(seed).unwrap())
         .await
         .unwrap();
-    let login = |user: &str, password: &str| {
-        Client::builder(fake.uri())
-            .credentials(user, password)
-            .build()
-            .unwrap()
-    };
+    let login = |user: &str, password: &str| stops::login(&fake, user, password);
     let (admin, dave) = (login("admin", "admin"), login("dave", "dave-pass"));
     (fake, admin, dave)
 }
@@ -197,7 +190,7 @@ async fn an_outflow_into_its_own_flow_fails_instead_of_overflowing() {
     let endless = json!({
         "app_name": "遞迴", "flow_name": "遞迴單", "flow_uuid": "7a6b5c4d3e2f41008f9e8d7c6b5a4934",
         "api_path": "endless", "column_count": 1,
-        "fields": [field("FORMITM_1", "h_title", "主旨")],
+        "fields": [stops::field("FORMITM_1", "h_title", "主旨")],
         "items": [
             {"id": "FITEM_1", "type": "start", "text": "開始", "next": "FITEM_2"},
             {"id": "FITEM_2", "type": "outflow", "text": "自己", "next": "FITEM_3",
@@ -211,10 +204,7 @@ async fn an_outflow_into_its_own_flow_fails_instead_of_overflowing() {
     let fake = FakeOmflow::start_with(serde_json::from_value(seed).unwrap())
         .await
         .unwrap();
-    let admin = Client::builder(fake.uri())
-        .credentials("admin", "admin")
-        .build()
-        .unwrap();
+    let admin = stops::login(&fake, "admin", "admin");
     admin
         .flow(FlowRef::parse("7a6b5c4d3e2f41008f9e8d7c6b5a4934"))
         .create()

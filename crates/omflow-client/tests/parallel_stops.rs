@@ -2,16 +2,13 @@
 //! collection merges them once when the last arrives: the main branch's row and flow values
 //! go on, the other branch's values fill what it left empty.
 
-use omflow_client::Client;
+mod stops;
+
 use omflow_mock::{FakeOmflow, Seed};
 use omflow_model::FlowRef;
 use serde_json::{json, Value};
 
 const FLOW: &str = "8b7a6c5d4e3f42119a0b1c2d3e4f5a6b";
-
-fn field(id: &str, kind: &str, title: &str) -> Value {
-    json!({"id": id, "type": kind, "title": title, "options": [], "required": false})
-}
 
 /// start → 並行 (async: A, B) → A: setform FORMITM_7 = title/A, flow value a; B: setform
 /// (another field, flow value b) → 匯集 (collection, main A) → 寫回 (setform FORMITM_8 = b)
@@ -20,9 +17,9 @@ fn parallel_flow() -> Value {
     json!({
         "app_name": "並行", "flow_name": "並行表", "flow_uuid": FLOW, "api_path": "parallel",
         "column_count": 9,
-        "fields": [field("FORMITM_1", "h_title", "主旨"), field("FORMITM_5", "h_group", "受理組織"),
-                   field("FORMITM_7", "inputbox", "A結果"), field("FORMITM_8", "inputbox", "B結果"),
-                   field("FORMITM_9", "inputbox", "B欄")],
+        "fields": [stops::field("FORMITM_1", "h_title", "主旨"), stops::field("FORMITM_5", "h_group", "受理組織"),
+                   stops::field("FORMITM_7", "inputbox", "A結果"), stops::field("FORMITM_8", "inputbox", "B結果"),
+                   stops::field("FORMITM_9", "inputbox", "B欄")],
         "items": [
             {"id": "FITEM_1", "type": "start", "text": "開始", "next": "FITEM_4",
              "inputs": [{"name": "title", "value": "#(FORMITM_1)"}]},
@@ -54,10 +51,7 @@ async fn branches_run_and_one_merged_row_goes_on() {
     let fake = FakeOmflow::start_with(serde_json::from_value(seed).unwrap())
         .await
         .unwrap();
-    let admin = Client::builder(fake.uri())
-        .credentials("admin", "admin")
-        .build()
-        .unwrap();
+    let admin = stops::login(&fake, "admin", "admin");
     let data_no = admin
         .flow(FlowRef::parse(FLOW))
         .create()

@@ -2,7 +2,8 @@
 //! registers, the inputs read back as the outputs, an exception failing the ticket at the
 //! stop with its text; a flow with a python stop and no way to run it is refused at start.
 
-use omflow_client::Client;
+mod stops;
+
 use omflow_mock::{FakeOmflow, Seed};
 use omflow_model::FlowRef;
 use serde_json::{json, Value};
@@ -11,12 +12,11 @@ const FLOW: &str = "0a1b2c3d4e5f40718293a4b5c6d7e8f9";
 
 /// start → python 計分 (score = amount × 2) → setform (FORMITM_11 = score) → end.
 fn scoring_flow() -> Value {
-    let field = |id: &str, kind: &str, title: &str| json!({"id": id, "type": kind, "title": title, "options": [], "required": false});
     json!({
         "app_name": "計分", "flow_name": "計分單", "flow_uuid": FLOW, "api_path": "score",
         "column_count": 11,
-        "fields": [field("FORMITM_1", "h_title", "主旨"), field("FORMITM_7", "inputbox", "金額"),
-                   field("FORMITM_11", "inputbox", "分數")],
+        "fields": [stops::field("FORMITM_1", "h_title", "主旨"), stops::field("FORMITM_7", "inputbox", "金額"),
+                   stops::field("FORMITM_11", "inputbox", "分數")],
         "items": [
             {"id": "FITEM_1", "type": "start", "text": "開始", "next": "FITEM_2"},
             {"id": "FITEM_2", "type": "python", "text": "計分", "next": "FITEM_3",
@@ -37,10 +37,7 @@ fn seed() -> Seed {
 }
 
 async fn create(fake: &FakeOmflow, amount: &str) -> omflow_model::TicketRow {
-    let admin = Client::builder(fake.uri())
-        .credentials("admin", "admin")
-        .build()
-        .unwrap();
+    let admin = stops::login(fake, "admin", "admin");
     let data_no = admin
         .flow(FlowRef::parse(FLOW))
         .create()

@@ -2,34 +2,21 @@
 //! along the paths the real engine took: 並行單 through async branches (one a python stop), the
 //! collection, a subflow with a form of its own, and an inflow to 記錄單.
 
-use omflow_client::Client;
+mod stops;
+
 use omflow_mock::apps::flow_uuid;
 use omflow_mock::python::PythonRunner;
 use omflow_mock::{FakeOmflow, Seed};
 use omflow_model::FlowRef;
-use serde_json::{json, Value};
-
-fn export(name: &str) -> Value {
-    let path = format!(
-        "{}/../../fixtures/omflow-3/apps/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn field(row: &omflow_model::TicketRow, id: &str) -> String {
-    row.field(&id.parse().unwrap())
-        .unwrap_or_default()
-        .to_string()
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn a_parallel_ticket_runs_its_branches_subflow_and_inflow_as_the_real_engine_did() {
     let seed = Seed::demo()
         .builder()
         .user("dave", "dave-pass", &[1])
-        .app(&export("apptest_main.json"))
-        .app(&export("apptest_ext.json"))
+        .app(&stops::export("apptest_main.json"))
+        .app(&stops::export("apptest_ext.json"))
         .build()
         .unwrap();
     let python = PythonRunner::find_python3().expect("python3 (CI installs it)");
@@ -39,12 +26,7 @@ async fn a_parallel_ticket_runs_its_branches_subflow_and_inflow_as_the_real_engi
         .start()
         .await
         .unwrap();
-    let login = |user: &str, password: &str| {
-        Client::builder(fake.uri())
-            .credentials(user, password)
-            .build()
-            .unwrap()
-    };
+    let login = |user: &str, password: &str| stops::login(&fake, user, password);
     let (admin, dave) = (login("admin", "admin"), login("dave", "dave-pass"));
     let parallel = flow_uuid("應用測試", "並行單");
     let data_no = admin
@@ -78,7 +60,7 @@ async fn a_parallel_ticket_runs_its_branches_subflow_and_inflow_as_the_real_engi
     let row = current();
     assert_eq!(row.stop_uuid.as_deref(), Some("FITEM_8-FITEM_2"), "{row:?}");
     assert_eq!(
-        field(&row, "FORMITM_7"),
+        stops::field_of(&row, "FORMITM_7"),
         "Blue Rack/A",
         "branch A's setform"
     );
@@ -110,12 +92,12 @@ async fn a_parallel_ticket_runs_its_branches_subflow_and_inflow_as_the_real_engi
     let row = current();
     assert_eq!(row.stop_chart_text.as_deref(), Some("確認"), "{row:?}");
     assert_eq!(
-        field(&row, "FORMITM_8"),
+        stops::field_of(&row, "FORMITM_8"),
         "KCAR EULB",
         "branch B's python, merged"
     );
     assert_eq!(
-        field(&row, "FORMITM_9"),
+        stops::field_of(&row, "FORMITM_9"),
         "sub:blue rack:2",
         "the subflow's python"
     );
@@ -126,12 +108,12 @@ async fn a_parallel_ticket_runs_its_branches_subflow_and_inflow_as_the_real_engi
         .expect("the inflow's 記錄單 ticket");
     assert!(logged.closed);
     assert_eq!(
-        field(logged, "FORMITM_2"),
+        stops::field_of(logged, "FORMITM_2"),
         "KCAR EULB",
         "its start input src = b_val"
     );
     assert_eq!(
-        field(&row, "FORMITM_10"),
+        stops::field_of(&row, "FORMITM_10"),
         logged.data_no.get().to_string(),
         "記錄單號"
     );

@@ -2,6 +2,8 @@
 //! a test advances the clock instead of waiting; meanwhile the row is running and a push is
 //! refused; a wait that is no integer fails the ticket there.
 
+mod stops;
+
 use omflow_client::Client;
 use omflow_mock::{Clock, FakeOmflow, Seed};
 use omflow_model::{DataId, FlowRef};
@@ -52,10 +54,7 @@ async fn started() -> (FakeOmflow, Client) {
         .start()
         .await
         .unwrap();
-    let admin = Client::builder(fake.uri())
-        .credentials("admin", "admin")
-        .build()
-        .unwrap();
+    let admin = stops::login(&fake, "admin", "admin");
     (fake, admin)
 }
 
