@@ -117,4 +117,77 @@ async fn a_parallel_ticket_runs_its_branches_subflow_and_inflow_as_the_real_engi
         logged.data_no.get().to_string(),
         "記錄單號"
     );
+    // The flow log: level 1 lists the flow's own stops (the subflow stop with its uid and no
+    // output, the ticket having changed rows inside); level 2 the subflow's, by path.
+    let log = |level: u32, inside: bool| {
+        let mut body = json!({"flow_uuid": parallel, "data_no": data_no, "flow_level": level});
+        if inside {
+            body["flow_uid"] = json!("1700000000301");
+            body["parent_chart_id"] = json!("FITEM_8");
+        }
+        body
+    };
+    let http = reqwest::Client::new();
+    let login: serde_json::Value = http
+        .get(format!("{}/accounts/api/security/get/", fake.uri()))
+        .basic_auth("admin", Some("admin"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["result"]["security"].clone();
+    let mut read = Vec::new();
+    for (level, inside) in [(1, false), (2, true)] {
+        let mut body = log(level, inside);
+        body["security"] = json!(token);
+        body["omflow_restapi"] = json!(1);
+        let answer: serde_json::Value = http
+            .post(format!(
+                "{}/rest/flowmanage/api/flow-object/load/",
+                fake.uri()
+            ))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        read.push(answer["result"].clone());
+    }
+    let ids = |result: &serde_json::Value| -> Vec<String> {
+        result["inoutput"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["chart_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let level1 = ids(&read[0]);
+    assert!(!level1.iter().any(|id| id.contains('-')), "{level1:?}");
+    let subflow = read[0]["inoutput"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["chart_id"] == "FITEM_8")
+        .unwrap();
+    assert_eq!(subflow["subflow_uid"], "1700000000301");
+    assert_eq!(subflow["output_data"], serde_json::Value::Null);
+    assert_eq!(
+        ids(&read[1]),
+        [
+            "FITEM_8-FITEM_1",
+            "FITEM_8-FITEM_2",
+            "FITEM_8-FITEM_3",
+            "FITEM_8-FITEM_4"
+        ]
+    );
+    let design: serde_json::Value =
+        serde_json::from_str(read[1]["flowobject"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        design["is_sub"], true,
+        "level 2 serves the subflow's design"
+    );
 }

@@ -338,6 +338,10 @@ fn items(design: &Value) -> Vec<SeedItem> {
                     .filter(|items| items.as_array().is_some_and(|a| !a.is_empty()))
                     .map(|_| stop_form.clone()),
                 sub_items: subflow_of(design, config).map(items).unwrap_or_default(),
+                subflow_id: config
+                    .get("subflow_id")
+                    .map(value_text)
+                    .filter(|uid| !uid.is_empty()),
                 code: text(config, "code"),
                 main: text(config, "main").filter(|v| !v.is_empty()),
                 target_app: text(config, "app_name").filter(|v| !v.is_empty()),

@@ -61,25 +61,41 @@ impl World {
             return Reply::fail(404, text(MessageId::FlowNotFound, lang));
         };
         let def = &self.flows[flow].def;
+        // A subflow's level: its design, and the log of the stops inside subflow stop
+        // `parent_chart_id`.
+        let text_of = |key: &str| body.get(key).map(plain_text).unwrap_or_default();
+        let flow_uid = text_of("flow_uid");
+        let parent = text_of("parent_chart_id");
+        let within = (!flow_uid.is_empty() && !parent.is_empty()).then_some(parent.as_str());
         // The log of the asked level (`int(flow_level)` per entry: a bad level answers null,
         // but only when there are entries to test it on).
         let entries = crate::world::int_like(data_no)
-            .map(|n| self.flow_log(flow, n))
+            .map(|n| self.flow_log(flow, n, within))
             .unwrap_or_default();
         let level = body.get("flow_level").and_then(crate::world::int_like);
         let inoutput = match level {
             _ if entries.is_empty() => json!([]),
-            Some(1) => Value::Array(entries),
+            Some(1) if within.is_none() => Value::Array(entries),
+            Some(2) if within.is_some() => Value::Array(entries),
             Some(_) => json!([]),
             None => Value::Null,
+        };
+        let design = def
+            .flowobject
+            .clone()
+            .unwrap_or_else(|| crate::pyjson::dumps(&self.flow_chart(flow)));
+        let design = if flow_uid.is_empty() {
+            design
+        } else {
+            match subflow_design(&design, &flow_uid) {
+                Some(sub) => sub,
+                None => return Reply::fail(404, text(MessageId::FlowNotFound, lang)),
+            }
         };
         Reply::ok(
             text(MessageId::UpdateSuccess, lang),
             json!({
-                "flowobject": def
-                    .flowobject
-                    .clone()
-                    .unwrap_or_else(|| crate::pyjson::dumps(&self.flow_chart(flow))),
+                "flowobject": design,
                 "inoutput": inoutput,
                 "flow_name": def.flow_name,
             }),
@@ -191,5 +207,24 @@ impl World {
             ),
             None => Reply::fail(500, "'NoneType' object has no attribute 'display_field'"),
         }
+    }
+}
+
+/// The design of subflow `uid` inside a flow's design text, as the server stores it.
+fn subflow_design(design: &str, uid: &str) -> Option<String> {
+    let design: Value = serde_json::from_str(design).ok()?;
+    design["subflow"]
+        .as_array()?
+        .iter()
+        .find(|sub| sub.get("uid").map(plain_text).as_deref() == Some(uid))
+        .map(crate::pyjson::dumps)
+}
+
+/// A text or a number as its text (a uid may come as either).
+fn plain_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
     }
 }

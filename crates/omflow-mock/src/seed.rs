@@ -314,6 +314,10 @@ pub struct SeedItem {
     /// `$(name)` = the end's output `$(value)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subflow_outputs: Vec<SeedInput>,
+    /// A subflow stop's subflow (`config.subflow_id`: the `uid` of one of the design's
+    /// `subflow`s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subflow_id: Option<String>,
     /// A subflow's own items (`config.subflow_id` names one of the design's `subflow`s): the
     /// ticket walks them as stops `<this id>-<their id>`, then goes on after this item.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

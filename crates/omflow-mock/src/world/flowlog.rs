@@ -17,6 +17,8 @@ pub(crate) struct FlowLogEntry {
     pub input: Value,
     pub output: Value,
     pub error: bool,
+    /// A subflow stop's subflow (`config.subflow_id`).
+    pub subflow_uid: Option<String>,
 }
 
 impl World {
@@ -36,6 +38,9 @@ impl World {
             data_no: row["data_no"].as_u64().unwrap_or(0),
             chart_id: item.id.clone(),
             stop_type: item.item_type.clone(),
+            subflow_uid: (item.item_type == "subflow")
+                .then(|| item.subflow_id.clone())
+                .flatten(),
             stop_text: item.text.clone(),
             updatetime: createtime.clone(),
             createtime,
@@ -92,13 +97,23 @@ impl World {
         Value::Object(written)
     }
 
-    /// The flow log of ticket `data_no` of `flow`, oldest first, as `inoutput` shows it.
-    pub(crate) fn flow_log(&self, flow: usize, data_no: u64) -> Vec<Value> {
+    /// The flow log of ticket `data_no` of `flow`, oldest first, as `inoutput` shows it: the
+    /// flow's own stops (level 1), or those inside subflow stop `within` (level 2, their
+    /// chart ids `<within>-FITEM_n`).
+    pub(crate) fn flow_log(&self, flow: usize, data_no: u64, within: Option<&str>) -> Vec<Value> {
+        let inside = within.map(|parent| format!("{parent}-"));
         self.flow_logs
             .iter()
             .filter(|e| e.flow == flow && e.data_no == data_no)
+            .filter(|e| match &inside {
+                Some(prefix) => {
+                    e.chart_id.starts_with(prefix.as_str())
+                        && !e.chart_id[prefix.len()..].contains('-')
+                }
+                None => !e.chart_id.contains('-'),
+            })
             .map(|e| {
-                json!({
+                let mut entry = json!({
                     "chart_id": e.chart_id,
                     "createtime": e.createtime,
                     "updatetime": e.updatetime,
@@ -107,7 +122,11 @@ impl World {
                     "error": e.error,
                     "stop_chart_type": e.stop_type,
                     "stop_chart_text": e.stop_text,
-                })
+                });
+                if let Some(uid) = &e.subflow_uid {
+                    entry["subflow_uid"] = json!(uid);
+                }
+                entry
             })
             .collect()
     }

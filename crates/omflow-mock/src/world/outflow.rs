@@ -76,7 +76,9 @@ impl World {
                 }
                 Reference::Field(column) => {
                     given.form.push((column.to_uppercase(), json!(value)));
-                    given.logged.insert(column, json!(value));
+                    // Logged under the name inside `#(...)` as the design writes it.
+                    let written = input.name[2..input.name.len() - 1].to_string();
+                    given.logged.insert(written, json!(value));
                 }
                 _ => {
                     given.logged.insert(input.name.clone(), json!(value));

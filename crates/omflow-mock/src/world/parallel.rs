@@ -66,7 +66,8 @@ impl World {
     pub(super) fn at_async(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
         let flow = walk.flow;
         let main = self.stop_as_history(walk, item);
-        self.log_stop(flow, &main, item, json!(item.id), json!(""), false);
+        // The branches leave on new rows: the async's own log entry keeps no output.
+        self.log_stop(flow, &main, item, json!(item.id), Value::Null, false);
         let collection = uuid::Uuid::new_v4().simple().to_string();
         for branch in item.rules.iter().map(|rule| rule.target.clone()) {
             let (row_id, row) = self.running_copy(flow, &main);

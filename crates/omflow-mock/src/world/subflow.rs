@@ -57,6 +57,7 @@ impl World {
         }
         let caller = json!({
             "chart_id_from": item.id,
+            "entered_row": walk.row_id,
             "flow_value": walk.flow_value,
             "content": walk.content.take().unwrap_or(Value::Null),
         });
@@ -111,7 +112,11 @@ impl World {
             walk.flow_value.insert(name.clone(), value.clone());
             written.insert(name, value);
         }
-        self.log_leave(flow, walk.data_no, &path, Value::Object(written));
+        // The engine logs the output on the row the subflow was entered with: when a form
+        // inside gave the ticket a new row, the subflow's entry keeps no output.
+        if caller["entered_row"].as_u64() == Some(walk.row_id) {
+            self.log_leave(flow, walk.data_no, &path, Value::Object(written));
+        }
         walk.pass(&subflow, subflow.next.clone())
     }
 }

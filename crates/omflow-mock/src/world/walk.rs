@@ -159,7 +159,7 @@ impl World {
     /// Leaving `from`: a start logs its values; a form's open entry gets its outputs. False
     /// when that failed the ticket.
     fn leave(&mut self, walk: &mut Walk, from: &str) -> bool {
-        let Some(left) = self.item(walk.flow, from).cloned() else {
+        let Some(left) = self.item_at(walk.flow, from) else {
             return true;
         };
         if left.item_type == "start" {
