@@ -117,8 +117,12 @@ async fn a_parallel_ticket_runs_its_branches_subflow_and_inflow_as_the_real_engi
         logged.data_no.get().to_string(),
         "記錄單號"
     );
-    // The flow log: level 1 lists the flow's own stops (the subflow stop with its uid and no
-    // output, the ticket having changed rows inside); level 2 the subflow's, by path.
+    check_flow_logs(&fake, &parallel, data_no).await;
+}
+
+/// The flow log: level 1 lists the flow's own stops (the subflow stop with its uid and no
+/// output, the ticket having changed rows inside); level 2 the subflow's, by path.
+async fn check_flow_logs(fake: &FakeOmflow, parallel: &str, data_no: u64) {
     let log = |level: u32, inside: bool| {
         let mut body = json!({"flow_uuid": parallel, "data_no": data_no, "flow_level": level});
         if inside {
