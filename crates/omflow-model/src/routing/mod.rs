@@ -435,7 +435,13 @@ pub fn predict(chart: &FlowChart, from: &str, mut values: TicketValues) -> Predi
                     id: from.to_string(),
                     text: String::new(),
                 },
-                why: "the flow's design has no such stop".into(),
+                why: if from.contains('-') {
+                    // `FITEM_8-FITEM_2`: a stop inside a subflow, whose design is the
+                    // subflow's own.
+                    "it is a stop inside a subflow, which the prediction does not walk".into()
+                } else {
+                    "the flow's design has no such stop".into()
+                },
             },
             passed,
         };

@@ -370,3 +370,16 @@ fn group_inputs_in_the_engine_order() {
         "kept, and the chart has no h_group field"
     );
 }
+
+#[test]
+fn a_stop_inside_a_subflow_is_said_to_be_one() {
+    let chart: FlowChart = serde_json::from_value(json!({"items": [
+        {"id": "FITEM_8", "type": "subflow", "text": "子流程"}
+    ]}))
+    .unwrap();
+    let inside = predict(&chart, "FITEM_8-FITEM_2", TicketValues::partial());
+    let said = inside.route.to_string();
+    assert!(said.contains("a stop inside a subflow"), "{said}");
+    let unknown = predict(&chart, "FITEM_99", TicketValues::partial()).route;
+    assert!(unknown.to_string().contains("no such stop"), "{unknown}");
+}
