@@ -73,9 +73,7 @@ fn quote_flow() -> Value {
 }
 
 fn seed() -> Seed {
-    let mut seed = serde_json::to_value(Seed::demo()).unwrap();
-    seed["flows"].as_array_mut().unwrap().push(quote_flow());
-    serde_json::from_value(seed).unwrap()
+    stops::with_flows(Seed::demo(), &[quote_flow()])
 }
 
 /// A new quote, at 填寫 for group 2 (alice's); its current data_id.

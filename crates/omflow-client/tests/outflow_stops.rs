@@ -63,24 +63,13 @@ fn log_flow() -> Value {
 }
 
 async fn started() -> (FakeOmflow, Client, Client) {
-    let path = format!(
-        "{}/../../fixtures/omflow-3/apps/apptest_ext.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let export: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let mut seed = serde_json::to_value(
-        Seed::demo()
-            .builder()
-            .user("dave", "dave-pass", &[1])
-            .app(&export)
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
-    let flows = seed["flows"].as_array_mut().unwrap();
-    flows.push(order_flow());
-    flows.push(log_flow());
-    let fake = FakeOmflow::start_with(serde_json::from_value(seed).unwrap())
+    let seed = Seed::demo()
+        .builder()
+        .user("dave", "dave-pass", &[1])
+        .app(&stops::export("apptest_ext.json"))
+        .build()
+        .unwrap();
+    let fake = FakeOmflow::start_with(stops::with_flows(seed, &[order_flow(), log_flow()]))
         .await
         .unwrap();
     let login = |user: &str, password: &str| stops::login(&fake, user, password);
@@ -199,9 +188,7 @@ async fn an_outflow_into_its_own_flow_fails_instead_of_overflowing() {
             {"id": "FITEM_3", "type": "end", "text": "完成"}
         ]
     });
-    let mut seed = serde_json::to_value(Seed::demo()).unwrap();
-    seed["flows"].as_array_mut().unwrap().push(endless);
-    let fake = FakeOmflow::start_with(serde_json::from_value(seed).unwrap())
+    let fake = FakeOmflow::start_with(stops::with_flows(Seed::demo(), &[endless]))
         .await
         .unwrap();
     let admin = stops::login(&fake, "admin", "admin");

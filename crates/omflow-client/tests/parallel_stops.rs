@@ -46,9 +46,7 @@ fn parallel_flow() -> Value {
 
 #[tokio::test]
 async fn branches_run_and_one_merged_row_goes_on() {
-    let mut seed = serde_json::to_value(Seed::demo()).unwrap();
-    seed["flows"].as_array_mut().unwrap().push(parallel_flow());
-    let fake = FakeOmflow::start_with(serde_json::from_value(seed).unwrap())
+    let fake = FakeOmflow::start_with(stops::with_flows(Seed::demo(), &[parallel_flow()]))
         .await
         .unwrap();
     let admin = stops::login(&fake, "admin", "admin");

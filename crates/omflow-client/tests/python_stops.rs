@@ -31,9 +31,7 @@ fn scoring_flow() -> Value {
 }
 
 fn seed() -> Seed {
-    let mut seed = serde_json::to_value(Seed::demo()).unwrap();
-    seed["flows"].as_array_mut().unwrap().push(scoring_flow());
-    serde_json::from_value(seed).unwrap()
+    stops::with_flows(Seed::demo(), &[scoring_flow()])
 }
 
 async fn create(fake: &FakeOmflow, amount: &str) -> omflow_model::TicketRow {

@@ -45,11 +45,8 @@ fn waiting_flow() -> Value {
 }
 
 async fn started() -> (FakeOmflow, Client) {
-    let mut seed = serde_json::to_value(Seed::demo()).unwrap();
-    seed["flows"].as_array_mut().unwrap().push(waiting_flow());
-    let seed: Seed = serde_json::from_value(seed).unwrap();
     let fake = FakeOmflow::builder()
-        .seed(seed)
+        .seed(stops::with_flows(Seed::demo(), &[waiting_flow()]))
         .clock(Clock::frozen_now())
         .start()
         .await

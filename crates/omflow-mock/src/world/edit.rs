@@ -338,12 +338,7 @@ impl World {
     /// The field an action input targets: its name without the first two characters and
     /// the last one (empty when shorter than three).
     fn input_target(name: &str) -> String {
-        let chars: Vec<char> = name.chars().collect();
-        if chars.len() >= 3 {
-            chars[2..chars.len() - 1].iter().collect()
-        } else {
-            String::new()
-        }
+        inner_name(name)
     }
 
     /// A push's `formdata` as items, checked (all 404): its shape, the items' keys,

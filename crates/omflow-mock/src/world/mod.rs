@@ -24,7 +24,7 @@ mod subflow;
 mod walk;
 
 pub(crate) use missions::{MissionRow, MissionStore};
-pub(crate) use py::{hyphenate, int_like, py_type, python_utf8_error, truthy};
+pub(crate) use py::{hyphenate, inner_name, int_like, py_type, python_utf8_error, truthy};
 pub(crate) use state::{Flag, StateColumns};
 
 /// Token lifetime after the last accepted use.

@@ -77,8 +77,7 @@ impl World {
                 Reference::Field(column) => {
                     given.form.push((column.to_uppercase(), json!(value)));
                     // Logged under the name inside `#(...)` as the design writes it.
-                    let written = input.name[2..input.name.len() - 1].to_string();
-                    given.logged.insert(written, json!(value));
+                    given.logged.insert(inner_name(&input.name), json!(value));
                 }
                 _ => {
                     given.logged.insert(input.name.clone(), json!(value));
@@ -213,15 +212,11 @@ impl World {
             if output.name.is_empty() || (item.item_type == "outflow" && value.is_empty()) {
                 continue;
             }
-            let slice = |text: &str| -> String {
-                let chars: Vec<char> = text.chars().collect();
-                chars
-                    .get(2..chars.len().saturating_sub(1))
-                    .map(|c| c.iter().collect())
-                    .unwrap_or_default()
-            };
-            let name = slice(&output.name);
-            let got = in_output.get(&slice(value)).cloned().unwrap_or(json!(""));
+            let name = inner_name(&output.name);
+            let got = in_output
+                .get(&inner_name(value))
+                .cloned()
+                .unwrap_or(json!(""));
             flow_value.insert(name.clone(), got.clone());
             written.insert(name, got);
         }

@@ -16,18 +16,6 @@ fn param_of(row: &Map<String, Value>) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// Whether a flow value counts as set (Python's truth of the value).
-fn set(value: Option<&Value>) -> bool {
-    match value {
-        None | Some(Value::Null) => false,
-        Some(Value::String(text)) => !text.is_empty(),
-        Some(Value::Bool(b)) => *b,
-        Some(Value::Number(n)) => n.as_f64() != Some(0.0),
-        Some(Value::Array(list)) => !list.is_empty(),
-        Some(Value::Object(map)) => !map.is_empty(),
-    }
-}
-
 impl World {
     /// Stops `walk`'s row at `item` as history (its data_param written); the row.
     fn stop_as_history(&mut self, walk: &mut Walk, item: &SeedItem) -> Map<String, Value> {
@@ -134,7 +122,7 @@ impl World {
                 .into_iter()
                 .flatten()
             {
-                if !set(flow_value.get(name)) {
+                if !flow_value.get(name).is_some_and(truthy) {
                     flow_value.insert(name.clone(), value.clone());
                 }
             }

@@ -39,6 +39,16 @@ pub(crate) fn int_like(value: &Value) -> Option<u64> {
         .and_then(|n| u64::try_from(n).ok())
 }
 
+/// Python's `text[2:-1]`: the name inside `$(name)` or `#(name)` (empty when shorter than
+/// three characters).
+pub(crate) fn inner_name(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .get(2..chars.len().saturating_sub(1))
+        .map(|inner| inner.iter().collect())
+        .unwrap_or_default()
+}
+
 /// Python truthiness of a JSON value.
 pub(crate) fn truthy(value: &Value) -> bool {
     match value {

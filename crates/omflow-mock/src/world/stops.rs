@@ -108,14 +108,7 @@ fn python_int(value: Option<&Value>) -> Result<i64, String> {
 /// How long a sleep waits, in milliseconds: the flow value its `value` names, else `msec`.
 pub(super) fn sleep_ms(item: &SeedItem, flow_value: &Map<String, Value>) -> Result<i64, String> {
     let wait = match item.wait_value.as_deref().filter(|v| !v.is_empty()) {
-        Some(reference) => {
-            let chars: Vec<char> = reference.chars().collect();
-            let name: String = chars
-                .get(2..chars.len().saturating_sub(1))
-                .map(|c| c.iter().collect())
-                .unwrap_or_default();
-            python_int(flow_value.get(&name))
-        }
+        Some(reference) => python_int(flow_value.get(&inner_name(reference))),
         None => python_int(item.msec.as_ref()),
     };
     wait.map_err(|e| format!("{SLEEP_FAILED}{e}"))
@@ -224,11 +217,7 @@ impl World {
         let (_, calculated) = Self::calculate_at(item, row, flow_value);
         let mut outputs = Map::new();
         for output in item.outputs.iter().filter(|o| !o.name.is_empty()) {
-            let chars: Vec<char> = output.name.chars().collect();
-            let name: String = chars
-                .get(2..chars.len().saturating_sub(1))
-                .map(|c| c.iter().collect())
-                .unwrap_or_default();
+            let name = inner_name(&output.name);
             let value = process_input(output.value.as_deref(), &calculated, flow_value, row)
                 .unwrap_or_default();
             outputs.insert(name, Value::String(value));
@@ -251,13 +240,7 @@ impl World {
             if output.name.is_empty() || (form && !has_value) {
                 continue;
             }
-            let name: String = {
-                let chars: Vec<char> = output.name.chars().collect();
-                chars
-                    .get(2..chars.len().saturating_sub(1))
-                    .map(|c| c.iter().collect())
-                    .unwrap_or_default()
-            };
+            let name = inner_name(&output.name);
             let value = output_value(row, output.value.as_deref()).map_err(|error| {
                 let prefix = if form { FORM_FAILED } else { SETFORM_FAILED };
                 format!("{prefix}{error}")

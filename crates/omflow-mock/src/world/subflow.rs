@@ -9,19 +9,6 @@ use super::walk::{Step, Walk};
 use super::*;
 use omflow_model::routing::{self, Calculated};
 
-/// Python's `text[2:-1]`.
-fn inner(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    chars
-        .get(2..chars.len().saturating_sub(1))
-        .map(|c| c.iter().collect())
-        .unwrap_or_default()
-}
-
-fn truthy(value: &Value) -> bool {
-    !matches!(value, Value::Null) && value != &json!("") && value != &json!(false)
-}
-
 impl World {
     pub(super) fn at_subflow(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
         let flow = walk.flow;
@@ -106,7 +93,7 @@ impl World {
             .iter()
             .filter(|o| !o.name.is_empty())
         {
-            let name = inner(&output.name);
+            let name = inner_name(&output.name);
             let from = output.value.clone().unwrap_or_default();
             let value = outputs.get(&from).cloned().unwrap_or(json!(""));
             walk.flow_value.insert(name.clone(), value.clone());
