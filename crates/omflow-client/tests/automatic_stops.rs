@@ -157,6 +157,24 @@ async fn a_calculated_switch_leads_to_a_setform_that_writes_what_it_calculated()
         "auto:1200",
         "the setform's output"
     );
+    let param = row.data_param().unwrap().unwrap();
+    assert_eq!(
+        param["chart_input"],
+        json!({"CAT": "HW", "FORMITM_4": "submit"}),
+        "the switch's input log reads what it calculated; the end keeps it"
+    );
+    let log = admin
+        .flow(FlowRef::parse(FLOW))
+        .ticket(omflow_model::DataNo(data_no))
+        .flow_log()
+        .await
+        .unwrap();
+    let setform = log.entries.iter().find(|e| e.chart_id == "FITEM_4");
+    assert_eq!(
+        setform.unwrap().input_data,
+        json!({"formitm_11": "auto:1200", "status": "完成", "formitm_4": "done"}),
+        "a status written by a setform is logged with its text"
+    );
 }
 
 #[tokio::test]

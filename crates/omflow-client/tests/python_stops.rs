@@ -72,6 +72,24 @@ async fn the_interpreter_runs_a_python_stop_and_its_exception_fails_the_ticket()
         Some("integer division or modulo by zero"),
         "the exception's text, as the real engine writes it"
     );
+    // The row keeps the parameters the engine saved on the way to the stop, and the stop's
+    // log entry its inputs, the outputs read back from them (not what the code left) and
+    // the error.
+    let param = failed.data_param().unwrap().unwrap();
+    assert_eq!(param["chart_id_to"], "FITEM_2", "{param}");
+    assert_eq!(param["chart_id_from"], "FITEM_1", "{param}");
+    let admin = stops::login(&fake, "admin", "admin");
+    let log = admin
+        .flow(FlowRef::parse(FLOW))
+        .ticket(failed.data_no)
+        .flow_log()
+        .await
+        .unwrap();
+    let entry = log.entries.last().unwrap();
+    assert_eq!(entry.chart_id, "FITEM_2");
+    assert!(entry.error, "{entry:?}");
+    assert_eq!(entry.input_data, json!({"amount": "0", "score": ""}));
+    assert_eq!(entry.output_data, json!({"score": ""}));
 }
 
 #[tokio::test]

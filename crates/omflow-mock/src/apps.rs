@@ -343,6 +343,7 @@ fn items(design: &Value) -> Vec<SeedItem> {
                     .map(value_text)
                     .filter(|uid| !uid.is_empty()),
                 code: text(config, "code"),
+                autoinstall: config.get("autoinstall").is_some_and(crate::world::truthy),
                 main: text(config, "main").filter(|v| !v.is_empty()),
                 target_app: text(config, "app_name").filter(|v| !v.is_empty()),
                 target_flow: text(config, "flow_name").filter(|v| !v.is_empty()),

@@ -327,6 +327,10 @@ pub struct SeedItem {
     /// are its `rules`' targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main: Option<String>,
+    /// A python stop's `config.autoinstall` (install the modules its code imports): the
+    /// engine keeps the flag in the ticket's parameters while the code runs.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub autoinstall: bool,
     /// A sleep's fixed wait in milliseconds (`config.msec`, a number or its text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msec: Option<Value>,

@@ -1,8 +1,9 @@
 //! The flow engine: moving a ticket from stop to stop, missions for the stops it reaches,
 //! switches and their inputs, errors, delayed moves.
 
+use super::stops::flow_reference;
 use super::*;
-use omflow_model::routing::{Operand, TicketValues};
+use omflow_model::routing::{Calculated, Operand, TicketValues};
 
 /// The row and flow values as the engine reads them (every column known).
 pub(super) fn engine_values(
@@ -155,30 +156,38 @@ impl World {
     }
 
     /// `switchPoint`'s input log: each side's reference under its inner name, and a literal
-    /// left side under itself (a literal right side is not logged).
+    /// left side under itself (a literal right side is not logged). A `$(name)` reads this
+    /// stop's calculated value where there is one, else the flow value; the right side does
+    /// so only when the left side's name was calculated, as the engine's check (which
+    /// looks at the left side) has it.
     pub(super) fn switch_inputs(
         item: &SeedItem,
         row: &Map<String, Value>,
         flow_value: &Map<String, Value>,
+        calculated: &Calculated,
     ) -> Map<String, Value> {
+        let calculated_text = |name: &str| match calculated.get(name) {
+            Some(Some(result)) => Some(result.to_text()),
+            _ => None,
+        };
         let mut inputs = Map::new();
         for rule in &item.rules {
-            for (side, literal_logged) in [(&rule.value1, true), (&rule.value2, false)] {
-                let inner = side
-                    .strip_prefix("#(")
-                    .or_else(|| side.strip_prefix("$("))
-                    .and_then(|t| t.strip_suffix(')'));
-                match inner {
-                    Some(inner) => {
-                        inputs.insert(
-                            inner.to_string(),
-                            json!(Self::resolve_ref(row, flow_value, side)),
-                        );
-                    }
-                    None if literal_logged => {
-                        inputs.insert(side.clone(), json!(side));
-                    }
-                    None => {}
+            let left = flow_reference(&rule.value1);
+            let left_calculated = left.as_deref().and_then(calculated_text).is_some();
+            for (side, is_left) in [(&rule.value1, true), (&rule.value2, false)] {
+                if let Some(name) = flow_reference(side) {
+                    let value = match (is_left, left_calculated) {
+                        (true, true) | (false, true) => calculated_text(&name).unwrap_or_default(),
+                        _ => Self::resolve_ref(row, flow_value, side),
+                    };
+                    inputs.insert(name, json!(value));
+                } else if let Some(inner) =
+                    side.strip_prefix("#(").and_then(|t| t.strip_suffix(')'))
+                {
+                    let value = Self::resolve_ref(row, flow_value, side);
+                    inputs.insert(inner.to_string(), json!(value));
+                } else if is_left {
+                    inputs.insert(side.clone(), json!(side));
                 }
             }
         }
@@ -229,6 +238,7 @@ impl World {
             sent_id,
             collection,
             content,
+            python_flags,
         } = via;
         let uuid = self.flows[flow].def.flow_uuid.clone();
         let mut param = Map::new();
@@ -245,6 +255,7 @@ impl World {
         if let Some(inputs) = chart_input {
             param.insert("chart_input".into(), Value::Object(inputs));
         }
+        param.extend(python_flags.clone());
         if let Some(collection) = collection {
             param.insert("collection_uuid".into(), json!(collection));
         }

@@ -21,6 +21,18 @@ pub(crate) struct FlowLogEntry {
     pub subflow_uid: Option<String>,
 }
 
+/// The header column a field of `field_type` also writes (`FormatToFormdataList`): the
+/// status's, level's, group's or title's text beside the field's own column.
+pub(super) fn header_column(field_type: &str) -> Option<&'static str> {
+    match field_type {
+        "h_group" => Some("group"),
+        "h_status" => Some("status"),
+        "h_level" => Some("level"),
+        "h_title" => Some("title"),
+        _ => None,
+    }
+}
+
 impl World {
     /// Logs entering stop `item` of ticket `row`.
     pub(super) fn log_stop(
@@ -76,17 +88,10 @@ impl World {
                 .split_once('(')
                 .and_then(|(_, rest)| rest.strip_suffix(')'));
             let Some(field) = inner else { continue };
-            let header =
-                fields
-                    .iter()
-                    .find(|f| f.id == field)
-                    .and_then(|f| match f.field_type.as_str() {
-                        "h_group" => Some("group"),
-                        "h_status" => Some("status"),
-                        "h_level" => Some("level"),
-                        "h_title" => Some("title"),
-                        _ => None,
-                    });
+            let header = fields
+                .iter()
+                .find(|f| f.id == field)
+                .and_then(|f| header_column(&f.field_type));
             let column = field.to_lowercase();
             for key in header.into_iter().chain([column.as_str()]) {
                 if let Some(value) = row.get(key) {

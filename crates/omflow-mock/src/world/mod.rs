@@ -208,6 +208,8 @@ struct Arrival<'a> {
     collection: Option<&'a str>,
     /// Inside a subflow: what the calling flow holds.
     content: Option<&'a Value>,
+    /// What python stops leave in the parameters (`autoinstall`, `load_balance`).
+    python_flags: &'a Map<String, Value>,
 }
 
 /// Everything the fake knows.

@@ -72,6 +72,7 @@ impl World {
                 collection: Some(collection.clone()),
                 prefix: walk.prefix.clone(),
                 content: walk.content.clone(),
+                python_flags: walk.python_flags.clone(),
             };
             self.walk_on(walk, Some(branch));
         }

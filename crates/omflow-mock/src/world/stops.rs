@@ -144,6 +144,20 @@ pub(super) struct PythonRun {
     pub(super) written: Map<String, Value>,
 }
 
+/// A python stop that failed: the message the ticket fails with and, when the code ran
+/// and raised, its inputs and what the stop's outputs read back (the inputs as they went
+/// in: the engine reads nothing the failed run left).
+pub(super) struct PythonFailure {
+    pub(super) message: String,
+    pub(super) ran: Option<Box<FailedRun>>,
+}
+
+/// The inputs of code that raised, and what its outputs read back.
+pub(super) struct FailedRun {
+    pub(super) inputs: Map<String, Value>,
+    pub(super) outputs: Map<String, Value>,
+}
+
 impl World {
     /// A python stop: its inputs (`inputProcess`), the code run by the fake's
     /// [`crate::python::PythonRunner`], its outputs into the flow values. The variables the
@@ -154,17 +168,40 @@ impl World {
         row: &Map<String, Value>,
         flow_value: &mut Map<String, Value>,
         item: &SeedItem,
-    ) -> Result<PythonRun, String> {
+    ) -> Result<PythonRun, PythonFailure> {
         let (_, calculated) = Self::calculate_at(item, row, flow_value);
         let mut inputs = Map::new();
         for input in item.inputs.iter().filter(|i| !i.name.is_empty()) {
             let value = process_input(input.value.as_deref(), &calculated, flow_value, row)
-                .map_err(|e| format!("{PYTHON_FAILED}{e}"))?;
+                .map_err(|e| PythonFailure {
+                    message: format!("{PYTHON_FAILED}{e}"),
+                    ran: None,
+                })?;
             inputs.insert(input.name.clone(), Value::String(value));
         }
         let flow_name = &self.flows[flow].def.flow_name;
         let code = item.code.as_deref().unwrap_or_default();
-        let variables = self.python.run(flow_name, &item.id, code, &inputs)?;
+        let variables = match self.python.run(flow_name, &item.id, code, &inputs) {
+            Ok(variables) => variables,
+            Err(message) => {
+                let outputs = Self::python_outputs(item, &inputs);
+                return Err(PythonFailure {
+                    message,
+                    ran: Some(Box::new(FailedRun { inputs, outputs })),
+                });
+            }
+        };
+        let written = Self::python_outputs(item, &variables);
+        flow_value.extend(written.clone());
+        Ok(PythonRun {
+            inputs,
+            variables,
+            written,
+        })
+    }
+
+    /// A python stop's outputs: each `$(name)` = the variable its value names, or empty.
+    fn python_outputs(item: &SeedItem, variables: &Map<String, Value>) -> Map<String, Value> {
         let mut written = Map::new();
         for output in &item.outputs {
             let (Some(name), Some(from)) = (
@@ -177,14 +214,9 @@ impl World {
                 .get(&from)
                 .cloned()
                 .unwrap_or(Value::String(String::new()));
-            flow_value.insert(name.clone(), value.clone());
             written.insert(name, value);
         }
-        Ok(PythonRun {
-            inputs,
-            variables,
-            written,
-        })
+        written
     }
 
     /// A stop's `calculate` on the ticket: this stop's values, and the `write` rows' results
@@ -288,11 +320,21 @@ impl World {
         }
         let mut written = Map::new();
         let stop = Some(item.id.as_str());
+        // What was written, as the input log keeps it: a header field's column (the
+        // status's text, ...) before the field's own.
+        let mut log = |row: &Map<String, Value>, column: &str, field_type: &str| {
+            let key = column.to_lowercase();
+            for key in super::flowlog::header_column(field_type)
+                .into_iter()
+                .chain([key.as_str()])
+            {
+                written.insert(key.to_owned(), row.get(key).cloned().unwrap_or(Value::Null));
+            }
+        };
         for (column, value) in plain {
             if let Some(field_type) = self.field_type(flow, &column) {
                 self.write_field(flow, row, &column, &field_type, &Value::String(value), stop);
-                let key = column.to_lowercase();
-                written.insert(key.clone(), row.get(&key).cloned().unwrap_or(Value::Null));
+                log(row, &column, &field_type);
             }
         }
         for (column, list) in parts {
@@ -300,8 +342,7 @@ impl World {
                 let part = |n: usize| list.get(n).cloned().unwrap_or_default();
                 let value = json!({"group": part(0), "user": part(1)});
                 self.write_field(flow, row, &column, "h_group", &value, stop);
-                let key = column.to_lowercase();
-                written.insert(key.clone(), row.get(&key).cloned().unwrap_or(Value::Null));
+                log(row, &column, "h_group");
             }
         }
         written

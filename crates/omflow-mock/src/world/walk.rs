@@ -26,6 +26,9 @@ pub(super) struct Walk {
     /// calling flow holds until the subflow ends (`data_param`'s `content`).
     pub(super) prefix: String,
     pub(super) content: Option<Value>,
+    /// What python stops passed leave in the parameters: `autoinstall` (kept while false)
+    /// and `load_balance` (false on a server without the licence for it).
+    pub(super) python_flags: Map<String, Value>,
 }
 
 impl Walk {
@@ -37,6 +40,7 @@ impl Walk {
             sent_id: self.sent_id.clone(),
             collection: self.collection.as_deref(),
             content: self.content.as_ref(),
+            python_flags: &self.python_flags,
         }
     }
 
@@ -89,7 +93,9 @@ impl World {
             data_no: row["data_no"].as_u64().unwrap_or(0),
             row,
             previous: from.to_string(),
-            chart_input,
+            // A form's leaving keeps the parameters' last input log; what an outflow's
+            // ticket handed back replaces it.
+            chart_input: chart_input.or_else(|| param["chart_input"].as_object().cloned()),
             sent_id,
             collection: param["collection_uuid"].as_str().map(str::to_string),
             prefix: from
@@ -97,6 +103,10 @@ impl World {
                 .map(|at| from[..=at].to_string())
                 .unwrap_or_default(),
             content: Some(param["content"].clone()).filter(Value::is_object),
+            python_flags: ["autoinstall", "load_balance"]
+                .into_iter()
+                .filter_map(|key| Some((key.to_string(), param.get(key)?.clone())))
+                .collect(),
         };
         if !self.leave(&mut walk, from) {
             return;
@@ -198,9 +208,9 @@ impl World {
     }
 
     fn at_switch(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
-        let inputs = Self::switch_inputs(item, &walk.row, &walk.flow_value);
         let rules: Vec<_> = item.rules.iter().map(SeedRule::to_chart).collect();
         let (values, calculated) = Self::calculate_at(item, &walk.row, &mut walk.flow_value);
+        let inputs = Self::switch_inputs(item, &walk.row, &walk.flow_value, &calculated);
         let (outcome, _) = routing::evaluate_switch(&rules, &values, &calculated);
         let message = match outcome {
             routing::SwitchOutcome::Goes { target, .. } => {
@@ -214,15 +224,23 @@ impl World {
         };
         // No rule matches: the engine had logged its move to the switch (without this
         // switch's inputs), then marks the row as errored.
+        let previous = json!(walk.previous);
+        let row = self.param_at(walk, item);
+        self.log_stop(walk.flow, &row, item, previous, json!(""), true);
+        self.fail_row(walk.flow, row, Some(item), &message);
+        Step::Done
+    }
+
+    /// The walk's row as the engine last saved it on the way to `item`: each item it
+    /// leaves writes the ticket's `data_param` (bound for the next item) before that item
+    /// runs, so a row failing at `item` keeps the parameters that brought it there.
+    fn param_at(&mut self, walk: &mut Walk, item: &SeedItem) -> Map<String, Value> {
         let flow = walk.flow;
         let mut row = std::mem::take(&mut walk.row);
-        let previous = json!(walk.previous);
         let via = walk.arrival();
         let param = self.engine_param(flow, &row, &item.id, via);
         row.insert("data_param".into(), Value::String(dumps(&param)));
-        self.log_stop(flow, &row, item, previous, json!(""), true);
-        self.fail_row(flow, row, Some(item), &message);
-        Step::Done
+        row
     }
 
     fn at_setform(&mut self, walk: &mut Walk, item: &SeedItem) -> Step {
@@ -250,11 +268,25 @@ impl World {
                     Value::Object(run.written),
                 );
                 walk.chart_input = Some(run.variables);
+                // `pythonPoint` sets both flags on the way in and drops a true
+                // `autoinstall` on the way out.
+                if item.autoinstall {
+                    walk.python_flags.remove("autoinstall");
+                } else {
+                    walk.python_flags.insert("autoinstall".into(), json!(false));
+                }
+                walk.python_flags
+                    .insert("load_balance".into(), json!(false));
                 walk.pass(item, item.next.clone())
             }
-            Err(message) => {
-                let row = std::mem::take(&mut walk.row);
-                self.fail_row(walk.flow, row, Some(item), &message);
+            Err(failure) => {
+                let row = self.param_at(walk, item);
+                if let Some(ran) = failure.ran {
+                    let (inputs, outputs) = (ran.inputs, ran.outputs);
+                    let (inputs, outputs) = (Value::Object(inputs), Value::Object(outputs));
+                    self.log_stop(walk.flow, &row, item, inputs, outputs, true);
+                }
+                self.fail_row(walk.flow, row, Some(item), &failure.message);
                 Step::Done
             }
         }
