@@ -176,7 +176,9 @@ impl World {
         (id, data_no, row)
     }
 
-    /// Writes the design defaults of the fields no item supplies.
+    /// Writes the design defaults of the fields no item supplies: they are the columns'
+    /// own defaults, so a header field's text (title, level, status, group) stays unset
+    /// until an item or a stop writes the field.
     fn write_defaults(&self, flow: usize, row: &mut Map<String, Value>, items: &[Value]) {
         for field in &self.flows[flow].def.fields {
             if items.iter().any(|i| i["id"] == field.id.as_str()) {
@@ -185,7 +187,12 @@ impl World {
             let Some(value) = Self::default_value(field) else {
                 continue;
             };
+            let header = super::flowlog::header_column(&field.field_type);
+            let unset = header.map(|key| (key, row.get(key).cloned()));
             self.write_field(flow, row, &field.id, &field.field_type, &value, None);
+            if let Some((key, before)) = unset {
+                row.insert(key.into(), before.unwrap_or(Value::Null));
+            }
         }
     }
 
