@@ -169,6 +169,11 @@ async fn check_flow_logs(fake: &FakeOmflow, parallel: &str, data_no: u64) {
             .map(|e| e["chart_id"].as_str().unwrap().to_string())
             .collect()
     };
+    assert_eq!(read[0]["flow_name"], "並行單");
+    assert_eq!(
+        read[1]["flow_name"], "子流程",
+        "level 2 answers with the subflow's name"
+    );
     let level1 = ids(&read[0]);
     assert!(!level1.iter().any(|id| id.contains('-')), "{level1:?}");
     let subflow = read[0]["inoutput"]

@@ -153,7 +153,8 @@ fn read_flow(app_name: &str, exported: &Value) -> Result<SeedFlow, AppError> {
     let config = &exported["config"];
     let form_object = design["form_object"].clone();
     let fields = main_fields(&form_object);
-    let items = items(&design);
+    let mut items = items(&design);
+    name_subflows(&mut items, &config["subflow"]);
     let counter = form_object["form_item_counter"].as_u64().unwrap_or(0);
     let highest = fields
         .iter()
@@ -270,6 +271,22 @@ fn assignments(list: &Value) -> Vec<SeedInput> {
         .collect()
 }
 
+/// Gives each subflow stop its subflow's name, from the flow's `config.subflow` list
+/// (`[{uid, name, description}]`).
+fn name_subflows(items: &mut [SeedItem], names: &Value) {
+    for item in items {
+        if let Some(uid) = &item.subflow_id {
+            item.subflow_name = names
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|entry| entry.get("uid").map(value_text).as_deref() == Some(uid))
+                .and_then(|entry| text(entry, "name"));
+        }
+        name_subflows(&mut item.sub_items, names);
+    }
+}
+
 /// The embedded design a subflow item runs (`config.subflow_id` = a `subflow` entry's `uid`).
 fn subflow_of<'a>(design: &'a Value, config: &Value) -> Option<&'a Value> {
     let wanted = value_text(config.get("subflow_id")?);
@@ -338,6 +355,7 @@ fn items(design: &Value) -> Vec<SeedItem> {
                     .filter(|items| items.as_array().is_some_and(|a| !a.is_empty()))
                     .map(|_| stop_form.clone()),
                 sub_items: subflow_of(design, config).map(items).unwrap_or_default(),
+                subflow_name: None,
                 subflow_id: config
                     .get("subflow_id")
                     .map(value_text)

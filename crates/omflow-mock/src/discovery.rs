@@ -97,7 +97,7 @@ impl World {
             json!({
                 "flowobject": design,
                 "inoutput": inoutput,
-                "flow_name": def.flow_name,
+                "flow_name": subflow_name(&def.items, &flow_uid).unwrap_or(&def.flow_name),
             }),
         )
     }
@@ -218,6 +218,18 @@ fn subflow_design(design: &str, uid: &str) -> Option<String> {
         .iter()
         .find(|sub| sub.get("uid").map(plain_text).as_deref() == Some(uid))
         .map(crate::pyjson::dumps)
+}
+
+/// The name of subflow `uid` (`FlowActive.flow_name` of the deployed subflow), when a stop
+/// of the flow runs it.
+fn subflow_name<'a>(items: &'a [crate::seed::SeedItem], uid: &str) -> Option<&'a String> {
+    if uid.is_empty() {
+        return None;
+    }
+    items.iter().find_map(|item| match &item.subflow_id {
+        Some(id) if id == uid => item.subflow_name.as_ref(),
+        _ => subflow_name(&item.sub_items, uid),
+    })
 }
 
 /// A text or a number as its text (a uid may come as either).

@@ -327,6 +327,10 @@ pub struct SeedItem {
     /// are its `rules`' targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main: Option<String>,
+    /// A subflow stop's subflow's own name (the flow's `config.subflow` entry of its uid),
+    /// which the flow log of the subflow's level answers with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subflow_name: Option<String>,
     /// A python stop's `config.autoinstall` (install the modules its code imports): the
     /// engine keeps the flag in the ticket's parameters while the code runs.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
