@@ -137,6 +137,23 @@ async fn an_outflow_that_ends_at_once_and_an_inflow_hand_their_results_back() {
         field_of(logged.iter().find(|r| !r.history).unwrap(), "FORMITM_2").as_deref(),
         Some("finished")
     );
+    // The flow log names the ticket each stop opened: in the stop's input (written by
+    // the opened ticket's start) and beside the entry.
+    let log = admin
+        .flow(FlowRef::parse(ORDER))
+        .ticket(omflow_model::DataNo(data_no))
+        .flow_log()
+        .await
+        .unwrap();
+    let inflow = log
+        .entries
+        .iter()
+        .find(|e| e.chart_id == "FITEM_4")
+        .unwrap();
+    assert_eq!(inflow.input_data["outflow_uuid"], LOG, "{inflow:?}");
+    assert_eq!(inflow.input_data["outflow_data_no"], 1, "{inflow:?}");
+    assert_eq!(inflow.outflow_uuid.as_deref(), Some(LOG));
+    assert_eq!(inflow.outflow_data_no, Some(omflow_model::DataNo(1)));
 }
 
 #[tokio::test]

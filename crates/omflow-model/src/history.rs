@@ -142,6 +142,45 @@ pub struct FlowLogEntry {
     /// The stop's name.
     #[serde(default)]
     pub stop_chart_text: Option<String>,
+    /// A subflow stop's subflow (its `config.subflow_id`): what reads the stops inside it
+    /// (`flow_level` 2 with this `flow_uid` and the stop as `parent_chart_id`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "given"
+    )]
+    pub subflow_uid: Option<String>,
+    /// An outflow or inflow stop's ticket in the other flow: that flow's uuid (hex)...
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "given"
+    )]
+    pub outflow_uuid: Option<String>,
+    /// ... and the ticket's number (none until the ticket was opened).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "given"
+    )]
+    pub outflow_data_no: Option<DataNo>,
+}
+
+/// A member the server fills with `''` when it has nothing to say (and may send as text or
+/// as a number): empty, null or of another shape reads as none.
+fn given<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    Ok(match Value::deserialize(d)? {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::Number(n) => serde_json::from_value(Value::Number(n.clone()))
+            .or_else(|_| serde_json::from_value(Value::String(n.to_string())))
+            .ok(),
+        other => serde_json::from_value(other).ok(),
+    })
 }
 
 /// A drawing of `chart` with the stops the ticket passed and where it is now.
@@ -276,6 +315,28 @@ mod tests {
             json!({"chart_id": id, "input_data": "", "output_data": output, "error": false}),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn an_entry_names_its_subflow_and_the_ticket_it_opened_when_the_server_says() {
+        let read = |extra: Value| -> FlowLogEntry {
+            let mut entry = json!({"chart_id": "FITEM_3", "input_data": {}, "output_data": null});
+            entry
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            serde_json::from_value(entry).unwrap()
+        };
+        let opened = read(json!({"outflow_uuid": "ab12", "outflow_data_no": "3"}));
+        assert_eq!(opened.outflow_uuid.as_deref(), Some("ab12"));
+        assert_eq!(opened.outflow_data_no, Some(DataNo(3)));
+        let not_yet = read(json!({"outflow_uuid": "", "outflow_data_no": ""}));
+        assert_eq!(
+            (not_yet.outflow_uuid, not_yet.outflow_data_no),
+            (None, None)
+        );
+        let subflow = read(json!({"subflow_uid": 1_700_000_000_301_u64}));
+        assert_eq!(subflow.subflow_uid.as_deref(), Some("1700000000301"));
     }
 
     #[test]

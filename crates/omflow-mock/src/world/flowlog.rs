@@ -102,6 +102,25 @@ impl World {
         Value::Object(written)
     }
 
+    /// An outflow's or inflow's entry names the ticket it opened beside its data: from the
+    /// input log, else (older logs) from the output, as `listFlowInOutput` does (an input
+    /// that is no object, or none, names nothing).
+    fn name_opened_ticket(entry: &mut Value, input: &Value, output: &Value) {
+        let stored = |v: &Value| !matches!(v, Value::Null) && *v != json!("");
+        if !stored(input) {
+            return;
+        }
+        let Value::Object(input) = input else { return };
+        let key = |map: &Map<String, Value>, key: &str| map.get(key).cloned().unwrap_or(json!(""));
+        entry["outflow_uuid"] = key(input, "outflow_uuid");
+        entry["outflow_data_no"] = key(input, "outflow_data_no");
+        let named = crate::world::truthy(&entry["outflow_data_no"]);
+        if let (false, Value::Object(output)) = (named, output) {
+            entry["outflow_uuid"] = key(output, "outflow_uuid");
+            entry["outflow_data_no"] = key(output, "outflow_data_no");
+        }
+    }
+
     /// The flow log of ticket `data_no` of `flow`, oldest first, as `inoutput` shows it: the
     /// flow's own stops (level 1), or those inside subflow stop `within` (level 2, their
     /// chart ids `<within>-FITEM_n`).
@@ -130,6 +149,9 @@ impl World {
                 });
                 if let Some(uid) = &e.subflow_uid {
                     entry["subflow_uid"] = json!(uid);
+                }
+                if matches!(e.stop_type.as_str(), "outflow" | "inflow") {
+                    Self::name_opened_ticket(&mut entry, &e.input, &e.output);
                 }
                 entry
             })

@@ -129,6 +129,7 @@ impl World {
             Value::Null,
             false,
         );
+        let logged_at = self.flow_logs.len() - 1;
         let inflow = item.item_type == "inflow";
         let app = if inflow {
             self.flows[flow].def.app_name.clone()
@@ -159,6 +160,23 @@ impl World {
             username: "system".into(),
         };
         match self.create(target, &items, Some(&start_input), &system, Lang::ZhHant) {
+            Reply::Envelope {
+                status: 200,
+                result: Value::Number(_),
+                ..
+            } => {
+                // The opened ticket's start writes its flow and number into the caller's
+                // input log (`startPoint` with an `outflow_content`); nothing else writes
+                // that input, so writing it once the ticket is open comes to the same.
+                let child_uuid = self.flows[target].def.flow_uuid.clone();
+                if let Some(Value::Object(input)) =
+                    self.flow_logs.get_mut(logged_at).map(|e| &mut e.input)
+                {
+                    input.insert("outflow_uuid".into(), json!(child_uuid));
+                    input.insert("outflow_data_no".into(), json!(child_data_no));
+                }
+                Ok(())
+            }
             Reply::Envelope { status: 200, .. } => Ok(()),
             other => {
                 self.parked
