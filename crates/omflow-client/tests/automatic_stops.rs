@@ -22,6 +22,11 @@ fn quote_flow() -> Value {
         {"value": "draft", "text": "草稿"}, {"value": "submit", "text": "送出"},
         {"value": "done", "text": "完成"}
     ]);
+    // The main form also offers review; 填寫's own form does not.
+    let all_statuses = json!([
+        {"value": "draft", "text": "草稿"}, {"value": "submit", "text": "送出"},
+        {"value": "done", "text": "完成"}, {"value": "review", "text": "審核中"}
+    ]);
     let categories = json!([
         {"value": "hw", "text": "硬體"}, {"value": "svc", "text": "服務"}
     ]);
@@ -32,7 +37,7 @@ fn quote_flow() -> Value {
             field("FORMITM_1", "h_title", "主旨", json!([])),
             field("FORMITM_3", "h_level", "燈號", json!([
                 {"value": "green", "text": "綠燈"}, {"value": "red", "text": "紅燈"}])),
-            field("FORMITM_4", "h_status", "階段", statuses.clone()),
+            field("FORMITM_4", "h_status", "階段", all_statuses),
             field("FORMITM_5", "h_group", "受理組織", json!([])),
             field("FORMITM_6", "list", "類別", categories.clone()),
             field("FORMITM_7", "inputbox", "金額", json!([])),
@@ -263,4 +268,25 @@ async fn a_row_id_two_flows_share_is_resolved_by_the_api_path_or_refused() {
         row.closed,
         "admin's push by api_path reached the quote: {row:?}"
     );
+}
+
+/// A push stores the status's text as the form it was sent on offers it: 填寫's own form does
+/// not offer review (the main form does), so the row keeps `review` as sent.
+#[tokio::test]
+async fn a_status_the_stops_own_form_does_not_offer_is_stored_as_sent() {
+    let fake = FakeOmflow::start_with(seed()).await.unwrap();
+    let admin = stops::login(&fake, "admin", "admin");
+    let (data_no, data_id) = new_quote(&fake, &admin).await;
+    admin
+        .flow(FlowRef::parse(FLOW))
+        .push(DataId(data_id))
+        .set("FORMITM_4", "review")
+        .set("FORMITM_6", "net")
+        .force()
+        .send()
+        .await
+        .unwrap();
+    let row = fake.state().current_row("quote", data_no).unwrap().unwrap();
+    assert!(row.error, "no rule matches: {row:?}");
+    assert_eq!(row.status.as_deref(), Some("review"), "{row:?}");
 }

@@ -154,7 +154,7 @@ fn read_flow(app_name: &str, exported: &Value) -> Result<SeedFlow, AppError> {
     let form_object = design["form_object"].clone();
     let fields = main_fields(&form_object);
     let mut items = items(&design);
-    name_subflows(&mut items, &config["subflow"]);
+    name_subflows(&mut items, &config["subflow"], app_name);
     let counter = form_object["form_item_counter"].as_u64().unwrap_or(0);
     let highest = fields
         .iter()
@@ -273,7 +273,7 @@ fn assignments(list: &Value) -> Vec<SeedInput> {
 
 /// Gives each subflow stop its subflow's name, from the flow's `config.subflow` list
 /// (`[{uid, name, description}]`).
-fn name_subflows(items: &mut [SeedItem], names: &Value) {
+fn name_subflows(items: &mut [SeedItem], names: &Value, app_name: &str) {
     for item in items {
         if let Some(uid) = &item.subflow_id {
             item.subflow_name = names
@@ -282,8 +282,11 @@ fn name_subflows(items: &mut [SeedItem], names: &Value) {
                 .flatten()
                 .find(|entry| entry.get("uid").map(value_text).as_deref() == Some(uid))
                 .and_then(|entry| text(entry, "name"));
+            // A subflow is deployed as a flow of its own: its uuid as a flow's is drawn.
+            let name = item.subflow_name.clone().unwrap_or_else(|| uid.clone());
+            item.subflow_uuid = Some(flow_uuid(app_name, &name));
         }
-        name_subflows(&mut item.sub_items, names);
+        name_subflows(&mut item.sub_items, names, app_name);
     }
 }
 
@@ -356,6 +359,7 @@ fn items(design: &Value) -> Vec<SeedItem> {
                     .map(|_| stop_form.clone()),
                 sub_items: subflow_of(design, config).map(items).unwrap_or_default(),
                 subflow_name: None,
+                subflow_uuid: None,
                 subflow_id: config
                     .get("subflow_id")
                     .map(value_text)

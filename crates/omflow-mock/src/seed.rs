@@ -331,6 +331,10 @@ pub struct SeedItem {
     /// which the flow log of the subflow's level answers with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subflow_name: Option<String>,
+    /// A subflow stop's subflow's uuid as deployed (hex): the subflow's own rows' parameters
+    /// name it as their flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subflow_uuid: Option<String>,
     /// A python stop's `config.autoinstall` (install the modules its code imports): the
     /// engine keeps the flag in the ticket's parameters while the code runs.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -117,6 +117,35 @@ impl TokenBook {
     }
 }
 
+/// The `collection_uuid`s a body holds (each async stop draws a random one into the ticket's
+/// parameters), in the order they appear, `data_param` texts read as JSON: each side learns
+/// them as tokens, so the Nth distinct one of either side compares equal.
+#[must_use]
+pub fn collection_uuids(value: &Value) -> Vec<String> {
+    fn walk(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            Value::Object(map) => {
+                for (key, item) in map {
+                    match (key.as_str(), item) {
+                        ("collection_uuid", Value::String(id)) => found.push(id.clone()),
+                        ("data_param", Value::String(text)) => {
+                            if let Ok(parsed) = serde_json::from_str::<Value>(text) {
+                                walk(&parsed, found);
+                            }
+                        }
+                        _ => walk(item, found),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(value, &mut found);
+    found
+}
+
 /// Whether `text` is a server timestamp (`YYYY-MM-DDTHH:MM:SS[.fff]`).
 #[must_use]
 pub fn is_timestamp(text: &str) -> bool {
@@ -186,6 +215,15 @@ mod tests {
             book.normalize(&value),
             json!({"a": "<tok:carol#1>", "b": ["<tok:carol#2>", "<tok:carol#1>", "x <tok:dave#1>"]})
         );
+    }
+
+    #[test]
+    fn collection_uuids_are_found_inside_data_param_in_order() {
+        let body = json!({"result": [
+            {"data_param": "{\"collection_uuid\": \"aa\", \"content\": {\"collection_uuid\": \"bb\"}}"},
+            {"data_param": {"collection_uuid": "aa"}}
+        ]});
+        assert_eq!(collection_uuids(&body), ["aa", "bb", "aa"]);
     }
 
     #[test]

@@ -234,12 +234,20 @@ impl<'a> Replayer<'a> {
         for deployed in step["deployed"]["flows"].as_array().into_iter().flatten() {
             let name = deployed["flow_name"].as_str().unwrap_or_default();
             let recorded = deployed["flow_uuid"].as_str().unwrap_or_default();
+            // A flow of the app, or a subflow one of its flows declares (`config.subflow`),
+            // which the deploy also gives a uuid of its own.
+            let declares = |flow: &Value| {
+                flow["flow_name"] == name
+                    || flow["config"]["subflow"]
+                        .as_array()
+                        .is_some_and(|subs| subs.iter().any(|s| s["name"] == name))
+            };
             let app = apps.iter().find(|app| {
                 app["flow_list"]
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .any(|flow| flow["flow_name"] == name)
+                    .any(declares)
             });
             let Some(app) = app.and_then(|app| app["app_name"].as_str()) else {
                 continue;

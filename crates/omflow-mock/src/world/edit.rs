@@ -14,6 +14,20 @@ impl World {
         caller: &Caller,
         lang: Lang,
     ) -> Reply {
+        self.create_opened_by(flow, formdata, start_input, None, caller, lang)
+    }
+
+    /// [`World::create`] of a ticket an outflow or inflow opens: its parameters carry the
+    /// calling ticket's (`outflow_content`).
+    pub(super) fn create_opened_by(
+        &mut self,
+        flow: usize,
+        formdata: &Value,
+        start_input: Option<&Value>,
+        outflow_content: Option<Value>,
+        caller: &Caller,
+        lang: Lang,
+    ) -> Reply {
         if !self.has_permission(caller, flow, "Add") {
             return Reply::fail(403, text(MessageId::NoPermission, lang));
         }
@@ -43,10 +57,11 @@ impl World {
             .cloned()
             .expect("checked at seed time");
         let flow_value = Self::start_flow_value(&start, start_input);
-        row.insert(
-            "data_param".into(),
-            Value::String(dumps(&json!({"flow_value": flow_value}))),
-        );
+        let mut param = json!({"flow_value": flow_value});
+        if let Some(content) = outflow_content {
+            param["outflow_content"] = content;
+        }
+        row.insert("data_param".into(), Value::String(dumps(&param)));
         self.flows[flow].rows.insert(id, row.clone());
         // The creation record: never visible; skipped (no id used) when its keys fail.
         if let Some(mut creation) = self.mission_for(flow, &row, &start.id, &start.text, None) {

@@ -238,31 +238,54 @@ impl World {
             sent_id,
             collection,
             content,
-            python_flags,
+            carried,
+            within,
+            order,
         } = via;
         let uuid = self.flows[flow].def.flow_uuid.clone();
+        // Inside a subflow the engine runs the subflow's own deployed flow (its uuid, its
+        // stops' ids) on the calling flow's table.
+        let running = Some(within.trim_end_matches('-'))
+            .filter(|path| !path.is_empty())
+            .and_then(|path| self.item_at(flow, path))
+            .and_then(|subflow| subflow.subflow_uuid)
+            .unwrap_or_else(|| uuid.clone());
+        let own_id = |path: &str| path.rsplit('-').next().unwrap_or_default().to_string();
         let mut param = Map::new();
-        param.insert("flow_uuid".into(), json!(uuid));
-        param.insert("chart_id_to".into(), json!(to));
-        param.insert("chart_id_from".into(), json!(from));
+        param.insert("flow_uuid".into(), json!(running));
+        param.insert("chart_id_to".into(), json!(own_id(to)));
+        param.insert("chart_id_from".into(), json!(own_id(from)));
         param.insert("data_no".into(), row["data_no"].clone());
         param.insert("data_id".into(), sent_id);
         param.insert("table_uuid".into(), json!(uuid));
         param.insert("flowlog".into(), json!(true));
         param.insert("error".into(), json!(false));
         param.insert("flow_value".into(), Value::Object(flow_value.clone()));
+        // The keys the engine's dictionary gained later come after those it had: an opened
+        // ticket's caller from the start, what python stops leave after the input log.
+        let (outflow, flags): (Vec<_>, Vec<_>) = carried
+            .iter()
+            .partition(|(key, _)| key.as_str() == "outflow_content");
+        param.extend(outflow.into_iter().map(|(k, v)| (k.clone(), v.clone())));
         param.insert("error_pass".into(), json!(false));
         if let Some(inputs) = chart_input {
             param.insert("chart_input".into(), Value::Object(inputs));
         }
-        param.extend(python_flags.clone());
+        param.extend(flags.into_iter().map(|(k, v)| (k.clone(), v.clone())));
         if let Some(collection) = collection {
             param.insert("collection_uuid".into(), json!(collection));
         }
         if let Some(content) = content {
             param.insert("content".into(), content.clone());
         }
-        param
+        let mut ordered = Map::new();
+        for key in order {
+            if let Some(value) = param.shift_remove(key) {
+                ordered.insert(key.clone(), value);
+            }
+        }
+        ordered.extend(param);
+        ordered
     }
 
     pub(super) fn arrive(

@@ -37,23 +37,28 @@ impl World {
             .map(|f| f.field_type.clone())
     }
 
+    /// The status's text for `value` (`getFormobjectListText`): a push reads the choices of
+    /// the form it was sent on (the stop's own form when it has one: a value that form does
+    /// not offer is stored as sent), anything else the flow's merged form.
     pub(super) fn status_text(&self, flow: usize, stop: Option<&str>, value: &str) -> String {
-        let stop_options = stop
+        let own_form = stop
             .and_then(|s| self.item(flow, s))
-            .and_then(|item| item.fields.iter().find(|f| f.field_type == "h_status"))
-            .map(|f| f.options.clone())
-            .unwrap_or_default();
-        let merged = self.flows[flow]
-            .def
-            .fields
-            .iter()
-            .find(|f| f.field_type == "h_status")
-            .map(|f| f.options.clone())
-            .unwrap_or_default();
-        stop_options
-            .iter()
-            .chain(merged.iter())
-            .find(|o| o.value == value)
+            .filter(|item| item.form_object.is_some() || !item.fields.is_empty());
+        let options = match own_form {
+            Some(item) => item
+                .fields
+                .iter()
+                .find(|f| f.field_type == "h_status")
+                .map(|f| &f.options),
+            None => self.flows[flow]
+                .def
+                .fields
+                .iter()
+                .find(|f| f.field_type == "h_status")
+                .map(|f| &f.options),
+        };
+        options
+            .and_then(|options| options.iter().find(|o| o.value == value))
             .map(|o| o.text.clone())
             .unwrap_or_else(|| value.to_string())
     }

@@ -208,8 +208,13 @@ struct Arrival<'a> {
     collection: Option<&'a str>,
     /// Inside a subflow: what the calling flow holds.
     content: Option<&'a Value>,
-    /// What python stops leave in the parameters (`autoinstall`, `load_balance`).
-    python_flags: &'a Map<String, Value>,
+    /// What the parameters carry along: see [`walk::CARRIED`].
+    carried: &'a Map<String, Value>,
+    /// Inside a subflow: the path before the walk's own stops (`FITEM_8-`), else empty.
+    within: &'a str,
+    /// The order the parameters' keys were first written in (Python keeps a dictionary's
+    /// insertion order): see [`walk::Walk::order`].
+    order: &'a [String],
 }
 
 /// Everything the fake knows.

@@ -159,7 +159,25 @@ impl World {
         let system = Caller {
             username: "system".into(),
         };
-        match self.create(target, &items, Some(&start_input), &system, Lang::ZhHant) {
+        // The calling ticket's parameters as it left for this stop, with no item to come
+        // back from (`do` clears `chart_id_from` as the opened ticket starts).
+        let mut calling: Value = self.flows[flow].rows[&row_id]
+            .get("data_param")
+            .and_then(Value::as_str)
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or(Value::Null);
+        if calling.is_object() {
+            calling["chart_id_from"] = Value::Null;
+        }
+        let created = self.create_opened_by(
+            target,
+            &items,
+            Some(&start_input),
+            Some(calling),
+            &system,
+            Lang::ZhHant,
+        );
+        match created {
             Reply::Envelope {
                 status: 200,
                 result: Value::Number(_),

@@ -28,6 +28,7 @@ impl World {
         row.insert("stoptime".into(), self.stamp());
         let via = walk.arrival();
         let param = self.engine_param(flow, &row, &item.id, via);
+        walk.remember(&param);
         row.insert("data_param".into(), Value::String(dumps(&param)));
         self.flows[flow].rows.insert(walk.row_id, row.clone());
         row
@@ -67,12 +68,21 @@ impl World {
                 flow_value: walk.flow_value.clone(),
                 data_no: walk.data_no,
                 previous: item.id.clone(),
-                chart_input: None,
-                sent_id: walk.sent_id.clone(),
+                chart_input: walk.chart_input.clone(),
+                // Each branch runs on its own row.
+                sent_id: json!(row_id),
                 collection: Some(collection.clone()),
                 prefix: walk.prefix.clone(),
                 content: walk.content.clone(),
-                python_flags: walk.python_flags.clone(),
+                carried: walk.carried.clone(),
+                // The branch's parameters gain their `collection_uuid` here.
+                order: walk
+                    .order
+                    .iter()
+                    .filter(|key| *key != "collection_uuid")
+                    .cloned()
+                    .chain(["collection_uuid".to_string()])
+                    .collect(),
             };
             self.walk_on(walk, Some(branch));
         }
@@ -138,7 +148,16 @@ impl World {
             json!(""),
             false,
         );
+        // The merged ticket goes on with the main branch's parameters.
+        let main_param = param_of(main);
+        walk.chart_input = main_param["chart_input"].as_object().cloned();
+        walk.carried = super::walk::carried_of(&main_param);
+        walk.order = main_param
+            .as_object()
+            .map(|map| map.keys().cloned().collect())
+            .unwrap_or_default();
         walk.row_id = row_id;
+        walk.sent_id = json!(row_id);
         walk.row = row;
         walk.flow_value = flow_value;
         walk.collection = None;

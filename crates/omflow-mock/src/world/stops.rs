@@ -319,7 +319,8 @@ impl World {
             }
         }
         let mut written = Map::new();
-        let stop = Some(item.id.as_str());
+        // A stop's inputs are written through the flow's merged form.
+        let stop = None;
         // What was written, as the input log keeps it: a header field's column (the
         // status's text, ...) before the field's own.
         let mut log = |row: &Map<String, Value>, column: &str, field_type: &str| {

@@ -37,19 +37,26 @@ impl World {
             let value = process_input(input.value.as_deref(), &none, &walk.flow_value, &walk.row);
             values.insert(input.name.clone(), json!(value.unwrap_or_default()));
         }
-        for (name, value) in given {
-            if truthy(&value) {
-                values.insert(name, value);
+        for (name, value) in &given {
+            if truthy(value) {
+                values.insert(name.clone(), value.clone());
             }
         }
-        let caller = json!({
-            "chart_id_from": item.id,
-            "entered_row": walk.row_id,
-            "flow_value": walk.flow_value,
-            "content": walk.content.take().unwrap_or(Value::Null),
-        });
-        walk.content = Some(caller);
+        // The calling ticket's parameters wait in `content`, bound for the item after the
+        // subflow, with the subflow item's inputs as their last input log.
+        walk.previous = item.id.clone();
+        walk.chart_input = Some(given.clone());
+        let after = item.next.clone().unwrap_or_default();
+        let after = format!("{}{after}", walk.prefix);
+        let row = std::mem::take(&mut walk.row);
+        let caller = self.engine_param(flow, &row, &after, walk.arrival());
+        walk.row = row;
+        walk.content = Some(Value::Object(caller));
         walk.flow_value = values;
+        walk.chart_input = Some(given);
+        walk.carried = Map::new();
+        walk.collection = None;
+        walk.order = Vec::new();
         walk.prefix = format!("{}-", item.id);
         let mut start = start.clone();
         start.id = format!("{}{}", walk.prefix, start.id);
@@ -77,6 +84,16 @@ impl World {
             .cloned()
             .unwrap_or_default();
         walk.content = Some(caller["content"].clone()).filter(Value::is_object);
+        // The calling flow goes on with the parameters it entered the subflow with, the
+        // end's outputs as the last input log, and the row the ticket is on now.
+        walk.carried = super::walk::carried_of(&caller);
+        walk.order = caller
+            .as_object()
+            .map(|map| map.keys().cloned().collect())
+            .unwrap_or_default();
+        walk.collection = caller["collection_uuid"].as_str().map(str::to_string);
+        walk.chart_input = Some(outputs.clone());
+        walk.sent_id = json!(walk.row_id);
         let path = walk.prefix.trim_end_matches('-').to_string();
         walk.prefix = path
             .rfind('-')
@@ -101,7 +118,7 @@ impl World {
         }
         // The engine logs the output on the row the subflow was entered with: when a form
         // inside gave the ticket a new row, the subflow's entry keeps no output.
-        if caller["entered_row"].as_u64() == Some(walk.row_id) {
+        if int_like(&caller["data_id"]) == Some(walk.row_id) {
             self.log_leave(flow, walk.data_no, &path, Value::Object(written));
         }
         walk.pass(&subflow, subflow.next.clone())

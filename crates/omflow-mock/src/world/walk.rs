@@ -26,9 +26,11 @@ pub(super) struct Walk {
     /// calling flow holds until the subflow ends (`data_param`'s `content`).
     pub(super) prefix: String,
     pub(super) content: Option<Value>,
-    /// What python stops passed leave in the parameters: `autoinstall` (kept while false)
-    /// and `load_balance` (false on a server without the licence for it).
-    pub(super) python_flags: Map<String, Value>,
+    /// What the parameters carry along from stop to stop: see [`CARRIED`].
+    pub(super) carried: Map<String, Value>,
+    /// The keys of the ticket's parameters in the order the engine first wrote them: a key
+    /// keeps its place, a new one comes last, as in the engine's dictionary.
+    pub(super) order: Vec<String>,
 }
 
 impl Walk {
@@ -36,12 +38,19 @@ impl Walk {
         Arrival {
             previous: &self.previous,
             flow_value: &self.flow_value,
-            chart_input: self.chart_input.take(),
+            chart_input: self.chart_input.clone(),
             sent_id: self.sent_id.clone(),
             collection: self.collection.as_deref(),
             content: self.content.as_ref(),
-            python_flags: &self.python_flags,
+            carried: &self.carried,
+            within: &self.prefix,
+            order: &self.order,
         }
+    }
+
+    /// Takes the key order of parameters just written.
+    pub(super) fn remember(&mut self, param: &Map<String, Value>) {
+        self.order = param.keys().cloned().collect();
     }
 
     /// Passes `item` on to `next`.
@@ -49,6 +58,20 @@ impl Walk {
         self.previous = item.id.clone();
         Step::To(next)
     }
+}
+
+/// What a ticket's parameters carry along, written by one stop and kept by the others: what
+/// python stops leave (`autoinstall`, kept while false, and `load_balance`, false on a
+/// server without the licence for it), and, in a ticket an outflow or inflow opened, the
+/// calling ticket's parameters (`outflow_content`).
+pub(super) const CARRIED: [&str; 3] = ["autoinstall", "load_balance", "outflow_content"];
+
+/// The [`CARRIED`] members of a ticket's parameters.
+pub(super) fn carried_of(param: &Value) -> Map<String, Value> {
+    CARRIED
+        .into_iter()
+        .filter_map(|key| Some((key.to_string(), param.get(key)?.clone())))
+        .collect()
 }
 
 /// How deeply walks may nest (outflows opening tickets whose walks resume their callers,
@@ -103,10 +126,13 @@ impl World {
                 .map(|at| from[..=at].to_string())
                 .unwrap_or_default(),
             content: Some(param["content"].clone()).filter(Value::is_object),
-            python_flags: ["autoinstall", "load_balance"]
-                .into_iter()
-                .filter_map(|key| Some((key.to_string(), param.get(key)?.clone())))
-                .collect(),
+            carried: carried_of(&param),
+            // The parameters a create leaves before the engine's first write have no order
+            // of the engine's.
+            order: match param.as_object() {
+                Some(map) if map.contains_key("flow_uuid") => map.keys().cloned().collect(),
+                _ => Vec::new(),
+            },
         };
         if !self.leave(&mut walk, from) {
             return;
@@ -271,12 +297,11 @@ impl World {
                 // `pythonPoint` sets both flags on the way in and drops a true
                 // `autoinstall` on the way out.
                 if item.autoinstall {
-                    walk.python_flags.remove("autoinstall");
+                    walk.carried.shift_remove("autoinstall");
                 } else {
-                    walk.python_flags.insert("autoinstall".into(), json!(false));
+                    walk.carried.insert("autoinstall".into(), json!(false));
                 }
-                walk.python_flags
-                    .insert("load_balance".into(), json!(false));
+                walk.carried.insert("load_balance".into(), json!(false));
                 walk.pass(item, item.next.clone())
             }
             Err(failure) => {
