@@ -279,12 +279,15 @@ fn describe(outcome: &Outcome) -> String {
 }
 
 fn print_summary(title: &str, report: &Report, per_endpoint: bool) {
-    let total = report.outcomes.len();
+    let total = report.counted();
     let agree = report.agreeing();
     println!(
         "replay {title}: {agree} of {total} exchanges agree ({:.1} %)",
         percent(agree, total)
     );
+    for (reason, count) in report.set_aside_reasons() {
+        println!("  {count} more set aside: they differ only about {reason}");
+    }
     let episodes = report.by_episode();
     if episodes.len() > 1 {
         let complete = episodes.values().filter(|t| t.agree == t.total).count();

@@ -270,8 +270,9 @@ fn refuse_missing_passwords(replayer: &Replayer<'_>, recording: &Recording) -> R
 }
 
 fn print_report(report: &Report, output: ReplayOutput) {
-    let total = report.outcomes.len();
+    let total = report.counted();
     let agree = report.agreeing();
+    let set_aside = report.set_aside();
     match output {
         ReplayOutput::Json => {
             let differences: Vec<_> = report
@@ -279,8 +280,9 @@ fn print_report(report: &Report, output: ReplayOutput) {
                 .map(|o| json!({"exchange": o.name, "endpoint": o.endpoint, "difference": o.difference}))
                 .collect();
             crate::listing::say_raw(
-                &json!({"exchanges": total, "agree": agree, "differences": differences})
-                    .to_string(),
+                &json!({"exchanges": total, "agree": agree, "set_aside": set_aside,
+                        "differences": differences})
+                .to_string(),
             );
         }
         ReplayOutput::Text => {
@@ -292,6 +294,11 @@ fn print_report(report: &Report, output: ReplayOutput) {
                 ));
             }
             crate::listing::say_raw(&format!("{agree} of {total} exchanges agree"));
+            for (reason, count) in report.set_aside_reasons() {
+                crate::listing::say_raw(&format!(
+                    "{count} more set aside: they differ only about {reason}"
+                ));
+            }
         }
     }
 }

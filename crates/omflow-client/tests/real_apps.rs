@@ -73,25 +73,7 @@ async fn a_parallel_ticket_runs_its_branches_subflow_and_inflow_as_the_real_engi
         .find(|m| m.data_no.map(|n| n.get()) == Some(data_no))
         .expect("dave's mission inside the subflow");
     assert_eq!(waiting.stop_uuid.as_deref(), Some("FITEM_8-FITEM_2"));
-    // Inside the subflow the engine runs the subflow's own deployed flow on the calling
-    // flow's table; the calling ticket's parameters wait in `content`, bound for FITEM_9.
-    let param = row.data_param().unwrap().unwrap();
-    assert_eq!(
-        param["flow_uuid"],
-        flow_uuid("應用測試", "子流程"),
-        "{param}"
-    );
-    assert_eq!(param["table_uuid"], parallel.as_str(), "{param}");
-    assert_eq!(param["chart_id_to"], "FITEM_2", "{param}");
-    assert_eq!(param["content"]["flow_uuid"], parallel.as_str(), "{param}");
-    assert_eq!(param["content"]["chart_id_from"], "FITEM_8", "{param}");
-    assert_eq!(param["content"]["chart_id_to"], "FITEM_9", "{param}");
-    let keys: Vec<&String> = param.as_object().unwrap().keys().collect();
-    assert!(
-        keys.windows(2)
-            .any(|w| w[0] == "chart_input" && w[1] == "content"),
-        "written in the engine's order: {keys:?}"
-    );
+    check_subflow_param(&row, &parallel);
     // The subflow's form requires 說明, as its own design says.
     let refused = dave
         .flow(FlowRef::parse(&parallel))
@@ -217,5 +199,27 @@ async fn check_flow_logs(fake: &FakeOmflow, parallel: &str, data_no: u64) {
     assert_eq!(
         design["is_sub"], true,
         "level 2 serves the subflow's design"
+    );
+}
+
+/// Inside the subflow the engine runs the subflow's own deployed flow on the calling flow's
+/// table; the calling ticket's parameters wait in `content`, bound for FITEM_9.
+fn check_subflow_param(row: &omflow_model::TicketRow, parallel: &str) {
+    let param = row.data_param().unwrap().unwrap();
+    assert_eq!(
+        param["flow_uuid"],
+        flow_uuid("應用測試", "子流程"),
+        "{param}"
+    );
+    assert_eq!(param["table_uuid"], parallel, "{param}");
+    assert_eq!(param["chart_id_to"], "FITEM_2", "{param}");
+    assert_eq!(param["content"]["flow_uuid"], parallel, "{param}");
+    assert_eq!(param["content"]["chart_id_from"], "FITEM_8", "{param}");
+    assert_eq!(param["content"]["chart_id_to"], "FITEM_9", "{param}");
+    let keys: Vec<&String> = param.as_object().unwrap().keys().collect();
+    assert!(
+        keys.windows(2)
+            .any(|w| w[0] == "chart_input" && w[1] == "content"),
+        "written in the engine's order: {keys:?}"
     );
 }

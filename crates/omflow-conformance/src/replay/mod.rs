@@ -31,6 +31,7 @@ mod recording;
 mod replayer;
 mod report;
 mod server_url;
+mod sleep;
 #[cfg(test)]
 mod tests;
 

@@ -2,6 +2,7 @@
 
 use super::normalize::TokenBook;
 use super::recording::{password_to_supply, sends_its_header};
+use super::sleep::{SleepRule, SET_ASIDE};
 use super::{server_base_url, url_for_messages, THE_PASSWORD};
 use super::{Outcome, RecordedStep, Recording, ReplayError, Report};
 use base64::Engine as _;
@@ -30,6 +31,8 @@ pub struct Replayer<'a> {
     pub(super) live_tokens: TokenBook,
     /// Where an `import_app` step's file is looked for.
     app_dirs: Vec<std::path::PathBuf>,
+    /// What sets aside the answers of tickets that entered a sleep stop.
+    pub(super) sleep: SleepRule,
 }
 
 impl std::fmt::Debug for Replayer<'_> {
@@ -77,6 +80,7 @@ impl<'a> Replayer<'a> {
             recorded_tokens: TokenBook::default(),
             live_tokens: TokenBook::default(),
             app_dirs: Vec::new(),
+            sleep: SleepRule::default(),
         })
     }
 
@@ -153,6 +157,7 @@ impl<'a> Replayer<'a> {
                 .unwrap_or("(out of band)")
                 .to_string(),
             difference,
+            set_aside: None,
         };
         if step.is_out_of_band() {
             if step.raw["action"]["type"] == "import_app" {
@@ -164,7 +169,13 @@ impl<'a> Replayer<'a> {
             return (!self.out_of_band(&step.raw["action"]))
                 .then(|| outcome(Some("out-of-band step could not be applied".into())));
         }
-        Some(outcome(self.exchange(&step.raw).await.err()))
+        match self.exchange(&step.raw).await {
+            Ok(()) => Some(outcome(None)),
+            Err(Differs { what, set_aside }) => Some(Outcome {
+                set_aside,
+                ..outcome(Some(what))
+            }),
+        }
     }
 
     fn out_of_band(&mut self, action: &Value) -> bool {
@@ -177,6 +188,7 @@ impl<'a> Replayer<'a> {
                 fake.with_world(|w| w.delete_user(username))
             }
             Some("reset") => {
+                self.sleep.new_episode();
                 self.recorded_to_live.clear();
                 self.recorded_tokens.clear();
                 self.live_tokens.clear();
@@ -213,6 +225,7 @@ impl<'a> Replayer<'a> {
         let export: Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let apps = export.as_array().cloned().unwrap_or_default();
+        self.sleep.learn_apps(&apps);
         // A reset returns to the seed, which keeps the apps loaded before: load once.
         let served = fake.state();
         let served: Vec<&str> = served.json()["flows"]
@@ -264,6 +277,8 @@ impl<'a> Replayer<'a> {
                 ),
                 _ => hex.to_string(),
             };
+            self.sleep
+                .learn_flow(name, recorded, deployed["api_path"].as_str());
             let who = format!("flow:{name}");
             self.bind_token(&who, recorded, &live);
             self.bind_token(&who, &hyphenated(recorded), &hyphenated(&live));
@@ -354,7 +369,8 @@ impl<'a> Replayer<'a> {
     }
 
     /// Sends one recorded request; `Err` says what differs.
-    async fn exchange(&mut self, exchange: &Value) -> Result<(), String> {
+    async fn exchange(&mut self, exchange: &Value) -> Result<(), Differs> {
+        self.sleep.learn_answer(&exchange["response"]["body"]);
         let request = &exchange["request"];
         let method =
             reqwest::Method::from_bytes(request["method"].as_str().unwrap_or("GET").as_bytes())
@@ -385,7 +401,10 @@ impl<'a> Replayer<'a> {
             builder = builder.basic_auth(user, Some(password));
         }
         if request["body_kind"] == "multipart_summary" {
-            return Err("recorded without its file contents (record with --keep-files)".into());
+            return Err(String::from(
+                "recorded without its file contents (record with --keep-files)",
+            )
+            .into());
         }
         let body: Option<Vec<u8>> = match request["body_kind"].as_str() {
             Some("json") => {
@@ -442,9 +461,28 @@ impl<'a> Replayer<'a> {
         };
         let problems = self.differences(exchange, &answer);
         if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(problems.join("; "))
+            return Ok(());
+        }
+        let live: Value = serde_json::from_slice(&answer.bytes).unwrap_or(Value::Null);
+        let set_aside = self.sets_aside(exchange, answer.status, &live);
+        Err(Differs {
+            what: problems.join("; "),
+            set_aside: set_aside.then(|| SET_ASIDE.to_string()),
+        })
+    }
+}
+
+/// An exchange whose answer differs: what differs first, and why it is set aside, if it is.
+struct Differs {
+    what: String,
+    set_aside: Option<String>,
+}
+
+impl From<String> for Differs {
+    fn from(what: String) -> Self {
+        Differs {
+            what,
+            set_aside: None,
         }
     }
 }

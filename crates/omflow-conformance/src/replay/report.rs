@@ -14,6 +14,9 @@ pub struct Outcome {
     pub endpoint: String,
     /// `None` when the answers agree, else what differs first.
     pub difference: Option<String>,
+    /// Why the exchange is not counted, when it differs by a rule the recordings' README
+    /// gives (the answers the recorded server's broken sleep stop shows).
+    pub set_aside: Option<String>,
 }
 
 /// Every exchange's outcome, in order.
@@ -38,13 +41,40 @@ impl Report {
     pub fn agreeing(&self) -> usize {
         self.outcomes
             .iter()
-            .filter(|o| o.difference.is_none())
+            .filter(|o| o.difference.is_none() && o.set_aside.is_none())
             .count()
     }
 
-    /// The outcomes that differ.
+    /// How many exchanges are counted: all less those set aside.
+    #[must_use]
+    pub fn counted(&self) -> usize {
+        self.outcomes.len() - self.set_aside()
+    }
+
+    /// How many exchanges were set aside by a rule (see [`Outcome::set_aside`]).
+    #[must_use]
+    pub fn set_aside(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| o.set_aside.is_some())
+            .count()
+    }
+
+    /// The outcomes that differ (those set aside are not among them).
     pub fn differences(&self) -> impl Iterator<Item = &Outcome> {
-        self.outcomes.iter().filter(|o| o.difference.is_some())
+        self.outcomes
+            .iter()
+            .filter(|o| o.difference.is_some() && o.set_aside.is_none())
+    }
+
+    /// The reasons exchanges were set aside, each with how many.
+    #[must_use]
+    pub fn set_aside_reasons(&self) -> BTreeMap<String, usize> {
+        let mut reasons = BTreeMap::new();
+        for reason in self.outcomes.iter().filter_map(|o| o.set_aside.clone()) {
+            *reasons.entry(reason).or_default() += 1;
+        }
+        reasons
     }
 
     /// Agreement per episode (steps without an episode under 0).
@@ -62,6 +92,9 @@ impl Report {
     fn tally<K: Ord>(&self, key: impl Fn(&Outcome) -> K) -> BTreeMap<K, Tally> {
         let mut out: BTreeMap<K, Tally> = BTreeMap::new();
         for outcome in &self.outcomes {
+            if outcome.set_aside.is_some() {
+                continue;
+            }
             let tally = out.entry(key(outcome)).or_default();
             tally.total += 1;
             tally.agree += usize::from(outcome.difference.is_none());

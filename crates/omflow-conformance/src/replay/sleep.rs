@@ -1,0 +1,312 @@
+//! The rule that sets aside what the recorded server's broken sleep stop shows.
+//!
+//! The server `omflow-real-3` was recorded on runs its scheduler on a Python that removed an
+//! API it uses: every sleep stop ends in an error row, the first one after a start still fires
+//! and leaves the ticket with two current rows, and each of those rows and missions takes an
+//! id the fake (which runs the stop as the engine intends) does not draw. So an answer about a
+//! ticket that entered a sleep stop cannot agree, and neither can the row ids of the sleep's
+//! flow and the mission ids (one counter for every flow) drawn after it.
+//!
+//! The rule: tickets that entered a sleep stop are learned from the recorded answers (a row
+//! or mission of the ticket at a sleep stop of its flow, the flows' designs read from the
+//! apps the recording imports). An exchange that differs is set aside, not counted as a
+//! difference, when its request names such a ticket (its number, or the id of one of its
+//! rows), or when both answers agree once the tickets' own rows, missions and log entries are
+//! left out and the row ids of the sleep's flow and the mission ids are not compared. Any
+//! other difference stays a difference.
+
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What the rule knows in a replay: the sleep stops of the apps loaded, the recorded uuids of
+/// their flows, and the tickets (and their rows) that entered one in this episode.
+#[derive(Debug, Default, Clone)]
+pub(super) struct SleepRule {
+    /// Flow name → the ids of its sleep stops.
+    stops: BTreeMap<String, BTreeSet<String>>,
+    /// A recorded flow uuid (hex, lower case) or api_path → its flow's name, for flows with
+    /// sleep stops.
+    flows: HashMap<String, String>,
+    /// (flow name, data_no) of the tickets that entered a sleep stop.
+    tickets: BTreeSet<(String, u64)>,
+    /// (flow name, data_id) of those tickets' rows.
+    rows: BTreeSet<(String, u64)>,
+}
+
+/// Why an exchange was set aside (the report says it once per exchange).
+pub const SET_ASIDE: &str = "a ticket that entered a sleep stop: the recorded server's \
+     scheduler fails on its Python (fixtures' README), the fake runs the stop as the engine intends";
+
+impl SleepRule {
+    /// Learns the sleep stops of every flow of an app export.
+    pub(super) fn learn_apps(&mut self, apps: &[Value]) {
+        let flows = apps
+            .iter()
+            .flat_map(|app| app["flow_list"].as_array().into_iter().flatten());
+        for flow in flows {
+            let design = match &flow["flowobject"] {
+                Value::String(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+                other => other.clone(),
+            };
+            let sleeps: BTreeSet<String> = design["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|item| item["type"] == "sleep")
+                .filter_map(|item| item["id"].as_str().map(str::to_string))
+                .collect();
+            if let (false, Some(name)) = (sleeps.is_empty(), flow["flow_name"].as_str()) {
+                self.stops.insert(name.to_string(), sleeps);
+            }
+        }
+    }
+
+    /// Learns the uuid (and api_path) the recorded server deployed flow `name` with.
+    pub(super) fn learn_flow(&mut self, name: &str, recorded_uuid: &str, api_path: Option<&str>) {
+        if self.stops.contains_key(name) {
+            self.flows.insert(
+                recorded_uuid.replace('-', "").to_lowercase(),
+                name.to_string(),
+            );
+            if let Some(path) = api_path.filter(|p| !p.is_empty()) {
+                self.flows.insert(format!("/{path}/"), name.to_string());
+            }
+        }
+    }
+
+    /// A new episode: the server restarted, no ticket has entered a sleep yet.
+    pub(super) fn new_episode(&mut self) {
+        self.tickets.clear();
+        self.rows.clear();
+    }
+
+    /// Learns from a recorded answer the tickets at a sleep stop and the rows of every
+    /// ticket learned.
+    pub(super) fn learn_answer(&mut self, recorded: &Value) {
+        if self.stops.is_empty() {
+            return;
+        }
+        let mut objects = Vec::new();
+        collect_objects(recorded, &mut objects);
+        for object in &objects {
+            let (Some(flow), Some(data_no), Some(stop)) = (
+                self.flow_of(object),
+                object.get("data_no").and_then(Value::as_u64),
+                object.get("stop_uuid").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            if self.stops.get(&flow).is_some_and(|ids| ids.contains(stop)) {
+                self.tickets.insert((flow, data_no));
+            }
+        }
+        for object in &objects {
+            let (Some(flow), Some(data_no)) = (
+                self.flow_of(object),
+                object.get("data_no").and_then(Value::as_u64),
+            ) else {
+                continue;
+            };
+            let row = object
+                .get("data_id")
+                .or_else(|| object.get("id").filter(|_| !is_mission(object)))
+                .and_then(Value::as_u64);
+            if let (true, Some(row)) = (self.tickets.contains(&(flow.clone(), data_no)), row) {
+                self.rows.insert((flow, row));
+            }
+        }
+    }
+
+    /// Whether a request names a ticket that entered a sleep stop (its number), or a row of
+    /// a flow one of whose tickets did: every failed sleep left a row the fake does not draw,
+    /// so from then on a row id of that flow names different rows on the two servers. The
+    /// flow is the body's `flow_uuid` or the api_path in the request's path.
+    pub(super) fn names_a_ticket(&self, request: &Value) -> bool {
+        let body = &request["body"];
+        let by_uuid = body["flow_uuid"]
+            .as_str()
+            .and_then(|uuid| self.flows.get(&uuid.replace('-', "").to_lowercase()));
+        let path = request["path"].as_str().unwrap_or_default();
+        let by_path = || {
+            self.flows
+                .iter()
+                .find(|(key, _)| key.starts_with('/') && path.ends_with(key.as_str()))
+                .map(|(_, name)| name)
+        };
+        let Some(flow) = by_uuid.or_else(by_path) else {
+            return false;
+        };
+        let number = |key: &str| match &body[key] {
+            Value::Number(n) => n.as_u64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        };
+        let slept_here = self.tickets.iter().any(|(f, _)| f == flow);
+        number("data_no").is_some_and(|n| self.tickets.contains(&(flow.clone(), n)))
+            || (slept_here && number("data_id").is_some())
+    }
+
+    /// Whether an answer lists a row or mission of a ticket that entered a sleep stop.
+    pub(super) fn mentions_a_ticket(&self, answer: &Value) -> bool {
+        let mut objects = Vec::new();
+        collect_objects(answer, &mut objects);
+        objects
+            .into_iter()
+            .any(|o| self.is_of_a_sleep_ticket(&Value::Object(o.clone())))
+    }
+
+    /// Whether any ticket entered a sleep stop in this episode.
+    pub(super) fn active(&self) -> bool {
+        !self.tickets.is_empty()
+    }
+
+    /// A normalised answer with what the rule does not compare left out: the tickets' own
+    /// rows, missions and log entries, the row ids of flows with sleep stops, mission ids.
+    pub(super) fn without_sleep(&self, value: &Value) -> Value {
+        match value {
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .filter(|item| !self.is_of_a_sleep_ticket(item))
+                    .map(|item| self.without_sleep(item))
+                    .collect(),
+            ),
+            Value::Object(map) => {
+                let sleep_flow = self
+                    .flow_of(map)
+                    .is_some_and(|f| self.stops.contains_key(&f));
+                let mission = is_mission(map);
+                let mut out = Map::new();
+                for (key, item) in map {
+                    let row_key = matches!(key.as_str(), "id" | "data_id" | "init_data_id");
+                    if (sleep_flow && (row_key || key == "ex_data_id")) || (mission && key == "id")
+                    {
+                        continue;
+                    }
+                    out.insert(key.clone(), self.without_sleep(item));
+                }
+                Value::Object(out)
+            }
+            other => other.clone(),
+        }
+    }
+
+    fn is_of_a_sleep_ticket(&self, item: &Value) -> bool {
+        let Value::Object(map) = item else {
+            return false;
+        };
+        match (
+            self.flow_of(map),
+            map.get("data_no").and_then(Value::as_u64),
+        ) {
+            (Some(flow), Some(data_no)) => self.tickets.contains(&(flow, data_no)),
+            _ => false,
+        }
+    }
+
+    /// The flow an answer's object belongs to: its `flow_name`, or its `flow_uuid` (a bound
+    /// placeholder `<tok:flow:NAME#n>` or a recorded uuid).
+    fn flow_of(&self, object: &Map<String, Value>) -> Option<String> {
+        if let Some(name) = object.get("flow_name").and_then(Value::as_str) {
+            return Some(name.to_string());
+        }
+        let uuid = object.get("flow_uuid").and_then(Value::as_str)?;
+        if let Some(rest) = uuid.strip_prefix("<tok:flow:") {
+            return rest.rsplit_once('#').map(|(name, _)| name.to_string());
+        }
+        self.flows
+            .get(&uuid.replace('-', "").to_lowercase())
+            .cloned()
+    }
+}
+
+/// A my-missions row (its `id` is a mission's, drawn from the one counter of every flow).
+fn is_mission(object: &Map<String, Value>) -> bool {
+    object.contains_key("assign_group_id")
+}
+
+fn collect_objects<'v>(value: &'v Value, out: &mut Vec<&'v Map<String, Value>>) {
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| collect_objects(v, out)),
+        Value::Object(map) => {
+            out.push(map);
+            map.values().for_each(|v| collect_objects(v, out));
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn rule() -> SleepRule {
+        let mut rule = SleepRule::default();
+        let design = json!({"items": [{"id": "FITEM_4", "type": "sleep"}, {"id": "FITEM_2", "type": "form"}]});
+        rule.learn_apps(&[json!({"flow_list": [
+            {"flow_name": "等待單", "flowobject": design.to_string()},
+            {"flow_name": "記錄單", "flowobject": {"items": []}}
+        ]})]);
+        rule.learn_flow(
+            "等待單",
+            "21895edb-d897-499a-be10-c1df8d4d9810",
+            Some("apptest_wait"),
+        );
+        rule.learn_flow(
+            "記錄單",
+            "8c3a6a177ac9419996b4faca5fdbee3c",
+            Some("apptest_log"),
+        );
+        rule
+    }
+
+    #[test]
+    fn a_ticket_seen_at_a_sleep_stop_and_its_rows_are_learned_per_episode() {
+        let mut rule = rule();
+        let uuid = "21895edb-d897-499a-be10-c1df8d4d9810";
+        rule.learn_answer(&json!({"result": [
+            {"id": 8, "flow_uuid": uuid, "data_no": 2, "stop_uuid": "FITEM_2"},
+            {"id": 9, "flow_uuid": uuid, "data_no": 2, "stop_uuid": "FITEM_4"},
+            {"id": 10, "flow_uuid": uuid, "data_no": 3, "stop_uuid": "FITEM_2"}
+        ]}));
+        let hex = "21895edbd897499abe10c1df8d4d9810";
+        let asks = |body: Value| json!({"path": "/rest/flowmanage/api/omdata/load/", "body": body});
+        assert!(rule.names_a_ticket(&asks(json!({"flow_uuid": hex, "data_no": "2"}))));
+        assert!(!rule.names_a_ticket(&asks(json!({"flow_uuid": hex, "data_no": 3}))));
+        assert!(
+            rule.names_a_ticket(&asks(json!({"flow_uuid": hex, "data_id": 10}))),
+            "a row id of the flow, once a ticket of it slept"
+        );
+        let push = json!({"path": "/rest/flowmanage/api/omdata/edit/apptest_wait/", "body": {"data_id": 8}});
+        assert!(rule.names_a_ticket(&push), "the flow by its api_path");
+        let other = json!({"path": "/rest/flowmanage/api/omdata/edit/apptest_log/", "body": {"data_id": 8}});
+        assert!(!rule.names_a_ticket(&other));
+        rule.new_episode();
+        assert!(!rule.active());
+        assert!(!rule.names_a_ticket(&asks(json!({"flow_uuid": hex, "data_no": 2}))));
+        assert!(!rule.names_a_ticket(&push));
+    }
+
+    #[test]
+    fn without_sleep_leaves_out_the_tickets_and_the_ids_they_shift_but_nothing_else() {
+        let mut rule = rule();
+        rule.learn_answer(&json!([{"flow_name": "等待單", "data_no": 2, "stop_uuid": "FITEM_4", "assign_group_id": 2}]));
+        let answer = |shifted: u64, title: &str| {
+            json!({"result": [
+                {"id": 30 + shifted, "flow_name": "等待單", "data_no": 2, "assign_group_id": 2, "title": "asleep"},
+                {"id": 40 + shifted, "flow_name": "採購單", "data_no": 1, "data_id": 3, "assign_group_id": 2, "title": title},
+                {"id": 50 + shifted, "flow_uuid": "<tok:flow:等待單#2>", "data_no": 3, "data_id": 7 + shifted}
+            ]})
+        };
+        assert_eq!(
+            rule.without_sleep(&answer(0, "a")),
+            rule.without_sleep(&answer(1, "a"))
+        );
+        assert_ne!(
+            rule.without_sleep(&answer(0, "a")),
+            rule.without_sleep(&answer(0, "b")),
+            "any other difference stays"
+        );
+    }
+}
