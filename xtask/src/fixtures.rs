@@ -140,6 +140,7 @@ async fn replay(root: &Path, second_corpus: &Recording) -> Result<()> {
     let second = replay_second(second_corpus).await?;
     let transcripts = replay_transcripts(root, second_corpus).await?;
     let (desk, deliberate) = crate::desk::replay(root, second_corpus).await?;
+    let apps = replay_apps(root).await?;
     print_summary("first session (fixtures/omflow/session)", &first, false);
     print_summary("second corpus (fixtures/omflow-2/session)", &second, true);
     print_summary(
@@ -148,6 +149,7 @@ async fn replay(root: &Path, second_corpus: &Recording) -> Result<()> {
         false,
     );
     print_summary("desk transcripts (fixtures/omflow-3/desk)", &desk, false);
+    print_summary("users' own apps (fixtures/omflow-3/session)", &apps, true);
     for outcome in &deliberate {
         let why = crate::desk::DELIBERATE
             .iter()
@@ -155,7 +157,7 @@ async fn replay(root: &Path, second_corpus: &Recording) -> Result<()> {
             .map_or("", |(_, why)| why);
         println!("  deliberate difference {}: {why}", outcome.name);
     }
-    let differences: Vec<String> = [&first, &second, &transcripts, &desk]
+    let differences: Vec<String> = [&first, &second, &transcripts, &desk, &apps]
         .iter()
         .flat_map(|report| report.differences().map(describe))
         .collect();
@@ -343,6 +345,23 @@ async fn replay_first(root: &Path) -> Result<Report> {
         .and_then(|d| d.and_hms_opt(16, 59, 0))
         .context("date")?;
     let fake = fake_at(start).await?;
+    Ok(Replayer::new(&fake)?.replay(&recording).await)
+}
+
+/// The episodes recorded on a real server running users' own apps (every kind of stop):
+/// each imports the apps beside the session (`fixtures/omflow-3/apps`). Their python stops
+/// run in `python3`.
+async fn replay_apps(root: &Path) -> Result<Report> {
+    let recording = Recording::load_dir(&root.join("fixtures/omflow-3/session"))?;
+    let python = omflow_mock::python::PythonRunner::find_python3()
+        .context("the apps' python stops need python3 on PATH")?;
+    let fake = FakeOmflow::builder()
+        .seed(Seed::pristine())
+        .clock(Clock::frozen(local_start(&recording)?))
+        .record_requests(false)
+        .python_interpreter(python)
+        .start()
+        .await?;
     Ok(Replayer::new(&fake)?.replay(&recording).await)
 }
 

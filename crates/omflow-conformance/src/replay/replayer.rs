@@ -409,6 +409,7 @@ impl<'a> Replayer<'a> {
         let body: Option<Vec<u8>> = match request["body_kind"].as_str() {
             Some("json") => {
                 let body = self.with_password(&request["body"]);
+                let body = self.same_row_in_the_fake(request, body);
                 Some(
                     self.to_live(&omflow_mock::pyjson::dumps(&body))
                         .into_bytes(),
@@ -484,6 +485,40 @@ impl From<String> for Differs {
             what,
             set_aside: None,
         }
+    }
+}
+
+impl Replayer<'_> {
+    /// A request naming by id a row of a flow whose ids the recorded server's failed sleeps
+    /// shifted: the fake's row of the same ticket in its place (see
+    /// [`super::sleep::SleepRule::shifted_row`]); any other body as it is.
+    fn same_row_in_the_fake(&self, request: &Value, mut body: Value) -> Value {
+        let (Target::Fake(fake), Some(shifted)) = (self.target, self.sleep.shifted_row(request))
+        else {
+            return body;
+        };
+        let state = fake.state();
+        let data_no = shifted.row.data_no;
+        let live = if shifted.row.current {
+            state
+                .current_row(&shifted.api_path, data_no)
+                .ok()
+                .flatten()
+                .map(|row| row.id.get())
+        } else {
+            state.tickets(&shifted.api_path).ok().and_then(|rows| {
+                rows.iter()
+                    .find(|row| row.data_no.get() == data_no && row.history)
+                    .map(|row| row.id.get())
+            })
+        };
+        if let Some(id) = live {
+            body["data_id"] = match body["data_id"] {
+                Value::String(_) => Value::String(id.to_string()),
+                _ => Value::from(id),
+            };
+        }
+        body
     }
 }
 

@@ -31,6 +31,30 @@ pub(super) struct SleepRule {
     tickets: BTreeSet<(String, u64)>,
     /// (flow name, data_id) of those tickets' rows.
     rows: BTreeSet<(String, u64)>,
+    /// Flow name → its api_path, for flows with sleep stops.
+    api_paths: HashMap<String, String>,
+    /// (flow name, recorded row id) → the row's ticket and whether it was current, for every
+    /// row of a flow with sleep stops a recorded list showed.
+    recorded_rows: HashMap<(String, u64), RecordedRow>,
+}
+
+/// A row of a flow with sleep stops as a recorded list showed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct RecordedRow {
+    /// Its ticket.
+    pub data_no: u64,
+    /// Not history (the ticket's current row, errored or not).
+    pub current: bool,
+}
+
+/// A request's row of a flow whose ids the failed sleeps shifted: where to find the same
+/// row in the fake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ShiftedRow {
+    /// The flow's api_path (the fake's state names flows by it).
+    pub api_path: String,
+    /// The row as recorded.
+    pub row: RecordedRow,
 }
 
 /// Why an exchange was set aside (the report says it once per exchange).
@@ -70,6 +94,7 @@ impl SleepRule {
             );
             if let Some(path) = api_path.filter(|p| !p.is_empty()) {
                 self.flows.insert(format!("/{path}/"), name.to_string());
+                self.api_paths.insert(name.to_string(), path.to_string());
             }
         }
     }
@@ -78,6 +103,7 @@ impl SleepRule {
     pub(super) fn new_episode(&mut self) {
         self.tickets.clear();
         self.rows.clear();
+        self.recorded_rows.clear();
     }
 
     /// Learns from a recorded answer the tickets at a sleep stop and the rows of every
@@ -107,6 +133,18 @@ impl SleepRule {
             ) else {
                 continue;
             };
+            // A query-form list's row (a mission names its row as `data_id`).
+            if let (false, Some(id), Some(history)) = (
+                is_mission(object),
+                object.get("id").and_then(Value::as_u64),
+                object.get("history").and_then(Value::as_bool),
+            ) {
+                let row = RecordedRow {
+                    data_no,
+                    current: !history,
+                };
+                self.recorded_rows.insert((flow.clone(), id), row);
+            }
             let row = object
                 .get("data_id")
                 .or_else(|| object.get("id").filter(|_| !is_mission(object)))
@@ -122,28 +160,47 @@ impl SleepRule {
     /// so from then on a row id of that flow names different rows on the two servers. The
     /// flow is the body's `flow_uuid` or the api_path in the request's path.
     pub(super) fn names_a_ticket(&self, request: &Value) -> bool {
+        let Some(flow) = self.flow_of_request(request) else {
+            return false;
+        };
         let body = &request["body"];
-        let by_uuid = body["flow_uuid"]
+        number(&body["data_no"]).is_some_and(|n| self.tickets.contains(&(flow.clone(), n)))
+            || (self.slept_in(flow) && number(&body["data_id"]).is_some())
+    }
+
+    /// The row a request names by id in a flow whose ids the failed sleeps shifted, as the
+    /// recording showed it: the replayer sends the fake's row of the same ticket instead
+    /// (its current row, or one of its history rows), so that a push lands on the ticket
+    /// the recorded one did.
+    pub(super) fn shifted_row(&self, request: &Value) -> Option<ShiftedRow> {
+        let flow = self.flow_of_request(request)?;
+        if !self.slept_in(flow) {
+            return None;
+        }
+        let id = number(&request["body"]["data_id"])?;
+        Some(ShiftedRow {
+            api_path: self.api_paths.get(flow)?.clone(),
+            row: *self.recorded_rows.get(&(flow.clone(), id))?,
+        })
+    }
+
+    fn slept_in(&self, flow: &str) -> bool {
+        self.tickets.iter().any(|(f, _)| f == flow)
+    }
+
+    /// The flow with sleep stops a request is about: its body's `flow_uuid`, or the api_path
+    /// in its path.
+    fn flow_of_request(&self, request: &Value) -> Option<&String> {
+        let by_uuid = request["body"]["flow_uuid"]
             .as_str()
             .and_then(|uuid| self.flows.get(&uuid.replace('-', "").to_lowercase()));
         let path = request["path"].as_str().unwrap_or_default();
-        let by_path = || {
+        by_uuid.or_else(|| {
             self.flows
                 .iter()
                 .find(|(key, _)| key.starts_with('/') && path.ends_with(key.as_str()))
                 .map(|(_, name)| name)
-        };
-        let Some(flow) = by_uuid.or_else(by_path) else {
-            return false;
-        };
-        let number = |key: &str| match &body[key] {
-            Value::Number(n) => n.as_u64(),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        };
-        let slept_here = self.tickets.iter().any(|(f, _)| f == flow);
-        number("data_no").is_some_and(|n| self.tickets.contains(&(flow.clone(), n)))
-            || (slept_here && number("data_id").is_some())
+        })
     }
 
     /// Whether an answer lists a row or mission of a ticket that entered a sleep stop.
@@ -220,6 +277,15 @@ impl SleepRule {
     }
 }
 
+/// A number sent as a number or as its text.
+fn number(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
 /// A my-missions row (its `id` is a mission's, drawn from the one counter of every flow).
 fn is_mission(object: &Map<String, Value>) -> bool {
     object.contains_key("assign_group_id")
@@ -286,6 +352,36 @@ mod tests {
         assert!(!rule.active());
         assert!(!rule.names_a_ticket(&asks(json!({"flow_uuid": hex, "data_no": 2}))));
         assert!(!rule.names_a_ticket(&push));
+    }
+
+    #[test]
+    fn a_row_named_by_id_after_a_sleep_is_found_by_its_ticket() {
+        let mut rule = rule();
+        let uuid = "21895edb-d897-499a-be10-c1df8d4d9810";
+        let push = json!({"path": "/rest/flowmanage/api/omdata/edit/apptest_wait/", "body": {"data_id": 12}});
+        rule.learn_answer(&json!({"result": [
+            {"id": 11, "flow_uuid": uuid, "data_no": 4, "stop_uuid": "FITEM_2", "history": true},
+            {"id": 12, "flow_uuid": uuid, "data_no": 4, "stop_uuid": "FITEM_2", "history": false}
+        ]}));
+        assert_eq!(
+            rule.shifted_row(&push),
+            None,
+            "no ticket slept yet: ids agree"
+        );
+        rule.learn_answer(&json!({"result": [
+            {"id": 9, "flow_uuid": uuid, "data_no": 2, "stop_uuid": "FITEM_4", "history": false}
+        ]}));
+        let shifted = rule.shifted_row(&push).unwrap();
+        assert_eq!(shifted.api_path, "apptest_wait");
+        assert_eq!(
+            shifted.row,
+            RecordedRow {
+                data_no: 4,
+                current: true
+            }
+        );
+        let history = json!({"path": "/x/apptest_wait/", "body": {"data_id": "11"}});
+        assert!(!rule.shifted_row(&history).unwrap().row.current);
     }
 
     #[test]
