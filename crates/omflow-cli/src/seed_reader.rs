@@ -120,6 +120,7 @@ pub async fn read(client: &Client, server: &str, user: &str) -> Result<ReadSeed,
         flows,
         tickets: Vec::new(),
         garoon: None,
+        apps: Vec::new(),
     };
     Ok(ReadSeed { seed, gaps })
 }

@@ -736,6 +736,8 @@ pub(crate) fn span_of(op: Operation) -> tracing::Span {
         TicketsFlowLog => "omflow.tickets.flow_log",
         FilesList => "omflow.files.list",
         FilesUpload => "omflow.files.upload",
+        AppsList => "omflow.apps.list",
+        AppsExport => "omflow.apps.export",
     )
 }
 

@@ -40,6 +40,7 @@
 //! Layering: `omflow-model` (wire types) ← `omflow-transport` (HTTP) ← this crate. Test
 //! against `omflow-mock`, or any [`omflow_transport::Transport`] via [`Client::with_transport`].
 
+mod apps;
 mod assignee;
 mod bulk;
 mod client;

@@ -239,3 +239,43 @@ fn an_app_that_cannot_be_loaded_says_why_and_loads_nothing() {
         Err(AppError::NotAnExport(_))
     ));
 }
+
+/// The fake serves `flow-active-app/list/` and `/export/` as a real server does, to holders of
+/// the flow-management permission: an app loaded from a file exports as that file, the seed's
+/// own app from its flows, and either export loads into another fake.
+#[tokio::test]
+async fn apps_list_and_export_as_a_real_server_and_load_back_into_a_fake() {
+    let app = stops::export("apptest_ext.json");
+    let fake = FakeOmflow::start_with(seed_with(&app)).await.unwrap();
+    let admin = stops::login(&fake, "admin", "admin");
+    let apps = admin.apps().await.unwrap();
+    let names: Vec<&str> = apps.iter().map(|a| a.app_name.as_str()).collect();
+    assert_eq!(names.last(), Some(&"外部服務"), "{names:?}");
+    assert_eq!(apps[0].id, 1, "the seed's own app first");
+    let loaded = apps.last().unwrap().id;
+    let exported = admin.export_apps(&[loaded]).await.unwrap();
+    assert_eq!(
+        serde_json::to_value(&exported).unwrap(),
+        app,
+        "a loaded app exports as its file"
+    );
+    let own = admin.export_apps(&[apps[0].id]).await.unwrap();
+    let own = serde_json::to_value(&own).unwrap();
+    let mut elsewhere = Seed::demo();
+    elsewhere.flows.clear();
+    elsewhere.tickets.clear();
+    elsewhere.add_app(&own).unwrap();
+    let flow = &elsewhere.flows[0];
+    assert_eq!(
+        flow.api_path, "mission",
+        "the seed's own app loads back: {flow:?}"
+    );
+    assert!(!flow.items.is_empty());
+    let unknown = admin.export_apps(&[99]).await.unwrap_err();
+    assert!(unknown.to_string().contains("匯出失敗"), "{unknown}");
+    // alice holds no flow-management permission: the server redirects her to its
+    // permission-denied page.
+    let alice = stops::login(&fake, "alice", "alice-pass");
+    let refused = alice.apps().await.unwrap_err();
+    assert_eq!(refused.status(), Some(302), "{refused:?}");
+}

@@ -90,6 +90,8 @@ async fn every_operation(client: &Client) {
         .await
         .unwrap();
     client.users().await.unwrap();
+    let apps = client.apps().await.unwrap();
+    client.export_apps(&[apps[0].id]).await.unwrap();
     let ticket = client.flow(flow).ticket(DataNo(1));
     ticket.comment("spanned").await.unwrap();
     assert_eq!(ticket.comments().await.unwrap()[0].content, "spanned");

@@ -266,6 +266,16 @@ fn flow_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract
             body: Body::Json(body_of::<Query>(g)),
             result: json_schema!({}),
         },
+        Endpoint::AppList => Contract_ {
+            summary: "The active apps, by id and name (flow-management permission)",
+            body: Body::Json(body_of::<omflow_model::ListApps>(g)),
+            result: g.subschema_for::<Vec<omflow_model::ActiveApp>>(),
+        },
+        Endpoint::AppExport => Contract_ {
+            summary: "Apps as their export file (flow-management permission)",
+            body: Body::Json(body_of::<omflow_model::ExportApps>(g)),
+            result: g.subschema_for::<Vec<omflow_model::AppExport>>(),
+        },
         Endpoint::DisplayFields => Contract_ {
             summary: "A flow's display fields",
             body: Body::Json(free_object("`flow_uuid`")),

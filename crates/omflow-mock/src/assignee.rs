@@ -306,7 +306,9 @@ impl World {
         )
     }
 
-    fn app_names(&self) -> Vec<String> {
+    /// The apps' names in id order (`ActiveApplication.id` = position + 1): the flows' app
+    /// names in the order the fake deployed them.
+    pub(crate) fn app_names(&self) -> Vec<String> {
         let mut apps: Vec<String> = Vec::new();
         for flow in &self.flows {
             if !apps.contains(&flow.def.app_name) {

@@ -22,6 +22,11 @@ pub struct Seed {
     /// Garoon workflow data served under `/g/api/v1/workflow/`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub garoon: Option<GaroonSeed>,
+    /// The apps loaded from export files, each as exported: what the fake's
+    /// `flow-active-app/export/` answers for them (its other apps' exports it writes from
+    /// their flows).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub apps: Vec<Value>,
 }
 
 /// Garoon workflow data: request objects (REST variant), attached files, OAuth tokens.
@@ -526,6 +531,8 @@ impl Seed {
             }
         }
         self.flows.extend(loaded.flows);
+        self.apps
+            .extend(export.as_array().into_iter().flatten().cloned());
         Ok(())
     }
 

@@ -181,6 +181,10 @@ endpoints! {
     /// A ticket's earlier rows, as a DataTables page (not an envelope): View holders, the
     /// row's assignee, or the flow-management permission.
     HistoryList, HISTORY_LIST = "/rest/flowmanage/api/omdata-history/list/", Read, Login, Rest;
+    /// The active apps, as ids and names (flow-management permission).
+    AppList, APP_LIST = "/rest/flowmanage/api/flow-active-app/list/", Read, FlowManage, Rest;
+    /// Apps as the export file (flow-management permission).
+    AppExport, APP_EXPORT = "/rest/flowmanage/api/flow-active-app/export/", Read, FlowManage, Rest;
     /// The groups (or roles): any logged-in user.
     GroupList, GROUP_LIST = "/rest/accounts/api/group/list/", Read, Login, Rest;
     /// The users of a group (an `h_group` field's user choice): any logged-in user.

@@ -44,6 +44,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod apps;
 pub mod catalog;
 pub mod chart;
 pub mod checks;
@@ -71,6 +72,7 @@ mod time;
 mod user;
 pub mod web;
 
+pub use apps::{ActiveApp, AppExport, ExportApps, ListApps};
 pub use catalog::{Lang, MessageId};
 pub use chart::{FlowChart, LoadFlowChart, LoadedFlowChart};
 pub use design::{

@@ -101,6 +101,10 @@ operations! {
     TicketsFlowLog = "tickets.flow_log", FlowObject, "reading the ticket's flow log";
     /// A ticket's attachments.
     FilesList = "files.list", FileList, "listing the attachments";
+    /// The active apps.
+    AppsList = "apps.list", AppList, "listing the apps";
+    /// Apps as export files.
+    AppsExport = "apps.export", AppExport, "exporting the apps";
     /// Upload attachments to a ticket (multipart).
     FilesUpload = "files.upload", FileUpload, "uploading the attachments";
 }

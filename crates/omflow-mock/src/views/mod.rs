@@ -64,6 +64,8 @@ pub(crate) fn dispatch(world: &mut World, endpoint: Endpoint, call: &ViewCall<'_
         Endpoint::UserAdd => world.add_user(body, lang),
         Endpoint::FileUpload => world.upload(body, call.files, call.caller, lang),
         Endpoint::FileList => world.list_files(body, call.caller, lang),
+        Endpoint::AppList => world.list_apps(body, lang),
+        Endpoint::AppExport => world.export_apps(body, lang),
         // Not mounted under `/rest/` (the security code), or added to the table after this
         // fake (a test checks every endpoint of the table is served).
         _ => Reply::fail(403, text(MessageId::RestUrlError, lang)),

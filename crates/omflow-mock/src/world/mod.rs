@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 mod admin;
+mod apps;
 mod auth;
 mod edit;
 mod engine;
@@ -241,6 +242,8 @@ pub struct World {
     pub(crate) worklogs: Vec<WorklogRow>,
     /// The engine's flow log, in the order written.
     pub(crate) flow_logs: Vec<flowlog::FlowLogEntry>,
+    /// The apps loaded from export files, as exported ([`Seed::apps`]).
+    pub(crate) app_exports: Vec<Value>,
     /// Web sessions (`sessionid` → user, expiry) for attachment downloads.
     pub(crate) sessions: BTreeMap<String, (String, NaiveDateTime)>,
     pub(crate) next_attachment_id: u64,
@@ -328,6 +331,7 @@ impl World {
             attachments: Vec::new(),
             worklogs: Vec::new(),
             flow_logs: Vec::new(),
+            app_exports: seed.apps.clone(),
             sessions: BTreeMap::new(),
             next_attachment_id: 1,
             last_stamp: std::cell::Cell::new(None),
@@ -437,6 +441,7 @@ impl World {
                 }
             }
         }
+        self.app_exports.clone_from(&seed.apps);
         Ok(added.iter().map(|f| f.flow_name.clone()).collect())
     }
 

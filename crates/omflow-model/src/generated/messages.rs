@@ -107,6 +107,10 @@ pub enum MessageId {
     Created,
     /// Request processed successfully: announcement/api/send-group-user/search success (200)
     RequestProcessed,
+    /// Export successfully.: flow-active-app/export/ success (200)
+    ExportSuccess,
+    /// Failed to export.: flow-active-app/export/ an app id that names no active app (404)
+    ExportFailed,
 }
 
 impl MessageId {
@@ -161,6 +165,8 @@ impl MessageId {
         MessageId::LoginSuccess,
         MessageId::Created,
         MessageId::RequestProcessed,
+        MessageId::ExportSuccess,
+        MessageId::ExportFailed,
     ];
 
     /// The catalog key (`fixtures/omflow/messages.json` `id`).
@@ -216,6 +222,8 @@ impl MessageId {
             MessageId::LoginSuccess => "login_success",
             MessageId::Created => "created",
             MessageId::RequestProcessed => "request_processed",
+            MessageId::ExportSuccess => "export_success",
+            MessageId::ExportFailed => "export_failed",
         }
     }
 
@@ -272,6 +280,8 @@ impl MessageId {
             MessageId::LoginSuccess => false,
             MessageId::Created => false,
             MessageId::RequestProcessed => false,
+            MessageId::ExportSuccess => false,
+            MessageId::ExportFailed => false,
         }
     }
 
@@ -475,6 +485,14 @@ impl MessageId {
             (MessageId::RequestProcessed, Lang::ZhHans) => "请求处理成功",
             (MessageId::RequestProcessed, Lang::En) => "Request processed successfully",
             (MessageId::RequestProcessed, Lang::Ja) => " ",
+            (MessageId::ExportSuccess, Lang::ZhHant) => "匯出成功。",
+            (MessageId::ExportSuccess, Lang::ZhHans) => "汇出成功。",
+            (MessageId::ExportSuccess, Lang::En) => "Export successfully.",
+            (MessageId::ExportSuccess, Lang::Ja) => "エクスポートしました。",
+            (MessageId::ExportFailed, Lang::ZhHant) => "匯出失敗。",
+            (MessageId::ExportFailed, Lang::ZhHans) => "汇出失败。",
+            (MessageId::ExportFailed, Lang::En) => "Failed to export.",
+            (MessageId::ExportFailed, Lang::Ja) => "エクスポートに失敗しました。",
         }
     }
 }

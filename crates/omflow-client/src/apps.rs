@@ -1,0 +1,35 @@
+//! The apps a server runs and their export files (`flow-active-app/list/` and `/export/`):
+//! for holders of the flow-management permission (`OmFormFlow_Manage`, a superuser); anyone
+//! else gets [`Error::Http`] with status 302 (the server's redirect to its permission-denied
+//! page). An export is the file a flow manager
+//! downloads, which another server imports and the fake loads (`omflow mock serve --app`).
+
+use crate::client::Client;
+use crate::error::Error;
+use omflow_model::{ActiveApp, AppExport, ExportApps, ListApps, Operation};
+
+impl Client {
+    /// The active apps, by id and name.
+    ///
+    /// # Errors
+    /// [`Error::Http`] with status 302 when the caller lacks the flow-management
+    /// permission; transport errors after the read retries.
+    pub async fn apps(&self) -> Result<Vec<ActiveApp>, Error> {
+        self.rest(Operation::AppsList, None, &ListApps::default())
+            .await
+    }
+
+    /// Apps `ids` ([`ActiveApp::id`]) as their export file: a list of apps, each with its
+    /// flows as deployed. Write it as JSON and the file is what a real server exports.
+    ///
+    /// # Errors
+    /// [`Error::Http`] with status 302 when the caller lacks the flow-management
+    /// permission; [`Error::Api`] (`匯出失敗。`) when an id names no active app (the server
+    /// then exports none); transport errors after the read retries.
+    pub async fn export_apps(&self, ids: &[u64]) -> Result<Vec<AppExport>, Error> {
+        let body = ExportApps {
+            app_id_list: ids.to_vec(),
+        };
+        self.rest(Operation::AppsExport, None, &body).await
+    }
+}
