@@ -18,6 +18,7 @@ mod listing;
 pub mod output;
 pub mod recording;
 mod report;
+mod seed_apps;
 pub mod seed_reader;
 mod session;
 

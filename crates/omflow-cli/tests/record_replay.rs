@@ -3,46 +3,10 @@
 
 mod common;
 
-use common::{announced, as_alice, as_user, omflow, standalone, Server};
+use common::{announced, as_alice, as_user, omflow, raw, recorder, standalone, Server};
 use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Read;
 use std::process::Stdio;
-
-/// `omflow record` in front of `upstream`, writing into `out`.
-fn recorder(upstream: &Server, out: &std::path::Path) -> Server {
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
-        .args([
-            "record",
-            "--upstream",
-            &upstream.url,
-            "--listen",
-            "127.0.0.1:0",
-            "--out",
-        ])
-        .arg(out)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    announced(child)
-}
-
-/// A plain HTTP/1.1 exchange (what a hand-written client sends), returning the JSON body.
-fn raw(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Value {
-    let host = url.trim_start_matches("http://");
-    let mut stream = TcpStream::connect(host).unwrap();
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let (_, body) = answer.split_once("\r\n\r\n").unwrap_or(("", ""));
-    serde_json::from_str(body).unwrap_or(Value::Null)
-}
 
 /// A login as alice (alice:alice-pass) by hand, as a script would send it.
 fn login_as_alice(url: &str) -> Value {

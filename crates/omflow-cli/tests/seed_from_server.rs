@@ -24,7 +24,9 @@ fn read_seed(command: assert_cmd::Command, name: &str) -> (Seed, String, String)
     (seed, text, stderr)
 }
 
-fn check_against_the_demo(seed: &Seed, text: &str) {
+/// `manager`: read by a holder of the flow-management permission, who reads every group and
+/// role (the apps' permissions name roles) and the apps themselves.
+fn check_against_the_demo(seed: &Seed, text: &str, manager: bool) {
     let demo = Seed::demo();
     let people = |s: &Seed| -> Vec<(u64, String, String, bool, bool, Vec<u64>)> {
         s.users
@@ -51,7 +53,7 @@ fn check_against_the_demo(seed: &Seed, text: &str) {
     let with_members: Vec<(u64, String)> = demo
         .groups
         .iter()
-        .filter(|g| demo.users.iter().any(|u| u.groups.contains(&g.id)))
+        .filter(|g| manager || demo.users.iter().any(|u| u.groups.contains(&g.id)))
         .map(|g| (g.id, g.display_name.clone()))
         .collect();
     let read: Vec<(u64, String)> = seed
@@ -91,7 +93,7 @@ fn check_against_the_demo(seed: &Seed, text: &str) {
 async fn the_approver_reads_a_seed_that_starts_a_fake() {
     let server = standalone();
     let (seed, text, stderr) = read_seed(as_alice(&server), "alice");
-    check_against_the_demo(&seed, &text);
+    check_against_the_demo(&seed, &text, false);
     // Without the flow-management permission the api_path is not readable: said, not guessed.
     assert_eq!(seed.flows[0].api_path, "flow-dc33fb34");
     assert!(stderr.contains("api_path is readable only"), "{stderr}");
@@ -119,8 +121,24 @@ async fn the_approver_reads_a_seed_that_starts_a_fake() {
 fn the_superuser_reads_the_api_path_and_an_existing_file_is_kept() {
     let server = standalone();
     let (seed, text, _) = read_seed(against(&server), "admin");
-    check_against_the_demo(&seed, &text);
+    check_against_the_demo(&seed, &text, true);
     assert_eq!(seed.flows[0].api_path, "mission");
+    // As exported: the design as deployed, every ticket row, the permissions by role.
+    assert!(seed.flows[0].flowobject.is_some());
+    let rows = &seed.flows[0].rows;
+    assert!(
+        rows.iter().any(|r| r["history"] == true),
+        "history rows too"
+    );
+    assert!(rows.iter().any(|r| r["history"] == false));
+    let role = seed
+        .groups
+        .iter()
+        .find(|g| g.display_name == "任務處理組")
+        .unwrap();
+    assert!(role.functional);
+    let view = format!("Omdata_{}_View", seed.flows[0].flow_uuid);
+    assert!(role.permissions.contains(&view), "{:?}", role.permissions);
 
     let out = std::env::temp_dir().join(format!("omflow-seed-{}-kept.json", std::process::id()));
     std::fs::write(&out, "my hand-written seed").unwrap();

@@ -6,7 +6,7 @@
 
 use crate::client::Client;
 use crate::error::Error;
-use omflow_model::{ActiveApp, AppExport, ExportApps, ListApps, Operation};
+use omflow_model::{ActiveApp, AppExport, AppList, AppsAndFlows, ExportApps, ListApps, Operation};
 
 impl Client {
     /// The active apps, by id and name.
@@ -15,8 +15,30 @@ impl Client {
     /// [`Error::Http`] with status 302 when the caller lacks the flow-management
     /// permission; transport errors after the read retries.
     pub async fn apps(&self) -> Result<Vec<ActiveApp>, Error> {
-        self.rest(Operation::AppsList, None, &ListApps::default())
-            .await
+        Ok(self.apps_and_flows(false).await?.app)
+    }
+
+    /// The active apps and their flows (not subflows), each with the uuid the server
+    /// deployed it with.
+    ///
+    /// # Errors
+    /// As [`Client::apps`].
+    pub async fn app_flows(&self) -> Result<AppsAndFlows, Error> {
+        self.apps_and_flows(true).await
+    }
+
+    async fn apps_and_flows(&self, schedule: bool) -> Result<AppsAndFlows, Error> {
+        let body = ListApps {
+            schedule,
+            ..ListApps::default()
+        };
+        Ok(match self.rest(Operation::AppsList, None, &body).await? {
+            AppList::Apps(app) => AppsAndFlows {
+                app,
+                flow: Vec::new(),
+            },
+            AppList::AppsAndFlows(both) => both,
+        })
     }
 
     /// Apps `ids` ([`ActiveApp::id`]) as their export file: a list of apps, each with its

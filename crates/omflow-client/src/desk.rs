@@ -144,13 +144,31 @@ impl TicketHandle {
     /// is not JSON; transport errors (a read).
     pub async fn flow_log(&self) -> Result<FlowLog, Error> {
         let (flow_uuid, _) = self.permission_row().await?;
+        self.log_at(LoadFlowChart::new(flow_uuid, self.data_no))
+            .await
+    }
+
+    /// Where the ticket has been inside subflow stop `parent_chart_id` (a level-1 entry's
+    /// `chart_id` whose [`FlowLogEntry::subflow_uid`](omflow_model::FlowLogEntry::subflow_uid)
+    /// is `subflow_uid`): the subflow's design and its stops the ticket entered, named by
+    /// their path (`FITEM_8-FITEM_2`).
+    ///
+    /// # Errors
+    /// As [`TicketHandle::flow_log`].
+    pub async fn subflow_log(
+        &self,
+        subflow_uid: &str,
+        parent_chart_id: &str,
+    ) -> Result<FlowLog, Error> {
+        let (flow_uuid, _) = self.permission_row().await?;
+        let at = LoadFlowChart::inside(flow_uuid, self.data_no, subflow_uid, parent_chart_id);
+        self.log_at(at).await
+    }
+
+    async fn log_at(&self, at: LoadFlowChart) -> Result<FlowLog, Error> {
         let loaded: LoadedFlowChart = self
             .client
-            .rest(
-                Operation::TicketsFlowLog,
-                None,
-                &LoadFlowChart::new(flow_uuid, self.data_no),
-            )
+            .rest(Operation::TicketsFlowLog, None, &at)
             .await
             .map_err(|err| {
                 crate::assignee::no_access(err, || {
@@ -261,6 +279,19 @@ impl Client {
     pub async fn groups(&self) -> Result<Vec<GroupRow>, Error> {
         self.rest(Operation::GroupsList, None, &ListGroups::default())
             .await
+    }
+
+    /// The roles (the groups whose `functional_flag` is set: what a flow's permissions are
+    /// granted to by name); any logged-in user may read them.
+    ///
+    /// # Errors
+    /// Transport and server errors (a read: retrying is safe).
+    pub async fn roles(&self) -> Result<Vec<GroupRow>, Error> {
+        let body = ListGroups {
+            functional_flag: "True".into(),
+            ..ListGroups::default()
+        };
+        self.rest(Operation::GroupsList, None, &body).await
     }
 
     /// The users of group `group` (the choices an `h_group` field offers once its group is

@@ -269,7 +269,7 @@ fn flow_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract
         Endpoint::AppList => Contract_ {
             summary: "The active apps, by id and name (flow-management permission)",
             body: Body::Json(body_of::<omflow_model::ListApps>(g)),
-            result: g.subschema_for::<Vec<omflow_model::ActiveApp>>(),
+            result: g.subschema_for::<omflow_model::AppList>(),
         },
         Endpoint::AppExport => Contract_ {
             summary: "Apps as their export file (flow-management permission)",

@@ -180,6 +180,8 @@ fn read_flow(app_name: &str, exported: &Value) -> Result<SeedFlow, AppError> {
         ui_config: Some(Value::Object(ui_config)),
         flowobject: Some(crate::pyjson::dumps(&design)),
         flow_name,
+        rows: Vec::new(),
+        flow_logs: Vec::new(),
     })
 }
 

@@ -327,7 +327,7 @@ impl World {
     }
 
     /// A form stop's design: its own, else the main form.
-    fn stop_form_object(&self, flow: usize, stop: &str) -> Value {
+    pub(crate) fn stop_form_object(&self, flow: usize, stop: &str) -> Value {
         let def = &self.flows[flow].def;
         match self.item(flow, stop) {
             Some(item) if item.form_object.is_some() => {

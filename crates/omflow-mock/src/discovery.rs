@@ -132,6 +132,14 @@ impl World {
                 }
             }
             if item.item_type == "form" {
+                // A stop with a form of its own carries it; the others show the main form.
+                let own = item.form_object.is_some() || !item.fields.is_empty();
+                let form = if own {
+                    self.stop_form_object(flow, &item.id)
+                } else {
+                    json!("")
+                };
+                config.insert("form_object".into(), form);
                 for (n, action) in [(1, &item.action1), (2, &item.action2)] {
                     config.insert(format!("action{n}"), json!(action.is_some()));
                     config.insert(

@@ -161,6 +161,16 @@ pub struct SeedFlow {
     /// `items` (the engine always runs on `items`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flowobject: Option<String>,
+    /// Ticket rows the flow starts with, each as the query-form list answers it (every
+    /// column, history rows included): what `omflow seed from-server` reads from a server.
+    /// The fake serves them as stored, numbers new rows and tickets after them, and gives
+    /// each current row at a form stop its mission.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<serde_json::Map<String, Value>>,
+    /// The flow log of those tickets, each entry as `flow-object/load` lists it with its
+    /// ticket's `data_no` added (a subflow's stops by their path, `FITEM_8-FITEM_2`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flow_logs: Vec<Value>,
 }
 
 /// A form field of the merged form.

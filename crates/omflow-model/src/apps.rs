@@ -2,17 +2,58 @@
 //! permission): which apps a server runs, and each as the export file a flow manager
 //! downloads, the same file `flow-workspace-app/import/` takes back and the fake loads.
 
+use crate::ids::FlowUuid;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Body of `flow-active-app/list/` as the app picker sends it (no DataTables fields): every
-/// active app, or every one but `app_id`.
+/// active app, or every one but `app_id`; with `schedule`, the apps and their flows
+/// ([`AppsAndFlows`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ListApps {
     /// Leave this app out (the picker of an app's relations).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<u64>,
+    /// The scheduler's picker: the apps and every flow (not subflows) with its uuid.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub schedule: bool,
+}
+
+/// What `flow-active-app/list/` answers: the apps, or with `schedule` the apps and flows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum AppList {
+    /// The apps.
+    Apps(Vec<ActiveApp>),
+    /// The apps and their flows.
+    AppsAndFlows(AppsAndFlows),
+}
+
+/// The scheduler's picker: the active apps and their flows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AppsAndFlows {
+    /// The apps.
+    pub app: Vec<ActiveApp>,
+    /// Their flows.
+    pub flow: Vec<ActiveFlow>,
+}
+
+/// A deployed flow (not a subflow) as the scheduler's picker lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct ActiveFlow {
+    /// Its row id (`FlowActive.id`).
+    pub id: u64,
+    /// Its uuid as the server deployed it.
+    pub flow_uuid: FlowUuid,
+    /// Its name.
+    pub flow_name: String,
+    /// Its app ([`ActiveApp::id`]).
+    pub flow_app_id: u64,
 }
 
 /// An active app: its id and name (`flow-active-app/list/`).

@@ -35,6 +35,12 @@ pub struct LoadFlowChart {
     pub data_no: DataNo,
     /// The level of the flow log (1: the flow itself, 2: a subflow).
     pub flow_level: u32,
+    /// At level 2: the subflow (a subflow stop's [`FlowLogEntry::subflow_uid`](crate::FlowLogEntry::subflow_uid)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_uid: Option<String>,
+    /// At level 2: the subflow stop (`FITEM_8`) whose stops are listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_chart_id: Option<String>,
 }
 
 impl LoadFlowChart {
@@ -45,6 +51,25 @@ impl LoadFlowChart {
             flow_uuid,
             data_no,
             flow_level: 1,
+            flow_uid: None,
+            parent_chart_id: None,
+        }
+    }
+
+    /// The stops inside subflow stop `parent_chart_id` (level 2), which runs subflow
+    /// `flow_uid`: the subflow's design and the ticket's log there.
+    #[must_use]
+    pub fn inside(
+        flow_uuid: FlowUuid,
+        data_no: DataNo,
+        flow_uid: &str,
+        parent_chart_id: &str,
+    ) -> Self {
+        LoadFlowChart {
+            flow_level: 2,
+            flow_uid: Some(flow_uid.to_string()),
+            parent_chart_id: Some(parent_chart_id.to_string()),
+            ..LoadFlowChart::new(flow_uuid, data_no)
         }
     }
 }

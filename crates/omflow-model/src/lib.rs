@@ -72,7 +72,7 @@ mod time;
 mod user;
 pub mod web;
 
-pub use apps::{ActiveApp, AppExport, ExportApps, ListApps};
+pub use apps::{ActiveApp, ActiveFlow, AppExport, AppList, AppsAndFlows, ExportApps, ListApps};
 pub use catalog::{Lang, MessageId};
 pub use chart::{FlowChart, LoadFlowChart, LoadedFlowChart};
 pub use design::{

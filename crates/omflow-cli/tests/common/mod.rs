@@ -139,3 +139,44 @@ pub fn approve_in_background(server: &Server) -> Child {
         .spawn()
         .unwrap()
 }
+
+/// A plain HTTP/1.1 exchange (what a hand-written client sends), returning the JSON body.
+pub fn raw(
+    url: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> serde_json::Value {
+    let host = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    std::io::Write::write_all(&mut stream, request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+    let (_, body) = answer.split_once("\r\n\r\n").unwrap_or(("", ""));
+    serde_json::from_str(body).unwrap_or(serde_json::Value::Null)
+}
+
+/// `omflow record` in front of `upstream`, writing into `out`.
+pub fn recorder(upstream: &Server, out: &std::path::Path) -> Server {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
+        .args([
+            "record",
+            "--upstream",
+            &upstream.url,
+            "--listen",
+            "127.0.0.1:0",
+            "--out",
+        ])
+        .arg(out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    announced(child)
+}

@@ -22,6 +22,14 @@ pub(super) fn engine_values(
     values
 }
 
+/// A form stop's quick actions as a mission lists them (`"核准,退回"`).
+fn quick_action_labels(stop: &SeedItem) -> String {
+    let label = |a: &Option<crate::seed::SeedQuickAction>| {
+        a.as_ref().map(|a| a.text.clone()).unwrap_or_default()
+    };
+    format!("{},{}", label(&stop.action1), label(&stop.action2))
+}
+
 impl World {
     pub(super) fn schedule(&mut self, flow: usize, row: u64, from: &str, sent_id: Value) {
         if self.engine_delay_ms == 0 {
@@ -320,11 +328,37 @@ impl World {
             .and_then(Value::as_str)
             .is_some_and(|g| !g.is_empty());
         if self.flows[flow].def.mission && has_group {
-            let label = |a: &Option<crate::seed::SeedQuickAction>| {
-                a.as_ref().map(|a| a.text.clone()).unwrap_or_default()
-            };
-            let action = format!("{},{}", label(&stop.action1), label(&stop.action2));
+            let action = quick_action_labels(stop);
             if let Some(mission) = self.mission_for(flow, &copy, &stop.id, &stop.text, Some(action))
+            {
+                self.missions.insert(mission);
+            }
+        }
+    }
+
+    /// The missions of the current rows a seed gives a flow (read from a server): one per
+    /// ticket waiting at a form stop, as the engine opened it when the ticket arrived.
+    pub(super) fn open_missions_of_rows(&mut self, flow: usize) {
+        if !self.flows[flow].def.mission {
+            return;
+        }
+        let waiting: Vec<(Map<String, Value>, SeedItem)> = self.flows[flow]
+            .rows
+            .values()
+            .filter(|row| {
+                row.is(Flag::History, false)
+                    && row.is(Flag::Closed, false)
+                    && row.is(Flag::Running, false)
+                    && row.is(Flag::Error, false)
+            })
+            .filter_map(|row| {
+                let stop = self.item_at(flow, row.get("stop_uuid")?.as_str()?)?;
+                (stop.item_type == "form").then(|| (row.clone(), stop))
+            })
+            .collect();
+        for (row, stop) in waiting {
+            let action = quick_action_labels(&stop);
+            if let Some(mission) = self.mission_for(flow, &row, &stop.id, &stop.text, Some(action))
             {
                 self.missions.insert(mission);
             }

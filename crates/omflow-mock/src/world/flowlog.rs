@@ -62,6 +62,29 @@ impl World {
         });
     }
 
+    /// The flow log a seed gives flow `flow`'s tickets (read from a server), as written.
+    pub(super) fn log_seeded(&mut self, flow: usize, def: &crate::seed::SeedFlow) {
+        let text = |entry: &Value, key: &str| entry[key].as_str().unwrap_or_default().to_string();
+        for entry in &def.flow_logs {
+            let Some(data_no) = entry["data_no"].as_u64() else {
+                continue;
+            };
+            self.flow_logs.push(FlowLogEntry {
+                flow,
+                data_no,
+                chart_id: text(entry, "chart_id"),
+                stop_type: text(entry, "stop_chart_type"),
+                stop_text: text(entry, "stop_chart_text"),
+                createtime: text(entry, "createtime"),
+                updatetime: text(entry, "updatetime"),
+                input: entry["input_data"].clone(),
+                output: entry["output_data"].clone(),
+                error: entry["error"].as_bool().unwrap_or(false),
+                subflow_uid: entry["subflow_uid"].as_str().map(str::to_string),
+            });
+        }
+    }
+
     /// The engine leaves stop `chart_id` of ticket `data_no`: its open entry gets `output`.
     pub(super) fn log_leave(&mut self, flow: usize, data_no: u64, chart_id: &str, output: Value) {
         let updatetime = self.stamp_micros();

@@ -164,6 +164,34 @@ pub(crate) struct DataNoIndex {
 }
 
 impl Flow {
+    /// A flow as deployed, with the rows its seed gives; new rows and tickets are numbered
+    /// after them.
+    fn of(def: &SeedFlow) -> Flow {
+        let mut rows = BTreeMap::new();
+        for row in &def.rows {
+            if let Some(id) = row.get("id").and_then(Value::as_u64) {
+                rows.insert(id, row.clone());
+            }
+        }
+        let last = |key: &str| {
+            rows.values()
+                .filter_map(|row| row.get(key).and_then(Value::as_u64))
+                .max()
+                .unwrap_or(0)
+        };
+        let (next_row_id, next_data_no) = (last("id") + 1, last("data_no") + 1);
+        let mut def = def.clone();
+        def.rows = Vec::new();
+        def.flow_logs = Vec::new();
+        Flow {
+            def,
+            rows,
+            next_row_id,
+            next_data_no,
+            by_data_no: Default::default(),
+        }
+    }
+
     /// The rows whose `data_no` is the integer `data_no`, in id order (what a scan of
     /// every row keeping those with that number gives).
     pub(crate) fn rows_of_ticket(&self, data_no: u64) -> Vec<&Map<String, Value>> {
@@ -352,13 +380,9 @@ impl World {
                     def.flow_name
                 )));
             }
-            world.flows.push(Flow {
-                def: def.clone(),
-                rows: BTreeMap::new(),
-                next_row_id: 1,
-                next_data_no: 1,
-                by_data_no: Default::default(),
-            });
+            world.flows.push(Flow::of(def));
+            world.open_missions_of_rows(world.flows.len() - 1);
+            world.log_seeded(world.flows.len() - 1, def);
         }
         world.run_seed_tickets(seed)?;
         Ok(world)
@@ -424,13 +448,9 @@ impl World {
         let added = seed.flows.get(from..).unwrap_or_default();
         Self::check_python(added, &self.python)?;
         for def in added {
-            self.flows.push(Flow {
-                def: def.clone(),
-                rows: BTreeMap::new(),
-                next_row_id: 1,
-                next_data_no: 1,
-                by_data_no: Default::default(),
-            });
+            self.flows.push(Flow::of(def));
+            self.open_missions_of_rows(self.flows.len() - 1);
+            self.log_seeded(self.flows.len() - 1, def);
         }
         for group in &seed.groups {
             if let Some(held) = self.groups.iter_mut().find(|g| g.id == group.id) {
