@@ -288,7 +288,7 @@ fn print_summary(title: &str, report: &Report, per_endpoint: bool) {
         percent(agree, total)
     );
     for (reason, count) in report.set_aside_reasons() {
-        println!("  {count} more set aside: they differ only about {reason}");
+        println!("  {count} more differ and are set aside (not counted): they concern {reason}");
     }
     let episodes = report.by_episode();
     if episodes.len() > 1 {

@@ -272,16 +272,21 @@ fn refuse_missing_passwords(replayer: &Replayer<'_>, recording: &Recording) -> R
 fn print_report(report: &Report, output: ReplayOutput) {
     let total = report.counted();
     let agree = report.agreeing();
-    let set_aside = report.set_aside();
     match output {
         ReplayOutput::Json => {
+            let set_aside: Vec<_> = report
+                .outcomes
+                .iter()
+                .filter(|o| o.set_aside.is_some())
+                .map(|o| json!({"exchange": o.name, "endpoint": o.endpoint, "difference": o.difference, "reason": o.set_aside}))
+                .collect();
             let differences: Vec<_> = report
                 .differences()
                 .map(|o| json!({"exchange": o.name, "endpoint": o.endpoint, "difference": o.difference}))
                 .collect();
             crate::listing::say_raw(
-                &json!({"exchanges": total, "agree": agree, "set_aside": set_aside,
-                        "differences": differences})
+                &json!({"exchanges": report.outcomes.len(), "counted": total, "agree": agree,
+                        "set_aside": set_aside, "differences": differences})
                 .to_string(),
             );
         }
@@ -296,7 +301,7 @@ fn print_report(report: &Report, output: ReplayOutput) {
             crate::listing::say_raw(&format!("{agree} of {total} exchanges agree"));
             for (reason, count) in report.set_aside_reasons() {
                 crate::listing::say_raw(&format!(
-                    "{count} more set aside: they differ only about {reason}"
+                    "{count} more differ and are set aside (not counted): they concern {reason}"
                 ));
             }
         }

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 /// What reading the apps gave: the flows added, and what could not be read.
 pub(crate) struct AppsRead {
-    /// Flows read from the apps' exports, with their rows.
+    /// Flows whose rows were read and hold some.
     pub flows: usize,
     /// Rows read.
     pub rows: usize,
@@ -26,12 +26,15 @@ pub(crate) struct AppsRead {
 pub(crate) async fn read_apps(client: &Client, seed: &mut Seed) -> Result<AppsRead, Error> {
     let listed = client.app_flows().await?;
     let ids: Vec<u64> = listed.app.iter().map(|a| a.id).collect();
-    let export = client.export_apps(&ids).await?;
     let mut read = AppsRead {
         flows: 0,
         rows: 0,
         gaps: Vec::new(),
     };
+    if ids.is_empty() {
+        return Ok(read);
+    }
+    let export = client.export_apps(&ids).await?;
     // The apps grant their permissions to roles by name: every group and every role, not
     // only those with members.
     let groups = client.groups().await?.into_iter().map(|g| (g, false));
@@ -74,13 +77,17 @@ pub(crate) async fn read_apps(client: &Client, seed: &mut Seed) -> Result<AppsRe
                 .iter()
                 .find(|f| Some(f.flow_app_id) == app_id && f.flow_name == seed.flows[at].flow_name)
                 .map(|f| f.flow_uuid.simple());
-            if let Some(uuid) = deployed {
-                rename_flow(seed, at, &uuid);
+            match deployed {
+                Some(uuid) => rename_flow(seed, at, &uuid),
+                None => read.gaps.push(format!(
+                    "the uuid of flow {}: the server's app list does not name it; the seed gives it one of its own",
+                    seed.flows[at].flow_name
+                )),
             }
-            read.flows += 1;
             match flow_rows(client, &seed.flows[at].api_path).await {
                 Ok(rows) => {
                     read.rows += rows.len();
+                    read.flows += usize::from(!rows.is_empty());
                     let uuid = seed.flows[at].flow_uuid.clone();
                     match flow_logs(client, &uuid, &rows).await {
                         Ok(logs) => seed.flows[at].flow_logs = logs,

@@ -141,14 +141,15 @@ pub async fn read(client: &Client, server: &str, user: &str) -> Result<ReadSeed,
                 *gap = "group permissions other than those the apps grant (OmFormFlow_Manage, ...): not readable through the REST API; add them to `groups[].permissions`".to_string();
             }
             gaps.push(format!(
-                "missions: rebuilt by the fake for the tickets waiting at a form stop ({} rows of {} flows copied); their ids are the fake's, not the server's",
+                "mission ids: the fake opens its own missions for the tickets waiting at a form stop among the {} ticket rows copied (of {} flows); their ids are not the server's",
                 apps.rows, apps.flows
             ));
             gaps.extend(apps.gaps);
         }
-        Err(why) => gaps.push(format!(
-            "apps and tickets: not read ({why}); exporting the apps and reading every ticket row needs the flow-management permission (OmFormFlow_Manage)"
-        )),
+        Err(why) if why.status() == Some(302) => gaps.push(
+            "apps and tickets: exporting the apps and reading every ticket row needs the flow-management permission (OmFormFlow_Manage), which this user does not hold".to_string(),
+        ),
+        Err(why) => gaps.push(format!("apps and tickets: not read ({why})")),
     }
     Ok(ReadSeed { seed, gaps })
 }

@@ -92,6 +92,9 @@ pub struct AppExport {
     /// The app's translations.
     #[serde(default)]
     pub language_package: Value,
+    /// Any other member the server wrote, kept so that the file is written back as read.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, Value>,
 }
 
 impl AppExport {

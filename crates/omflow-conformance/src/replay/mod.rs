@@ -19,7 +19,7 @@
 //! let recording = Recording::load_dir("fixtures/omflow-2/session".as_ref())?;
 //! let fake = FakeOmflow::start().await;
 //! let report = Replayer::new(&fake)?.replay(&recording).await;
-//! println!("{} of {} agree", report.agreeing(), report.outcomes.len());
+//! println!("{} of {} agree", report.agreeing(), report.counted());
 //! # Ok(()) }
 //! ```
 

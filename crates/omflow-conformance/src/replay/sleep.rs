@@ -7,13 +7,17 @@
 //! ticket that entered a sleep stop cannot agree, and neither can the row ids of the sleep's
 //! flow and the mission ids (one counter for every flow) drawn after it.
 //!
-//! The rule: tickets that entered a sleep stop are learned from the recorded answers (a row
-//! or mission of the ticket at a sleep stop of its flow, the flows' designs read from the
-//! apps the recording imports). An exchange that differs is set aside, not counted as a
-//! difference, when its request names such a ticket (its number, or the id of one of its
-//! rows), or when both answers agree once the tickets' own rows, missions and log entries are
-//! left out and the row ids of the sleep's flow and the mission ids are not compared. Any
-//! other difference stays a difference.
+//! The rule applies only to what shows that failure: tickets are learned from the recorded
+//! answers when a row or mission of theirs stands *in error* at a sleep stop of its flow (the
+//! flows' designs read from the apps the recording imports); on a server whose sleep works a
+//! ticket waits there running, and nothing is ever set aside. An exchange that differs is set
+//! aside, not counted as a difference, when its request names such a ticket (its number, or
+//! the id of one of its rows); when the recorded server failed to list what its sleeps left
+//! while the fake lists those tickets; or when only the bodies differ and they agree once the
+//! tickets' own rows, missions and log entries are left out and the row ids of the sleep's
+//! flow and the mission ids are not compared. Any other difference stays a difference. A
+//! request naming by id another row of such a flow is sent with the fake's row of the same
+//! ticket (the ids the failed sleeps drew shift the others), and is compared as any other.
 
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -58,8 +62,8 @@ pub(super) struct ShiftedRow {
 }
 
 /// Why an exchange was set aside (the report says it once per exchange).
-pub const SET_ASIDE: &str = "a ticket that entered a sleep stop: the recorded server's \
-     scheduler fails on its Python (fixtures' README), the fake runs the stop as the engine intends";
+pub const SET_ASIDE: &str = "tickets whose sleep stop failed on the recorded server (its \
+     scheduler fails on its Python: fixtures' README); the fake runs the stop as the engine intends";
 
 impl SleepRule {
     /// Learns the sleep stops of every flow of an app export.
@@ -122,7 +126,8 @@ impl SleepRule {
             ) else {
                 continue;
             };
-            if self.stops.get(&flow).is_some_and(|ids| ids.contains(stop)) {
+            let failed = object.get("error").and_then(Value::as_bool) == Some(true);
+            if failed && self.stops.get(&flow).is_some_and(|ids| ids.contains(stop)) {
                 self.tickets.insert((flow, data_no));
             }
         }
@@ -155,17 +160,16 @@ impl SleepRule {
         }
     }
 
-    /// Whether a request names a ticket that entered a sleep stop (its number), or a row of
-    /// a flow one of whose tickets did: every failed sleep left a row the fake does not draw,
-    /// so from then on a row id of that flow names different rows on the two servers. The
-    /// flow is the body's `flow_uuid` or the api_path in the request's path.
+    /// Whether a request names a ticket whose sleep failed: its number, or the recorded id
+    /// of one of its rows. The flow is the body's `flow_uuid` or the api_path in the
+    /// request's path.
     pub(super) fn names_a_ticket(&self, request: &Value) -> bool {
         let Some(flow) = self.flow_of_request(request) else {
             return false;
         };
         let body = &request["body"];
         number(&body["data_no"]).is_some_and(|n| self.tickets.contains(&(flow.clone(), n)))
-            || (self.slept_in(flow) && number(&body["data_id"]).is_some())
+            || number(&body["data_id"]).is_some_and(|id| self.rows.contains(&(flow.clone(), id)))
     }
 
     /// The row a request names by id in a flow whose ids the failed sleeps shifted, as the
@@ -333,17 +337,19 @@ mod tests {
         let uuid = "21895edb-d897-499a-be10-c1df8d4d9810";
         rule.learn_answer(&json!({"result": [
             {"id": 8, "flow_uuid": uuid, "data_no": 2, "stop_uuid": "FITEM_2"},
-            {"id": 9, "flow_uuid": uuid, "data_no": 2, "stop_uuid": "FITEM_4"},
-            {"id": 10, "flow_uuid": uuid, "data_no": 3, "stop_uuid": "FITEM_2"}
+            {"id": 9, "flow_uuid": uuid, "data_no": 2, "stop_uuid": "FITEM_4", "error": true},
+            {"id": 10, "flow_uuid": uuid, "data_no": 3, "stop_uuid": "FITEM_2"},
+            {"id": 11, "flow_uuid": uuid, "data_no": 4, "stop_uuid": "FITEM_4", "error": false}
         ]}));
         let hex = "21895edbd897499abe10c1df8d4d9810";
         let asks = |body: Value| json!({"path": "/rest/flowmanage/api/omdata/load/", "body": body});
         assert!(rule.names_a_ticket(&asks(json!({"flow_uuid": hex, "data_no": "2"}))));
         assert!(!rule.names_a_ticket(&asks(json!({"flow_uuid": hex, "data_no": 3}))));
         assert!(
-            rule.names_a_ticket(&asks(json!({"flow_uuid": hex, "data_id": 10}))),
-            "a row id of the flow, once a ticket of it slept"
+            !rule.names_a_ticket(&asks(json!({"flow_uuid": hex, "data_no": 4}))),
+            "a ticket waiting at a sleep that works shows no failure"
         );
+        assert!(!rule.names_a_ticket(&asks(json!({"flow_uuid": hex, "data_id": 10}))));
         let push = json!({"path": "/rest/flowmanage/api/omdata/edit/apptest_wait/", "body": {"data_id": 8}});
         assert!(rule.names_a_ticket(&push), "the flow by its api_path");
         let other = json!({"path": "/rest/flowmanage/api/omdata/edit/apptest_log/", "body": {"data_id": 8}});
@@ -369,7 +375,8 @@ mod tests {
             "no ticket slept yet: ids agree"
         );
         rule.learn_answer(&json!({"result": [
-            {"id": 9, "flow_uuid": uuid, "data_no": 2, "stop_uuid": "FITEM_4", "history": false}
+            {"id": 9, "flow_uuid": uuid, "data_no": 2, "stop_uuid": "FITEM_4", "history": false,
+             "error": true}
         ]}));
         let shifted = rule.shifted_row(&push).unwrap();
         assert_eq!(shifted.api_path, "apptest_wait");
@@ -387,7 +394,10 @@ mod tests {
     #[test]
     fn without_sleep_leaves_out_the_tickets_and_the_ids_they_shift_but_nothing_else() {
         let mut rule = rule();
-        rule.learn_answer(&json!([{"flow_name": "等待單", "data_no": 2, "stop_uuid": "FITEM_4", "assign_group_id": 2}]));
+        rule.learn_answer(
+            &json!([{"flow_name": "等待單", "data_no": 2, "stop_uuid": "FITEM_4",
+                                   "assign_group_id": 2, "error": true}]),
+        );
         let answer = |shifted: u64, title: &str| {
             json!({"result": [
                 {"id": 30 + shifted, "flow_name": "等待單", "data_no": 2, "assign_group_id": 2, "title": "asleep"},

@@ -350,6 +350,10 @@ impl World {
                     && row.is(Flag::Closed, false)
                     && row.is(Flag::Running, false)
                     && row.is(Flag::Error, false)
+                    && row
+                        .get("group")
+                        .and_then(Value::as_str)
+                        .is_some_and(|g| !g.is_empty())
             })
             .filter_map(|row| {
                 let stop = self.item_at(flow, row.get("stop_uuid")?.as_str()?)?;

@@ -163,6 +163,38 @@ pub(crate) struct DataNoIndex {
     ids: std::collections::HashMap<u64, Vec<u64>>,
 }
 
+/// The rows and flow log a seed gives a flow name their row and ticket: each row an `id`
+/// (unique) and a `data_no` (integers), each log entry a `data_no`.
+fn check_rows(def: &SeedFlow) -> Result<(), SeedError> {
+    let mut ids = std::collections::BTreeSet::new();
+    let int = |value: Option<&Value>| value.and_then(Value::as_u64);
+    for (at, row) in def.rows.iter().enumerate() {
+        let problem = match (int(row.get("id")), int(row.get("data_no"))) {
+            (None, _) => Some("has no integer id"),
+            (Some(_), None) => Some("has no integer data_no"),
+            (Some(id), Some(_)) if !ids.insert(id) => Some("repeats an id"),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            return Err(SeedError::Invalid(format!(
+                "flow {}: row {at} {problem}",
+                def.flow_name
+            )));
+        }
+    }
+    if let Some(at) = def
+        .flow_logs
+        .iter()
+        .position(|e| int(e.get("data_no")).is_none())
+    {
+        return Err(SeedError::Invalid(format!(
+            "flow {}: flow log entry {at} has no integer data_no",
+            def.flow_name
+        )));
+    }
+    Ok(())
+}
+
 impl Flow {
     /// A flow as deployed, with the rows its seed gives; new rows and tickets are numbered
     /// after them.
@@ -179,7 +211,10 @@ impl Flow {
                 .max()
                 .unwrap_or(0)
         };
-        let (next_row_id, next_data_no) = (last("id") + 1, last("data_no") + 1);
+        let (next_row_id, next_data_no) = (
+            last("id").saturating_add(1),
+            last("data_no").saturating_add(1),
+        );
         let mut def = def.clone();
         def.rows = Vec::new();
         def.flow_logs = Vec::new();
@@ -380,6 +415,7 @@ impl World {
                     def.flow_name
                 )));
             }
+            check_rows(def)?;
             world.flows.push(Flow::of(def));
             world.open_missions_of_rows(world.flows.len() - 1);
             world.log_seeded(world.flows.len() - 1, def);
@@ -448,6 +484,7 @@ impl World {
         let added = seed.flows.get(from..).unwrap_or_default();
         Self::check_python(added, &self.python)?;
         for def in added {
+            check_rows(def)?;
             self.flows.push(Flow::of(def));
             self.open_missions_of_rows(self.flows.len() - 1);
             self.log_seeded(self.flows.len() - 1, def);
