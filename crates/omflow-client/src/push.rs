@@ -126,7 +126,30 @@ impl Client {
                 }
             }
         }
-        match flows.as_slice() {
+        // Row ids are per flow: a mission of another flow may have the same one. The
+        // data-id lookup (any logged-in user) tells whether the mission's ticket has that
+        // current row at this api_path.
+        let mut here: Vec<(FlowUuid, &Mission)> = Vec::new();
+        for (uuid, mission) in &flows {
+            let Some(data_no) = mission.data_no else {
+                continue;
+            };
+            let current = self.lookup_data_id(api_path.as_str(), data_no).await?;
+            if current.iter().any(|entry| entry.data_id == data_id) {
+                here.push((*uuid, mission));
+            }
+        }
+        if here.is_empty() && !flows.is_empty() {
+            let elsewhere: Vec<String> = flows
+                .iter()
+                .map(|(_, m)| m.flow_name.clone().unwrap_or_default())
+                .collect();
+            return Err(Error::InvalidRequest(format!(
+                "ticket row {data_id} among your missions is in flow {}, not at api_path {api_path} (your missions show no row {data_id} there)",
+                elsewhere.join(", ")
+            )));
+        }
+        match here.as_slice() {
             [(uuid, mission)] => {
                 *hint = Whereabouts::of_mission(mission);
                 Ok(*uuid)

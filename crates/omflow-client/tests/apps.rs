@@ -279,3 +279,29 @@ async fn apps_list_and_export_as_a_real_server_and_load_back_into_a_fake() {
     let refused = alice.apps().await.unwrap_err();
     assert_eq!(refused.status(), Some(302), "{refused:?}");
 }
+
+/// Row ids are per flow: alice (no View on 外部任務) names a row id of one of her 任務單
+/// missions with 外部任務's api_path. The client finds no such row of hers there (the data-id
+/// lookup any user may call) and says so, instead of checking 任務單's form and sending.
+#[tokio::test]
+async fn a_push_by_api_path_of_a_row_that_is_a_mission_of_another_flow_is_refused() {
+    let app = stops::export("apptest_ext.json");
+    let fake = FakeOmflow::start_with(seed_with(&app)).await.unwrap();
+    let alice = stops::login(&fake, "alice", "alice-pass");
+    let mission = alice.missions().send().await.unwrap().remove(0);
+    let row = mission.data_id.unwrap();
+    let before = fake.state().json()["flows"].clone();
+    let refused = alice
+        .flow(FlowRef::parse("apptest_ext"))
+        .push(row)
+        .set("FORMITM_2", "done")
+        .send()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("任務單") && refused.contains("not at api_path apptest_ext"),
+        "{refused}"
+    );
+    assert_eq!(fake.state().json()["flows"], before, "nothing sent");
+}
