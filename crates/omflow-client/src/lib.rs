@@ -53,6 +53,7 @@ mod guard;
 mod missions;
 mod outcome;
 mod push;
+mod push_target;
 mod tickets;
 mod users;
 

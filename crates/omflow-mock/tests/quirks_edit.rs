@@ -165,6 +165,32 @@ async fn an_unfilled_areabox_keeps_the_designs_empty_default() {
     assert!(rows.iter().all(|r| r["formitm_2"] == ""), "{rows:?}");
 }
 
+/// Values of other JSON types are stored as Python's `str()` writes them: an areabox sent as
+/// `false` holds "False" (what the random run against the real server showed).
+#[tokio::test]
+async fn an_areabox_sent_as_false_holds_pythons_text_of_it() {
+    let s = Session::new(four_users()).await;
+    let created = s
+        .edit(json!({"action": "create", "formdata": [
+            {"id": "FORMITM_1", "type": "h_title", "value": "Typed"},
+            {"id": "FORMITM_2", "type": "areabox", "value": false},
+            {"id": "FORMITM_3", "type": "h_level", "value": "green"},
+            {"id": "FORMITM_4", "type": "h_status", "value": "dispatch"},
+            {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}
+        ]}))
+        .await;
+    let data_no = created["result"].as_u64().expect("a number");
+    let rows = s
+        .call(
+            "/rest/flowmanage/api/omdata/list/mission/",
+            json!({"search_columns": ["formitm_2"], "search_conditions": [{"column": "data_no", "condition": "=", "value": data_no}]}),
+        )
+        .await;
+    let rows = rows["result"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["formitm_2"] == "False"), "{rows:?}");
+}
+
 #[tokio::test]
 async fn create_with_an_unknown_form_id_reports_success_without_a_ticket_and_uses_a_number() {
     let s = Session::new(four_users()).await;

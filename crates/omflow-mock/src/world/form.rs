@@ -117,11 +117,9 @@ impl World {
                 );
             }
             _ => {
-                // An unfilled areabox (null or false) keeps the design's empty default.
-                let stored = match (field_type, value) {
-                    ("areabox", Value::Null | Value::Bool(false)) => String::new(),
-                    _ => as_text(value),
-                };
+                // Python's `str()` of what was sent (`FormatFormdataListToFormdata`): null is
+                // the empty text, `false` is "False" (an areabox as any other field).
+                let stored = as_text(value);
                 match field_type {
                     "h_title" => {
                         row.insert("title".into(), Value::String(stored.clone()));
