@@ -72,3 +72,34 @@ async fn each_lookup_filters_as_django_does() {
         "a date against a datetime column"
     );
 }
+
+/// A `regex` pattern Python's `re` cannot compile fails the query once SQLite's REGEXP tests
+/// a value (the random run against the real server: "user-defined function raised
+/// exception"); with no value to test it fails nothing; a pattern only Python takes
+/// (look-ahead) matches nothing here rather than failing.
+#[tokio::test]
+async fn a_regex_python_cannot_compile_fails_the_query_once_a_value_is_tested() {
+    let s = Session::new(seed()).await;
+    let ask = |pattern: &str, first: Option<&str>| {
+        let mut conditions = Vec::new();
+        if let Some(title) = first {
+            conditions.push(json!({"column": "title", "condition": "=", "value": title}));
+        }
+        conditions.push(json!({"column": "title__regex", "condition": "=", "value": pattern}));
+        json!({"search_columns": ["title"], "search_conditions": conditions})
+    };
+    let failed = s.missions(ask("(unclosed", None)).await;
+    assert_eq!(failed["status"], 404, "{failed}");
+    let message = failed["message"].as_str().unwrap_or_default();
+    assert!(
+        message.ends_with("user-defined function raised exception"),
+        "{message}"
+    );
+    // A condition before it that no row passes: REGEXP is never called.
+    let untested = s
+        .missions(ask("(unclosed", Some("nothing has this title")))
+        .await;
+    assert_eq!(untested["status"], 200, "{untested}");
+    let lookahead = s.missions(ask("^(?=A)", None)).await;
+    assert_eq!(lookahead["status"], 200, "{lookahead}");
+}

@@ -164,6 +164,9 @@ pub(crate) enum Test {
     Range(Sql, Sql),
     /// `in` with nothing left after `None` is dropped: Django's `EmptyResultSet`.
     Nothing,
+    /// A `regex` pattern Python's `re` cannot compile: SQLite's REGEXP (Python's
+    /// `re.search`) raises on the first value it tests, failing the query.
+    BadRegex,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -385,12 +388,25 @@ fn regex_test(lookup: &str, value: &Value) -> Result<Test, String> {
     } else {
         py_str(value)
     };
-    // SQLite calls Python's `re.search` per row at execution; a pattern the fake's
-    // engine cannot compile matches nothing (it is never an error at build time).
+    // SQLite calls Python's `re.search` per row at execution: a pattern `re` cannot
+    // compile fails the query once a value is tested (never at build time). What Python
+    // takes and the fake's engine does not (look-around, back-references) matches nothing.
     Ok(match regex::Regex::new(&pattern) {
         Ok(compiled) => Test::Regex(compiled),
-        Err(_) => Test::Nothing,
+        Err(_) if python_only(&pattern) => Test::Nothing,
+        Err(_) => Test::BadRegex,
     })
+}
+
+/// Whether a pattern uses what Python's `re` has and the fake's engine lacks.
+fn python_only(pattern: &str) -> bool {
+    ["(?=", "(?!", "(?<=", "(?<!", "(?P="]
+        .iter()
+        .any(|syntax| pattern.contains(syntax))
+        || pattern
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'\\' && w[1].is_ascii_digit() && w[1] != b'0')
 }
 
 /// Python's iteration over a value (`in` and `range`): a string yields its characters, an
@@ -479,7 +495,7 @@ impl Lookup {
             Test::Range(low, high) => {
                 value.compare(low) != Ordering::Less && value.compare(high) != Ordering::Greater
             }
-            Test::Nothing => false,
+            Test::Nothing | Test::BadRegex => false,
         }
     }
 }

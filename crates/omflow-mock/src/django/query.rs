@@ -94,6 +94,7 @@ pub(crate) fn run<'a>(
     // Execution: the LIMIT/OFFSET written into the SQL text, then the bound parameters.
     page.check_sql()?;
     filter::check_bindable(&filters, &excludes)?;
+    filter::check_regex(&rows, &filters, &excludes)?;
 
     let selected = filter::select(tables, rows, &hops, &filters, &excludes);
     let unfiltered = matches!(source, Source::Table) && filters.is_empty() && excludes.is_empty();

@@ -65,6 +65,45 @@ pub(super) fn check_bindable(filters: &[Condition], excludes: &[Condition]) -> R
     Ok(())
 }
 
+/// SQLite's REGEXP raising for a pattern Python cannot compile: the query fails once a row
+/// reaches that condition with a value (the conditions before it, in order, passed).
+/// Conditions through a join are left to match nothing.
+pub(super) fn check_regex(
+    rows: &[&Map<String, Value>],
+    filters: &[Condition],
+    excludes: &[Condition],
+) -> Result<(), String> {
+    const RAISED: &str = "user-defined function raised exception";
+    let bad = |c: &Condition| {
+        matches!(c.lookup.test, lookup::Test::BadRegex) && c.path.joins().is_empty()
+    };
+    if !filters.iter().chain(excludes).any(bad) {
+        return Ok(());
+    }
+    for row in rows {
+        let joined = Joined {
+            base: row,
+            joins: Vec::new(),
+        };
+        let tested =
+            |c: &Condition| bad(c) && joined.sql(&c.path) != crate::django::value::Sql::Null;
+        if excludes.iter().any(tested) {
+            return Err(RAISED.into());
+        }
+        for condition in filters {
+            if tested(condition) {
+                return Err(RAISED.into());
+            }
+            if condition.path.joins().is_empty()
+                && !condition.lookup.matches(joined.sql(&condition.path))
+            {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Whether a row with its joins passes every condition.
 fn passes(joined: &Joined<'_>, conditions: &[Condition]) -> bool {
     conditions
