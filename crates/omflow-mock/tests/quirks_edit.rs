@@ -142,16 +142,21 @@ async fn push_formdata_rules_from_the_real_views() {
     assert_eq!(huge["status"], 200, "{huge}");
 }
 
-#[tokio::test]
-async fn an_unfilled_areabox_keeps_the_designs_empty_default() {
+/// What column formitm_2 (an areabox) holds after a create that sends `description` for it
+/// (nothing, when `None`).
+async fn stored_description(description: Option<serde_json::Value>) -> Vec<serde_json::Value> {
     let s = Session::new(four_users()).await;
+    let mut formdata = vec![
+        json!({"id": "FORMITM_1", "type": "h_title", "value": "Described"}),
+        json!({"id": "FORMITM_3", "type": "h_level", "value": "green"}),
+        json!({"id": "FORMITM_4", "type": "h_status", "value": "dispatch"}),
+        json!({"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}),
+    ];
+    if let Some(value) = description {
+        formdata.push(json!({"id": "FORMITM_2", "type": "areabox", "value": value}));
+    }
     let created = s
-        .edit(json!({"action": "create", "formdata": [
-            {"id": "FORMITM_1", "type": "h_title", "value": "No description"},
-            {"id": "FORMITM_3", "type": "h_level", "value": "green"},
-            {"id": "FORMITM_4", "type": "h_status", "value": "dispatch"},
-            {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}
-        ]}))
+        .edit(json!({"action": "create", "formdata": formdata}))
         .await;
     let data_no = created["result"].as_u64().expect("a number");
     let rows = s
@@ -160,35 +165,23 @@ async fn an_unfilled_areabox_keeps_the_designs_empty_default() {
             json!({"search_columns": ["formitm_2"], "search_conditions": [{"column": "data_no", "condition": "=", "value": data_no}]}),
         )
         .await;
-    let rows = rows["result"].as_array().unwrap();
+    let rows = rows["result"].as_array().unwrap().clone();
     assert!(!rows.is_empty());
-    assert!(rows.iter().all(|r| r["formitm_2"] == ""), "{rows:?}");
+    rows.iter().map(|r| r["formitm_2"].clone()).collect()
+}
+
+#[tokio::test]
+async fn an_unfilled_areabox_keeps_the_designs_empty_default() {
+    let stored = stored_description(None).await;
+    assert!(stored.iter().all(|v| v == ""), "{stored:?}");
 }
 
 /// Values of other JSON types are stored as Python's `str()` writes them: an areabox sent as
 /// `false` holds "False" (what the random run against the real server showed).
 #[tokio::test]
 async fn an_areabox_sent_as_false_holds_pythons_text_of_it() {
-    let s = Session::new(four_users()).await;
-    let created = s
-        .edit(json!({"action": "create", "formdata": [
-            {"id": "FORMITM_1", "type": "h_title", "value": "Typed"},
-            {"id": "FORMITM_2", "type": "areabox", "value": false},
-            {"id": "FORMITM_3", "type": "h_level", "value": "green"},
-            {"id": "FORMITM_4", "type": "h_status", "value": "dispatch"},
-            {"id": "FORMITM_5", "type": "h_group", "value": {"group": "2", "user": ""}}
-        ]}))
-        .await;
-    let data_no = created["result"].as_u64().expect("a number");
-    let rows = s
-        .call(
-            "/rest/flowmanage/api/omdata/list/mission/",
-            json!({"search_columns": ["formitm_2"], "search_conditions": [{"column": "data_no", "condition": "=", "value": data_no}]}),
-        )
-        .await;
-    let rows = rows["result"].as_array().unwrap();
-    assert!(!rows.is_empty());
-    assert!(rows.iter().all(|r| r["formitm_2"] == "False"), "{rows:?}");
+    let stored = stored_description(Some(json!(false))).await;
+    assert!(stored.iter().all(|v| v == "False"), "{stored:?}");
 }
 
 #[tokio::test]
