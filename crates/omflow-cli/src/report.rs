@@ -88,6 +88,13 @@ pub(crate) fn state_json(state: &TicketState) -> Value {
             "kind": "engine_error", "data_id": data_id.map(|d| d.0), "stop": stop, "message": message
         }),
         TicketState::Running => json!({"kind": "running"}),
+        TicketState::WaitingFor {
+            stop,
+            flow_uuid,
+            data_no,
+        } => json!({
+            "kind": "waiting_for", "stop": stop, "flow_uuid": flow_uuid, "data_no": data_no.0
+        }),
         other => json!({"kind": "other", "text": other.to_string()}),
     }
 }

@@ -40,6 +40,16 @@ pub enum TicketState {
     },
     /// The engine had not finished when the wait ended.
     Running,
+    /// The ticket is parked: an outflow or inflow stop opened a ticket in another flow, and
+    /// this one goes on when that ticket ends (it is running, at no stop, meanwhile).
+    WaitingFor {
+        /// The stop that opened it.
+        stop: Option<String>,
+        /// The other ticket's flow (32 hex digits).
+        flow_uuid: Option<String>,
+        /// The other ticket.
+        data_no: DataNo,
+    },
 }
 
 impl TicketState {
@@ -50,7 +60,7 @@ impl TicketState {
             TicketState::AtStop { data_id, .. }
             | TicketState::Closed { data_id }
             | TicketState::EngineError { data_id, .. } => *data_id,
-            TicketState::Running => None,
+            TicketState::Running | TicketState::WaitingFor { .. } => None,
         }
     }
 
@@ -86,6 +96,20 @@ impl fmt::Display for TicketState {
                 }
             }
             TicketState::Running => write!(f, "still running when the wait ended"),
+            TicketState::WaitingFor {
+                stop,
+                flow_uuid,
+                data_no,
+            } => {
+                write!(f, "waiting for ticket {data_no}")?;
+                if let Some(flow) = flow_uuid {
+                    write!(f, " of flow {flow}")?;
+                }
+                if let Some(stop) = stop {
+                    write!(f, ", which stop {stop} opened")?;
+                }
+                write!(f, ": it goes on when that ticket ends")
+            }
         }
     }
 }
@@ -124,12 +148,38 @@ pub(crate) async fn observe(
             }
         }
         if last {
-            return Ok(TicketState::Running);
+            let parked = match flow {
+                Some(flow) => waiting_for(client, flow, data_no).await,
+                None => None,
+            };
+            return Ok(parked.unwrap_or(TicketState::Running));
         }
         let now = tokio::time::Instant::now();
         tokio::time::sleep(pause.min(deadline.saturating_duration_since(now))).await;
         pause = (pause * 2).min(Duration::from_secs(1));
     }
+}
+
+/// A ticket still running when the wait ended, parked at an outflow or inflow stop: its flow
+/// log's last entry is that stop, with no output yet and the ticket it opened. `None` when
+/// the log says otherwise or cannot be read.
+async fn waiting_for(client: &Client, flow: FlowUuid, data_no: DataNo) -> Option<TicketState> {
+    let log = client
+        .flow(omflow_model::FlowRef::from(flow))
+        .ticket(data_no)
+        .flow_log()
+        .await
+        .ok()?;
+    let last = log.entries.last()?;
+    let parked_at = matches!(last.stop_chart_type.as_deref(), Some("outflow" | "inflow"));
+    if !parked_at || !last.output_data.is_null() {
+        return None;
+    }
+    Some(TicketState::WaitingFor {
+        stop: last.stop_chart_text.clone(),
+        flow_uuid: last.outflow_uuid.clone(),
+        data_no: last.outflow_data_no?,
+    })
 }
 
 /// With View permission: the ticket's current rows tell everything.

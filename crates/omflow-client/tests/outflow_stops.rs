@@ -228,3 +228,43 @@ async fn an_outflow_into_its_own_flow_fails_instead_of_overflowing() {
         .await
         .expect("the fake still answers");
 }
+
+/// A push that parks the ticket at an outflow: waiting for the engine, the client says which
+/// ticket it waits for (from the flow log) instead of "still running".
+#[tokio::test]
+async fn a_push_that_parks_the_ticket_names_the_ticket_it_waits_for() {
+    let (fake, admin, _) = started().await;
+    let data_no = admin
+        .flow(FlowRef::parse(ORDER))
+        .create()
+        .set("FORMITM_1", "Spare fans")
+        .set("FORMITM_5", json!({"group": "2", "user": ""}))
+        .send()
+        .await
+        .unwrap()
+        .unwrap()
+        .get();
+    let row = fake.state().current_row("order", data_no).unwrap().unwrap();
+    let outcome = admin
+        .flow(FlowRef::parse(ORDER))
+        .push(row.id)
+        .set("FORMITM_6", "manual")
+        .wait_for_engine(std::time::Duration::from_millis(200))
+        .send()
+        .await
+        .unwrap();
+    let state = outcome.state.expect("observed");
+    let ext = uuid_of("外部服務", "外部任務");
+    assert_eq!(
+        state,
+        omflow_client::TicketState::WaitingFor {
+            stop: Some("外部服務".into()),
+            flow_uuid: Some(ext),
+            data_no: omflow_model::DataNo(1),
+        }
+    );
+    assert!(
+        state.to_string().contains("waiting for ticket 1"),
+        "{state}"
+    );
+}

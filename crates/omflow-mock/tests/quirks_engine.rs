@@ -208,12 +208,21 @@ async fn writes_never_share_a_stamp_so_time_orders_follow_the_writes() {
 }
 
 #[tokio::test]
-async fn a_regex_the_engine_cannot_compile_matches_nothing_and_later_errors_still_win() {
+async fn a_regex_python_cannot_compile_raises_when_tested_and_earlier_errors_still_win() {
     let s = Session::new(four_users()).await;
-    let none = s
+    // SQLite's REGEXP is Python's `re.search`: it raises on the first value it tests (the
+    // random run against the real server), so the query fails.
+    let raised = s
         .missions(json!({"search_conditions": [{"column": "title__regex", "condition": "=", "value": "("}]}))
         .await;
-    assert_eq!(none["result"], json!([]), "{none}");
+    assert_eq!(raised["status"], 404, "{raised}");
+    assert!(
+        raised["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("user-defined function raised exception"),
+        "{raised}"
+    );
     let later = s
         .missions(json!({"search_conditions": [{"column": "title__regex", "condition": "=", "value": "("}], "search_columns": "id"}))
         .await;
