@@ -208,7 +208,9 @@ struct CreatePlan {
 }
 
 impl Client {
-    /// The uuid of the flow at `api_path`, from its first ticket row (View permission).
+    /// The uuid of the flow at `api_path`, from its first ticket row (View permission), or,
+    /// for a flow with no ticket yet, from the deployed flows' list and their api_paths (the
+    /// flow-management permission).
     pub(crate) async fn flow_uuid_of_path(&self, api_path: &str) -> Result<FlowUuid, Error> {
         let first = Query::builder()
             .page_size(1)
@@ -228,13 +230,32 @@ impl Client {
                     )
                 })
             })?;
-        rows.into_iter()
-            .find_map(|row| row.flow_uuid)
-            .ok_or_else(|| {
-                Error::InvalidRequest(format!(
-                    "flow {api_path} has no ticket yet to learn its uuid from; name the flow by uuid (create_in_flow) or give each field's type (set_typed)"
-                ))
-            })
+        if let Some(uuid) = rows.into_iter().find_map(|row| row.flow_uuid) {
+            return Ok(uuid);
+        }
+        if let Some(uuid) = self.flow_uuid_from_apps(api_path).await {
+            return Ok(uuid);
+        }
+        Err(Error::InvalidRequest(format!(
+            "flow {api_path} has no ticket yet to learn its uuid from; name the flow by uuid (create_in_flow) or give each field's type (set_typed)"
+        )))
+    }
+
+    /// The uuid of the deployed flow whose api_path (the API-format helper's) is
+    /// `api_path`; `None` for a user without the flow-management permission.
+    async fn flow_uuid_from_apps(&self, api_path: &str) -> Option<FlowUuid> {
+        let listed = self.app_flows().await.ok()?;
+        for flow in &listed.flow {
+            let Some(app) = listed.app.iter().find(|a| a.id == flow.flow_app_id) else {
+                continue;
+            };
+            if let Ok(info) = self.flow_info(&app.app_name, &flow.flow_name).await {
+                if info.api_path.as_str() == api_path {
+                    return Some(flow.flow_uuid);
+                }
+            }
+        }
+        None
     }
 }
 

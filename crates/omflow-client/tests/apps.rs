@@ -305,3 +305,26 @@ async fn a_push_by_api_path_of_a_row_that_is_a_mission_of_another_flow_is_refuse
     );
     assert_eq!(fake.state().json()["flows"], before, "nothing sent");
 }
+
+/// A flow with no ticket yet, named by its api_path: a flow manager's untyped create learns
+/// the flow's uuid from the deployed flows' list (the start form is then read by uuid).
+#[tokio::test]
+async fn a_managers_first_create_in_a_new_flow_by_api_path_needs_no_ticket_to_learn_from() {
+    let app = stops::export("apptest_ext.json");
+    let fake = FakeOmflow::start_with(seed_with(&app)).await.unwrap();
+    let admin = stops::login(&fake, "admin", "admin");
+    let data_no = admin
+        .flow(FlowRef::parse("apptest_ext"))
+        .create()
+        .set("FORMITM_1", "The first one")
+        .send()
+        .await
+        .unwrap()
+        .unwrap();
+    let row = fake
+        .state()
+        .current_row("apptest_ext", data_no.get())
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.title.as_deref(), Some("The first one"));
+}
