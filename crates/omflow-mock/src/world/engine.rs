@@ -184,9 +184,10 @@ impl World {
             let left_calculated = left.as_deref().and_then(calculated_text).is_some();
             for (side, is_left) in [(&rule.value1, true), (&rule.value2, false)] {
                 if let Some(name) = flow_reference(side) {
-                    let value = match (is_left, left_calculated) {
-                        (true, true) | (false, true) => calculated_text(&name).unwrap_or_default(),
-                        _ => Self::resolve_ref(row, flow_value, side),
+                    let value = if left_calculated {
+                        calculated_text(&name).unwrap_or_default()
+                    } else {
+                        Self::resolve_ref(row, flow_value, side)
                     };
                     inputs.insert(name, json!(value));
                 } else if let Some(inner) =

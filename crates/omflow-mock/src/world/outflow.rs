@@ -161,11 +161,7 @@ impl World {
         };
         // The calling ticket's parameters as it left for this stop, with no item to come
         // back from (`do` clears `chart_id_from` as the opened ticket starts).
-        let mut calling: Value = self.flows[flow].rows[&row_id]
-            .get("data_param")
-            .and_then(Value::as_str)
-            .and_then(|text| serde_json::from_str(text).ok())
-            .unwrap_or(Value::Null);
+        let mut calling = super::walk::param_of(&self.flows[flow].rows[&row_id]);
         if calling.is_object() {
             calling["chart_id_from"] = Value::Null;
         }

@@ -6,15 +6,8 @@
 //! that arrived last), with the other branches' values filling what it left empty. The fake
 //! runs the branches one after the other, so the merge happens once, as the engine intends.
 
-use super::walk::{Step, Walk};
+use super::walk::{param_of, Step, Walk};
 use super::*;
-
-fn param_of(row: &Map<String, Value>) -> Value {
-    row.get("data_param")
-        .and_then(Value::as_str)
-        .and_then(|text| serde_json::from_str(text).ok())
-        .unwrap_or(Value::Null)
-}
 
 impl World {
     /// Stops `walk`'s row at `item` as history (its data_param written); the row.
@@ -151,11 +144,7 @@ impl World {
         // The merged ticket goes on with the main branch's parameters.
         let main_param = param_of(main);
         walk.chart_input = main_param["chart_input"].as_object().cloned();
-        walk.carried = super::walk::carried_of(&main_param);
-        walk.order = main_param
-            .as_object()
-            .map(|map| map.keys().cloned().collect())
-            .unwrap_or_default();
+        walk.adopt(&main_param);
         walk.row_id = row_id;
         walk.sent_id = json!(row_id);
         walk.row = row;

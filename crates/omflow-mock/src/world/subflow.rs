@@ -45,18 +45,17 @@ impl World {
         // The calling ticket's parameters wait in `content`, bound for the item after the
         // subflow, with the subflow item's inputs as their last input log.
         walk.previous = item.id.clone();
-        walk.chart_input = Some(given.clone());
+        walk.chart_input = Some(given);
         let after = item.next.clone().unwrap_or_default();
         let after = format!("{}{after}", walk.prefix);
         let row = std::mem::take(&mut walk.row);
         let caller = self.engine_param(flow, &row, &after, walk.arrival());
         walk.row = row;
         walk.content = Some(Value::Object(caller));
+        // The subflow's own parameters start afresh, with the same last input log.
         walk.flow_value = values;
-        walk.chart_input = Some(given);
-        walk.carried = Map::new();
+        walk.adopt(&Value::Null);
         walk.collection = None;
-        walk.order = Vec::new();
         walk.prefix = format!("{}-", item.id);
         let mut start = start.clone();
         start.id = format!("{}{}", walk.prefix, start.id);
@@ -86,11 +85,7 @@ impl World {
         walk.content = Some(caller["content"].clone()).filter(Value::is_object);
         // The calling flow goes on with the parameters it entered the subflow with, the
         // end's outputs as the last input log, and the row the ticket is on now.
-        walk.carried = super::walk::carried_of(&caller);
-        walk.order = caller
-            .as_object()
-            .map(|map| map.keys().cloned().collect())
-            .unwrap_or_default();
+        walk.adopt(&caller);
         walk.collection = caller["collection_uuid"].as_str().map(str::to_string);
         walk.chart_input = Some(outputs.clone());
         walk.sent_id = json!(walk.row_id);

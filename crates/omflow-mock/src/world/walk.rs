@@ -53,6 +53,16 @@ impl Walk {
         self.order = param.keys().cloned().collect();
     }
 
+    /// Goes on with `param` as the engine's parameters (a merge's main branch, a subflow's
+    /// caller): what they carry and the order of their keys.
+    pub(super) fn adopt(&mut self, param: &Value) {
+        self.carried = carried_of(param);
+        match param.as_object() {
+            Some(map) => self.remember(map),
+            None => self.order = Vec::new(),
+        }
+    }
+
     /// Passes `item` on to `next`.
     pub(super) fn pass(&mut self, item: &SeedItem, next: Option<String>) -> Step {
         self.previous = item.id.clone();
@@ -66,8 +76,16 @@ impl Walk {
 /// calling ticket's parameters (`outflow_content`).
 pub(super) const CARRIED: [&str; 3] = ["autoinstall", "load_balance", "outflow_content"];
 
+/// A row's parameters (`data_param`, JSON text), or null.
+pub(super) fn param_of(row: &Map<String, Value>) -> Value {
+    row.get("data_param")
+        .and_then(Value::as_str)
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or(Value::Null)
+}
+
 /// The [`CARRIED`] members of a ticket's parameters.
-pub(super) fn carried_of(param: &Value) -> Map<String, Value> {
+fn carried_of(param: &Value) -> Map<String, Value> {
     CARRIED
         .into_iter()
         .filter_map(|key| Some((key.to_string(), param.get(key)?.clone())))
@@ -104,11 +122,7 @@ impl World {
         let Some(row) = self.flows[flow].rows.get(&row_id).cloned() else {
             return;
         };
-        let param: Value = row
-            .get("data_param")
-            .and_then(Value::as_str)
-            .and_then(|t| serde_json::from_str(t).ok())
-            .unwrap_or(Value::Null);
+        let param = param_of(&row);
         let mut walk = Walk {
             flow,
             row_id,
