@@ -22,6 +22,31 @@ pub(crate) struct UploadedFile {
     pub content: bytes::Bytes,
 }
 
+/// Where an upload's files go: the row's numbers as the fields convert them, and the path
+/// each file gets.
+pub(crate) struct StoredAs<'a> {
+    pub data_no: u64,
+    pub data_id: u64,
+    pub path: &'a dyn Fn(&str) -> String,
+}
+
+impl StoredAs<'_> {
+    /// A row the fake itself names (a create's files): every value in its stored form.
+    pub(crate) fn row<R>(
+        hex: &str,
+        data_no: u64,
+        data_id: u64,
+        then: impl FnOnce(&StoredAs<'_>) -> R,
+    ) -> R {
+        let path = |name: &str| format!("omformflow/{hex}/{data_no}/{data_id}/{name}");
+        then(&StoredAs {
+            data_no,
+            data_id,
+            path: &path,
+        })
+    }
+}
+
 /// One stored attachment record.
 #[derive(Debug, Clone)]
 pub(crate) struct Attachment {
@@ -36,14 +61,26 @@ pub(crate) struct Attachment {
     pub upload_user: String,
     /// The file's bytes.
     pub content: bytes::Bytes,
+    /// Its path under the media root, as the list names it and the download takes it: made
+    /// when it was stored, from the uuid, data_no and data_id *as sent* (Django's
+    /// `upload_to` formats the instance's attributes before the fields convert them).
+    pub file: String,
 }
 
 impl Attachment {
-    /// Its path under the media root, as the list names it and the download takes it.
-    pub(crate) fn path(&self) -> String {
+    /// The stored path for a file uploaded with these values as the body sent them.
+    pub(crate) fn path_as_sent(
+        flow_uuid: &Value,
+        data_no: &Value,
+        data_id: &Value,
+        name: &str,
+    ) -> String {
+        use crate::django::value::py_str;
         format!(
-            "omformflow/{}/{}/{}/{}",
-            self.flow_uuid, self.data_no, self.data_id, self.file_name
+            "omformflow/{}/{}/{}/{name}",
+            py_str(flow_uuid),
+            py_str(data_no),
+            py_str(data_id)
         )
     }
 
@@ -51,7 +88,7 @@ impl Attachment {
     fn listed(&self) -> Value {
         json!({
             "id": self.id,
-            "file": format!("omformflow/{}/{}/{}/{}", self.flow_uuid, self.data_no, self.data_id, self.file_name),
+            "file": self.file,
             "size": self.size,
             "delete": false,
             "createtime": self.createtime,
@@ -62,7 +99,7 @@ impl Attachment {
     /// The record as `omdata/load` lists it under `files`.
     pub(crate) fn loaded(&self, uploader_nick: &str) -> Value {
         json!({
-            "file": format!("omformflow/{}/{}/{}/{}", self.flow_uuid, self.data_no, self.data_id, self.file_name),
+            "file": self.file,
             "size": self.size,
             "createtime": self.createtime,
             "delete": false,
@@ -134,9 +171,14 @@ impl World {
         self.flows.iter().position(|f| f.def.flow_uuid == hex)
     }
 
-    /// The flow a body's `flow_uuid` names.
+    /// The flow a body's `flow_uuid` names, read as a `UUIDField` reads it (any case,
+    /// hyphens and braces allowed).
     fn body_flow(&self, body: &Map<String, Value>) -> Option<usize> {
-        self.flow_by_hex(body.get("flow_uuid")?.as_str()?)
+        use crate::django::{schema::Class, value::prepare, value::Sql};
+        match prepare(Some(Class::Uuid), body.get("flow_uuid")?, Lang::En) {
+            Ok(Sql::Text(hex)) => self.flow_by_hex(&hex),
+            _ => None,
+        }
     }
 
     /// The attachment views' check: `checkOmDataPermission(user, flow_uuid, None, data_id,
@@ -170,7 +212,21 @@ impl World {
         if let (Some(flow), Some(data_no), Some(data_id)) =
             (flow, body.get("data_no").and_then(int_like), data_id)
         {
-            self.store_files(flow, data_no, data_id, files, &caller.username);
+            let null = Value::Null;
+            let sent = |key: &str| body.get(key).unwrap_or(&null);
+            let stored = StoredAs {
+                data_no,
+                data_id,
+                path: &|name: &str| {
+                    Attachment::path_as_sent(
+                        sent("flow_uuid"),
+                        sent("data_no"),
+                        sent("data_id"),
+                        name,
+                    )
+                },
+            };
+            self.store_files(flow, &stored, files, &caller.username);
         }
         Reply::ok(UPLOAD_SUCCESS.to_string(), Value::Null)
     }
@@ -180,11 +236,11 @@ impl World {
     pub(crate) fn store_files(
         &mut self,
         flow: usize,
-        data_no: u64,
-        data_id: u64,
+        stored: &StoredAs<'_>,
         files: &[UploadedFile],
         username: &str,
     ) {
+        let (data_no, data_id) = (stored.data_no, stored.data_id);
         let hex = self.flows[flow].def.flow_uuid.clone();
         let now = Timestamp::from_naive(self.now()).as_str().to_string();
         for file in files {
@@ -204,6 +260,7 @@ impl World {
                 createtime: now.clone(),
                 upload_user: username.to_string(),
                 content: file.content.clone(),
+                file: (stored.path)(&file.name),
             });
             self.next_attachment_id += 1;
         }

@@ -111,7 +111,7 @@ fn download(world: &mut World, request: &Incoming<'_>, path: &str, file: &str) -
             .push(("location", format!("/accounts/login/?next={path}")));
         return reply;
     }
-    let Some(attachment) = world.attachments.iter().find(|a| a.path() == file) else {
+    let Some(attachment) = world.attachments.iter().find(|a| a.file == file) else {
         return html(500, &format!("<h1>ValueError at {path}</h1>"));
     };
     let mut reply = HttpReply::json(200, &Value::Null);

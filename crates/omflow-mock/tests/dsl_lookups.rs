@@ -103,3 +103,51 @@ async fn a_regex_python_cannot_compile_fails_the_query_once_a_value_is_tested() 
     let lookahead = s.missions(ask("^(?=A)", None)).await;
     assert_eq!(lookahead["status"], 200, "{lookahead}");
 }
+
+/// `contains` and `in` on a datetime column test the text SQLite stores (a space between
+/// date and time, six digits of fraction), not the list's ISO spelling and not a parsed
+/// time: the random run against the real server found both.
+#[tokio::test]
+async fn contains_and_in_on_a_datetime_column_match_the_stored_text() {
+    let s = Session::new(seed()).await;
+    let listed = s
+        .missions(json!({"search_columns": ["title", "createtime"], "order_columns": ["id"]}))
+        .await;
+    let first = listed["result"][0].clone();
+    let title = first["title"].as_str().unwrap().to_string();
+    // The list writes Django's JSON spelling: `T` and milliseconds.
+    let wire = first["createtime"].as_str().expect("a time").to_string();
+    let (date, time) = wire.split_once('T').expect(&wire);
+    let (seconds, millis) = time.split_once('.').expect(&wire);
+    let ask = |condition: &str, value: serde_json::Value| {
+        json!({"search_columns": ["title"], "order_columns": ["id"],
+               "search_conditions": [{"column": "createtime", "condition": condition, "value": value}]})
+    };
+    let titles = |answer: serde_json::Value| -> Vec<String> {
+        assert_eq!(answer["status"], 200, "{answer}");
+        answer["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["title"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    // `contains` sees the stored text: a space, and the fraction's six digits.
+    let stored = format!("{date} {seconds}.{millis}000");
+    let whole = titles(s.missions(ask("contains", json!(stored))).await);
+    assert_eq!(whole, std::slice::from_ref(&title), "{stored}");
+    let as_listed = titles(s.missions(ask("contains", json!(wire))).await);
+    assert!(
+        as_listed.is_empty(),
+        "{wire} is not the stored text: {as_listed:?}"
+    );
+    // `in` prepares each member as a datetime: the listed spelling is the same time; the
+    // time without its fraction is another one.
+    let same = titles(s.missions(ask("in", json!([wire]))).await);
+    assert_eq!(same, [title]);
+    let truncated = titles(
+        s.missions(ask("in", json!([format!("{date} {seconds}")])))
+            .await,
+    );
+    assert!(truncated.is_empty(), "{truncated:?}");
+}

@@ -177,6 +177,38 @@ async fn attachment_list_checks_permission_like_check_omdata_permission() {
 }
 
 #[tokio::test]
+async fn a_stored_file_path_keeps_the_values_as_sent_and_any_spelling_of_the_uuid_reads_it() {
+    let s = Session::new(four_users()).await;
+    let data_id = s.current_data_id(1).await;
+    // Django's `upload_to` formats the fields before they are converted: an upper-case uuid
+    // and a zero-padded row id stay in the path, while the row is the same.
+    let upper = FLOW_HEX.to_ascii_uppercase();
+    let form = Form::new()
+        .text("security", s.token.clone())
+        .text("omflow_restapi", "1")
+        .text("flow_uuid", upper.clone())
+        .text("data_no", " 1")
+        .text("data_id", format!("0{data_id}"))
+        .part("files", file_part("padded.txt", b"pad"));
+    let answer = s.multipart(UPLOAD, form).await;
+    assert_eq!(answer["status"], 200, "{answer}");
+    // Listed by the hyphenated uuid (no row id, so the superuser passes the check).
+    let listed = s
+        .call(
+            FILES,
+            json!({"flow_uuid": "DC33FB34-0034-418c-8fbb-3baf15525e86", "data_no": "1"}),
+        )
+        .await;
+    assert_eq!(listed["status"], 200, "{listed}");
+    assert_eq!(
+        listed["result"][0]["file"],
+        format!("omformflow/{upper}/ 1/0{data_id}/padded.txt"),
+        "{listed}"
+    );
+    assert_eq!(names(&listed), vec![("padded.txt".to_string(), 3)]);
+}
+
+#[tokio::test]
 async fn an_upload_without_files_still_flags_the_tickets_missions() {
     let s = Session::new(four_users()).await;
     let data_id = s.current_data_id(1).await;

@@ -235,7 +235,7 @@ pub(crate) fn stored(class: Option<Class>, raw: &Value) -> Sql {
             .unwrap_or_else(|| Sql::Real(n.as_f64().unwrap_or(0.0))),
         Value::String(s) => match class {
             Some(Class::Uuid) => Sql::Text(s.replace('-', "").to_ascii_lowercase()),
-            Some(Class::DateTime) => Sql::Text(s.replacen('T', " ", 1)),
+            Some(Class::DateTime) => Sql::Text(stored_datetime(s)),
             Some(Class::Auto | Class::Integer) => s
                 .parse::<i64>()
                 .map(Sql::Int)
@@ -243,6 +243,17 @@ pub(crate) fn stored(class: Option<Class>, raw: &Value) -> Sql {
             _ => Sql::Text(s.clone()),
         },
         other => Sql::Text(other.to_string()),
+    }
+}
+
+/// The text SQLite holds for a datetime the fake keeps in either spelling (the list's
+/// `2026-11-22T09:00:00.004` or the row's `2026-11-22 09:00:00.004000`): Django's adapter
+/// writes `str(datetime)`, a space and six digits of fraction when there is one.
+fn stored_datetime(kept: &str) -> String {
+    let spaced = kept.replacen('T', " ", 1);
+    match NaiveDateTime::parse_from_str(&spaced, "%Y-%m-%d %H:%M:%S%.f") {
+        Ok(dt) => python_datetime_text(dt),
+        Err(_) => spaced,
     }
 }
 

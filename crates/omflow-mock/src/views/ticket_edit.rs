@@ -55,7 +55,10 @@ pub(super) fn view(world: &mut World, call: &ViewCall<'_>) -> Reply {
             };
             if let Some(data_no) = created {
                 if let Some(first) = world.first_row_id(flow, data_no) {
-                    world.store_files(flow, data_no, first, files, &caller.username);
+                    let hex = world.flows[flow].def.flow_uuid.clone();
+                    crate::files::StoredAs::row(&hex, data_no, first, |stored| {
+                        world.store_files(flow, stored, files, &caller.username)
+                    });
                 }
             }
             reply
