@@ -108,6 +108,30 @@ fn an_app_file_the_fake_cannot_run_is_refused_at_start_naming_the_stops() {
         Some(2),
         "a usage error before anything starts"
     );
+    // A folder of exports is named as one, with what it holds.
+    let folder = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
+        .args(["mock", "serve", "--addr", "127.0.0.1:0", "--app"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&folder.stderr);
+    assert_eq!(folder.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("it is a folder") && said.contains("strange.json"),
+        "{said}"
+    );
+    // An export given as the seed is named for what it is, with the flag that takes it.
+    let as_seed = std::process::Command::new(assert_cmd::cargo::cargo_bin("omflow"))
+        .args(["mock", "serve", "--addr", "127.0.0.1:0", "--seed"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&as_seed.stderr);
+    assert!(!as_seed.status.success());
+    assert!(
+        said.contains("is an app export, not a seed") && said.contains("--app"),
+        "{said}"
+    );
 }
 
 /// The README's "Your own apps" lines: the fake it starts, the create it sends.

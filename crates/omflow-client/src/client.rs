@@ -249,8 +249,6 @@ impl fmt::Debug for Client {
     }
 }
 
-pub(crate) use omflow_transport::Effect;
-
 impl Client {
     /// Starts configuring a client for the server at `base_url`.
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
@@ -339,16 +337,16 @@ impl Client {
         &self,
         operation: &'static str,
         request: HttpRequest,
-        effect: Effect,
+        access: Access,
     ) -> Result<HttpResponse, Error> {
-        let response = self.send_with_retry(operation, request, effect).await?;
+        let response = self.send_with_retry(operation, request, access).await?;
         if !(200..300).contains(&response.status) {
             return Err(Error::Http {
                 operation,
                 status: response.status,
                 snippet: snippet(&response.body),
                 sent: Sent::Maybe,
-                write: effect == Effect::Write,
+                write: access == Access::Write,
             });
         }
         Ok(response)
@@ -365,11 +363,7 @@ impl Client {
         let mut request = HttpRequest::get(self.url(paths::SECURITY)?);
         request.headers.insert(http::header::AUTHORIZATION, header);
         let response = self
-            .send_with_retry(
-                Operation::Login.name(),
-                request,
-                effect_of(Operation::Login),
-            )
+            .send_with_retry(Operation::Login.name(), request, Operation::Login.access())
             .instrument(span_of(Operation::Login))
             .await?;
         let envelope = parse_envelope(Operation::Login.name(), &response)?;
@@ -435,7 +429,7 @@ impl Client {
         &self,
         operation: &'static str,
         mut request: HttpRequest,
-        effect: Effect,
+        access: Access,
     ) -> Result<HttpResponse, Error> {
         if let Some(lang) = self.inner.lang {
             request.headers.insert(
@@ -450,14 +444,14 @@ impl Client {
             self.inner.transport.as_ref(),
             request,
             &self.inner.retry,
-            effect,
+            access,
             doing,
         )
         .await
         .map_err(|source| Error::Transport {
             operation,
             sent: source.sent(),
-            write: effect == Effect::Write,
+            write: access == Access::Write,
             source,
         })
     }
@@ -474,14 +468,14 @@ impl Client {
             .endpoint()
             .path(param)
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        let effect = effect_of(op);
+        let access = op.access();
         let url = self.url(&path)?;
         let json = |code: &SecurityCode| {
             let bytes = serde_json::to_vec(&RestBody::new(code, body))
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?;
             Ok(HttpRequest::post_json(url.clone(), Bytes::from(bytes)))
         };
-        let call = self.rest_attempts(op, json, effect).instrument(span_of(op));
+        let call = self.rest_attempts(op, json, access).instrument(span_of(op));
         self.within_operation_timeout(op, call).await
     }
 
@@ -499,7 +493,7 @@ impl Client {
                     .unwrap_or(Err(Error::OperationTimeout {
                         operation: op.name(),
                         after: limit,
-                        write: effect_of(op) == Effect::Write,
+                        write: op.access() == Access::Write,
                     }))
             }
         }
@@ -510,21 +504,21 @@ impl Client {
         &self,
         op: Operation,
         request: impl Fn(&SecurityCode) -> Result<HttpRequest, Error>,
-        effect: Effect,
+        access: Access,
     ) -> Result<T, Error> {
         let operation = op.name();
         let mut replayed = false;
         loop {
             let code = self.security().await?;
             let request = request(&code)?;
-            let response = self.send_with_retry(operation, request, effect).await?;
+            let response = self.send_with_retry(operation, request, access).await?;
             if response.status != 200 {
                 return Err(Error::Http {
                     operation,
                     status: response.status,
                     snippet: snippet(&response.body),
                     sent: Sent::Maybe,
-                    write: effect == Effect::Write,
+                    write: access == Access::Write,
                 });
             }
             if op.answers_bare() && !is_envelope(&response.body) {
@@ -544,7 +538,7 @@ impl Client {
                         status: response.status,
                         snippet: snippet(&response.body),
                         sent: Sent::Maybe,
-                        write: effect == Effect::Write,
+                        write: access == Access::Write,
                     })
                 }
                 Err(EnvelopeError::Api(err)) if err.kind().is_security_rejection() => {
@@ -607,7 +601,7 @@ impl Client {
             Ok(request)
         };
         let call = self
-            .rest_attempts(op, form, effect_of(op))
+            .rest_attempts(op, form, op.access())
             .instrument(span_of(op));
         self.within_operation_timeout(op, call).await
     }
@@ -691,14 +685,6 @@ fn decode_error(operation: &'static str, error: EnvelopeError) -> Error {
             path: String::new(),
             message: other.to_string(),
         },
-    }
-}
-
-/// Whether the transport may resend a call of `op` (its endpoint's [`Access`]).
-fn effect_of(op: Operation) -> Effect {
-    match op.access() {
-        Access::Read => Effect::Read,
-        Access::Write => Effect::Write,
     }
 }
 

@@ -13,7 +13,7 @@ use crate::error::Error;
 use bytes::Bytes;
 use http::HeaderValue;
 use omflow_model::{AttachmentRow, ListFiles, Operation};
-use omflow_transport::{Effect, HttpRequest};
+use omflow_transport::{Access, HttpRequest};
 
 /// A multipart form of `fields` then `files` (each under the name `files`), as Django reads
 /// it. A name that would break the header (quotes, line breaks, `/`) is refused.
@@ -140,7 +140,7 @@ impl Client {
         login
             .headers
             .insert(http::header::AUTHORIZATION, self.basic_authorization()?);
-        let answer = self.send_checked(operation, login, Effect::Read).await?;
+        let answer = self.send_checked(operation, login, Access::Read).await?;
         let session = answer
             .headers
             .get_all(http::header::SET_COOKIE)
@@ -160,7 +160,7 @@ impl Client {
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         cookie.set_sensitive(true);
         request.headers.insert(http::header::COOKIE, cookie);
-        let file = self.send_checked(operation, request, Effect::Read).await?;
+        let file = self.send_checked(operation, request, Access::Read).await?;
         Ok(file.body)
     }
 }

@@ -66,6 +66,20 @@ pub struct LoadedApps {
     pub grants: Vec<(String, String)>,
 }
 
+/// Whether `text` is an app export file (a JSON list of apps, each with its `app_name` and
+/// `flow_list`), so that one given where a seed is expected is named for what it is.
+pub(crate) fn looks_like_export(text: &str) -> bool {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(apps)) => {
+            !apps.is_empty()
+                && apps
+                    .iter()
+                    .all(|app| app.get("app_name").is_some() && app.get("flow_list").is_some())
+        }
+        _ => false,
+    }
+}
+
 /// Reads an export file's JSON into flows.
 ///
 /// # Errors

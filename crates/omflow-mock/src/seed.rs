@@ -430,6 +430,12 @@ pub enum SeedError {
     /// The seed's content is inconsistent.
     #[error("invalid seed: {0}")]
     Invalid(String),
+    /// The file given as a seed is an app export (what `flow-active-app/export/` answers).
+    #[error("{path} is an app export, not a seed: load it as an app (`--app {path}` beside `--seed demo` or `--seed pristine`, or `Seed::add_app`)")]
+    AppExportAsSeed {
+        /// The file.
+        path: String,
+    },
     /// An app export could not be loaded (nothing of it was).
     #[error("cannot load app export{}: {error}", path.as_deref().map(|p| format!(" {p}")).unwrap_or_default())]
     App {
@@ -471,9 +477,17 @@ impl Seed {
                     path: path.to_string(),
                     source,
                 })?;
-                serde_json::from_str(&text).map_err(|error| SeedError::ParseFile {
-                    path: path.to_string(),
-                    error,
+                serde_json::from_str(&text).map_err(|error| {
+                    if crate::apps::looks_like_export(&text) {
+                        SeedError::AppExportAsSeed {
+                            path: path.to_string(),
+                        }
+                    } else {
+                        SeedError::ParseFile {
+                            path: path.to_string(),
+                            error,
+                        }
+                    }
                 })
             }
         }

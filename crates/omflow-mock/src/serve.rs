@@ -46,6 +46,9 @@ fn parse_seed(text: &str) -> Result<String, String> {
     if matches!(text, "pristine" | "demo") || std::path::Path::new(text).is_file() {
         return Ok(text.to_owned());
     }
+    if let Some(inside) = folder_listing(std::path::Path::new(text)) {
+        return Err(format!("it is a folder; give one seed JSON file{inside}"));
+    }
     Err(match text.to_ascii_lowercase().as_str() {
         lower @ ("pristine" | "demo") => {
             format!("no such file; the built-in seed is `{lower}`, in lower case")
@@ -59,9 +62,36 @@ fn parse_app_file(text: &str) -> Result<std::path::PathBuf, String> {
     let path = std::path::PathBuf::from(text);
     if path.is_file() {
         Ok(path)
+    } else if let Some(inside) = folder_listing(&path) {
+        Err(format!(
+            "it is a folder; give each app export file with an --app of its own{inside}"
+        ))
     } else {
         Err("no such file; give an app export file (JSON)".into())
     }
+}
+
+/// For a folder, what JSON files it holds (`None` when `path` is no folder), as the end of
+/// a usage message: ` (it holds a.json, b.json)`.
+fn folder_listing(path: &std::path::Path) -> Option<String> {
+    if !path.is_dir() {
+        return None;
+    }
+    let mut names: Vec<String> = std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| name.ends_with(".json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    Some(match names.len() {
+        0 => " (it holds no .json file)".to_owned(),
+        1..=6 => format!(" (it holds {})", names.join(", ")),
+        n => format!(" (it holds {}, and {} more)", names[..5].join(", "), n - 5),
+    })
 }
 
 /// Adds the apps of export file `path` to `seed`.
