@@ -6,7 +6,8 @@
 
 use crate::client::Client;
 use crate::error::Error;
-use omflow_model::{ActiveApp, AppExport, AppList, AppsAndFlows, ExportApps, ListApps, Operation};
+use omflow_model::calls;
+use omflow_model::{ActiveApp, AppExport, AppList, AppsAndFlows, ExportApps, ListApps};
 
 impl Client {
     /// The active apps, by id and name.
@@ -32,7 +33,7 @@ impl Client {
             schedule,
             ..ListApps::default()
         };
-        Ok(match self.rest(Operation::AppsList, None, &body).await? {
+        Ok(match self.call::<calls::AppsList>(None, &body).await? {
             AppList::Apps(app) => AppsAndFlows {
                 app,
                 flow: Vec::new(),
@@ -52,6 +53,6 @@ impl Client {
         let body = ExportApps {
             app_id_list: ids.to_vec(),
         };
-        self.rest(Operation::AppsExport, None, &body).await
+        self.call::<calls::AppsExport>(None, &body).await
     }
 }

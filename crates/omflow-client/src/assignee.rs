@@ -4,6 +4,7 @@
 
 use crate::client::Client;
 use crate::error::Error;
+use omflow_model::calls;
 use omflow_model::{
     ApiErrorKind, DataId, FlowNames, FlowUuid, FormDesign, LoadFlowNames, LoadStartForm,
     LoadTicket, LoadedTicket, Operation, StartForm,
@@ -37,7 +38,7 @@ impl Client {
         data_id: DataId,
     ) -> Result<LoadedTicket, Error> {
         let body = LoadTicket { flow_uuid, data_id };
-        self.rest(Operation::TicketsLoad, None, &body)
+        self.call::<calls::TicketsLoad>(None, &body)
             .await
             .map_err(|err| {
                 no_access(err, || {
@@ -57,7 +58,7 @@ impl Client {
     /// # Errors
     /// [`Error::Api`] (kind `ServerError`) when no deployed flow has this uuid.
     pub async fn flow_names(&self, flow_uuid: FlowUuid) -> Result<FlowNames, Error> {
-        self.rest(Operation::FlowsNames, None, &LoadFlowNames { flow_uuid })
+        self.call::<calls::FlowsNames>(None, &LoadFlowNames { flow_uuid })
             .await
     }
 
@@ -78,9 +79,7 @@ impl Client {
         };
         cell.get_or_try_init(|| async {
             let form: StartForm = self
-                .rest(
-                    Operation::FlowsStartForm,
-                    None,
+                .call::<calls::FlowsStartForm>(None,
                     &LoadStartForm { flow_uuid },
                 )
                 .await

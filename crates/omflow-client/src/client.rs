@@ -5,16 +5,15 @@ use crate::error::{snippet, AuthError, Error};
 use bytes::Bytes;
 use http::HeaderValue;
 use omflow_model::{
-    paths, Access, ApiErrorKind, ApiFormat, ApiFormatAction, ApiFormatField, ApiFormatRequest,
-    ApiPath, Envelope, EnvelopeError, FlowUuid, FormDesign, Lang, Operation, RestBody,
-    SecurityCode, SecurityGrant,
+    calls, paths, Access, ApiErrorKind, ApiFormatAction, ApiFormatField, ApiFormatRequest, ApiPath,
+    Call, Envelope, EnvelopeError, FlowUuid, FormDesign, Lang, Operation, RestBody, SecurityCode,
+    SecurityGrant, UploadForm,
 };
 use omflow_transport::{
     HttpConfig, HttpConfigError, HttpRequest, HttpResponse, RetryPolicy, Sent, Transport,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -456,14 +455,25 @@ impl Client {
         })
     }
 
-    /// One `/rest/` call: adds the security code, retries reads, renews the code and replays
-    /// once when the server refuses it, and reads the envelope.
-    pub(crate) async fn rest<B: Serialize, T: DeserializeOwned>(
+    /// One `/rest/` call of operation `C` (see [`Call`]): adds the security code, retries
+    /// reads, renews the code and replays once when the server refuses it, and reads the
+    /// envelope's result as the operations table declares it.
+    pub(crate) async fn call<C: Call>(
         &self,
-        op: Operation,
         param: Option<&str>,
-        body: &B,
+        body: &C::Body,
+    ) -> Result<C::Answer, Error> {
+        self.call_as::<C, C::Answer>(param, body).await
+    }
+
+    /// [`Client::call`] with the result read as `T` (a projected list's rows, or a result
+    /// the caller only needs part of).
+    pub(crate) async fn call_as<C: Call, T: DeserializeOwned>(
+        &self,
+        param: Option<&str>,
+        body: &C::Body,
     ) -> Result<T, Error> {
+        let op = C::OPERATION;
         let path = op
             .endpoint()
             .path(param)
@@ -570,14 +580,15 @@ impl Client {
         }
     }
 
-    /// A `/rest/` write sent as a multipart form (an upload): the security code and
-    /// `omflow_restapi` as fields, then `fields`, then the files.
-    pub(crate) async fn rest_multipart(
+    /// A `/rest/` write of operation `C` sent as a multipart form (an upload): the security
+    /// code and `omflow_restapi` as fields, then the form's fields, then the files.
+    pub(crate) async fn upload_form<C: Call<Body = UploadForm>>(
         &self,
-        op: Operation,
-        fields: &[(&str, String)],
+        form: &UploadForm,
         files: &[(String, Bytes)],
-    ) -> Result<serde_json::Value, Error> {
+    ) -> Result<C::Answer, Error> {
+        let op = C::OPERATION;
+        let fields = form.fields();
         let path = op
             .endpoint()
             .path(None)
@@ -626,8 +637,7 @@ impl Client {
             flow_name: key.1.clone(),
             action: ApiFormatAction::Update,
         };
-        let format: Option<ApiFormat> =
-            self.rest(Operation::FlowsApiFormat, None, &request).await?;
+        let format = self.call::<calls::FlowsApiFormat>(None, &request).await?;
         let format = format.ok_or_else(|| {
             Error::InvalidRequest(format!(
                 "the server does not know flow {flow_name:?} of app {app_name:?}"

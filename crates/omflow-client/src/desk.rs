@@ -8,6 +8,7 @@
 use crate::client::Client;
 use crate::error::Error;
 use crate::flows::{FlowHandle, ResolvedFlow};
+use omflow_model::calls;
 use omflow_model::chart::{FlowChart, LoadFlowChart, LoadedFlowChart};
 use omflow_model::query::{col, Query};
 use omflow_model::{
@@ -91,7 +92,7 @@ impl TicketHandle {
             data_id,
         };
         self.client
-            .rest(Operation::WorklogList, None, &body)
+            .call::<calls::WorklogList>(None, &body)
             .await
             .map_err(|err| {
                 crate::assignee::no_access(err, || {
@@ -115,7 +116,7 @@ impl TicketHandle {
             let body = ListHistory::new(flow_uuid, self.data_no, data_id, rows.len() as u64, 100);
             let page: HistoryPage = self
                 .client
-                .rest(Operation::TicketsHistory, None, &body)
+                .call::<calls::TicketsHistory>(None, &body)
                 .await
                 .map_err(|err| {
                     crate::assignee::no_access(err, || {
@@ -168,7 +169,7 @@ impl TicketHandle {
     async fn log_at(&self, at: LoadFlowChart) -> Result<FlowLog, Error> {
         let loaded: LoadedFlowChart = self
             .client
-            .rest(Operation::TicketsFlowLog, None, &at)
+            .call::<calls::TicketsFlowLog>(None, &at)
             .await
             .map_err(|err| {
                 crate::assignee::no_access(err, || {
@@ -257,8 +258,8 @@ pub(crate) async fn add_comment(
         data_id,
         content: text.to_string(),
     };
-    let _: serde_json::Value = client
-        .rest(Operation::WorklogAdd, None, &body)
+    client
+        .call::<calls::WorklogAdd>(None, &body)
         .await
         .map_err(|err| {
             crate::assignee::no_access(err, || {
@@ -277,7 +278,7 @@ impl Client {
     /// # Errors
     /// Transport and server errors (a read: retrying is safe).
     pub async fn groups(&self) -> Result<Vec<GroupRow>, Error> {
-        self.rest(Operation::GroupsList, None, &ListGroups::default())
+        self.call::<calls::GroupsList>(None, &ListGroups::default())
             .await
     }
 
@@ -291,7 +292,7 @@ impl Client {
             functional_flag: "True".into(),
             ..ListGroups::default()
         };
-        self.rest(Operation::GroupsList, None, &body).await
+        self.call::<calls::GroupsList>(None, &body).await
     }
 
     /// The users of group `group` (the choices an `h_group` field offers once its group is
@@ -300,8 +301,7 @@ impl Client {
     /// # Errors
     /// Transport and server errors (a read: retrying is safe).
     pub async fn group_users(&self, group: GroupId) -> Result<Vec<GroupUser>, Error> {
-        self.rest(
-            Operation::GroupsUsers,
+        self.call::<calls::GroupsUsers>(
             None,
             &ListGroupUsers {
                 searchkey: Some(group),

@@ -12,7 +12,7 @@ use crate::desk::TicketHandle;
 use crate::error::Error;
 use bytes::Bytes;
 use http::HeaderValue;
-use omflow_model::{AttachmentRow, ListFiles, Operation};
+use omflow_model::{calls, AttachmentRow, ListFiles, UploadForm};
 use omflow_transport::{Access, HttpRequest};
 
 /// A multipart form of `fields` then `files` (each under the name `files`), as Django reads
@@ -57,7 +57,7 @@ impl TicketHandle {
             data_id,
         };
         self.client()
-            .rest(Operation::FilesList, None, &body)
+            .call::<calls::FilesList>(None, &body)
             .await
             .map_err(|err| {
                 crate::assignee::no_access(err, || {
@@ -78,19 +78,13 @@ impl TicketHandle {
     /// cannot carry; transport errors (a write: never resent once it may have been applied).
     pub async fn upload(&self, name: &str, content: Bytes) -> Result<(), Error> {
         let (flow_uuid, data_id) = self.permission_row().await?;
-        let mut fields = vec![
-            ("flow_uuid", flow_uuid.simple()),
-            ("data_no", self.data_no().to_string()),
-        ];
-        if let Some(data_id) = data_id {
-            fields.push(("data_id", data_id.to_string()));
-        }
+        let form = UploadForm {
+            flow_uuid,
+            data_no: self.data_no(),
+            data_id,
+        };
         self.client()
-            .rest_multipart(
-                Operation::FilesUpload,
-                &fields,
-                &[(name.to_string(), content)],
-            )
+            .upload_form::<calls::FilesUpload>(&form, &[(name.to_string(), content)])
             .await
             .map_err(|err| {
                 crate::assignee::no_access(err, || {

@@ -6,6 +6,7 @@
 
 use crate::client::Client;
 use crate::error::Error;
+use omflow_model::calls;
 use omflow_model::chart::{Assignment, FlowChart, LoadFlowChart, LoadedFlowChart};
 use omflow_model::query::{col, Query};
 use omflow_model::routing::{
@@ -54,11 +55,7 @@ impl Client {
         };
         cell.get_or_try_init(|| async {
             let loaded: LoadedFlowChart = self
-                .rest(
-                    Operation::FlowsChart,
-                    None,
-                    &LoadFlowChart::new(flow_uuid, data_no),
-                )
+                .call::<calls::FlowsChart>(None, &LoadFlowChart::new(flow_uuid, data_no))
                 .await
                 .map_err(|err| {
                     crate::assignee::no_access(err, || {

@@ -3,8 +3,9 @@
 use crate::client::Client;
 use crate::error::Error;
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use omflow_model::calls;
 use omflow_model::query::Query;
-use omflow_model::{ApiErrorKind, Mission, Operation, ProjectedRow};
+use omflow_model::{ApiErrorKind, Mission, ProjectedRow};
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
@@ -93,7 +94,7 @@ async fn fetch_missions<T: DeserializeOwned>(
         "missions page"
     );
     match client
-        .rest::<_, Vec<T>>(Operation::MissionsList, None, query)
+        .call_as::<calls::MissionsList, Vec<T>>(None, query)
         .await
     {
         Err(err) if err.api_kind() == Some(ApiErrorKind::NoVisibleMissions) => Ok(Vec::new()),

@@ -10,8 +10,9 @@ use crate::outcome::{observe, TicketState};
 pub(crate) use crate::push_target::Target;
 use omflow_model::routing::Prediction;
 use omflow_model::{
-    ApiErrorKind, ApiPath, DataId, DataNo, DataNoResult, FieldType, FlowUuid, FormItem,
-    LoadedTicket, Mission, Operation, PushTicket, QuickAction, QuickActionTicket, TicketRef,
+    calls, ApiErrorKind, ApiPath, Call, DataId, DataNo, DataNoResult, FieldType, FlowUuid,
+    FormItem, LoadedTicket, Mission, Operation, PushTicket, QuickAction, QuickActionTicket,
+    TicketRef,
 };
 use serde_json::Value;
 use std::time::Duration;
@@ -270,9 +271,8 @@ impl PushBuilder {
         let mut plan = self.check().await?;
         let mut body = PushTicket::new(plan.data_id, std::mem::take(&mut plan.items));
         body.flow_uuid = plan.target.body_uuid();
-        deliver(
+        deliver::<calls::TicketsPush>(
             &self.client,
-            Operation::TicketsPush,
             plan,
             &body,
             self.wait,
@@ -304,11 +304,10 @@ fn guard_route(
 
 /// Sends a checked push or quick action, resolves a lost answer, waits for the engine when
 /// asked, and reports with the plan's prediction and what was forced.
-async fn deliver<B: serde::Serialize>(
+async fn deliver<C: Call<Answer = DataNoResult>>(
     client: &Client,
-    operation: Operation,
     plan: PushPlan,
-    body: &B,
+    body: &C::Body,
     wait: Option<Duration>,
     comment: Option<&str>,
 ) -> Result<PushOutcome, Error> {
@@ -317,7 +316,7 @@ async fn deliver<B: serde::Serialize>(
         crate::desk::comment_on_row(client, plan.flow, plan.data_id, plan.hint.data_no, text)
             .await?;
     }
-    let delivered = deliver_checked(client, operation, plan, body, wait).await;
+    let delivered = deliver_checked::<C>(client, plan, body, wait).await;
     match (delivered, comment) {
         (Ok(mut outcome), Some(_)) => {
             outcome.commented = true;
@@ -331,15 +330,15 @@ async fn deliver<B: serde::Serialize>(
 }
 
 /// Sends a checked push or quick action (see [`deliver`]).
-async fn deliver_checked<B: serde::Serialize>(
+async fn deliver_checked<C: Call<Answer = DataNoResult>>(
     client: &Client,
-    operation: Operation,
     plan: PushPlan,
-    body: &B,
+    body: &C::Body,
     wait: Option<Duration>,
 ) -> Result<PushOutcome, Error> {
+    let operation = C::OPERATION;
     let (target, hint) = (&plan.target.clone(), &plan.hint.clone());
-    let sent = send_edit(client, operation, target, body).await;
+    let sent = send_edit::<C>(client, target, body).await;
     let Sent { data_no, resolved } =
         resolve_lost(client, plan.flow, target, hint, operation, sent).await?;
     let mut outcome = finish(client, target, plan.flow, data_no, wait).await?;
@@ -467,15 +466,12 @@ fn with_required(
     Ok(items)
 }
 
-async fn send_edit<B: serde::Serialize>(
+async fn send_edit<C: Call<Answer = DataNoResult>>(
     client: &Client,
-    operation: Operation,
     target: &Target,
-    body: &B,
+    body: &C::Body,
 ) -> Result<Option<DataNo>, Error> {
-    let result: Result<DataNoResult, Error> = client
-        .rest(operation, Some(target.edit_param()), body)
-        .await;
+    let result = client.call::<C>(Some(target.edit_param()), body).await;
     match result {
         Ok(result) => Ok(result.0),
         Err(err) if err.api_kind() == Some(ApiErrorKind::TicketNotFound) => Err(Error::MovedOn {
@@ -662,9 +658,8 @@ impl QuickActionBuilder {
         let plan = self.check().await?;
         let mut body = QuickActionTicket::new(plan.data_id, self.action);
         body.flow_uuid = plan.target.body_uuid();
-        deliver(
+        deliver::<calls::TicketsQuickAction>(
             &self.client,
-            Operation::TicketsQuickAction,
             plan,
             &body,
             self.wait,

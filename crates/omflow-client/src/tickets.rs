@@ -6,12 +6,12 @@ use crate::fields::FieldValues;
 use crate::flows::ResolvedFlow;
 use crate::missions::paged;
 use futures::Stream;
+use omflow_model::calls;
 use omflow_model::query::{col, Query};
 use omflow_model::{
     ApiPath, CreateTicket, DataIdEntry, DataIdLookup, DataNo, DataNoResult, DeleteTickets,
-    FieldType, FlowRef, FlowUuid, Operation, ProjectedRow, TicketRow,
+    FieldType, FlowRef, FlowUuid, ProjectedRow, QueryInFlow, TicketRow,
 };
-use serde::Serialize;
 use serde_json::Value;
 
 fn parse_path(api_path: &str) -> Result<ApiPath, Error> {
@@ -192,7 +192,7 @@ impl CreateBuilder {
         body.flow_uuid = flow.body_uuid();
         let result: DataNoResult = self
             .client
-            .rest(Operation::TicketsCreate, Some(flow.path_param()), &body)
+            .call::<calls::TicketsCreate>(Some(flow.path_param()), &body)
             .await?;
         Ok((result.0, flow, plan))
     }
@@ -300,13 +300,11 @@ impl Client {
         if data_nos.is_empty() {
             return Err(Error::InvalidRequest("no ticket number to delete".into()));
         }
-        let _: Value = self
-            .rest(
-                Operation::TicketsDelete,
-                Some(api_path.as_str()),
-                &DeleteTickets::new(data_nos.to_vec()),
-            )
-            .await?;
+        self.call::<calls::TicketsDelete>(
+            Some(api_path.as_str()),
+            &DeleteTickets::new(data_nos.to_vec()),
+        )
+        .await?;
         Ok(())
     }
 
@@ -320,12 +318,8 @@ impl Client {
         data_no: DataNo,
     ) -> Result<Vec<DataIdEntry>, Error> {
         let api_path = parse_path(api_path)?;
-        self.rest(
-            Operation::TicketsLookupDataId,
-            Some(api_path.as_str()),
-            &DataIdLookup { data_no },
-        )
-        .await
+        self.call::<calls::TicketsLookupDataId>(Some(api_path.as_str()), &DataIdLookup { data_no })
+            .await
     }
 }
 
@@ -405,26 +399,16 @@ impl TicketsRequest {
     }
 }
 
-/// A list body naming its flow by uuid (path `None`).
-#[derive(Serialize)]
-struct InFlow<'a> {
-    flow_uuid: String,
-    #[serde(flatten)]
-    query: &'a Query,
-}
-
 async fn fetch_rows<T: serde::de::DeserializeOwned>(
     client: &Client,
     flow: &ResolvedFlow,
     query: &Query,
 ) -> Result<Vec<T>, Error> {
-    let path = Some(flow.path_param());
-    match flow.body_uuid() {
-        Some(flow_uuid) => {
-            client
-                .rest(Operation::TicketsList, path, &InFlow { flow_uuid, query })
-                .await
-        }
-        None => client.rest(Operation::TicketsList, path, query).await,
-    }
+    let body = QueryInFlow {
+        flow_uuid: flow.body_uuid(),
+        query: query.clone(),
+    };
+    client
+        .call_as::<calls::TicketsList, Vec<T>>(Some(flow.path_param()), &body)
+        .await
 }

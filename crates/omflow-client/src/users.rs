@@ -6,8 +6,9 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::missions::paged;
 use futures::TryStreamExt;
+use omflow_model::calls;
 use omflow_model::query::Query;
-use omflow_model::{GroupId, Operation, UserId, UserRow};
+use omflow_model::{GroupId, UserId, UserRow};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -85,7 +86,7 @@ impl Client {
         Ok(paged(self.clone(), query, |client, query| {
             Box::pin(async move {
                 client
-                    .rest::<_, Vec<T>>(Operation::UsersList, None, &query)
+                    .call_as::<calls::UsersList, Vec<T>>(None, &query)
                     .await
             })
         }))

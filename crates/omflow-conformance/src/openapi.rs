@@ -13,11 +13,8 @@
 //! ```
 
 use omflow_model::{
-    AddWorklog, ApiFormat, ApiFormatRequest, CreateTicket, DataIdEntry, DataIdLookup, DataNoResult,
-    DeleteTickets, Endpoint, FlowNames, GroupRow, GroupUser, HistoryPage, ListGroupUsers,
-    ListGroups, ListHistory, ListWorklog, LoadFlowNames, LoadStartForm, LoadTicket, LoadedTicket,
-    Mission, Mount, Permission, ProjectedRow, PushTicket, Query, QuickActionTicket, SecurityGrant,
-    StartForm, TicketRow, WorklogEntry,
+    ApiFormat, Endpoint, FlowNames, Mission, Mount, Operation, Permission, ProjectedRow, Query,
+    TicketRow,
 };
 use schemars::generate::{Contract, SchemaSettings};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
@@ -44,6 +41,37 @@ fn body_of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
     T::json_schema(generator)
 }
 
+/// The operations the client sends to `endpoint`, in table order.
+fn operations_of(endpoint: Endpoint) -> impl Iterator<Item = Operation> {
+    Operation::ALL
+        .iter()
+        .copied()
+        .filter(move |op| op.endpoint() == endpoint)
+}
+
+/// The request body of `endpoint` as the operations table declares it ([`omflow_model::Call`]):
+/// one of the bodies when operations with different bodies share the endpoint.
+fn declared_body(endpoint: Endpoint, g: &mut SchemaGenerator) -> Schema {
+    let mut bodies: Vec<Schema> = Vec::new();
+    for op in operations_of(endpoint) {
+        let body = op.body_schema(g);
+        if !bodies.contains(&body) {
+            bodies.push(body);
+        }
+    }
+    match bodies.len() {
+        1 => bodies.remove(0),
+        _ => json_schema!({"oneOf": bodies}),
+    }
+}
+
+/// The success result of `endpoint` as the operations table declares it (every operation
+/// of an endpoint answers the same type; a test holds that).
+fn declared_result(endpoint: Endpoint, g: &mut SchemaGenerator) -> Schema {
+    let mut answers = operations_of(endpoint).map(|op| op.answer_schema(g));
+    answers.next().unwrap_or_else(|| json_schema!({}))
+}
+
 fn free_object(description: &str) -> Schema {
     json_schema!({"type": "object", "description": description})
 }
@@ -56,9 +84,9 @@ fn list_of(item: Schema) -> Schema {
 /// test keeps that from happening).
 fn contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract_> {
     let projected = g.subschema_for::<ProjectedRow>();
-    account_contract(endpoint, g, &projected)
+    account_contract(endpoint, g)
         .or_else(|| ticket_contract(endpoint, g, &projected))
-        .or_else(|| attachment_contract(endpoint))
+        .or_else(|| attachment_contract(endpoint, g))
         .or_else(|| flow_contract(endpoint, g))
         .or_else(|| desk_contract(endpoint, g))
 }
@@ -68,28 +96,28 @@ fn desk_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract
     let contract = match endpoint {
         Endpoint::WorklogCreate => Contract_ {
             summary: "Add a work log entry (a comment) to a ticket (a superuser, Omdata_<hex>_Modify, or the row's assignee)",
-            body: Body::Json(body_of::<AddWorklog>(g)),
-            result: json_schema!({"type": "null"}),
+            body: Body::Json(declared_body(Endpoint::WorklogCreate, g)),
+            result: declared_result(Endpoint::WorklogCreate, g),
         },
         Endpoint::WorklogList => Contract_ {
             summary: "A ticket's work log, oldest first (View, the row's assignee, or the ticket's creator)",
-            body: Body::Json(body_of::<ListWorklog>(g)),
-            result: list_of(g.subschema_for::<WorklogEntry>()),
+            body: Body::Json(declared_body(Endpoint::WorklogList, g)),
+            result: declared_result(Endpoint::WorklogList, g),
         },
         Endpoint::HistoryList => Contract_ {
             summary: "A ticket's earlier rows as a DataTables page, answered bare (not in an envelope) on success (View, the row's assignee, or the flow-management permission)",
-            body: Body::Json(body_of::<ListHistory>(g)),
-            result: g.subschema_for::<HistoryPage>(),
+            body: Body::Json(declared_body(Endpoint::HistoryList, g)),
+            result: declared_result(Endpoint::HistoryList, g),
         },
         Endpoint::GroupUsers => Contract_ {
             summary: "The users of group `searchkey` (every user but system when it is empty), ordered by nick name; any logged-in user",
-            body: Body::Json(body_of::<ListGroupUsers>(g)),
-            result: list_of(g.subschema_for::<GroupUser>()),
+            body: Body::Json(declared_body(Endpoint::GroupUsers, g)),
+            result: declared_result(Endpoint::GroupUsers, g),
         },
         Endpoint::GroupList => Contract_ {
             summary: "The groups (functional_flag \"False\") or roles (\"True\"); any logged-in user",
-            body: Body::Json(body_of::<ListGroups>(g)),
-            result: list_of(g.subschema_for::<GroupRow>()),
+            body: Body::Json(declared_body(Endpoint::GroupList, g)),
+            result: declared_result(Endpoint::GroupList, g),
         },
         _ => return None,
     };
@@ -97,16 +125,12 @@ fn desk_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract
 }
 
 /// The login, the user list and the user and group changes; `None` for other endpoints.
-fn account_contract(
-    endpoint: Endpoint,
-    g: &mut SchemaGenerator,
-    projected: &Schema,
-) -> Option<Contract_> {
+fn account_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract_> {
     let contract = match endpoint {
         Endpoint::Security => Contract_ {
             summary: "Obtain a security code (HTTP Basic; the trailing slash is required)",
             body: Body::Basic,
-            result: g.subschema_for::<SecurityGrant>(),
+            result: declared_result(Endpoint::Security, g),
         },
         Endpoint::GroupMembers => Contract_ {
             summary: "Set a group's members",
@@ -120,8 +144,8 @@ fn account_contract(
         },
         Endpoint::UserList => Contract_ {
             summary: "The user list (the list query DSL over the user table; no permission check)",
-            body: Body::Json(body_of::<Query>(g)),
-            result: list_of(projected.clone()),
+            body: Body::Json(declared_body(Endpoint::UserList, g)),
+            result: declared_result(Endpoint::UserList, g),
         },
         _ => return None,
     };
@@ -140,36 +164,28 @@ fn ticket_contract(
     let contract = match endpoint {
         Endpoint::MyMissions => Contract_ {
             summary: "List my missions (the list query DSL)",
-            body: Body::Json(body_of::<Query>(g)),
+            body: Body::Json(declared_body(Endpoint::MyMissions, g)),
             result: row_or_projection(g.subschema_for::<Mission>()),
         },
         Endpoint::TicketList => Contract_ {
             summary: "The query-form list of a flow (path `None`: the flow by `flow_uuid` in the body)",
-            body: Body::Json(body_of::<Query>(g)),
+            body: Body::Json(declared_body(Endpoint::TicketList, g)),
             result: row_or_projection(g.subschema_for::<TicketRow>()),
         },
-        Endpoint::TicketEdit => {
-            let variants = vec![
-                body_of::<CreateTicket>(g),
-                body_of::<PushTicket>(g),
-                body_of::<QuickActionTicket>(g),
-                body_of::<DeleteTickets>(g),
-            ];
-            Contract_ {
-                summary: "Create, push, quick action or delete (by `action`; path `None`: the flow by `flow_uuid`)",
-                body: Body::Json(json_schema!({"oneOf": variants})),
-                result: g.subschema_for::<DataNoResult>(),
-            }
-        }
+        Endpoint::TicketEdit => Contract_ {
+            summary: "Create, push, quick action or delete (by `action`; path `None`: the flow by `flow_uuid`)",
+            body: Body::Json(declared_body(Endpoint::TicketEdit, g)),
+            result: declared_result(Endpoint::TicketEdit, g),
+        },
         Endpoint::DataIdLookup => Contract_ {
             summary: "The current data_id of a ticket",
-            body: Body::Json(body_of::<DataIdLookup>(g)),
-            result: list_of(g.subschema_for::<DataIdEntry>()),
+            body: Body::Json(declared_body(Endpoint::DataIdLookup, g)),
+            result: declared_result(Endpoint::DataIdLookup, g),
         },
         Endpoint::TicketLoad => Contract_ {
             summary: "A ticket row with the form of its stop (View permission, the assignee, or the creator)",
-            body: Body::Json(body_of::<LoadTicket>(g)),
-            result: g.subschema_for::<LoadedTicket>(),
+            body: Body::Json(declared_body(Endpoint::TicketLoad, g)),
+            result: declared_result(Endpoint::TicketLoad, g),
         },
         _ => return None,
     };
@@ -177,43 +193,18 @@ fn ticket_contract(
 }
 
 /// A ticket's attachments: the upload and the list; `None` for other endpoints.
-fn attachment_contract(endpoint: Endpoint) -> Option<Contract_> {
+fn attachment_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract_> {
     let contract = match endpoint {
         Endpoint::FileUpload => Contract_ {
             summary:
                 "Upload attachments to a ticket (always answers 200, even when nothing was stored)",
-            body: Body::Multipart(json_schema!({
-                "type": "object",
-                "properties": {
-                    "flow_uuid": {"type": "string", "description": "32 hex digits"},
-                    "data_no": {"type": "string"},
-                    "data_id": {"type": "string"},
-                    "files": {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}}
-                }
-            })),
-            result: json_schema!({"type": "null"}),
+            body: Body::Multipart(declared_body(Endpoint::FileUpload, g)),
+            result: declared_result(Endpoint::FileUpload, g),
         },
         Endpoint::FileList => Contract_ {
             summary: "A ticket's attachments, newest first",
-            body: Body::Json(json_schema!({
-                "type": "object",
-                "properties": {
-                    "flow_uuid": {"type": "string", "description": "32 hex digits"},
-                    "data_no": {},
-                    "data_id": {}
-                }
-            })),
-            result: list_of(json_schema!({
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "file": {"type": "string"},
-                    "size": {"type": "integer"},
-                    "delete": {"type": "boolean"},
-                    "createtime": {"type": "string"},
-                    "file_name": {"type": "string"}
-                }
-            })),
+            body: Body::Json(declared_body(Endpoint::FileList, g)),
+            result: declared_result(Endpoint::FileList, g),
         },
         _ => return None,
     };
@@ -226,7 +217,7 @@ fn flow_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract
     let contract = match endpoint {
         Endpoint::ApiFormat => Contract_ {
             summary: "How a flow's API bodies look (flow-management permission)",
-            body: Body::Json(body_of::<ApiFormatRequest>(g)),
+            body: Body::Json(declared_body(Endpoint::ApiFormat, g)),
             result: json_schema!({"anyOf": [
                 g.subschema_for::<ApiFormat>(),
                 {"type": "string", "description": "the flow's api_path (action `query`)"},
@@ -240,7 +231,7 @@ fn flow_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract
         },
         Endpoint::FlowNames => Contract_ {
             summary: "A flow's app and flow names by its uuid",
-            body: Body::Json(body_of::<LoadFlowNames>(g)),
+            body: Body::Json(declared_body(Endpoint::FlowNames, g)),
             result: json_schema!({"anyOf": [
                 g.subschema_for::<FlowNames>(),
                 {"type": "string", "description": "the bare app name, for a body naming an app (`a_app_id`, `w_app_id`)"}
@@ -248,8 +239,8 @@ fn flow_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract
         },
         Endpoint::StartForm => Contract_ {
             summary: "A flow's start form design (View permission or flow management)",
-            body: Body::Json(body_of::<LoadStartForm>(g)),
-            result: g.subschema_for::<StartForm>(),
+            body: Body::Json(declared_body(Endpoint::StartForm, g)),
+            result: declared_result(Endpoint::StartForm, g),
         },
         Endpoint::FlowDisplay => Contract_ {
             summary: "A flow's field names (flow-management permission)",
@@ -258,8 +249,8 @@ fn flow_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract
         },
         Endpoint::FlowObject => Contract_ {
             summary: "A flow's design object (checked by the ticket's data_no)",
-            body: Body::Json(free_object("`flow_uuid` and `data_no`")),
-            result: json_schema!({}),
+            body: Body::Json(declared_body(Endpoint::FlowObject, g)),
+            result: declared_result(Endpoint::FlowObject, g),
         },
         Endpoint::FlowActiveList => Contract_ {
             summary: "The list of flows (flow-management permission)",
@@ -268,13 +259,13 @@ fn flow_contract(endpoint: Endpoint, g: &mut SchemaGenerator) -> Option<Contract
         },
         Endpoint::AppList => Contract_ {
             summary: "The active apps, by id and name (flow-management permission)",
-            body: Body::Json(body_of::<omflow_model::ListApps>(g)),
-            result: g.subschema_for::<omflow_model::AppList>(),
+            body: Body::Json(declared_body(Endpoint::AppList, g)),
+            result: declared_result(Endpoint::AppList, g),
         },
         Endpoint::AppExport => Contract_ {
             summary: "Apps as their export file (flow-management permission)",
-            body: Body::Json(body_of::<omflow_model::ExportApps>(g)),
-            result: g.subschema_for::<Vec<omflow_model::AppExport>>(),
+            body: Body::Json(declared_body(Endpoint::AppExport, g)),
+            result: declared_result(Endpoint::AppExport, g),
         },
         Endpoint::DisplayFields => Contract_ {
             summary: "A flow's display fields",
@@ -549,6 +540,56 @@ mod tests {
             );
             let path = operation_path(endpoint);
             assert!(document["paths"][&path].is_object(), "{path} missing");
+        }
+    }
+
+    /// The document's body and result of an endpoint the client calls are the ones the
+    /// operations table declares (so a type changed there changes the document), and the
+    /// operations sharing an endpoint answer the same type.
+    #[test]
+    fn the_document_takes_bodies_and_results_from_the_operations_table() {
+        let document = document();
+        for op in Operation::ALL {
+            let g = &mut generator();
+            let endpoint = op.endpoint();
+            let answer = op.answer_schema(g);
+            for other in operations_of(endpoint) {
+                assert_eq!(
+                    other.answer_schema(g),
+                    answer,
+                    "{op} and {other} answer differently"
+                );
+            }
+            let path = operation_path(endpoint);
+            let body = &document["paths"][&path]["post"]["requestBody"]["content"];
+            let declared = op.body_schema(&mut generator()).to_value();
+            let sent = match &body["application/json"]["schema"] {
+                Value::Null => &body["multipart/form-data"]["schema"],
+                json => json,
+            };
+            if endpoint.mount() == Mount::Basic {
+                continue;
+            }
+            // The body itself, or one of its alternatives, has the declared properties.
+            let alternatives: Vec<&Value> = match sent["oneOf"].as_array() {
+                Some(variants) => variants.iter().collect(),
+                None => vec![sent],
+            };
+            let declared = serde_json::to_string(&declared)
+                .unwrap()
+                .replace("#/$defs/", "#/components/schemas/");
+            let declared: Value = serde_json::from_str(&declared).unwrap();
+            let found = alternatives.iter().any(|alternative| {
+                declared["properties"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .all(|(key, property)| &alternative["properties"][key] == property)
+            });
+            assert!(
+                found,
+                "{op}: the document's body of {path} is not the declared {declared}"
+            );
         }
     }
 

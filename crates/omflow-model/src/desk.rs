@@ -147,6 +147,54 @@ pub struct ListFiles {
     pub data_id: Option<DataId>,
 }
 
+/// The text fields of an `omdata-file/upload` form: the row the files go on (the files
+/// themselves are parts named `files`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UploadForm {
+    /// The flow (32 hex digits).
+    #[serde(serialize_with = "simple_uuid")]
+    pub flow_uuid: FlowUuid,
+    /// The ticket.
+    pub data_no: DataNo,
+    /// The row the permission is checked on and the files are stored under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_id: Option<DataId>,
+}
+
+impl UploadForm {
+    /// The form's text fields, in the order they are sent.
+    #[must_use]
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let mut fields = vec![
+            ("flow_uuid", self.flow_uuid.simple()),
+            ("data_no", self.data_no.to_string()),
+        ];
+        if let Some(data_id) = self.data_id {
+            fields.push(("data_id", data_id.to_string()));
+        }
+        fields
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for UploadForm {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "UploadForm".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "properties": {
+                "flow_uuid": {"type": "string", "description": "32 hex digits"},
+                "data_no": {"type": "string"},
+                "data_id": {"type": "string"},
+                "files": {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}}
+            }
+        })
+    }
+}
+
 /// An attachment as the file list shows it (newest first, one per name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -81,7 +81,7 @@ pub use design::{
 };
 pub use desk::{
     AddWorklog, AttachmentRow, GroupRow, GroupUser, ListFiles, ListGroupUsers, ListGroups,
-    ListWorklog, WorklogEntry,
+    ListWorklog, UploadForm, WorklogEntry,
 };
 pub use endpoint::{paths, Access, Endpoint, Mount, PathParamError, Permission};
 pub use envelope::{decode_body, DataNoResult, Envelope, EnvelopeError, StatusCode};
@@ -90,12 +90,12 @@ pub use form::{FieldType, FormError, FormItem, GroupAssignment};
 pub use history::{FlowLogEntry, HistoryPage, HistoryRow, ListHistory};
 pub use ids::{ApiPath, DataId, DataNo, FieldId, FlowUuid, GroupId, IdError, MissionId, UserId};
 pub use mission::{Mission, ProjectedRow, QuickActionLabels};
-pub use operation::Operation;
+pub use operation::{calls, Call, Operation};
 pub use query::{Query, QueryError};
 pub use refs::{FlowRef, NotARow, TicketRef};
 pub use requests::{
     ApiFormat, ApiFormatAction, ApiFormatField, ApiFormatInput, ApiFormatRequest, CreateTicket,
-    DataIdLookup, DeleteTickets, PushTicket, QuickAction, QuickActionTicket, RestBody,
+    DataIdLookup, DeleteTickets, PushTicket, QueryInFlow, QuickAction, QuickActionTicket, RestBody,
     UnknownQuickAction,
 };
 pub use security::{SecurityCode, SecurityGrant};

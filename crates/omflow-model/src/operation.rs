@@ -1,14 +1,49 @@
-//! The operations table (see [`Operation`]).
+//! The operations table (see [`Operation`]) and each operation's wire contract (see
+//! [`Call`]): its endpoint, its name, its request body's type and its answer's type, declared
+//! once here. The client sends through it, the OpenAPI document is generated from it, and
+//! the fake routes each endpoint to one view.
 
 use crate::endpoint::{Access, Endpoint};
+use crate::{
+    AddWorklog, ApiFormat, ApiFormatRequest, AppExport, AppList, AttachmentRow, CreateTicket,
+    DataIdEntry, DataIdLookup, DataNoResult, DeleteTickets, ExportApps, FlowNames, GroupRow,
+    GroupUser, HistoryPage, ListApps, ListFiles, ListGroupUsers, ListGroups, ListHistory,
+    ListWorklog, LoadFlowChart, LoadFlowNames, LoadStartForm, LoadTicket, LoadedFlowChart,
+    LoadedTicket, Mission, ProjectedRow, PushTicket, Query, QueryInFlow, QuickActionTicket,
+    SecurityGrant, StartForm, TicketRow, UploadForm, WorklogEntry,
+};
+
+/// One operation's wire contract, declared once in the operations table: the client sends
+/// `Body` to the operation's endpoint and decodes the envelope's result as `Answer`, and the
+/// OpenAPI document describes the endpoint with the same two types. Each operation has its
+/// own uninhabited type in [`calls`].
+///
+/// ```
+/// use omflow_model::{calls, Call, Operation};
+///
+/// fn sends<C: Call>(_: &C::Body) -> Operation { C::OPERATION }
+/// let body = omflow_model::LoadStartForm { flow_uuid: "dc33fb340034418c8fbb3baf15525e86".parse().unwrap() };
+/// assert_eq!(sends::<calls::FlowsStartForm>(&body), Operation::FlowsStartForm);
+/// ```
+pub trait Call {
+    /// The operation (its name, endpoint and access).
+    const OPERATION: Operation;
+    /// What the request carries (for the login, nothing: HTTP Basic; for the upload, the
+    /// multipart form's fields).
+    type Body: serde::Serialize;
+    /// The success envelope's `result` as the client decodes it (a list the caller may
+    /// project decodes as [`ProjectedRow`]s instead).
+    type Answer: serde::de::DeserializeOwned;
+}
 
 macro_rules! operations {
     ($(
         $(#[doc = $doc:literal])*
-        $variant:ident = $name:literal, $endpoint:ident, $doing:literal;
+        $variant:ident = $name:literal, $endpoint:ident, $doing:literal, $body:ty => $answer:ty;
     )*) => {
         /// Every operation the client performs, in one table: its name (used in the client's
-        /// error messages and its tracing span, `omflow.<name>`) and the [`Endpoint`] it calls.
+        /// error messages and its tracing span, `omflow.<name>`), the [`Endpoint`] it calls,
+        /// and (through [`Call`]) its body and answer types.
         /// Several operations share an endpoint (create, push, quick action and delete all
         /// POST to the edit view); whether a call may be resent follows from the endpoint.
         ///
@@ -24,6 +59,23 @@ macro_rules! operations {
         #[non_exhaustive]
         pub enum Operation {
             $( $(#[doc = $doc])* $variant, )*
+        }
+
+        /// One type per operation, naming it in [`Call`]'s type parameter position.
+        pub mod calls {
+            #[allow(clippy::wildcard_imports)]
+            use super::*;
+            $(
+                $(#[doc = $doc])*
+                #[derive(Debug, Clone, Copy)]
+                pub enum $variant {}
+
+                impl super::Call for $variant {
+                    const OPERATION: super::Operation = super::Operation::$variant;
+                    type Body = $body;
+                    type Answer = $answer;
+                }
+            )*
         }
 
         impl Operation {
@@ -54,59 +106,72 @@ macro_rules! operations {
             pub fn from_name(name: &str) -> Option<Operation> {
                 match name { $($name => Some(Operation::$variant),)* _ => None }
             }
+
+            /// The JSON Schema of its request body (feature `schema`).
+            #[cfg(feature = "schema")]
+            pub fn body_schema(self, generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                match self { $(Operation::$variant => <$body as schemars::JsonSchema>::json_schema(generator),)* }
+            }
+
+            /// The JSON Schema of its answer's `result`, as a reference where the type has a
+            /// name (feature `schema`).
+            #[cfg(feature = "schema")]
+            pub fn answer_schema(self, generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                match self { $(Operation::$variant => generator.subschema_for::<$answer>(),)* }
+            }
         }
     };
 }
 
 operations! {
     /// Obtain a security code with HTTP Basic.
-    Login = "security.get", Security, "logging in";
+    Login = "security.get", Security, "logging in", () => SecurityGrant;
     /// List my missions.
-    MissionsList = "missions.list", MyMissions, "listing your missions";
+    MissionsList = "missions.list", MyMissions, "listing your missions", Query => Vec<Mission>;
     /// The query-form list of a flow's tickets.
-    TicketsList = "tickets.list", TicketList, "reading the flow's tickets";
+    TicketsList = "tickets.list", TicketList, "reading the flow's tickets", QueryInFlow => Vec<TicketRow>;
     /// A ticket row with the form of its stop.
-    TicketsLoad = "tickets.load", TicketLoad, "loading the ticket";
+    TicketsLoad = "tickets.load", TicketLoad, "loading the ticket", LoadTicket => LoadedTicket;
     /// Create a ticket.
-    TicketsCreate = "tickets.create", TicketEdit, "creating the ticket";
+    TicketsCreate = "tickets.create", TicketEdit, "creating the ticket", CreateTicket => DataNoResult;
     /// Push a ticket on from its stop.
-    TicketsPush = "tickets.push", TicketEdit, "pushing the ticket";
+    TicketsPush = "tickets.push", TicketEdit, "pushing the ticket", PushTicket => DataNoResult;
     /// Run a stop's quick action.
-    TicketsQuickAction = "tickets.quick_action", TicketEdit, "running the quick action";
+    TicketsQuickAction = "tickets.quick_action", TicketEdit, "running the quick action", QuickActionTicket => DataNoResult;
     /// Delete tickets.
-    TicketsDelete = "tickets.delete", TicketEdit, "deleting the tickets";
+    TicketsDelete = "tickets.delete", TicketEdit, "deleting the tickets", DeleteTickets => DataNoResult;
     /// The current data_id of tickets.
-    TicketsLookupDataId = "tickets.lookup_data_id", DataIdLookup, "looking up the ticket's current row";
+    TicketsLookupDataId = "tickets.lookup_data_id", DataIdLookup, "looking up the ticket's current row", DataIdLookup => Vec<DataIdEntry>;
     /// A flow's app and flow names.
-    FlowsNames = "flows.names", FlowNames, "reading the flow's name";
+    FlowsNames = "flows.names", FlowNames, "reading the flow's name", LoadFlowNames => FlowNames;
     /// A flow's start form.
-    FlowsStartForm = "flows.start_form", StartForm, "reading the flow's start form";
+    FlowsStartForm = "flows.start_form", StartForm, "reading the flow's start form", LoadStartForm => StartForm;
     /// A flow's design (the chart the push prediction walks).
-    FlowsChart = "flows.chart", FlowObject, "reading the flow's design";
+    FlowsChart = "flows.chart", FlowObject, "reading the flow's design", LoadFlowChart => LoadedFlowChart;
     /// A flow's api_path and fields by app and flow name.
-    FlowsApiFormat = "flow.api_format", ApiFormat, "reading the flow's api_path";
+    FlowsApiFormat = "flow.api_format", ApiFormat, "reading the flow's api_path", ApiFormatRequest => Option<ApiFormat>;
     /// The user list.
-    UsersList = "users.list", UserList, "listing the users";
+    UsersList = "users.list", UserList, "listing the users", Query => Vec<ProjectedRow>;
     /// Add a work log entry (a comment) to a ticket.
-    WorklogAdd = "worklog.add", WorklogCreate, "adding the comment";
+    WorklogAdd = "worklog.add", WorklogCreate, "adding the comment", AddWorklog => ();
     /// A ticket's work log.
-    WorklogList = "worklog.list", WorklogList, "reading the comments";
+    WorklogList = "worklog.list", WorklogList, "reading the comments", ListWorklog => Vec<WorklogEntry>;
     /// The groups.
-    GroupsList = "groups.list", GroupList, "listing the groups";
+    GroupsList = "groups.list", GroupList, "listing the groups", ListGroups => Vec<GroupRow>;
     /// The users of a group.
-    GroupsUsers = "groups.users", GroupUsers, "listing the group's users";
+    GroupsUsers = "groups.users", GroupUsers, "listing the group's users", ListGroupUsers => Vec<GroupUser>;
     /// A ticket's earlier rows (a DataTables page, not an envelope).
-    TicketsHistory = "tickets.history", HistoryList, "reading the ticket's history";
+    TicketsHistory = "tickets.history", HistoryList, "reading the ticket's history", ListHistory => HistoryPage;
     /// A ticket's flow log with the flow's design.
-    TicketsFlowLog = "tickets.flow_log", FlowObject, "reading the ticket's flow log";
+    TicketsFlowLog = "tickets.flow_log", FlowObject, "reading the ticket's flow log", LoadFlowChart => LoadedFlowChart;
     /// A ticket's attachments.
-    FilesList = "files.list", FileList, "listing the attachments";
+    FilesList = "files.list", FileList, "listing the attachments", ListFiles => Vec<AttachmentRow>;
     /// The active apps.
-    AppsList = "apps.list", AppList, "listing the apps";
+    AppsList = "apps.list", AppList, "listing the apps", ListApps => AppList;
     /// Apps as export files.
-    AppsExport = "apps.export", AppExport, "exporting the apps";
+    AppsExport = "apps.export", AppExport, "exporting the apps", ExportApps => Vec<AppExport>;
     /// Upload attachments to a ticket (multipart).
-    FilesUpload = "files.upload", FileUpload, "uploading the attachments";
+    FilesUpload = "files.upload", FileUpload, "uploading the attachments", UploadForm => ();
 }
 
 impl Operation {

@@ -11,6 +11,19 @@ use serde_json::{Map, Value};
 use std::fmt;
 use std::str::FromStr;
 
+/// The body of the query-form list (`omdata/list/<api_path>/`): the list query, and on the
+/// path `None` the flow's uuid beside it (without it, the same text as the query alone).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct QueryInFlow {
+    /// The flow (32 hex digits), when the path does not name it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_uuid: Option<String>,
+    /// The query.
+    #[serde(flatten)]
+    pub query: crate::query::Query,
+}
+
 /// Wraps an operation's body with the fields every `/rest/` call needs.
 ///
 /// ```
@@ -338,6 +351,30 @@ impl ApiFormatField {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_in_no_named_flow_is_the_query_alone() {
+        let query = crate::query::Query::builder()
+            .filter(crate::query::col("data_no").eq(3))
+            .build()
+            .unwrap();
+        let by_path = QueryInFlow {
+            flow_uuid: None,
+            query: query.clone(),
+        };
+        assert_eq!(
+            serde_json::to_value(&by_path).unwrap(),
+            serde_json::to_value(&query).unwrap()
+        );
+        let by_uuid = QueryInFlow {
+            flow_uuid: Some("dc33fb340034418c8fbb3baf15525e86".into()),
+            query,
+        };
+        assert_eq!(
+            serde_json::to_value(&by_uuid).unwrap()["flow_uuid"],
+            "dc33fb340034418c8fbb3baf15525e86"
+        );
+    }
     use serde_json::json;
 
     #[test]
