@@ -82,7 +82,10 @@ async fn execute(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Mock(MockCommand::Serve(args)) => {
             return match omflow_mock::serve::serve(&args).await {
                 Ok(()) => Ok(ExitCode::SUCCESS),
-                Err(omflow_mock::serve::ServeError::Seed(e)) => Err(usage(e.to_string())),
+                Err(
+                    e @ (omflow_mock::serve::ServeError::Seed(_)
+                    | omflow_mock::serve::ServeError::AppExportAsSeed { .. }),
+                ) => Err(usage(e.to_string())),
                 Err(e) => Err(Failure::Operation(Box::new(e))),
             }
         }

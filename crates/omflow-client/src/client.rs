@@ -443,7 +443,7 @@ impl Client {
             self.inner.transport.as_ref(),
             request,
             &self.inner.retry,
-            access,
+            effect(access),
             doing,
         )
         .await
@@ -695,6 +695,16 @@ fn decode_error(operation: &'static str, error: EnvelopeError) -> Error {
             path: String::new(),
             message: other.to_string(),
         },
+    }
+}
+
+/// The transport's retry rule for a call of this [`Access`]. The transport keeps its own
+/// two-valued enum so that it (and Garoon's client above it) depends on none of OMFLOW's
+/// model; this is the one place the two meet.
+const fn effect(access: Access) -> omflow_transport::Effect {
+    match access {
+        Access::Read => omflow_transport::Effect::Read,
+        Access::Write => omflow_transport::Effect::Write,
     }
 }
 

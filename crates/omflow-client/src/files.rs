@@ -12,8 +12,9 @@ use crate::desk::TicketHandle;
 use crate::error::Error;
 use bytes::Bytes;
 use http::HeaderValue;
+use omflow_model::Access;
 use omflow_model::{calls, AttachmentRow, ListFiles, UploadForm};
-use omflow_transport::{Access, HttpRequest};
+use omflow_transport::HttpRequest;
 
 /// A multipart form of `fields` then `files` (each under the name `files`), as Django reads
 /// it. A name that would break the header (quotes, line breaks, `/`) is refused.

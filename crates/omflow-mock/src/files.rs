@@ -13,6 +13,34 @@ use serde_json::{json, Map, Value};
 /// msgid (the zh-Hant text) in every language.
 pub const UPLOAD_SUCCESS: &str = "上傳成功。";
 
+/// The name Django's file storage gives an `upload_to` path (`Storage.generate_filename`):
+/// the last segment through `get_valid_name` (trimmed, spaces to `_`, every character but
+/// `-`, word characters and `.` dropped), the whole through `os.path.normpath`.
+pub(crate) fn storage_name(path: &str) -> String {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let valid: String = name
+        .trim()
+        .replace(' ', "_")
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .collect();
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in dir.split('/').chain([valid.as_str()]) {
+        match segment {
+            "" | "." => {}
+            ".." if segments.last().is_some_and(|last| *last != "..") => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    if segments.is_empty() {
+        ".".to_owned()
+    } else {
+        segments.join("/")
+    }
+}
+
 /// One file part named `files` in a multipart body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct UploadedFile {
@@ -38,7 +66,8 @@ impl StoredAs<'_> {
         data_id: u64,
         then: impl FnOnce(&StoredAs<'_>) -> R,
     ) -> R {
-        let path = |name: &str| format!("omformflow/{hex}/{data_no}/{data_id}/{name}");
+        let path =
+            |name: &str| storage_name(&format!("omformflow/{hex}/{data_no}/{data_id}/{name}"));
         then(&StoredAs {
             data_no,
             data_id,
@@ -76,12 +105,12 @@ impl Attachment {
         name: &str,
     ) -> String {
         use crate::django::value::py_str;
-        format!(
+        storage_name(&format!(
             "omformflow/{}/{}/{}/{name}",
             py_str(flow_uuid),
             py_str(data_no),
             py_str(data_id)
-        )
+        ))
     }
 
     /// The record as E10 lists it.
@@ -322,6 +351,26 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_names_follow_djangos_storage() {
+        assert_eq!(
+            storage_name("omformflow/ab/1/2/my report #1?.txt"),
+            "omformflow/ab/1/2/my_report_1.txt"
+        );
+        assert_eq!(
+            storage_name("omformflow/ab/1/2/報告.txt"),
+            "omformflow/ab/1/2/報告.txt"
+        );
+        assert_eq!(
+            storage_name("omformflow/ab/1/../2/./a.txt"),
+            "omformflow/ab/2/a.txt"
+        );
+        assert_eq!(
+            storage_name("omformflow/ab/ 1/07/a-b.log"),
+            "omformflow/ab/ 1/07/a-b.log"
+        );
+    }
 
     #[test]
     fn multipart_fields_and_files_are_split_like_django() {

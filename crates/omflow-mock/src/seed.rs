@@ -406,6 +406,7 @@ fn not_a_builtin(name: &str) -> &'static str {
 
 /// A seed that cannot be used.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SeedError {
     /// Not valid JSON for a seed.
     #[error("invalid seed: {0}")]
@@ -430,8 +431,9 @@ pub enum SeedError {
     /// The seed's content is inconsistent.
     #[error("invalid seed: {0}")]
     Invalid(String),
-    /// The file given as a seed is an app export (what `flow-active-app/export/` answers).
-    #[error("{path} is an app export, not a seed: load it as an app (`--app {path}` beside `--seed demo` or `--seed pristine`, or `Seed::add_app`)")]
+    /// The file given as a seed is an app export (what `flow-active-app/export/` answers):
+    /// load it as an app beside a seed ([`Seed::add_app`], [`crate::serve::add_app_file`]).
+    #[error("{path} is an app export (what flow-active-app/export/ answers), not a seed; load it as an app beside a seed")]
     AppExportAsSeed {
         /// The file.
         path: String,
@@ -466,8 +468,8 @@ impl Seed {
     /// `pristine`, `demo`, or a path to a seed JSON file.
     ///
     /// # Errors
-    /// [`SeedError::Io`] for an unreadable file, [`SeedError::ParseFile`] for one that is not
-    /// a seed.
+    /// [`SeedError::Io`] for an unreadable file, [`SeedError::AppExportAsSeed`] for an app
+    /// export, [`SeedError::ParseFile`] for anything else that is not a seed.
     pub fn load(name_or_path: &str) -> Result<Seed, SeedError> {
         match name_or_path {
             "pristine" => Ok(Seed::pristine()),

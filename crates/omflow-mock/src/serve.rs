@@ -152,10 +152,17 @@ impl Login {
 
 /// Why a standalone fake could not run.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ServeError {
     /// The seed could not be read.
     #[error(transparent)]
     Seed(#[from] crate::SeedError),
+    /// The file given as the seed is an app export.
+    #[error("{path} is an app export, not a seed: give it with --app {path} (beside --seed demo or --seed pristine)")]
+    AppExportAsSeed {
+        /// The file.
+        path: String,
+    },
     /// The server could not start.
     #[error(transparent)]
     Start(#[from] crate::StartError),
@@ -170,7 +177,10 @@ pub enum ServeError {
 /// [`ServeError`] for an unreadable seed, an address that cannot be bound, or no Ctrl-C handler.
 pub async fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     use std::io::Write;
-    let mut seed = Seed::load(&args.seed)?;
+    let mut seed = Seed::load(&args.seed).map_err(|error| match error {
+        crate::SeedError::AppExportAsSeed { path } => ServeError::AppExportAsSeed { path },
+        other => other.into(),
+    })?;
     for app in &args.apps {
         add_app_file(&mut seed, app)?;
     }

@@ -14,7 +14,6 @@ use std::str::FromStr;
 /// The body of the query-form list (`omdata/list/<api_path>/`): the list query, and on the
 /// path `None` the flow's uuid beside it (without it, the same text as the query alone).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueryInFlow {
     /// The flow (32 hex digits), when the path does not name it.
     #[serde(skip_serializing_if = "Option::is_none")]

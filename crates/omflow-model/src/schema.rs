@@ -168,6 +168,30 @@ impl JsonSchema for DataNoResult {
     }
 }
 
+/// The query's schema (unknown members refused as there) with the flow's uuid beside it.
+impl JsonSchema for crate::requests::QueryInFlow {
+    fn schema_name() -> Cow<'static, str> {
+        "QueryInFlow".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let mut schema = Query::json_schema(generator);
+        if let Some(object) = schema.as_object_mut() {
+            object.insert(
+                "description".into(),
+                "A list query, and on the path `None` the flow it lists beside it.".into(),
+            );
+            if let Some(serde_json::Value::Object(properties)) = object.get_mut("properties") {
+                properties.insert(
+                    "flow_uuid".into(),
+                    serde_json::json!({"type": "string", "description": "The flow (32 hex digits), when the path does not name it."}),
+                );
+            }
+        }
+        schema
+    }
+}
+
 impl JsonSchema for Query {
     fn schema_name() -> Cow<'static, str> {
         "Query".into()

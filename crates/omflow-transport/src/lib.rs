@@ -23,7 +23,7 @@ mod config;
 mod retry;
 pub use config::{HttpConfig, HttpConfigError};
 pub use retry::{
-    body_snippet, retry_after, send_with_retry, Access, RetryPolicy, RetryPolicyError,
+    body_snippet, retry_after, send_with_retry, Effect, RetryPolicy, RetryPolicyError,
     MAX_RETRY_AFTER,
 };
 

@@ -119,9 +119,14 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Whether a request changes state: the endpoint table's own [`Access`] (a write is never
-/// resent once it may have been sent).
-pub use omflow_model::Access;
+/// Whether a request changes state (a write is never resent once it may have been sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Reading: safe to resend.
+    Read,
+    /// Writing: resent only when it certainly did not reach the server.
+    Write,
+}
 
 /// Sends `request` through `transport`, retrying as `policy` allows. Answers with a status
 /// that is not retried (or after the last retry) come back as they are; the caller reads
@@ -134,10 +139,10 @@ pub async fn send_with_retry(
     transport: &dyn Transport,
     request: HttpRequest,
     policy: &RetryPolicy,
-    access: Access,
+    effect: Effect,
     operation: &'static str,
 ) -> Result<HttpResponse, TransportError> {
-    let write = access == Access::Write;
+    let write = effect == Effect::Write;
     let mut attempt = 0u32;
     loop {
         attempt += 1;
@@ -305,7 +310,7 @@ mod tests {
         let started = tokio::time::Instant::now();
         let wall = std::time::Instant::now();
         let policy = RetryPolicy::new(3, Duration::from_secs(1), Duration::from_secs(4)).unwrap();
-        let response = send_with_retry(&script, request(), &policy, Access::Read, "t")
+        let response = send_with_retry(&script, request(), &policy, Effect::Read, "t")
             .await
             .unwrap();
         assert_eq!(response.status, 200);
@@ -324,7 +329,7 @@ mod tests {
         };
         let script = Script::new(vec![Err(maybe), status(200, None)]);
         let policy = RetryPolicy::default();
-        let err = send_with_retry(&script, request(), &policy, Access::Write, "t")
+        let err = send_with_retry(&script, request(), &policy, Effect::Write, "t")
             .await
             .unwrap_err();
         assert_eq!(err.sent(), Sent::Maybe);
@@ -333,13 +338,13 @@ mod tests {
             message: "refused".into(),
         };
         let script = Script::new(vec![Err(refused), status(200, None)]);
-        let ok = send_with_retry(&script, request(), &policy, Access::Write, "t")
+        let ok = send_with_retry(&script, request(), &policy, Effect::Write, "t")
             .await
             .unwrap();
         assert_eq!(ok.status, 200, "never sent: safe to resend");
         let script = Script::new(vec![status(503, None)]);
         assert_eq!(
-            send_with_retry(&script, request(), &policy, Access::Write, "t")
+            send_with_retry(&script, request(), &policy, Effect::Write, "t")
                 .await
                 .unwrap()
                 .status,
@@ -357,13 +362,13 @@ mod tests {
             .headers
             .insert("x-cybozu-error", "GRN_WRKF_25356".parse().unwrap());
         let script = Script::new(vec![Ok(refused), status(200, None)]);
-        let answer = send_with_retry(&script, request(), &policy, Access::Read, "t")
+        let answer = send_with_retry(&script, request(), &policy, Effect::Read, "t")
             .await
             .unwrap();
         assert_eq!(answer.status, 520, "the refusal comes back as it is");
         assert_eq!(script.calls.load(Ordering::SeqCst), 1, "and is asked once");
         let script = Script::new(vec![status(500, None), status(200, None)]);
-        let outage = send_with_retry(&script, request(), &policy, Access::Read, "t")
+        let outage = send_with_retry(&script, request(), &policy, Effect::Read, "t")
             .await
             .unwrap();
         assert_eq!(

@@ -334,7 +334,7 @@ impl GaroonClient {
         }
         self.add_front_door(&mut request)?;
         let span = tracing::debug_span!("omflow.garoon.get", url.path = url.path());
-        self.send(request, omflow_transport::Access::Read, "garoon.get", span)
+        self.send(request, omflow_transport::Effect::Read, "garoon.get", span)
             .await
     }
 
@@ -356,7 +356,7 @@ impl GaroonClient {
     async fn send(
         &self,
         request: HttpRequest,
-        access: omflow_transport::Access,
+        effect: omflow_transport::Effect,
         operation: &'static str,
         span: tracing::Span,
     ) -> Result<HttpResponse, GaroonError> {
@@ -364,7 +364,7 @@ impl GaroonClient {
             self.inner.transport.as_ref(),
             request,
             self.inner.http.retry_policy(),
-            access,
+            effect,
             operation,
         )
         .instrument(span);

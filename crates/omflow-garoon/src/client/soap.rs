@@ -9,7 +9,7 @@ use crate::soap::{
     SoapError,
 };
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
-use omflow_transport::{Access, HttpRequest};
+use omflow_transport::{Effect, HttpRequest};
 use secrecy::ExposeSecret;
 
 /// How many requests one read by id asks for.
@@ -37,7 +37,7 @@ impl GaroonClient {
         &self,
         action: &str,
         parameters: String,
-        access: Access,
+        effect: Effect,
     ) -> Result<String, GaroonError> {
         let GaroonAuth::Password { login, password } = &self.inner.auth else {
             return Err(GaroonError::InvalidRequest(
@@ -60,7 +60,7 @@ impl GaroonClient {
         request.body = Some(body.into_bytes().into());
         let span = tracing::debug_span!("omflow.garoon.soap", action);
         let url = request.url.to_string();
-        let response = self.send(request, access, "garoon.soap", span).await?;
+        let response = self.send(request, effect, "garoon.soap", span).await?;
         // Garoon answers SOAP (faults included, with 500 or 520); anything else (a web page's
         // 404, a login page) is not Garoon's SOAP service.
         let soap_like = response
@@ -94,7 +94,7 @@ impl GaroonClient {
     ) -> Result<Vec<ApplicationVersion>, GaroonError> {
         let action = folder.versions_action();
         let text = self
-            .soap_call(&action, folder.version_parameters(known), Access::Read)
+            .soap_call(&action, folder.version_parameters(known), Effect::Read)
             .await?;
         let document = soap::parse(&text)?;
         Ok(soap::versions(soap::returns(&document, &action)?)?)
@@ -116,7 +116,7 @@ impl GaroonClient {
         }
         let action = folder.by_id_action();
         let text = self
-            .soap_call(&action, soap::by_id_parameters(ids), Access::Read)
+            .soap_call(&action, soap::by_id_parameters(ids), Effect::Read)
             .await?;
         let document = soap::parse(&text)?;
         Ok(soap::applications(soap::returns(&document, &action)?)?)
@@ -205,7 +205,7 @@ impl GaroonClient {
             .soap_call(
                 soap::PENDING_APPROVALS,
                 soap::pending_approvals_parameters(period),
-                Access::Read,
+                Effect::Read,
             )
             .await?;
         let document = soap::parse(&text)?;
@@ -225,7 +225,7 @@ impl GaroonClient {
             .soap_call(
                 soap::APPROVAL_DELEGATORS,
                 "<parameters></parameters>".into(),
-                Access::Read,
+                Effect::Read,
             )
             .await?;
         let document = soap::parse(&text)?;
@@ -251,7 +251,7 @@ impl GaroonClient {
             .soap_call(
                 soap::PROXY_APPROVALS,
                 soap::proxy_approvals_parameters(delegator_id, period),
-                Access::Read,
+                Effect::Read,
             )
             .await?;
         let document = soap::parse(&text)?;
@@ -279,7 +279,7 @@ impl GaroonClient {
             .soap_call(
                 HANDLE,
                 soap::handle_parameters(handles, None),
-                Access::Write,
+                Effect::Write,
             )
             .await?;
         let document = soap::parse(&text)?;
