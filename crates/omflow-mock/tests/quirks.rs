@@ -257,6 +257,47 @@ async fn empty_my_missions_is_the_404_quirk_but_a_filtered_empty_page_is_200() {
         (filtered["status"].clone(), filtered["result"].clone()),
         (json!(200), json!([]))
     );
+    // A leading exact `data_no`, `data_id` or `id` is served from an index: one that names
+    // no mission of mine is still an empty page, not the empty-set failure, and one that
+    // names a mission gives the same rows as the same conditions behind another first one.
+    for column in ["data_no", "data_id", "id"] {
+        let nothing = s
+            .missions(json!({"search_conditions": [{"column": column, "condition": "=", "value": 99999}]}))
+            .await;
+        assert_eq!(
+            (nothing["status"].clone(), nothing["result"].clone()),
+            (json!(200), json!([])),
+            "{column}: {nothing}"
+        );
+        let indexed = s
+            .missions(json!({"search_conditions": [
+                {"column": column, "condition": "=", "value": 2},
+                {"column": "title", "condition": "contains", "value": ""}]}))
+            .await;
+        let scanned = s
+            .missions(json!({"search_conditions": [
+                {"column": "title", "condition": "contains", "value": ""},
+                {"column": column, "condition": "=", "value": 2}]}))
+            .await;
+        assert_eq!(indexed["status"], 200, "{indexed}");
+        assert_eq!(
+            indexed["result"].as_array().map(Vec::len),
+            Some(1),
+            "{column}: {indexed}"
+        );
+        assert_eq!(indexed["result"], scanned["result"], "{column}");
+    }
+    // With nothing visible at all, the failure stands whatever the first condition.
+    let s = Session::new(Seed::pristine()).await;
+    let none = s
+        .missions(
+            json!({"search_conditions": [{"column": "data_no", "condition": "=", "value": 1}]}),
+        )
+        .await;
+    assert_eq!(
+        none["message"],
+        "查詢失敗，錯誤訊息如下：'NoneType' object has no attribute 'objects'"
+    );
 }
 
 #[tokio::test]

@@ -48,33 +48,55 @@ pub(super) fn view(world: &mut World, call: &ViewCall<'_>) -> Reply {
             result: world.missions.render(&ids),
         };
     }
-    // Both maps are ordered by id: walk them together instead of looking each up.
-    let mut all = world.missions.iter().peekable();
-    let visible: Vec<&Map<String, Value>> = world
-        .missions
-        .open()
-        .iter()
-        .filter(|(_, visibility)| visibility.shows_to(user.id, &user.groups))
-        .filter_map(|(id, _)| {
-            while all.next_if(|(key, _)| *key < id).is_some() {}
-            all.next_if(|(key, _)| *key == id)
-                .map(|(_, mission)| &**mission)
-        })
-        .collect();
+    let shows = |id: &u64| {
+        world
+            .missions
+            .open()
+            .get(id)
+            .is_some_and(|visibility| visibility.shows_to(user.id, &user.groups))
+    };
+    let visible: Vec<&Map<String, Value>> = match leading_ids(world, body) {
+        // A leading exact `id`, `data_no` or `data_id` (the SDK's reads around a push)
+        // passes only the missions it names: take those from the indexes.
+        Some(ids) => ids
+            .into_iter()
+            .filter(|id| shows(id))
+            .filter_map(|id| world.missions.get(id).map(|m| &**m))
+            .collect(),
+        // Both maps are ordered by id: walk them together instead of looking each up.
+        None => {
+            let mut all = world.missions.iter().peekable();
+            world
+                .missions
+                .open()
+                .iter()
+                .filter(|(_, visibility)| visibility.shows_to(user.id, &user.groups))
+                .filter_map(|(id, _)| {
+                    while all.next_if(|(key, _)| *key < id).is_some() {}
+                    all.next_if(|(key, _)| *key == id)
+                        .map(|(_, mission)| &**mission)
+                })
+                .collect()
+        }
+    };
+    // The server's empty-set failure is about every visible mission, not the indexed few.
+    let none_visible = visible.is_empty()
+        && !world
+            .missions
+            .open()
+            .values()
+            .any(|visibility| visibility.shows_to(user.id, &user.groups));
     let computed = django::Computed::default();
     let tables = WorldTables::new(world, &computed);
     let no_rows = no_rows();
-    let listed = django::run(
-        &tables,
-        ModelId::Mission,
-        visible,
-        body,
-        lang,
+    let source = if none_visible {
         django::Source::Filtered {
             when_empty: &no_rows,
-        },
-    )
-    .map_err(|e| {
+        }
+    } else {
+        django::Source::Table
+    };
+    let listed = django::run(&tables, ModelId::Mission, visible, body, lang, source).map_err(|e| {
         if e == no_rows {
             Failure::Whole(e)
         } else {
@@ -98,6 +120,20 @@ pub(super) fn view(world: &mut World, call: &ViewCall<'_>) -> Reply {
         },
         None => list_reply(listed, lang),
     }
+}
+
+/// The missions a list's first condition narrows it to, when that is an exact match of
+/// `id`, `data_no` or `data_id` with an integer (the later conditions are ANDed, so no other
+/// mission can pass), in id order.
+fn leading_ids(world: &World, body: &Map<String, Value>) -> Option<Vec<u64>> {
+    use super::ticket_list::leading_exact;
+    if let Some(id) = leading_exact(body, "id") {
+        return Some(vec![id]);
+    }
+    if let Some(data_no) = leading_exact(body, "data_no") {
+        return Some(world.missions.with_data_no(data_no).to_vec());
+    }
+    leading_exact(body, "data_id").map(|data_id| world.missions.with_data_id(data_id).to_vec())
 }
 
 /// A page request with nothing for the query engine to do: no conditions, order by id

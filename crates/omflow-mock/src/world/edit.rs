@@ -468,10 +468,11 @@ impl World {
 
     /// The first item id (lower-cased) that names no column of the ticket table.
     fn first_unknown_column(&self, flow: usize, items: &[Value]) -> Option<String> {
+        let columns = self.columns(flow);
         items
             .iter()
             .map(|item| item["id"].as_str().unwrap_or("").to_lowercase())
-            .find(|column| !self.valid_column(flow, column))
+            .find(|column| !columns.contains(column))
     }
 
     /// Writes formdata items into a row, the header items last.
@@ -575,10 +576,12 @@ impl World {
             Ok(n) => n,
             Err(error) => return Reply::fail(500, error),
         };
-        let rows: Vec<Value> = self.flows[flow]
-            .rows
-            .values()
-            .filter(|r| r["data_no"].as_i64().map(i128::from) == Some(n) && r.is_idle_current())
+        // The ticket's rows from the data_no index (a number no row can have finds none).
+        let rows: Vec<Value> = u64::try_from(n)
+            .map(|data_no| self.flows[flow].rows_of_ticket(data_no))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.is_idle_current())
             .map(|r| json!({"data_id": r["id"], "stop_chart_text": r["stop_chart_text"]}))
             .collect();
         Reply::ok(text(MessageId::QuerySuccess, lang), Value::Array(rows))

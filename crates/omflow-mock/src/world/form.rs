@@ -140,15 +140,18 @@ impl World {
         }
     }
 
-    /// Whether a formdata id (lower-cased) names a column of the ticket table: a form
-    /// column, or any other column (`title` is written directly).
-    pub(super) fn valid_column(&self, flow: usize, column: &str) -> bool {
+    /// The columns of flow `flow`'s ticket table, which a formdata id (lower-cased) must
+    /// name: a form column, or any other column (`title` is written directly). The model is
+    /// built once per call, not once per column asked about.
+    pub(super) fn columns(&self, flow: usize) -> ColumnNames {
         let model = crate::django::schema::tickets(flow, self.flows[flow].def.column_count);
-        model
-            .fields
-            .iter()
-            .filter_map(|f| f.attname.as_deref())
-            .any(|attname| attname == column)
+        ColumnNames(
+            model
+                .fields
+                .iter()
+                .filter_map(|f| f.attname.clone())
+                .collect(),
+        )
     }
 
     /// An h_group value without its `user` key: the engine's KeyError.
@@ -284,4 +287,14 @@ pub(super) fn headers_last(items: &[Value]) -> impl Iterator<Item = &Value> {
         .iter()
         .filter(move |item| !header(item))
         .chain(items.iter().filter(header))
+}
+
+/// A ticket table's column names.
+pub(super) struct ColumnNames(Vec<String>);
+
+impl ColumnNames {
+    /// Whether `column` is one of them.
+    pub(super) fn contains(&self, column: &str) -> bool {
+        self.0.iter().any(|name| name == column)
+    }
 }

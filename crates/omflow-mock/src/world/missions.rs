@@ -113,6 +113,10 @@ pub(crate) struct MissionStore {
     next_id: u64,
     /// Mission ids per ticket (flow uuid, data_no), so that no transition scans every mission.
     by_ticket: HashMap<(String, u64), Vec<u64>>,
+    /// Mission ids per ticket number and per ticket row, for lists that start with
+    /// `data_no = N` or `data_id = N` (neither column changes once a mission is stored).
+    by_data_no: HashMap<u64, Vec<u64>>,
+    by_data_id: HashMap<u64, Vec<u64>>,
     /// Missions with `history == false` (the only ones my-missions can show).
     open: BTreeMap<u64, Visibility>,
     /// Python-style JSON text of missions already listed, dropped whenever one changes
@@ -126,6 +130,8 @@ impl Default for MissionStore {
             rows: BTreeMap::new(),
             next_id: 1,
             by_ticket: HashMap::new(),
+            by_data_no: HashMap::new(),
+            by_data_id: HashMap::new(),
             open: BTreeMap::new(),
             text: HashMap::new(),
         }
@@ -145,11 +151,25 @@ impl MissionStore {
             .entry((row.flow_uuid().to_string(), row.data_no()))
             .or_default()
             .push(id);
+        self.by_data_no.entry(row.data_no()).or_default().push(id);
+        if let Some(data_id) = row.data_id() {
+            self.by_data_id.entry(data_id).or_default().push(id);
+        }
         if row.is_open() {
             self.open.insert(id, row.visibility());
         }
         self.rows.insert(id, row);
         id
+    }
+
+    /// The ids of the missions with this `data_no` (any flow), oldest first.
+    pub fn with_data_no(&self, data_no: u64) -> &[u64] {
+        self.by_data_no.get(&data_no).map_or(&[], Vec::as_slice)
+    }
+
+    /// The ids of the missions of ticket row `data_id` (any flow), oldest first.
+    pub fn with_data_id(&self, data_id: u64) -> &[u64] {
+        self.by_data_id.get(&data_id).map_or(&[], Vec::as_slice)
     }
 
     pub fn get(&self, id: u64) -> Option<&MissionRow> {
@@ -220,7 +240,20 @@ impl MissionStore {
             .remove(&(flow_uuid.to_string(), data_no))
             .unwrap_or_default()
         {
-            self.rows.remove(&id);
+            if let Some(row) = self.rows.remove(&id) {
+                let drop_id = |index: &mut HashMap<u64, Vec<u64>>, key: u64| {
+                    if let Some(ids) = index.get_mut(&key) {
+                        ids.retain(|&other| other != id);
+                        if ids.is_empty() {
+                            index.remove(&key);
+                        }
+                    }
+                };
+                drop_id(&mut self.by_data_no, row.data_no());
+                if let Some(data_id) = row.data_id() {
+                    drop_id(&mut self.by_data_id, data_id);
+                }
+            }
             self.text.remove(&id);
             self.open.remove(&id);
         }
@@ -288,7 +321,11 @@ mod tests {
         store.update_flow("f", |m| m.set_active(false));
         assert!(!store.open()[&other].shows_to(5, &[]));
 
+        assert_eq!(store.with_data_no(1), &[open, done]);
+        assert_eq!(store.with_data_id(7), &[open, done, other]);
         store.remove_ticket("f", 1);
+        assert!(store.with_data_no(1).is_empty());
+        assert_eq!(store.with_data_id(7), &[other]);
         assert!(store.get(open).is_none() && store.get(done).is_none());
         assert!(store.of_ticket("f", 1).is_empty());
         assert!(!store.update(open, |m| m.close()));

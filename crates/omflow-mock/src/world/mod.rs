@@ -304,7 +304,7 @@ pub struct World {
     /// Work log entries (comments), in the order written.
     pub(crate) worklogs: Vec<WorklogRow>,
     /// The engine's flow log, in the order written.
-    pub(crate) flow_logs: Vec<flowlog::FlowLogEntry>,
+    pub(crate) flow_logs: flowlog::FlowLogs,
     /// The apps loaded from export files, as exported ([`Seed::apps`]).
     pub(crate) app_exports: Vec<Value>,
     /// Web sessions (`sessionid` → user, expiry) for attachment downloads.
@@ -393,7 +393,7 @@ impl World {
             token_ttl: chrono::Duration::seconds(TOKEN_TTL_SECONDS),
             attachments: Vec::new(),
             worklogs: Vec::new(),
-            flow_logs: Vec::new(),
+            flow_logs: flowlog::FlowLogs::default(),
             app_exports: seed.apps.clone(),
             sessions: BTreeMap::new(),
             next_attachment_id: 1,

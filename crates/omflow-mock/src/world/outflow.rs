@@ -121,6 +121,7 @@ impl World {
         let given = self
             .outflow_inputs(item, &row, flow_value)
             .map_err(|e| (row.clone(), e))?;
+        let logged_at = self.flow_logs.len();
         self.log_stop(
             flow,
             &row,
@@ -129,7 +130,6 @@ impl World {
             Value::Null,
             false,
         );
-        let logged_at = self.flow_logs.len() - 1;
         let inflow = item.item_type == "inflow";
         let app = if inflow {
             self.flows[flow].def.app_name.clone()
