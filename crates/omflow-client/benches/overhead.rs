@@ -117,7 +117,8 @@ async fn main() {
     );
     let vs_hand = sdk.as_secs_f64() / hand.as_secs_f64();
     println!(
-        "ratio client / hand-written reqwest + serde: {vs_hand:.3} (goal <= 1.05: {})",
+        "ratio client / hand-written reqwest + serde: {vs_hand:.3} (issue 29's goal <= 0.90: {}; the earlier goal <= 1.05: {})",
+        if vs_hand <= 0.90 { "met" } else { "NOT met" },
         if vs_hand <= 1.05 { "met" } else { "NOT met" }
     );
     let ratio = sdk.as_secs_f64() / bare.as_secs_f64();

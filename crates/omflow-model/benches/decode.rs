@@ -146,8 +146,8 @@ fn main() {
     );
     let vs_floor = t.as_secs_f64() / f.as_secs_f64();
     println!(
-        "ratio typed / parse-only floor: {vs_floor:.2} (goal <= 1.50: {})",
-        if vs_floor <= 1.5 { "met" } else { "NOT met" }
+        "ratio typed / parse-only floor: {vs_floor:.2} (issue 29's goal <= 2.00: {}; the earlier goal <= 1.50)",
+        if vs_floor <= 2.0 { "met" } else { "NOT met" }
     );
     println!(
         "ratio typed / hand-written: {:.2}",
