@@ -134,7 +134,7 @@ fn in_own_words(err: &Error) -> String {
         // The client's advice names its Rust calls; on the command line they are flags.
         _ => output::printable(
             &err.to_string()
-                .replace(" (create_in_flow)", "")
+                .replace(" (client.flow(uuid).create())", "")
                 .replace(" (set_typed)", "")
                 .replace(
                     "give each field's type",

@@ -332,7 +332,7 @@ impl Client {
             .page_size(1)
             .build()
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        match self.tickets_in_flow(flow_uuid).query(current).send().await {
+        match self.flow(flow_uuid).tickets().query(current).send().await {
             Ok(rows) => Ok(rows.first().map_or(Sight::Absent, |row| Sight::Row(row.id))),
             Err(err) if err.api_kind() == Some(omflow_model::ApiErrorKind::PermissionDenied) => {
                 Ok(Sight::Unseen)
@@ -384,7 +384,8 @@ impl Client {
             .build()
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         let rows = self
-            .tickets_in_flow(flow_uuid)
+            .flow(flow_uuid)
+            .tickets()
             .include_history()
             .query(by_id)
             .send()

@@ -108,7 +108,8 @@ impl Client {
             .build();
         if let Ok(query) = by_id {
             if let Ok(rows) = self
-                .tickets_in_flow(flow)
+                .flow(flow)
+                .tickets()
                 .include_history()
                 .query(query)
                 .send()

@@ -197,7 +197,7 @@ async fn settled_from_rows(
         .map_err(|e| Error::InvalidRequest(e.to_string()))?;
     let request = match (api_path, flow) {
         (Some(path), _) => client.tickets(path.as_str()),
-        (None, Some(flow)) => client.tickets_in_flow(flow),
+        (None, Some(flow)) => client.flow(flow).tickets(),
         (None, None) => return Ok(None),
     };
     let rows = request.query(query).send().await?;
@@ -287,7 +287,8 @@ pub(crate) async fn applied(
         .build()
         .ok()?;
     if let Ok(rows) = client
-        .tickets_in_flow(flow)
+        .flow(flow)
+        .tickets()
         .include_history()
         .query(by_id)
         .send()

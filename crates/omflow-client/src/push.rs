@@ -50,17 +50,14 @@ impl Client {
         PushBuilder::new(self.clone(), row)
     }
 
-    /// Pushes ticket row `data_id` of the flow at `api_path` (see [`Client::push_mission`]).
+    /// Pushes ticket row `data_id` of the flow at `api_path` (see [`Client::push_mission`]);
+    /// the same as `client.flow(api_path).push(data_id)`, with the api_path checked when the
+    /// push is sent. A flow named any other way: [`Client::flow`].
     ///
     /// # Errors
     /// See [`PushBuilder::send`].
     pub fn push(&self, api_path: &str, data_id: DataId) -> PushBuilder {
         self.push_row(row_by_path(api_path, data_id))
-    }
-
-    /// Pushes ticket row `data_id` of the flow with this uuid (see [`Client::push_mission`]).
-    pub fn push_in_flow(&self, flow_uuid: FlowUuid, data_id: DataId) -> PushBuilder {
-        self.push_row(Ok(TicketRef::new(flow_uuid, data_id)))
     }
 }
 
@@ -541,7 +538,8 @@ impl Client {
         QuickActionBuilder::new(self.clone(), row, action)
     }
 
-    /// Runs a quick action on ticket row `data_id` of the flow at `api_path`.
+    /// Runs a quick action on ticket row `data_id` of the flow at `api_path` (a flow named
+    /// any other way: [`Client::flow`]).
     pub fn quick_action(
         &self,
         api_path: &str,
@@ -549,16 +547,6 @@ impl Client {
         action: QuickAction,
     ) -> QuickActionBuilder {
         self.quick_action_row(row_by_path(api_path, data_id), action)
-    }
-
-    /// Runs a quick action on ticket row `data_id` of the flow with this uuid.
-    pub fn quick_action_in_flow(
-        &self,
-        flow_uuid: FlowUuid,
-        data_id: DataId,
-        action: QuickAction,
-    ) -> QuickActionBuilder {
-        self.quick_action_row(Ok(TicketRef::new(flow_uuid, data_id)), action)
     }
 }
 

@@ -30,7 +30,8 @@ pub struct CreateBuilder {
 }
 
 impl Client {
-    /// Creates a ticket on the flow at `api_path`; returns its `data_no`.
+    /// Creates a ticket on the flow at `api_path`; returns its `data_no` (a flow named any
+    /// other way: [`Client::flow`]).
     ///
     /// Needs `Omdata_<hex>_Add`. Fields set with [`CreateBuilder::set`] are typed from the
     /// flow's start form, which needs View or `OmFormFlow_Manage` as well (and, by
@@ -38,12 +39,6 @@ impl Client {
     /// [`CreateBuilder::set_typed`] for every field.
     pub fn create(&self, api_path: &str) -> CreateBuilder {
         self.create_ref(parse_path(api_path).map(FlowRef::from))
-    }
-
-    /// Creates a ticket on the flow with this uuid (as missions carry it); see
-    /// [`Client::create`].
-    pub fn create_in_flow(&self, flow_uuid: FlowUuid) -> CreateBuilder {
-        self.create_ref(Ok(flow_uuid.into()))
     }
 
     /// A create in `flow` (or of the reason it names none).
@@ -226,7 +221,7 @@ impl Client {
                 crate::assignee::no_access(err, || {
                     (
                         format!("learn the uuid of flow {api_path}"),
-                        "the flow's View permission; name the flow by uuid (create_in_flow), or give each field's type (set_typed)".into(),
+                        "the flow's View permission; name the flow by uuid (client.flow(uuid).create()), or give each field's type (set_typed)".into(),
                     )
                 })
             })?;
@@ -237,7 +232,7 @@ impl Client {
             return Ok(uuid);
         }
         Err(Error::InvalidRequest(format!(
-            "flow {api_path} has no ticket yet to learn its uuid from; name the flow by uuid (create_in_flow) or give each field's type (set_typed)"
+            "flow {api_path} has no ticket yet to learn its uuid from; name the flow by uuid (client.flow(uuid).create()) or give each field's type (set_typed)"
         )))
     }
 
@@ -271,14 +266,10 @@ pub struct TicketsRequest {
 
 impl Client {
     /// The flow's ticket rows (`/rest/flowmanage/api/omdata/list/<api_path>`): current rows
-    /// only unless [`TicketsRequest::include_history`]. Needs the flow's View permission.
+    /// only unless [`TicketsRequest::include_history`]. Needs the flow's View permission. A
+    /// flow named any other way: [`Client::flow`].
     pub fn tickets(&self, api_path: &str) -> TicketsRequest {
         self.tickets_ref(parse_path(api_path).map(FlowRef::from))
-    }
-
-    /// Like [`Client::tickets`], naming the flow by uuid (as missions carry it).
-    pub fn tickets_in_flow(&self, flow_uuid: FlowUuid) -> TicketsRequest {
-        self.tickets_ref(Ok(flow_uuid.into()))
     }
 
     /// The rows of `flow` (or of the reason it names none).

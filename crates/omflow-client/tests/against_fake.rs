@@ -208,7 +208,8 @@ async fn create_list_lookup_delete_round() {
     );
     let flow = omflow_model::FlowUuid::parse("dc33fb340034418c8fbb3baf15525e86").unwrap();
     let data_no = client
-        .create_in_flow(flow)
+        .flow(flow)
+        .create()
         .set("FORMITM_1", "Created")
         .set("FORMITM_3", "red")
         .set("FORMITM_4", "dispatch")

@@ -174,7 +174,8 @@ async fn a_stranger_gets_a_typed_error_naming_what_is_missing() {
     let hal = client(&fake, "hal", "pw");
     let flow = FlowUuid::parse(HEX).unwrap();
     let err = hal
-        .push_in_flow(flow, data_id)
+        .flow(flow)
+        .push(data_id)
         .set("FORMITM_4", "dispatch_done")
         .send()
         .await
@@ -213,7 +214,8 @@ async fn creating_with_add_alone_needs_types_and_says_so() {
     let ivy = client(&fake, "ivy", "pw");
     let flow = FlowUuid::parse(HEX).unwrap();
     let err = ivy
-        .create_in_flow(flow)
+        .flow(flow)
+        .create()
         .set("FORMITM_1", "Typed from the form")
         .send()
         .await
@@ -223,7 +225,8 @@ async fn creating_with_add_alone_needs_types_and_says_so() {
         "{err}"
     );
     let created = ivy
-        .create_in_flow(flow)
+        .flow(flow)
+        .create()
         .set_typed("FORMITM_1", FieldType::HTitle, "Typed by hand")
         .set_typed("FORMITM_3", FieldType::HLevel, "green")
         .set_typed("FORMITM_4", FieldType::HStatus, "dispatch")

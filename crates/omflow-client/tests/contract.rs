@@ -129,7 +129,8 @@ async fn push_loads_the_ticket_types_the_fields_and_fills_the_required_ones() {
         .mount(&server)
         .await;
     let outcome = client(&server)
-        .push_in_flow(flow(), DataId(4))
+        .flow(flow())
+        .push(DataId(4))
         .set("FORMITM_4", "dispatch_done")
         .send()
         .await
@@ -186,7 +187,8 @@ async fn quick_action_create_delete_and_lookup_bodies() {
         .await;
     let client = client(&server);
     let outcome = client
-        .quick_action_in_flow(flow(), DataId(13), QuickAction::Action1)
+        .flow(flow())
+        .quick_action(DataId(13), QuickAction::Action1)
         .send()
         .await
         .unwrap();
@@ -194,7 +196,8 @@ async fn quick_action_create_delete_and_lookup_bodies() {
     // Two creates load the start form once.
     for _ in 0..2 {
         let created = client
-            .create_in_flow(flow())
+            .flow(flow())
+            .create()
             .set("FORMITM_1", "New")
             .set("FORMITM_3", "red")
             .set("FORMITM_4", "dispatch")
@@ -219,7 +222,8 @@ async fn unknown_fields_and_unoffered_quick_actions_are_refused_after_the_load()
     mount_load(&server, 4, Value::Null).await;
     let client = client(&server);
     let err = client
-        .push_in_flow(flow(), DataId(4))
+        .flow(flow())
+        .push(DataId(4))
         .set("FORMITM_9", "x")
         .send()
         .await
@@ -234,7 +238,8 @@ async fn unknown_fields_and_unoffered_quick_actions_are_refused_after_the_load()
     let server = self::server().await;
     mount_load(&server, 4, Value::Null).await;
     let err = self::client(&server)
-        .quick_action_in_flow(flow(), DataId(4), QuickAction::Action2)
+        .flow(flow())
+        .quick_action(DataId(4), QuickAction::Action2)
         .send()
         .await
         .unwrap_err();
@@ -311,7 +316,8 @@ async fn values_the_stop_pattern_refuses_are_not_sent() {
         .await;
     let client = client(&server);
     let err = client
-        .push_in_flow(flow(), DataId(4))
+        .flow(flow())
+        .push(DataId(4))
         .set("FORMITM_1", "lower-1")
         .send()
         .await
@@ -321,7 +327,8 @@ async fn values_the_stop_pattern_refuses_are_not_sent() {
         "{err}"
     );
     client
-        .push_in_flow(flow(), DataId(4))
+        .flow(flow())
+        .push(DataId(4))
         .set("FORMITM_1", "ABC-12 printer")
         .send()
         .await

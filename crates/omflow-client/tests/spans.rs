@@ -64,7 +64,8 @@ async fn every_operation(client: &Client) {
         .await
         .unwrap();
     let created = client
-        .create_in_flow(flow)
+        .flow(flow)
+        .create()
         .set("FORMITM_1", "Spanned")
         .set("FORMITM_3", "green")
         .set("FORMITM_4", "dispatch")
