@@ -1,7 +1,7 @@
 //! A JSON tree that keeps key order and the exact text of numbers (`1234.50` stays
 //! `1234.50`), read through serde_json's `RawValue`.
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -24,64 +24,62 @@ pub enum Json {
     Object(Vec<(String, Json)>),
 }
 
-struct OrderedRaw(Vec<(String, Box<RawValue>)>);
-
-impl<'de> Deserialize<'de> for OrderedRaw {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = OrderedRaw;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedRaw, A::Error> {
-                let mut entries = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, Box<RawValue>>()? {
-                    entries.push((key, value));
-                }
-                Ok(OrderedRaw(entries))
-            }
-        }
-        deserializer.deserialize_map(V)
-    }
-}
-
 impl Json {
     /// Parses JSON text.
     ///
     /// # Errors
     /// serde_json's error for text that is not JSON.
     pub fn parse(text: &str) -> Result<Json, serde_json::Error> {
-        let raw: Box<RawValue> = serde_json::from_str(text)?;
-        Json::from_raw(&raw)
+        // One pass over the text with jiter, which hands over each number's own bytes (what
+        // serde_json keeps only in a `RawValue`, and re-scanning nested raw values costs
+        // a pass per level of nesting).
+        let mut reader = jiter::Jiter::new(text.as_bytes());
+        let parsed = reader
+            .peek()
+            .and_then(|peek| Json::read(&mut reader, peek))
+            .and_then(|json| reader.finish().map(|()| json));
+        parsed.map_err(|error| {
+            let at = reader.error_position(error.index);
+            <serde_json::Error as de::Error>::custom(format!(
+                "{} at line {} column {}",
+                error.error_type, at.line, at.column
+            ))
+        })
     }
 
-    fn from_raw(raw: &RawValue) -> Result<Json, serde_json::Error> {
-        let text = raw.get();
-        Ok(match text.as_bytes().first() {
-            Some(b'{') => {
-                let OrderedRaw(entries) = serde_json::from_str(text)?;
-                Json::Object(
-                    entries
-                        .into_iter()
-                        .map(|(k, v)| Json::from_raw(&v).map(|v| (k, v)))
-                        .collect::<Result<_, _>>()?,
-                )
+    /// The value `peek` starts, read from `reader`.
+    fn read(reader: &mut jiter::Jiter<'_>, peek: jiter::Peek) -> jiter::JiterResult<Json> {
+        use jiter::Peek;
+        Ok(match peek {
+            Peek::Null => {
+                reader.known_null()?;
+                Json::Null
             }
-            Some(b'[') => {
-                let items: Vec<Box<RawValue>> = serde_json::from_str(text)?;
-                Json::Array(
-                    items
-                        .iter()
-                        .map(|v| Json::from_raw(v))
-                        .collect::<Result<_, _>>()?,
-                )
+            Peek::True | Peek::False => Json::Bool(reader.known_bool(peek)?),
+            Peek::String => Json::String(reader.known_str()?.to_owned()),
+            Peek::Array => {
+                let mut items = Vec::new();
+                let mut next = reader.known_array()?;
+                while let Some(peek) = next {
+                    items.push(Json::read(reader, peek)?);
+                    next = reader.array_step()?;
+                }
+                Json::Array(items)
             }
-            Some(b'"') => Json::String(serde_json::from_str(text)?),
-            Some(b't') => Json::Bool(true),
-            Some(b'f') => Json::Bool(false),
-            Some(b'n') => Json::Null,
-            _ => Json::Number(JsonNumber(text.to_string())),
+            Peek::Object => {
+                let mut entries = Vec::new();
+                let mut key = reader.known_object()?.map(str::to_owned);
+                while let Some(name) = key {
+                    let peek = reader.peek()?;
+                    entries.push((name, Json::read(reader, peek)?));
+                    key = reader.next_key()?.map(str::to_owned);
+                }
+                Json::Object(entries)
+            }
+            number => {
+                let bytes = reader.known_number_bytes(number)?;
+                Json::Number(JsonNumber(String::from_utf8_lossy(bytes).into_owned()))
+            }
         })
     }
 
@@ -316,14 +314,60 @@ impl serde::Serialize for Json {
 
 impl<'de> Deserialize<'de> for Json {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // The value's text (one skipping pass), then one reading pass.
         let raw: Box<RawValue> = Deserialize::deserialize(deserializer)?;
-        Json::from_raw(&raw).map_err(de::Error::custom)
+        Json::parse(raw.get()).map_err(de::Error::custom)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One pass with jiter takes exactly the texts serde_json takes (the numbers serde_json
+    /// cannot hold aside: those are kept as written), and builds the same tree.
+    #[test]
+    fn takes_what_serde_json_takes() {
+        let cases = [
+            r#"{"a": [1, -0, 2.5e-3, "x\u00e9\ud83d\ude00", null, true, false, {}], "a": []}"#,
+            "01",
+            "1.",
+            "-",
+            "[1,]",
+            r#"{"a":1,}"#,
+            "1 2",
+            "NaN",
+            "Infinity",
+            "[1",
+            "\"abc",
+            "\"tab\there\"",
+            "\"\\ud800\"",
+            "\"\\x\"",
+            "  [ ]  ",
+            "{\"k\" 1}",
+            "tru",
+            "nul",
+            "\"\u{7f}\"",
+            "[[[[[]]]]]",
+            "\"\\u12\"",
+            "\u{feff}{}",
+        ];
+        for text in cases {
+            let theirs = serde_json::from_str::<Value>(text);
+            let ours = Json::parse(text);
+            assert_eq!(
+                ours.is_ok(),
+                theirs.is_ok(),
+                "{text:?}: {ours:?} / {theirs:?}"
+            );
+            if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
+                // Duplicate keys: serde_json keeps the last, the tree keeps both in order.
+                if !text.contains(r#""a": []"#) {
+                    assert_eq!(ours.to_value().unwrap(), theirs, "{text:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn keeps_number_text_and_order() {
