@@ -24,6 +24,24 @@ pub enum Json {
     Object(Vec<(String, Json)>),
 }
 
+/// How deep arrays and objects may nest (what serde_json reads; its recursion limit refuses
+/// the 128th level): deeper text is refused rather than read with a stack that could run out.
+const MAX_DEPTH: usize = 127;
+
+/// Why a text was not read.
+enum Unread {
+    /// jiter refused it.
+    Jiter(jiter::JiterError),
+    /// Nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+}
+
+impl From<jiter::JiterError> for Unread {
+    fn from(error: jiter::JiterError) -> Self {
+        Unread::Jiter(error)
+    }
+}
+
 impl Json {
     /// Parses JSON text.
     ///
@@ -36,20 +54,41 @@ impl Json {
         let mut reader = jiter::Jiter::new(text.as_bytes());
         let parsed = reader
             .peek()
-            .and_then(|peek| Json::read(&mut reader, peek))
-            .and_then(|json| reader.finish().map(|()| json));
-        parsed.map_err(|error| {
-            let at = reader.error_position(error.index);
-            <serde_json::Error as de::Error>::custom(format!(
-                "{} at line {} column {}",
-                error.error_type, at.line, at.column
-            ))
+            .map_err(Unread::Jiter)
+            .and_then(|peek| Json::read(&mut reader, peek, MAX_DEPTH))
+            .and_then(|json| reader.finish().map(|()| json).map_err(Unread::Jiter));
+        parsed.map_err(|unread| {
+            let message = match unread {
+                Unread::Jiter(error) => {
+                    let at = reader.error_position(error.index);
+                    format!(
+                        "{} at line {} column {}",
+                        error.error_type, at.line, at.column
+                    )
+                }
+                Unread::TooDeep => {
+                    let at = reader.current_position();
+                    format!(
+                        "nested deeper than {MAX_DEPTH} levels at line {} column {}",
+                        at.line, at.column
+                    )
+                }
+            };
+            <serde_json::Error as de::Error>::custom(message)
         })
     }
 
-    /// The value `peek` starts, read from `reader`.
-    fn read(reader: &mut jiter::Jiter<'_>, peek: jiter::Peek) -> jiter::JiterResult<Json> {
+    /// The value `peek` starts, read from `reader`, with at most `depth` levels of arrays
+    /// and objects inside it.
+    fn read(
+        reader: &mut jiter::Jiter<'_>,
+        peek: jiter::Peek,
+        depth: usize,
+    ) -> Result<Json, Unread> {
         use jiter::Peek;
+        if depth == 0 && matches!(peek, Peek::Array | Peek::Object) {
+            return Err(Unread::TooDeep);
+        }
         Ok(match peek {
             Peek::Null => {
                 reader.known_null()?;
@@ -61,7 +100,7 @@ impl Json {
                 let mut items = Vec::new();
                 let mut next = reader.known_array()?;
                 while let Some(peek) = next {
-                    items.push(Json::read(reader, peek)?);
+                    items.push(Json::read(reader, peek, depth - 1)?);
                     next = reader.array_step()?;
                 }
                 Json::Array(items)
@@ -71,7 +110,7 @@ impl Json {
                 let mut key = reader.known_object()?.map(str::to_owned);
                 while let Some(name) = key {
                     let peek = reader.peek()?;
-                    entries.push((name, Json::read(reader, peek)?));
+                    entries.push((name, Json::read(reader, peek, depth - 1)?));
                     key = reader.next_key()?.map(str::to_owned);
                 }
                 Json::Object(entries)
@@ -328,6 +367,20 @@ mod tests {
     /// cannot hold aside: those are kept as written), and builds the same tree.
     #[test]
     fn takes_what_serde_json_takes() {
+        // Nesting as deep as serde_json allows reads; deeper is refused, not a stack overflow.
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(Json::parse(&deep(127)).is_ok());
+        assert!(Json::parse(&deep(128)).is_err());
+        let refused = Json::parse(&deep(100_000)).unwrap_err().to_string();
+        assert!(refused.contains("nested deeper than 127"), "{refused}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&deep(128)).is_ok(),
+            Json::parse(&deep(128)).is_ok()
+        );
+        assert_eq!(
+            serde_json::from_str::<Value>(&deep(127)).is_ok(),
+            Json::parse(&deep(127)).is_ok()
+        );
         let cases = [
             r#"{"a": [1, -0, 2.5e-3, "x\u00e9\ud83d\ude00", null, true, false, {}], "a": []}"#,
             "01",
