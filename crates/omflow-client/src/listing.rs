@@ -11,7 +11,7 @@ use std::future::Future;
 /// A list the server pages with the query DSL: my missions ([`MissionsRequest`]) or a
 /// flow's tickets ([`TicketsRequest`]). Each has the same methods of its own; this trait lets
 /// code read either without knowing which: one page, every page as a stream, typed rows or
-/// the query's projected columns.
+/// the query's projected columns. It is sealed: only this crate's lists implement it.
 ///
 /// ```no_run
 /// use futures::TryStreamExt;
@@ -28,7 +28,7 @@ use std::future::Future;
 /// println!("{mine} missions, {tickets} tickets");
 /// # Ok(()) }
 /// ```
-pub trait Listing: Sized + Send + 'static {
+pub trait Listing: sealed::Sealed + Sized + Send + 'static {
     /// A row of the list, typed.
     type Row: Send + 'static;
 
@@ -49,8 +49,15 @@ pub trait Listing: Sized + Send + 'static {
     fn stream_projected(self) -> impl Stream<Item = Result<ProjectedRow, Error>> + Send + 'static;
 }
 
+/// Only this crate's lists implement [`Listing`], so that it can grow methods.
+mod sealed {
+    pub trait Sealed {}
+}
+
 macro_rules! listing {
     ($request:ty, $row:ty) => {
+        impl sealed::Sealed for $request {}
+
         impl Listing for $request {
             type Row = $row;
 

@@ -51,8 +51,8 @@ impl Client {
     }
 
     /// Pushes ticket row `data_id` of the flow at `api_path` (see [`Client::push_mission`]);
-    /// the same as `client.flow(api_path).push(data_id)`, with the api_path checked when the
-    /// push is sent. A flow named any other way: [`Client::flow`].
+    /// the same as `client.flow(ApiPath::new(api_path)?).push(data_id)`, with the api_path
+    /// checked when the push is sent. A flow named any other way: [`Client::flow`].
     ///
     /// # Errors
     /// See [`PushBuilder::send`].

@@ -287,6 +287,41 @@ async fn empty_my_missions_is_the_404_quirk_but_a_filtered_empty_page_is_200() {
         );
         assert_eq!(indexed["result"], scanned["result"], "{column}");
     }
+    // A regex that does not compile fails the query once any listed mission has a value to
+    // test, whatever the first condition selects: no index narrows such a list.
+    let bad_regex = s
+        .missions(json!({
+            "search_conditions": [{"column": "data_no", "condition": "=", "value": 99999}],
+            "exclude_conditions": [{"column": "title__regex", "condition": "=", "value": "("}]}))
+        .await;
+    assert!(
+        bad_regex["message"]
+            .as_str()
+            .is_some_and(|m| m.ends_with("user-defined function raised exception")),
+        "{bad_regex}"
+    );
+    // My missions are a filtered query set (a WHERE clause of the server's own): ties under a
+    // descending key keep the scan's id order, with or without conditions of the caller's.
+    let ids = |answer: &serde_json::Value| -> Vec<u64> {
+        answer["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_u64().unwrap())
+            .collect()
+    };
+    let tied = s
+        .missions(json!({"search_columns": ["id"], "order_columns": ["-create_user"]}))
+        .await;
+    let by_id = s
+        .missions(json!({"search_columns": ["id"], "order_columns": ["id"]}))
+        .await;
+    assert!(ids(&by_id).len() > 2, "{by_id}");
+    assert_eq!(
+        ids(&tied),
+        ids(&by_id),
+        "every mission's creator is admin: all tie"
+    );
     // With nothing visible at all, the failure stands whatever the first condition.
     let s = Session::new(Seed::pristine()).await;
     let none = s

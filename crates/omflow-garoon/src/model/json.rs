@@ -1,5 +1,5 @@
 //! A JSON tree that keeps key order and the exact text of numbers (`1234.50` stays
-//! `1234.50`), read through serde_json's `RawValue`.
+//! `1234.50`), read in one pass with jiter, which hands over each number's own text.
 
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
@@ -46,7 +46,9 @@ impl Json {
     /// Parses JSON text.
     ///
     /// # Errors
-    /// serde_json's error for text that is not JSON.
+    /// For text that is not JSON, or nests deeper than 127 levels: a `serde_json::Error`
+    /// whose message says what and where (line and column in the text; its own `line()` and
+    /// `column()` are 0).
     pub fn parse(text: &str) -> Result<Json, serde_json::Error> {
         // One pass over the text with jiter, which hands over each number's own bytes (what
         // serde_json keeps only in a `RawValue`, and re-scanning nested raw values costs
@@ -363,8 +365,9 @@ impl<'de> Deserialize<'de> for Json {
 mod tests {
     use super::*;
 
-    /// One pass with jiter takes exactly the texts serde_json takes (the numbers serde_json
-    /// cannot hold aside: those are kept as written), and builds the same tree.
+    /// One pass with jiter takes the texts serde_json takes and builds the same tree, but for
+    /// numbers: those serde_json cannot hold (`1e400`) are kept as written, and an integer
+    /// part of 4,300 digits or more is refused.
     #[test]
     fn takes_what_serde_json_takes() {
         // Nesting as deep as serde_json allows reads; deeper is refused, not a stack overflow.

@@ -42,12 +42,13 @@ pub(crate) enum Row<'a> {
 }
 
 /// What a list request starts from: a whole table (`model.objects`), or a filtered query
-/// set of it (my missions: the caller's visible missions), which fails with `when_empty`
-/// when it has no rows (raised after `limit` and `start` are read, as the real server does).
+/// set of it (my missions: the caller's visible missions, a query with a WHERE clause of its
+/// own, so ties keep their scan order), which fails with `when_empty`, when given, if it has
+/// no rows (raised after `limit` and `start` are read, as the real server does).
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Source<'s> {
     Table,
-    Filtered { when_empty: &'s str },
+    Filtered { when_empty: Option<&'s str> },
 }
 
 /// Runs one list request over `rows` of `base`. `Err` carries the exception text the
@@ -65,7 +66,13 @@ pub(crate) fn run<'a>(
     let start = request::int_or(body, "start", 0)?;
     let filter_words = request::condition_words(body.get("search_conditions"));
     let exclude_words = request::condition_words(body.get("exclude_conditions"));
-    if let (true, Source::Filtered { when_empty }) = (rows.is_empty(), source) {
+    if let (
+        true,
+        Source::Filtered {
+            when_empty: Some(when_empty),
+        },
+    ) = (rows.is_empty(), source)
+    {
         return Err(when_empty.to_string());
     }
     let filters = filter::conditions(&resolver, base, &filter_words, lang)?;

@@ -89,12 +89,10 @@ pub(super) fn view(world: &mut World, call: &ViewCall<'_>) -> Reply {
     let computed = django::Computed::default();
     let tables = WorldTables::new(world, &computed);
     let no_rows = no_rows();
-    let source = if none_visible {
-        django::Source::Filtered {
-            when_empty: &no_rows,
-        }
-    } else {
-        django::Source::Table
+    // The caller's missions are a filtered query set: its failure when empty is about every
+    // visible mission (an index may have picked none of them).
+    let source = django::Source::Filtered {
+        when_empty: none_visible.then_some(no_rows.as_str()),
     };
     let listed = django::run(&tables, ModelId::Mission, visible, body, lang, source).map_err(|e| {
         if e == no_rows {
@@ -126,7 +124,10 @@ pub(super) fn view(world: &mut World, call: &ViewCall<'_>) -> Reply {
 /// `id`, `data_no` or `data_id` with an integer (the later conditions are ANDed, so no other
 /// mission can pass), in id order.
 fn leading_ids(world: &World, body: &Map<String, Value>) -> Option<Vec<u64>> {
-    use super::ticket_list::leading_exact;
+    use super::ticket_list::{leading_exact, tests_a_regex};
+    if tests_a_regex(body) {
+        return None;
+    }
     if let Some(id) = leading_exact(body, "id") {
         return Some(vec![id]);
     }

@@ -20,7 +20,11 @@ pub(super) fn view(world: &mut World, call: &ViewCall<'_>) -> Reply {
     let tables = WorldTables::new(world, &computed);
     // Filters are ANDed: a leading `id = N` selects at most one row, so look it up;
     // a leading `data_no = N` selects that ticket's rows, from their index.
-    let rows = match (leading_exact(body, "id"), leading_exact(body, "data_no")) {
+    let shortcut = !tests_a_regex(body);
+    let rows = match (
+        leading_exact(body, "id").filter(|_| shortcut),
+        leading_exact(body, "data_no").filter(|_| shortcut),
+    ) {
         (Some(id), _) => f.rows.get(&id).into_iter().collect(),
         (None, Some(data_no)) => f.rows_of_ticket(data_no),
         (None, None) => f.rows.values().collect(),
@@ -41,6 +45,26 @@ pub(super) fn list_flow(world: &World, param: &str, body: &Map<String, Value>) -
         world.flow_by_hex(text_of("flow_uuid"))
     };
     flow.filter(|&f| world.flows[f].def.deployed)
+}
+
+/// Whether a condition (kept or excluding) tests a `regex`: such a pattern that does not
+/// compile fails the query once any listed row has a value to test, so those lists are
+/// served by the full scan, never by an index that passes fewer rows.
+pub(super) fn tests_a_regex(body: &Map<String, Value>) -> bool {
+    ["search_conditions", "exclude_conditions"]
+        .iter()
+        .any(|key| {
+            body.get(*key)
+                .and_then(Value::as_array)
+                .is_some_and(|conditions| {
+                    conditions.iter().any(|condition| {
+                        condition
+                            .get("column")
+                            .and_then(Value::as_str)
+                            .is_some_and(|column| column.ends_with("regex"))
+                    })
+                })
+        })
 }
 
 /// `Some(n)` when the first search condition is a well-formed exact match on `column` with

@@ -577,7 +577,9 @@ impl World {
             Err(error) => return Reply::fail(500, error),
         };
         // The ticket's rows from the data_no index (a number no row can have finds none).
-        let rows: Vec<Value> = u64::try_from(n)
+        let rows: Vec<Value> = i64::try_from(n)
+            .ok()
+            .and_then(|n| u64::try_from(n).ok())
             .map(|data_no| self.flows[flow].rows_of_ticket(data_no))
             .unwrap_or_default()
             .into_iter()

@@ -48,9 +48,10 @@ impl FlowLogs {
         at
     }
 
-    /// The entry at `at` (a position [`FlowLogs::push`] gave).
-    pub fn get_mut(&mut self, at: usize) -> Option<&mut FlowLogEntry> {
-        self.entries.get_mut(at)
+    /// The input log of the entry at `at` (a position [`FlowLogs::push`] gave); its ticket
+    /// cannot change, so the index stays right.
+    pub fn input_mut(&mut self, at: usize) -> Option<&mut Value> {
+        self.entries.get_mut(at).map(|entry| &mut entry.input)
     }
 
     /// Ticket `data_no` of `flow`'s entries, oldest first.

@@ -9,6 +9,17 @@
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
+/// The key an integer column's value is found under by an exact match, as SQLite compares
+/// it with the integer the query binds: a number, or text that is the integer's digits
+/// (what an integer column holds after a write of text).
+pub(crate) fn integer_key(value: Option<&Value>) -> Option<u64> {
+    match value? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(text) => text.parse().ok(),
+        _ => None,
+    }
+}
+
 /// One mission row: the wire form, with typed access to the columns the fake reasons about.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct MissionRow(Map<String, Value>);
@@ -151,8 +162,10 @@ impl MissionStore {
             .entry((row.flow_uuid().to_string(), row.data_no()))
             .or_default()
             .push(id);
-        self.by_data_no.entry(row.data_no()).or_default().push(id);
-        if let Some(data_id) = row.data_id() {
+        if let Some(data_no) = integer_key(row.get("data_no")) {
+            self.by_data_no.entry(data_no).or_default().push(id);
+        }
+        if let Some(data_id) = integer_key(row.get("data_id")) {
             self.by_data_id.entry(data_id).or_default().push(id);
         }
         if row.is_open() {
@@ -249,8 +262,10 @@ impl MissionStore {
                         }
                     }
                 };
-                drop_id(&mut self.by_data_no, row.data_no());
-                if let Some(data_id) = row.data_id() {
+                if let Some(data_no) = integer_key(row.get("data_no")) {
+                    drop_id(&mut self.by_data_no, data_no);
+                }
+                if let Some(data_id) = integer_key(row.get("data_id")) {
                     drop_id(&mut self.by_data_id, data_id);
                 }
             }

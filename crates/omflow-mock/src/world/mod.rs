@@ -233,7 +233,7 @@ impl Flow {
         let mut index = self.by_data_no.0.lock().unwrap_or_else(|p| p.into_inner());
         let from = index.seen_below;
         for (&id, row) in self.rows.range(from..) {
-            if let Some(n) = row.get("data_no").and_then(Value::as_u64) {
+            if let Some(n) = missions::integer_key(row.get("data_no")) {
                 index.ids.entry(n).or_default().push(id);
             }
             index.seen_below = id + 1;

@@ -183,9 +183,7 @@ impl World {
                 // input log (`startPoint` with an `outflow_content`); nothing else writes
                 // that input, so writing it once the ticket is open comes to the same.
                 let child_uuid = self.flows[target].def.flow_uuid.clone();
-                if let Some(Value::Object(input)) =
-                    self.flow_logs.get_mut(logged_at).map(|e| &mut e.input)
-                {
+                if let Some(Value::Object(input)) = self.flow_logs.input_mut(logged_at) {
                     input.insert("outflow_uuid".into(), json!(child_uuid));
                     input.insert("outflow_data_no".into(), json!(child_data_no));
                 }
