@@ -28,7 +28,11 @@ async fn titles(s: &Session, spec: ConditionSpec) -> Vec<String> {
         .expect("a valid query");
     let mut body = serde_json::to_value(&query).unwrap();
     body["search_columns"] = json!(["title"]);
-    let answer = s.missions(body).await;
+    titles_of(s.missions(body).await)
+}
+
+/// The titles a successful list answered.
+fn titles_of(answer: serde_json::Value) -> Vec<String> {
     assert_eq!(answer["status"], 200, "{answer}");
     answer["result"]
         .as_array()
@@ -123,29 +127,20 @@ async fn contains_and_in_on_a_datetime_column_match_the_stored_text() {
         json!({"search_columns": ["title"], "order_columns": ["id"],
                "search_conditions": [{"column": "createtime", "condition": condition, "value": value}]})
     };
-    let titles = |answer: serde_json::Value| -> Vec<String> {
-        assert_eq!(answer["status"], 200, "{answer}");
-        answer["result"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["title"].as_str().unwrap_or("").to_string())
-            .collect()
-    };
     // `contains` sees the stored text: a space, and the fraction's six digits.
     let stored = format!("{date} {seconds}.{millis}000");
-    let whole = titles(s.missions(ask("contains", json!(stored))).await);
+    let whole = titles_of(s.missions(ask("contains", json!(stored))).await);
     assert_eq!(whole, std::slice::from_ref(&title), "{stored}");
-    let as_listed = titles(s.missions(ask("contains", json!(wire))).await);
+    let as_listed = titles_of(s.missions(ask("contains", json!(wire))).await);
     assert!(
         as_listed.is_empty(),
         "{wire} is not the stored text: {as_listed:?}"
     );
     // `in` prepares each member as a datetime: the listed spelling is the same time; the
     // time without its fraction is another one.
-    let same = titles(s.missions(ask("in", json!([wire]))).await);
+    let same = titles_of(s.missions(ask("in", json!([wire]))).await);
     assert_eq!(same, [title]);
-    let truncated = titles(
+    let truncated = titles_of(
         s.missions(ask("in", json!([format!("{date} {seconds}")])))
             .await,
     );

@@ -33,13 +33,7 @@ pub(super) fn view(world: &mut World, call: &ViewCall<'_>) -> Reply {
         } else {
             visible.skip(page.start).take(page.len).collect()
         };
-        let none_visible = ids.is_empty()
-            && !world
-                .missions
-                .open()
-                .values()
-                .any(|visibility| visibility.shows_to(user.id, &user.groups));
-        if none_visible {
+        if ids.is_empty() && !anything_visible(world, &user) {
             return Reply::fail(404, no_rows());
         }
         return Reply::Rendered {
@@ -80,12 +74,7 @@ pub(super) fn view(world: &mut World, call: &ViewCall<'_>) -> Reply {
         }
     };
     // The server's empty-set failure is about every visible mission, not the indexed few.
-    let none_visible = visible.is_empty()
-        && !world
-            .missions
-            .open()
-            .values()
-            .any(|visibility| visibility.shows_to(user.id, &user.groups));
+    let none_visible = visible.is_empty() && !anything_visible(world, &user);
     let computed = django::Computed::default();
     let tables = WorldTables::new(world, &computed);
     let no_rows = no_rows();
@@ -118,6 +107,16 @@ pub(super) fn view(world: &mut World, call: &ViewCall<'_>) -> Reply {
         },
         None => list_reply(listed, lang),
     }
+}
+
+/// Whether any open mission shows to `user` (the real server's empty-set failure is about
+/// all of them).
+fn anything_visible(world: &World, user: &crate::world::User) -> bool {
+    world
+        .missions
+        .open()
+        .values()
+        .any(|visibility| visibility.shows_to(user.id, &user.groups))
 }
 
 /// The missions a list's first condition narrows it to, when that is an exact match of
