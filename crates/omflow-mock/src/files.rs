@@ -145,6 +145,7 @@ impl Attachment {
             "data_no": self.data_no,
             "data_id": self.data_id,
             "file_name": self.file_name,
+            "file": self.file,
             "size": self.size,
             "createtime": self.createtime,
             "upload_user": self.upload_user,

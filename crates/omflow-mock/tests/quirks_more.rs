@@ -206,6 +206,11 @@ async fn a_stored_file_path_keeps_the_values_as_sent_and_any_spelling_of_the_uui
         "{listed}"
     );
     assert_eq!(names(&listed), vec![("padded.txt".to_string(), 3)]);
+    // The state a tester reads shows the same stored path.
+    assert_eq!(
+        s.fake.state().json()["attachments"][0]["file"],
+        listed["result"][0]["file"]
+    );
 }
 
 #[tokio::test]
