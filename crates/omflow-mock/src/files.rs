@@ -50,32 +50,6 @@ pub(crate) struct UploadedFile {
     pub content: bytes::Bytes,
 }
 
-/// Where an upload's files go: the row's numbers as the fields convert them, and the path
-/// each file gets.
-pub(crate) struct StoredAs<'a> {
-    pub data_no: u64,
-    pub data_id: u64,
-    pub path: &'a dyn Fn(&str) -> String,
-}
-
-impl StoredAs<'_> {
-    /// A row the fake itself names (a create's files): every value in its stored form.
-    pub(crate) fn row<R>(
-        hex: &str,
-        data_no: u64,
-        data_id: u64,
-        then: impl FnOnce(&StoredAs<'_>) -> R,
-    ) -> R {
-        let path =
-            |name: &str| storage_name(&format!("omformflow/{hex}/{data_no}/{data_id}/{name}"));
-        then(&StoredAs {
-            data_no,
-            data_id,
-            path: &path,
-        })
-    }
-}
-
 /// One stored attachment record.
 #[derive(Debug, Clone)]
 pub(crate) struct Attachment {
@@ -97,20 +71,16 @@ pub(crate) struct Attachment {
 }
 
 impl Attachment {
-    /// The stored path for a file uploaded with these values as the body sent them.
-    pub(crate) fn path_as_sent(
-        flow_uuid: &Value,
-        data_no: &Value,
-        data_id: &Value,
-        name: &str,
-    ) -> String {
+    /// The folder `upload_to` names for a row, from the values as given (Python's `str()`
+    /// of each): a file in it is stored under `storage_name` of the folder and its name.
+    pub(crate) fn folder(flow_uuid: &Value, data_no: &Value, data_id: &Value) -> String {
         use crate::django::value::py_str;
-        storage_name(&format!(
-            "omformflow/{}/{}/{}/{name}",
+        format!(
+            "omformflow/{}/{}/{}",
             py_str(flow_uuid),
             py_str(data_no),
             py_str(data_id)
-        ))
+        )
     }
 
     /// The record as E10 lists it.
@@ -242,35 +212,27 @@ impl World {
         if let (Some(flow), Some(data_no), Some(data_id)) =
             (flow, body.get("data_no").and_then(int_like), data_id)
         {
+            // Django's `upload_to` formats the values as sent, before the fields convert them.
             let null = Value::Null;
             let sent = |key: &str| body.get(key).unwrap_or(&null);
-            let stored = StoredAs {
-                data_no,
-                data_id,
-                path: &|name: &str| {
-                    Attachment::path_as_sent(
-                        sent("flow_uuid"),
-                        sent("data_no"),
-                        sent("data_id"),
-                        name,
-                    )
-                },
-            };
-            self.store_files(flow, &stored, files, &caller.username);
+            let folder = Attachment::folder(sent("flow_uuid"), sent("data_no"), sent("data_id"));
+            self.store_files(flow, (data_no, data_id), &folder, files, &caller.username);
         }
         Reply::ok(UPLOAD_SUCCESS.to_string(), Value::Null)
     }
 
     /// Stores file records, replacing earlier ones of the same name on the same row, and
     /// flags every mission of the ticket as having attachments.
+    /// The row is `(data_no, data_id)` as the fields hold them; `folder` is the folder
+    /// `upload_to` named ([`Attachment::folder`]).
     pub(crate) fn store_files(
         &mut self,
         flow: usize,
-        stored: &StoredAs<'_>,
+        (data_no, data_id): (u64, u64),
+        folder: &str,
         files: &[UploadedFile],
         username: &str,
     ) {
-        let (data_no, data_id) = (stored.data_no, stored.data_id);
         let hex = self.flows[flow].def.flow_uuid.clone();
         let now = Timestamp::from_naive(self.now()).as_str().to_string();
         for file in files {
@@ -290,7 +252,7 @@ impl World {
                 createtime: now.clone(),
                 upload_user: username.to_string(),
                 content: file.content.clone(),
-                file: (stored.path)(&file.name),
+                file: storage_name(&format!("{folder}/{}", file.name)),
             });
             self.next_attachment_id += 1;
         }

@@ -613,19 +613,19 @@ mod tests {
             .unwrap();
         let data_no = newest["data_no"].as_u64().unwrap();
         let data_id = newest["data_id"].as_u64().unwrap();
-        let hex = world.flows[flow].def.flow_uuid.clone();
-        crate::files::StoredAs::row(&hex, data_no, data_id, |stored| {
-            world.store_files(
-                flow,
-                stored,
-                &[crate::files::UploadedFile {
-                    name: "a.txt".into(),
-                    size: 1,
-                    content: bytes::Bytes::from_static(b"a"),
-                }],
-                "admin",
-            )
-        });
+        let hex = Value::String(world.flows[flow].def.flow_uuid.clone());
+        let folder = crate::files::Attachment::folder(&hex, &data_no.into(), &data_id.into());
+        world.store_files(
+            flow,
+            (data_no, data_id),
+            &folder,
+            &[crate::files::UploadedFile {
+                name: "a.txt".into(),
+                size: 1,
+                content: bytes::Bytes::from_static(b"a"),
+            }],
+            "admin",
+        );
         drop(world);
         let second = list(&shared);
         assert_eq!(second["result"][0]["attachment"], true);

@@ -55,10 +55,10 @@ pub(super) fn view(world: &mut World, call: &ViewCall<'_>) -> Reply {
             };
             if let Some(data_no) = created {
                 if let Some(first) = world.first_row_id(flow, data_no) {
-                    let hex = world.flows[flow].def.flow_uuid.clone();
-                    crate::files::StoredAs::row(&hex, data_no, first, |stored| {
-                        world.store_files(flow, stored, files, &caller.username)
-                    });
+                    let hex = Value::String(world.flows[flow].def.flow_uuid.clone());
+                    let folder =
+                        crate::files::Attachment::folder(&hex, &data_no.into(), &first.into());
+                    world.store_files(flow, (data_no, first), &folder, files, &caller.username);
                 }
             }
             reply

@@ -143,15 +143,13 @@ impl World {
     /// The columns of flow `flow`'s ticket table, which a formdata id (lower-cased) must
     /// name: a form column, or any other column (`title` is written directly). The model is
     /// built once per call, not once per column asked about.
-    pub(super) fn columns(&self, flow: usize) -> ColumnNames {
+    pub(super) fn columns(&self, flow: usize) -> Vec<String> {
         let model = crate::django::schema::tickets(flow, self.flows[flow].def.column_count);
-        ColumnNames(
-            model
-                .fields
-                .iter()
-                .filter_map(|f| f.attname.clone())
-                .collect(),
-        )
+        model
+            .fields
+            .iter()
+            .filter_map(|f| f.attname.clone())
+            .collect()
     }
 
     /// An h_group value without its `user` key: the engine's KeyError.
@@ -287,14 +285,4 @@ pub(super) fn headers_last(items: &[Value]) -> impl Iterator<Item = &Value> {
         .iter()
         .filter(move |item| !header(item))
         .chain(items.iter().filter(header))
-}
-
-/// A ticket table's column names.
-pub(super) struct ColumnNames(Vec<String>);
-
-impl ColumnNames {
-    /// Whether `column` is one of them.
-    pub(super) fn contains(&self, column: &str) -> bool {
-        self.0.iter().any(|name| name == column)
-    }
 }
