@@ -1,7 +1,7 @@
 //! How a command fails, and errors in the command line's words.
 
 use crate::output;
-use omflow_client::Error;
+use omflow_client::{Error, PushRefusal};
 use omflow_model::{ApiErrorKind, Operation};
 
 /// A failure: a usage problem (exit 2) or a failed operation (exit 1).
@@ -115,7 +115,7 @@ pub(crate) fn in_cli_words(err: &(dyn std::error::Error + 'static), flow: Option
 /// The client's error with the CLI's advice where the client's names a Rust call.
 fn in_own_words(err: &Error) -> String {
     match err {
-        Error::QuickActionUnavailable { action, labels } => {
+        Error::Refused(PushRefusal::QuickActionUnavailable { action, labels }) => {
             let offered: Vec<String> = [
                 labels.action1.as_ref().map(|l| format!("action1 {l:?}")),
                 labels.action2.as_ref().map(|l| format!("action2 {l:?}")),
@@ -128,9 +128,11 @@ fn in_own_words(err: &Error) -> String {
                 if offered.is_empty() { "none".to_string() } else { offered.join(", ") }
             )
         }
-        Error::Refused { .. } | Error::WouldStrand { .. } | Error::CreateWouldStrand { .. } => {
-            output::printable(&format!("{err}; add --force to send it anyway"))
-        }
+        Error::Refused(
+            PushRefusal::Form(_)
+            | PushRefusal::WouldStrand { .. }
+            | PushRefusal::CreateWouldStrand { .. },
+        ) => output::printable(&format!("{err}; add --force to send it anyway")),
         // The client's advice names its Rust calls; on the command line they are flags.
         _ => output::printable(
             &err.to_string()
@@ -148,17 +150,19 @@ fn in_own_words(err: &Error) -> String {
 /// was and what to check.
 pub(crate) fn where_(err: &(dyn std::error::Error + 'static), server: Option<&str>) -> String {
     use omflow_garoon::client::GaroonError;
-    match err.downcast_ref::<GaroonError>() {
-        Some(GaroonError::Transport {
-            source: omflow_garoon::client::TransportError::Connect { .. },
-            ..
-        }) => {
+    use omflow_garoon::client::{CallError, TransportError};
+    let garoon = err.downcast_ref::<GaroonError>();
+    match garoon.and_then(GaroonError::call_error) {
+        Some(CallError::Dispatch(TransportError::Connect { .. })) => {
             return " (check GAROON_URL or --garoon-url, that Garoon is up, and http:// vs https://)"
                 .into()
         }
-        Some(GaroonError::Transport { .. }) => {
+        Some(CallError::Dispatch(_) | CallError::OperationTimeout { .. }) => {
             return " (check GAROON_URL or --garoon-url, that Garoon is up, and http:// vs https://; --timeout sets how long to wait)".into();
         }
+        _ => {}
+    }
+    match garoon {
         Some(GaroonError::Soap(omflow_garoon::soap::SoapError::Fault(fault)))
             if fault.code.as_deref() == Some("GRN_CMMN_00105") =>
         {
@@ -173,11 +177,7 @@ pub(crate) fn where_(err: &(dyn std::error::Error + 'static), server: Option<&st
     let Some(err) = err.downcast_ref::<Error>() else {
         return String::new();
     };
-    let unanswered = matches!(
-        err,
-        Error::Transport { .. } | Error::OperationTimeout { .. }
-    );
-    match (unanswered, server.map(without_user_info)) {
+    match (err.is_unanswered(), server.map(without_user_info)) {
         (true, Some(url)) => format!(
             " (server {url}: check the URL, that the server is up, and http:// vs https://; --timeout or OMFLOW_TIMEOUT sets how long to wait)"
         ),

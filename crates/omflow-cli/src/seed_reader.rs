@@ -270,8 +270,12 @@ async fn flow_api_path(
         Ok(info) => info.api_path.to_string(),
         Err(err) => {
             let made_up = format!("flow-{}", &hex[..8]);
+            let redirected = matches!(
+                err.call_error(),
+                Some(omflow_client::CallError::Response { raw }) if raw.status() == 302
+            );
             let why = match &err {
-                Error::Http { status: 302, .. } => {
+                _ if redirected => {
                     "is readable only with the flow-management permission".to_string()
                 }
                 other => format!("could not be read ({other})"),

@@ -1,6 +1,6 @@
 //! The apps a server runs and their export files (`flow-active-app/list/` and `/export/`):
 //! for holders of the flow-management permission (`OmFormFlow_Manage`, a superuser); anyone
-//! else gets [`Error::Http`] with status 302 (the server's redirect to its permission-denied
+//! else gets [`crate::CallError::Response`] with status 302 (the server's redirect to its permission-denied
 //! page). An export is the file a flow manager
 //! downloads, which another server imports and the fake loads (`omflow mock serve --app`).
 
@@ -13,7 +13,7 @@ impl Client {
     /// The active apps, by id and name.
     ///
     /// # Errors
-    /// [`Error::Http`] with status 302 when the caller lacks the flow-management
+    /// [`crate::CallError::Response`] with status 302 when the caller lacks the flow-management
     /// permission; transport errors after the read retries.
     pub async fn apps(&self) -> Result<Vec<ActiveApp>, Error> {
         Ok(self.apps_and_flows(false).await?.app)
@@ -46,8 +46,8 @@ impl Client {
     /// flows as deployed. Write it as JSON and the file is what a real server exports.
     ///
     /// # Errors
-    /// [`Error::Http`] with status 302 when the caller lacks the flow-management
-    /// permission; [`Error::Api`] (`匯出失敗。`) when an id names no active app (the server
+    /// [`crate::CallError::Response`] with status 302 when the caller lacks the flow-management
+    /// permission; the server's failure ([`Error::api`]) (`匯出失敗。`) when an id names no active app (the server
     /// then exports none); transport errors after the read retries.
     pub async fn export_apps(&self, ids: &[u64]) -> Result<Vec<AppExport>, Error> {
         let body = ExportApps {

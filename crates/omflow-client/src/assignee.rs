@@ -30,7 +30,7 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::NoAccess`] when the user may not read the row (also for an unknown row or
-    /// flow: the server does not tell them apart); [`Error::Api`] for other failures. A
+    /// flow: the server does not tell them apart); the server's failure ([`Error::api`]) for other failures. A
     /// read: retrying is safe.
     pub async fn load_ticket(
         &self,
@@ -56,7 +56,7 @@ impl Client {
     /// A flow's application and flow names (any logged-in user).
     ///
     /// # Errors
-    /// [`Error::Api`] (kind `ServerError`) when no deployed flow has this uuid.
+    /// the server's failure ([`Error::api`]) (kind `ServerError`) when no deployed flow has this uuid.
     pub async fn flow_names(&self, flow_uuid: FlowUuid) -> Result<FlowNames, Error> {
         self.call::<calls::FlowsNames>(None, &LoadFlowNames { flow_uuid })
             .await
@@ -70,8 +70,8 @@ impl Client {
     /// with Add alone gives each field's type instead (`CreateBuilder::set_typed`).
     ///
     /// # Errors
-    /// [`Error::NoAccess`] naming the permissions; [`Error::Api`] (kind `FlowNotFound`) for
-    /// an unknown flow; [`Error::Decode`] when the design is not valid JSON.
+    /// [`Error::NoAccess`] naming the permissions; the server's failure ([`Error::api`]) (kind `FlowNotFound`) for
+    /// an unknown flow; [`crate::CallError::Decode`] when the design is not valid JSON.
     pub async fn start_form(&self, flow_uuid: FlowUuid) -> Result<Arc<FormDesign>, Error> {
         let cell = {
             let mut designs = self.inner.start_forms.lock().await;
@@ -94,11 +94,7 @@ impl Client {
                         )
                     })
                 })?;
-            form.design().map(Arc::new).map_err(|e| Error::Decode {
-                operation: Operation::FlowsStartForm.name(),
-                path: "result.formobject".into(),
-                message: e.to_string(),
-            })
+            form.design().map(Arc::new).map_err(|e| Error::decode(Operation::FlowsStartForm.name(), "result.formobject", e.to_string(), None))
         })
         .await
         .cloned()

@@ -163,7 +163,7 @@ impl ApproveBuilder {
     /// The missions that would be approved, each once.
     ///
     /// # Errors
-    /// Those of listing my missions ([`Error::Api`], transport errors); a read, safe to retry.
+    /// Those of listing my missions (the server's failure ([`Error::api`]), transport errors); a read, safe to retry.
     pub async fn candidates(&self) -> Result<Vec<Mission>, Error> {
         let mut query = self
             .query
@@ -242,7 +242,7 @@ impl ApproveBuilder {
     /// pushed with bounded concurrency; the stream yields each outcome as it finishes.
     ///
     /// # Errors
-    /// Collecting the missions can fail ([`Error::Api`], transport errors); the pushes'
+    /// Collecting the missions can fail (the server's failure ([`Error::api`]), transport errors); the pushes'
     /// failures are outcomes, not errors.
     ///
     /// A dry run ([`ApproveBuilder::dry_run`]) sends nothing: its stream yields the verdicts

@@ -1,7 +1,7 @@
 //! The client: configuration, the security code cache, retries, and the one call path every
 //! operation goes through.
 
-use crate::error::{snippet, AuthError, Error};
+use crate::error::{AuthError, Error};
 use bytes::Bytes;
 use http::HeaderValue;
 use omflow_model::{
@@ -10,7 +10,8 @@ use omflow_model::{
     SecurityGrant, UploadForm,
 };
 use omflow_transport::{
-    HttpConfig, HttpConfigError, HttpRequest, HttpResponse, RetryPolicy, Sent, Transport,
+    CallError, HttpConfig, HttpConfigError, HttpRequest, HttpResponse, RawAnswer, RetryPolicy,
+    Transport,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -331,7 +332,7 @@ impl Client {
     }
 
     /// Sends a request outside `/rest/` (the web login, a download): an answer other than
-    /// HTTP 2xx is [`Error::Http`].
+    /// HTTP 2xx is a [`CallError::Response`].
     pub(crate) async fn send_checked(
         &self,
         operation: &'static str,
@@ -340,13 +341,12 @@ impl Client {
     ) -> Result<HttpResponse, Error> {
         let response = self.send_with_retry(operation, request, access).await?;
         if !(200..300).contains(&response.status) {
-            return Err(Error::Http {
+            let raw = RawAnswer::from(&response);
+            return Err(Error::call(
                 operation,
-                status: response.status,
-                snippet: snippet(&response.body),
-                sent: Sent::Maybe,
-                write: access == Access::Write,
-            });
+                access == Access::Write,
+                CallError::Response { raw },
+            ));
         }
         Ok(response)
     }
@@ -382,12 +382,21 @@ impl Client {
                 }
                 .into(),
                 ApiErrorKind::PasswordContainsColon => AuthError::PasswordContainsColon.into(),
-                _ => Error::Api {
-                    operation: "security.get",
-                    error: err,
-                },
+                _ => Error::call(
+                    Operation::Login.name(),
+                    false,
+                    CallError::Service {
+                        error: *err,
+                        raw: RawAnswer::from(&response),
+                    },
+                ),
             }),
-            Err(other) => Err(decode_error("security.get", other)),
+            Err(other) => Err(decode_error(
+                Operation::Login.name(),
+                false,
+                other,
+                &response,
+            )),
         }
     }
 
@@ -447,11 +456,12 @@ impl Client {
             doing,
         )
         .await
-        .map_err(|source| Error::Transport {
-            operation,
-            sent: source.sent(),
-            write: access == Access::Write,
-            source,
+        .map_err(|source| {
+            Error::call(
+                operation,
+                access == Access::Write,
+                CallError::Dispatch(source),
+            )
         })
     }
 
@@ -497,15 +507,13 @@ impl Client {
     ) -> Result<T, Error> {
         match self.inner.operation_timeout {
             None => call.await,
-            Some(limit) => {
-                tokio::time::timeout(limit, call)
-                    .await
-                    .unwrap_or(Err(Error::OperationTimeout {
-                        operation: op.name(),
-                        after: limit,
-                        write: op.access() == Access::Write,
-                    }))
-            }
+            Some(limit) => tokio::time::timeout(limit, call)
+                .await
+                .unwrap_or(Err(Error::call(
+                    op.name(),
+                    op.access() == Access::Write,
+                    CallError::OperationTimeout { after: limit },
+                ))),
         }
     }
 
@@ -517,19 +525,15 @@ impl Client {
         access: Access,
     ) -> Result<T, Error> {
         let operation = op.name();
+        let write = access == Access::Write;
         let mut replayed = false;
         loop {
             let code = self.security().await?;
             let request = request(&code)?;
             let response = self.send_with_retry(operation, request, access).await?;
             if response.status != 200 {
-                return Err(Error::Http {
-                    operation,
-                    status: response.status,
-                    snippet: snippet(&response.body),
-                    sent: Sent::Maybe,
-                    write: access == Access::Write,
-                });
+                let raw = RawAnswer::from(&response);
+                return Err(Error::call(operation, write, CallError::Response { raw }));
             }
             if op.answers_bare() && !is_envelope(&response.body) {
                 if let Ok(value) = serde_json::from_slice::<T>(&response.body) {
@@ -543,13 +547,8 @@ impl Client {
                     return Ok(value);
                 }
                 Err(EnvelopeError::NotAnEnvelope { .. }) => {
-                    return Err(Error::Http {
-                        operation,
-                        status: response.status,
-                        snippet: snippet(&response.body),
-                        sent: Sent::Maybe,
-                        write: access == Access::Write,
-                    })
+                    let raw = RawAnswer::from(&response);
+                    return Err(Error::call(operation, write, CallError::Response { raw }));
                 }
                 Err(EnvelopeError::Api(err)) if err.kind().is_security_rejection() => {
                     self.invalidate(&code).await;
@@ -570,12 +569,14 @@ impl Client {
                         return Err(AuthError::AmbiguousUsername { username }.into());
                     }
                     self.touch(&code).await;
-                    return Err(Error::Api {
+                    let raw = RawAnswer::from(&response);
+                    return Err(Error::call(
                         operation,
-                        error: err,
-                    });
+                        write,
+                        CallError::Service { error: *err, raw },
+                    ));
                 }
-                Err(other) => return Err(decode_error(operation, other)),
+                Err(other) => return Err(decode_error(operation, write, other, &response)),
             }
         }
     }
@@ -625,7 +626,7 @@ impl Client {
     /// not need it.
     ///
     /// # Errors
-    /// [`Error::Http`] with status 302 without the permission; [`Error::InvalidRequest`]
+    /// A [`CallError::Response`] with status 302 without the permission; [`Error::InvalidRequest`]
     /// for an unknown flow.
     pub async fn flow_info(&self, app_name: &str, flow_name: &str) -> Result<Arc<FlowInfo>, Error> {
         let key = (app_name.to_string(), flow_name.to_string());
@@ -649,10 +650,13 @@ impl Client {
             .as_deref()
             .map(ApiPath::new)
             .transpose()
-            .map_err(|e| Error::Decode {
-                operation: Operation::FlowsApiFormat.name(),
-                path: "input.api_path".into(),
-                message: e.to_string(),
+            .map_err(|e| {
+                Error::decode(
+                    Operation::FlowsApiFormat.name(),
+                    "input.api_path",
+                    e.to_string(),
+                    None,
+                )
             })?;
         let api_path = api_path
             .ok_or_else(|| Error::InvalidRequest(format!("flow {flow_name:?} has no api_path")))?;
@@ -668,34 +672,30 @@ impl Client {
 }
 
 fn parse_envelope(operation: &'static str, response: &HttpResponse) -> Result<Envelope, Error> {
-    serde_json::from_slice(&response.body).map_err(|_| Error::Http {
-        operation,
-        status: response.status,
-        snippet: snippet(&response.body),
-        sent: Sent::Maybe,
-        write: false,
+    serde_json::from_slice(&response.body).map_err(|_| {
+        let raw = RawAnswer::from(response);
+        Error::call(operation, false, CallError::Response { raw })
     })
 }
 
-fn decode_error(operation: &'static str, error: EnvelopeError) -> Error {
-    match error {
-        EnvelopeError::Decode { path, message } => Error::Decode {
-            operation,
-            path,
-            message,
-        },
-        EnvelopeError::NotAnEnvelope { message } => Error::Decode {
-            operation,
-            path: String::new(),
-            message,
-        },
-        EnvelopeError::Api(error) => Error::Api { operation, error },
-        other => Error::Decode {
-            operation,
-            path: String::new(),
-            message: other.to_string(),
-        },
-    }
+/// An envelope that did not read as the operation declares, keeping the answer.
+fn decode_error(
+    operation: &'static str,
+    write: bool,
+    error: EnvelopeError,
+    response: &HttpResponse,
+) -> Error {
+    let raw = RawAnswer::from(response);
+    let (path, message) = match error {
+        EnvelopeError::Decode { path, message } => (path, message),
+        EnvelopeError::NotAnEnvelope { message } => (String::new(), message),
+        EnvelopeError::Api(error) => {
+            return Error::call(operation, write, CallError::Service { error: *error, raw })
+        }
+        other => (String::new(), other.to_string()),
+    };
+    let raw = Some(raw);
+    Error::call(operation, write, CallError::Decode { path, message, raw })
 }
 
 /// The transport's retry rule for a call of this [`Access`]. The transport keeps its own

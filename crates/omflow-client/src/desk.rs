@@ -141,7 +141,7 @@ impl TicketHandle {
     /// and holders of the flow's View permission.
     ///
     /// # Errors
-    /// [`Error::NoAccess`] when the user may not read it; [`Error::Decode`] for a design that
+    /// [`Error::NoAccess`] when the user may not read it; [`crate::CallError::Decode`] for a design that
     /// is not JSON; transport errors (a read).
     pub async fn flow_log(&self) -> Result<FlowLog, Error> {
         let (flow_uuid, _) = self.permission_row().await?;
@@ -179,10 +179,13 @@ impl TicketHandle {
                     )
                 })
             })?;
-        let chart = loaded.chart().map_err(|e| Error::Decode {
-            operation: Operation::TicketsFlowLog.name(),
-            path: "result.flowobject".into(),
-            message: e.to_string(),
+        let chart = loaded.chart().map_err(|e| {
+            Error::decode(
+                Operation::TicketsFlowLog.name(),
+                "result.flowobject",
+                e.to_string(),
+                None,
+            )
         })?;
         let entries = loaded
             .inoutput

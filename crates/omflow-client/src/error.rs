@@ -3,8 +3,9 @@
 use omflow_model::checks::Refusal;
 use omflow_model::routing::Prediction;
 use omflow_model::{ApiError, ApiErrorKind, QuickAction, QuickActionLabels};
-pub use omflow_transport::Sent;
+#[cfg(test)]
 use omflow_transport::TransportError;
+pub use omflow_transport::{CallError, RawAnswer, Sent};
 use std::fmt;
 
 /// Why a login failed.
@@ -52,6 +53,158 @@ pub enum AuthError {
     Rejected(String),
 }
 
+/// One call that failed: the operation, whether it writes, and how it failed, by layer
+/// ([`CallError`]: no answer, no result in time, an answer that is not OMFLOW's, a result of
+/// another shape, or the server's classified failure, each keeping the answer it got).
+///
+/// ```
+/// use omflow_client::{CallError, CallFailure, RawAnswer};
+///
+/// let failure = CallFailure::new(
+///     "tickets.push",
+///     true,
+///     CallError::Response { raw: RawAnswer::new(502, "Bad Gateway".into()) },
+/// );
+/// assert!(failure.may_have_been_applied());
+/// assert_eq!(
+///     failure.to_string(),
+///     "tickets.push: HTTP 502 instead of an OMFLOW answer (the request may have been applied): Bad Gateway"
+/// );
+/// ```
+#[derive(Debug)]
+pub struct CallFailure {
+    operation: &'static str,
+    write: bool,
+    error: CallError<ApiError>,
+}
+
+impl CallFailure {
+    /// A failure of `operation` (a name of [`omflow_model::Operation`]); `write` when the
+    /// operation changes state.
+    #[must_use]
+    pub fn new(operation: &'static str, write: bool, error: CallError<ApiError>) -> Self {
+        CallFailure {
+            operation,
+            write,
+            error,
+        }
+    }
+
+    /// The operation's name.
+    #[must_use]
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// Whether the operation changes state.
+    #[must_use]
+    pub fn is_write(&self) -> bool {
+        self.write
+    }
+
+    /// How it failed, by layer.
+    #[must_use]
+    pub fn error(&self) -> &CallError<ApiError> {
+        &self.error
+    }
+
+    /// How it failed, owned.
+    #[must_use]
+    pub fn into_error(self) -> CallError<ApiError> {
+        self.error
+    }
+
+    /// Whether a write may have been applied although no answer said so.
+    #[must_use]
+    pub fn may_have_been_applied(&self) -> bool {
+        self.error.may_have_been_applied(self.write)
+    }
+}
+
+impl fmt::Display for CallFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let maybe = if self.may_have_been_applied() {
+            " (the request may have been applied, check before retrying)"
+        } else {
+            ""
+        };
+        let operation = self.operation;
+        match &self.error {
+            // OMFLOW's own words for an answer that is not OMFLOW's.
+            CallError::Response { raw } => write!(
+                f,
+                "{operation}: HTTP {} instead of an OMFLOW answer{}: {}",
+                raw.status(),
+                if maybe.is_empty() {
+                    ""
+                } else {
+                    " (the request may have been applied)"
+                },
+                raw.snippet()
+            ),
+            error => write!(f, "{operation}: {error}{maybe}"),
+        }
+    }
+}
+
+impl std::error::Error for CallFailure {
+    /// The layer's cause (the transport's error under no answer); the layer itself is said
+    /// in this failure's text.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.error)
+    }
+}
+
+/// Why the SDK would not send a push, quick action or create: the stop's form refuses a
+/// value, the engine would strand the ticket, the row cannot be pushed, or the stop does
+/// not offer the quick action. A forced call sends anyway and lists these in
+/// [`crate::PushOutcome::forced`].
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum PushRefusal {
+    /// The stop's form refuses a value: an unknown, hidden or read-only field, a value none
+    /// of the field's choices, a field set twice, a required field left empty, a value off
+    /// the field's pattern or format.
+    #[error("{0}")]
+    Form(Refusal),
+    /// The engine would leave the ticket in its error state, where only an administrator can
+    /// repair it.
+    #[error("ticket row {data_id}: the push {}", prediction.route)]
+    WouldStrand {
+        /// The row.
+        data_id: omflow_model::DataId,
+        /// The prediction: the stops passed and the switch with its rules as tested.
+        prediction: Box<Prediction>,
+    },
+    /// The engine would leave the new ticket in its error state on its way from the start,
+    /// where only an administrator can repair it.
+    #[error("the create {}", prediction.route)]
+    CreateWouldStrand {
+        /// The prediction from the start: the stops passed and the switch with its rules.
+        prediction: Box<Prediction>,
+    },
+    /// The row cannot be pushed now.
+    #[error("ticket row {data_id} cannot be pushed: {reason}")]
+    NotActionable {
+        /// The row.
+        data_id: omflow_model::DataId,
+        /// Why.
+        reason: String,
+    },
+    /// The mission's stop does not offer this quick action (the server would push the ticket
+    /// unchanged instead).
+    #[error(
+        "quick action {action} is not offered at this stop, which offers {}",
+        describe_labels(labels)
+    )]
+    QuickActionUnavailable {
+        /// The action.
+        action: QuickAction,
+        /// What the stop offers.
+        labels: QuickActionLabels,
+    },
+}
+
 /// An operation's failure.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -59,89 +212,18 @@ pub enum Error {
     /// The request was invalid and was not sent.
     #[error("invalid request (not sent): {0}")]
     InvalidRequest(String),
-    /// No response. For a write, `sent == Sent::Maybe` means it may have been applied.
-    #[error("{operation}: no answer from the server{}", if *sent == Sent::Maybe && *write { " (the request may have been applied, check before retrying)" } else { "" })]
-    Transport {
-        /// The operation.
-        operation: &'static str,
-        /// Whether the request may have reached the server.
-        sent: Sent,
-        /// Whether the operation changes state.
-        write: bool,
-        /// What failed.
-        #[source]
-        source: TransportError,
-    },
-    /// The call did not finish within the operation timeout
-    /// ([`crate::ClientBuilder::operation_timeout`]).
-    #[error("{operation}: no result within {after:?}{}", if *write { " (the request may have been applied, check before retrying)" } else { "" })]
-    OperationTimeout {
-        /// The operation.
-        operation: &'static str,
-        /// The limit.
-        after: std::time::Duration,
-        /// Whether the operation changes state.
-        write: bool,
-    },
-    /// An HTTP answer that is not an OMFLOW envelope (a proxy error, a Django HTML page).
-    #[error("{operation}: HTTP {status} instead of an OMFLOW answer{}: {snippet}", if *sent == Sent::Maybe && *write { " (the request may have been applied)" } else { "" })]
-    Http {
-        /// The operation.
-        operation: &'static str,
-        /// HTTP status.
-        status: u16,
-        /// Start of the body.
-        snippet: String,
-        /// Whether the request may have reached the server.
-        sent: Sent,
-        /// Whether the operation changes state.
-        write: bool,
-    },
-    /// The server answered with a failure.
-    #[error("{operation}: {error}")]
-    Api {
-        /// The operation.
-        operation: &'static str,
-        /// The classified failure.
-        error: Box<ApiError>,
-    },
-    /// The answer had an unexpected shape.
-    #[error("{operation}: unexpected answer at {path}: {message}")]
-    Decode {
-        /// The operation.
-        operation: &'static str,
-        /// JSON path.
-        path: String,
-        /// What was wrong.
-        message: String,
-    },
+    /// One call failed: no answer, no result within the operation timeout
+    /// ([`crate::ClientBuilder::operation_timeout`]), an answer that is not OMFLOW's, a result
+    /// of another shape, or the server's classified failure ([`CallFailure`]).
+    #[error(transparent)]
+    Call(Box<CallFailure>),
     /// Logging in failed.
     #[error(transparent)]
     Auth(#[from] AuthError),
-    /// The stop's form refuses a value (not sent): an unknown, hidden or read-only field, a
-    /// value none of the field's choices, a field set twice, a required field left empty, a
-    /// value off the field's pattern or format.
-    #[error("{refusal} (not sent)")]
-    Refused {
-        /// What the form refuses, naming the field, its title and what it allows.
-        refusal: Refusal,
-    },
-    /// The engine would leave the ticket in its error state, where only an administrator can
-    /// repair it (not sent).
-    #[error("ticket row {data_id}: the push {} (not sent)", prediction.route)]
-    WouldStrand {
-        /// The row.
-        data_id: omflow_model::DataId,
-        /// The prediction: the stops passed and the switch with its rules as tested.
-        prediction: Box<Prediction>,
-    },
-    /// The engine would leave the new ticket in its error state on its way from the start, where
-    /// only an administrator can repair it (not sent).
-    #[error("the create {} (not sent)", prediction.route)]
-    CreateWouldStrand {
-        /// The prediction from the start: the stops passed and the switch with its rules.
-        prediction: Box<Prediction>,
-    },
+    /// The SDK refused to send a push, quick action or create that the stop's form or the
+    /// flow's routing would not take ([`PushRefusal`]); `force()` sends it anyway.
+    #[error("{0} (not sent)")]
+    Refused(PushRefusal),
     /// The answer to a write was lost, and reading the ticket back showed that the write was
     /// not applied: sending it again is safe.
     #[error("{operation}: the answer was lost; reading the ticket back shows it was not applied")]
@@ -176,14 +258,6 @@ pub enum Error {
         /// Which permission or role it needs.
         needs: String,
     },
-    /// The row cannot be pushed now (not sent).
-    #[error("ticket row {data_id} cannot be pushed: {reason} (not sent)")]
-    NotActionable {
-        /// The row.
-        data_id: omflow_model::DataId,
-        /// Why.
-        reason: String,
-    },
     /// The server says the row is not the ticket's current row: it already moved on (or
     /// closed). Nothing was applied.
     #[error("ticket row {data_id} already moved on (pushed before, or closed); use the ticket's current data_id from my missions")]
@@ -199,18 +273,18 @@ pub enum Error {
         /// Where it stands.
         state: crate::TicketState,
     },
-    /// The mission's stop does not offer this quick action (the server would push the ticket
-    /// unchanged instead); use `force()` to send it anyway.
-    #[error(
-        "quick action {action} is not offered at this stop (offered: {}); not sent",
-        describe_labels(labels)
-    )]
-    QuickActionUnavailable {
-        /// The action.
-        action: QuickAction,
-        /// What the stop offers.
-        labels: QuickActionLabels,
-    },
+}
+
+impl From<PushRefusal> for Error {
+    fn from(refusal: PushRefusal) -> Self {
+        Error::Refused(refusal)
+    }
+}
+
+impl From<CallFailure> for Error {
+    fn from(failure: CallFailure) -> Self {
+        Error::Call(Box::new(failure))
+    }
 }
 
 fn describe_labels(labels: &QuickActionLabels) -> String {
@@ -229,52 +303,82 @@ fn describe_labels(labels: &QuickActionLabels) -> String {
 }
 
 impl Error {
-    pub(crate) fn refused(refusal: Refusal) -> Error {
-        Error::Refused { refusal }
+    /// A failure of one call of `operation`.
+    pub(crate) fn call(operation: &'static str, write: bool, error: CallError<ApiError>) -> Error {
+        CallFailure::new(operation, write, error).into()
     }
 
-    /// Whether the SDK refused the request before sending it because the stop's form or the
-    /// flow's routing would not take it ([`Error::Refused`], [`Error::WouldStrand`],
-    /// [`Error::CreateWouldStrand`], [`Error::QuickActionUnavailable`], [`Error::NotActionable`]).
-    #[must_use]
-    pub fn is_refusal(&self) -> bool {
-        matches!(
-            self,
-            Error::Refused { .. }
-                | Error::WouldStrand { .. }
-                | Error::CreateWouldStrand { .. }
-                | Error::QuickActionUnavailable { .. }
-                | Error::NotActionable { .. }
-        )
+    /// The service's answer to `operation` in another shape than declared.
+    pub(crate) fn decode(
+        operation: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        raw: Option<RawAnswer>,
+    ) -> Error {
+        let error = CallError::Decode {
+            path: path.into(),
+            message: message.into(),
+            raw,
+        };
+        Error::call(operation, false, error)
+    }
+
+    pub(crate) fn refused(refusal: Refusal) -> Error {
+        Error::Refused(PushRefusal::Form(refusal))
     }
 
     /// What a refusal says was wrong, without "not sent": what [`crate::PushOutcome::forced`]
     /// lists when a forced push overrode it.
     pub(crate) fn overridden(&self) -> String {
         match self {
-            Error::Refused { refusal } => refusal.to_string(),
-            Error::WouldStrand { prediction, .. } | Error::CreateWouldStrand { prediction } => {
-                prediction.route.to_string()
-            }
-            Error::QuickActionUnavailable { action, labels } => format!(
-                "quick action {action} is not offered at this stop (offered: {})",
-                describe_labels(labels)
-            ),
-            Error::NotActionable { data_id, reason } => {
-                format!("ticket row {data_id} cannot be pushed: {reason}")
-            }
+            Error::Refused(refusal) => refusal.to_string(),
             other => other.to_string(),
         }
+    }
+
+    /// Whether the SDK refused the request before sending it because the stop's form or the
+    /// flow's routing would not take it ([`Error::Refused`]).
+    #[must_use]
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, Error::Refused(_))
+    }
+
+    /// Why the SDK would not send it, for [`Error::Refused`].
+    #[must_use]
+    pub fn refusal(&self) -> Option<&PushRefusal> {
+        match self {
+            Error::Refused(refusal) => Some(refusal),
+            _ => None,
+        }
+    }
+
+    /// The failed call, for [`Error::Call`] (also under a comment written first).
+    #[must_use]
+    pub fn call_failure(&self) -> Option<&CallFailure> {
+        match self {
+            Error::Call(failure) => Some(failure),
+            Error::AfterComment { source } => source.call_failure(),
+            _ => None,
+        }
+    }
+
+    /// The failed call's layer, for [`Error::Call`].
+    #[must_use]
+    pub fn call_error(&self) -> Option<&CallError<ApiError>> {
+        self.call_failure().map(CallFailure::error)
+    }
+
+    /// The answer as it came, when the call got one that failed (a proxy's page, the
+    /// envelope of a failure, a result of another shape).
+    #[must_use]
+    pub fn raw(&self) -> Option<&RawAnswer> {
+        self.call_error().and_then(CallError::raw)
     }
 
     /// The classified API failure, if the server answered with one.
     #[must_use]
     pub fn api(&self) -> Option<&ApiError> {
-        match self {
-            Error::Api { error, .. } => Some(error),
-            Error::AfterComment { source } => source.api(),
-            _ => None,
-        }
+        self.call_error().and_then(CallError::service)
     }
 
     /// Whether trying the same call again may succeed and is safe: connection failures,
@@ -283,12 +387,10 @@ impl Error {
     #[must_use]
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { sent, write, .. } => !*write || *sent == Sent::No,
-            Error::OperationTimeout { write, .. } => !*write,
-            Error::Http { status, write, .. } => {
-                !*write && (*status == 429 || (500..600).contains(status))
-            }
-            Error::Api { error, .. } => error.is_retryable(),
+            Error::Call(failure) => match failure.error() {
+                CallError::Service { error, .. } => error.is_retryable(),
+                other => other.is_retryable(failure.is_write()),
+            },
             Error::NotApplied { .. } => true,
             _ => false,
         }
@@ -298,10 +400,9 @@ impl Error {
     /// status of an OMFLOW failure (403, 404, 500, ...).
     #[must_use]
     pub fn status(&self) -> Option<u16> {
-        match self {
-            Error::Http { status, .. } => Some(*status),
-            Error::Api { error, .. } => Some(error.status().0),
-            Error::AfterComment { source } => source.status(),
+        match self.call_error()? {
+            CallError::Response { raw } => Some(raw.status()),
+            CallError::Service { error, .. } => Some(error.status().0),
             _ => None,
         }
     }
@@ -311,12 +412,8 @@ impl Error {
     #[must_use]
     pub fn operation(&self) -> Option<&'static str> {
         match self {
-            Error::Transport { operation, .. }
-            | Error::OperationTimeout { operation, .. }
-            | Error::Http { operation, .. }
-            | Error::Api { operation, .. }
-            | Error::Decode { operation, .. }
-            | Error::NotApplied { operation, .. } => Some(operation),
+            Error::Call(failure) => Some(failure.operation()),
+            Error::NotApplied { operation, .. } => Some(operation),
             Error::AfterComment { source } => source.operation(),
             _ => None,
         }
@@ -331,42 +428,33 @@ impl Error {
     #[must_use]
     pub fn sent(&self) -> Sent {
         match self {
-            Error::Transport { sent, .. } | Error::Http { sent, .. } => *sent,
-            Error::Api { .. } | Error::Decode { .. } => Sent::Maybe,
+            Error::Call(failure) => failure.error().sent(),
             Error::InvalidRequest(_)
             | Error::UnknownFlow { .. }
-            | Error::Refused { .. }
-            | Error::WouldStrand { .. }
-            | Error::CreateWouldStrand { .. }
+            | Error::Refused(_)
             | Error::NotApplied { .. }
             | Error::NoAccess { .. }
-            | Error::NotActionable { .. }
-            | Error::QuickActionUnavailable { .. } => Sent::No,
+            | Error::Auth(_) => Sent::No,
             Error::MovedOn { .. } | Error::EngineFailed { .. } => Sent::Maybe,
-            Error::Auth(_) => Sent::No,
-            Error::OperationTimeout { .. } => Sent::Maybe,
             Error::AfterComment { source } => source.sent(),
         }
+    }
+
+    /// Whether no answer came at all (no connection, a timeout, a broken connection, or the
+    /// operation timeout).
+    #[must_use]
+    pub fn is_unanswered(&self) -> bool {
+        self.call_error().is_some_and(CallError::is_unanswered)
     }
 
     /// Whether a write may have been applied although no answer said so.
     #[must_use]
     pub fn may_have_been_applied(&self) -> bool {
-        if let Error::AfterComment { source } = self {
-            return source.may_have_been_applied();
+        match self {
+            Error::Call(failure) => failure.may_have_been_applied(),
+            Error::AfterComment { source } => source.may_have_been_applied(),
+            _ => false,
         }
-        matches!(
-            self,
-            Error::Transport {
-                write: true,
-                sent: Sent::Maybe,
-                ..
-            } | Error::Http {
-                write: true,
-                sent: Sent::Maybe,
-                ..
-            } | Error::OperationTimeout { write: true, .. }
-        )
     }
 
     /// Whether this is a login or security-code failure.
@@ -375,8 +463,6 @@ impl Error {
         matches!(self, Error::Auth(_))
     }
 }
-
-pub(crate) use omflow_transport::body_snippet as snippet;
 
 /// Displays an error with its chain of causes.
 pub struct Chain<'a>(pub &'a (dyn std::error::Error + 'static));
@@ -398,19 +484,15 @@ mod tests {
     use super::*;
 
     fn transport(sent: Sent, write: bool) -> Error {
-        Error::Transport {
-            operation: "tickets.push",
-            sent,
-            write,
-            source: match sent {
-                Sent::No => TransportError::Connect {
-                    message: "connection refused".into(),
-                },
-                Sent::Maybe => TransportError::Io {
-                    message: "connection reset".into(),
-                },
+        let source = match sent {
+            Sent::No => TransportError::Connect {
+                message: "connection refused".into(),
             },
-        }
+            Sent::Maybe => TransportError::Io {
+                message: "connection reset".into(),
+            },
+        };
+        Error::call("tickets.push", write, CallError::Dispatch(source))
     }
 
     #[test]
@@ -419,6 +501,7 @@ mod tests {
         assert!(!err.to_string().contains("refused"), "{err}");
         let chain = Chain(&err).to_string();
         assert_eq!(chain.matches("connection refused").count(), 1, "{chain}");
+        assert_eq!(chain.matches("no answer").count(), 1, "{chain}");
     }
 
     #[test]
@@ -430,18 +513,64 @@ mod tests {
             "may have been applied"
         );
         assert!(transport(Sent::Maybe, true).may_have_been_applied());
-        let http = |status, write| Error::Http {
-            operation: "x",
-            status,
-            snippet: String::new(),
-            sent: Sent::Maybe,
-            write,
+        assert!(transport(Sent::Maybe, true).is_unanswered());
+        let http = |status, write| {
+            let raw = RawAnswer::new(status, bytes::Bytes::from_static(b"<html>"));
+            Error::call("x", write, CallError::Response { raw })
         };
         assert!(http(503, false).is_retryable());
         assert!(!http(503, true).is_retryable());
         assert!(!http(404, false).is_retryable());
         assert_eq!(http(502, false).status(), Some(502));
+        assert_eq!(
+            http(502, false).raw().map(|raw| raw.body().clone()),
+            Some(bytes::Bytes::from_static(b"<html>")),
+            "the answer is kept whole"
+        );
         assert!(!Error::InvalidRequest("x".into()).is_retryable());
         assert_eq!(Error::InvalidRequest("x".into()).status(), None);
+    }
+
+    #[test]
+    fn the_servers_failure_gives_its_envelope_status_and_keeps_the_answer() {
+        let body = bytes::Bytes::from_static(br#"{"status":403,"message":"no","result":null}"#);
+        let api =
+            ApiError::from_envelope(omflow_model::StatusCode(403), "no", serde_json::Value::Null);
+        let err = Error::call(
+            "tickets.list",
+            false,
+            CallError::Service {
+                error: api,
+                raw: RawAnswer::new(200, body.clone()),
+            },
+        );
+        assert_eq!(err.status(), Some(403), "the envelope's, not HTTP's 200");
+        assert_eq!(err.raw().map(RawAnswer::status), Some(200));
+        assert_eq!(err.raw().map(|raw| raw.body().clone()), Some(body));
+        assert_eq!(err.operation(), Some("tickets.list"));
+        assert!(err.api().is_some());
+        assert_eq!(err.sent(), Sent::Maybe);
+    }
+
+    #[test]
+    fn a_refusal_is_typed_and_says_not_sent_once() {
+        let err = Error::from(PushRefusal::NotActionable {
+            data_id: omflow_model::DataId(7),
+            reason: "the ticket is closed".into(),
+        });
+        assert!(err.is_refusal());
+        assert!(matches!(
+            err.refusal(),
+            Some(PushRefusal::NotActionable { reason, .. }) if reason == "the ticket is closed"
+        ));
+        assert_eq!(
+            err.to_string(),
+            "ticket row 7 cannot be pushed: the ticket is closed (not sent)"
+        );
+        assert_eq!(
+            err.overridden(),
+            "ticket row 7 cannot be pushed: the ticket is closed"
+        );
+        assert_eq!(err.sent(), Sent::No);
     }
 }

@@ -130,7 +130,7 @@ mod tests {
         values.set("FORMITM_9", Value::from("x"));
         let err = values.checked(&design()).unwrap_err();
         assert!(
-            matches!(&err, Error::Refused { refusal } if refusal.field() == "FORMITM_9"),
+            matches!(&err, Error::Refused(crate::PushRefusal::Form(refusal)) if refusal.field() == "FORMITM_9"),
             "{err}"
         );
         assert!(err.to_string().contains("FORMITM_1 主旨"), "{err}");

@@ -103,7 +103,7 @@ impl TicketHandle {
     /// of bytes written.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for an attachment the ticket's list does not hold; [`Error::Http`]
+    /// [`Error::InvalidRequest`] for an attachment the ticket's list does not hold; [`crate::CallError::Response`]
     /// when the server answers no file; transport and write errors.
     pub async fn download(
         &self,

@@ -42,7 +42,7 @@ impl Client {
     /// by a new client.
     ///
     /// # Errors
-    /// [`Error::NoAccess`] when the user may not read the ticket; [`Error::Decode`] when the
+    /// [`Error::NoAccess`] when the user may not read the ticket; [`crate::CallError::Decode`] when the
     /// design is not valid JSON; transport errors (a read: retrying is safe).
     pub async fn flow_chart(
         &self,
@@ -69,10 +69,13 @@ impl Client {
                         )
                     })
                 })?;
-            loaded.chart().map(Arc::new).map_err(|e| Error::Decode {
-                operation: Operation::FlowsChart.name(),
-                path: "result.flowobject".into(),
-                message: e.to_string(),
+            loaded.chart().map(Arc::new).map_err(|e| {
+                Error::decode(
+                    Operation::FlowsChart.name(),
+                    "result.flowobject",
+                    e.to_string(),
+                    None,
+                )
             })
         })
         .await

@@ -63,7 +63,7 @@ pub use bulk::{
 };
 pub use client::{BuildError, Client, ClientBuilder, Credentials, FlowInfo, RENEW_AFTER_IDLE};
 pub use desk::{FlowLog, TicketHandle};
-pub use error::{AuthError, Chain, Error, Sent};
+pub use error::{AuthError, CallError, CallFailure, Chain, Error, PushRefusal, RawAnswer, Sent};
 pub use flows::{FlowHandle, ResolvedFlow};
 pub use futures;
 pub use listing::Listing;

@@ -50,7 +50,7 @@ impl MissionsRequest {
     /// One page of missions.
     ///
     /// # Errors
-    /// [`Error::Api`] for a failed query (unknown column, bad value); transport errors after
+    /// the server's failure ([`Error::api`]) for a failed query (unknown column, bad value); transport errors after
     /// the read retries. Retrying is always safe.
     pub async fn send(self) -> Result<Vec<Mission>, Error> {
         fetch_missions(&self.client, &self.query).await

@@ -3,7 +3,7 @@
 //! optionally wait for the engine to say where the ticket went.
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, PushRefusal};
 use crate::fields::FieldValues;
 use crate::guard::{Whereabouts, Writes};
 use crate::outcome::{observe, TicketState};
@@ -255,11 +255,11 @@ impl PushBuilder {
     ///
     /// # Errors
     /// Before sending (nothing was sent): [`Error::NoAccess`] (the user may not read the
-    /// row), [`Error::Refused`] (the stop's form refuses a value), [`Error::WouldStrand`]
-    /// (no rule after the stop routes the values: the engine would leave the ticket in its
-    /// error state), [`Error::NotActionable`] (closed, or not at a form stop),
+    /// row), [`Error::Refused`] with a [`PushRefusal`]: `Form` (the stop's form refuses a
+    /// value), `WouldStrand` (no rule after the stop routes the values: the engine would
+    /// leave the ticket in its error state), `NotActionable` (closed, or not at a form stop);
     /// [`Error::InvalidRequest`]. From the server: [`Error::MovedOn`] (the row is not
-    /// current any more: already pushed), [`Error::Api`] (`MissingRequiredFields`,
+    /// current any more: already pushed), the server's failure ([`Error::api`]: `MissingRequiredFields`,
     /// `PermissionDenied`, `TicketRunning`, ...). A push is never resent: when its answer is
     /// lost the ticket is read back, and [`Error::NotApplied`] says it was not applied (safe
     /// to send again); only when the read-back fails too is the error one that
@@ -293,10 +293,11 @@ fn guard_route(
         forced.push(prediction.route.to_string());
         return Ok(());
     }
-    Err(Error::WouldStrand {
+    Err(PushRefusal::WouldStrand {
         data_id,
         prediction: Box::new(prediction.clone()),
-    })
+    }
+    .into())
 }
 
 /// Sends a checked push or quick action, resolves a lost answer, waits for the engine when
@@ -394,16 +395,18 @@ async fn resolve_lost(
 /// Refuses rows a person cannot push now.
 fn ensure_actionable(ticket: &LoadedTicket, data_id: DataId) -> Result<(), Error> {
     if ticket.closed {
-        return Err(Error::NotActionable {
+        return Err(PushRefusal::NotActionable {
             data_id,
             reason: "the ticket is closed".into(),
-        });
+        }
+        .into());
     }
     if !ticket.find_item {
-        return Err(Error::NotActionable {
+        return Err(PushRefusal::NotActionable {
             data_id,
             reason: "the row is not at a form stop (the engine is still working on it, or left it in its error state)".into(),
-        });
+        }
+        .into());
     }
     Ok(())
 }
@@ -600,10 +603,10 @@ impl QuickActionBuilder {
             if labels.offers(self.action) {
                 Ok(())
             } else {
-                Err(Error::QuickActionUnavailable {
+                Err(Error::from(PushRefusal::QuickActionUnavailable {
                     action: self.action,
                     labels,
-                })
+                }))
             }
         });
         match refusal {
@@ -640,7 +643,8 @@ impl QuickActionBuilder {
     /// Loads the ticket, checks the action and sends it.
     ///
     /// # Errors
-    /// [`Error::QuickActionUnavailable`] and [`Error::WouldStrand`] (not sent), and those of
+    /// [`Error::Refused`] with [`PushRefusal::QuickActionUnavailable`] or
+    /// [`PushRefusal::WouldStrand`] (not sent), and those of
     /// [`PushBuilder::send`].
     pub async fn send(self) -> Result<PushOutcome, Error> {
         let plan = self.check().await?;

@@ -1,7 +1,7 @@
 //! Tickets: create, delete, the query-form list and the data-id lookup.
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, PushRefusal};
 use crate::fields::FieldValues;
 use crate::flows::ResolvedFlow;
 use crate::missions::paged;
@@ -125,10 +125,10 @@ impl CreateBuilder {
     /// would leave in its error state is refused unless forced.
     ///
     /// # Errors
-    /// Not sent: [`Error::InvalidRequest`] (no field), [`Error::Refused`] (the start form refuses a value),
-    /// [`Error::CreateWouldStrand`] (no rule routes the new ticket),
+    /// Not sent: [`Error::InvalidRequest`] (no field), [`Error::Refused`] ([`PushRefusal::Form`]: the start form refuses a value;
+    /// [`PushRefusal::CreateWouldStrand`]: no rule routes the new ticket),
     /// [`Error::NoAccess`] (the start form cannot be read to type the fields). From the
-    /// server: [`Error::Api`] (`PermissionDenied` without Add, `MissingRequiredFields`).
+    /// server: the server's failure ([`Error::api`]) (`PermissionDenied` without Add, `MissingRequiredFields`).
     /// Never resent once it may have reached the server.
     pub async fn send(self) -> Result<Option<DataNo>, Error> {
         Ok(self.send_resolved().await?.0)
@@ -173,9 +173,9 @@ impl CreateBuilder {
         if let Some((uuid, _)) = design {
             let prediction = self.client.predict_create(uuid, &items).await;
             if prediction.route.is_stranded() {
-                let err = Error::CreateWouldStrand {
+                let err = Error::from(PushRefusal::CreateWouldStrand {
                     prediction: Box::new(prediction.clone()),
-                };
+                });
                 if !self.force {
                     return Err(err);
                 }
@@ -285,7 +285,7 @@ impl Client {
     /// Deletes tickets by number (all their rows and missions; not reversible).
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] (not sent) for no number or a bad api_path; [`Error::Api`] (`PermissionDenied` without the Delete permission). A write: never resent once it may have reached the server.
+    /// [`Error::InvalidRequest`] (not sent) for no number or a bad api_path; the server's failure ([`Error::api`]) (`PermissionDenied` without the Delete permission). A write: never resent once it may have reached the server.
     pub async fn delete(&self, api_path: &str, data_nos: &[DataNo]) -> Result<(), Error> {
         let api_path = parse_path(api_path)?;
         if data_nos.is_empty() {
@@ -302,7 +302,7 @@ impl Client {
     /// The current open row(s) of ticket `data_no` (empty when closed or running).
     ///
     /// # Errors
-    /// [`Error::Api`] (`FlowNotFound` for an unknown api_path, `MissingParameter`); a read, safe to retry.
+    /// the server's failure ([`Error::api`]) (`FlowNotFound` for an unknown api_path, `MissingParameter`); a read, safe to retry.
     pub async fn lookup_data_id(
         &self,
         api_path: &str,
@@ -344,7 +344,7 @@ impl TicketsRequest {
     /// One page of rows.
     ///
     /// # Errors
-    /// [`Error::Api`] (`PermissionDenied` without the flow's View permission, `FlowNotFound`, `QueryFailed`); a read, safe to retry.
+    /// the server's failure ([`Error::api`]) (`PermissionDenied` without the flow's View permission, `FlowNotFound`, `QueryFailed`); a read, safe to retry.
     pub async fn send(self) -> Result<Vec<TicketRow>, Error> {
         let (flow, query) = self.effective().await?;
         fetch_rows(&self.client, &flow, &query).await

@@ -40,7 +40,7 @@ impl Client {
     /// with its groups, ordered by id. Any logged-in user may read it.
     ///
     /// # Errors
-    /// [`Error::Api`] when the server refuses the query; transport errors after the read
+    /// the server's failure ([`Error::api`]) when the server refuses the query; transport errors after the read
     /// retries. Retrying is always safe.
     pub async fn users(&self) -> Result<Vec<UserWithGroups>, Error> {
         let rows: Vec<UserRow> = self.user_pages(&UserRow::COLUMNS)?.try_collect().await?;

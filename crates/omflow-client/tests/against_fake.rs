@@ -2,7 +2,7 @@
 //! the quick-action guard, bulk approval.
 
 use futures::TryStreamExt;
-use omflow_client::{Approval, ApprovalResult, AuthError, Client, Error};
+use omflow_client::{Approval, ApprovalResult, AuthError, Client, Error, PushRefusal};
 use omflow_mock::{FakeOmflow, Seed};
 use omflow_model::query::{col, Query};
 use omflow_model::QuickAction;
@@ -158,7 +158,10 @@ async fn quick_action_guard_refuses_a_stop_without_it() {
         .await
         .unwrap_err();
     assert!(
-        matches!(refused, Error::QuickActionUnavailable { .. }),
+        matches!(
+            refused,
+            Error::Refused(PushRefusal::QuickActionUnavailable { .. })
+        ),
         "{refused}"
     );
     assert_eq!(

@@ -1,6 +1,6 @@
 //! Contract tests: the exact method, path, headers and JSON body of every operation.
 
-use omflow_client::{Client, Error, RetryPolicy};
+use omflow_client::{Client, Error, PushRefusal, RetryPolicy};
 use omflow_model::checks::Refusal;
 use omflow_model::query::{col, Query};
 use omflow_model::{DataId, DataNo, FlowUuid, QuickAction};
@@ -229,7 +229,7 @@ async fn unknown_fields_and_unoffered_quick_actions_are_refused_after_the_load()
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Refused { refusal: Refusal::UnknownField { field, available } } if field == "FORMITM_9" && available.contains("FORMITM_4 階段")),
+        matches!(&err, Error::Refused(PushRefusal::Form(Refusal::UnknownField { field, available })) if field == "FORMITM_9" && available.contains("FORMITM_4 階段")),
         "{err}"
     );
     assert!(!err.may_have_been_applied());
@@ -243,7 +243,13 @@ async fn unknown_fields_and_unoffered_quick_actions_are_refused_after_the_load()
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::QuickActionUnavailable { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Refused(PushRefusal::QuickActionUnavailable { .. })
+        ),
+        "{err}"
+    );
     let edits = server
         .received_requests()
         .await
@@ -323,7 +329,7 @@ async fn values_the_stop_pattern_refuses_are_not_sent() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Refused { refusal: Refusal::Pattern { field, .. } } if field.id == "FORMITM_1"),
+        matches!(&err, Error::Refused(PushRefusal::Form(Refusal::Pattern { field, .. })) if field.id == "FORMITM_1"),
         "{err}"
     );
     client

@@ -4,7 +4,7 @@
 
 mod stops;
 
-use omflow_client::{Client, Error};
+use omflow_client::{Client, Error, PushRefusal};
 use omflow_mock::{FakeOmflow, Seed};
 use omflow_model::routing::Route;
 use omflow_model::FlowRef;
@@ -90,7 +90,7 @@ async fn a_create_no_rule_routes_is_refused_and_nothing_is_sent() {
     let admin = admin(&fake);
     let before = fake.state().tickets("mission").unwrap().len();
     let err = create(&admin, "halt").send().await.unwrap_err();
-    let Error::CreateWouldStrand { prediction } = &err else {
+    let Error::Refused(PushRefusal::CreateWouldStrand { prediction }) = &err else {
         panic!("expected CreateWouldStrand, got {err}");
     };
     assert!(prediction.route.is_stranded());

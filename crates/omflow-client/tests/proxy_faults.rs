@@ -1,7 +1,7 @@
 //! Faults below HTTP: a TCP proxy in front of the fake resets connections. Reads recover
 //! within the retry policy; a push whose answer is lost is never resent and says so.
 
-use omflow_client::{Client, Error, RetryPolicy};
+use omflow_client::{CallError, Client, Error, RetryPolicy};
 use omflow_mock::{FakeOmflow, Seed};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -115,7 +115,8 @@ async fn reads_give_up_after_the_retry_budget() {
     let (url, hits) = proxy(target(&fake), Rule::ResetFirst(usize::MAX)).await;
     let err = client(&url).missions().send().await.unwrap_err();
     assert!(
-        matches!(err, Error::Transport { write: false, .. }),
+        matches!(err.call_failure(), Some(call) if !call.is_write()
+            && matches!(call.error(), CallError::Dispatch(_))),
         "{err}"
     );
     assert_eq!(hits.load(Ordering::SeqCst), 4, "1 + 3 retries");

@@ -3,7 +3,7 @@
 //! a custom transport could not honour are refused.
 
 use async_trait::async_trait;
-use omflow_client::{BuildError, Client, Error, RetryPolicy, RENEW_AFTER_IDLE};
+use omflow_client::{BuildError, CallError, Client, RetryPolicy, RENEW_AFTER_IDLE};
 use omflow_transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -126,7 +126,8 @@ async fn the_operation_timeout_bounds_the_whole_call() {
     let started = tokio::time::Instant::now();
     let err = client.missions().send().await.unwrap_err();
     assert!(
-        matches!(err, Error::OperationTimeout { after, write: false, .. } if after == Duration::from_secs(5)),
+        matches!(err.call_failure(), Some(call) if !call.is_write()
+            && matches!(call.error(), CallError::OperationTimeout { after } if *after == Duration::from_secs(5))),
         "{err}"
     );
     assert_eq!(started.elapsed(), Duration::from_secs(5));

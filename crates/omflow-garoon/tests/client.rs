@@ -2,7 +2,7 @@
 //! exact authentication headers of each mode.
 
 use futures::TryStreamExt;
-use omflow_garoon::client::{GaroonClient, GaroonError};
+use omflow_garoon::client::{CallError, GaroonApiError, GaroonClient, GaroonError};
 use omflow_garoon::model::{ItemValue, Mode, StatusType};
 use omflow_mock::{FakeOmflow, Seed};
 use omflow_transport::RetryPolicy;
@@ -133,8 +133,14 @@ async fn errors_are_typed() {
     let fake = demo().await;
     let missing = admin(&fake).request("999999").await.unwrap_err();
     assert!(
-        matches!(&missing, GaroonError::Api { status: 404, error_code: Some(code), .. } if code.starts_with("GRN_")),
+        matches!(missing.api(), Some(GaroonApiError { status: 404, error_code: Some(code), .. }) if code.starts_with("GRN_")),
         "{missing}"
+    );
+    assert!(
+        missing
+            .raw()
+            .is_some_and(|raw| raw.status() == 404 && raw.body().starts_with(b"{")),
+        "Garoon's answer is kept as it came"
     );
     let wrong = GaroonClient::builder(fake.garoon_uri())
         .password("admin", "nope")
@@ -142,8 +148,8 @@ async fn errors_are_typed() {
         .build()
         .unwrap();
     assert!(matches!(
-        wrong.requests().page().await.unwrap_err(),
-        GaroonError::Api { status: 401, .. }
+        wrong.requests().page().await.unwrap_err().api(),
+        Some(GaroonApiError { status: 401, .. })
     ));
     let alice = GaroonClient::builder(fake.garoon_uri())
         .password("alice", "alice-pass")
@@ -151,8 +157,8 @@ async fn errors_are_typed() {
         .unwrap();
     assert!(
         matches!(
-            alice.requests().page().await.unwrap_err(),
-            GaroonError::Api { status: 403, .. }
+            alice.requests().page().await.unwrap_err().api(),
+            Some(GaroonApiError { status: 403, .. })
         ),
         "admin endpoints need an administrator"
     );
@@ -185,10 +191,15 @@ async fn errors_are_typed() {
         .with_priority(1)
         .mount(fake.server().expect("a wiremock-served fake"))
         .await;
-    assert!(matches!(
-        admin(&fake).file("1").await.unwrap_err(),
-        GaroonError::NonJsonBody { status: 401, .. }
-    ));
+    let front_door = admin(&fake).file("1").await.unwrap_err();
+    assert!(
+        matches!(front_door.call_error(), Some(CallError::Response { raw }) if raw.status() == 401),
+        "{front_door}"
+    );
+    assert!(
+        front_door.to_string().contains("non-JSON body"),
+        "{front_door}"
+    );
     assert!(matches!(
         admin(&fake).file("../x").await.unwrap_err(),
         GaroonError::InvalidRequest(_)
@@ -334,8 +345,8 @@ async fn reads_are_retried_like_the_omflow_client() {
     let all: Vec<_> = client.requests().stream().try_collect().await.unwrap();
     assert_eq!(all.len(), 1, "answered after two retries");
     assert!(matches!(
-        client.request("9").await.unwrap_err(),
-        GaroonError::Api { status: 403, .. }
+        client.request("9").await.unwrap_err().api(),
+        Some(GaroonApiError { status: 403, .. })
     ));
     server.verify().await;
 }
@@ -370,7 +381,11 @@ async fn a_garoon_that_hangs_runs_into_the_timeouts() {
         .unwrap();
     let started = std::time::Instant::now();
     let err = by_attempt.request("1").await.unwrap_err();
-    assert!(matches!(err, GaroonError::Transport { .. }), "{err}");
+    assert!(
+        matches!(err.call_error(), Some(CallError::Dispatch(_))),
+        "{err}"
+    );
+    assert!(err.is_unanswered());
     assert!(started.elapsed() < std::time::Duration::from_secs(4));
     let by_operation = GaroonClient::builder(server.uri())
         .password("admin", "admin")

@@ -19,8 +19,10 @@
 //! # Ok(()) }
 //! ```
 
+mod call_error;
 mod config;
 mod retry;
+pub use call_error::{CallError, RawAnswer};
 pub use config::{HttpConfig, HttpConfigError};
 pub use retry::{
     body_snippet, retry_after, send_with_retry, Effect, RetryPolicy, RetryPolicyError,

@@ -3,7 +3,7 @@
 //! operation, is not sent), sent one call each with bounded concurrency, and a lost answer
 //! resolved by reading the caller's folder back.
 
-use super::{GaroonClient, GaroonError};
+use super::{CallError, GaroonClient, GaroonError, Sent};
 use crate::soap::{Application, Handle, Operation, Period, SoapError, SoapFault};
 use std::collections::BTreeMap;
 
@@ -147,7 +147,7 @@ impl GaroonClient {
                 "Garoon answered the handle of {id} with no request"
             ))),
             Err(GaroonError::Soap(SoapError::Fault(fault))) => HandleOutcome::Refused(fault),
-            Err(error @ GaroonError::Transport { .. }) if error_may_have_applied(&error) => {
+            Err(error) if error_may_have_applied(&error) => {
                 let applied = self
                     .pending()
                     .await
@@ -162,10 +162,7 @@ impl GaroonClient {
 
 fn error_may_have_applied(error: &GaroonError) -> bool {
     matches!(
-        error,
-        GaroonError::Transport {
-            sent: omflow_transport::Sent::Maybe,
-            ..
-        }
+        error.call_error(),
+        Some(CallError::Dispatch(source)) if source.sent() == Sent::Maybe
     )
 }

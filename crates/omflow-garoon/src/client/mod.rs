@@ -5,11 +5,14 @@
 //! endpoint; its SOAP API is the only way.
 
 mod bulk;
+mod error;
 mod soap;
 
 pub use bulk::{not_offered, HandleOutcome, HandleResult};
-/// The transport types that [`GaroonError::Transport`] carries, to match on them.
-pub use omflow_transport::{Sent, TransportError};
+pub use error::{GaroonApiError, GaroonCallFailure, GaroonError};
+/// The layers of a failed call ([`GaroonError::Call`]) and the transport's error under no
+/// answer, to match on them.
+pub use omflow_transport::{CallError, RawAnswer, Sent, TransportError};
 pub use soap::BY_ID_CHUNK;
 
 use crate::model::{
@@ -19,8 +22,7 @@ use crate::model::{
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 use http::HeaderValue;
 use omflow_transport::{
-    body_snippet as snippet, HttpConfig, HttpConfigError, HttpRequest, HttpResponse, RetryPolicy,
-    Transport,
+    HttpConfig, HttpConfigError, HttpRequest, HttpResponse, RetryPolicy, Transport,
 };
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use secrecy::{ExposeSecret, SecretString};
@@ -37,85 +39,6 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-/// A Garoon failure.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum GaroonError {
-    /// The request was invalid and was not sent.
-    #[error("invalid Garoon request (not sent): {0}")]
-    InvalidRequest(String),
-    /// No response.
-    #[error("Garoon: no answer from the server")]
-    Transport {
-        /// Whether it may have reached the server.
-        sent: Sent,
-        /// What failed.
-        #[source]
-        source: TransportError,
-    },
-    /// Garoon's JSON error.
-    #[error("Garoon answered HTTP {status} {}: {}", error_code.as_deref().unwrap_or("(no code)"), sentences(message, counter_measure.as_deref()))]
-    Api {
-        /// HTTP status.
-        status: u16,
-        /// `GRN_<APP>_<digits>`.
-        error_code: Option<String>,
-        /// Message.
-        message: String,
-        /// Cause.
-        cause: Option<String>,
-        /// What to do.
-        counter_measure: Option<String>,
-    },
-    /// The endpoint does not exist here (the single-request endpoint is cloud-only).
-    #[error("this Garoon does not offer {path} (HTTP {status}); the single-request endpoint needs Garoon cloud after April 2026")]
-    EndpointUnavailable {
-        /// HTTP status.
-        status: u16,
-        /// The path.
-        path: String,
-    },
-    /// An error answer that is not JSON (a proxy, a Basic-auth front door).
-    #[error("Garoon answered HTTP {status} with a non-JSON body (a proxy or Basic-auth front door?): {snippet}")]
-    NonJsonBody {
-        /// HTTP status.
-        status: u16,
-        /// Start of the body.
-        snippet: String,
-    },
-    /// A SOAP call answered by something other than Garoon's SOAP service (a web page, a
-    /// 404): the base URL is not Garoon's, or the site does not serve SOAP there.
-    #[error("{url} answered HTTP {status} with no SOAP answer: is the base URL Garoon's (https://SUBDOMAIN.cybozu.com/g on cloud, .../grn.cgi on a package edition)? {snippet}")]
-    NotSoap {
-        /// HTTP status.
-        status: u16,
-        /// The SOAP endpoint called.
-        url: String,
-        /// Start of the body.
-        snippet: String,
-    },
-    /// The answer did not decode.
-    #[error(transparent)]
-    Decode(#[from] GaroonParseError),
-    /// A SOAP call was refused (a fault, with Garoon's code) or answered with something else.
-    #[error(transparent)]
-    Soap(#[from] crate::soap::SoapError),
-    /// Paging broke the protocol (an empty page that says more follow).
-    #[error("Garoon paging error: {0}")]
-    Protocol(String),
-}
-
-/// Garoon's message and what to do, as sentences (`"It does not exist. Check the id."`).
-fn sentences(message: &str, counter_measure: Option<&str>) -> String {
-    match counter_measure.map(str::trim).filter(|c| !c.is_empty()) {
-        None => message.to_string(),
-        Some(measure) if message.trim_end().ends_with(['.', '。', '!', '?']) => {
-            format!("{} {measure}", message.trim_end())
-        }
-        Some(measure) => format!("{message}; {measure}"),
-    }
-}
 
 /// How to authenticate to Garoon.
 #[derive(Clone)]
@@ -226,7 +149,7 @@ impl GaroonClientBuilder {
     /// Builds the client.
     ///
     /// # Errors
-    /// [`GaroonError::InvalidRequest`] for a bad URL or missing credentials; [`GaroonError::Transport`] when the HTTP client cannot be built.
+    /// [`GaroonError::InvalidRequest`] for a bad URL or missing credentials; [`GaroonError::Call`] (no answer, not sent) when the HTTP client cannot be built.
     pub fn build(self) -> Result<GaroonClient, GaroonError> {
         let mut base = Url::parse(&self.base)
             .map_err(|e| GaroonError::InvalidRequest(format!("Garoon URL {:?}: {e}", self.base)))?;
@@ -241,10 +164,7 @@ impl GaroonClientBuilder {
             return Err(GaroonError::InvalidRequest("an OAuth bearer token and a Basic front door both need the Authorization header; use password authentication behind Basic auth".into()));
         }
         let transport = self.http.transport().map_err(|e| match e {
-            HttpConfigError::Transport(source) => GaroonError::Transport {
-                sent: Sent::No,
-                source,
-            },
+            HttpConfigError::Transport(source) => GaroonError::call(CallError::Dispatch(source)),
             other => GaroonError::InvalidRequest(other.to_string()),
         })?;
         Ok(GaroonClient {
@@ -376,10 +296,7 @@ impl GaroonClient {
             .http
             .within(send, timed_out)
             .await
-            .map_err(|source| GaroonError::Transport {
-                sent: source.sent(),
-                source,
-            })
+            .map_err(|source| GaroonError::call(CallError::Dispatch(source)))
     }
 
     fn check(response: &HttpResponse, path: &str) -> Result<(), GaroonError> {
@@ -398,25 +315,27 @@ impl GaroonClient {
                         path: path.to_string(),
                     });
                 }
-                Err(GaroonError::Api {
+                let error = GaroonApiError {
                     status: response.status,
                     error_code: error.error_code,
                     message: error.message,
                     cause: error.cause,
                     counter_measure: error.counter_measure,
-                })
+                };
+                let raw = RawAnswer::from(response);
+                Err(GaroonError::call(CallError::Service { error, raw }))
             }
-            Err(_) => Err(GaroonError::NonJsonBody {
-                status: response.status,
-                snippet: snippet(&response.body),
-            }),
+            Err(_) => Err(GaroonError::call(CallError::Response {
+                raw: RawAnswer::from(response),
+            })),
         }
     }
 
     fn text(response: &HttpResponse) -> Result<&str, GaroonError> {
-        std::str::from_utf8(&response.body).map_err(|_| GaroonError::NonJsonBody {
-            status: response.status,
-            snippet: snippet(&response.body),
+        std::str::from_utf8(&response.body).map_err(|_| {
+            GaroonError::call(CallError::Response {
+                raw: RawAnswer::from(response),
+            })
         })
     }
 
@@ -437,7 +356,7 @@ impl GaroonClient {
     /// One request (`GET /api/v1/workflow/requests/{id}`; Garoon cloud only).
     ///
     /// # Errors
-    /// [`GaroonError::Api`] (Garoon's error envelope), [`GaroonError::EndpointUnavailable`] (package editions without the single GET), [`GaroonError::Decode`], [`GaroonError::NonJsonBody`], transport errors after the retries. Reads only: safe to retry.
+    /// [`GaroonError::Call`] (Garoon's error envelope as [`GaroonError::api`], a body that is not Garoon's JSON, transport errors after the retries), [`GaroonError::EndpointUnavailable`] (package editions without the single GET), [`GaroonError::Decode`]. Reads only: safe to retry.
     pub async fn request(&self, id: &str) -> Result<Decoded<WorkflowRequest>, GaroonError> {
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(GaroonError::InvalidRequest(format!(

@@ -3,7 +3,7 @@
 //! them. SOAP authenticates in the envelope (`Security/UsernameToken`), so these calls need
 //! password authentication; an OAuth token is REST only.
 
-use super::{GaroonAuth, GaroonClient, GaroonError};
+use super::{CallError, GaroonAuth, GaroonClient, GaroonError, RawAnswer};
 use crate::soap::{
     self, Application, ApplicationVersion, Change, Credentials, Folder, Handle, Header, Period,
     SoapError,
@@ -68,15 +68,13 @@ impl GaroonClient {
             .windows(b"Envelope".len())
             .any(|w| w == b"Envelope");
         if !soap_like || !matches!(response.status, 200 | 500 | 520) {
-            return Err(GaroonError::NotSoap {
-                status: response.status,
-                url,
-                snippet: omflow_transport::body_snippet(&response.body),
-            });
+            let raw = RawAnswer::from(&response);
+            return Err(GaroonError::NotSoap { url, raw });
         }
-        String::from_utf8(response.body.to_vec()).map_err(|_| GaroonError::NonJsonBody {
-            status: response.status,
-            snippet: omflow_transport::body_snippet(&response.body),
+        String::from_utf8(response.body.to_vec()).map_err(|_| {
+            GaroonError::call(CallError::Response {
+                raw: RawAnswer::from(&response),
+            })
         })
     }
 
