@@ -172,6 +172,7 @@ impl ClientBuilder {
             HttpConfigError::Transport(source) => BuildError::Transport(source),
             other => BuildError::Transport(omflow_transport::TransportError::Build {
                 message: other.to_string(),
+                cause: None,
             }),
         })?;
         Ok(Client {

@@ -487,9 +487,11 @@ mod tests {
         let source = match sent {
             Sent::No => TransportError::Connect {
                 message: "connection refused".into(),
+                cause: None,
             },
             Sent::Maybe => TransportError::Io {
                 message: "connection reset".into(),
+                cause: None,
             },
         };
         Error::call("tickets.push", write, CallError::Dispatch(source))

@@ -142,6 +142,7 @@ impl Transport for Interposed {
                 }
                 return Err(TransportError::Io {
                     message: "connection reset by peer".into(),
+                    cause: None,
                 });
             }
         }

@@ -75,6 +75,7 @@ impl fmt::Debug for RawAnswer {
 ///
 /// let lost: CallError<String> = CallError::Dispatch(TransportError::Io {
 ///     message: "connection reset".into(),
+///     cause: None,
 /// });
 /// assert_eq!(lost.sent(), Sent::Maybe);
 /// assert!(lost.raw().is_none());
@@ -202,12 +203,14 @@ mod tests {
     fn refused() -> CallError<String> {
         CallError::Dispatch(TransportError::Connect {
             message: "connection refused".into(),
+            cause: None,
         })
     }
 
     fn reset() -> CallError<String> {
         CallError::Dispatch(TransportError::Io {
             message: "connection reset".into(),
+            cause: None,
         })
     }
 

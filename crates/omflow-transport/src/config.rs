@@ -156,6 +156,7 @@ mod tests {
         async fn send(&self, _: crate::HttpRequest) -> Result<crate::HttpResponse, TransportError> {
             Err(TransportError::Build {
                 message: "unused".into(),
+                cause: None,
             })
         }
     }

@@ -126,10 +126,13 @@ impl fmt::Debug for HttpResponse {
 #[non_exhaustive]
 pub enum TransportError {
     /// No connection could be made (refused, DNS, TLS handshake): the request was not sent.
-    #[error("cannot connect to the server: {message}")]
+    #[error("cannot connect to the server{}", unless_kept(message, cause))]
     Connect {
-        /// What failed.
+        /// What failed, as text (the cause's chain, when one is kept).
         message: String,
+        /// The error the HTTP library failed with, kept whole as this error's source.
+        #[source]
+        cause: Option<Cause>,
     },
     /// No response in time.
     #[error("no response within {timeout:?} (the request may have reached the server)")]
@@ -141,18 +144,84 @@ pub enum TransportError {
     },
     /// The connection broke while sending or receiving.
     #[error(
-        "the connection failed mid-request (the request may have reached the server): {message}"
+        "the connection failed mid-request (the request may have reached the server){}",
+        unless_kept(message, cause)
     )]
     Io {
-        /// What failed.
+        /// What failed, as text (the cause's chain, when one is kept).
         message: String,
+        /// The error the HTTP library failed with, kept whole as this error's source.
+        #[source]
+        cause: Option<Cause>,
     },
     /// The transport could not be built or the request is malformed.
-    #[error("invalid HTTP request or client setup: {message}")]
+    #[error("invalid HTTP request or client setup{}", unless_kept(message, cause))]
     Build {
-        /// What is wrong.
+        /// What is wrong, as text (the cause's chain, when one is kept).
         message: String,
+        /// The error the HTTP library failed with, kept whole as this error's source.
+        #[source]
+        cause: Option<Cause>,
     },
+}
+
+/// The message after a colon, when no cause says it as this error's source.
+fn unless_kept(message: &str, cause: &Option<Cause>) -> String {
+    match cause {
+        Some(_) => String::new(),
+        None => format!(": {message}"),
+    }
+}
+
+/// The error a transport failed with, kept as the source of a [`TransportError`] (shared, so
+/// that the error stays `Clone`); its own sources follow it.
+///
+/// ```
+/// use omflow_transport::{Cause, TransportError};
+/// use std::error::Error as _;
+///
+/// let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+/// let err = TransportError::Connect {
+///     message: io.to_string(),
+///     cause: Some(Cause::new(io)),
+/// };
+/// assert_eq!(err.to_string(), "cannot connect to the server");
+/// let cause = err.source().expect("kept");
+/// assert_eq!(cause.to_string(), "connection refused");
+/// assert!(cause.downcast_ref::<Cause>().is_some_and(|c| c.get().is::<std::io::Error>()));
+/// ```
+#[derive(Clone)]
+pub struct Cause(std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl Cause {
+    /// Keeps `error`.
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Cause(std::sync::Arc::new(error))
+    }
+
+    /// The error as it was, to downcast to the HTTP library's type.
+    #[must_use]
+    pub fn get(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self.0.as_ref()
+    }
+}
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
 }
 
 impl TransportError {
@@ -239,6 +308,7 @@ impl ReqwestTransportBuilder {
         }
         let client = builder.build().map_err(|e| TransportError::Build {
             message: describe(&e),
+            cause: Some(Cause::new(e)),
         })?;
         Ok(ReqwestTransport {
             client,
@@ -293,14 +363,17 @@ impl ReqwestTransport {
             } else if error.is_connect() {
                 TransportError::Connect {
                     message: describe(&error),
+                    cause: Some(Cause::new(error)),
                 }
             } else if error.is_builder() {
                 TransportError::Build {
                     message: describe(&error),
+                    cause: Some(Cause::new(error)),
                 }
             } else {
                 TransportError::Io {
                     message: describe(&error),
+                    cause: Some(Cause::new(error)),
                 }
             }
         };
@@ -356,6 +429,25 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(err.sent(), Sent::No, "{err}");
+        // The HTTP library's error is kept whole, its causes below it, not flattened to text.
+        let TransportError::Connect {
+            cause: Some(cause), ..
+        } = &err
+        else {
+            panic!("a connection failure with its cause: {err:?}");
+        };
+        assert!(cause.get().is::<reqwest::Error>(), "{cause:?}");
+        assert_eq!(err.to_string(), "cannot connect to the server");
+        let mut chain = Vec::new();
+        let mut source = std::error::Error::source(&err);
+        while let Some(next) = source {
+            chain.push(next.to_string());
+            source = next.source();
+        }
+        assert!(
+            chain.len() >= 2 && chain.iter().any(|c| c.to_lowercase().contains("refused")),
+            "{chain:?}"
+        );
     }
 
     #[tokio::test]

@@ -326,6 +326,7 @@ mod tests {
     async fn writes_are_not_resent_once_they_may_have_been_sent() {
         let maybe = TransportError::Io {
             message: "reset".into(),
+            cause: None,
         };
         let script = Script::new(vec![Err(maybe), status(200, None)]);
         let policy = RetryPolicy::default();
@@ -336,6 +337,7 @@ mod tests {
         assert_eq!(script.calls.load(Ordering::SeqCst), 1);
         let refused = TransportError::Connect {
             message: "refused".into(),
+            cause: None,
         };
         let script = Script::new(vec![Err(refused), status(200, None)]);
         let ok = send_with_retry(&script, request(), &policy, Effect::Write, "t")

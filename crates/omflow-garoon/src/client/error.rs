@@ -173,4 +173,3 @@ fn sentences(message: &str, counter_measure: Option<&str>) -> String {
         Some(measure) => format!("{message}; {measure}"),
     }
 }
-
