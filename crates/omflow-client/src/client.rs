@@ -108,43 +108,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Per-attempt timeout (default 30 s; `None` disables it).
-    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.http = self.http.timeout(timeout);
-        self
-    }
-
-    /// Connect timeout (default 10 s; `None` disables it).
-    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.http = self.http.connect_timeout(timeout);
-        self
-    }
-
-    /// A limit on each call to the server as a whole: its attempts, the backoff between
-    /// them and a login it needs (default none). A write that runs out of time may have
-    /// been applied ([`Error::may_have_been_applied`]).
-    pub fn operation_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.http = self.http.operation_timeout(timeout);
-        self
-    }
-
-    /// Retry policy for reads (default: 3 retries with backoff).
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.http = self.http.retry(policy);
-        self
-    }
-
-    /// Uses another transport (tests, middleware).
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.http = self.http.transport_of_my_own(transport);
-        self
-    }
-
-    /// The whole HTTP configuration at once (the same type configures the Garoon client).
-    pub fn http(mut self, config: HttpConfig) -> Self {
-        self.http = config;
-        self
-    }
+    omflow_transport::http_config_setters!();
 
     /// Builds the client.
     ///

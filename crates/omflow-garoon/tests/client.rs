@@ -2,10 +2,10 @@
 //! exact authentication headers of each mode.
 
 use futures::TryStreamExt;
+use omflow_garoon::client::RetryPolicy;
 use omflow_garoon::client::{CallError, GaroonApiError, GaroonClient, GaroonError};
 use omflow_garoon::model::{ItemValue, Mode, StatusType};
 use omflow_mock::{FakeOmflow, Seed};
-use omflow_transport::RetryPolicy;
 use wiremock::matchers::{header, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

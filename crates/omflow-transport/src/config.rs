@@ -144,6 +144,55 @@ impl HttpConfig {
     }
 }
 
+/// The builder methods that set the [`HttpConfig`] a client builder keeps in its field
+/// `http`, declared once for every client of this workspace: `timeout`, `connect_timeout`,
+/// `operation_timeout`, `retry`, `transport` and `http` (the whole configuration at once).
+/// Expands inside the builder's `impl` block.
+#[macro_export]
+macro_rules! http_config_setters {
+    () => {
+        /// Per-attempt timeout of the built-in transport (default 30 s; `None` disables it).
+        pub fn timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
+            self.http = self.http.timeout(timeout);
+            self
+        }
+
+        /// Connect timeout of the built-in transport (default 10 s; `None` disables it).
+        pub fn connect_timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
+            self.http = self.http.connect_timeout(timeout);
+            self
+        }
+
+        /// A limit on each call to the server as a whole: its attempts, the backoff between
+        /// them and a login it needs (default none). A write that runs out of time may have
+        /// been applied.
+        pub fn operation_timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
+            self.http = self.http.operation_timeout(timeout);
+            self
+        }
+
+        /// Retry policy for reads (default: 3 retries with backoff; writes are never resent
+        /// once they may have reached the server).
+        pub fn retry(mut self, policy: $crate::RetryPolicy) -> Self {
+            self.http = self.http.retry(policy);
+            self
+        }
+
+        /// Uses another transport (tests, middleware); it owns its own timeouts.
+        pub fn transport(mut self, transport: ::std::sync::Arc<dyn $crate::Transport>) -> Self {
+            self.http = self.http.transport_of_my_own(transport);
+            self
+        }
+
+        /// The whole HTTP configuration at once (one type configures the OMFLOW and the
+        /// Garoon client).
+        pub fn http(mut self, config: $crate::HttpConfig) -> Self {
+            self.http = config;
+            self
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,8 +11,11 @@ mod soap;
 pub use bulk::{not_offered, HandleOutcome, HandleResult};
 pub use error::{GaroonApiError, GaroonCallFailure, GaroonError};
 /// The layers of a failed call ([`GaroonError::Call`]) and the transport's error under no
-/// answer, to match on them.
-pub use omflow_transport::{CallError, RawAnswer, Sent, TransportError};
+/// answer, to match on them; the HTTP configuration the builder takes (the same types
+/// configure the OMFLOW client), so a Garoon user needs no other crate to set them.
+pub use omflow_transport::{
+    CallError, HttpConfig, RawAnswer, RetryPolicy, Sent, Transport, TransportError,
+};
 pub use soap::BY_ID_CHUNK;
 
 use crate::model::{
@@ -21,16 +24,13 @@ use crate::model::{
 };
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 use http::HeaderValue;
-use omflow_transport::{
-    HttpConfig, HttpConfigError, HttpRequest, HttpResponse, RetryPolicy, Transport,
-};
+use omflow_transport::{HttpConfigError, HttpRequest, HttpResponse};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 use tracing::Instrument;
 use url::Url;
 
@@ -104,45 +104,11 @@ impl GaroonClientBuilder {
         self
     }
 
-    /// Retry policy for the (read-only) calls.
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.http = self.http.retry(retry);
-        self
-    }
-
-    /// Per-attempt timeout (default 30 s; `None` disables it).
-    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.http = self.http.timeout(timeout);
-        self
-    }
-
-    /// Connect timeout (default 10 s; `None` disables it).
-    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.http = self.http.connect_timeout(timeout);
-        self
-    }
-
-    /// A limit on each call as a whole, its retries included (default none).
-    pub fn operation_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.http = self.http.operation_timeout(timeout);
-        self
-    }
-
-    /// The whole HTTP configuration at once (the same type configures the OMFLOW client).
-    pub fn http(mut self, config: HttpConfig) -> Self {
-        self.http = config;
-        self
-    }
+    omflow_transport::http_config_setters!();
 
     /// Strict or tolerant decoding (default tolerant; warnings are logged at debug).
     pub fn mode(mut self, mode: Mode) -> Self {
         self.mode = mode;
-        self
-    }
-
-    /// Another transport.
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.http = self.http.transport_of_my_own(transport);
         self
     }
 
