@@ -123,12 +123,7 @@ async fn on_session(command: Command, session: &session::Session) -> Result<Exit
             wait,
             report,
         } => {
-            let how = commands::push::How {
-                force,
-                comment,
-                wait,
-                report: report.format,
-            };
+            let how = commands::push::How::new(force, comment, wait, report.format);
             return commands::push::push(client, &flow, data_id, &set, &how).await;
         }
         Command::QuickAction {
@@ -140,12 +135,7 @@ async fn on_session(command: Command, session: &session::Session) -> Result<Exit
             wait,
             report,
         } => {
-            let how = commands::push::How {
-                force,
-                comment,
-                wait,
-                report: report.format,
-            };
+            let how = commands::push::How::new(force, comment, wait, report.format);
             return commands::push::quick_action(client, &flow, data_id, &action, &how).await;
         }
         Command::Comment {

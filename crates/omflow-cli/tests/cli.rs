@@ -174,6 +174,13 @@ fn unreachable_server_exits_1_with_one_clear_error_line_after_the_retries() {
         retries.iter().all(|l| l.contains("retrying (attempt")),
         "{stderr}"
     );
+    // Each says why, down to the system's words (the cause kept under the transport's error).
+    assert!(
+        retries
+            .iter()
+            .all(|l| l.to_lowercase().contains("connection refused")),
+        "{stderr}"
+    );
     assert!(
         retries
             .iter()

@@ -194,7 +194,7 @@ pub enum PushRefusal {
     /// The mission's stop does not offer this quick action (the server would push the ticket
     /// unchanged instead).
     #[error(
-        "quick action {action} is not offered at this stop, which offers {}",
+        "quick action {action} is not offered at this stop (offered: {})",
         describe_labels(labels)
     )]
     QuickActionUnavailable {
@@ -222,7 +222,7 @@ pub enum Error {
     Auth(#[from] AuthError),
     /// The SDK refused to send a push, quick action or create that the stop's form or the
     /// flow's routing would not take ([`PushRefusal`]); `force()` sends it anyway.
-    #[error("{0} (not sent)")]
+    #[error("{}", not_sent(.0))]
     Refused(PushRefusal),
     /// The answer to a write was lost, and reading the ticket back showed that the write was
     /// not applied: sending it again is safe.
@@ -284,6 +284,15 @@ impl From<PushRefusal> for Error {
 impl From<CallFailure> for Error {
     fn from(failure: CallFailure) -> Self {
         Error::Call(Box::new(failure))
+    }
+}
+
+/// A refusal with "not sent" after it (after a semicolon where the refusal ends in a
+/// parenthesis of its own).
+fn not_sent(refusal: &PushRefusal) -> String {
+    match refusal {
+        PushRefusal::QuickActionUnavailable { .. } => format!("{refusal}; not sent"),
+        other => format!("{other} (not sent)"),
     }
 }
 
@@ -444,7 +453,7 @@ impl Error {
     /// operation timeout).
     #[must_use]
     pub fn is_unanswered(&self) -> bool {
-        self.call_error().is_some_and(CallError::is_unanswered)
+        matches!(self, Error::Call(failure) if failure.error().is_unanswered())
     }
 
     /// Whether a write may have been applied although no answer said so.
@@ -574,5 +583,37 @@ mod tests {
             "ticket row 7 cannot be pushed: the ticket is closed"
         );
         assert_eq!(err.sent(), Sent::No);
+    }
+
+    #[test]
+    fn a_quick_action_refusal_names_what_the_stop_offers() {
+        let err = Error::from(PushRefusal::QuickActionUnavailable {
+            action: QuickAction::Action2,
+            labels: QuickActionLabels {
+                action1: Some("承認".into()),
+                action2: None,
+            },
+        });
+        assert_eq!(
+            err.to_string(),
+            "quick action action2 is not offered at this stop (offered: action1 \"承認\"); not sent"
+        );
+        assert_eq!(
+            err.overridden(),
+            "quick action action2 is not offered at this stop (offered: action1 \"承認\")"
+        );
+    }
+
+    #[test]
+    fn no_answer_is_said_of_the_call_itself_not_of_a_push_after_a_comment() {
+        assert!(transport(Sent::No, true).is_unanswered());
+        let after = Error::AfterComment {
+            source: Box::new(transport(Sent::Maybe, true)),
+        };
+        assert!(!after.is_unanswered(), "the comment's call was answered");
+        assert!(
+            after.may_have_been_applied(),
+            "the push may have been applied"
+        );
     }
 }

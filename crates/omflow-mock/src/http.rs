@@ -251,50 +251,37 @@ pub(crate) fn render_reply(reply: Reply, lang: Lang) -> HttpReply {
 }
 
 fn render(reply: Reply, lang: Lang) -> HttpReply {
+    // What Django's JSON answers carry: HTTP 200, the language and what the answer varies by.
+    let json_reply = |body: Vec<u8>| HttpReply {
+        status: 200,
+        content_type: "application/json".into(),
+        headers: vec![
+            ("content-language", lang.tag().to_string()),
+            ("vary", "Cookie, Accept-Language".to_string()),
+        ],
+        body,
+        delay_ms: 0,
+    };
     match reply {
         Reply::Envelope {
             status,
             message,
             result,
-        } => HttpReply {
-            status: 200,
-            content_type: "application/json".into(),
-            headers: vec![
-                ("content-language", lang.tag().to_string()),
-                ("vary", "Cookie, Accept-Language".to_string()),
-            ],
-            body: dumps(&json!({"status": status, "message": message, "result": result}))
-                .into_bytes(),
-            delay_ms: 0,
-        },
+        } => json_reply(
+            dumps(&json!({"status": status, "message": message, "result": result})).into_bytes(),
+        ),
         Reply::Rendered {
             status,
             message,
             result,
-        } => HttpReply {
-            status: 200,
-            content_type: "application/json".into(),
-            headers: vec![
-                ("content-language", lang.tag().to_string()),
-                ("vary", "Cookie, Accept-Language".to_string()),
-            ],
-            body: format!(
+        } => json_reply(
+            format!(
                 "{{\"status\": {status}, \"message\": {}, \"result\": {result}}}",
                 dumps(&message)
             )
             .into_bytes(),
-            delay_ms: 0,
-        },
-        Reply::Bare { body } => HttpReply {
-            status: 200,
-            content_type: "application/json".into(),
-            headers: vec![
-                ("content-language", lang.tag().to_string()),
-                ("vary", "Cookie, Accept-Language".to_string()),
-            ],
-            body: dumps(&body).into_bytes(),
-            delay_ms: 0,
-        },
+        ),
+        Reply::Bare { body } => json_reply(dumps(&body).into_bytes()),
         Reply::Page {
             http,
             content_type,

@@ -225,6 +225,35 @@ impl std::error::Error for Cause {
 }
 
 impl TransportError {
+    /// No connection could be made, said in `message` (for a transport of one's own that
+    /// has no error to keep as the cause).
+    #[must_use]
+    pub fn connect(message: impl Into<String>) -> Self {
+        TransportError::Connect {
+            message: message.into(),
+            cause: None,
+        }
+    }
+
+    /// The connection broke mid-request, said in `message` (for a transport of one's own).
+    #[must_use]
+    pub fn io(message: impl Into<String>) -> Self {
+        TransportError::Io {
+            message: message.into(),
+            cause: None,
+        }
+    }
+
+    /// The request or the transport's setup is invalid, said in `message` (for a transport
+    /// of one's own).
+    #[must_use]
+    pub fn build(message: impl Into<String>) -> Self {
+        TransportError::Build {
+            message: message.into(),
+            cause: None,
+        }
+    }
+
     /// Whether the request may have reached the server.
     #[must_use]
     pub fn sent(&self) -> Sent {

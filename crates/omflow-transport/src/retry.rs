@@ -163,9 +163,10 @@ pub async fn send_with_retry(
             ),
             Err(error) => tracing::debug!(
                 operation,
-                "{} {} -> {error} after {} ms",
+                "{} {} -> {} after {} ms",
                 request.method,
                 request.url.path(),
+                with_causes(error),
                 started.elapsed().as_millis()
             ),
         }
@@ -199,7 +200,8 @@ pub async fn send_with_retry(
                 }
                 let delay = policy.backoff(attempt - 1);
                 tracing::warn!(
-                    "{operation}: {error} ({}); retrying (attempt {} of {}) in {} ms",
+                    "{operation}: {} ({}); retrying (attempt {} of {}) in {} ms",
+                    with_causes(&error),
                     shown(&request.url),
                     attempt + 1,
                     policy.max_retries + 1,
@@ -246,6 +248,19 @@ pub fn body_snippet(body: &[u8]) -> String {
     } else {
         line
     }
+}
+
+/// An error and its causes on one line (`cannot connect to the server: ...: connection
+/// refused`), as a log line says it.
+fn with_causes(error: &TransportError) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 #[cfg(test)]

@@ -17,6 +17,22 @@ pub(crate) struct How {
     pub(crate) report: ReportFormat,
 }
 
+impl How {
+    pub(crate) fn new(
+        force: bool,
+        comment: Option<String>,
+        wait: Wait,
+        report: ReportFormat,
+    ) -> How {
+        How {
+            force,
+            comment,
+            wait,
+            report,
+        }
+    }
+}
+
 /// Pushes row `data_id` of `flow` with `set`, checked (unless `--force`) and reported.
 pub(crate) async fn push(
     client: &Client,

@@ -48,7 +48,7 @@ pub enum GaroonError {
 
 impl GaroonError {
     pub(super) fn call(error: CallError<GaroonApiError>) -> GaroonError {
-        GaroonError::Call(Box::new(GaroonCallFailure { error }))
+        error.into()
     }
 
     /// The failed call's layer, for [`GaroonError::Call`].
@@ -102,6 +102,12 @@ impl GaroonError {
     }
 }
 
+impl From<CallError<GaroonApiError>> for GaroonError {
+    fn from(error: CallError<GaroonApiError>) -> Self {
+        GaroonError::Call(Box::new(GaroonCallFailure::new(error)))
+    }
+}
+
 /// One Garoon call that failed, by layer ([`CallError`] with Garoon's JSON error as the
 /// service's), said in Garoon's words.
 #[derive(Debug)]
@@ -110,6 +116,12 @@ pub struct GaroonCallFailure {
 }
 
 impl GaroonCallFailure {
+    /// A failed call that failed so (for a test of one's own that fakes one).
+    #[must_use]
+    pub fn new(error: CallError<GaroonApiError>) -> Self {
+        GaroonCallFailure { error }
+    }
+
     /// How it failed, by layer.
     #[must_use]
     pub fn error(&self) -> &CallError<GaroonApiError> {
@@ -149,7 +161,6 @@ impl std::error::Error for GaroonCallFailure {
 /// Garoon's JSON error (`{"error": {...}}`), with the HTTP status it came with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("Garoon answered HTTP {status} {}: {}", error_code.as_deref().unwrap_or("(no code)"), sentences(message, counter_measure.as_deref()))]
-#[non_exhaustive]
 pub struct GaroonApiError {
     /// HTTP status.
     pub status: u16,

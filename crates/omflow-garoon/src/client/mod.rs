@@ -14,7 +14,7 @@ pub use error::{GaroonApiError, GaroonCallFailure, GaroonError};
 /// answer, to match on them; the HTTP configuration the builder takes (the same types
 /// configure the OMFLOW client), so a Garoon user needs no other crate to set them.
 pub use omflow_transport::{
-    CallError, HttpConfig, RawAnswer, RetryPolicy, Sent, Transport, TransportError,
+    CallError, Cause, HttpConfig, RawAnswer, RetryPolicy, Sent, Transport, TransportError,
 };
 pub use soap::BY_ID_CHUNK;
 
