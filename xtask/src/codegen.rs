@@ -170,42 +170,20 @@ fn render_messages(root: &Path) -> Result<Output> {
     }
     writeln!(out, "    ];")?;
     writeln!(out)?;
-    writeln!(
-        out,
-        "    /// The catalog key (`fixtures/omflow/messages.json` `id`)."
+    write_id_fn(
+        &mut out,
+        "The catalog key (`fixtures/omflow/messages.json` `id`).",
+        "key(self) -> &'static str",
+        &entries,
+        |entry| format!("{:?}", entry.id),
     )?;
-    writeln!(out, "    #[must_use]")?;
-    writeln!(out, "    pub const fn key(self) -> &'static str {{")?;
-    writeln!(out, "        match self {{")?;
-    for entry in &entries {
-        writeln!(
-            out,
-            "            MessageId::{} => {:?},",
-            camel(&entry.id),
-            entry.id
-        )?;
-    }
-    writeln!(out, "        }}")?;
-    writeln!(out, "    }}")?;
-    writeln!(out)?;
-    writeln!(
-        out,
-        "    /// Whether the server appends a detail text after this message."
+    write_id_fn(
+        &mut out,
+        "Whether the server appends a detail text after this message.",
+        "is_prefix(self) -> bool",
+        &entries,
+        |entry| entry.id.ends_with("_prefix").to_string(),
     )?;
-    writeln!(out, "    #[must_use]")?;
-    writeln!(out, "    pub const fn is_prefix(self) -> bool {{")?;
-    writeln!(out, "        match self {{")?;
-    for entry in &entries {
-        writeln!(
-            out,
-            "            MessageId::{} => {},",
-            camel(&entry.id),
-            entry.id.ends_with("_prefix")
-        )?;
-    }
-    writeln!(out, "        }}")?;
-    writeln!(out, "    }}")?;
-    writeln!(out)?;
     writeln!(out, "    /// The text the server sends in `lang`.")?;
     writeln!(out, "    #[must_use]")?;
     writeln!(
@@ -236,6 +214,33 @@ fn render_messages(root: &Path) -> Result<Output> {
     })
 }
 
+/// A `const fn` of `MessageId` with `signature` that answers each id with `value`'s Rust
+/// text, followed by a blank line.
+fn write_id_fn(
+    out: &mut String,
+    doc: &str,
+    signature: &str,
+    entries: &[CatalogEntry],
+    value: impl Fn(&CatalogEntry) -> String,
+) -> Result<()> {
+    writeln!(out, "    /// {doc}")?;
+    writeln!(out, "    #[must_use]")?;
+    writeln!(out, "    pub const fn {signature} {{")?;
+    writeln!(out, "        match self {{")?;
+    for entry in entries {
+        writeln!(
+            out,
+            "            MessageId::{} => {},",
+            camel(&entry.id),
+            value(entry)
+        )?;
+    }
+    writeln!(out, "        }}")?;
+    writeln!(out, "    }}")?;
+    writeln!(out)?;
+    Ok(())
+}
+
 fn escape_doc(text: &str) -> String {
     text.replace('\n', " ")
         .replace('`', "'")
@@ -257,23 +262,12 @@ fn render_garoon_labels(root: &Path) -> Result<Option<Output>> {
     writeln!(out, "{HEADER}")?;
     writeln!(out, "// source: fixtures/garoon/labels.json")?;
     writeln!(out)?;
-    writeln!(
-        out,
-        "/// `status.type` token and its labels: (token, ja, en, zh). Display only."
-    )?;
-    writeln!(
-        out,
-        "pub const STATUS_LABELS: &[(&str, &str, &str, &str)] = &["
-    )?;
-    for row in &table.status {
-        writeln!(
-            out,
-            "    ({:?}, {:?}, {:?}, {:?}),",
-            row.token, row.ja, row.en, row.zh
-        )?;
-    }
-    writeln!(out, "];")?;
-    for (name, rows, doc) in [
+    for (at, (name, rows, doc)) in [
+        (
+            "STATUS_LABELS",
+            &table.status,
+            "`status.type` token and its labels: (token, ja, en, zh). Display only.",
+        ),
         (
             "REQUIREMENT_LABELS",
             &table.requirement,
@@ -284,8 +278,13 @@ fn render_garoon_labels(root: &Path) -> Result<Option<Output>> {
             &table.result,
             "Processor result kind and its labels: (kind, ja, en, zh).",
         ),
-    ] {
-        writeln!(out)?;
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if at > 0 {
+            writeln!(out)?;
+        }
         writeln!(out, "/// {doc}")?;
         writeln!(out, "pub const {name}: &[(&str, &str, &str, &str)] = &[")?;
         for row in rows {
