@@ -135,7 +135,7 @@ pub fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, EnvelopeError>
     struct EnvelopeVisitor<T>(std::marker::PhantomData<T>);
 
     impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeVisitor<T> {
-        type Value = (Option<StatusCode>, Option<String>, Option<Result_<T>>);
+        type Value = EnvelopeParts<T>;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("an OMFLOW envelope {status, message, result}")
@@ -163,12 +163,26 @@ pub fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, EnvelopeError>
         }
     }
 
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let parsed = serde::Deserializer::deserialize_map(
-        &mut deserializer,
-        EnvelopeVisitor::<T>(std::marker::PhantomData),
-    )
-    .and_then(|v| deserializer.end().map(|()| v));
+    fn parse<'de, R: serde_json::de::Read<'de>, T: DeserializeOwned>(
+        mut deserializer: serde_json::Deserializer<R>,
+    ) -> Result<EnvelopeParts<T>, serde_json::Error> {
+        let parts = serde::Deserializer::deserialize_map(
+            &mut deserializer,
+            EnvelopeVisitor::<T>(std::marker::PhantomData),
+        )?;
+        deserializer.end()?;
+        Ok(parts)
+    }
+
+    type EnvelopeParts<T> = (Option<StatusCode>, Option<String>, Option<Result_<T>>);
+
+    // The bytes checked as UTF-8 once (fast: the server escapes all but ASCII), so that no
+    // string is checked again as it is read; bytes that are not UTF-8 take the checking
+    // reader, which says where.
+    let parsed = match std::str::from_utf8(body) {
+        Ok(text) => parse::<_, T>(serde_json::Deserializer::from_str(text)),
+        Err(_) => parse::<_, T>(serde_json::Deserializer::from_slice(body)),
+    };
     let (status, message, result) = match parsed {
         Ok((Some(status), Some(message), result)) => (status, message, result),
         Ok(_) => {
@@ -318,5 +332,24 @@ mod tests {
             decode_body::<Value>(b"<html>"),
             Err(EnvelopeError::NotAnEnvelope { .. })
         ));
+    }
+
+    #[test]
+    fn a_body_reads_the_same_whether_its_text_is_escaped_raw_or_not_utf8() {
+        let escaped =
+            br#"{"status":200,"message":"\u8b80\u53d6\u6210\u529f","result":["\u4efb\u52d9"]}"#;
+        let raw = r#"{"status":200,"message":"讀取成功","result":["任務"]}"#.as_bytes();
+        let want = vec!["任務".to_string()];
+        assert_eq!(decode_body::<Vec<String>>(escaped).unwrap(), want);
+        assert_eq!(decode_body::<Vec<String>>(raw).unwrap(), want);
+        // Bytes that are not UTF-8 inside a string: refused, as the checking reader says.
+        let mut broken = br#"{"status":200,"message":"ok","result":["#.to_vec();
+        broken.extend_from_slice(&[b'"', 0xff, 0xfe, b'"', b']', b'}']);
+        assert!(matches!(
+            decode_body::<Vec<String>>(&broken),
+            Err(EnvelopeError::NotAnEnvelope { .. })
+        ));
+        // ...and outside any string too, without a panic.
+        assert!(decode_body::<Value>(&[0xff, b'{']).is_err());
     }
 }
