@@ -186,6 +186,7 @@ pub(crate) enum Command {
         #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's current data_id.
+        #[arg(value_parser = row_number("data_id", "DATA_ID"))]
         data_id: u64,
         /// FORMITM_N=VALUE (JSON for objects such as h_group; a choice's label is taken for its
         /// value); repeatable, once per field.
@@ -210,6 +211,7 @@ pub(crate) enum Command {
         #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's current data_id.
+        #[arg(value_parser = row_number("data_id", "DATA_ID"))]
         data_id: u64,
         /// action1, action2, or the action's label as `missions` shows it (完成).
         action: String,
@@ -233,6 +235,7 @@ pub(crate) enum Command {
         #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's number (NO in `missions`).
+        #[arg(value_parser = row_number("data_no", "NO"))]
         data_no: u64,
         /// The comment.
         text: String,
@@ -246,6 +249,7 @@ pub(crate) enum Command {
         #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's number (NO in `missions`).
+        #[arg(value_parser = row_number("data_no", "NO"))]
         data_no: u64,
         /// table, wide (no cell cut), json or ndjson.
         #[arg(long, default_value = "table")]
@@ -261,6 +265,7 @@ pub(crate) enum Command {
         #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's number (NO in `missions`).
+        #[arg(value_parser = row_number("data_no", "NO"))]
         data_no: u64,
         /// text, json, mermaid or dot.
         #[arg(long, default_value = "text")]
@@ -570,6 +575,7 @@ pub(crate) enum FilesCommand {
         #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's number.
+        #[arg(value_parser = row_number("data_no", "NO"))]
         data_no: u64,
         /// table, wide (no cell cut), json or ndjson.
         #[arg(long, default_value = "table")]
@@ -581,6 +587,7 @@ pub(crate) enum FilesCommand {
         #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's number.
+        #[arg(value_parser = row_number("data_no", "NO"))]
         data_no: u64,
         /// The files.
         #[arg(required = true)]
@@ -597,6 +604,7 @@ pub(crate) enum FilesCommand {
         #[arg(value_parser = non_empty_flow)]
         flow: String,
         /// The ticket's number.
+        #[arg(value_parser = row_number("data_no", "NO"))]
         data_no: u64,
         /// The attachment's name (as `files list` shows it).
         name: String,
@@ -623,4 +631,17 @@ fn non_empty_flow(text: &str) -> Result<String, String> {
         return Err("the flow is empty: give its name as `omflow missions` shows it, its uuid or its api_path".into());
     }
     Ok(text.to_owned())
+}
+
+/// A parser for a ticket's number or row id that says, for anything but a whole number, what
+/// it is and where `omflow missions` shows it (column `column`).
+fn row_number(
+    what: &'static str,
+    column: &'static str,
+) -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync + 'static {
+    move |text: &str| {
+        text.trim().parse::<u64>().map_err(|_| {
+            format!("a {what} is a whole number, as `omflow missions` shows it in column {column}")
+        })
+    }
 }

@@ -44,9 +44,30 @@ pub(crate) fn one_line_for(err: &(dyn std::error::Error + 'static), flow: Option
     while let Some(cause) = source {
         line.push_str(": ");
         line.push_str(&in_cli_words(cause, flow));
+        if cause.is::<omflow_client::TransportError>() {
+            // Below the transport's own words, the HTTP library's layers ("error sending
+            // request", "client error (Connect)") say nothing a user acts on: only the
+            // system's root cause ("Connection refused") follows.
+            if let Some(root) = root_cause(cause) {
+                line.push_str(": ");
+                line.push_str(&output::printable(&root.to_string()));
+            }
+            break;
+        }
         source = cause.source();
     }
     line
+}
+
+/// The last error in `err`'s chain of sources, below `err` itself.
+fn root_cause<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a (dyn std::error::Error + 'static)> {
+    let mut root = err.source()?;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    Some(root)
 }
 
 /// A push whose answer was lost and was read back, or a comment written before a push that
@@ -99,7 +120,13 @@ pub(crate) fn in_cli_words(err: &(dyn std::error::Error + 'static), flow: Option
             ));
         }
     }
-    let text = in_own_words(client_err);
+    let mut text = in_own_words(client_err);
+    if let (Error::NoAccess { may_not_exist, .. }, Some(flow)) = (client_err, flow) {
+        text = with_flow_named(&text, flow);
+        if *may_not_exist {
+            text.push_str(" (`omflow missions` lists the rows you can push, with their DATA_ID)");
+        }
+    }
     match operation {
         Some(op) if !matches!(client_err, Error::AfterComment { .. }) => {
             let prefix = format!("{}: ", op.name());
@@ -124,15 +151,16 @@ fn in_own_words(err: &Error) -> String {
             .flatten()
             .collect();
             format!(
-                "quick action {action} is not offered at this stop (offered: {}); not sent, add --force to send it anyway",
+                "quick action {action} is not offered at this stop (offered: {}); not sent, add --force to send it anyway (the server then pushes the ticket on with its values unchanged)",
                 if offered.is_empty() { "none".to_string() } else { offered.join(", ") }
             )
         }
         Error::Refused(
             PushRefusal::Form(_)
             | PushRefusal::WouldStrand { .. }
-            | PushRefusal::CreateWouldStrand { .. },
-        ) => output::printable(&format!("{err}; add --force to send it anyway")),
+            | PushRefusal::CreateWouldStrand { .. }
+            | PushRefusal::NotAmongMissions { .. },
+        ) => output::printable(&format!("{err}; {}", force_advice(err))),
         // The client's advice names its Rust calls; on the command line they are flags.
         _ => output::printable(
             &err.to_string()
@@ -143,6 +171,34 @@ fn in_own_words(err: &Error) -> String {
                     "give each field's type (--set FORMITM_N:TYPE=VALUE)",
                 ),
         ),
+    }
+}
+
+/// `text` with the flow's hex uuid after "of flow " replaced by the name the user gave.
+fn with_flow_named(text: &str, flow: &str) -> String {
+    const MARK: &str = "of flow ";
+    let Some(at) = text.find(MARK).map(|at| at + MARK.len()) else {
+        return text.to_string();
+    };
+    let hex = text[at..].bytes().take_while(u8::is_ascii_hexdigit).count();
+    if hex != 32 || flow.eq_ignore_ascii_case(&text[at..at + hex]) {
+        return text.to_string();
+    }
+    format!(
+        "{}{}{}",
+        &text[..at],
+        output::printable(flow),
+        &text[at + hex..]
+    )
+}
+
+/// What `--force` would do instead of the refusal: it is never harmless.
+fn force_advice(err: &Error) -> &'static str {
+    match err.refusal() {
+        Some(PushRefusal::WouldStrand { .. } | PushRefusal::CreateWouldStrand { .. }) => {
+            "--force sends it anyway, and the engine then leaves the ticket in its error state, where only an administrator can repair it"
+        }
+        _ => "add --force to send it anyway (at your risk: a value the stop does not offer can leave the ticket where only an administrator can repair it)",
     }
 }
 
@@ -177,11 +233,26 @@ pub(crate) fn where_(err: &(dyn std::error::Error + 'static), server: Option<&st
     let Some(err) = err.downcast_ref::<Error>() else {
         return String::new();
     };
-    match (err.is_unanswered(), server.map(without_user_info)) {
-        (true, Some(url)) => format!(
-            " (server {url}: check the URL, that the server is up, and http:// vs https://; --timeout or OMFLOW_TIMEOUT sets how long to wait)"
-        ),
-        _ => String::new(),
+    let Some(url) = server.map(without_user_info) else {
+        return String::new();
+    };
+    let timed_out = matches!(
+        err.call_error(),
+        Some(
+            CallError::OperationTimeout { .. }
+                | CallError::Dispatch(omflow_client::TransportError::Timeout { .. })
+        )
+    );
+    let not_omflow = matches!(err.call_error(), Some(CallError::Response { .. }))
+        && err.operation() == Some(Operation::Login.name());
+    if timed_out {
+        format!(" (server {url} did not answer in time: --timeout or OMFLOW_TIMEOUT allows longer; check that the server is up)")
+    } else if err.is_unanswered() {
+        format!(" (server {url}: check the URL, that the server is up, and http:// vs https://; --timeout or OMFLOW_TIMEOUT sets how long to wait)")
+    } else if not_omflow {
+        format!(" ({url} does not answer as an OMFLOW server: check --url or OMFLOW_URL, the address of the OMFLOW site)")
+    } else {
+        String::new()
     }
 }
 

@@ -46,6 +46,10 @@ fn a_hanging_server_is_given_up_on_in_the_time_asked_naming_the_server_and_the_a
         err.contains("retrying (attempt 2 of 4)"),
         "says it retried: {err}"
     );
+    assert!(
+        err.contains("did not answer in time") && err.contains("--timeout"),
+        "a server too slow is told apart from one that is not there: {err}"
+    );
     let from_env = omflow()
         .env("OMFLOW_URL", &url)
         .env("OMFLOW_USER", "alice")
@@ -294,4 +298,66 @@ fn what_the_trial_found_a_ticket_that_does_not_exist_a_full_stdout_a_create_shor
         .unwrap();
     assert_eq!(full.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&full.stderr).contains("cannot write to stdout"));
+}
+
+/// A server that is not OMFLOW (a plain web server's 404 page) is named as such.
+#[test]
+fn a_url_that_is_not_omflow_is_named_as_such() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for mut stream in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let body = "<html><body>Not Found</body></html>";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 404 Not Found\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let out = omflow()
+        .env("OMFLOW_URL", &url)
+        .env("OMFLOW_USER", "alice")
+        .env("OMFLOW_PASSWORD", "alice-pass")
+        .env_remove("RUST_LOG")
+        .args(["missions"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("does not answer as an OMFLOW server") && err.contains("OMFLOW_URL"),
+        "{err}"
+    );
+    assert!(!err.contains("alice-pass"), "{err}");
+}
+
+/// A row number that is not a number, and a row that does not exist, as alice meets them.
+#[test]
+fn a_bad_or_unknown_row_says_what_it_is_and_where_to_find_the_right_one() {
+    let server = standalone();
+    let out = as_alice(&server)
+        .args(["push", "任務單", "abc", "--set", "FORMITM_4=dispatch_done"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("a data_id is a whole number") && err.contains("DATA_ID"),
+        "{err}"
+    );
+    let out = as_alice(&server)
+        .args(["push", "任務單", "9999", "--set", "FORMITM_4=dispatch_done"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot read ticket row 9999 of flow 任務單: it does not exist"),
+        "the row's absence first, the flow as alice named it: {err}"
+    );
+    assert!(err.contains("`omflow missions`"), "{err}");
 }

@@ -41,15 +41,25 @@ impl Client {
         self.call::<calls::TicketsLoad>(None, &body)
             .await
             .map_err(|err| {
-                no_access(err, || {
+                let err = no_access(err, || {
                     (
                         format!("read ticket row {data_id} of flow {}", flow_uuid.simple()),
                         format!(
-                            "the flow's View permission (Omdata_{}_View), being the row's assignee, or being the ticket's creator (or the row or flow does not exist)",
+                            "the flow's View permission (Omdata_{}_View), being the row's assignee, or being the ticket's creator",
                             flow_uuid.simple()
                         ),
                     )
-                })
+                });
+                // The server answers a row or flow it does not have as it answers one the
+                // user may not read.
+                match err {
+                    Error::NoAccess { action, needs, .. } => Error::NoAccess {
+                        action,
+                        needs,
+                        may_not_exist: true,
+                    },
+                    other => other,
+                }
             })
     }
 
@@ -105,7 +115,11 @@ impl Client {
 pub(crate) fn no_access(err: Error, describe: impl FnOnce() -> (String, String)) -> Error {
     if err.api_kind() == Some(ApiErrorKind::PermissionDenied) {
         let (action, needs) = describe();
-        Error::NoAccess { action, needs }
+        Error::NoAccess {
+            action,
+            needs,
+            may_not_exist: false,
+        }
     } else {
         err
     }

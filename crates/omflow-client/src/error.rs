@@ -191,6 +191,16 @@ pub enum PushRefusal {
         /// Why.
         reason: String,
     },
+    /// A refusal of a row that is not among the user's open missions, and whose standing
+    /// they cannot read (no View permission): what the form shows may be the form of the
+    /// stop the ticket moved on to, not of the row's own.
+    #[error("ticket row {data_id} is not among your open missions (if it moved on, your missions show the ticket's current data_id); as the row reads now, {refusal}")]
+    NotAmongMissions {
+        /// The row.
+        data_id: omflow_model::DataId,
+        /// What the checks refused.
+        refusal: Box<PushRefusal>,
+    },
     /// The mission's stop does not offer this quick action (the server would push the ticket
     /// unchanged instead).
     #[error(
@@ -250,13 +260,16 @@ pub enum Error {
         /// The name as given.
         name: String,
     },
-    /// The user may not read what the operation needs (not sent).
-    #[error("not allowed to {action}: that needs {needs}")]
+    /// The user may not read what the operation needs (not sent); where the server answers
+    /// an unknown row as it answers a forbidden one, it may also not exist.
+    #[error("{}", no_access_text(action, needs, *may_not_exist))]
     NoAccess {
         /// What was tried.
         action: String,
         /// Which permission or role it needs.
         needs: String,
+        /// Whether the server's refusal also stands for a row or flow that does not exist.
+        may_not_exist: bool,
     },
     /// The server says the row is not the ticket's current row: it already moved on (or
     /// closed). Nothing was applied.
@@ -287,11 +300,24 @@ impl From<CallFailure> for Error {
     }
 }
 
+fn no_access_text(action: &str, needs: &str, may_not_exist: bool) -> String {
+    if may_not_exist {
+        format!("cannot {action}: it does not exist, or it needs {needs}")
+    } else {
+        format!("not allowed to {action}: that needs {needs}")
+    }
+}
+
 /// A refusal with "not sent" after it (after a semicolon where the refusal ends in a
 /// parenthesis of its own).
 fn not_sent(refusal: &PushRefusal) -> String {
     match refusal {
         PushRefusal::QuickActionUnavailable { .. } => format!("{refusal}; not sent"),
+        PushRefusal::NotAmongMissions { refusal: inner, .. }
+            if matches!(**inner, PushRefusal::QuickActionUnavailable { .. }) =>
+        {
+            format!("{refusal}; not sent")
+        }
         other => format!("{other} (not sent)"),
     }
 }

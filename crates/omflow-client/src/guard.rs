@@ -5,7 +5,7 @@
 //! unless forced.
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, PushRefusal};
 use omflow_model::calls;
 use omflow_model::chart::{Assignment, FlowChart, LoadFlowChart, LoadedFlowChart};
 use omflow_model::query::{col, Query};
@@ -80,6 +80,73 @@ impl Client {
         })
         .await
         .cloned()
+    }
+
+    /// A refusal of row `data_id` said with where the row stands, when the user did not find
+    /// it among their open missions (`hint` empty): a row the ticket list shows as history
+    /// (View holders) moved on, and is refused as such; a row whose standing the user cannot
+    /// read keeps its refusal, said as of a row that is not among their missions (the form
+    /// a moved-on row shows is the next stop's).
+    pub(crate) async fn explain_refusal(
+        &self,
+        flow: FlowUuid,
+        data_id: DataId,
+        hint: &Whereabouts,
+        err: Error,
+    ) -> Error {
+        let Error::Refused(refusal) = err else {
+            return err;
+        };
+        // Among the user's open missions, or not known (the list did not answer): the
+        // refusal as it is.
+        if hint.data_no.is_some() || self.is_open_mission(flow, data_id).await != Some(false) {
+            return Error::Refused(refusal);
+        }
+        match self.row_is_history(flow, data_id).await {
+            Some(true) => PushRefusal::NotActionable {
+                data_id,
+                reason: "it is not the ticket's current row: it moved on (pushed before) or closed; your missions show each ticket's current data_id".into(),
+            }
+            .into(),
+            Some(false) => Error::Refused(refusal),
+            None => PushRefusal::NotAmongMissions {
+                data_id,
+                refusal: Box::new(refusal),
+            }
+            .into(),
+        }
+    }
+
+    /// Whether row `data_id` of `flow` is one of the user's open missions (`None` when the
+    /// list does not answer).
+    async fn is_open_mission(&self, flow: FlowUuid, data_id: DataId) -> Option<bool> {
+        let query = Query::builder()
+            .filter(col("data_id").eq(data_id))
+            .filter(col("flow_uuid").eq(flow.simple()))
+            .page_size(1)
+            .build()
+            .ok()?;
+        let missions = self.missions().query(query).send().await.ok()?;
+        Some(!missions.is_empty())
+    }
+
+    /// Whether row `data_id` is a history row, as the ticket list shows it (View holders);
+    /// `None` when the user cannot read it.
+    async fn row_is_history(&self, flow: FlowUuid, data_id: DataId) -> Option<bool> {
+        let query = Query::builder()
+            .filter(col("id").eq(data_id))
+            .page_size(1)
+            .build()
+            .ok()?;
+        let rows = self
+            .flow(flow)
+            .tickets()
+            .include_history()
+            .query(query)
+            .send()
+            .await
+            .ok()?;
+        rows.first().map(|row| row.history)
     }
 
     /// The ticket number and stop of row `data_id`: from my missions, else from the

@@ -210,6 +210,22 @@ impl PushBuilder {
         let mut hint = self.hint.clone();
         let target = self.client.resolve_row(&row, &mut hint).await?;
         let flow = self.client.resolve_uuid(&target, &mut hint).await?;
+        let data_id = target.data_id();
+        match self.plan(target, flow, hint.clone()).await {
+            Err(err) if err.is_refusal() => {
+                Err(self.client.explain_refusal(flow, data_id, &hint, err).await)
+            }
+            planned => planned,
+        }
+    }
+
+    /// [`PushBuilder::check`] of the row found.
+    async fn plan(
+        &self,
+        target: Target,
+        flow: FlowUuid,
+        hint: Whereabouts,
+    ) -> Result<PushPlan, Error> {
         let ticket = self.client.load_ticket(flow, target.data_id()).await?;
         ensure_actionable(&ticket, target.data_id())?;
         let mut forced = Vec::new();
@@ -596,6 +612,22 @@ impl QuickActionBuilder {
         let mut hint = self.hint.clone();
         let target = self.client.resolve_row(&row, &mut hint).await?;
         let flow = self.client.resolve_uuid(&target, &mut hint).await?;
+        let data_id = target.data_id();
+        match self.plan(target, flow, hint.clone()).await {
+            Err(err) if err.is_refusal() => {
+                Err(self.client.explain_refusal(flow, data_id, &hint, err).await)
+            }
+            planned => planned,
+        }
+    }
+
+    /// [`QuickActionBuilder::check`] of the row found.
+    async fn plan(
+        &self,
+        target: Target,
+        flow: FlowUuid,
+        hint: Whereabouts,
+    ) -> Result<PushPlan, Error> {
         let ticket = self.client.load_ticket(flow, target.data_id()).await?;
         let mut forced = Vec::new();
         let refusal = ensure_actionable(&ticket, target.data_id()).and_then(|()| {

@@ -137,6 +137,7 @@ impl Client {
             [] => Err(Error::NoAccess {
                 action: format!("find ticket row {data_id} of flow {api_path}"),
                 needs: "the row among your missions (a row that moved on is not: your missions show the ticket's current data_id), or the flow's View permission".into(),
+                may_not_exist: false,
             }),
             several => Err(Error::InvalidRequest(format!(
                 "ticket row {data_id} is among your missions in more than one flow ({}), and which of them is at api_path {api_path} needs the flow's View permission to tell; name the flow by its name or uuid",

@@ -161,6 +161,61 @@ async fn engine_errors_are_reported_with_the_message_where_the_user_may_read_it(
     }
 }
 
+/// Pushing a row again after it moved on: the row now reads with the next stop's form, so
+/// a value of its own stop is refused by the wrong form. The refusal says so: for alice
+/// (no View) that the row is not among her open missions; for a View holder that it moved
+/// on. Nothing is sent either way.
+#[tokio::test]
+async fn a_row_pushed_before_is_refused_as_moved_on_not_by_the_next_stops_form() {
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    let alice = client(&fake, "alice", "alice-pass");
+    let mission = missions_at(&alice, "FITEM_2").await.remove(0);
+    let (flow, data_id) = (mission.flow_uuid.unwrap(), mission.data_id.unwrap());
+    alice
+        .push_mission(&mission)
+        .set("FORMITM_4", "dispatch_done")
+        .wait_for_engine(WAIT)
+        .send()
+        .await
+        .unwrap();
+    let edits = || async {
+        paths(&fake)
+            .await
+            .iter()
+            .filter(|p| p.contains("/omdata/edit/"))
+            .count()
+    };
+    let pushed = edits().await;
+    let again = |client: Client| async move {
+        client
+            .flow(flow)
+            .push(data_id)
+            .set("FORMITM_4", "dispatch_done")
+            .send()
+            .await
+            .unwrap_err()
+    };
+    let err = again(alice.clone()).await;
+    let Some(omflow_client::PushRefusal::NotAmongMissions { refusal, .. }) = err.refusal() else {
+        panic!("{err}")
+    };
+    assert!(
+        matches!(**refusal, omflow_client::PushRefusal::Form(_)),
+        "the form's refusal is kept: {err}"
+    );
+    assert!(
+        err.to_string().contains("not among your open missions"),
+        "{err}"
+    );
+    let admin = client(&fake, "admin", "admin");
+    let err = again(admin).await;
+    assert!(
+        matches!(err.refusal(), Some(omflow_client::PushRefusal::NotActionable { reason, .. }) if reason.contains("moved on")),
+        "{err}"
+    );
+    assert_eq!(edits().await, pushed, "nothing more was sent");
+}
+
 #[tokio::test]
 async fn a_stranger_gets_a_typed_error_naming_what_is_missing() {
     let seed = Seed::pristine()

@@ -250,15 +250,20 @@ pub fn body_snippet(body: &[u8]) -> String {
     }
 }
 
-/// An error and its causes on one line (`cannot connect to the server: ...: connection
-/// refused`), as a log line says it.
+/// An error and its root cause on one line (`cannot connect to the server: Connection
+/// refused (os error 111)`), as a log line says it: the HTTP library's layers between them
+/// ("error sending request", "client error (Connect)") say nothing a reader acts on.
 fn with_causes(error: &TransportError) -> String {
     let mut text = error.to_string();
+    let mut root = None;
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
+        root = Some(cause);
         source = cause.source();
+    }
+    if let Some(root) = root {
+        text.push_str(": ");
+        text.push_str(&root.to_string());
     }
     text
 }

@@ -185,7 +185,7 @@ pub(crate) async fn quick_action_named(
                 format!("this stop offers {}", offered.join(", "))
             };
             Err(usage(output::printable(&format!(
-                "{name:?} is neither action1, action2 nor a quick action of this stop ({offered})"
+                "{name:?} is neither action1, action2 nor a quick action of this stop ({offered}); not sent"
             ))))
         }
         _ => Err(usage(format!(
