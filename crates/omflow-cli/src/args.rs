@@ -618,9 +618,9 @@ pub(crate) enum FilesCommand {
 fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
     let seconds: f64 = text
         .parse()
-        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+        .map_err(|_| format!("{text:?} is not a number of seconds (from --timeout, or OMFLOW_TIMEOUT when the flag is not given)"))?;
     if !(seconds > 0.0 && seconds.is_finite() && seconds < 86_400.0) {
-        return Err(format!("{text}: give more than 0 and less than a day"));
+        return Err(format!("{text}: give more than 0 and less than a day (from --timeout, or OMFLOW_TIMEOUT when the flag is not given)"));
     }
     Ok(std::time::Duration::from_secs_f64(seconds))
 }

@@ -361,3 +361,16 @@ fn a_bad_or_unknown_row_says_what_it_is_and_where_to_find_the_right_one() {
     );
     assert!(err.contains("`omflow missions`"), "{err}");
 }
+
+/// A bad OMFLOW_TIMEOUT is named as the environment's, not blamed on a flag not typed.
+#[test]
+fn a_bad_timeout_from_the_environment_names_the_environment() {
+    let out = omflow()
+        .env("OMFLOW_TIMEOUT", "abc")
+        .args(["missions"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("OMFLOW_TIMEOUT"), "{err}");
+}
