@@ -192,9 +192,17 @@ fn with_flow_named(text: &str, flow: &str) -> String {
     )
 }
 
-/// What `--force` would do instead of the refusal: it is never harmless.
+/// What `--force` would do instead of the refusal: it is never harmless. A refusal of a row
+/// not among the user's missions is advised as the refusal it wraps.
 fn force_advice(err: &Error) -> &'static str {
-    match err.refusal() {
+    let refusal = match err.refusal() {
+        Some(PushRefusal::NotAmongMissions { refusal, .. }) => Some(&**refusal),
+        other => other,
+    };
+    match refusal {
+        Some(PushRefusal::QuickActionUnavailable { .. }) => {
+            "add --force to send it anyway (the server then pushes the ticket on with its values unchanged)"
+        }
         Some(PushRefusal::WouldStrand { .. } | PushRefusal::CreateWouldStrand { .. }) => {
             "--force sends it anyway, and the engine then leaves the ticket in its error state, where only an administrator can repair it"
         }
@@ -236,16 +244,28 @@ pub(crate) fn where_(err: &(dyn std::error::Error + 'static), server: Option<&st
     let Some(url) = server.map(without_user_info) else {
         return String::new();
     };
+    // A timeout after the request left (not a connection never made: the connect timeout
+    // is fixed, and a host that does not answer is a wrong URL more often than a slow one).
     let timed_out = matches!(
         err.call_error(),
         Some(
             CallError::OperationTimeout { .. }
-                | CallError::Dispatch(omflow_client::TransportError::Timeout { .. })
+                | CallError::Dispatch(omflow_client::TransportError::Timeout {
+                    sent: omflow_client::Sent::Maybe,
+                    ..
+                })
         )
     );
-    let not_omflow = matches!(err.call_error(), Some(CallError::Response { .. }))
-        && err.operation() == Some(Operation::Login.name());
-    if timed_out {
+    let answered = match err.call_error() {
+        Some(CallError::Response { raw }) => Some(raw.status()),
+        _ => None,
+    };
+    let overloaded = answered.is_some_and(|status| status == 429 || (500..600).contains(&status));
+    let not_omflow =
+        answered.is_some() && !overloaded && err.operation() == Some(Operation::Login.name());
+    if overloaded {
+        format!(" (the server at {url}, or a proxy in front of it, answered with an error after the retries: try again later, or ask its administrator)")
+    } else if timed_out {
         format!(" (server {url} did not answer in time: --timeout or OMFLOW_TIMEOUT allows longer; check that the server is up)")
     } else if err.is_unanswered() {
         format!(" (server {url}: check the URL, that the server is up, and http:// vs https://; --timeout or OMFLOW_TIMEOUT sets how long to wait)")
@@ -302,5 +322,61 @@ mod tests {
             super::without_user_info("http://127.0.0.1:8000"),
             "http://127.0.0.1:8000"
         );
+    }
+
+    fn call(
+        operation: &'static str,
+        error: omflow_client::CallError<omflow_client::model::ApiError>,
+    ) -> omflow_client::Error {
+        omflow_client::CallFailure::new(operation, false, error).into()
+    }
+
+    #[test]
+    fn the_server_hint_tells_a_wrong_address_a_slow_server_a_proxy_and_a_site_that_is_not_omflow() {
+        use omflow_client::{CallError, RawAnswer, Sent, TransportError};
+        use std::time::Duration;
+        let url = Some("http://omflow.example.com");
+        let hint = |err: omflow_client::Error| super::where_(&err, url);
+        let never_connected = call(
+            "security.get",
+            CallError::Dispatch(TransportError::Timeout {
+                timeout: Duration::from_secs(10),
+                sent: Sent::No,
+            }),
+        );
+        assert!(hint(never_connected).contains("check the URL"));
+        let slow = call(
+            "missions.list",
+            CallError::OperationTimeout {
+                after: Duration::from_secs(2),
+            },
+        );
+        assert!(hint(slow).contains("did not answer in time"));
+        let answered = |status: u16| {
+            call(
+                "security.get",
+                CallError::Response {
+                    raw: RawAnswer::new(status, "<html>".into()),
+                },
+            )
+        };
+        assert!(hint(answered(502)).contains("a proxy in front of it"));
+        assert!(hint(answered(404)).contains("does not answer as an OMFLOW server"));
+    }
+
+    #[test]
+    fn force_advice_follows_the_refusal_a_row_not_among_my_missions_wraps() {
+        use omflow_client::model::{DataId, QuickAction, QuickActionLabels};
+        use omflow_client::PushRefusal;
+        let wrapped = omflow_client::Error::from(PushRefusal::NotAmongMissions {
+            data_id: DataId(2),
+            refusal: Box::new(PushRefusal::QuickActionUnavailable {
+                action: QuickAction::Action2,
+                labels: QuickActionLabels::default(),
+            }),
+        });
+        let said = super::one_line(&wrapped);
+        assert!(said.contains("not among your open missions"), "{said}");
+        assert!(said.contains("values unchanged"), "{said}");
     }
 }

@@ -94,9 +94,14 @@ impl Client {
         hint: &Whereabouts,
         err: Error,
     ) -> Error {
+        // A closed row, or one not at a form stop, is refused for what it is, whichever
+        // stop's form it reads with.
         let Error::Refused(refusal) = err else {
             return err;
         };
+        if matches!(refusal, PushRefusal::NotActionable { .. }) {
+            return Error::Refused(refusal);
+        }
         // Among the user's open missions, or not known (the list did not answer): the
         // refusal as it is.
         if hint.data_no.is_some() || self.is_open_mission(flow, data_id).await != Some(false) {

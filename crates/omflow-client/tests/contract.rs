@@ -341,3 +341,60 @@ async fn values_the_stop_pattern_refuses_are_not_sent() {
         .unwrap();
     server.verify().await;
 }
+
+/// A refused push of a row that is not among the user's open missions, and whose standing
+/// the ticket list does not show them (403): a form refusal is said as of a row that is not
+/// theirs; a closed row is refused as closed, whichever form it reads with. Two reads more
+/// than an accepted push (the missions, the ticket list), no write.
+#[tokio::test]
+async fn a_refused_row_not_among_my_missions_is_said_so_and_a_closed_one_as_closed() {
+    use wiremock::matchers::path_regex;
+    for closed in [false, true] {
+        let server = server().await;
+        let mut answer = loaded(Value::Null);
+        answer["closed"] = json!(closed);
+        Mock::given(method("POST"))
+            .and(path("/rest/flowmanage/api/omdata/load/"))
+            .respond_with(ok(answer))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/rest/my-mission/api/my-mission/list/"))
+            .respond_with(ok(json!([])))
+            .expect(u64::from(!closed))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path_regex("^/rest/flowmanage/api/omdata/list/"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"status": 403, "message": "您沒有權限進行此操作。", "result": null}),
+            ))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path_regex("^/rest/flowmanage/api/omdata/edit/"))
+            .respond_with(ok(json!(4)))
+            .expect(0)
+            .mount(&server)
+            .await;
+        let err = client(&server)
+            .flow(flow())
+            .push(DataId(4))
+            .set("FORMITM_9", "not on the form")
+            .send()
+            .await
+            .unwrap_err();
+        if closed {
+            assert!(
+                matches!(err.refusal(), Some(PushRefusal::NotActionable { reason, .. }) if reason.contains("closed")),
+                "{err}"
+            );
+        } else {
+            let Some(PushRefusal::NotAmongMissions { refusal, .. }) = err.refusal() else {
+                panic!("{err}")
+            };
+            assert!(matches!(**refusal, PushRefusal::Form(_)), "{err}");
+        }
+        server.verify().await;
+    }
+}
