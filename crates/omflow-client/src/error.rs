@@ -215,7 +215,39 @@ pub enum PushRefusal {
     },
 }
 
-/// An operation's failure.
+/// An operation's failure, in layers: what the SDK refused before sending
+/// ([`Error::Refused`]), one call that failed ([`Error::Call`], with its [`CallError`]
+/// layer and the answer it got), and what a push's read-back found.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use omflow_client::{CallError, Client, Error, PushRefusal};
+/// use omflow_mock::{FakeOmflow, Seed};
+///
+/// let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+/// let alice = Client::builder(fake.uri()).credentials("alice", "alice-pass").build().unwrap();
+/// let mission = alice.missions().send().await.unwrap().remove(0);
+///
+/// // A value the stop does not offer is refused before anything is sent.
+/// let err = alice.push_mission(&mission).set("FORMITM_4", "no such status").send().await.unwrap_err();
+/// assert!(matches!(err.refusal(), Some(PushRefusal::Form(_))));
+/// assert!(!err.may_have_been_applied());
+///
+/// // A server that answers with something that is not OMFLOW's: the answer is kept whole.
+/// let elsewhere = Client::builder(format!("{}/no/such/site", fake.uri()))
+///     .credentials("alice", "alice-pass")
+///     .build()
+///     .unwrap();
+/// let err = elsewhere.missions().send().await.unwrap_err();
+/// match err.call_error() {
+///     Some(CallError::Response { raw }) => assert_eq!(raw.status(), 404),
+///     other => panic!("{other:?}"),
+/// }
+/// assert!(!err.is_retryable() && err.raw().is_some());
+/// # let _ = Error::InvalidRequest(String::new());
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
