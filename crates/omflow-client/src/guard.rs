@@ -24,6 +24,8 @@ pub(crate) type Charts = HashMap<FlowUuid, Arc<tokio::sync::OnceCell<Arc<FlowCha
 pub(crate) struct Whereabouts {
     pub(crate) data_no: Option<DataNo>,
     pub(crate) stop: Option<String>,
+    /// The ticket list showed the row as history: it moved on.
+    pub(crate) moved_on: bool,
 }
 
 impl Whereabouts {
@@ -31,6 +33,7 @@ impl Whereabouts {
         Whereabouts {
             data_no: mission.data_no,
             stop: mission.stop_uuid.clone(),
+            moved_on: false,
         }
     }
 }
@@ -102,17 +105,22 @@ impl Client {
         if matches!(refusal, PushRefusal::NotActionable { .. }) {
             return Error::Refused(refusal);
         }
+        let moved_on = || {
+            PushRefusal::NotActionable {
+            data_id,
+            reason: "it is not the ticket's current row: it moved on (pushed before) or closed; your missions show each ticket's current data_id".into(),
+        }
+        };
+        if hint.moved_on {
+            return moved_on().into();
+        }
         // Among the user's open missions, or not known (the list did not answer): the
         // refusal as it is.
         if hint.data_no.is_some() || self.is_open_mission(flow, data_id).await != Some(false) {
             return Error::Refused(refusal);
         }
         match self.row_is_history(flow, data_id).await {
-            Some(true) => PushRefusal::NotActionable {
-                data_id,
-                reason: "it is not the ticket's current row: it moved on (pushed before) or closed; your missions show each ticket's current data_id".into(),
-            }
-            .into(),
+            Some(true) => moved_on().into(),
             Some(false) => Error::Refused(refusal),
             None => PushRefusal::NotAmongMissions {
                 data_id,
@@ -194,6 +202,7 @@ impl Client {
                     return Whereabouts {
                         data_no: Some(row.data_no),
                         stop: row.stop_uuid.clone(),
+                        moved_on: row.history,
                     };
                 }
             }

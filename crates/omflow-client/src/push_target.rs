@@ -91,6 +91,7 @@ impl Client {
                 *hint = Whereabouts {
                     data_no: Some(row.data_no),
                     stop: row.stop_uuid,
+                    moved_on: row.history,
                 };
                 return Ok(uuid);
             }

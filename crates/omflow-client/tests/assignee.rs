@@ -208,7 +208,20 @@ async fn a_row_pushed_before_is_refused_as_moved_on_not_by_the_next_stops_form()
         "{err}"
     );
     let admin = client(&fake, "admin", "admin");
-    let err = again(admin).await;
+    let err = again(admin.clone()).await;
+    assert!(
+        matches!(err.refusal(), Some(omflow_client::PushRefusal::NotActionable { reason, .. }) if reason.contains("moved on")),
+        "{err}"
+    );
+    // Named by its api_path, the row is found through the ticket list, which shows it as
+    // history.
+    let err = admin
+        .flow(omflow_model::ApiPath::new("mission").unwrap())
+        .push(data_id)
+        .set("FORMITM_4", "dispatch_done")
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(err.refusal(), Some(omflow_client::PushRefusal::NotActionable { reason, .. }) if reason.contains("moved on")),
         "{err}"
