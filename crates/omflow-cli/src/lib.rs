@@ -51,15 +51,15 @@ pub async fn run(cli: Cli) -> ExitCode {
             ExitCode::from(2)
         }
         Err(Failure::Operation(err)) => {
-            let line = if verbose > 0 {
-                Chain(err.as_ref()).to_string()
-            } else {
-                failure::one_line_for(err.as_ref(), flow.as_deref())
-            };
+            // In the user's words first; -v adds the library's own, with every cause.
+            let line = failure::one_line_for(err.as_ref(), flow.as_deref());
             eprintln!(
                 "error: {line}{}",
                 failure::where_(err.as_ref(), server.as_deref())
             );
+            if verbose > 0 {
+                eprintln!("  in full: {}", Chain(err.as_ref()));
+            }
             ExitCode::from(1)
         }
     }

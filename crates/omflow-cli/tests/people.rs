@@ -374,3 +374,34 @@ fn a_bad_timeout_from_the_environment_names_the_environment() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("OMFLOW_TIMEOUT"), "{err}");
 }
+
+/// With -v an error is said in the user's words first, then in full with every cause.
+#[test]
+fn verbose_errors_keep_the_users_words_and_add_the_full_chain() {
+    let out = omflow()
+        .env("OMFLOW_URL", "http://127.0.0.1:9")
+        .env("OMFLOW_USER", "alice")
+        .env("OMFLOW_PASSWORD", "alice-pass")
+        .env_remove("RUST_LOG")
+        .args(["-v", "--timeout", "2", "missions"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let error = err
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(error.starts_with("error: logging in:"), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("  in full: security.get:")),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .any(|l| l.trim_start().starts_with("caused by:") && l.contains("refused")),
+        "every cause, down to the system's: {err}"
+    );
+    assert!(!err.contains("alice-pass"), "{err}");
+}
