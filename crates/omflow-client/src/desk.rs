@@ -364,45 +364,25 @@ pub(crate) async fn comment_on_row(
 }
 
 impl Client {
-    /// The ticket number of row `data_id`: from my missions, else from the flow's rows.
+    /// The ticket number of row `data_id`: from my missions (of this flow: row ids are per
+    /// flow), else from the flow's rows.
     async fn data_no_of(&self, flow_uuid: FlowUuid, data_id: DataId) -> Result<DataNo, Error> {
-        let by_row = Query::builder()
-            .filter(col("data_id").eq(data_id))
-            .page_size(1)
-            .build()
-            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         if let Some(data_no) = self
-            .missions()
-            .query(by_row)
-            .send()
+            .open_mission(flow_uuid, data_id)
             .await?
-            .iter()
-            .find_map(|m| m.data_no)
+            .and_then(|m| m.data_no)
         {
             return Ok(data_no);
         }
-        let by_id = Query::builder()
-            .filter(col("id").eq(data_id))
-            .page_size(1)
-            .build()
-            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        let rows = self
-            .flow(flow_uuid)
-            .tickets()
-            .include_history()
-            .query(by_id)
-            .send()
-            .await
-            .map_err(|err| {
-                crate::assignee::no_access(err, || {
-                    (
-                        format!("find the ticket of row {data_id}"),
-                        "the row among your missions, or the flow's View permission".into(),
-                    )
-                })
-            })?;
-        rows.first()
-            .map(|row| row.data_no)
+        let row = self.listed_row(flow_uuid, data_id).await.map_err(|err| {
+            crate::assignee::no_access(err, || {
+                (
+                    format!("find the ticket of row {data_id}"),
+                    "the row among your missions, or the flow's View permission".into(),
+                )
+            })
+        })?;
+        row.map(|row| row.data_no)
             .ok_or_else(|| Error::InvalidRequest(format!("the flow has no ticket row {data_id}")))
     }
 }

@@ -12,7 +12,9 @@ use omflow_model::query::{col, Query};
 use omflow_model::routing::{
     predict, predict_create, Operand, Prediction, Reference, Route, StopRef, TicketValues,
 };
-use omflow_model::{DataId, DataNo, FlowUuid, FormItem, LoadedTicket, Mission, Operation};
+use omflow_model::{
+    DataId, DataNo, FlowUuid, FormItem, LoadedTicket, Mission, Operation, TicketRow,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -133,33 +135,55 @@ impl Client {
     /// Whether row `data_id` of `flow` is one of the user's open missions (`None` when the
     /// list does not answer).
     async fn is_open_mission(&self, flow: FlowUuid, data_id: DataId) -> Option<bool> {
-        let query = Query::builder()
-            .filter(col("data_id").eq(data_id))
-            .filter(col("flow_uuid").eq(flow.simple()))
-            .page_size(1)
-            .build()
-            .ok()?;
-        let missions = self.missions().query(query).send().await.ok()?;
-        Some(!missions.is_empty())
+        Some(self.open_mission(flow, data_id).await.ok()?.is_some())
     }
 
     /// Whether row `data_id` is a history row, as the ticket list shows it (View holders);
     /// `None` when the user cannot read it.
     async fn row_is_history(&self, flow: FlowUuid, data_id: DataId) -> Option<bool> {
-        let query = Query::builder()
+        Some(self.listed_row(flow, data_id).await.ok()??.history)
+    }
+
+    /// The user's open mission for row `data_id` of `flow`, if any.
+    pub(crate) async fn open_mission(
+        &self,
+        flow: FlowUuid,
+        data_id: DataId,
+    ) -> Result<Option<Mission>, Error> {
+        let by_row = Query::builder()
+            .filter(col("data_id").eq(data_id))
+            .filter(col("flow_uuid").eq(flow.simple()))
+            .page_size(1)
+            .build()
+            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        Ok(self
+            .missions()
+            .query(by_row)
+            .send()
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    /// Row `data_id` of `flow` as the ticket list shows it, history included (View holders).
+    pub(crate) async fn listed_row(
+        &self,
+        flow: FlowUuid,
+        data_id: DataId,
+    ) -> Result<Option<TicketRow>, Error> {
+        let by_id = Query::builder()
             .filter(col("id").eq(data_id))
             .page_size(1)
             .build()
-            .ok()?;
+            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         let rows = self
             .flow(flow)
             .tickets()
             .include_history()
-            .query(query)
+            .query(by_id)
             .send()
-            .await
-            .ok()?;
-        rows.first().map(|row| row.history)
+            .await?;
+        Ok(rows.into_iter().next())
     }
 
     /// The ticket number and stop of row `data_id`: from my missions, else from the
@@ -173,39 +197,15 @@ impl Client {
         if known.data_no.is_some() && known.stop.is_some() {
             return known;
         }
-        let by_row = Query::builder()
-            .filter(col("data_id").eq(data_id))
-            .filter(col("flow_uuid").eq(flow.simple()))
-            .page_size(1)
-            .build();
-        if let Ok(query) = by_row {
-            if let Ok(missions) = self.missions().query(query).send().await {
-                if let Some(mission) = missions.first() {
-                    return Whereabouts::of_mission(mission);
-                }
-            }
+        if let Ok(Some(mission)) = self.open_mission(flow, data_id).await {
+            return Whereabouts::of_mission(&mission);
         }
-        let by_id = Query::builder()
-            .filter(col("id").eq(data_id))
-            .page_size(1)
-            .build();
-        if let Ok(query) = by_id {
-            if let Ok(rows) = self
-                .flow(flow)
-                .tickets()
-                .include_history()
-                .query(query)
-                .send()
-                .await
-            {
-                if let Some(row) = rows.first() {
-                    return Whereabouts {
-                        data_no: Some(row.data_no),
-                        stop: row.stop_uuid.clone(),
-                        moved_on: row.history,
-                    };
-                }
-            }
+        if let Ok(Some(row)) = self.listed_row(flow, data_id).await {
+            return Whereabouts {
+                data_no: Some(row.data_no),
+                stop: row.stop_uuid.clone(),
+                moved_on: row.history,
+            };
         }
         known
     }

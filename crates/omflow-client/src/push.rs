@@ -205,18 +205,11 @@ impl PushBuilder {
     /// # Errors
     /// Those of [`PushBuilder::send`] that come before sending.
     pub async fn check(&self) -> Result<PushPlan, Error> {
-        let row = self.row.clone().map_err(Error::InvalidRequest)?;
         self.fields.validate()?;
-        let mut hint = self.hint.clone();
-        let target = self.client.resolve_row(&row, &mut hint).await?;
-        let flow = self.client.resolve_uuid(&target, &mut hint).await?;
-        let data_id = target.data_id();
-        match self.plan(target, flow, hint.clone()).await {
-            Err(err) if err.is_refusal() => {
-                Err(self.client.explain_refusal(flow, data_id, &hint, err).await)
-            }
-            planned => planned,
-        }
+        located(&self.client, &self.row, &self.hint, |target, flow, hint| {
+            self.plan(target, flow, hint)
+        })
+        .await
     }
 
     /// [`PushBuilder::check`] of the row found.
@@ -405,6 +398,31 @@ async fn resolve_lost(
             source: Box::new(err),
         }),
         None => Err(err),
+    }
+}
+
+/// Finds `row` (its flow's uuid, and where it stands), plans the write with `plan`, and says
+/// a refusal with where the row stands ([`Client::explain_refusal`]).
+async fn located<F, Planned>(
+    client: &Client,
+    row: &Result<TicketRef, String>,
+    hint: &Whereabouts,
+    plan: F,
+) -> Result<PushPlan, Error>
+where
+    F: FnOnce(Target, FlowUuid, Whereabouts) -> Planned,
+    Planned: std::future::Future<Output = Result<PushPlan, Error>>,
+{
+    let row = row.clone().map_err(Error::InvalidRequest)?;
+    let mut hint = hint.clone();
+    let target = client.resolve_row(&row, &mut hint).await?;
+    let flow = client.resolve_uuid(&target, &mut hint).await?;
+    let data_id = target.data_id();
+    match plan(target, flow, hint.clone()).await {
+        Err(err) if err.is_refusal() => {
+            Err(client.explain_refusal(flow, data_id, &hint, err).await)
+        }
+        planned => planned,
     }
 }
 
@@ -608,17 +626,10 @@ impl QuickActionBuilder {
     /// # Errors
     /// Those of [`QuickActionBuilder::send`] that come before sending.
     pub async fn check(&self) -> Result<PushPlan, Error> {
-        let row = self.row.clone().map_err(Error::InvalidRequest)?;
-        let mut hint = self.hint.clone();
-        let target = self.client.resolve_row(&row, &mut hint).await?;
-        let flow = self.client.resolve_uuid(&target, &mut hint).await?;
-        let data_id = target.data_id();
-        match self.plan(target, flow, hint.clone()).await {
-            Err(err) if err.is_refusal() => {
-                Err(self.client.explain_refusal(flow, data_id, &hint, err).await)
-            }
-            planned => planned,
-        }
+        located(&self.client, &self.row, &self.hint, |target, flow, hint| {
+            self.plan(target, flow, hint)
+        })
+        .await
     }
 
     /// [`QuickActionBuilder::check`] of the row found.
