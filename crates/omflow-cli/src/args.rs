@@ -353,6 +353,17 @@ impl Command {
     }
 
     /// The flow the command names, as typed (for messages about it).
+    /// For a command that makes one write (a push, a quick action, a create), what that
+    /// write is called ("pushed", "created"), so that a failure before it can say that nothing
+    /// was.
+    pub(crate) fn one_write(&self) -> Option<&'static str> {
+        match self {
+            Command::Push { .. } | Command::QuickAction { .. } => Some("pushed"),
+            Command::Tickets(TicketsCommand::Create { .. }) => Some("created"),
+            _ => None,
+        }
+    }
+
     pub(crate) fn flow_arg(&self) -> Option<&str> {
         match self {
             Command::Push { flow, .. }

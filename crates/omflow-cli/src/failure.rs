@@ -276,6 +276,28 @@ pub(crate) fn where_(err: &(dyn std::error::Error + 'static), server: Option<&st
     }
 }
 
+/// For a command of one write (`written`: "pushed", "created"), that nothing was, when the
+/// failure came from a read before it (loading the ticket, listing missions, logging in)
+/// and says nothing of its own about what was sent (refusals and usage errors already do).
+pub(crate) fn nothing_written(
+    err: &(dyn std::error::Error + 'static),
+    written: Option<&str>,
+) -> String {
+    let (Some(written), Some(err)) = (written, err.downcast_ref::<Error>()) else {
+        return String::new();
+    };
+    let read_failed = matches!(err, Error::Call(_))
+        && err
+            .operation()
+            .and_then(Operation::from_name)
+            .is_some_and(|op| op.access() == omflow_model::Access::Read);
+    if read_failed || matches!(err, Error::Auth(_) | Error::NoAccess { .. }) {
+        format!("; nothing was {written}")
+    } else {
+        String::new()
+    }
+}
+
 /// A URL as typed, with any `user:password@` left out.
 fn without_user_info(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));

@@ -38,6 +38,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     init_tracing(verbose);
     let server = cli.connection.url.clone();
     let flow = cli.command.flow_arg().map(str::to_owned);
+    let one_write = cli.command.one_write();
     match execute(cli).await {
         Ok(code) => match listing::stdout_failure() {
             Some(why) => {
@@ -54,8 +55,9 @@ pub async fn run(cli: Cli) -> ExitCode {
             // In the user's words first; -v adds the library's own, with every cause.
             let line = failure::one_line_for(err.as_ref(), flow.as_deref());
             eprintln!(
-                "error: {line}{}",
-                failure::where_(err.as_ref(), server.as_deref())
+                "error: {line}{}{}",
+                failure::where_(err.as_ref(), server.as_deref()),
+                failure::nothing_written(err.as_ref(), one_write)
             );
             if verbose > 0 {
                 eprintln!("  in full: {}", Chain(err.as_ref()));

@@ -360,6 +360,17 @@ fn a_bad_or_unknown_row_says_what_it_is_and_where_to_find_the_right_one() {
         "the row's absence first, the flow as alice named it: {err}"
     );
     assert!(err.contains("`omflow missions`"), "{err}");
+    assert!(err.contains("nothing was pushed"), "{err}");
+    // A refusal says "not sent" itself, once.
+    let out = as_alice(&server)
+        .args(["push", "任務單", "2", "--set", "FORMITM_4=dispatch_Done"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("(not sent)") && !err.contains("nothing was pushed"),
+        "{err}"
+    );
 }
 
 /// A bad OMFLOW_TIMEOUT is named as the environment's, not blamed on a flag not typed.
