@@ -2,7 +2,7 @@
 //! group, no View permission, no flow configuration) and as people with less or more.
 
 use futures::TryStreamExt;
-use omflow_client::{Client, Error, TicketState};
+use omflow_client::{Client, Error, PushOutcome, TicketState};
 use omflow_mock::{FakeOmflow, Seed};
 use omflow_model::query::{col, Query};
 use omflow_model::{FieldType, FlowUuid, Mission, QuickAction};
@@ -34,6 +34,22 @@ async fn missions_at(client: &Client, stop: &str) -> Vec<Mission> {
         .unwrap()
 }
 
+/// The demo, alice, her first mission at the analysis stop, and its push with
+/// "dispatch_done" (waited for).
+async fn alice_dispatches_the_first_ticket() -> (FakeOmflow, Client, Mission, PushOutcome) {
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    let alice = client(&fake, "alice", "alice-pass");
+    let mission = missions_at(&alice, "FITEM_2").await.remove(0);
+    let outcome = alice
+        .push_mission(&mission)
+        .set("FORMITM_4", "dispatch_done")
+        .wait_for_engine(WAIT)
+        .send()
+        .await
+        .unwrap();
+    (fake, alice, mission, outcome)
+}
+
 /// Paths of every request the fake received.
 async fn paths(fake: &FakeOmflow) -> Vec<String> {
     fake.server()
@@ -48,16 +64,7 @@ async fn paths(fake: &FakeOmflow) -> Vec<String> {
 
 #[tokio::test]
 async fn alice_pushes_and_quick_actions_without_the_api_format() {
-    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
-    let alice = client(&fake, "alice", "alice-pass");
-    let mission = missions_at(&alice, "FITEM_2").await.remove(0);
-    let outcome = alice
-        .push_mission(&mission)
-        .set("FORMITM_4", "dispatch_done")
-        .wait_for_engine(WAIT)
-        .send()
-        .await
-        .unwrap();
+    let (fake, alice, mission, outcome) = alice_dispatches_the_first_ticket().await;
     assert_eq!(outcome.data_no, mission.data_no);
     let Some(TicketState::AtStop {
         data_id: Some(next),
@@ -167,17 +174,8 @@ async fn engine_errors_are_reported_with_the_message_where_the_user_may_read_it(
 /// on. Nothing is sent either way.
 #[tokio::test]
 async fn a_row_pushed_before_is_refused_as_moved_on_not_by_the_next_stops_form() {
-    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
-    let alice = client(&fake, "alice", "alice-pass");
-    let mission = missions_at(&alice, "FITEM_2").await.remove(0);
+    let (fake, alice, mission, _) = alice_dispatches_the_first_ticket().await;
     let (flow, data_id) = (mission.flow_uuid.unwrap(), mission.data_id.unwrap());
-    alice
-        .push_mission(&mission)
-        .set("FORMITM_4", "dispatch_done")
-        .wait_for_engine(WAIT)
-        .send()
-        .await
-        .unwrap();
     let edits = || async {
         paths(&fake)
             .await
