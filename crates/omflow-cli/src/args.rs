@@ -352,7 +352,6 @@ impl Command {
         }
     }
 
-    /// The flow the command names, as typed (for messages about it).
     /// For a command that makes one write (a push, a quick action, a create), what that
     /// write is called ("pushed", "created"), so that a failure before it can say that nothing
     /// was.
@@ -364,6 +363,7 @@ impl Command {
         }
     }
 
+    /// The flow the command names, as typed (for messages about it).
     pub(crate) fn flow_arg(&self) -> Option<&str> {
         match self {
             Command::Push { flow, .. }

@@ -115,5 +115,6 @@ pub(crate) fn push_json(what: &str, data_id: Option<u64>, outcome: &PushOutcome)
         "commented": outcome.commented,
         "forced": outcome.forced,
         "resolved_after_lost_answer": outcome.resolved_after_lost_answer,
+        "unobserved": outcome.unobserved,
     })
 }

@@ -389,8 +389,13 @@ fn a_bad_timeout_from_the_environment_names_the_environment() {
 /// With -v an error is said in the user's words first, then in full with every cause.
 #[test]
 fn verbose_errors_keep_the_users_words_and_add_the_full_chain() {
+    // A port nothing listens on: bound, then let go.
+    let free = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let out = omflow()
-        .env("OMFLOW_URL", "http://127.0.0.1:9")
+        .env("OMFLOW_URL", format!("http://{free}"))
         .env("OMFLOW_USER", "alice")
         .env("OMFLOW_PASSWORD", "alice-pass")
         .env_remove("RUST_LOG")

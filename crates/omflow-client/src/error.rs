@@ -158,7 +158,8 @@ impl std::error::Error for CallFailure {
 /// Why the SDK would not send a push, quick action or create: the stop's form refuses a
 /// value, the engine would strand the ticket, the row cannot be pushed, or the stop does
 /// not offer the quick action. A forced call sends anyway and lists these in
-/// [`crate::PushOutcome::forced`].
+/// [`crate::PushOutcome::forced`], except a push of a row that is not actionable (closed,
+/// or not at a form stop), which no force sends.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum PushRefusal {
@@ -263,7 +264,8 @@ pub enum Error {
     #[error(transparent)]
     Auth(#[from] AuthError),
     /// The SDK refused to send a push, quick action or create that the stop's form or the
-    /// flow's routing would not take ([`PushRefusal`]); `force()` sends it anyway.
+    /// flow's routing would not take ([`PushRefusal`]); `force()` sends it anyway, except a
+    /// push of a row that is not actionable.
     #[error("{}", not_sent(.0))]
     Refused(PushRefusal),
     /// The answer to a write was lost, and reading the ticket back showed that the write was

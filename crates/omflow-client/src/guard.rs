@@ -116,9 +116,10 @@ impl Client {
         if hint.moved_on {
             return moved_on().into();
         }
-        // Among the user's open missions, or not known (the list did not answer): the
-        // refusal as it is.
-        if hint.data_no.is_some() || self.is_open_mission(flow, data_id).await != Some(false) {
+        // Among the user's open missions now (a `Mission` given to push may be one read
+        // before the row moved on), or not known (the list did not answer): the refusal as
+        // it is.
+        if self.is_open_mission(flow, data_id).await != Some(false) {
             return Error::Refused(refusal);
         }
         match self.row_is_history(flow, data_id).await {

@@ -70,7 +70,7 @@ pub use listing::Listing;
 pub use missions::MissionsRequest;
 pub use omflow_model as model;
 pub use omflow_transport::RetryPolicy;
-pub use omflow_transport::{Cause, TransportError};
+pub use omflow_transport::{Cause, HttpConfig, Transport, TransportError};
 pub use outcome::TicketState;
 pub use push::{PushBuilder, PushOutcome, PushPlan, QuickActionBuilder};
 pub use tickets::{CreateBuilder, TicketsRequest};

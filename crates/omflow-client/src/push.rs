@@ -79,6 +79,9 @@ pub struct PushOutcome {
     pub resolved_after_lost_answer: bool,
     /// A comment was written before the push ([`PushBuilder::comment`]).
     pub commented: bool,
+    /// The write was applied, but reading where the engine took the ticket failed: why
+    /// (`state` is then `None`). The write is done; do not send it again.
+    pub unobserved: Option<String>,
 }
 
 impl PushOutcome {
@@ -90,6 +93,25 @@ impl PushOutcome {
             forced: Vec::new(),
             resolved_after_lost_answer: false,
             commented: false,
+            unobserved: None,
+        }
+    }
+
+    /// The outcome of an applied write whose engine was waited for: `observed` is where the
+    /// engine took the ticket, or why that could not be read (the write stays done).
+    pub(crate) fn observed(
+        data_no: Option<DataNo>,
+        observed: Option<Result<TicketState, Error>>,
+    ) -> Self {
+        match observed {
+            None => PushOutcome::new(data_no, None),
+            Some(Ok(state)) => PushOutcome::new(data_no, Some(state)),
+            Some(Err(err)) => {
+                tracing::warn!(error = %err, "the write was applied; reading where the engine took the ticket failed");
+                let mut outcome = PushOutcome::new(data_no, None);
+                outcome.unobserved = Some(err.to_string());
+                outcome
+            }
         }
     }
 
@@ -522,7 +544,7 @@ async fn finish(
     data_no: Option<DataNo>,
     wait: Option<Duration>,
 ) -> Result<PushOutcome, Error> {
-    let state = match (wait, data_no) {
+    let observed = match (wait, data_no) {
         (Some(timeout), Some(data_no)) => Some(
             observe(
                 client,
@@ -532,11 +554,11 @@ async fn finish(
                 Some(target.data_id()),
                 timeout,
             )
-            .await?,
+            .await,
         ),
         _ => None,
     };
-    Ok(PushOutcome::new(data_no, state))
+    Ok(PushOutcome::observed(data_no, observed))
 }
 
 /// A quick action; see [`Client::quick_action_mission`].

@@ -75,7 +75,7 @@ impl CreateBuilder {
         let client = self.client.clone();
         let wait = self.wait;
         let (data_no, flow, plan) = self.send_resolved().await?;
-        let state = match (wait, data_no) {
+        let observed = match (wait, data_no) {
             (Some(timeout), Some(data_no)) => {
                 let (uuid, api_path) = match flow {
                     ResolvedFlow::Uuid(uuid) => (Some(uuid), None),
@@ -90,12 +90,12 @@ impl CreateBuilder {
                         None,
                         timeout,
                     )
-                    .await?,
+                    .await,
                 )
             }
             _ => None,
         };
-        let mut outcome = crate::PushOutcome::new(data_no, state);
+        let mut outcome = crate::PushOutcome::observed(data_no, observed);
         outcome.prediction = plan.prediction;
         outcome.forced = plan.forced;
         Ok(outcome)

@@ -205,6 +205,20 @@ async fn a_row_pushed_before_is_refused_as_moved_on_not_by_the_next_stops_form()
         err.to_string().contains("not among your open missions"),
         "{err}"
     );
+    // The same, pushing the `Mission` read before the row moved on.
+    let err = alice
+        .push_mission(&mission)
+        .set("FORMITM_4", "dispatch_done")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.refusal(),
+            Some(omflow_client::PushRefusal::NotAmongMissions { .. })
+        ),
+        "{err}"
+    );
     let admin = client(&fake, "admin", "admin");
     let err = again(admin.clone()).await;
     assert!(

@@ -114,3 +114,76 @@ async fn a_write_answered_503_is_not_resent() {
         .unwrap_err();
     assert!(matches!(err, Error::NotApplied { .. }), "read back: {err}");
 }
+
+/// A transport that, once a push has been answered, loses every later request: what the
+/// engine did can no longer be read.
+#[derive(Debug)]
+struct GoneAfterThePush {
+    inner: omflow_transport::ReqwestTransport,
+    pushed: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl omflow_transport::Transport for GoneAfterThePush {
+    async fn send(
+        &self,
+        request: omflow_transport::HttpRequest,
+    ) -> Result<omflow_transport::HttpResponse, omflow_client::TransportError> {
+        use std::sync::atomic::Ordering;
+        if self.pushed.load(Ordering::SeqCst) {
+            return Err(omflow_client::TransportError::connect(
+                "the network went away",
+            ));
+        }
+        let is_push = request.url.path().contains("/omdata/edit/");
+        let response = self.inner.send(request).await?;
+        if is_push {
+            self.pushed.store(true, Ordering::SeqCst);
+        }
+        Ok(response)
+    }
+}
+
+/// A push the server accepted is reported done even when reading where the engine took the
+/// ticket fails afterwards: the outcome says why it is unobserved, never an error that
+/// invites sending the push again.
+#[tokio::test]
+async fn an_applied_push_whose_outcome_cannot_be_read_is_reported_done() {
+    let fake = FakeOmflow::start_with(Seed::demo()).await.unwrap();
+    let transport = GoneAfterThePush {
+        inner: omflow_transport::ReqwestTransport::builder()
+            .build()
+            .unwrap(),
+        pushed: false.into(),
+    };
+    let alice = Client::builder(fake.uri())
+        .credentials("alice", "alice-pass")
+        .transport(std::sync::Arc::new(transport))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mission = alice
+        .missions()
+        .send()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.stop_uuid.as_deref() == Some("FITEM_2"))
+        .expect("a mission at the analysis stop");
+    let outcome = alice
+        .push_mission(&mission)
+        .set("FORMITM_4", "dispatch_done")
+        .wait_for_engine(Duration::from_secs(2))
+        .send()
+        .await
+        .expect("the push was applied");
+    assert!(outcome.state.is_none());
+    let why = outcome.unobserved.expect("says why it is unobserved");
+    assert!(why.contains("no answer"), "{why}");
+    let now = fake
+        .state()
+        .current_row("mission", mission.data_no.unwrap().get())
+        .unwrap()
+        .unwrap();
+    assert_ne!(Some(now.id), mission.data_id, "the ticket moved on");
+}

@@ -108,7 +108,7 @@ pub enum CallError<E> {
         raw: RawAnswer,
     },
     /// The service's answer in another shape than the operation declares.
-    #[error("unexpected answer at {path}: {message}")]
+    #[error("unexpected answer{}: {message}", if path.is_empty() { String::new() } else { format!(" at {path}") })]
     Decode {
         /// Where in the answer (a JSON path; empty for the whole).
         path: String,

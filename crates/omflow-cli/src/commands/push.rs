@@ -128,6 +128,12 @@ pub(crate) fn report_push(
     if outcome.resolved_after_lost_answer {
         eprintln!("omflow: the answer was lost; reading the ticket back shows the push applied");
     }
+    if let Some(why) = &outcome.unobserved {
+        eprintln!(
+            "omflow: {what} (ticket {ticket}), then where the engine took it could not be read: {}; do not send it again",
+            output::printable(why)
+        );
+    }
     let predicted = outcome
         .prediction
         .as_ref()

@@ -102,6 +102,21 @@ impl GaroonError {
     }
 }
 
+impl GaroonApiError {
+    /// Garoon's error answered with `status`: its message, and its code when it has one
+    /// (for a test of one's own that fakes one; cause and counter-measure are empty).
+    #[must_use]
+    pub fn new(status: u16, error_code: Option<String>, message: impl Into<String>) -> Self {
+        GaroonApiError {
+            status,
+            error_code,
+            message: message.into(),
+            cause: None,
+            counter_measure: None,
+        }
+    }
+}
+
 impl From<CallError<GaroonApiError>> for GaroonError {
     fn from(error: CallError<GaroonApiError>) -> Self {
         GaroonError::Call(Box::new(GaroonCallFailure::new(error)))
@@ -161,6 +176,7 @@ impl std::error::Error for GaroonCallFailure {
 /// Garoon's JSON error (`{"error": {...}}`), with the HTTP status it came with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("Garoon answered HTTP {status} {}: {}", error_code.as_deref().unwrap_or("(no code)"), sentences(message, counter_measure.as_deref()))]
+#[non_exhaustive]
 pub struct GaroonApiError {
     /// HTTP status.
     pub status: u16,
