@@ -73,13 +73,10 @@ fn root_cause<'a>(
 /// A push whose answer was lost and was read back, or a comment written before a push that
 /// then failed: one sentence saying what is known and whether to run again.
 fn lost_answer(err: &Error) -> Option<String> {
-    let doing = |operation: &str| {
-        Operation::from_name(operation).map_or(operation.to_string(), |op| op.doing().to_string())
-    };
     match err {
         Error::NotApplied { operation, .. } => Some(format!(
             "{}: the answer was lost, and reading the ticket back shows it was not applied: safe to run again",
-            doing(operation)
+            doing(operation).unwrap_or(operation)
         )),
         Error::AfterComment { source } => {
             let then = lost_answer(source).unwrap_or_else(|| one_line(source.as_ref()));
@@ -127,15 +124,25 @@ pub(crate) fn in_cli_words(err: &(dyn std::error::Error + 'static), flow: Option
             text.push_str(" (`omflow missions` lists the rows you can push, with their DATA_ID)");
         }
     }
-    match operation {
-        Some(op) if !matches!(client_err, Error::AfterComment { .. }) => {
-            let prefix = format!("{}: ", op.name());
-            match text.strip_prefix(&prefix) {
-                Some(rest) => format!("{}: {rest}", op.doing()),
-                None => text,
-            }
-        }
-        _ => text,
+    let named = client_err
+        .operation()
+        .filter(|_| !matches!(client_err, Error::AfterComment { .. }));
+    match named.and_then(|name| Some((name, doing(name)?))) {
+        Some((name, doing)) => match text.strip_prefix(&format!("{name}: ")) {
+            Some(rest) => format!("{doing}: {rest}"),
+            None => text,
+        },
+        None => text,
+    }
+}
+
+/// What the operation `name` was doing, in people's words: the operations table's, or for
+/// the one call outside it (a file's download through the web pages), the CLI's own.
+fn doing(name: &str) -> Option<&'static str> {
+    match Operation::from_name(name) {
+        Some(op) => Some(op.doing()),
+        None if name == "files.download" => Some("downloading the file"),
+        None => None,
     }
 }
 
@@ -400,5 +407,21 @@ mod tests {
         let said = super::one_line(&wrapped);
         assert!(said.contains("not among your open missions"), "{said}");
         assert!(said.contains("values unchanged"), "{said}");
+    }
+
+    #[test]
+    fn a_download_that_fails_is_said_in_words_not_by_its_call_name() {
+        use omflow_client::{CallError, RawAnswer};
+        let err: omflow_client::Error = omflow_client::CallFailure::new(
+            "files.download",
+            false,
+            CallError::Response {
+                raw: RawAnswer::new(404, "<html>".into()),
+            },
+        )
+        .into();
+        let said = super::one_line(&err);
+        assert!(said.starts_with("downloading the file: HTTP 404"), "{said}");
+        assert!(!said.contains("files.download"), "{said}");
     }
 }
