@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{as_alice, as_user, http_get, standalone_with, Server};
+use common::{as_alice, as_user, http_get, standalone_with, succeeded, Server};
 use serde_json::Value;
 
 /// The demo seed plus erin, who belongs to no group and holds no permission.
@@ -27,11 +27,7 @@ fn demo_with_erin() -> (Server, tempfile::TempDir) {
 
 fn stdout_of(cmd: &mut assert_cmd::Command) -> String {
     let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -191,11 +187,7 @@ fn history_shows_the_stops_passed_and_the_flow_drawn_renders_with_graphviz() {
         .arg(&dot_file)
         .output()
         .expect("Graphviz's dot is installed (.ci/run installs it)");
-    assert!(
-        svg.status.success(),
-        "{}",
-        String::from_utf8_lossy(&svg.stderr)
-    );
+    succeeded(&svg);
     let svg = String::from_utf8(svg.stdout).unwrap();
     for stop in [
         "開始",

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{omflow, standalone, Server};
+use common::{omflow, standalone, succeeded, Server};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -33,11 +33,7 @@ fn rest_request(server: &Server, id: &str) -> Value {
         .args(["garoon", "request", id])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -53,11 +49,7 @@ fn listed_ids(server: &Server, args: &[&str]) -> Vec<String> {
         .args(["--output", "json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     let mut ids: Vec<String> = rows
         .iter()
@@ -96,11 +88,7 @@ fn alice_lists_approves_and_is_refused_with_the_faults_meaning() {
         ])
         .output()
         .unwrap();
-    assert!(
-        approved.status.success(),
-        "{}",
-        String::from_utf8_lossy(&approved.stderr)
-    );
+    succeeded(&approved);
     let after = rest_request(&server, "3101");
     assert_eq!(
         after["processingStepCode"], "Manager",

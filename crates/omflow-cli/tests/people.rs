@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{as_alice, omflow, standalone};
+use common::{as_alice, omflow, standalone, succeeded};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
@@ -162,11 +162,7 @@ fn a_password_file_beats_the_environment_and_an_empty_one_is_refused() {
             .unwrap()
     };
     let out = with(&right);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let out = with(&empty);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("first line is empty"));

@@ -6,7 +6,7 @@ mod common;
 
 #[cfg(unix)]
 use common::approve_in_background;
-use common::{against, as_alice, standalone, standalone_with};
+use common::{against, as_alice, standalone, standalone_with, succeeded};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
 use std::time::{Duration, Instant};
@@ -44,11 +44,7 @@ fn push_comment_and_approve_report_one_object_per_ticket() {
         .args(["--output", "json"])
         .output()
         .unwrap();
-    assert!(
-        pushed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&pushed.stderr)
-    );
+    succeeded(&pushed);
     let pushed: Value = serde_json::from_slice(&pushed.stdout).unwrap();
     assert_eq!(pushed[0]["outcome"], "pushed");
     assert_eq!(pushed[0]["data_id"].as_u64(), first["data_id"].as_u64());
@@ -103,11 +99,7 @@ fn push_comment_and_approve_report_one_object_per_ticket() {
         .args(["--set", "FORMITM_4=dispatch_done", "--output", "ndjson"])
         .output()
         .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    succeeded(&run);
     let run = objects(&run);
     assert_eq!(
         run.len(),
@@ -169,11 +161,7 @@ fn approve_off_a_terminal_says_done_of_total_every_few_seconds() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let line = stderr
         .lines()
@@ -237,11 +225,7 @@ fn wide_tables_cut_no_cell() {
         ])
         .output()
         .unwrap();
-    assert!(
-        created.status.success(),
-        "{}",
-        String::from_utf8_lossy(&created.stderr)
-    );
+    succeeded(&created);
     let list = |format: &str| {
         let out = against(&server)
             .args(["tickets", "list", "任務單", "--output", format])

@@ -180,3 +180,13 @@ pub fn recorder(upstream: &Server, out: &std::path::Path) -> Server {
         .unwrap();
     announced(child)
 }
+
+/// Asserts that a run of the command succeeded, showing its stderr when it did not.
+#[track_caller]
+pub fn succeeded(output: &std::process::Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
