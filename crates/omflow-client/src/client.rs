@@ -356,11 +356,15 @@ impl Client {
                     },
                 ),
             }),
-            Err(other) => Err(decode_error(
+            // The security answer carries the code: its body is not kept in the error.
+            Err(EnvelopeError::Decode { path, message }) => {
+                Err(Error::decode(Operation::Login.name(), path, message, None))
+            }
+            Err(other) => Err(Error::decode(
                 Operation::Login.name(),
-                false,
-                other,
-                &response,
+                "",
+                other.to_string(),
+                None,
             )),
         }
     }

@@ -65,3 +65,34 @@ async fn trace_output_has_no_secret() {
         );
     }
 }
+
+/// A security answer of another shape fails as a decode error that keeps no body: the body
+/// may carry the code.
+#[tokio::test]
+async fn a_security_answer_of_another_shape_keeps_no_body() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/accounts/api/security/get/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "status": 200, "message": "ok",
+            "result": {"security": {"code": "SECRET-CODE-1234"}}
+        })))
+        .mount(&server)
+        .await;
+    let client = Client::builder(server.uri())
+        .credentials("alice", "alice-pass")
+        .build()
+        .unwrap();
+    let err = client.missions().send().await.unwrap_err();
+    assert!(
+        matches!(
+            err.call_error(),
+            Some(omflow_client::CallError::Decode { raw: None, .. })
+        ),
+        "{err:?}"
+    );
+    let said = format!("{err} {err:?}");
+    assert!(!said.contains("SECRET-CODE-1234"), "{said}");
+}
